@@ -1,0 +1,2 @@
+//! uniffi surface of the Marktplatz core.
+uniffi::setup_scaffolding!();

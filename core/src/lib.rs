@@ -1,0 +1,14 @@
+//! Marktplatz core: everything the phone apps and the organiser tools share.
+//!
+//! `model` and `bundle` describe an event's content; `store` keeps it on the device;
+//! `time` derives local days; `text` folds text for sorting and search.
+
+pub mod bundle;
+pub mod error;
+pub mod model;
+pub mod search;
+pub mod store;
+pub mod text;
+pub mod time;
+
+pub use error::{Error, Result};

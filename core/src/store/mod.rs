@@ -1,0 +1,274 @@
+//! Device storage: `content.db` (a rebuildable cache of the server's content) and `user.db`
+//! (the attendee's own data), each with one writer connection and, for content, a pool of
+//! readers so a search or an agenda never waits for a sync (WAL).
+
+mod content;
+mod gate;
+mod reads;
+pub mod schema;
+mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+pub use content::{AppliedChange, ContentTx};
+pub use gate::Gate;
+pub use views::*;
+
+use crate::error::{Error, Result, SqliteContext};
+
+pub const CONTENT_DB: &str = "content.db";
+pub const USER_DB: &str = "user.db";
+const IDLE_READERS: usize = 4;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The device's store for every event it follows.
+pub struct Store {
+    dir: PathBuf,
+    gate: Gate,
+    content_writer: Mutex<Connection>,
+    content_readers: Mutex<Vec<Connection>>,
+    user: Mutex<Connection>,
+    notices: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+enum Durability {
+    /// content.db: losing the last transaction on power loss is fine, it is re-synced.
+    Rebuildable,
+    /// user.db: every commit must survive power loss.
+    Precious,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`, migrating both databases.
+    ///
+    /// A `content.db` that is not a database any more is moved aside and rebuilt empty (the next
+    /// sync refills it). A damaged `user.db` is moved aside too, never deleted, and reported in
+    /// [`Store::notices`].
+    pub fn open(dir: impl AsRef<Path>) -> Result<Store> {
+        let dir = dir.as_ref().to_path_buf();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("creating the store folder {}", dir.display()), e))?;
+        let mut notices = Vec::new();
+        let content_writer = open_migrated(
+            &dir.join(CONTENT_DB),
+            &schema::CONTENT,
+            Durability::Rebuildable,
+            &mut notices,
+        )?;
+        let user = open_migrated(
+            &dir.join(USER_DB),
+            &schema::USER,
+            Durability::Precious,
+            &mut notices,
+        )?;
+        Ok(Store {
+            dir,
+            gate: Gate::default(),
+            content_writer: Mutex::new(content_writer),
+            content_readers: Mutex::new(Vec::new()),
+            user: Mutex::new(user),
+            notices,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Things the user should know about that happened while opening (files quarantined).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    pub fn gate(&self) -> &Gate {
+        &self.gate
+    }
+
+    /// Runs `f` in a read transaction on a pooled reader: a consistent snapshot that never waits
+    /// for the writer.
+    pub fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let _pass = self.gate.enter()?;
+        let mut conn = self.take_reader()?;
+        let result = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Deferred)
+                .context("starting a read")?;
+            let value = f(&tx)?;
+            tx.finish().context("finishing a read")?;
+            Ok(value)
+        })();
+        self.return_reader(conn);
+        result
+    }
+
+    /// Runs `f` in one IMMEDIATE write transaction on content.db; commits only if `f` succeeds.
+    pub fn write_content<T>(&self, f: impl FnOnce(&mut ContentTx<'_>) -> Result<T>) -> Result<T> {
+        let _pass = self.gate.enter()?;
+        let mut conn = lock(&self.content_writer);
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context("starting a content write")?;
+        let mut content = ContentTx::new(tx);
+        let value = f(&mut content)?;
+        content.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` on user.db in one IMMEDIATE transaction (commits only if `f` succeeds).
+    pub fn write_user<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let _pass = self.gate.enter()?;
+        let mut conn = lock(&self.user);
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context("starting a user write")?;
+        let value = f(&tx)?;
+        tx.commit().context("saving to user.db")?;
+        Ok(value)
+    }
+
+    /// Reads user.db (small and local: one connection serves reads and writes).
+    pub fn read_user<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let _pass = self.gate.enter()?;
+        let mut conn = lock(&self.user);
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .context("starting a user read")?;
+        let value = f(&tx)?;
+        tx.finish().context("finishing a user read")?;
+        Ok(value)
+    }
+
+    /// Returns once no transaction is open; until `resume`, store calls fail with `Suspended`.
+    pub fn suspend(&self) {
+        self.gate.suspend();
+        // Idle readers hold no locks in WAL mode, but closing them frees their memory too.
+        lock(&self.content_readers).clear();
+    }
+
+    pub fn resume(&self) {
+        self.gate.resume();
+    }
+
+    fn take_reader(&self) -> Result<Connection> {
+        if let Some(conn) = lock(&self.content_readers).pop() {
+            return Ok(conn);
+        }
+        let path = self.dir.join(CONTENT_DB);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .context("opening a content reader")?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .context("configuring a reader")?;
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")
+            .context("configuring a reader")?;
+        Ok(conn)
+    }
+
+    fn return_reader(&self, conn: Connection) {
+        let mut idle = lock(&self.content_readers);
+        if idle.len() < IDLE_READERS && !self.gate.is_suspended() {
+            idle.push(conn);
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a connection leaves at worst an open transaction, which rusqlite
+    // rolls back when the Transaction is dropped; the connection itself stays usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn open_migrated(
+    path: &Path,
+    schema: &schema::Schema,
+    durability: Durability,
+    notices: &mut Vec<String>,
+) -> Result<Connection> {
+    match open_and_migrate(path, schema, durability) {
+        Err(error) if is_damaged(&error) => {
+            let quarantined = quarantine(path)?;
+            notices.push(match durability {
+                Durability::Rebuildable => format!(
+                    "{} was damaged and has been set aside as {}; content will be downloaded again",
+                    schema.name,
+                    quarantined.display()
+                ),
+                Durability::Precious => format!(
+                    "{} was damaged and has been set aside as {} (kept for recovery); starting with empty favourites",
+                    schema.name,
+                    quarantined.display()
+                ),
+            });
+            open_and_migrate(path, schema, durability)
+        }
+        other => other,
+    }
+}
+
+fn open_and_migrate(
+    path: &Path,
+    schema: &schema::Schema,
+    durability: Durability,
+) -> Result<Connection> {
+    let mut conn = Connection::open(path)
+        .map_err(|source| Error::sqlite(&format!("opening {}", path.display()), source))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .context("configuring the writer")?;
+    let synchronous = match durability {
+        Durability::Rebuildable => "NORMAL",
+        Durability::Precious => "FULL",
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;"
+    ))
+    .map_err(|source| classify_open_error(path, source))?;
+    schema::migrate(&mut conn, schema)?;
+    Ok(conn)
+}
+
+fn classify_open_error(path: &Path, source: rusqlite::Error) -> Error {
+    use rusqlite::ffi::ErrorCode;
+    match source.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt {
+            path: path.to_path_buf(),
+            message: source.to_string(),
+        },
+        _ => Error::sqlite(&format!("opening {}", path.display()), source),
+    }
+}
+
+fn is_damaged(error: &Error) -> bool {
+    use rusqlite::ffi::ErrorCode;
+    match error {
+        Error::Corrupt { .. } => true,
+        Error::Sqlite { source, .. } => matches!(
+            source.sqlite_error_code(),
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt)
+        ),
+        _ => false,
+    }
+}
+
+/// Moves a damaged database (and its WAL files) aside with a timestamp; nothing is deleted.
+fn quarantine(path: &Path) -> Result<PathBuf> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%3f");
+    let target = path.with_extension(format!("db.damaged-{stamp}"));
+    std::fs::rename(path, &target)
+        .map_err(|e| Error::io(format!("setting aside damaged {}", path.display()), e))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            let side_target = PathBuf::from(format!("{}{suffix}", target.display()));
+            std::fs::rename(&side, &side_target)
+                .map_err(|e| Error::io(format!("setting aside {}", side.display()), e))?;
+        }
+    }
+    Ok(target)
+}

@@ -1,0 +1,481 @@
+//! The queries behind the shells' screens. Each runs in one read transaction on a pooled reader.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Store;
+use super::content::{read_entity, read_sync_state, topic_key};
+use super::views::*;
+use crate::error::{Error, Result, SqliteContext};
+use crate::model::*;
+use crate::time::EventClock;
+
+/// Separates speaker names inside one aggregated column (a control character no name contains).
+const NAME_SEPARATOR: char = '\u{1f}';
+
+/// How many upcoming sessions "now and next" lists at most.
+const NEXT_LIMIT: usize = 12;
+
+impl Store {
+    /// The events this device holds, by title.
+    pub fn events(&self) -> Result<Vec<EventSummary>> {
+        self.read(|tx| {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT e.body, s.last_synced_at FROM event e
+                     LEFT JOIN sync_state s ON s.event_id = e.event_id",
+                )
+                .context("listing events")?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
+                })
+                .context("listing events")?;
+            let mut events = Vec::new();
+            for row in rows {
+                let (body, synced) = row.context("listing events")?;
+                let event: Event = decode("event", &body)?;
+                events.push(EventSummary {
+                    id: event.id,
+                    title: event.title,
+                    days: event.days,
+                    last_synced_at: synced.and_then(|t| DateTime::from_timestamp(t, 0)),
+                });
+            }
+            events.sort_by(|a, b| a.title.cmp(&b.title));
+            Ok(events)
+        })
+    }
+
+    pub fn event_overview(&self, event_id: &str) -> Result<EventOverview> {
+        self.read(|tx| {
+            let event = load_event(tx, event_id)?;
+            let count = |table: &str| -> Result<u32> {
+                tx.prepare_cached(&format!("SELECT count(*) FROM {table} WHERE event_id = ?1"))
+                    .and_then(|mut s| s.query_row([event_id], |r| r.get(0)))
+                    .context("counting content")
+            };
+            let state = read_sync_state(tx, event_id)?;
+            Ok(EventOverview {
+                session_count: count("session")?,
+                speaker_count: count("speaker")?,
+                exhibitor_count: count("exhibitor")?,
+                location_count: count("location")?,
+                announcement_count: count("announcement")?,
+                gallery_count: count("gallery_item")?,
+                last_synced_at: state.last_synced_at,
+                event,
+            })
+        })
+    }
+
+    /// The programme of one conference day, in start order (ties by location order, title).
+    pub fn agenda(&self, event_id: &str, day: NaiveDate) -> Result<Vec<SessionSummary>> {
+        self.read(|tx| {
+            let ctx = SummaryContext::load(tx, event_id)?;
+            ctx.sessions(tx, "s.day = ?2", &[&day.to_string()])
+        })
+    }
+
+    pub fn sessions_at_location(
+        &self,
+        event_id: &str,
+        location_id: &str,
+    ) -> Result<Vec<SessionSummary>> {
+        self.read(|tx| {
+            let ctx = SummaryContext::load(tx, event_id)?;
+            ctx.sessions(tx, "s.location_id = ?2", &[&location_id])
+        })
+    }
+
+    pub fn sessions_in_track(&self, event_id: &str, track_id: &str) -> Result<Vec<SessionSummary>> {
+        self.read(|tx| {
+            let ctx = SummaryContext::load(tx, event_id)?;
+            ctx.sessions(tx, "s.track_id = ?2", &[&track_id])
+        })
+    }
+
+    pub fn sessions_of_speaker(
+        &self,
+        event_id: &str,
+        speaker_id: &str,
+    ) -> Result<Vec<SessionSummary>> {
+        self.read(|tx| {
+            let ctx = SummaryContext::load(tx, event_id)?;
+            ctx.sessions(
+                tx,
+                "s.id IN (SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2)",
+                &[&speaker_id],
+            )
+        })
+    }
+
+    /// Summaries of the given sessions (in start order), skipping ids that do not exist.
+    pub fn session_summaries(&self, event_id: &str, ids: &[String]) -> Result<Vec<SessionSummary>> {
+        self.read(|tx| {
+            let ctx = SummaryContext::load(tx, event_id)?;
+            let list =
+                serde_json::to_string(ids).map_err(|e| Error::malformed("session ids", e))?;
+            ctx.sessions(tx, "s.id IN (SELECT value FROM json_each(?2))", &[&list])
+        })
+    }
+
+    /// What is running at `at`, and for each location what comes next.
+    pub fn now_next(&self, event_id: &str, at: DateTime<Utc>) -> Result<NowNext> {
+        self.read(|tx| {
+            let ctx = SummaryContext::load(tx, event_id)?;
+            let ts = at.timestamp();
+            let now = ctx.sessions(
+                tx,
+                "s.start_ts <= ?2 AND s.end_ts > ?2 AND s.status = 'scheduled'",
+                &[&ts],
+            )?;
+            let upcoming = ctx.sessions(
+                tx,
+                "s.start_ts > ?2 AND s.status = 'scheduled' AND s.start_ts < ?2 + 86400",
+                &[&ts],
+            )?;
+            let mut seen_locations = std::collections::HashSet::new();
+            let next = upcoming
+                .into_iter()
+                .filter(|s| seen_locations.insert(s.location_id.clone()))
+                .take(NEXT_LIMIT)
+                .collect();
+            Ok(NowNext { at, now, next })
+        })
+    }
+
+    pub fn session_detail(&self, event_id: &str, session_id: &str) -> Result<SessionDetail> {
+        self.read(|tx| {
+            let ctx = SummaryContext::load(tx, event_id)?;
+            let summary = ctx
+                .sessions(tx, "s.id = ?2", &[&session_id])?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::not_found("session", session_id))?;
+            let Some(Entity::Session(session)) =
+                read_entity(tx, event_id, EntityKind::Session, session_id)?
+            else {
+                return Err(Error::not_found("session", session_id));
+            };
+            let mut speakers = Vec::with_capacity(session.speaker_ids.len());
+            for speaker_id in &session.speaker_ids {
+                if let Some(Entity::Speaker(speaker)) =
+                    read_entity(tx, event_id, EntityKind::Speaker, speaker_id)?
+                {
+                    speakers.push(speaker);
+                }
+            }
+            let location = session
+                .location_id
+                .as_ref()
+                .and_then(|id| ctx.locations.get(id).cloned());
+            let track = session
+                .track_id
+                .as_ref()
+                .and_then(|id| ctx.tracks.get(id).cloned());
+            Ok(SessionDetail {
+                summary,
+                session,
+                location,
+                track,
+                speakers,
+            })
+        })
+    }
+
+    pub fn locations(&self, event_id: &str) -> Result<Vec<Location>> {
+        self.read(|tx| {
+            let mut all: Vec<Location> = bodies(
+                tx,
+                "SELECT body FROM location WHERE event_id = ?1 ORDER BY sort_order, name",
+                event_id,
+                "location",
+            )?;
+            all.sort_by(|a, b| (a.sort_order, &a.name).cmp(&(b.sort_order, &b.name)));
+            Ok(all)
+        })
+    }
+
+    /// Stations (and other locations) with how many exhibitors and sessions each has.
+    pub fn stations(&self, event_id: &str) -> Result<Vec<StationEntry>> {
+        self.read(|tx| {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT l.body,
+                       (SELECT count(*) FROM exhibitor x WHERE x.event_id = l.event_id AND x.station_id = l.id),
+                       (SELECT count(*) FROM session s WHERE s.event_id = l.event_id AND s.location_id = l.id)
+                     FROM location l WHERE l.event_id = ?1 ORDER BY l.sort_order, l.name",
+                )
+                .context("listing stations")?;
+            let rows = stmt
+                .query_map([event_id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))
+                .context("listing stations")?;
+            let mut stations = Vec::new();
+            for row in rows {
+                let (body, exhibitor_count, session_count) = row.context("listing stations")?;
+                stations.push(StationEntry {
+                    location: decode("location", &body)?,
+                    exhibitor_count,
+                    session_count,
+                });
+            }
+            Ok(stations)
+        })
+    }
+
+    pub fn tracks(&self, event_id: &str) -> Result<Vec<Track>> {
+        self.read(|tx| {
+            bodies(
+                tx,
+                "SELECT body FROM track WHERE event_id = ?1 ORDER BY name",
+                event_id,
+                "track",
+            )
+        })
+    }
+
+    pub fn speakers(&self, event_id: &str) -> Result<Vec<Speaker>> {
+        self.read(|tx| {
+            let mut all: Vec<Speaker> = bodies(
+                tx,
+                "SELECT body FROM speaker WHERE event_id = ?1",
+                event_id,
+                "speaker",
+            )?;
+            all.sort_by_cached_key(|s| sort_key(&s.name));
+            Ok(all)
+        })
+    }
+
+    pub fn speaker(&self, event_id: &str, speaker_id: &str) -> Result<Speaker> {
+        match self.read(|tx| read_entity(tx, event_id, EntityKind::Speaker, speaker_id))? {
+            Some(Entity::Speaker(speaker)) => Ok(speaker),
+            _ => Err(Error::not_found("speaker", speaker_id)),
+        }
+    }
+
+    /// Exhibitors, optionally only those at one station and/or with one topic (case-insensitive).
+    pub fn exhibitors(
+        &self,
+        event_id: &str,
+        station_id: Option<&str>,
+        topic: Option<&str>,
+    ) -> Result<Vec<ExhibitorEntry>> {
+        self.read(|tx| {
+            let topic = topic.map(topic_key);
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT x.body, l.name FROM exhibitor x
+                     LEFT JOIN location l ON l.event_id = x.event_id AND l.id = x.station_id
+                     WHERE x.event_id = ?1
+                       AND (?2 IS NULL OR x.station_id = ?2)
+                       AND (?3 IS NULL OR x.id IN (SELECT exhibitor_id FROM exhibitor_topic
+                                                   WHERE event_id = ?1 AND topic_key = ?3))",
+                )
+                .context("listing exhibitors")?;
+            let rows = stmt
+                .query_map(params![event_id, station_id, topic], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+                })
+                .context("listing exhibitors")?;
+            let mut entries = Vec::new();
+            for row in rows {
+                let (body, station_name) = row.context("listing exhibitors")?;
+                entries.push(ExhibitorEntry {
+                    exhibitor: decode("exhibitor", &body)?,
+                    station_name,
+                });
+            }
+            entries.sort_by_cached_key(|e| sort_key(&e.exhibitor.name));
+            Ok(entries)
+        })
+    }
+
+    /// Announcements published by `at` and not expired, urgent first, then newest first.
+    pub fn announcements(&self, event_id: &str, at: DateTime<Utc>) -> Result<Vec<Announcement>> {
+        self.read(|tx| {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT body FROM announcement
+                     WHERE event_id = ?1 AND published_ts <= ?2 AND (expires_ts IS NULL OR expires_ts > ?2)
+                     ORDER BY published_ts DESC, id",
+                )
+                .context("listing announcements")?;
+            let rows = stmt
+                .query_map(params![event_id, at.timestamp()], |r| r.get::<_, String>(0))
+                .context("listing announcements")?;
+            let mut list: Vec<Announcement> = Vec::new();
+            for body in rows {
+                list.push(decode("announcement", &body.context("listing announcements")?)?);
+            }
+            // Stable sort keeps newest-first within each priority.
+            list.sort_by_key(|a| std::cmp::Reverse(a.priority));
+            Ok(list)
+        })
+    }
+
+    /// Gallery items, newest first (items without a time last).
+    pub fn gallery(&self, event_id: &str) -> Result<Vec<GalleryItem>> {
+        self.read(|tx| {
+            bodies(
+                tx,
+                "SELECT body FROM gallery_item WHERE event_id = ?1
+                 ORDER BY taken_ts IS NULL, taken_ts DESC, id",
+                event_id,
+                "gallery item",
+            )
+        })
+    }
+
+    pub fn info_pages(&self, event_id: &str) -> Result<Vec<InfoPage>> {
+        self.read(|tx| {
+            bodies(
+                tx,
+                "SELECT body FROM info_page WHERE event_id = ?1 ORDER BY sort_order, id",
+                event_id,
+                "info page",
+            )
+        })
+    }
+
+    /// Any stored entity, decoded.
+    pub fn entity(&self, event_id: &str, kind: EntityKind, id: &str) -> Result<Option<Entity>> {
+        self.read(|tx| read_entity(tx, event_id, kind, id))
+    }
+}
+
+/// Event-wide lookups a list of session summaries needs, loaded once per query.
+struct SummaryContext {
+    event_id: String,
+    clock: EventClock,
+    locations: HashMap<String, Location>,
+    tracks: HashMap<String, Track>,
+}
+
+impl SummaryContext {
+    fn load(tx: &Connection, event_id: &str) -> Result<SummaryContext> {
+        let event = load_event(tx, event_id)?;
+        let clock = EventClock::new(&event.timezone, event.day_change_hour)?;
+        let locations: Vec<Location> = bodies(
+            tx,
+            "SELECT body FROM location WHERE event_id = ?1",
+            event_id,
+            "location",
+        )?;
+        let tracks: Vec<Track> = bodies(
+            tx,
+            "SELECT body FROM track WHERE event_id = ?1",
+            event_id,
+            "track",
+        )?;
+        Ok(SummaryContext {
+            event_id: event_id.to_string(),
+            clock,
+            locations: locations.into_iter().map(|l| (l.id.clone(), l)).collect(),
+            tracks: tracks.into_iter().map(|t| (t.id.clone(), t)).collect(),
+        })
+    }
+
+    /// Sessions matching `filter` (SQL over alias `s`, `?1` is the event id, further parameters
+    /// follow), in start order.
+    fn sessions(
+        &self,
+        tx: &Connection,
+        filter: &str,
+        extra: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<SessionSummary>> {
+        let sql = format!(
+            "SELECT s.body,
+               (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
+                  FROM session_speaker ss
+                  JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
+                 WHERE ss.event_id = s.event_id AND ss.session_id = s.id)
+             FROM session s WHERE s.event_id = ?1 AND {filter}
+             ORDER BY s.start_ts, s.end_ts, s.title"
+        );
+        let mut stmt = tx.prepare_cached(&sql).context("listing sessions")?;
+        let mut parameters: Vec<&dyn rusqlite::ToSql> = vec![&self.event_id];
+        parameters.extend_from_slice(extra);
+        let rows = stmt
+            .query_map(parameters.as_slice(), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .context("listing sessions")?;
+        let mut list = Vec::new();
+        for row in rows {
+            let (body, names) = row.context("listing sessions")?;
+            let session: Session = decode("session", &body)?;
+            list.push(self.summary(session, names));
+        }
+        Ok(list)
+    }
+
+    fn summary(&self, session: Session, names: Option<String>) -> SessionSummary {
+        let location = session
+            .location_id
+            .as_ref()
+            .and_then(|id| self.locations.get(id));
+        let track = session.track_id.as_ref().and_then(|id| self.tracks.get(id));
+        SessionSummary {
+            day: self.clock.conference_day(session.start),
+            local_start: self.clock.hhmm(session.start),
+            local_end: self.clock.hhmm(session.end),
+            location_name: location.map(|l| l.name.clone()),
+            track_name: track.map(|t| t.name.clone()),
+            track_color: track.and_then(|t| t.color.clone()),
+            speaker_names: names
+                .map(|n| n.split(NAME_SEPARATOR).map(str::to_string).collect())
+                .unwrap_or_default(),
+            id: session.id,
+            title: session.title,
+            subtitle: session.subtitle,
+            kind: session.kind,
+            status: session.status,
+            start: session.start,
+            end: session.end,
+            location_id: session.location_id,
+            track_id: session.track_id,
+            languages: session.languages,
+        }
+    }
+}
+
+fn load_event(tx: &Connection, event_id: &str) -> Result<Event> {
+    let body: Option<String> = tx
+        .prepare_cached("SELECT body FROM event WHERE event_id = ?1")
+        .and_then(|mut s| s.query_row([event_id], |r| r.get(0)).optional())
+        .context("reading the event")?;
+    match body {
+        Some(body) => decode("event", &body),
+        None => Err(Error::not_found("event", event_id)),
+    }
+}
+
+fn bodies<T: serde::de::DeserializeOwned>(
+    tx: &Connection,
+    sql: &str,
+    event_id: &str,
+    what: &str,
+) -> Result<Vec<T>> {
+    let mut stmt = tx.prepare_cached(sql).context("listing content")?;
+    let rows = stmt
+        .query_map([event_id], |r| r.get::<_, String>(0))
+        .context("listing content")?;
+    let mut list = Vec::new();
+    for body in rows {
+        list.push(decode(what, &body.context("listing content")?)?);
+    }
+    Ok(list)
+}
+
+fn decode<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<T> {
+    serde_json::from_str(body).map_err(|e| Error::malformed(format!("stored {what}"), e))
+}
+
+/// Case- and accent-insensitive sort key for names.
+fn sort_key(name: &str) -> String {
+    crate::text::fold(name)
+}

@@ -1,0 +1,1 @@
+//! Marktplatz publishing server.
