@@ -8,7 +8,9 @@ pub mod error;
 pub mod model;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod time;
+pub mod wire;
 
 pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! Pulling an event from its server: pages into content.db, assets into a cache.

@@ -1,0 +1,122 @@
+//! `GET /v1/events/{event}/changes?epoch=E&since=S`: one page of the change log.
+//!
+//! A full page asked for with its epoch is immutable in the CDN sense: its content may later be
+//! superseded by newer versions further on in the log, but it is never wrong, because a row
+//! with a given seq never changes and every later change of an entity gets a larger seq.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::value::RawValue;
+
+use marktplatz_core::wire::{Change, Page, code, page_etag};
+
+use super::{AppState, event_id};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{IMMUTABLE, SHORT, if_none_match, json, not_modified, query_pairs};
+use crate::log;
+
+pub async fn get_changes(
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    event_id(&event)?;
+    let mut epoch: Option<String> = None;
+    let mut since = 0u64;
+    for (key, value) in query_pairs(query.as_deref()) {
+        match key {
+            "epoch" => epoch = Some(value.to_string()),
+            "since" => {
+                since = value.parse().map_err(|_| {
+                    ApiError::bad_request(format!("since must be a seq number, not '{value}'"))
+                })?
+            }
+            _ => {}
+        }
+    }
+    let limit = state.config.page_limit;
+    let max_bytes = state.config.page_max_bytes;
+    let asked_epoch = epoch.clone();
+    let (head, rows, more) = state
+        .db
+        .read(move |tx| {
+            let head = log::require_head(tx, &event)?;
+            if let Some(epoch) = &asked_epoch
+                && *epoch != head.epoch
+            {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    code::EPOCH_MISMATCH,
+                    format!(
+                        "epoch '{epoch}' has ended (the event's history was reset); start again from since=0"
+                    ),
+                ));
+            }
+            if since > head.seq {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    code::EPOCH_MISMATCH,
+                    format!(
+                        "since={since} is ahead of the log (head {}); start again from since=0",
+                        head.seq
+                    ),
+                ));
+            }
+            if since > 0 && since < head.min_retained_seq {
+                return Err(ApiError::new(
+                    StatusCode::GONE,
+                    code::CURSOR_EXPIRED,
+                    format!(
+                        "changes before seq {} are no longer kept; start again from since=0",
+                        head.min_retained_seq
+                    ),
+                ));
+            }
+            let (rows, more) = log::changes_since(tx, &event, since, limit, max_bytes)?;
+            Ok((head, rows, more))
+        })
+        .await?;
+    let next = match rows.last() {
+        Some(last) if more => last.seq,
+        _ => head.seq,
+    };
+    let etag = page_etag(&head.epoch, next);
+    // Only a full page named by its epoch is fixed forever; a tail grows, and a page asked
+    // for without an epoch belongs to whatever epoch is current.
+    let cache = if more && epoch.is_some() {
+        IMMUTABLE
+    } else {
+        SHORT
+    };
+    if if_none_match(&headers, &etag) {
+        return Ok(not_modified(&etag, cache));
+    }
+    let mut changes = Vec::with_capacity(rows.len());
+    for row in rows {
+        let body = match row.body {
+            Some(text) => Some(
+                RawValue::from_string(text)
+                    .map_err(|e| ApiError::internal("reading a stored entity", e))?,
+            ),
+            None => None,
+        };
+        changes.push(Change {
+            seq: row.seq,
+            kind: row.kind,
+            id: row.id,
+            body,
+        });
+    }
+    let page = Page {
+        epoch: head.epoch,
+        since,
+        next,
+        head: head.seq,
+        more,
+        changes,
+    };
+    let body = serde_json::to_vec(&page).map_err(|e| ApiError::internal("encoding a page", e))?;
+    Ok(json(body, &etag, cache))
+}
