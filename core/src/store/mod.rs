@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-pub use content::{AppliedChange, ContentTx};
+pub use content::{AppliedChange, ContentTx, SyncState};
+pub(crate) use content::{read_sync_state, table_of};
 pub use gate::Gate;
 pub use views::*;
 

@@ -22,7 +22,11 @@ impl Schema {
 
 pub const CONTENT: Schema = Schema {
     name: "content.db",
-    migrations: &[include_str!("sql/content/0001_initial.sql")],
+    migrations: &[
+        include_str!("sql/content/0001_initial.sql"),
+        // 0002 (search) lands from another branch; this one is renumbered on merge.
+        include_str!("sql/content/0003_sync.sql"),
+    ],
 };
 
 pub const USER: Schema = Schema {
