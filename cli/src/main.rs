@@ -21,12 +21,24 @@ struct Cli {
 enum Command {
     /// Load the demo event (E-Government Marktplatz Nordwest) and print a tour of it.
     Demo(cmd::demo::Args),
+    /// Run the publishing server (devices sync from it, organisers publish to it).
+    Serve(cmd::serve::Args),
+    /// Create a bearer token for an event on a server's data directory.
+    Token(cmd::token::Args),
+    /// Publish a native bundle (and its assets) to a server.
+    Publish(cmd::publish::Args),
+    /// Sync a device folder with an event's server.
+    Sync(cmd::sync::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Token(args) => cmd::token::run(args),
+        Command::Publish(args) => cmd::publish::run(args),
+        Command::Sync(args) => cmd::sync::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -222,6 +222,12 @@ pub fn asset_etag(sha256: &str) -> String {
     format!("\"{sha256}\"")
 }
 
+/// The lower-case hex SHA-256 of `bytes`: an asset's name.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// Whether `text` is a lower-case hex SHA-256.
 pub fn is_sha256(text: &str) -> bool {
     text.len() == 64

@@ -2,6 +2,10 @@
 
 pub mod demo;
 pub mod device;
+pub mod publish;
+pub mod serve;
+pub mod sync;
+pub mod token;
 
 /// What a subcommand returns: errors are printed as one line and exit with status 1.
 pub type CmdResult = Result<(), Box<dyn std::error::Error>>;
