@@ -66,24 +66,26 @@ pub fn require_head(tx: &Transaction<'_>, event_id: &str) -> ApiResult<Head> {
 }
 
 /// The entries after `since`, in seq order, at most `limit` rows and about `max_bytes` of
-/// bodies (always at least one row). Tombstones are left out when `since` is 0: a device
-/// starting from nothing has nothing to delete.
+/// bodies (always at least one row). Tombstones up to `skip_tombstones_upto` are left out: a
+/// snapshot taken at head H never held an entity deleted at or before H.
 pub fn changes_since(
     tx: &Transaction<'_>,
     event_id: &str,
     since: u64,
+    skip_tombstones_upto: u64,
     limit: usize,
     max_bytes: usize,
 ) -> ApiResult<(Vec<LogRow>, bool)> {
     let mut stmt = tx.prepare_cached(
         "SELECT seq, kind, id, body FROM entity
-         WHERE event_id = ?1 AND seq > ?2 AND (?2 > 0 OR body IS NOT NULL)
+         WHERE event_id = ?1 AND seq > ?2 AND (body IS NOT NULL OR seq > ?4)
          ORDER BY seq LIMIT ?3",
     )?;
     let mut rows = stmt.query(params![
         event_id,
         since as i64,
-        limit.saturating_add(1).min(i64::MAX as usize) as i64
+        limit.saturating_add(1).min(i64::MAX as usize) as i64,
+        skip_tombstones_upto.min(i64::MAX as u64) as i64
     ])?;
     let mut out = Vec::new();
     let mut bytes = 0usize;
@@ -229,16 +231,16 @@ mod tests {
         })
         .unwrap();
         db.read_blocking(|tx| {
-            let (rows, more) = changes_since(tx, "e", 0, 10, 1 << 20)?;
+            let (rows, more) = changes_since(tx, "e", 0, 4, 10, 1 << 20)?;
             assert!(!more);
             // From 0: only the live entity, at its latest seq; no tombstone.
             assert_eq!(rows.len(), 1);
             assert_eq!((rows[0].seq, rows[0].body.as_deref()), (3, Some("3")));
-            let (rows, _) = changes_since(tx, "e", 2, 10, 1 << 20)?;
+            let (rows, _) = changes_since(tx, "e", 2, 0, 10, 1 << 20)?;
             let seqs: Vec<u64> = rows.iter().map(|r| r.seq).collect();
             assert_eq!(seqs, vec![3, 4]);
             assert_eq!(rows[1].body, None);
-            let (rows, more) = changes_since(tx, "e", 2, 1, 1 << 20)?;
+            let (rows, more) = changes_since(tx, "e", 2, 0, 1, 1 << 20)?;
             assert_eq!((rows.len(), more), (1, true));
             Ok(())
         })

@@ -1,1 +1,126 @@
-//! Shared helpers for the end-to-end tests and benchmarks.
+//! Shared helpers for the end-to-end tests and benchmarks: a real server on 127.0.0.1, a
+//! fault-injecting proxy in front of it, and devices with their own store folders.
+
+pub mod fault_proxy;
+pub mod fixtures;
+pub mod raw_http;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use marktplatz_core::bundle::Bundle;
+use marktplatz_core::store::Store;
+use marktplatz_core::sync::{
+    AssetCache, Client, ClientConfig, RetryPolicy, SyncOptions, SyncReport, sync_event,
+};
+use marktplatz_server::{Admin, Config, RunningServer};
+
+pub use fault_proxy::{Fault, FaultProxy, Traffic};
+
+/// A server with its data directory, an admin handle on it, and a proxy in front.
+pub struct Harness {
+    pub root: tempfile::TempDir,
+    pub server: RunningServer,
+    pub admin: Admin,
+    pub proxy: FaultProxy,
+}
+
+/// What tests use unless they say otherwise: small pages so several pages are exercised.
+pub fn test_config(data_dir: &Path) -> Config {
+    let mut config = Config::new(data_dir, "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()));
+    config.page_limit = 4;
+    config
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        Harness::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let data = root.path().join("server");
+        let mut config = test_config(&data);
+        adjust(&mut config);
+        let server = marktplatz_server::start(config)
+            .await
+            .unwrap_or_else(|e| panic!("server: {e}"));
+        let admin = Admin::open(&data).unwrap_or_else(|e| panic!("admin: {e}"));
+        let proxy = FaultProxy::start(server.addr())
+            .await
+            .unwrap_or_else(|e| panic!("proxy: {e}"));
+        Harness {
+            root,
+            server,
+            admin,
+            proxy,
+        }
+    }
+
+    /// Publishes directly into the data directory (no HTTP), creating the event if new.
+    pub fn publish(&self, bundle: &Bundle) -> marktplatz_core::wire::PublishOutcome {
+        self.admin
+            .publish(bundle.clone())
+            .unwrap_or_else(|e| panic!("publish: {} ({})", e.message, e.code))
+    }
+
+    pub fn device(&self, name: &str) -> Device {
+        Device::open(self.root.path().join(name))
+    }
+
+    /// The URL devices use: through the proxy.
+    pub fn url(&self) -> String {
+        self.proxy.url()
+    }
+}
+
+/// A device: its store folder, store and asset cache.
+pub struct Device {
+    pub dir: PathBuf,
+    pub store: Store,
+    pub cache: AssetCache,
+    pub client: Client,
+}
+
+/// Timeouts and retries short enough for tests that provoke them.
+pub fn fast_client_config() -> ClientConfig {
+    ClientConfig {
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_millis(800),
+        request_timeout: Duration::from_secs(5),
+        retry: RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(100),
+            max_retry_after: Duration::from_secs(2),
+        },
+        user_agent: None,
+    }
+}
+
+impl Device {
+    pub fn open(dir: PathBuf) -> Device {
+        let store = Store::open(&dir).unwrap_or_else(|e| panic!("store: {e}"));
+        let cache = AssetCache::new(&dir, 50 * 1024 * 1024);
+        let client = Client::new(fast_client_config()).unwrap_or_else(|e| panic!("client: {e}"));
+        Device {
+            dir,
+            store,
+            cache,
+            client,
+        }
+    }
+
+    pub async fn sync(&self, server: &str, event: &str) -> marktplatz_core::Result<SyncReport> {
+        self.sync_with(server, event, &SyncOptions::default()).await
+    }
+
+    pub async fn sync_with(
+        &self,
+        server: &str,
+        event: &str,
+        options: &SyncOptions,
+    ) -> marktplatz_core::Result<SyncReport> {
+        sync_event(&self.client, &self.store, Some(&self.cache), server, event, options).await
+    }
+}

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::cancel::CancelToken;
 use super::client::Client;
@@ -94,7 +94,10 @@ pub fn apply_page(
         let now = chrono::Utc::now();
         if !page.more {
             changes.extend(sweep_unconfirmed(tx, event_id)?);
+            set_snapshot_head(tx, event_id, None)?;
             state.last_synced_at = Some(now);
+        } else if page.since == 0 {
+            set_snapshot_head(tx, event_id, Some(page.head))?;
         }
         state.server_url = Some(server_url.to_string());
         state.epoch = Some(page.epoch.clone());
@@ -126,12 +129,37 @@ pub fn begin_rebuild(store: &Store, event_id: &str) -> Result<()> {
                 .and_then(|mut s| s.execute(params![event_id, kind.as_str()]))
                 .context("remembering content to confirm")?;
         }
+        set_snapshot_head(tx, event_id, None)?;
         let mut state = tx.sync_state(event_id)?;
         state.epoch = None;
         state.cursor = 0;
         state.head_etag = None;
         tx.set_sync_state(event_id, &state)
     })
+}
+
+/// The head of the snapshot in progress, if a pull from since=0 has not reached its tail.
+pub fn snapshot_head(store: &Store, event_id: &str) -> Result<Option<u64>> {
+    store.read(|tx| {
+        tx.prepare_cached("SELECT head FROM sync_snapshot WHERE event_id = ?1")
+            .and_then(|mut s| s.query_row([event_id], |r| r.get::<_, i64>(0)).optional())
+            .context("reading the snapshot state")
+            .map(|head| head.map(|h| h.max(0) as u64))
+    })
+}
+
+fn set_snapshot_head(tx: &ContentTx<'_>, event_id: &str, head: Option<u64>) -> Result<()> {
+    let sql = tx.sql();
+    match head {
+        Some(head) => sql
+            .prepare_cached("INSERT OR REPLACE INTO sync_snapshot (event_id, head) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![event_id, head as i64])),
+        None => sql
+            .prepare_cached("DELETE FROM sync_snapshot WHERE event_id = ?1")
+            .and_then(|mut s| s.execute([event_id])),
+    }
+    .context("recording the snapshot state")?;
+    Ok(())
 }
 
 fn confirm(tx: &ContentTx<'_>, event_id: &str, kind: EntityKind, id: &str) -> Result<()> {
@@ -243,12 +271,17 @@ pub async fn pull(
         } else {
             0
         };
-        let url = match &state.epoch {
+        let mut url = match &state.epoch {
             Some(epoch) => {
                 format!("{server_url}/v1/events/{event_id}/changes?epoch={epoch}&since={since}")
             }
             None => format!("{server_url}/v1/events/{event_id}/changes?since=0"),
         };
+        if since > 0
+            && let Some(head) = snapshot_head(store, event_id)?
+        {
+            url.push_str(&format!("&snapshot={head}"));
+        }
         let etag = state.epoch.as_deref().map(|e| wire::page_etag(e, since));
         let received = AtomicU64::new(0);
         let fetched = {

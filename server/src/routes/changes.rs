@@ -1,5 +1,10 @@
 //! `GET /v1/events/{event}/changes?epoch=E&since=S`: one page of the change log.
 //!
+//! `since=0` starts a snapshot taken at the current head H (no tombstones: a device starting
+//! from nothing has nothing to delete); its next pages are asked for with `snapshot=H`, so
+//! they skip tombstones up to H too and are not refused (410) for being below the retention
+//! horizon unless a tombstone after H was purged.
+//!
 //! A full page asked for with its epoch is immutable in the CDN sense: its content may later be
 //! superseded by newer versions further on in the log, but it is never wrong, because a row
 //! with a given seq never changes and every later change of an entity gets a larger seq.
@@ -25,6 +30,7 @@ pub async fn get_changes(
     event_id(&event)?;
     let mut epoch: Option<String> = None;
     let mut since = 0u64;
+    let mut snapshot: Option<u64> = None;
     for (key, value) in query_pairs(query.as_deref()) {
         match key {
             "epoch" => epoch = Some(value.to_string()),
@@ -32,6 +38,11 @@ pub async fn get_changes(
                 since = value.parse().map_err(|_| {
                     ApiError::bad_request(format!("since must be a seq number, not '{value}'"))
                 })?
+            }
+            "snapshot" => {
+                snapshot = Some(value.parse().map_err(|_| {
+                    ApiError::bad_request(format!("snapshot must be a seq number, not '{value}'"))
+                })?)
             }
             _ => {}
         }
@@ -64,7 +75,13 @@ pub async fn get_changes(
                     ),
                 ));
             }
-            if since > 0 && since < head.min_retained_seq {
+            // A snapshot taken at head H only needs tombstones after H; a delta needs all
+            // tombstones after its cursor. Either way, purged ones mean starting over.
+            let needs_tombstones_from = match snapshot {
+                Some(snapshot_head) if since > 0 => snapshot_head.max(since),
+                _ => since,
+            };
+            if since > 0 && needs_tombstones_from < head.min_retained_seq {
                 return Err(ApiError::new(
                     StatusCode::GONE,
                     code::CURSOR_EXPIRED,
@@ -74,7 +91,13 @@ pub async fn get_changes(
                     ),
                 ));
             }
-            let (rows, more) = log::changes_since(tx, &event, since, limit, max_bytes)?;
+            let skip_tombstones_upto = match snapshot {
+                _ if since == 0 => head.seq,
+                Some(snapshot_head) => snapshot_head,
+                None => 0,
+            };
+            let (rows, more) =
+                log::changes_since(tx, &event, since, skip_tombstones_upto, limit, max_bytes)?;
             Ok((head, rows, more))
         })
         .await?;

@@ -27,3 +27,10 @@ CREATE TABLE sync_stale (
     id       TEXT NOT NULL,
     PRIMARY KEY (event_id, kind, id)
 ) WITHOUT ROWID;
+
+-- A snapshot (a pull that started from since=0) in progress: the head it was taken at. Its
+-- later pages are asked for with snapshot=<head>; the row goes when the snapshot completes.
+CREATE TABLE sync_snapshot (
+    event_id TEXT PRIMARY KEY NOT NULL,
+    head     INTEGER NOT NULL
+) WITHOUT ROWID;
