@@ -46,7 +46,8 @@ pub struct Page {
     pub changes: Vec<Change>,
 }
 
-/// One entity's latest state: an upsert (with `body`) or a tombstone (without).
+/// One entity's latest state: an upsert (with `body`), a patch of the version the device
+/// most likely holds (`base`, `patch`, `sha`), or a tombstone (none of these).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Change {
     pub seq: u64,
@@ -54,6 +55,15 @@ pub struct Change {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Box<RawValue>>,
+    /// [`short_hash`] of the body the patch applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// A JSON merge patch (RFC 7386) turning the base body into the new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch: Option<Box<RawValue>>,
+    /// [`short_hash`] of the new body, to check the patched result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
 }
 
 /// A change checked and decoded, ready to be applied.
@@ -65,6 +75,16 @@ pub enum DecodedChange {
         /// The body exactly as received; stored as is.
         body: String,
     },
+    /// Applies to the stored body only if that hashes to `base`; otherwise the page must be
+    /// fetched again with full bodies (`full=1`).
+    Patch {
+        seq: u64,
+        kind: EntityKind,
+        id: String,
+        base: String,
+        patch: serde_json::Value,
+        sha: String,
+    },
     Delete {
         seq: u64,
         kind: EntityKind,
@@ -75,7 +95,9 @@ pub enum DecodedChange {
 impl DecodedChange {
     pub fn seq(&self) -> u64 {
         match self {
-            DecodedChange::Upsert { seq, .. } | DecodedChange::Delete { seq, .. } => *seq,
+            DecodedChange::Upsert { seq, .. }
+            | DecodedChange::Patch { seq, .. }
+            | DecodedChange::Delete { seq, .. } => *seq,
         }
     }
 }
@@ -127,6 +149,28 @@ impl Page {
 
 impl Change {
     fn decode(&self) -> Result<DecodedChange> {
+        if let Some(patch) = &self.patch {
+            let (Some(base), Some(sha)) = (&self.base, &self.sha) else {
+                return Err(Error::Protocol(format!(
+                    "{} '{}' carries a patch without base or sha",
+                    self.kind, self.id
+                )));
+            };
+            let patch = serde_json::from_str(patch.get()).map_err(|e| {
+                Error::Protocol(format!(
+                    "{} '{}': unreadable patch: {e}",
+                    self.kind, self.id
+                ))
+            })?;
+            return Ok(DecodedChange::Patch {
+                seq: self.seq,
+                kind: self.kind,
+                id: self.id.clone(),
+                base: base.clone(),
+                patch,
+                sha: sha.clone(),
+            });
+        }
         let Some(body) = &self.body else {
             return Ok(DecodedChange::Delete {
                 seq: self.seq,
@@ -150,6 +194,67 @@ impl Change {
             entity,
             body: body.get().to_string(),
         })
+    }
+}
+
+/// A short content hash of an entity body (first 10 hex digits of its SHA-256): enough to
+/// notice that a device's copy is not the version a patch was made for.
+pub fn short_hash(body: &str) -> String {
+    let mut full = sha256_hex(body.as_bytes());
+    full.truncate(10);
+    full
+}
+
+/// JSON merge patches (RFC 7386): how a changed entity travels when the device holds the
+/// previous version. Arrays are replaced whole; `null` removes a member.
+pub mod merge_patch {
+    use serde_json::{Map, Value};
+
+    /// The patch that turns `old` into `new`.
+    pub fn diff(old: &Value, new: &Value) -> Value {
+        match (old, new) {
+            (Value::Object(old), Value::Object(new)) => {
+                let mut patch = Map::new();
+                for (key, new_value) in new {
+                    match old.get(key) {
+                        Some(old_value) if old_value == new_value => {}
+                        Some(old_value @ Value::Object(_)) if new_value.is_object() => {
+                            patch.insert(key.clone(), diff(old_value, new_value));
+                        }
+                        _ => {
+                            patch.insert(key.clone(), new_value.clone());
+                        }
+                    }
+                }
+                for key in old.keys() {
+                    if !new.contains_key(key) {
+                        patch.insert(key.clone(), Value::Null);
+                    }
+                }
+                Value::Object(patch)
+            }
+            _ => new.clone(),
+        }
+    }
+
+    /// Applies `patch` to `target` in place.
+    pub fn apply(target: &mut Value, patch: &Value) {
+        let Value::Object(patch) = patch else {
+            *target = patch.clone();
+            return;
+        };
+        if !target.is_object() {
+            *target = Value::Object(Map::new());
+        }
+        if let Value::Object(map) = target {
+            for (key, value) in patch {
+                if value.is_null() {
+                    map.remove(key);
+                } else {
+                    apply(map.entry(key.clone()).or_insert(Value::Null), value);
+                }
+            }
+        }
     }
 }
 
@@ -289,6 +394,9 @@ mod tests {
             kind: EntityKind::Speaker,
             id: "sp".into(),
             body: None,
+            base: None,
+            patch: None,
+            sha: None,
         };
         assert_eq!(
             serde_json::to_string(&change).unwrap(),
@@ -341,6 +449,30 @@ mod tests {
             assert!(matches!(err, Error::Protocol(_)), "{err}");
             assert!(err.to_string().contains(needle), "{needle}: {err}");
         }
+    }
+
+    #[test]
+    fn merge_patches_round_trip() {
+        let old: serde_json::Value = serde_json::from_str(
+            r#"{"id":"s","title":"A","room":{"id":"r1","floor":1},"tags":["x"],"gone":1}"#,
+        )
+        .unwrap();
+        let new: serde_json::Value = serde_json::from_str(
+            r#"{"id":"s","title":"B","room":{"id":"r1","floor":2},"tags":["x","y"],"extra":null}"#,
+        )
+        .unwrap();
+        let patch = merge_patch::diff(&old, &new);
+        assert_eq!(
+            patch,
+            serde_json::json!({"title":"B","room":{"floor":2},"tags":["x","y"],"gone":null,"extra":null})
+        );
+        let mut patched = old.clone();
+        merge_patch::apply(&mut patched, &patch);
+        let mut expected = new.clone();
+        // A merge patch cannot carry an explicit null: the member is absent instead.
+        expected.as_object_mut().unwrap().remove("extra");
+        assert_eq!(patched, expected);
+        assert_eq!(short_hash("abc").len(), 10);
     }
 
     #[test]

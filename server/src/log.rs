@@ -21,6 +21,8 @@ pub struct LogRow {
     pub id: String,
     /// `None` for a tombstone.
     pub body: Option<String>,
+    /// The previous live version, when there was one.
+    pub prev: Option<(u64, String)>,
 }
 
 /// A change to record: an upsert (`Some(body)`) or a delete (`None`).
@@ -77,7 +79,7 @@ pub fn changes_since(
     max_bytes: usize,
 ) -> ApiResult<(Vec<LogRow>, bool)> {
     let mut stmt = tx.prepare_cached(
-        "SELECT seq, kind, id, body FROM entity
+        "SELECT seq, kind, id, body, prev_seq, prev_body FROM entity
          WHERE event_id = ?1 AND seq > ?2 AND (body IS NOT NULL OR seq > ?4)
          ORDER BY seq LIMIT ?3",
     )?;
@@ -104,11 +106,19 @@ pub fn changes_since(
         })?;
         let body: Option<String> = row.get(3)?;
         bytes += body.as_ref().map_or(0, String::len) + 48;
+        let prev = match (
+            row.get::<_, Option<i64>>(4)?,
+            row.get::<_, Option<String>>(5)?,
+        ) {
+            (Some(seq), Some(body)) => Some((seq.max(0) as u64, body)),
+            _ => None,
+        };
         out.push(LogRow {
             seq: row.get::<_, i64>(0)?.max(0) as u64,
             kind,
             id: row.get(2)?,
             body,
+            prev,
         });
     }
     Ok((out, more))
@@ -143,7 +153,9 @@ pub fn append(tx: &Transaction<'_>, event_id: &str, changes: &[NewChange]) -> Ap
     let mut seq = head.seq;
     let mut upsert = tx.prepare_cached(
         "INSERT INTO entity (event_id, kind, id, seq, body, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (event_id, kind, id) DO UPDATE SET seq = ?4, body = ?5, changed_at = ?6",
+         ON CONFLICT (event_id, kind, id) DO UPDATE SET
+           prev_seq = CASE WHEN body IS NOT NULL THEN seq END, prev_body = body,
+           seq = ?4, body = ?5, changed_at = ?6",
     )?;
     for change in changes {
         seq += 1;

@@ -221,7 +221,9 @@ impl Head {
     }
 }
 
-async fn read_head<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> std::io::Result<Option<Head>> {
+async fn read_head<R: AsyncRead + Unpin>(
+    reader: &mut BufReader<R>,
+) -> std::io::Result<Option<Head>> {
     let mut raw = Vec::new();
     loop {
         let mut line = Vec::new();
@@ -311,13 +313,20 @@ async fn serve_connection(
 ) -> std::io::Result<()> {
     let (client_read, mut client_write) = client.into_split();
     let mut client_read = BufReader::new(client_read);
-    let mut upstream: Option<(BufReader<tokio::net::tcp::OwnedReadHalf>, tokio::net::tcp::OwnedWriteHalf)> =
-        None;
+    let mut upstream: Option<(
+        BufReader<tokio::net::tcp::OwnedReadHalf>,
+        tokio::net::tcp::OwnedWriteHalf,
+    )> = None;
     loop {
         let Some(request) = read_head(&mut client_read).await? else {
             return Ok(());
         };
-        let (request_body, _) = read_body(&mut client_read, &request, request.content_length().is_some() || request.is_chunked()).await?;
+        let (request_body, _) = read_body(
+            &mut client_read,
+            &request,
+            request.content_length().is_some() || request.is_chunked(),
+        )
+        .await?;
         let mut parts = request.first_line.split(' ');
         let method = parts.next().unwrap_or_default().to_string();
         let path = parts.next().unwrap_or_default().to_string();
@@ -413,7 +422,9 @@ async fn serve_connection(
                 let mut head = strip_header(&response.raw, "transfer-encoding");
                 head = strip_header(&head, "content-length");
                 head.truncate(head.len() - 2);
-                head.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
+                head.extend_from_slice(
+                    format!("content-length: {}\r\n\r\n", body.len()).as_bytes(),
+                );
                 let cut = keep.min(body.len());
                 client_write.write_all(&head).await?;
                 client_write.write_all(&body[..cut]).await?;
@@ -427,7 +438,9 @@ async fn serve_connection(
                 let mut head = strip_header(&response.raw, "transfer-encoding");
                 head = strip_header(&head, "content-length");
                 head.truncate(head.len() - 2);
-                head.extend_from_slice(format!("content-length: {}\r\n\r\n", new_body.len()).as_bytes());
+                head.extend_from_slice(
+                    format!("content-length: {}\r\n\r\n", new_body.len()).as_bytes(),
+                );
                 client_write.write_all(&head).await?;
                 client_write.write_all(&new_body).await?;
                 exchange.down = (head.len() + new_body.len()) as u64;

@@ -67,7 +67,10 @@ pub fn small_bundle(event_id: &str) -> Bundle {
             sort_order: n,
         });
     }
-    for (id, name) in [("digital", "Digitale Verwaltung"), ("security", "Informationssicherheit")] {
+    for (id, name) in [
+        ("digital", "Digitale Verwaltung"),
+        ("security", "Informationssicherheit"),
+    ] {
         bundle.tracks.push(Track {
             id: id.into(),
             name: name.into(),
@@ -92,12 +95,26 @@ pub fn small_bundle(event_id: &str) -> Bundle {
     }
     let talks = [
         ("opening", "Eröffnung und Begrüßung", 8, "hall", "anna"),
-        ("erechnung", "E-Rechnung in der Kommune", 9, "station-1", "bernd"),
+        (
+            "erechnung",
+            "E-Rechnung in der Kommune",
+            9,
+            "station-1",
+            "bernd",
+        ),
         ("ozg", "OZG 2.0: was jetzt kommt", 10, "station-2", "chris"),
-        ("isms", "Informationssicherheit für kleine Kommunen", 11, "station-3", "anna"),
+        (
+            "isms",
+            "Informationssicherheit für kleine Kommunen",
+            11,
+            "station-3",
+            "anna",
+        ),
     ];
     for (id, title, hour, location, speaker) in talks {
-        bundle.sessions.push(session(id, title, at(4, hour, 0), location, speaker));
+        bundle
+            .sessions
+            .push(session(id, title, at(4, hour, 0), location, speaker));
     }
     bundle.exhibitors.push(Exhibitor {
         id: "itdz".into(),
@@ -153,10 +170,35 @@ gibt und wie die Zusammenarbeit über Gemeindegrenzen hinweg gelingt. Anschließ
 Fragen aus dem Publikum.";
 
 const WORDS: &[&str] = &[
-    "Verwaltung", "digital", "Bürgerservice", "Cloud", "Rechenzentrum", "Datenschutz", "Portal",
-    "Schnittstelle", "Register", "Modernisierung", "Kommune", "Landkreis", "Förderung", "Team",
-    "Sicherheit", "Prozess", "Akte", "Antrag", "Signatur", "Zahlung", "Plattform", "offen",
-    "Standard", "Betrieb", "Migration", "Nutzer", "Barrierefreiheit", "Karte", "Termin",
+    "Verwaltung",
+    "digital",
+    "Bürgerservice",
+    "Cloud",
+    "Rechenzentrum",
+    "Datenschutz",
+    "Portal",
+    "Schnittstelle",
+    "Register",
+    "Modernisierung",
+    "Kommune",
+    "Landkreis",
+    "Förderung",
+    "Team",
+    "Sicherheit",
+    "Prozess",
+    "Akte",
+    "Antrag",
+    "Signatur",
+    "Zahlung",
+    "Plattform",
+    "offen",
+    "Standard",
+    "Betrieb",
+    "Migration",
+    "Nutzer",
+    "Barrierefreiheit",
+    "Karte",
+    "Termin",
 ];
 
 /// Deterministic pseudo-random text of about `words` words.
@@ -214,8 +256,7 @@ pub fn synthetic_bundle(event_id: &str, sessions: usize) -> Bundle {
     for n in 0..sessions {
         let day = n / (rooms * slots_per_day);
         let slot = (n / rooms) % slots_per_day;
-        let start = at(4 + day.min(days - 1) as u32, 7, 0)
-            + Duration::minutes((slot as i64) * 50);
+        let start = at(4 + day.min(days - 1) as u32, 7, 0) + Duration::minutes((slot as i64) * 50);
         let mut speaker_ids = vec![format!("speaker-{}", n % speakers)];
         if n % 3 == 0 {
             speaker_ids.push(format!("speaker-{}", (n + sessions) % speakers));

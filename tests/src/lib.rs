@@ -27,7 +27,10 @@ pub struct Harness {
 
 /// What tests use unless they say otherwise: small pages so several pages are exercised.
 pub fn test_config(data_dir: &Path) -> Config {
-    let mut config = Config::new(data_dir, "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()));
+    let mut config = Config::new(
+        data_dir,
+        "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
+    );
     config.page_limit = 4;
     config
 }
@@ -121,6 +124,14 @@ impl Device {
         event: &str,
         options: &SyncOptions,
     ) -> marktplatz_core::Result<SyncReport> {
-        sync_event(&self.client, &self.store, Some(&self.cache), server, event, options).await
+        sync_event(
+            &self.client,
+            &self.store,
+            Some(&self.cache),
+            server,
+            event,
+            options,
+        )
+        .await
     }
 }

@@ -64,7 +64,10 @@ async fn initial_sync_then_no_change_poll_is_one_small_304() {
     assert_eq!(report.content.cursor, outcome.seq);
     assert_eq!(report.content.summary.get(EntityKind::Session).added, 4);
     assert_eq!(report.content.summary.get(EntityKind::Location).added, 4);
-    assert_eq!(report.content.summary.total() as usize, bundle.entity_count());
+    assert_eq!(
+        report.content.summary.total() as usize,
+        bundle.entity_count()
+    );
     let overview = device.store.event_overview(EVENT).unwrap();
     assert_eq!(overview.session_count, 4);
     assert_eq!(overview.speaker_count, 3);
@@ -158,11 +161,20 @@ async fn cursor_behind_the_retention_horizon_rebootstraps_and_keeps_user_data() 
     let report = report.unwrap_or_else(|e| panic!("{e}: {:?}", h.proxy.exchanges()));
     assert!(report.content.rebootstrapped);
     assert_eq!(h.proxy.exchanges()[0].status, 410);
-    assert_eq!(session_title(&device.store, "isms"), None, "the swept entity is gone");
+    assert_eq!(
+        session_title(&device.store, "isms"),
+        None,
+        "the swept entity is gone"
+    );
     assert_eq!(report.content.summary.get(EntityKind::Session).removed, 1);
     assert_eq!(report.content.summary.get(EntityKind::Speaker).updated, 1);
     // Unchanged entities re-arriving in the snapshot are no-ops, not "updates".
-    assert_eq!(report.content.summary.total(), 2, "{:?}", report.content.summary);
+    assert_eq!(
+        report.content.summary.total(),
+        2,
+        "{:?}",
+        report.content.summary
+    );
     assert_eq!(favourites(&device), 1, "user.db is untouched");
     // And the device is back to ordinary deltas.
     let report = device.sync(&h.url(), EVENT).await.unwrap();
@@ -184,8 +196,7 @@ async fn a_new_epoch_rebootstraps_and_old_content_stays_until_the_snapshot_compl
 
     // The snapshot is interrupted after its first page: everything the device had is still
     // there, including what the new snapshot will not confirm.
-    h.proxy
-        .inject("since=4", Fault::status(500, None), 10);
+    h.proxy.inject("since=4", Fault::status(500, None), 10);
     let err = device.sync(&h.url(), EVENT).await.unwrap_err();
     assert!(matches!(err, Error::Server { status: 500, .. }), "{err}");
     assert!(session_title(&device.store, "opening").is_some());
@@ -229,7 +240,12 @@ async fn replaying_a_page_changes_nothing() {
     let h = Harness::start().await;
     let mut bundle = small_bundle(EVENT);
     h.publish(&bundle);
-    let first_page = raw_http::get(h.server.addr(), &format!("/v1/events/{EVENT}/changes?since=0"), &[]).await;
+    let first_page = raw_http::get(
+        h.server.addr(),
+        &format!("/v1/events/{EVENT}/changes?since=0"),
+        &[],
+    )
+    .await;
     let first_page: Page = serde_json::from_slice(&first_page.body).unwrap();
     let device = h.device("phone");
     device.sync(&h.url(), EVENT).await.unwrap();
@@ -279,7 +295,10 @@ async fn hook_sees_each_page_inside_its_transaction_and_can_veto_it() {
     let err = device.sync_with(&h.url(), EVENT, &veto).await.unwrap_err();
     assert!(err.to_string().contains("vetoed"), "{err}");
     let after = marktplatz_core::sync::pull::sync_state(&device.store, EVENT).unwrap();
-    assert_eq!(after.cursor, before.cursor, "the vetoed page was rolled back");
+    assert_eq!(
+        after.cursor, before.cursor,
+        "the vetoed page was rolled back"
+    );
     assert_eq!(
         session_title(&device.store, "opening").as_deref(),
         Some("Eröffnung und Begrüßung")
@@ -304,10 +323,16 @@ async fn progress_reports_phases_and_cancellation_stops_between_pages() {
         })),
         ..SyncOptions::default()
     };
-    let err = device.sync_with(&h.url(), EVENT, &options).await.unwrap_err();
+    let err = device
+        .sync_with(&h.url(), EVENT, &options)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Cancelled), "{err}");
     let state = marktplatz_core::sync::pull::sync_state(&device.store, EVENT).unwrap();
-    assert_eq!(state.cursor, 8, "stopped after the page that was being applied");
+    assert_eq!(
+        state.cursor, 8,
+        "stopped after the page that was being applied"
+    );
 
     events.lock().unwrap().clear();
     let options = SyncOptions {
@@ -321,7 +346,11 @@ async fn progress_reports_phases_and_cancellation_stops_between_pages() {
     let events = events.lock().unwrap();
     assert_eq!(events.first().unwrap().phase, Phase::Checking);
     assert_eq!(events.last().unwrap().phase, Phase::Done);
-    let last_content = events.iter().rev().find(|p| p.phase == Phase::Content).unwrap();
+    let last_content = events
+        .iter()
+        .rev()
+        .find(|p| p.phase == Phase::Content)
+        .unwrap();
     assert_eq!(last_content.seq_done, last_content.seq_total);
     assert!(last_content.bytes > 0);
     assert!((last_content.fraction() - 1.0).abs() < 1e-9);
@@ -340,10 +369,27 @@ async fn one_device_follows_several_events() {
     device.sync(&h.url(), "fair-b").await.unwrap();
     let events = device.store.events().unwrap();
     assert_eq!(events.len(), 2);
-    assert_eq!(device.store.event_overview("fair-a").unwrap().session_count, 4);
-    assert_eq!(device.store.event_overview("fair-b").unwrap().session_count, 2);
-    assert!(device.sync(&h.url(), "fair-a").await.unwrap().content.not_modified);
-    assert_eq!(count(&device.store, EntityKind::Speaker, &["anna"]), 0, "other event id");
+    assert_eq!(
+        device.store.event_overview("fair-a").unwrap().session_count,
+        4
+    );
+    assert_eq!(
+        device.store.event_overview("fair-b").unwrap().session_count,
+        2
+    );
+    assert!(
+        device
+            .sync(&h.url(), "fair-a")
+            .await
+            .unwrap()
+            .content
+            .not_modified
+    );
+    assert_eq!(
+        count(&device.store, EntityKind::Speaker, &["anna"]),
+        0,
+        "other event id"
+    );
 }
 
 #[tokio::test]
@@ -352,7 +398,75 @@ async fn unknown_event_is_a_clear_error() {
     let device = h.device("phone");
     let err = device.sync(&h.url(), "nope").await.unwrap_err();
     match err {
-        Error::Server { status, code, .. } => assert_eq!((status, code.as_str()), (404, "event_not_found")),
+        Error::Server { status, code, .. } => {
+            assert_eq!((status, code.as_str()), (404, "event_not_found"))
+        }
         other => panic!("unexpected {other}"),
+    }
+}
+
+#[tokio::test]
+async fn changed_entities_travel_as_patches_and_a_mismatch_falls_back_to_full_bodies() {
+    let h = Harness::start().await;
+    let mut bundle = small_bundle(EVENT);
+    h.publish(&bundle);
+    let device = h.device("phone");
+    device.sync(&h.url(), EVENT).await.unwrap();
+
+    bundle.sessions[2].title = "OZG 2.0: der Stand".into();
+    h.publish(&bundle);
+    let page = raw_http::get(
+        h.server.addr(),
+        &format!(
+            "/v1/events/{EVENT}/changes?epoch={}&since=17",
+            h.admin.head(EVENT).unwrap().epoch
+        ),
+        &[],
+    )
+    .await
+    .json();
+    let change = &page["changes"][0];
+    assert_eq!(
+        change["patch"],
+        serde_json::json!({"title": "OZG 2.0: der Stand"})
+    );
+    assert!(change.get("body").is_none());
+    h.proxy.reset_counters();
+    device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(h.proxy.exchanges().len(), 1);
+    assert_eq!(
+        session_title(&device.store, "ozg").as_deref(),
+        Some("OZG 2.0: der Stand")
+    );
+
+    // The device's copy is not the version the next patch is made for (as after a race with
+    // a publication): the page comes again with whole bodies.
+    device
+        .store
+        .write_content(|tx| {
+            let mut session = bundle.sessions[2].clone();
+            session.abstract_text = "lokal verändert".into();
+            let entity = Entity::Session(session);
+            let body = entity.to_json().unwrap();
+            tx.upsert(EVENT, &entity, &body).map(|_| ())
+        })
+        .unwrap();
+    bundle.sessions[2].title = "OZG 2.0: endgültig".into();
+    h.publish(&bundle);
+    h.proxy.reset_counters();
+    device.sync(&h.url(), EVENT).await.unwrap();
+    let paths: Vec<String> = h.proxy.exchanges().into_iter().map(|e| e.path).collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(paths[1].ends_with("&full=1"), "{paths:?}");
+    match device
+        .store
+        .entity(EVENT, EntityKind::Session, "ozg")
+        .unwrap()
+    {
+        Some(Entity::Session(s)) => {
+            assert_eq!(s.title, "OZG 2.0: endgültig");
+            assert_eq!(s.abstract_text, bundle.sessions[2].abstract_text);
+        }
+        other => panic!("{other:?}"),
     }
 }

@@ -81,11 +81,13 @@ fn print_outcome(event: &str, outcome: &PublishOutcome) {
 /// Every file in `dir`, by the SHA-256 of its bytes.
 fn read_assets(dir: &Path) -> Result<AssetBytes, Box<dyn std::error::Error>> {
     let mut assets = AssetBytes::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
         let path = entry?.path();
         if path.is_file() {
-            let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             assets.insert(sha256_hex(&bytes), bytes);
         }
     }

@@ -34,7 +34,10 @@ pub fn run(args: Args) -> CmdResult {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        eprintln!("marktplatz server listening on http://{} (Ctrl-C stops it)", config.listen);
+        eprintln!(
+            "marktplatz server listening on http://{} (Ctrl-C stops it)",
+            config.listen
+        );
         marktplatz_server::serve(config, async {
             let _ = tokio::signal::ctrl_c().await;
             eprintln!("stopping: finishing requests in flight");

@@ -40,7 +40,12 @@ pub fn run(args: Args) -> CmdResult {
         cancel: cancel.clone(),
         progress: Some(Arc::new(move |p: &Progress| {
             if !quiet && p.phase == Phase::Content && p.seq_total > 0 {
-                eprint!("\rcontent {:>3.0}%  {} entities  {} KiB", p.fraction() * 100.0, p.entities, p.bytes / 1024);
+                eprint!(
+                    "\rcontent {:>3.0}%  {} entities  {} KiB",
+                    p.fraction() * 100.0,
+                    p.entities,
+                    p.bytes / 1024
+                );
             }
         })),
         hook: None,
@@ -83,7 +88,11 @@ fn print_report(report: &SyncReport) {
             content.epoch.as_deref().unwrap_or("?"),
             content.pages,
             content.bytes,
-            if content.rebootstrapped { "; content re-bootstrapped" } else { "" }
+            if content.rebootstrapped {
+                "; content re-bootstrapped"
+            } else {
+                ""
+            }
         );
     }
     for (kind, counts) in &content.summary.kinds {

@@ -19,7 +19,7 @@ use super::http::{self, Fetched};
 use super::progress::{ChangeSummary, Phase, Progress, ProgressFn};
 use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
-use crate::model::EntityKind;
+use crate::model::{Entity, EntityKind};
 use crate::store::{AppliedChange, ContentTx, Store, SyncState, read_sync_state, table_of};
 use crate::wire::{self, DecodedChange, Page};
 
@@ -35,6 +35,9 @@ pub struct AppliedPage {
     /// Changes that changed something, including removals by a finished re-bootstrap.
     pub changes: Vec<AppliedChange>,
     pub cursor: u64,
+    /// A patch did not fit the stored version: nothing was applied; fetch the page again
+    /// with full bodies (`full=1`).
+    pub needs_full: bool,
 }
 
 /// Checks and decodes `page` (asked for with `since`), then applies it in one transaction with
@@ -55,8 +58,8 @@ pub fn apply_page(
                 if page.next <= state.cursor && page.since < state.cursor {
                     return Ok(AppliedPage {
                         replayed: true,
-                        changes: Vec::new(),
                         cursor: state.cursor,
+                        ..AppliedPage::default()
                     });
                 }
                 if page.since != state.cursor {
@@ -80,11 +83,21 @@ pub fn apply_page(
             }
             None => {}
         }
+        let Some(decoded) = resolve_patches(tx, event_id, &decoded)? else {
+            return Ok(AppliedPage {
+                needs_full: true,
+                cursor: state.cursor,
+                ..AppliedPage::default()
+            });
+        };
         let mut changes = Vec::with_capacity(decoded.len());
         for change in &decoded {
             let applied = match change {
                 DecodedChange::Upsert { entity, body, .. } => tx.upsert(event_id, entity, body)?,
                 DecodedChange::Delete { kind, id, .. } => tx.delete(event_id, *kind, id)?,
+                DecodedChange::Patch { .. } => {
+                    return Err(Error::Protocol("an unresolved patch".to_string()));
+                }
             };
             confirm(tx, event_id, applied.kind, &applied.id)?;
             if !applied.is_noop() {
@@ -108,9 +121,9 @@ pub fn apply_page(
             hook(tx, event_id, &changes)?;
         }
         Ok(AppliedPage {
-            replayed: false,
             changes,
             cursor: page.next,
+            ..AppliedPage::default()
         })
     })
 }
@@ -136,6 +149,59 @@ pub fn begin_rebuild(store: &Store, event_id: &str) -> Result<()> {
         state.head_etag = None;
         tx.set_sync_state(event_id, &state)
     })
+}
+
+/// Turns every patch into an upsert using the stored body it was made for. `None` when a
+/// stored body is not that version (or is missing): the page must come again in full.
+fn resolve_patches(
+    tx: &ContentTx<'_>,
+    event_id: &str,
+    decoded: &[DecodedChange],
+) -> Result<Option<Vec<DecodedChange>>> {
+    let mut out = Vec::with_capacity(decoded.len());
+    for change in decoded {
+        let DecodedChange::Patch {
+            seq,
+            kind,
+            id,
+            base,
+            patch,
+            sha,
+        } = change
+        else {
+            out.push(change.clone());
+            continue;
+        };
+        let (table, key) = table_of(*kind);
+        let stored: Option<String> = tx
+            .sql()
+            .prepare_cached(&format!(
+                "SELECT body FROM {table} WHERE event_id = ?1 AND {key} = ?2"
+            ))
+            .and_then(|mut s| s.query_row(params![event_id, id], |r| r.get(0)).optional())
+            .context("reading the version a patch applies to")?;
+        let Some(stored) = stored.filter(|body| wire::short_hash(body) == *base) else {
+            return Ok(None);
+        };
+        let mut value: serde_json::Value = serde_json::from_str(&stored)
+            .map_err(|e| Error::malformed(format!("stored {kind} '{id}'"), e))?;
+        wire::merge_patch::apply(&mut value, patch);
+        let Ok(entity) = Entity::from_json(*kind, &value.to_string()) else {
+            return Ok(None);
+        };
+        let body = entity
+            .to_json()
+            .map_err(|e| Error::malformed(format!("{kind} '{id}'"), e))?;
+        if wire::short_hash(&body) != *sha || entity.id() != id {
+            return Ok(None);
+        }
+        out.push(DecodedChange::Upsert {
+            seq: *seq,
+            entity,
+            body,
+        });
+    }
+    Ok(Some(out))
 }
 
 /// The head of the snapshot in progress, if a pull from since=0 has not reached its tail.
@@ -322,13 +388,46 @@ pub async fn pull(
             }
             Err(error) => return Err(error),
         };
-        let page: Page = serde_json::from_slice(&bytes).map_err(|e| {
+        let mut page: Page = serde_json::from_slice(&bytes).map_err(|e| {
             Error::Protocol(format!(
                 "a changes page from {server_url} is not valid: {e}"
             ))
         })?;
         progress.phase = Phase::Content;
-        let applied = apply_page(store, event_id, server_url, &page, options.hook.as_deref())?;
+        let mut applied = apply_page(store, event_id, server_url, &page, options.hook.as_deref())?;
+        if applied.needs_full {
+            // Our copy of some entity is not the version its patch was made for (a page
+            // raced with a publication, or an older app wrote it): ask for whole bodies.
+            let full_url = format!("{url}&full=1");
+            let received = AtomicU64::new(0);
+            let fetched = {
+                let (url, received, cancel) = (full_url.as_str(), &received, &options.cancel);
+                with_retry(&client.config.retry, cancel, move || async move {
+                    let mut count = move |n: u64| {
+                        received.fetch_add(n, Ordering::Relaxed);
+                    };
+                    http::get(client, url, None, wire::MAX_PAGE_BYTES, cancel, &mut count).await
+                })
+                .await?
+            };
+            report.bytes += received.load(Ordering::Relaxed);
+            let Fetched::Body { bytes } = fetched else {
+                return Err(Error::Protocol(
+                    "a full page was answered with 304".to_string(),
+                ));
+            };
+            page = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::Protocol(format!(
+                    "a changes page from {server_url} is not valid: {e}"
+                ))
+            })?;
+            applied = apply_page(store, event_id, server_url, &page, options.hook.as_deref())?;
+            if applied.needs_full {
+                return Err(Error::Protocol(
+                    "the server sent a patch where whole bodies were asked for".to_string(),
+                ));
+            }
+        }
         report.pages += 1;
         for change in &applied.changes {
             report.summary.record(change);

@@ -60,7 +60,8 @@ pub async fn get_bundle(
         .db
         .read(move |tx| {
             let head = log::require_head(tx, &event)?;
-            let (rows, _) = log::changes_since(tx, &event, 0, u64::MAX, usize::MAX - 1, usize::MAX)?;
+            let (rows, _) =
+                log::changes_since(tx, &event, 0, u64::MAX, usize::MAX - 1, usize::MAX)?;
             Ok((head, rows))
         })
         .await?;

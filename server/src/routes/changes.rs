@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::value::RawValue;
 
-use marktplatz_core::wire::{Change, Page, code, page_etag};
+use marktplatz_core::wire::{Change, Page, code, merge_patch, page_etag, short_hash};
 
 use super::{AppState, event_id};
 use crate::error::{ApiError, ApiResult};
@@ -31,6 +31,7 @@ pub async fn get_changes(
     let mut epoch: Option<String> = None;
     let mut since = 0u64;
     let mut snapshot: Option<u64> = None;
+    let mut full = false;
     for (key, value) in query_pairs(query.as_deref()) {
         match key {
             "epoch" => epoch = Some(value.to_string()),
@@ -44,9 +45,12 @@ pub async fn get_changes(
                     ApiError::bad_request(format!("snapshot must be a seq number, not '{value}'"))
                 })?)
             }
+            "full" => full = value == "1",
             _ => {}
         }
     }
+    // Patches only for deltas: a snapshot's device holds nothing to patch.
+    let patches_allowed = since > 0 && snapshot.is_none() && !full;
     let limit = state.config.page_limit;
     let max_bytes = state.config.page_max_bytes;
     let asked_epoch = epoch.clone();
@@ -118,19 +122,7 @@ pub async fn get_changes(
     }
     let mut changes = Vec::with_capacity(rows.len());
     for row in rows {
-        let body = match row.body {
-            Some(text) => Some(
-                RawValue::from_string(text)
-                    .map_err(|e| ApiError::internal("reading a stored entity", e))?,
-            ),
-            None => None,
-        };
-        changes.push(Change {
-            seq: row.seq,
-            kind: row.kind,
-            id: row.id,
-            body,
-        });
+        changes.push(to_change(row, since, patches_allowed)?);
     }
     let page = Page {
         epoch: head.epoch,
@@ -142,4 +134,45 @@ pub async fn get_changes(
     };
     let body = serde_json::to_vec(&page).map_err(|e| ApiError::internal("encoding a page", e))?;
     Ok(json(body, &etag, cache))
+}
+
+/// The wire form of a log row: a patch when the device at `since` most likely holds the
+/// previous version (it changed at or before `since`) and the patch is smaller; else the body.
+fn to_change(row: log::LogRow, since: u64, patches_allowed: bool) -> ApiResult<Change> {
+    let raw = |text: String| {
+        RawValue::from_string(text).map_err(|e| ApiError::internal("reading a stored entity", e))
+    };
+    let mut change = Change {
+        seq: row.seq,
+        kind: row.kind,
+        id: row.id,
+        body: None,
+        base: None,
+        patch: None,
+        sha: None,
+    };
+    let Some(body) = row.body else {
+        return Ok(change);
+    };
+    if patches_allowed
+        && let Some((prev_seq, prev_body)) = &row.prev
+        && *prev_seq <= since
+        && let (Ok(old), Ok(new)) = (
+            serde_json::from_str::<serde_json::Value>(prev_body),
+            serde_json::from_str::<serde_json::Value>(&body),
+        )
+    {
+        let patch = merge_patch::diff(&old, &new);
+        let patch_text =
+            serde_json::to_string(&patch).map_err(|e| ApiError::internal("encoding a patch", e))?;
+        // base and sha cost about 40 bytes; a patch must beat the body by more than that.
+        if patch_text.len() + 40 < body.len() {
+            change.base = Some(short_hash(prev_body));
+            change.sha = Some(short_hash(&body));
+            change.patch = Some(raw(patch_text)?);
+            return Ok(change);
+        }
+    }
+    change.body = Some(raw(body)?);
+    Ok(change)
 }

@@ -12,6 +12,7 @@ CREATE TABLE event (
 
 -- The change log, compacted: the latest state of every entity with the seq of its last change.
 -- A NULL body is a tombstone (a deleted entity), kept until the retention horizon passes it.
+-- The version before the latest is kept too, so a device holding it gets a small patch.
 CREATE TABLE entity (
     event_id   TEXT NOT NULL,
     kind       TEXT NOT NULL,
@@ -19,6 +20,8 @@ CREATE TABLE entity (
     seq        INTEGER NOT NULL,
     body       TEXT,
     changed_at INTEGER NOT NULL,
+    prev_seq   INTEGER,            -- seq of the previous live version, if any
+    prev_body  TEXT,
     PRIMARY KEY (event_id, kind, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX entity_by_seq ON entity (event_id, seq);
