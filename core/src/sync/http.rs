@@ -27,12 +27,13 @@ pub(crate) fn map_reqwest(url: &str, error: reqwest::Error, client: &Client) -> 
             seconds: limit.as_secs().max(1),
         };
     }
-    if error.is_decode() {
+    if error.is_decode() && !broke_mid_body(&error) {
         return Error::Protocol(format!(
-            "the answer from {url} could not be decoded: {error}"
+            "the answer from {url} could not be decoded: {}",
+            source_chain(&error)
         ));
     }
-    let message = if error.is_body() {
+    let message = if error.is_body() || broke_mid_body(&error) {
         format!(
             "the connection broke while receiving the answer ({})",
             source_chain(&error)
@@ -41,6 +42,28 @@ pub(crate) fn map_reqwest(url: &str, error: reqwest::Error, client: &Client) -> 
         source_chain(&error)
     };
     Error::Offline { url, message }
+}
+
+/// Whether the body stopped early (a decoder then reports it as undecodable).
+fn broke_mid_body(error: &reqwest::Error) -> bool {
+    use std::error::Error as _;
+    let mut source = error.source();
+    while let Some(inner) = source {
+        if inner
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(|e| e.is_body())
+        {
+            return true;
+        }
+        if inner
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::UnexpectedEof)
+        {
+            return true;
+        }
+        source = inner.source();
+    }
+    false
 }
 
 fn source_chain(error: &dyn std::error::Error) -> String {
