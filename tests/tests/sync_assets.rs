@@ -68,18 +68,37 @@ async fn small_assets_come_with_the_content_and_full_images_on_demand() {
     assert_eq!(report.assets.wanted, 3, "{:?}", report.assets);
     assert_eq!(report.assets.downloaded, 3);
     for asset in [&p.photo, &p.map, &p.thumb] {
-        let path = device.cache.get(&device.store, &asset.sha256).unwrap().unwrap();
+        let path = device
+            .cache
+            .get(&device.store, &asset.sha256)
+            .unwrap()
+            .unwrap();
         assert_eq!(sha256_hex(&std::fs::read(path).unwrap()), asset.sha256);
     }
-    assert!(device.cache.get(&device.store, &p.full.sha256).unwrap().is_none());
     assert!(
-        !h.proxy.exchanges().iter().any(|e| e.path.contains(&p.full.sha256)),
+        device
+            .cache
+            .get(&device.store, &p.full.sha256)
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        !h.proxy
+            .exchanges()
+            .iter()
+            .any(|e| e.path.contains(&p.full.sha256)),
         "the full image was not downloaded with the content"
     );
 
     let path = device
         .cache
-        .fetch(&device.client, &device.store, &h.url(), &p.full, &CancelToken::new())
+        .fetch(
+            &device.client,
+            &device.store,
+            &h.url(),
+            &p.full,
+            &CancelToken::new(),
+        )
         .await
         .unwrap();
     assert_eq!(std::fs::read(path).unwrap(), p.full_bytes);
@@ -96,10 +115,17 @@ async fn an_interrupted_download_resumes_with_a_range() {
     let h = Harness::start().await;
     let p = publish_with_assets(&h);
     let device = h.device("phone");
-    h.proxy.inject(&p.full.sha256, Fault::Truncate { keep: 300_000 }, 1);
+    h.proxy
+        .inject(&p.full.sha256, Fault::Truncate { keep: 300_000 }, 1);
     let path = device
         .cache
-        .fetch(&device.client, &device.store, &h.url(), &p.full, &CancelToken::new())
+        .fetch(
+            &device.client,
+            &device.store,
+            &h.url(),
+            &p.full,
+            &CancelToken::new(),
+        )
         .await
         .unwrap();
     assert_eq!(std::fs::read(path).unwrap(), p.full_bytes);
@@ -123,15 +149,28 @@ async fn a_download_interrupted_across_syncs_resumes_next_time() {
     let h = Harness::start().await;
     let p = publish_with_assets(&h);
     let device = h.device("phone");
-    h.proxy.inject(&p.full.sha256, Fault::Truncate { keep: 250_000 }, 1);
+    h.proxy
+        .inject(&p.full.sha256, Fault::Truncate { keep: 250_000 }, 1);
     h.proxy.inject(&p.full.sha256, Fault::Reset, 2);
     let err = device
         .cache
-        .fetch(&device.client, &device.store, &h.url(), &p.full, &CancelToken::new())
+        .fetch(
+            &device.client,
+            &device.store,
+            &h.url(),
+            &p.full,
+            &CancelToken::new(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Offline { .. }), "{err}");
-    assert!(device.cache.get(&device.store, &p.full.sha256).unwrap().is_none());
+    assert!(
+        device
+            .cache
+            .get(&device.store, &p.full.sha256)
+            .unwrap()
+            .is_none()
+    );
     let partial = device.dir.join("assets/partial").join(&p.full.sha256);
     assert_eq!(std::fs::metadata(&partial).unwrap().len(), 250_000);
 
@@ -140,7 +179,13 @@ async fn a_download_interrupted_across_syncs_resumes_next_time() {
     h.proxy.reset_counters();
     let path = device
         .cache
-        .fetch(&device.client, &device.store, &h.url(), &p.full, &CancelToken::new())
+        .fetch(
+            &device.client,
+            &device.store,
+            &h.url(),
+            &p.full,
+            &CancelToken::new(),
+        )
         .await
         .unwrap();
     assert_eq!(std::fs::read(path).unwrap(), p.full_bytes);
@@ -157,12 +202,24 @@ async fn a_wrong_hash_is_never_used() {
         .inject(&p.photo.sha256, Fault::ok_body("image/jpeg", wrong), 1);
     let err = device
         .cache
-        .fetch(&device.client, &device.store, &h.url(), &p.photo, &CancelToken::new())
+        .fetch(
+            &device.client,
+            &device.store,
+            &h.url(),
+            &p.photo,
+            &CancelToken::new(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Protocol(_)), "{err}");
     assert!(err.to_string().contains("hash check"), "{err}");
-    assert!(device.cache.get(&device.store, &p.photo.sha256).unwrap().is_none());
+    assert!(
+        device
+            .cache
+            .get(&device.store, &p.photo.sha256)
+            .unwrap()
+            .is_none()
+    );
     assert!(!device.dir.join("assets").join(&p.photo.sha256).exists());
 
     // In a sync, a failed asset is reported, the content is kept, the next sync fetches it.
@@ -174,7 +231,13 @@ async fn a_wrong_hash_is_never_used() {
     assert_eq!(device.store.event_overview(EVENT).unwrap().session_count, 4);
     let report = device.sync(&h.url(), EVENT).await.unwrap();
     assert_eq!(report.assets.downloaded, 1);
-    assert!(device.cache.get(&device.store, &p.photo.sha256).unwrap().is_some());
+    assert!(
+        device
+            .cache
+            .get(&device.store, &p.photo.sha256)
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test]
@@ -186,11 +249,29 @@ async fn the_budget_evicts_old_images_but_keeps_the_pinned_map() {
     // A small budget: the full image (900 kB) does not fit with the rest.
     let cache = AssetCache::new(&device.dir, 100_000);
     cache
-        .fetch(&device.client, &device.store, &h.url(), &p.full, &CancelToken::new())
+        .fetch(
+            &device.client,
+            &device.store,
+            &h.url(),
+            &p.full,
+            &CancelToken::new(),
+        )
         .await
         .unwrap();
-    assert!(cache.get(&device.store, &p.full.sha256).unwrap().is_some(), "in use: kept");
-    assert!(cache.get(&device.store, &p.map.sha256).unwrap().is_some(), "pinned: kept");
-    assert!(cache.get(&device.store, &p.photo.sha256).unwrap().is_none(), "evicted");
-    assert!(cache.get(&device.store, &p.thumb.sha256).unwrap().is_none(), "evicted");
+    assert!(
+        cache.get(&device.store, &p.full.sha256).unwrap().is_some(),
+        "in use: kept"
+    );
+    assert!(
+        cache.get(&device.store, &p.map.sha256).unwrap().is_some(),
+        "pinned: kept"
+    );
+    assert!(
+        cache.get(&device.store, &p.photo.sha256).unwrap().is_none(),
+        "evicted"
+    );
+    assert!(
+        cache.get(&device.store, &p.thumb.sha256).unwrap().is_none(),
+        "evicted"
+    );
 }
