@@ -311,6 +311,16 @@ pub struct AssetList {
     pub sha256: Vec<String>,
 }
 
+/// The path of a changes page: the first page of a snapshot of the current epoch when `epoch`
+/// is `None`, else the page after cursor `since` of that epoch. Path segments rather than query
+/// parameters: every poll carries this, and `changes/E/S` is 12 bytes shorter.
+pub fn changes_path(event: &str, epoch: Option<&str>, since: u64) -> String {
+    match epoch {
+        Some(epoch) => format!("{API_PREFIX}/events/{event}/changes/{epoch}/{since}"),
+        None => format!("{API_PREFIX}/events/{event}/changes"),
+    }
+}
+
 /// The ETag of a changes page: epoch and the cursor after it. A device at cursor `S` sends
 /// `If-None-Match: page_etag(E, S)` so an empty tail answers 304 in one round trip.
 pub fn page_etag(epoch: &str, next: u64) -> String {

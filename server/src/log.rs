@@ -33,9 +33,11 @@ pub struct NewChange {
     pub body: Option<String>,
 }
 
+/// Six random characters: only has to differ from the event's previous epochs, and every
+/// poll carries it twice.
 pub fn new_epoch() -> String {
     use base64::Engine;
-    let bytes: [u8; 6] = rand::random();
+    let bytes: [u8; 5] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -202,8 +204,11 @@ pub fn purge_tombstones(
 /// Starts a new epoch (after a restore or a history reset): every device re-bootstraps, so
 /// tombstones are no longer needed and the horizon starts afresh. Returns the new epoch.
 pub fn rotate_epoch(tx: &Transaction<'_>, event_id: &str) -> ApiResult<String> {
-    require_head(tx, event_id)?;
-    let epoch = new_epoch();
+    let old = require_head(tx, event_id)?.epoch;
+    let mut epoch = new_epoch();
+    while epoch == old {
+        epoch = new_epoch();
+    }
     tx.prepare_cached("DELETE FROM entity WHERE event_id = ?1 AND body IS NULL")?
         .execute([event_id])?;
     tx.prepare_cached(

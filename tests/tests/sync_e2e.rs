@@ -196,7 +196,7 @@ async fn a_new_epoch_rebootstraps_and_old_content_stays_until_the_snapshot_compl
 
     // The snapshot is interrupted after its first page: everything the device had is still
     // there, including what the new snapshot will not confirm.
-    h.proxy.inject("since=4", Fault::status(500, None), 10);
+    h.proxy.inject("/4?snapshot", Fault::status(500, None), 10);
     let err = device.sync(&h.url(), EVENT).await.unwrap_err();
     assert!(matches!(err, Error::Server { status: 500, .. }), "{err}");
     assert!(session_title(&device.store, "opening").is_some());
@@ -218,8 +218,8 @@ async fn an_interrupted_sync_resumes_from_the_last_committed_page() {
     h.publish(&small_bundle(EVENT));
     let device = h.device("phone");
 
-    // Pages: since=0, 4, 8, 12, 16. The third never arrives (three tries).
-    h.proxy.inject("since=8", Fault::Reset, 3);
+    // Pages after cursors 0, 4, 8, 12, 16. The third never arrives (three tries).
+    h.proxy.inject("/8?snapshot", Fault::Reset, 3);
     let err = device.sync(&h.url(), EVENT).await.unwrap_err();
     assert!(matches!(err, Error::Offline { .. }), "{err}");
     let state = marktplatz_core::sync::pull::sync_state(&device.store, EVENT).unwrap();
@@ -229,7 +229,11 @@ async fn an_interrupted_sync_resumes_from_the_last_committed_page() {
     h.proxy.reset_counters();
     let report = device.sync(&h.url(), EVENT).await.unwrap();
     let first = &h.proxy.exchanges()[0];
-    assert!(first.path.contains("since=8"), "resumed at {}", first.path);
+    assert!(
+        first.path.contains("/8?snapshot"),
+        "resumed at {}",
+        first.path
+    );
     assert_eq!(report.content.pages, 3);
     assert_eq!(report.content.summary.total(), 17 - 8);
     assert_eq!(device.store.event_overview(EVENT).unwrap().session_count, 4);
@@ -240,12 +244,8 @@ async fn replaying_a_page_changes_nothing() {
     let h = Harness::start().await;
     let mut bundle = small_bundle(EVENT);
     h.publish(&bundle);
-    let first_page = raw_http::get(
-        h.server.addr(),
-        &format!("/v1/events/{EVENT}/changes?since=0"),
-        &[],
-    )
-    .await;
+    let first_page =
+        raw_http::get(h.server.addr(), &format!("/v1/events/{EVENT}/changes"), &[]).await;
     let first_page: Page = serde_json::from_slice(&first_page.body).unwrap();
     let device = h.device("phone");
     device.sync(&h.url(), EVENT).await.unwrap();
@@ -418,7 +418,7 @@ async fn changed_entities_travel_as_patches_and_a_mismatch_falls_back_to_full_bo
     let page = raw_http::get(
         h.server.addr(),
         &format!(
-            "/v1/events/{EVENT}/changes?epoch={}&since=17",
+            "/v1/events/{EVENT}/changes/{}/17",
             h.admin.head(EVENT).unwrap().epoch
         ),
         &[],
@@ -457,7 +457,7 @@ async fn changed_entities_travel_as_patches_and_a_mismatch_falls_back_to_full_bo
     device.sync(&h.url(), EVENT).await.unwrap();
     let paths: Vec<String> = h.proxy.exchanges().into_iter().map(|e| e.path).collect();
     assert_eq!(paths.len(), 2, "{paths:?}");
-    assert!(paths[1].ends_with("&full=1"), "{paths:?}");
+    assert!(paths[1].ends_with("?full=1"), "{paths:?}");
     match device
         .store
         .entity(EVENT, EntityKind::Session, "ozg")

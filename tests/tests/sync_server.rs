@@ -229,17 +229,12 @@ async fn head_and_pages_carry_etags_cache_lifetimes_and_answer_304() {
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
 
-    // since=0 without epoch: short-lived even when full (the epoch may change).
-    let first = raw_http::get(addr, &format!("/v1/events/{EVENT}/changes?since=0"), &[]).await;
+    // The first page, without epoch: short-lived even when full (the epoch may change).
+    let first = raw_http::get(addr, &format!("/v1/events/{EVENT}/changes"), &[]).await;
     assert_eq!(first.header("cache-control"), Some("max-age=5"));
     assert_eq!(first.json()["more"], true);
     // A full page named by its epoch: immutable.
-    let full = raw_http::get(
-        addr,
-        &format!("/v1/events/{EVENT}/changes?epoch={epoch}&since=4"),
-        &[],
-    )
-    .await;
+    let full = raw_http::get(addr, &format!("/v1/events/{EVENT}/changes/{epoch}/4"), &[]).await;
     assert_eq!(
         full.header("cache-control"),
         Some("max-age=31536000, immutable")
@@ -249,19 +244,14 @@ async fn head_and_pages_carry_etags_cache_lifetimes_and_answer_304() {
         Some(wire::page_etag(&epoch, 8).as_str())
     );
     // The tail: short-lived.
-    let tail = raw_http::get(
-        addr,
-        &format!("/v1/events/{EVENT}/changes?epoch={epoch}&since=16"),
-        &[],
-    )
-    .await;
+    let tail = raw_http::get(addr, &format!("/v1/events/{EVENT}/changes/{epoch}/16"), &[]).await;
     assert_eq!(tail.header("cache-control"), Some("max-age=5"));
     assert_eq!(tail.json()["more"], false);
     // The predictable ETag of an empty tail answers 304 with nothing a poll does not need.
     let tag = wire::page_etag(&epoch, 17);
     let poll = raw_http::get(
         addr,
-        &format!("/v1/events/{EVENT}/changes?epoch={epoch}&since=17"),
+        &format!("/v1/events/{EVENT}/changes/{epoch}/17"),
         &[("if-none-match", &tag), ("accept-encoding", "gzip, zstd")],
     )
     .await;
@@ -281,21 +271,16 @@ async fn head_and_pages_carry_etags_cache_lifetimes_and_answer_304() {
     );
 
     // Errors: no-store, stable codes.
-    let gone = raw_http::get(
-        addr,
-        &format!("/v1/events/{EVENT}/changes?epoch=old&since=3"),
-        &[],
-    )
-    .await;
+    let gone = raw_http::get(addr, &format!("/v1/events/{EVENT}/changes/old/3"), &[]).await;
     assert_error(&gone, 409, "epoch_mismatch");
-    let ahead = raw_http::get(
+    let ahead = raw_http::get(addr, &format!("/v1/events/{EVENT}/changes/{epoch}/99"), &[]).await;
+    assert_error(&ahead, 409, "epoch_mismatch");
+    let bad = raw_http::get(
         addr,
-        &format!("/v1/events/{EVENT}/changes?epoch={epoch}&since=99"),
+        &format!("/v1/events/{EVENT}/changes/{epoch}/abc"),
         &[],
     )
     .await;
-    assert_error(&ahead, 409, "epoch_mismatch");
-    let bad = raw_http::get(addr, &format!("/v1/events/{EVENT}/changes?since=abc"), &[]).await;
     assert_error(&bad, 400, "bad_request");
     let unknown = raw_http::get(addr, "/v1/events/nope/head", &[]).await;
     assert_error(&unknown, 404, "event_not_found");
@@ -314,17 +299,14 @@ async fn retention_horizon_answers_410() {
     let head = h.admin.head(EVENT).unwrap();
     assert_eq!(head.min_retained_seq, 18);
     let addr = h.server.addr();
-    let path = format!("/v1/events/{EVENT}/changes?epoch={}&since=17", head.epoch);
+    let path = format!("/v1/events/{EVENT}/changes/{}/17", head.epoch);
     assert_error(
         &raw_http::get(addr, &path, &[]).await,
         410,
         "cursor_expired",
     );
     // A snapshot taken after the purge continues below the horizon.
-    let path = format!(
-        "/v1/events/{EVENT}/changes?epoch={}&since=4&snapshot=18",
-        head.epoch
-    );
+    let path = format!("/v1/events/{EVENT}/changes/{}/4?snapshot=18", head.epoch);
     assert_eq!(raw_http::get(addr, &path, &[]).await.status, 200);
 }
 
@@ -333,7 +315,7 @@ async fn bodies_from_1_kb_are_compressed_and_small_ones_are_not() {
     let h = Harness::start_with(|c| c.page_limit = 500).await;
     h.publish(&small_bundle(EVENT));
     let addr = h.server.addr();
-    let path = format!("/v1/events/{EVENT}/changes?since=0");
+    let path = format!("/v1/events/{EVENT}/changes");
     for (accept, expected) in [("zstd", "zstd"), ("gzip", "gzip"), ("gzip, zstd", "zstd")] {
         let big = raw_http::get(addr, &path, &[("accept-encoding", accept)]).await;
         assert_eq!(big.header("content-encoding"), Some(expected), "{accept}");

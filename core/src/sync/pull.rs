@@ -337,16 +337,14 @@ pub async fn pull(
         } else {
             0
         };
-        let mut url = match &state.epoch {
-            Some(epoch) => {
-                format!("{server_url}/v1/events/{event_id}/changes?epoch={epoch}&since={since}")
-            }
-            None => format!("{server_url}/v1/events/{event_id}/changes?since=0"),
-        };
+        let mut url = format!(
+            "{server_url}{}",
+            wire::changes_path(event_id, state.epoch.as_deref(), since)
+        );
         if since > 0
             && let Some(head) = snapshot_head(store, event_id)?
         {
-            url.push_str(&format!("&snapshot={head}"));
+            url.push_str(&format!("?snapshot={head}"));
         }
         let etag = state.epoch.as_deref().map(|e| wire::page_etag(e, since));
         let received = AtomicU64::new(0);
@@ -398,7 +396,8 @@ pub async fn pull(
         if applied.needs_full {
             // Our copy of some entity is not the version its patch was made for (a page
             // raced with a publication, or an older app wrote it): ask for whole bodies.
-            let full_url = format!("{url}&full=1");
+            let separator = if url.contains('?') { '&' } else { '?' };
+            let full_url = format!("{url}{separator}full=1");
             let received = AtomicU64::new(0);
             let fetched = {
                 let (url, received, cancel) = (full_url.as_str(), &received, &options.cancel);

@@ -1,7 +1,7 @@
-//! `GET /v1/events/{event}/changes?epoch=E&since=S`: one page of the change log.
+//! `GET /v1/events/{event}/changes[/{epoch}/{since}]`: one page of the change log.
 //!
-//! `since=0` starts a snapshot taken at the current head H (no tombstones: a device starting
-//! from nothing has nothing to delete); its next pages are asked for with `snapshot=H`, so
+//! The first page (no epoch, cursor 0) starts a snapshot taken at the current head H (no tombstones: a device starting
+//! from nothing has nothing to delete); its next pages are asked for with `?snapshot=H`, so
 //! they skip tombstones up to H too and are not refused (410) for being below the retention
 //! horizon unless a tombstone after H was purged.
 //!
@@ -21,25 +21,42 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{IMMUTABLE, SHORT, if_none_match, json, not_modified, query_pairs};
 use crate::log;
 
-pub async fn get_changes(
+/// `GET /v1/events/{event}/changes`: the first page of a snapshot of the current epoch.
+pub async fn get_first_page(
     State(state): State<AppState>,
     Path(event): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    changes(state, event, None, 0, query, headers).await
+}
+
+/// `GET /v1/events/{event}/changes/{epoch}/{since}`: the page after cursor `since`.
+pub async fn get_page(
+    State(state): State<AppState>,
+    Path((event, epoch, since)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let since = since.parse().map_err(|_| {
+        ApiError::bad_request(format!("the cursor must be a seq number, not '{since}'"))
+    })?;
+    changes(state, event, Some(epoch), since, query, headers).await
+}
+
+async fn changes(
+    state: AppState,
+    event: String,
+    epoch: Option<String>,
+    since: u64,
+    query: Option<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     event_id(&event)?;
-    let mut epoch: Option<String> = None;
-    let mut since = 0u64;
     let mut snapshot: Option<u64> = None;
     let mut full = false;
     for (key, value) in query_pairs(query.as_deref()) {
         match key {
-            "epoch" => epoch = Some(value.to_string()),
-            "since" => {
-                since = value.parse().map_err(|_| {
-                    ApiError::bad_request(format!("since must be a seq number, not '{value}'"))
-                })?
-            }
             "snapshot" => {
                 snapshot = Some(value.parse().map_err(|_| {
                     ApiError::bad_request(format!("snapshot must be a seq number, not '{value}'"))
@@ -65,7 +82,7 @@ pub async fn get_changes(
                     StatusCode::CONFLICT,
                     code::EPOCH_MISMATCH,
                     format!(
-                        "epoch '{epoch}' has ended (the event's history was reset); start again from since=0"
+                        "epoch '{epoch}' has ended (the event's history was reset); start again from the first page"
                     ),
                 ));
             }
@@ -74,7 +91,7 @@ pub async fn get_changes(
                     StatusCode::CONFLICT,
                     code::EPOCH_MISMATCH,
                     format!(
-                        "since={since} is ahead of the log (head {}); start again from since=0",
+                        "cursor {since} is ahead of the log (head {}); start again from the first page",
                         head.seq
                     ),
                 ));
@@ -90,7 +107,7 @@ pub async fn get_changes(
                     StatusCode::GONE,
                     code::CURSOR_EXPIRED,
                     format!(
-                        "changes before seq {} are no longer kept; start again from since=0",
+                        "changes before seq {} are no longer kept; start again from the first page",
                         head.min_retained_seq
                     ),
                 ));

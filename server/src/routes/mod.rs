@@ -35,7 +35,11 @@ pub fn router(state: AppState) -> Router {
     );
     let events = Router::new()
         .route("/v1/events/{event}/head", get(head::get_head))
-        .route("/v1/events/{event}/changes", get(changes::get_changes))
+        .route("/v1/events/{event}/changes", get(changes::get_first_page))
+        .route(
+            "/v1/events/{event}/changes/{epoch}/{since}",
+            get(changes::get_page),
+        )
         .route(
             "/v1/events/{event}/bundle",
             get(bundle::get_bundle).put(bundle::put_bundle),
