@@ -59,6 +59,28 @@ impl Admin {
             .ok_or_else(|| ApiError::internal("storing an asset", "it vanished"))
     }
 
+    /// Stores the given assets (each checked against its reference: hash and size), then
+    /// publishes the bundle: what the demo and tests need in one call.
+    pub fn publish_with_assets<'a>(
+        &self,
+        bundle: Bundle,
+        assets: impl IntoIterator<Item = (&'a AssetRef, &'a [u8])>,
+    ) -> ApiResult<PublishOutcome> {
+        for (asset, bytes) in assets {
+            let stored = self.put_asset(bytes, &asset.media_type)?;
+            if stored.sha256 != asset.sha256 || stored.bytes != asset.bytes {
+                return Err(ApiError::unprocessable(
+                    marktplatz_core::wire::code::HASH_MISMATCH,
+                    format!(
+                        "asset {} does not match its bytes ({} bytes hashing to {})",
+                        asset.sha256, stored.bytes, stored.sha256
+                    ),
+                ));
+            }
+        }
+        self.publish(bundle)
+    }
+
     /// Publishes a bundle (its assets must be stored first), creating the event if new.
     pub fn publish(&self, bundle: Bundle) -> ApiResult<PublishOutcome> {
         let event_id = bundle.event.id.clone();
