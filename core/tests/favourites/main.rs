@@ -8,5 +8,6 @@ mod alerts;
 mod common;
 mod ics;
 mod lists;
+mod real_36c3;
 mod reminders;
 mod share;
