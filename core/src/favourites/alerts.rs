@@ -139,11 +139,12 @@ enum Observed {
 
 impl Store {
     /// Records alerts for the favourited sessions among one applied page's `changes`, in its own
-    /// user.db transaction, then tells the alert listeners. Safe to call again with the same
-    /// page (no second alert). Returns how many alerts changed.
+    /// user.db transaction. Safe to call again with the same page (no second alert). Returns how
+    /// many alerts changed.
     ///
-    /// Listeners run on the caller's thread before this returns: they must not call back into a
-    /// content write (the caller may still hold the content transaction).
+    /// Listeners are not called here: the caller is inside its content transaction, and a
+    /// listener may read (or write) the store. Once that transaction committed, the caller calls
+    /// [`Store::notify_alerts`] if anything changed.
     pub fn record_change_alerts(
         &self,
         event_id: &str,
@@ -221,7 +222,7 @@ impl Store {
     /// Compares every favourite of the event with the content now on the device and records what
     /// changed: the sync calls this after a re-bootstrap (epoch change, content reset), where
     /// sessions removed meanwhile produce no change of their own. Does nothing while the event's
-    /// content is absent.
+    /// content is absent. Called outside any content transaction, it tells the listeners itself.
     pub fn reconcile_favourites(&self, event_id: &str) -> Result<AlertsRecorded> {
         if self.event_clock(event_id)?.is_none() {
             return Ok(AlertsRecorded::default());
@@ -280,7 +281,11 @@ impl Store {
                 }
             }
         }
-        self.fold_observed(event_id, observed)
+        let recorded = self.fold_observed(event_id, observed)?;
+        if recorded.changed > 0 {
+            self.notify_alerts(event_id)?;
+        }
+        Ok(recorded)
     }
 
     /// Alerts of an event, newest first; with `include_seen` also those already acknowledged.
@@ -383,7 +388,10 @@ impl Store {
         self.alert_listeners().subscribe(listener)
     }
 
-    pub(crate) fn notify_alerts(&self, event_id: &str) -> Result<()> {
+    /// Tells the alert listeners the event's unseen count. Marking seen and removing a favourite
+    /// call this themselves; the sync calls it after committing a page that changed alerts.
+    /// Listeners run on the calling thread; one that panics is skipped.
+    pub fn notify_alerts(&self, event_id: &str) -> Result<()> {
         if self.alert_listeners().is_empty() {
             return Ok(());
         }
@@ -443,9 +451,6 @@ impl Store {
             }
             Ok(recorded)
         })?;
-        if recorded.changed > 0 {
-            self.notify_alerts(event_id)?;
-        }
         Ok(recorded)
     }
 }

@@ -308,3 +308,22 @@ fn reconcile_after_a_rebootstrap() {
     assert_eq!(store.reconcile_favourites(EVENT).unwrap().changed, 0);
     assert_eq!(store.unseen_alert_count(EVENT).unwrap(), 2);
 }
+
+/// A listener may read the store from its callback (the FFI's foreign listeners will).
+#[test]
+fn a_listener_can_read_the_alerts_it_is_told_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(loaded(dir.path()));
+    fav(&store, "f-talk-a");
+    let weak = Arc::downgrade(&store);
+    let titles: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = titles.clone();
+    let _subscription = store.subscribe_alerts(Box::new(move |notice| {
+        let store = weak.upgrade().unwrap();
+        for alert in store.unseen_alerts(&notice.event_id).unwrap() {
+            sink.lock().unwrap().push(alert.new.title);
+        }
+    }));
+    change_session(&store, "f-talk-a", |s| s.title = "Neu im Programm".into());
+    assert_eq!(*titles.lock().unwrap(), ["Neu im Programm"]);
+}

@@ -54,18 +54,23 @@ pub fn session(store: &Store, id: &str) -> Session {
 }
 
 /// Applies content edits in one transaction and records alerts for them before it commits,
-/// as the sync does with each page.
+/// then tells the listeners, as the sync does with each page.
 pub fn apply(
     store: &Store,
     edit: impl FnOnce(&mut ContentTx<'_>) -> Vec<AppliedChange>,
 ) -> (Vec<AppliedChange>, AlertsRecorded) {
-    store
+    let (changes, recorded) = store
         .write_content(|tx| {
             let changes = edit(tx);
             let recorded = store.record_change_alerts(EVENT, &changes)?;
             Ok((changes, recorded))
         })
-        .unwrap()
+        .unwrap();
+    // After the commit, as the sync does.
+    if recorded.changed > 0 {
+        store.notify_alerts(EVENT).unwrap();
+    }
+    (changes, recorded)
 }
 
 pub fn upsert(tx: &mut ContentTx<'_>, entity: Entity) -> AppliedChange {

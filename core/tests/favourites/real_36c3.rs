@@ -118,7 +118,7 @@ fn room(name: &str) -> Entity {
 
 /// The delta from one version to the next, as the sync would receive it.
 enum Delta {
-    Upsert(Entity),
+    Upsert(Box<Entity>),
     Delete(String),
 }
 
@@ -131,12 +131,12 @@ fn delta(old: &Version, new: &Version) -> Vec<Delta> {
         .collect();
     for name in new.sessions.values().filter_map(|s| s.location_id.clone()) {
         if !old_rooms.contains(&name) {
-            list.push(Delta::Upsert(room(&name)));
+            list.push(Delta::Upsert(Box::new(room(&name))));
         }
     }
     for (id, s) in &new.sessions {
         if old.sessions.get(id) != Some(s) {
-            list.push(Delta::Upsert(Entity::Session(s.clone())));
+            list.push(Delta::Upsert(Box::new(Entity::Session(s.clone()))));
         }
     }
     for id in old.sessions.keys() {
@@ -221,7 +221,7 @@ fn alerts_from_the_real_36c3_versions() {
         days: vec![],
         sessions: BTreeMap::new(),
     };
-    let mut first = vec![Delta::Upsert(event(versions[0].days.clone()))];
+    let mut first = vec![Delta::Upsert(Box::new(event(versions[0].days.clone())))];
     first.extend(delta(&empty, &versions[0]));
     apply_in_pages(&store, first);
     assert!(
@@ -291,7 +291,7 @@ fn alerts_from_the_real_36c3_versions() {
     // Seen after day 2 instead: the final version alerts relative to day 2 only.
     let dir2 = tempfile::tempdir().unwrap();
     let store2 = Store::open(dir2.path()).unwrap();
-    let mut first = vec![Delta::Upsert(event(versions[0].days.clone()))];
+    let mut first = vec![Delta::Upsert(Box::new(event(versions[0].days.clone())))];
     first.extend(delta(&empty, &versions[0]));
     apply_in_pages(&store2, first);
     for id in &favourites {
