@@ -29,6 +29,14 @@ enum Command {
     Publish(cmd::publish::Args),
     /// Sync a device folder with an event's server.
     Sync(cmd::sync::Args),
+    /// Favourites on a device: add, remove, note, list, share, import a friend's code.
+    Fav(cmd::fav::Args),
+    /// A day's programme, or with --favourites my agenda with conflicts and gaps.
+    Agenda(cmd::agenda::Args),
+    /// Changes to my favourited sessions (moved, relocated, renamed, cancelled, removed).
+    Alerts(cmd::alerts::Args),
+    /// iCalendar export of my favourites, one session or the programme.
+    Ics(cmd::ics::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +47,10 @@ fn main() -> ExitCode {
         Command::Token(args) => cmd::token::run(args),
         Command::Publish(args) => cmd::publish::run(args),
         Command::Sync(args) => cmd::sync::run(args),
+        Command::Fav(args) => cmd::fav::run(args),
+        Command::Agenda(args) => cmd::agenda::run(args),
+        Command::Alerts(args) => cmd::alerts::run(args),
+        Command::Ics(args) => cmd::ics::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

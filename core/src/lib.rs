@@ -5,6 +5,8 @@
 
 pub mod bundle;
 pub mod error;
+pub mod favourites;
+pub mod listeners;
 pub mod model;
 pub mod search;
 pub mod store;

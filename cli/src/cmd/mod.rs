@@ -1,7 +1,11 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run(args)`.
 
+pub mod agenda;
+pub mod alerts;
 pub mod demo;
 pub mod device;
+pub mod fav;
+pub mod ics;
 pub mod publish;
 pub mod serve;
 pub mod sync;

@@ -20,6 +20,8 @@ pub use gate::Gate;
 pub use views::*;
 
 use crate::error::{Error, Result, SqliteContext};
+use crate::favourites::AlertNotice;
+use crate::listeners::Listeners;
 
 pub const CONTENT_DB: &str = "content.db";
 pub const USER_DB: &str = "user.db";
@@ -34,6 +36,7 @@ pub struct Store {
     content_readers: Mutex<Vec<Connection>>,
     user: Mutex<Connection>,
     notices: Vec<String>,
+    alert_listeners: Listeners<AlertNotice>,
 }
 
 #[derive(Clone, Copy)]
@@ -74,6 +77,7 @@ impl Store {
             content_readers: Mutex::new(Vec::new()),
             user: Mutex::new(user),
             notices,
+            alert_listeners: Listeners::default(),
         })
     }
 
@@ -88,6 +92,11 @@ impl Store {
 
     pub fn gate(&self) -> &Gate {
         &self.gate
+    }
+
+    /// Who is told about new or acknowledged change alerts (see `favourites::alerts`).
+    pub(crate) fn alert_listeners(&self) -> &Listeners<AlertNotice> {
+        &self.alert_listeners
     }
 
     /// Runs `f` in a read transaction on a pooled reader: a consistent snapshot that never waits
