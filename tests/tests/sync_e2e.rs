@@ -470,3 +470,34 @@ async fn changed_entities_travel_as_patches_and_a_mismatch_falls_back_to_full_bo
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_moved_favourite_raises_one_alert_and_tells_the_listeners() {
+    use marktplatz_core::favourites::FavouriteKind;
+    let h = Harness::start().await;
+    let mut bundle = small_bundle(EVENT);
+    h.publish(&bundle);
+    let device = h.device("phone");
+    device.sync(&h.url(), EVENT).await.unwrap();
+    device
+        .store
+        .add_favourite(EVENT, FavouriteKind::Session, "ozg", None)
+        .unwrap();
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let sink = notices.clone();
+    let _subscription = device.store.subscribe_alerts(Box::new(move |notice| {
+        sink.lock().unwrap().push(notice.unseen)
+    }));
+
+    bundle.sessions[2].start += chrono::Duration::minutes(30);
+    bundle.sessions[2].end += chrono::Duration::minutes(30);
+    h.publish(&bundle);
+    device.sync(&h.url(), EVENT).await.unwrap();
+    let alerts = device.store.unseen_alerts(EVENT).unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].session_id, "ozg");
+    assert_eq!(*notices.lock().unwrap(), vec![1]);
+    // Syncing again (nothing new) raises nothing.
+    device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(device.store.unseen_alerts(EVENT).unwrap().len(), 1);
+}

@@ -33,7 +33,7 @@ pub struct SyncOptions {
     pub cancel: CancelToken,
     pub progress: Option<Arc<ProgressFn>>,
     /// Called inside every page's transaction (change alerts).
-    pub hook: Option<Arc<ApplyHook>>,
+    pub hook: Option<Arc<ApplyHook<'static>>>,
     /// Skip the small assets (content only).
     pub skip_assets: bool,
 }

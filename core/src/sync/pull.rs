@@ -24,8 +24,10 @@ use crate::store::{AppliedChange, ContentTx, Store, SyncState, read_sync_state, 
 use crate::wire::{self, DecodedChange, Page};
 
 /// Called inside each page's content transaction, before it commits, with the page's changes
-/// (no-ops left out). An error rolls the page back. The change-alert work hooks in here.
-pub type ApplyHook = dyn Fn(&mut ContentTx<'_>, &str, &[AppliedChange]) -> Result<()> + Send + Sync;
+/// (no-ops left out). An error rolls the page back. [`pull`] always records the favourites'
+/// change alerts this way (`Store::record_change_alerts`); `PullOptions::hook` adds to that.
+pub type ApplyHook<'a> =
+    dyn Fn(&mut ContentTx<'_>, &str, &[AppliedChange]) -> Result<()> + Send + Sync + 'a;
 
 /// What applying one page did.
 #[derive(Clone, Debug, Default)]
@@ -47,7 +49,7 @@ pub fn apply_page(
     event_id: &str,
     server_url: &str,
     page: &Page,
-    hook: Option<&ApplyHook>,
+    hook: Option<&ApplyHook<'_>>,
 ) -> Result<AppliedPage> {
     // Decoding happens before the transaction opens, so a bad page never holds the writer.
     let decoded = page.decode(None, page.since)?;
@@ -270,7 +272,7 @@ fn sweep_unconfirmed(tx: &mut ContentTx<'_>, event_id: &str) -> Result<Vec<Appli
 pub struct PullOptions {
     pub cancel: CancelToken,
     pub progress: Option<Arc<ProgressFn>>,
-    pub hook: Option<Arc<ApplyHook>>,
+    pub hook: Option<Arc<ApplyHook<'static>>>,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -392,7 +394,18 @@ pub async fn pull(
             ))
         })?;
         progress.phase = Phase::Content;
-        let mut applied = apply_page(store, event_id, server_url, &page, options.hook.as_deref())?;
+        // Change alerts for favourites are recorded inside each page's transaction (user.db,
+        // idempotent), and listeners told once the page committed.
+        let alerts_changed = AtomicU64::new(0);
+        let hook = |tx: &mut ContentTx<'_>, event: &str, changes: &[AppliedChange]| {
+            let recorded = store.record_change_alerts(event, changes)?;
+            alerts_changed.fetch_add(u64::from(recorded.changed), Ordering::Relaxed);
+            match &options.hook {
+                Some(extra) => extra(tx, event, changes),
+                None => Ok(()),
+            }
+        };
+        let mut applied = apply_page(store, event_id, server_url, &page, Some(&hook))?;
         if applied.needs_full {
             // Our copy of some entity is not the version its patch was made for (a page
             // raced with a publication, or an older app wrote it): ask for whole bodies.
@@ -420,12 +433,15 @@ pub async fn pull(
                     "a changes page from {server_url} is not valid: {e}"
                 ))
             })?;
-            applied = apply_page(store, event_id, server_url, &page, options.hook.as_deref())?;
+            applied = apply_page(store, event_id, server_url, &page, Some(&hook))?;
             if applied.needs_full {
                 return Err(Error::Protocol(
                     "the server sent a patch where whole bodies were asked for".to_string(),
                 ));
             }
+        }
+        if alerts_changed.load(Ordering::Relaxed) > 0 {
+            store.notify_alerts(event_id)?;
         }
         report.pages += 1;
         for change in &applied.changes {
@@ -447,6 +463,10 @@ pub async fn pull(
         if !page.more {
             break;
         }
+    }
+    if report.rebootstrapped {
+        // Favourites whose sessions vanished while the history was reset get their alerts.
+        store.reconcile_favourites(event_id)?;
     }
     report.epoch = state.epoch.clone();
     report.cursor = state.cursor;
