@@ -71,7 +71,7 @@ pub struct Change {
 pub enum DecodedChange {
     Upsert {
         seq: u64,
-        entity: Entity,
+        entity: Box<Entity>,
         /// The body exactly as received; stored as is.
         body: String,
     },
@@ -191,7 +191,7 @@ impl Change {
         }
         Ok(DecodedChange::Upsert {
             seq: self.seq,
-            entity,
+            entity: Box::new(entity),
             body: body.get().to_string(),
         })
     }

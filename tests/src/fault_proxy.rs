@@ -19,6 +19,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+/// Rewrites a response body.
+pub type BodyMap = Arc<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>;
+
 /// What to do to one request.
 #[derive(Clone)]
 pub enum Fault {
@@ -39,7 +42,7 @@ pub enum Fault {
     Truncate { keep: usize },
     /// Forward with the body rewritten (Content-Length fixed up; the request is sent without
     /// Accept-Encoding so the body is plain).
-    MapBody(Arc<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>),
+    MapBody(BodyMap),
     /// Wait, then forward.
     Delay(Duration),
 }
@@ -306,6 +309,11 @@ async fn read_body<R: AsyncRead + Unpin>(
     Ok((body.clone(), body))
 }
 
+type Upstream = (
+    BufReader<tokio::net::tcp::OwnedReadHalf>,
+    tokio::net::tcp::OwnedWriteHalf,
+);
+
 async fn serve_connection(
     client: TcpStream,
     upstream_addr: SocketAddr,
@@ -313,10 +321,7 @@ async fn serve_connection(
 ) -> std::io::Result<()> {
     let (client_read, mut client_write) = client.into_split();
     let mut client_read = BufReader::new(client_read);
-    let mut upstream: Option<(
-        BufReader<tokio::net::tcp::OwnedReadHalf>,
-        tokio::net::tcp::OwnedWriteHalf,
-    )> = None;
+    let mut upstream: Option<Upstream> = None;
     loop {
         let Some(request) = read_head(&mut client_read).await? else {
             return Ok(());

@@ -199,7 +199,7 @@ fn resolve_patches(
         }
         out.push(DecodedChange::Upsert {
             seq: *seq,
-            entity,
+            entity: Box::new(entity),
             body,
         });
     }
