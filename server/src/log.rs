@@ -37,7 +37,7 @@ pub struct NewChange {
 /// poll carries it twice.
 pub fn new_epoch() -> String {
     use base64::Engine;
-    let bytes: [u8; 5] = rand::random();
+    let bytes: [u8; 4] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
