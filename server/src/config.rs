@@ -19,6 +19,8 @@ pub struct Config {
     pub max_connections: usize,
     /// Deadline for producing an answer.
     pub request_timeout: Duration,
+    /// A connection on which nothing moved for this long is closed (frees its slot).
+    pub idle_timeout: Duration,
     /// Tombstones older than this are purged when publishing, moving the retention horizon.
     /// `None` keeps them forever.
     pub tombstone_retention_secs: Option<i64>,
@@ -34,6 +36,7 @@ impl Config {
             max_body_bytes: 64 * 1024 * 1024,
             max_connections: 1024,
             request_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(75),
             tombstone_retention_secs: Some(30 * 24 * 3600),
         }
     }

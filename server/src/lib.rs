@@ -127,7 +127,8 @@ async fn run(
         source,
     })?;
     let db = db::Db::open(&config.data_dir)?;
-    let listener = limits::LimitedListener::new(listener, config.max_connections);
+    let listener =
+        limits::LimitedListener::new(listener, config.max_connections, config.idle_timeout);
     let app = routes::router(routes::AppState {
         db,
         config: Arc::new(config),

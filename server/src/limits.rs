@@ -1,6 +1,7 @@
 //! Protection: a cap on open connections, a deadline per request, and JSON for every error
 //! (including the ones axum raises itself, such as an oversized body).
 
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -70,17 +71,20 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
 }
 
 /// A TCP listener that holds at most `limit` connections open; further clients wait in the
-/// kernel's backlog until one closes.
+/// kernel's backlog until one closes. A connection on which nothing moved for `idle` is
+/// closed, so phones that vanished without a goodbye do not keep their slots.
 pub struct LimitedListener {
     inner: TcpListener,
     permits: Arc<Semaphore>,
+    idle: Duration,
 }
 
 impl LimitedListener {
-    pub fn new(inner: TcpListener, limit: usize) -> LimitedListener {
+    pub fn new(inner: TcpListener, limit: usize, idle: Duration) -> LimitedListener {
         LimitedListener {
             inner,
             permits: Arc::new(Semaphore::new(limit.max(1))),
+            idle,
         }
     }
 }
@@ -99,6 +103,8 @@ impl axum::serve::Listener for LimitedListener {
             LimitedIo {
                 stream,
                 _permit: permit,
+                idle: self.idle,
+                deadline: Box::pin(tokio::time::sleep(self.idle)),
             },
             addr,
         )
@@ -109,10 +115,19 @@ impl axum::serve::Listener for LimitedListener {
     }
 }
 
-/// A connection holding its slot until it is dropped.
+/// A connection holding its slot until it is dropped or idle too long.
 pub struct LimitedIo {
     stream: TcpStream,
     _permit: Option<OwnedSemaphorePermit>,
+    idle: Duration,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl LimitedIo {
+    fn touch(&mut self) {
+        let next = tokio::time::Instant::now() + self.idle;
+        self.deadline.as_mut().reset(next);
+    }
 }
 
 impl AsyncRead for LimitedIo {
@@ -121,7 +136,25 @@ impl AsyncRead for LimitedIo {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        let before = buf.filled().len();
+        match Pin::new(&mut self.stream).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                if buf.filled().len() > before {
+                    self.touch();
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending => {
+                if self.deadline.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "connection idle too long",
+                    )));
+                }
+                Poll::Pending
+            }
+            other => other,
+        }
     }
 }
 
@@ -131,7 +164,13 @@ impl AsyncWrite for LimitedIo {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        let result = Pin::new(&mut self.stream).poll_write(cx, buf);
+        if let Poll::Ready(Ok(n)) = result
+            && n > 0
+        {
+            self.touch();
+        }
+        result
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -147,7 +186,13 @@ impl AsyncWrite for LimitedIo {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        let result = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(n)) = result
+            && n > 0
+        {
+            self.touch();
+        }
+        result
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -515,3 +515,24 @@ async fn connections_beyond_the_limit_wait_for_a_free_slot() {
     assert_eq!(answer.status, 200);
     drop(idle_b);
 }
+
+#[tokio::test]
+async fn idle_connections_lose_their_slot() {
+    let h = Harness::start_with(|c| {
+        c.max_connections = 1;
+        c.idle_timeout = Duration::from_millis(300);
+    })
+    .await;
+    h.publish(&small_bundle(EVENT));
+    let addr = h.server.addr();
+    // A phone that connected and vanished without a word.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let path = format!("/v1/events/{EVENT}/head");
+    let answer = tokio::time::timeout(Duration::from_secs(3), raw_http::get(addr, &path, &[]))
+        .await
+        .expect("the idle connection was closed and its slot reused");
+    assert_eq!(answer.status, 200);
+    let mut rest = Vec::new();
+    let _ = silent.read_to_end(&mut rest).await;
+}
