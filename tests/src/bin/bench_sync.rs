@@ -13,6 +13,7 @@ use chrono::Duration;
 use serde::Serialize;
 
 use marktplatz_core::bundle::Bundle;
+use marktplatz_core::model::AssetRef;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{SyncOptions, apply_page};
 use marktplatz_core::wire::Page;
@@ -34,6 +35,8 @@ struct EventFigures {
     entities: usize,
     sessions: usize,
     initial: Transfer,
+    /// The first sync including the small assets (logos, photos, map, thumbnails).
+    initial_with_assets: Option<Transfer>,
     no_change_poll: Transfer,
     one_session_change: Transfer,
     baseline_initial: Transfer,
@@ -58,10 +61,19 @@ fn transfer(h: &Harness, started: Instant) -> Transfer {
     }
 }
 
-async fn bench_event(name: &str, mut bundle: Bundle) -> Result<EventFigures, String> {
+async fn bench_event(
+    name: &str,
+    mut bundle: Bundle,
+    assets: &[(AssetRef, Vec<u8>)],
+) -> Result<EventFigures, String> {
     let h = Harness::start_with(|c| c.page_limit = 500).await;
     let event = bundle.event.id.clone();
-    h.admin.publish(bundle.clone()).map_err(|e| e.message)?;
+    h.admin
+        .publish_with_assets(
+            bundle.clone(),
+            assets.iter().map(|(a, b)| (a, b.as_slice())),
+        )
+        .map_err(|e| e.message)?;
     let device = h.device("bench-device");
     let content_only = SyncOptions {
         skip_assets: true,
@@ -83,6 +95,23 @@ async fn bench_event(name: &str, mut bundle: Bundle) -> Result<EventFigures, Str
     let first = raw_http::get(h.proxy.addr(), &bundle_path, &[gzip]).await;
     let baseline_initial = transfer(&h, started);
     let etag = first.header("etag").unwrap_or_default().to_string();
+
+    // The same first sync with the small assets that travel with the content.
+    let initial_with_assets = if assets.is_empty() {
+        None
+    } else {
+        let with_assets = h.device("bench-with-assets");
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        let report = with_assets
+            .sync(&h.url(), &event)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !report.assets.failed.is_empty() {
+            return Err(format!("assets failed: {:?}", report.assets.failed));
+        }
+        Some(transfer(&h, started))
+    };
 
     // No-change poll.
     h.proxy.reset_counters();
@@ -172,6 +201,7 @@ async fn bench_event(name: &str, mut bundle: Bundle) -> Result<EventFigures, Str
         one_change_ratio: baseline_one_session_change.total as f64
             / one_session_change.total.max(1) as f64,
         initial,
+        initial_with_assets,
         no_change_poll,
         one_session_change,
         baseline_initial,
@@ -256,6 +286,12 @@ fn markdown(figures: &[EventFigures]) -> String {
         ));
         out.push_str(&row("initial sync", &f.initial, &f.baseline_initial));
         out.push('\n');
+        if let Some(with_assets) = &f.initial_with_assets {
+            out.push_str(&format!(
+                "| initial sync with small assets ({} requests) | {} | (schedule file has none) | |\n",
+                with_assets.requests, with_assets.total
+            ));
+        }
         out.push_str(&row(
             "no-change poll",
             &f.no_change_poll,
@@ -282,16 +318,17 @@ fn markdown(figures: &[EventFigures]) -> String {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
-    let events = vec![
-        ("small fixture event", small_bundle("small")),
+    let events: Vec<(&str, Bundle, Vec<(AssetRef, Vec<u8>)>)> = vec![
+        ("small fixture event", small_bundle("small"), Vec::new()),
         (
             "synthetic 1,000-session event",
             synthetic_bundle("big", 1000),
+            Vec::new(),
         ),
     ];
     let mut figures = Vec::new();
-    for (name, bundle) in events {
-        match bench_event(name, bundle).await {
+    for (name, bundle, assets) in events {
+        match bench_event(name, bundle, &assets).await {
             Ok(f) => figures.push(f),
             Err(e) => {
                 eprintln!("bench-sync: {name}: {e}");
