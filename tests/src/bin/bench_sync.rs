@@ -316,9 +316,12 @@ fn markdown(figures: &[EventFigures]) -> String {
     out
 }
 
+/// Asset references with their bytes, published with an event.
+type Assets = Vec<(AssetRef, Vec<u8>)>;
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
-    let events: Vec<(&str, Bundle, Vec<(AssetRef, Vec<u8>)>)> = vec![
+    let events: Vec<(&str, Bundle, Assets)> = vec![
         ("small fixture event", small_bundle("small"), Vec::new()),
         (
             "synthetic 1,000-session event",
