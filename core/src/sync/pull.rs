@@ -332,6 +332,17 @@ pub async fn pull(
         }
     };
     report_progress(&progress);
+    // Change alerts for favourites are recorded inside each page's transaction (user.db,
+    // idempotent), and listeners told once the page committed.
+    let alerts_changed = AtomicU64::new(0);
+    let hook = |tx: &mut ContentTx<'_>, event: &str, changes: &[AppliedChange]| {
+        let recorded = store.record_change_alerts(event, changes)?;
+        alerts_changed.fetch_add(u64::from(recorded.changed), Ordering::Relaxed);
+        match &options.hook {
+            Some(extra) => extra(tx, event, changes),
+            None => Ok(()),
+        }
+    };
     loop {
         options.cancel.check()?;
         let since = if state.epoch.is_some() {
@@ -364,12 +375,29 @@ pub async fn pull(
         report.bytes += received.load(Ordering::Relaxed);
         let bytes = match fetched {
             Ok(Fetched::NotModified) => {
-                store.write_content(|tx| {
-                    let mut state = tx.sync_state(event_id)?;
-                    state.last_synced_at = Some(chrono::Utc::now());
-                    tx.set_sync_state(event_id, &state)
-                })?;
-                report.not_modified = report.pages == 0;
+                // Nothing after the cursor: apply it as an empty tail page, which records the
+                // time and, should a snapshot have been waiting for its tail, completes it.
+                let Some(epoch) = state.epoch.clone() else {
+                    return Err(Error::Protocol(
+                        "a first page was answered with 304".to_string(),
+                    ));
+                };
+                let tail = Page {
+                    epoch,
+                    since,
+                    next: since,
+                    head: since,
+                    more: false,
+                    changes: Vec::new(),
+                };
+                let applied = apply_page(store, event_id, server_url, &tail, Some(&hook))?;
+                for change in &applied.changes {
+                    report.summary.record(change);
+                }
+                if alerts_changed.swap(0, Ordering::Relaxed) > 0 {
+                    store.notify_alerts(event_id)?;
+                }
+                report.not_modified = report.pages == 0 && applied.changes.is_empty();
                 report.head = state.cursor;
                 break;
             }
@@ -394,17 +422,6 @@ pub async fn pull(
             ))
         })?;
         progress.phase = Phase::Content;
-        // Change alerts for favourites are recorded inside each page's transaction (user.db,
-        // idempotent), and listeners told once the page committed.
-        let alerts_changed = AtomicU64::new(0);
-        let hook = |tx: &mut ContentTx<'_>, event: &str, changes: &[AppliedChange]| {
-            let recorded = store.record_change_alerts(event, changes)?;
-            alerts_changed.fetch_add(u64::from(recorded.changed), Ordering::Relaxed);
-            match &options.hook {
-                Some(extra) => extra(tx, event, changes),
-                None => Ok(()),
-            }
-        };
         let mut applied = apply_page(store, event_id, server_url, &page, Some(&hook))?;
         if applied.needs_full {
             // Our copy of some entity is not the version its patch was made for (a page
@@ -440,7 +457,7 @@ pub async fn pull(
                 ));
             }
         }
-        if alerts_changed.load(Ordering::Relaxed) > 0 {
+        if alerts_changed.swap(0, Ordering::Relaxed) > 0 {
             store.notify_alerts(event_id)?;
         }
         report.pages += 1;
