@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "marktplatz", version, about = "Offline-first event companion: demo, server, device")]
+#[command(
+    name = "marktplatz",
+    version,
+    about = "Offline-first event companion: demo, server, device"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -17,12 +21,15 @@ struct Cli {
 enum Command {
     /// Load the demo event (E-Government Marktplatz Nordwest) and print a tour of it.
     Demo(cmd::demo::Args),
+    /// Show what a schedule file (frab XML, c3voc JSON, iCalendar, CSV) would import, without publishing.
+    ImportCheck(cmd::import_check::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(args),
+        Command::ImportCheck(args) => cmd::import_check::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

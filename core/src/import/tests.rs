@@ -1,0 +1,1 @@
+//! Importer tests over small fixtures, one per quirk.
