@@ -382,6 +382,7 @@ pub(crate) fn decode_windows_1252(bytes: &[u8]) -> String {
 }
 
 struct Row {
+    /// Spreadsheet row number (header = 1).
     line: usize,
     cells: Vec<(Column, String)>,
 }
@@ -413,7 +414,7 @@ fn rows(
         .collect();
     let columns = map_headers(&headers, table);
     let mut out = Vec::new();
-    for record in reader.records() {
+    for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             Error::malformed(WHAT, format!("line {line} cannot be read: {e}"))
@@ -424,7 +425,8 @@ fn rows(
                 format!("has more than {MAX_ROWS} rows"),
             ));
         }
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        // The row number a spreadsheet shows: the header is row 1.
+        let line = index + 2;
         let cells = record
             .iter()
             .zip(&columns)

@@ -180,9 +180,18 @@ fn parse(text: &str) -> Result<Element> {
     let position = |reader: &Reader<&[u8]>| line_of(text, reader.error_position() as usize);
     loop {
         let event = reader.read_event().map_err(|e| {
+            let message = e.to_string();
+            let hint = if message.contains("end of input") {
+                " (the file ends early: truncated?)"
+            } else {
+                ""
+            };
             Error::malformed(
                 WHAT,
-                format!("is not well-formed XML at line {}: {e}", position(&reader)),
+                format!(
+                    "is not well-formed XML at line {}: {message}{hint}",
+                    position(&reader)
+                ),
             )
         })?;
         match event {

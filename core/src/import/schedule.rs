@@ -349,7 +349,7 @@ fn choose_zone(
         .unwrap_or_else(|| "no".into());
     if let Some(name) = declared.map(str::trim).filter(|n| !n.is_empty()) {
         match tz::resolve(name) {
-            Some(zone) if dated.is_empty() || tz::agreement(zone, dated) > 0 => {
+            Some(zone) if dated.is_empty() || tz::agreement(zone, dated) * 2 >= dated.len() => {
                 if let Some(requested) = requested.filter(|r| *r != zone) {
                     warnings.push(
                         "conference",
@@ -365,7 +365,8 @@ fn choose_zone(
                     "conference",
                     "time_zone_name",
                     format!(
-                        "'{name}' contradicts the {dominant} offsets of all {} dated entries; used {replacement}, which fits them, so local times match the file's start times (declared: {zone})",
+                        "'{name}' contradicts the {dominant} offsets of {} of {} dated entries; used {replacement}, which fits them, so local times match the file's start times",
+                        dated.len() - tz::agreement(zone, dated),
                         dated.len()
                     ),
                 );
