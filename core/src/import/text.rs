@@ -485,7 +485,8 @@ fn atx_heading(line: &str) -> Option<&str> {
 }
 
 fn inline_markdown(line: &str) -> String {
-    let line = markdown_links(line);
+    // Twice: a link can hide inside another's target ("[a]([u](u))", seen in 39C3).
+    let line = markdown_links(&markdown_links(line));
     let line = strip_pair(&line, "**");
     let line = strip_pair(&line, "__");
     let line = strip_pair(&line, "~~");
@@ -509,7 +510,12 @@ fn markdown_links(line: &str) -> String {
         };
         let end = close + 2 + end_rel;
         let label = &rest[open + 1..close];
-        let url = rest[close + 2..end].trim();
+        let target = rest[close + 2..end].trim();
+        // `(url "title")`: the title is dropped.
+        let url = match target.split_once(' ') {
+            Some((url, title)) if title.trim().starts_with('"') => url,
+            _ => target,
+        };
         if label.contains('[') || url.contains(' ') {
             out.push_str(&rest[..open + 1]);
             rest = &rest[open + 1..];
@@ -568,7 +574,7 @@ fn find_opening(text: &str, marker: &str) -> Option<usize> {
         let at = from + rel;
         let before = text[..at].chars().next_back();
         let after = text[at + marker.len()..].chars().next();
-        let starts_word = before.is_none_or(|c| c.is_whitespace() || "([{\"'„“‚".contains(c));
+        let starts_word = before.is_none_or(|c| c.is_whitespace() || "([{\"'„“‚_*~".contains(c));
         let followed = after.is_some_and(|c| !c.is_whitespace() && !marker.starts_with(c));
         if starts_word && followed {
             return Some(at);
@@ -585,7 +591,7 @@ fn find_closing(text: &str, marker: &str) -> Option<usize> {
         let before = text[..at].chars().next_back();
         let after = text[at + marker.len()..].chars().next();
         let ends_word = before.is_some_and(|c| !c.is_whitespace());
-        let followed = after.is_none_or(|c| c.is_whitespace() || ".,;:!?)]}\"'“”’".contains(c));
+        let followed = after.is_none_or(|c| c.is_whitespace() || ".,;:!?)]}\"'“”’_*~".contains(c));
         if at > 0 && ends_word && followed {
             return Some(at);
         }
@@ -675,6 +681,26 @@ mod tests {
         assert_eq!(
             clean_text(md),
             "BACKSTORY\n\nSo here:\n• I bought a console\n• and a headset\n\nOur location: OpenStreetMap (https://osm.org/x)"
+        );
+    }
+
+    #[test]
+    fn markdown_seen_in_39c3() {
+        assert_eq!(
+            clean_text("[![Vegan Chaos](https://x.org/a.png \"Vegan Chaos\")](https://x.org/v)"),
+            "Vegan Chaos (https://x.org/v)"
+        );
+        assert_eq!(
+            clean_text("kann [bei Teil 2]([https://x.org/t2](https://x.org/t2)) weitermachen."),
+            "kann bei Teil 2 (https://x.org/t2) weitermachen."
+        );
+        assert_eq!(
+            clean_text("_**Optional**: bring a laptop_"),
+            "Optional: bring a laptop"
+        );
+        assert_eq!(
+            clean_text("**IMPORTANT NOTE:** blinking"),
+            "IMPORTANT NOTE: blinking"
         );
     }
 
