@@ -669,6 +669,15 @@ fn republishing_keeps_ids_for_the_same_guids() {
     assert_eq!(unchanged, 32);
 }
 
+/// (id, title, start, location, speakers)
+type SessionKey = (
+    String,
+    String,
+    chrono::DateTime<chrono::Utc>,
+    Option<String>,
+    Vec<String>,
+);
+
 #[test]
 fn xml_and_json_of_36c3_agree() {
     let xml = import_file(
@@ -679,13 +688,7 @@ fn xml_and_json_of_36c3_agree() {
         "c3voc-json/36c3-everything.schedule.json",
         &ImportOptions::default(),
     );
-    let key = |i: &Import| -> Vec<(
-        String,
-        String,
-        chrono::DateTime<chrono::Utc>,
-        Option<String>,
-        Vec<String>,
-    )> {
+    let key = |i: &Import| -> Vec<SessionKey> {
         let mut all: Vec<_> = i
             .bundle
             .sessions

@@ -168,3 +168,33 @@ fn summary_text(result: &Import) -> String {
     out.push_str("nothing was published (import-check only reads)\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_summary_has_the_documented_keys() {
+        let csv = "Titel;Datum;Beginn;Ende;Raum;Referent\nA;04.03.2027;09:00;09:30;Saal;Anna\nB;04.03.2027;10:00;10:30;Saal;Anna und Bert\n";
+        let result = import::import(csv.as_bytes(), &ImportOptions::default()).unwrap();
+        let json = summary_json(&result);
+        assert_eq!(json["format"], "csv-sessions");
+        assert_eq!(json["event_id"], "csv-import");
+        assert_eq!(json["events"], 2);
+        assert_eq!(json["locations"], 1);
+        assert_eq!(json["days"], 1);
+        assert_eq!(json["day_list"][0]["sessions"], 2);
+        assert_eq!(json["speakers"], 2);
+        assert_eq!(json["tracks"], 0);
+        assert!(json["warnings"][0].as_str().unwrap().contains("timezone"));
+        let text = summary_text(&result);
+        assert!(text.contains("2 sessions, 1 locations"), "{text}");
+        assert!(text.contains("nothing was published"), "{text}");
+    }
+
+    #[test]
+    fn formats_parse_for_the_flag() {
+        assert_eq!(parse_format("ics"), Ok(Format::ICalendar));
+        assert!(parse_format("pdf").unwrap_err().contains("frab-xml"));
+    }
+}

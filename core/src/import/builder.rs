@@ -285,6 +285,7 @@ impl Builder {
             };
             (a.start, room(a), a.end, &a.id).cmp(&(b.start, room(b), b.end, &b.id))
         });
+        self.warn_double_bookings(&sessions);
         self.speakers.sort_by(|a, b| {
             (crate::text::fold(&a.name), &a.id).cmp(&(crate::text::fold(&b.name), &b.id))
         });
@@ -298,6 +299,50 @@ impl Builder {
         bundle.speakers = self.speakers;
         bundle.exhibitors = self.exhibitors;
         (bundle, self.warnings.into_list())
+    }
+}
+
+impl Builder {
+    /// Sessions that overlap an earlier one in the same room: kept (assemblies double-book on
+    /// purpose), but an organiser checking their own fair wants to know. One warning in total.
+    fn warn_double_bookings(&mut self, sessions: &[Session]) {
+        let mut by_room: Vec<&Session> = sessions
+            .iter()
+            .filter(|s| {
+                s.location_id.is_some() && s.status == crate::model::SessionStatus::Scheduled
+            })
+            .collect();
+        by_room.sort_by(|a, b| {
+            (&a.location_id, a.start, a.end).cmp(&(&b.location_id, b.start, b.end))
+        });
+        let mut overlaps = 0usize;
+        let mut examples: Vec<String> = Vec::new();
+        let mut previous: Option<&Session> = None;
+        for session in by_room {
+            if let Some(p) = previous
+                && p.location_id == session.location_id
+                && session.start < p.end
+            {
+                overlaps += 1;
+                if examples.len() < 3 {
+                    examples.push(format!("'{}' and '{}'", p.title, session.title));
+                }
+            }
+            previous = match previous {
+                Some(p) if p.location_id == session.location_id && p.end > session.end => Some(p),
+                _ => Some(session),
+            };
+        }
+        if overlaps > 0 {
+            self.warnings.push(
+                "schedule",
+                "rooms",
+                format!(
+                    "{overlaps} sessions overlap an earlier one in the same room (for example {}); kept as given",
+                    examples.join(", ")
+                ),
+            );
+        }
     }
 }
 

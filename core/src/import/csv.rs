@@ -397,10 +397,13 @@ impl Row {
     }
 }
 
-fn rows(
-    text: &str,
-    table: &[(Column, &[&str])],
-) -> Result<(Vec<String>, Vec<Option<Column>>, Vec<Row>)> {
+struct Table {
+    headers: Vec<String>,
+    columns: Vec<Option<Column>>,
+    rows: Vec<Row>,
+}
+
+fn rows(text: &str, table: &[(Column, &[&str])]) -> Result<Table> {
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
         .flexible(true)
@@ -437,7 +440,11 @@ fn rows(
         }
         out.push(Row { line, cells });
     }
-    Ok((headers, columns, out))
+    Ok(Table {
+        headers,
+        columns,
+        rows: out,
+    })
 }
 
 pub(crate) fn read(
@@ -472,7 +479,11 @@ fn require(
 }
 
 fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
-    let (headers, columns, rows) = rows(text, SESSION_HEADERS)?;
+    let Table {
+        headers,
+        columns,
+        rows,
+    } = rows(text, SESSION_HEADERS)?;
     require(
         &headers,
         &columns,
@@ -619,7 +630,7 @@ fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
         let kind_text = row.get(Column::Kind).map(clean_line).unwrap_or_default();
         let cancelled = row
             .get(Column::Status)
-            .map(|s| crate::text::fold(s))
+            .map(crate::text::fold)
             .is_some_and(|s| {
                 [
                     "abgesagt",
@@ -985,7 +996,11 @@ fn with_scheme(url: &str) -> String {
 }
 
 fn exhibitors(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
-    let (headers, columns, rows) = rows(text, EXHIBITOR_HEADERS)?;
+    let Table {
+        headers,
+        columns,
+        rows,
+    } = rows(text, EXHIBITOR_HEADERS)?;
     require(&headers, &columns, &[(Column::Name, "name (Aussteller)")])?;
     let mut builder = Builder::new();
     let zone = ctx.timezone.unwrap_or(tz::DEFAULT_ZONE);

@@ -65,11 +65,11 @@ fn unfold(text: &str) -> Vec<(usize, String)> {
     let mut lines: Vec<(usize, String)> = Vec::new();
     for (index, physical) in text.split('\n').enumerate() {
         let physical = physical.strip_suffix('\r').unwrap_or(physical);
-        if let Some(continuation) = physical.strip_prefix([' ', '\t']) {
-            if let Some((_, last)) = lines.last_mut() {
-                last.push_str(continuation);
-                continue;
-            }
+        if let Some(continuation) = physical.strip_prefix([' ', '\t'])
+            && let Some((_, last)) = lines.last_mut()
+        {
+            last.push_str(continuation);
+            continue;
         }
         if physical.trim().is_empty() {
             continue;

@@ -104,6 +104,9 @@ impl RawEvent {
     }
 }
 
+/// A day's start and end as the file gives them.
+type DayBounds = (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>);
+
 /// When an event starts, before the day change hour is known.
 enum Timing {
     /// A full date-time.
@@ -151,7 +154,7 @@ pub(crate) fn build(raw: RawSchedule, ctx: &Context) -> Result<(Bundle, Vec<Impo
         .iter()
         .map(|e| e.date.as_deref().and_then(parse_datetime))
         .collect();
-    let day_bounds: Vec<(Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>)> = raw
+    let day_bounds: Vec<DayBounds> = raw
         .days
         .iter()
         .map(|d| {
@@ -511,7 +514,7 @@ fn timing(
 /// listed under.
 fn day_change_hour(
     raw: &RawSchedule,
-    bounds: &[(Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>)],
+    bounds: &[DayBounds],
     timings: &[Option<Timing>],
     zone: Tz,
     warnings: &mut Warnings,
