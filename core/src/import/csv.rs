@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 
 use crate::bundle::Bundle;
 use crate::error::{Error, Result};
@@ -352,10 +352,7 @@ pub(crate) fn sniff(text: &str) -> Option<Format> {
     }
     let sessions = map_headers(&headers, SESSION_HEADERS);
     let has = |cols: &[Option<Column>], c: Column| cols.contains(&Some(c));
-    if has(&sessions, Column::Title)
-        && (has(&sessions, Column::Start) || has(&sessions, Column::Date))
-        && has(&sessions, Column::Start)
-    {
+    if has(&sessions, Column::Title) && has(&sessions, Column::Start) {
         return Some(Format::CsvSessions);
     }
     let exhibitors = map_headers(&headers, EXHIBITOR_HEADERS);
@@ -788,7 +785,7 @@ fn end_of(
     }
     if let Some(text) = row.get(Column::Duration) {
         return match parse_minutes(text) {
-            Some(minutes) => Ok(Some(start + Duration::minutes(minutes))),
+            Some(minutes) => Ok(start.checked_add_signed(Duration::minutes(minutes))),
             None => Err(format!(
                 "duration '{text}' is not minutes (45) or hours and minutes (0:45)"
             )),
@@ -903,6 +900,10 @@ const MONTHS: &[(&str, u32)] = &[
 
 /// `01.02.2027`, `1.2.2027`, `01.02.27`, `2027-02-01`, `Mo, 01.02.2027`, `1. Februar 2027`.
 pub(crate) fn parse_german_date(text: &str) -> Option<NaiveDate> {
+    parse_german_date_any_year(text).filter(|d| (1900..=2200).contains(&d.year()))
+}
+
+fn parse_german_date_any_year(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
     // A leading weekday: "Mo, 01.02.2027", "Montag, 1. Februar 2027"
     let text = match text.split_once(',') {

@@ -426,11 +426,14 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60 + seconds))
 }
 
+/// Years outside 1000..=9999 are refused: they are typos, and date arithmetic near chrono's
+/// limits would overflow.
 fn parse_naive(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim().trim_end_matches(['Z', 'z']);
     NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
         .ok()
         .or_else(|| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M").ok())
+        .filter(|t| (1000..=9999).contains(&t.year()))
 }
 
 /// A DATE or DATE-TIME value resolved to an instant.
@@ -457,8 +460,10 @@ impl Zones<'_> {
             || (value.len() == 8 && value.chars().all(|c| c.is_ascii_digit()));
         if is_date {
             return NaiveDate::parse_from_str(value, "%Y%m%d")
+                .ok()
+                .filter(|d| (1000..=9999).contains(&d.year()))
                 .map(When::Date)
-                .map_err(|_| format!("'{value}' is not a date (YYYYMMDD)"));
+                .ok_or_else(|| format!("'{value}' is not a date (YYYYMMDD)"));
         }
         let Some(wall) = parse_naive(value) else {
             return Err(format!("'{value}' is not a date-time (YYYYMMDDTHHMMSS)"));
@@ -514,14 +519,15 @@ fn parse_duration(text: &str) -> Option<Duration> {
                 let n: i64 = number.parse().ok()?;
                 number.clear();
                 any = true;
-                total += match unit {
-                    'W' => Duration::weeks(n),
-                    'D' => Duration::days(n),
-                    'H' => Duration::hours(n),
-                    'M' => Duration::minutes(n),
-                    'S' => Duration::seconds(n),
+                let part = match unit {
+                    'W' => Duration::try_weeks(n),
+                    'D' => Duration::try_days(n),
+                    'H' => Duration::try_hours(n),
+                    'M' => Duration::try_minutes(n),
+                    'S' => Duration::try_seconds(n),
                     _ => return None,
-                };
+                }?;
+                total = total.checked_add(&part)?;
             }
         }
     }
@@ -675,8 +681,8 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarni
                 }
             }
         } else if let Some(duration) = event.get("DURATION") {
-            match parse_duration(&duration.value) {
-                Some(d) => start + d,
+            match parse_duration(&duration.value).and_then(|d| start.checked_add_signed(d)) {
+                Some(end) => end,
                 None => {
                     zones.warnings.push(
                         subject,
@@ -698,6 +704,14 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarni
             zones
                 .warnings
                 .push(subject, "DTEND", "is before DTSTART; the event was skipped");
+            continue;
+        }
+        if !super::schedule::plausible(start) || !super::schedule::plausible(end) {
+            zones.warnings.push(
+                subject,
+                "DTSTART",
+                "is not a plausible date (years 1900 to 2200); the event was skipped",
+            );
             continue;
         }
         if event.get("RRULE").is_some() || event.get("RDATE").is_some() {

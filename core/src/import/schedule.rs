@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc,
+};
 use chrono_tz::Tz;
 
 use crate::bundle::Bundle;
@@ -225,6 +227,14 @@ pub(crate) fn build(raw: RawSchedule, ctx: &Context) -> Result<(Bundle, Vec<Impo
                 clock.instant_of_local(wall)
             }
         };
+        if !plausible(start) {
+            builder.warnings.push(
+                event.subject(),
+                "date",
+                "is not a plausible date (years 1900 to 2200); the event was skipped",
+            );
+            continue;
+        }
         if let Some(draft) = session(event, start, &raw, &mut builder) {
             for code in &draft.session.languages {
                 match languages.iter_mut().find(|(c, _)| c == code) {
@@ -785,7 +795,31 @@ fn event_end(
             format!("is {text}, longer than a day; kept as given"),
         );
     }
-    Ok(start + duration)
+    match start
+        .checked_add_signed(duration)
+        .filter(|end| plausible(*end))
+    {
+        Some(end) => Ok(end),
+        None => {
+            warnings.push(
+                subject,
+                "duration",
+                format!("'{text}' is too long; the event was skipped"),
+            );
+            Err(())
+        }
+    }
+}
+
+/// Schedules are for events people attend: a year outside 1900..=2200 is a typo.
+pub(crate) fn plausible(instant: DateTime<Utc>) -> bool {
+    (1900..=2200).contains(&instant.year())
+}
+
+/// Dates with years outside 1000..=9999 are not read at all (chrono's arithmetic overflows near
+/// its limits).
+fn sane_year<T: Datelike>(value: T) -> Option<T> {
+    (1000..=9999).contains(&value.year()).then_some(value)
 }
 
 fn session_id(event: &RawEvent, title: &str, start: DateTime<Utc>) -> String {
@@ -879,6 +913,7 @@ pub(crate) fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
         .or_else(|| DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M%:z").ok())
         .or_else(|| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%:z").ok())
         .or_else(|| DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%z").ok())
+        .and_then(sane_year)
 }
 
 pub(crate) fn parse_naive_datetime(text: &str) -> Option<NaiveDateTime> {
@@ -894,7 +929,9 @@ pub(crate) fn parse_naive_datetime(text: &str) -> Option<NaiveDateTime> {
 }
 
 pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(sane_year)
 }
 
 /// `H:MM`, `HH:MM` or `HH:MM:SS` as a time of day.

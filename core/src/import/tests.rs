@@ -371,6 +371,43 @@ fn impossible_times_skip_the_event_with_a_warning() {
 }
 
 #[test]
+fn dates_near_the_ends_of_time_are_skipped_not_overflowed() {
+    let text = SCHEDULE_JSON
+        .replace(
+            "\"date\": \"2027-12-28T00:30:00+01:00\"",
+            "\"date\": \"9999-12-31T23:59:00+01:00\"",
+        )
+        .replace("\"duration\": \"0:30\"", "\"duration\": \"9999:00\"");
+    let result = run(&text);
+    let text = warnings(&result);
+    assert!(
+        text.contains("(aaaaaaaa-0000-0000-0000-000000000002): date: is not a plausible date"),
+        "{text}"
+    );
+    assert!(
+        text.contains("duration: is 9999:00, longer than a day"),
+        "{text}"
+    );
+    let ical = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nSUMMARY:Lang\nDTSTART:20270604T150000Z\nDURATION:P99999999999999999W\nEND:VEVENT\nBEGIN:VEVENT\nUID:b\nSUMMARY:Fern\nDTSTART:99991231T235959Z\nDURATION:P1W\nEND:VEVENT\nBEGIN:VEVENT\nUID:c\nSUMMARY:Ok\nDTSTART:20270604T150000Z\nEND:VEVENT\nEND:VCALENDAR\n";
+    let result = run(ical);
+    let text = warnings(&result);
+    assert!(text.contains("VEVENT 'Lang' (UID a): DURATION:"), "{text}");
+    assert!(
+        text.contains("VEVENT 'Fern' (UID b): DTSTART: is not a plausible date"),
+        "{text}"
+    );
+    assert_eq!(result.bundle.sessions.len(), 1);
+    let csv = "Titel;Datum;Beginn;Dauer\nA;31.12.9999;23:59;99999\nB;01.01.2027;10:00;45\n";
+    let result = run(csv);
+    assert!(
+        warnings(&result).contains("row 2 'A': date: '31.12.9999' is not a date"),
+        "{}",
+        warnings(&result)
+    );
+    assert_eq!(result.bundle.sessions.len(), 1);
+}
+
+#[test]
 fn missing_title_is_named() {
     let text = SCHEDULE_JSON.replace("\"title\": \"Nach Mitternacht\"", "\"title\": \"  \"");
     let result = run(&text);
