@@ -919,7 +919,8 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        // 256 cases by default; PROPTEST_CASES=5000 for a longer run.
+        #![proptest_config(ProptestConfig::default())]
 
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
