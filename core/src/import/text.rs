@@ -13,7 +13,11 @@ pub(crate) fn clean_line(raw: &str) -> String {
 
 /// A multi-line text (abstract, description, biography) as clean text.
 pub(crate) fn clean_text(raw: &str) -> String {
-    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let unified = if raw.contains('\r') {
+        raw.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        raw.to_string()
+    };
     let plain = if looks_like_html(&unified) {
         html_to_text(&unified)
     } else if unified.contains('&') {
@@ -485,6 +489,9 @@ fn atx_heading(line: &str) -> Option<&str> {
 }
 
 fn inline_markdown(line: &str) -> String {
+    if !line.contains(['*', '_', '~', '`', '[', '<']) {
+        return line.to_string();
+    }
     // Twice: a link can hide inside another's target ("[a]([u](u))", seen in 39C3).
     let line = markdown_links(&markdown_links(line));
     let line = strip_pair(&line, "**");
