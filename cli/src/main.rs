@@ -21,6 +21,14 @@ struct Cli {
 enum Command {
     /// Load the demo event (E-Government Marktplatz Nordwest) and print a tour of it.
     Demo(cmd::demo::Args),
+    /// Favourites on a device: add, remove, note, list, share, import a friend's code.
+    Fav(cmd::fav::Args),
+    /// A day's programme, or with --favourites my agenda with conflicts and gaps.
+    Agenda(cmd::agenda::Args),
+    /// Changes to my favourited sessions (moved, relocated, renamed, cancelled, removed).
+    Alerts(cmd::alerts::Args),
+    /// iCalendar export of my favourites, one session or the programme.
+    Ics(cmd::ics::Args),
     /// Show what a schedule file (frab XML, c3voc JSON, iCalendar, CSV) would import, without publishing.
     ImportCheck(cmd::import_check::Args),
 }
@@ -29,6 +37,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Fav(args) => cmd::fav::run(args),
+        Command::Agenda(args) => cmd::agenda::run(args),
+        Command::Alerts(args) => cmd::alerts::run(args),
+        Command::Ics(args) => cmd::ics::run(args),
         Command::ImportCheck(args) => cmd::import_check::run(args),
     };
     match result {

@@ -6,8 +6,10 @@
 
 pub mod bundle;
 pub mod error;
+pub mod favourites;
 #[cfg(feature = "import")]
 pub mod import;
+pub mod listeners;
 pub mod model;
 pub mod search;
 pub mod store;

@@ -1,6 +1,11 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run(args)`.
 
+pub mod agenda;
+pub mod alerts;
 pub mod demo;
+pub mod device;
+pub mod fav;
+pub mod ics;
 pub mod import_check;
 
 /// What a subcommand returns: errors are printed as one line and exit with status 1.

@@ -19,6 +19,8 @@ pub use gate::Gate;
 pub use views::*;
 
 use crate::error::{Error, Result, SqliteContext};
+use crate::favourites::AlertNotice;
+use crate::listeners::Listeners;
 
 pub const CONTENT_DB: &str = "content.db";
 pub const USER_DB: &str = "user.db";
@@ -33,6 +35,7 @@ pub struct Store {
     content_readers: Mutex<Vec<Connection>>,
     user: Mutex<Connection>,
     notices: Vec<String>,
+    alert_listeners: Listeners<AlertNotice>,
 }
 
 #[derive(Clone, Copy)]
@@ -73,6 +76,7 @@ impl Store {
             content_readers: Mutex::new(Vec::new()),
             user: Mutex::new(user),
             notices,
+            alert_listeners: Listeners::default(),
         })
     }
 
@@ -87,6 +91,11 @@ impl Store {
 
     pub fn gate(&self) -> &Gate {
         &self.gate
+    }
+
+    /// Who is told about new or acknowledged change alerts (see `favourites::alerts`).
+    pub(crate) fn alert_listeners(&self) -> &Listeners<AlertNotice> {
+        &self.alert_listeners
     }
 
     /// Runs `f` in a read transaction on a pooled reader: a consistent snapshot that never waits

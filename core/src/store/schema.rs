@@ -27,7 +27,10 @@ pub const CONTENT: Schema = Schema {
 
 pub const USER: Schema = Schema {
     name: "user.db",
-    migrations: &[include_str!("sql/user/0001_initial.sql")],
+    migrations: &[
+        include_str!("sql/user/0001_initial.sql"),
+        include_str!("sql/user/0002_favourites.sql"),
+    ],
 };
 
 pub fn user_version(conn: &Connection) -> Result<i64> {
