@@ -37,6 +37,8 @@ enum Command {
     Alerts(cmd::alerts::Args),
     /// iCalendar export of my favourites, one session or the programme.
     Ics(cmd::ics::Args),
+    /// Show what a schedule file (frab XML, c3voc JSON, iCalendar, CSV) would import, without publishing.
+    ImportCheck(cmd::import_check::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Agenda(args) => cmd::agenda::run(args),
         Command::Alerts(args) => cmd::alerts::run(args),
         Command::Ics(args) => cmd::ics::run(args),
+        Command::ImportCheck(args) => cmd::import_check::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

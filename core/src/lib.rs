@@ -1,11 +1,14 @@
 //! Marktplatz core: everything the phone apps and the organiser tools share.
 //!
 //! `model` and `bundle` describe an event's content; `store` keeps it on the device;
-//! `time` derives local days; `text` folds text for sorting and search.
+//! `time` derives local days; `text` folds text for sorting and search; `import` (feature
+//! `import`) reads frab, c3voc, iCalendar and CSV schedules into bundles.
 
 pub mod bundle;
 pub mod error;
 pub mod favourites;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod listeners;
 pub mod model;
 pub mod search;

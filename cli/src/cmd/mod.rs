@@ -6,6 +6,7 @@ pub mod demo;
 pub mod device;
 pub mod fav;
 pub mod ics;
+pub mod import_check;
 pub mod publish;
 pub mod serve;
 pub mod sync;
