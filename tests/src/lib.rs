@@ -17,6 +17,51 @@ use marktplatz_server::{Admin, Config, RunningServer};
 
 pub use fault_proxy::{Fault, FaultProxy, Traffic};
 
+/// `shared/data` beside the checkout (CI: `<checkout>/../shared/data`), found by walking up from
+/// the workspace (a git worktree sits deeper), or `MARKTPLATZ_SHARED_DATA`. Panics with a clear
+/// message when missing: CI must have it.
+pub fn shared_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MARKTPLATZ_SHARED_DATA") {
+        return PathBuf::from(dir);
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.ancestors()
+        .skip(1)
+        .map(|dir| dir.join("shared/data"))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| {
+            panic!(
+                "the real schedule files are missing: expected {} or MARKTPLATZ_SHARED_DATA",
+                root.join("../shared/data").display()
+            )
+        })
+}
+
+/// The three real successive publications of 36C3 (day before, day 2, final), imported as
+/// bundles of one event `event_id`.
+pub fn real_36c3_versions(event_id: &str) -> Vec<Bundle> {
+    use marktplatz_core::import::{ImportOptions, import};
+    [
+        "36c3-everything.snapshot-2019-12-26T2040.json",
+        "36c3-everything.snapshot-2019-12-28T1650.json",
+        "36c3-everything.schedule.json",
+    ]
+    .iter()
+    .map(|name| {
+        let path = shared_data_dir().join("c3voc-json").join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let options = ImportOptions {
+            event_id: Some(event_id.to_string()),
+            timezone: Some("Europe/Berlin".to_string()),
+            ..ImportOptions::default()
+        };
+        import(&bytes, &options)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .bundle
+    })
+    .collect()
+}
+
 /// A server with its data directory, an admin handle on it, and a proxy in front.
 pub struct Harness {
     pub root: tempfile::TempDir,

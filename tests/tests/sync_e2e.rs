@@ -501,3 +501,51 @@ async fn a_moved_favourite_raises_one_alert_and_tells_the_listeners() {
     device.sync(&h.url(), EVENT).await.unwrap();
     assert_eq!(device.store.unseen_alerts(EVENT).unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_real_36c3_publications_sync_exactly_through_the_server() {
+    let h = Harness::start_with(|c| c.page_limit = 200).await;
+    let device = h.device("phone");
+    let mut previous_bytes = 0;
+    for (n, bundle) in marktplatz_tests::real_36c3_versions("36c3")
+        .into_iter()
+        .enumerate()
+    {
+        let outcome = h.publish(&bundle);
+        h.proxy.reset_counters();
+        let report = device.sync(&h.url(), "36c3").await.unwrap();
+        let bytes = h.proxy.traffic().total();
+        let summary = &report.content.summary;
+        assert_eq!(
+            (summary.total() as u64),
+            outcome.added + outcome.updated + outcome.removed,
+            "version {n}: {summary:?} vs {outcome:?}"
+        );
+        // The device holds exactly the published content.
+        for entity in bundle.entities() {
+            let held = device
+                .store
+                .entity("36c3", entity.kind(), entity.id())
+                .unwrap();
+            assert_eq!(
+                held.as_ref(),
+                Some(&entity),
+                "version {n}: {} {}",
+                entity.kind(),
+                entity.id()
+            );
+        }
+        assert_eq!(
+            device.store.event_overview("36c3").unwrap().session_count as usize,
+            bundle.sessions.len()
+        );
+        if n > 0 {
+            assert!(
+                bytes < previous_bytes,
+                "a delta ({bytes}) costs less than the first sync ({previous_bytes})"
+            );
+        } else {
+            previous_bytes = bytes;
+        }
+    }
+}

@@ -263,6 +263,81 @@ async fn time_one_change_apply(
     Ok(ms)
 }
 
+/// One real publication after another: what a device and the baseline pay for each.
+#[derive(Debug, Serialize)]
+struct PublicationStep {
+    publication: String,
+    added: u64,
+    updated: u64,
+    removed: u64,
+    ours: Transfer,
+    baseline: Transfer,
+}
+
+async fn bench_publications(
+    versions: Vec<(String, Bundle)>,
+) -> Result<Vec<PublicationStep>, String> {
+    let h = Harness::start_with(|c| c.page_limit = 500).await;
+    let device = h.device("bench-device");
+    let content_only = SyncOptions {
+        skip_assets: true,
+        ..SyncOptions::default()
+    };
+    let mut etag = String::new();
+    let mut steps = Vec::new();
+    for (label, bundle) in versions {
+        let event = bundle.event.id.clone();
+        let outcome = h.admin.publish(bundle).map_err(|e| e.message)?;
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        device
+            .sync_with(&h.url(), &event, &content_only)
+            .await
+            .map_err(|e| e.to_string())?;
+        let ours = transfer(&h, started);
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        let path = format!("/v1/events/{event}/bundle");
+        let mut headers = vec![("accept-encoding", "gzip")];
+        if !etag.is_empty() {
+            headers.push(("if-none-match", etag.as_str()));
+        }
+        let response = raw_http::get(h.proxy.addr(), &path, &headers).await;
+        let baseline = transfer(&h, started);
+        etag = response.header("etag").unwrap_or_default().to_string();
+        steps.push(PublicationStep {
+            publication: label,
+            added: outcome.added,
+            updated: outcome.updated,
+            removed: outcome.removed,
+            ours,
+            baseline,
+        });
+    }
+    Ok(steps)
+}
+
+fn publications_markdown(steps: &[PublicationStep]) -> String {
+    let mut out = String::from(
+        "\n## 36C3, the real successive publications\n\nThe three published versions in \
+         `shared/data/c3voc-json` (imported), one after another; each row is what a device that \
+         had the previous version pays to get this one.\n\n| publication | added / updated / removed | ours (bytes) | baseline (bytes) | baseline / ours |\n|---|---|---:|---:|---:|\n",
+    );
+    for step in steps {
+        out.push_str(&format!(
+            "| {} | {} / {} / {} | {} | {} | {:.1}× |\n",
+            step.publication,
+            step.added,
+            step.updated,
+            step.removed,
+            step.ours.total,
+            step.baseline.total,
+            step.baseline.total as f64 / step.ours.total.max(1) as f64
+        ));
+    }
+    out
+}
+
 fn row(label: &str, ours: &Transfer, baseline: &Transfer) -> String {
     format!(
         "| {label} | {} | {} | {:.0}× |",
@@ -321,7 +396,9 @@ type Assets = Vec<(AssetRef, Vec<u8>)>;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
-    let events: Vec<(&str, Bundle, Assets)> = vec![
+    let versions = marktplatz_tests::real_36c3_versions("36c3");
+    let real_final = versions.last().cloned();
+    let mut events: Vec<(&str, Bundle, Assets)> = vec![
         ("small fixture event", small_bundle("small"), Vec::new()),
         (
             "synthetic 1,000-session event",
@@ -329,6 +406,9 @@ async fn main() -> ExitCode {
             Vec::new(),
         ),
     ];
+    if let Some(real) = real_final {
+        events.push(("36C3 final schedule (real, imported)", real, Vec::new()));
+    }
     let mut figures = Vec::new();
     for (name, bundle, assets) in events {
         match bench_event(name, bundle, &assets).await {
@@ -339,10 +419,26 @@ async fn main() -> ExitCode {
             }
         }
     }
-    let md = markdown(&figures);
+    let labels = ["day before (first sync)", "day 2", "final"];
+    let steps = match bench_publications(
+        labels.iter().map(|l| l.to_string()).zip(versions).collect(),
+    )
+    .await
+    {
+        Ok(steps) => steps,
+        Err(e) => {
+            eprintln!("bench-sync: 36C3 publications: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let md = markdown(&figures) + &publications_markdown(&steps);
     println!("{md}");
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bench-results");
-    let json = serde_json::to_string_pretty(&figures).unwrap_or_default();
+    let json = serde_json::to_string_pretty(&serde_json::json!({
+        "events": figures,
+        "real_36c3_publications": steps,
+    }))
+    .unwrap_or_default();
     let written = std::fs::create_dir_all(&dir)
         .and_then(|_| std::fs::write(dir.join("sync.json"), json))
         .and_then(|_| std::fs::write(dir.join("sync.md"), &md));
