@@ -382,6 +382,38 @@ mod tests {
         assert!(thumbnail(&small, 0).is_err());
     }
 
+    /// A JPEG whose EXIF says "rotate 90 degrees clockwise to display", as phones write them.
+    fn jpeg_rotated_by_exif(width: u32, height: u32) -> Vec<u8> {
+        let plain = encode_jpeg(&sample_rgb(width, height), 80).unwrap();
+        let mut tiff = b"II*\0".to_vec();
+        tiff.extend_from_slice(&8u32.to_le_bytes()); // first IFD right after the header
+        tiff.extend_from_slice(&1u16.to_le_bytes()); // one entry
+        tiff.extend_from_slice(&0x0112u16.to_le_bytes()); // Orientation
+        tiff.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+        tiff.extend_from_slice(&1u32.to_le_bytes()); // one value
+        tiff.extend_from_slice(&[6, 0, 0, 0]); // 6 = rotate 90 CW, padded
+        tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+        let mut app1 = vec![0xFF, 0xE1];
+        app1.extend_from_slice(&((2 + 6 + tiff.len()) as u16).to_be_bytes());
+        app1.extend_from_slice(b"Exif\0\0");
+        app1.extend_from_slice(&tiff);
+        let mut jpeg = plain[..2].to_vec();
+        jpeg.extend_from_slice(&app1);
+        jpeg.extend_from_slice(&plain[2..]);
+        jpeg
+    }
+
+    #[test]
+    fn exif_rotation_is_applied_to_dimensions_decode_and_thumbnail() {
+        let jpeg = jpeg_rotated_by_exif(40, 20);
+        let asset = asset_ref(&jpeg, JPEG);
+        assert_eq!((asset.width, asset.height), (Some(20), Some(40)));
+        let upright = decode(&jpeg).unwrap();
+        assert_eq!((upright.width(), upright.height()), (20, 40));
+        let (thumb, _) = thumbnail(&jpeg, 10).unwrap();
+        assert_eq!((thumb.width, thumb.height), (Some(5), Some(10)));
+    }
+
     #[test]
     fn transparent_png_thumbnail_is_on_white() {
         let clear = RgbaImage::from_pixel(10, 10, image::Rgba([0, 0, 0, 0]));
