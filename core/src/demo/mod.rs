@@ -104,34 +104,47 @@ pub fn demo_content() -> Result<DemoContent> {
     }
     let mut files = Files::default();
     let stations = station_colours(&bundle);
+    add_event_pictures(&mut bundle, &stations, &mut files)?;
+    add_portraits(&mut bundle, &mut files)?;
+    add_logos(&mut bundle, &stations, &mut files)?;
+    bundle.gallery = gallery(&bundle, &stations, &mut files)?;
+    bundle.validate()?;
+    Ok(DemoContent {
+        bundle,
+        assets: files.list,
+    })
+}
 
-    let ordered: Vec<Colour> = stations.iter().map(|(_, colour)| *colour).collect();
-    let logo = media::encode_png(&pictures::event_logo(&ordered, EVENT_LOGO_SIZE))?;
+fn add_event_pictures(
+    bundle: &mut Bundle,
+    stations: &[(String, Colour)],
+    files: &mut Files,
+) -> Result<()> {
+    let colours: Vec<Colour> = stations.iter().map(|(_, colour)| *colour).collect();
+    let logo = media::encode_png(&pictures::event_logo(&colours, EVENT_LOGO_SIZE))?;
     bundle.event.logo = Some(files.add(logo, media::PNG));
-    bundle.event.venue.map = Some(files.add(venue_map(&bundle, &stations)?, media::PNG));
+    let map = venue_map(bundle, stations)?;
+    bundle.event.venue.map = Some(files.add(map, media::PNG));
+    Ok(())
+}
 
-    let colour_of_station = |id: Option<&str>| {
-        id.and_then(|id| stations.iter().find(|(station, _)| station == id))
-            .map_or(FALLBACK_COLOUR, |(_, colour)| *colour)
-    };
-
-    let speaker_colours = speaker_colours(&bundle);
+fn add_portraits(bundle: &mut Bundle, files: &mut Files) -> Result<()> {
+    let accents = speaker_colours(bundle);
     for speaker in &mut bundle.speakers {
-        let accent = speaker_colours
-            .get(&speaker.id)
-            .copied()
-            .unwrap_or(FALLBACK_COLOUR);
+        let accent = accents.get(&speaker.id).copied().unwrap_or(FALLBACK_COLOUR);
         let picture = pictures::portrait(&speaker.id, accent, PORTRAIT_SIZE);
         let jpeg = media::encode_jpeg(&picture, PORTRAIT_QUALITY)?;
         speaker.photo = Some(files.add(jpeg, media::JPEG));
     }
+    Ok(())
+}
 
+fn add_logos(bundle: &mut Bundle, stations: &[(String, Colour)], files: &mut Files) -> Result<()> {
     // Exhibitors at one station share its colour, so each gets a different design (there are
     // five, and at most four exhibitors per station); stations start at different designs.
     let mut at_station: HashMap<Option<String>, usize> = HashMap::new();
     for exhibitor in &mut bundle.exhibitors {
         let station = exhibitor.station_id.as_deref();
-        let colour = colour_of_station(station);
         let station_index = stations
             .iter()
             .position(|(id, _)| Some(id.as_str()) == station)
@@ -139,18 +152,27 @@ pub fn demo_content() -> Result<DemoContent> {
         let neighbours = at_station.entry(exhibitor.station_id.clone()).or_default();
         let design = 2 * station_index + *neighbours;
         *neighbours += 1;
+        let colour = station_colour(stations, station);
         let picture = pictures::logo(&exhibitor.id, colour, design, LOGO_SIZE);
         exhibitor.logo = Some(files.add(media::encode_png(&picture)?, media::PNG));
     }
+    Ok(())
+}
 
+/// The gallery items with their photos and thumbnails, taken at the listed local times.
+fn gallery(
+    bundle: &Bundle,
+    stations: &[(String, Colour)],
+    files: &mut Files,
+) -> Result<Vec<GalleryItem>> {
     let clock = EventClock::new(&bundle.event.timezone, bundle.event.day_change_hour)?;
     let day = *bundle
         .event
         .days
         .first()
         .ok_or_else(|| Error::invalid("demo bundle", "event.days", "is empty"))?;
-    let mut gallery = Vec::with_capacity(GALLERY.len());
-    for shot in GALLERY {
+    let mut planned = Vec::with_capacity(GALLERY.len());
+    for shot in &GALLERY {
         let (hour, minute) = shot.local_time;
         let wall = day.and_hms_opt(hour, minute, 0).ok_or_else(|| {
             Error::invalid(
@@ -164,32 +186,30 @@ pub fn demo_content() -> Result<DemoContent> {
             Place::Entrance => Scene::Entrance,
             Place::Foyer => Scene::Foyer,
             Place::Forum => Scene::Stage {
-                accent: forum_accent(&bundle, taken_at),
+                accent: forum_accent(bundle, taken_at),
             },
             Place::Station(id) => Scene::Station {
-                accent: colour_of_station(Some(id)),
+                accent: station_colour(stations, Some(id)),
             },
         };
-        let (width, height) = PHOTO_SIZE;
-        let photo = pictures::photo(scene, shot.id, width, height);
-        let jpeg = media::encode_jpeg(&photo, PHOTO_QUALITY)?;
-        let (thumbnail_ref, thumbnail) = media::thumbnail(&jpeg, THUMBNAIL_EDGE)?;
-        gallery.push(GalleryItem {
+        planned.push((shot, taken_at, scene));
+    }
+    let scenes: Vec<_> = planned
+        .iter()
+        .map(|(shot, _, scene)| (shot.id, *scene))
+        .collect();
+    let mut items = Vec::with_capacity(planned.len());
+    for ((shot, taken_at, _), photo) in planned.into_iter().zip(gallery_photos(&scenes)?) {
+        items.push(GalleryItem {
             id: shot.id.to_string(),
-            image: files.add(jpeg, media::JPEG),
-            thumbnail: Some(files.add_described(thumbnail_ref, thumbnail)),
+            image: files.add(photo.jpeg, media::JPEG),
+            thumbnail: Some(files.add_described(photo.thumbnail.0, photo.thumbnail.1)),
             caption: shot.caption.to_string(),
             credit: GALLERY_CREDIT.to_string(),
             taken_at: Some(taken_at),
         });
     }
-    bundle.gallery = gallery;
-
-    bundle.validate()?;
-    Ok(DemoContent {
-        bundle,
-        assets: files.list,
-    })
+    Ok(items)
 }
 
 /// Where a gallery picture was taken.
@@ -259,6 +279,50 @@ const GALLERY: [Shot; 8] = [
     },
 ];
 
+/// A gallery photo and its thumbnail, encoded.
+struct Photo {
+    jpeg: Vec<u8>,
+    thumbnail: (AssetRef, Vec<u8>),
+}
+
+fn gallery_photo(seed: &str, scene: Scene) -> Result<Photo> {
+    let (width, height) = PHOTO_SIZE;
+    let jpeg = media::encode_jpeg(&pictures::photo(scene, seed, width, height), PHOTO_QUALITY)?;
+    let thumbnail = media::thumbnail(&jpeg, THUMBNAIL_EDGE)?;
+    Ok(Photo { jpeg, thumbnail })
+}
+
+/// Draws and encodes the gallery photos, in order, on up to four threads: they are most of the
+/// generation time. Each photo depends only on its seed and scene, so the result is the same as
+/// drawing them one after another.
+fn gallery_photos(scenes: &[(&str, Scene)]) -> Result<Vec<Photo>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let per_thread = scenes.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = scenes
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&(seed, scene)| gallery_photo(seed, scene))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut photos = Vec::with_capacity(scenes.len());
+        for worker in workers {
+            let results = worker.join().map_err(|_| {
+                Error::malformed("demo gallery", "drawing a photo failed unexpectedly")
+            })?;
+            for photo in results {
+                photos.push(photo?);
+            }
+        }
+        Ok(photos)
+    })
+}
+
 /// The generated files, each once, in the order they were made.
 #[derive(Default)]
 struct Files {
@@ -296,6 +360,11 @@ fn station_colours(bundle: &Bundle) -> Vec<(String, Colour)> {
         .zip(STATION_COLOURS.iter().cycle())
         .map(|(station, colour)| (station.id.clone(), *colour))
         .collect()
+}
+
+fn station_colour(stations: &[(String, Colour)], id: Option<&str>) -> Colour {
+    id.and_then(|id| stations.iter().find(|(station, _)| station == id))
+        .map_or(FALLBACK_COLOUR, |(_, colour)| *colour)
 }
 
 /// Each speaker's portrait background: the colour of the track of their first session.
@@ -344,10 +413,7 @@ fn venue_map(bundle: &Bundle, stations: &[(String, Colour)]) -> Result<Vec<u8>> 
         };
         let mark = match location.kind {
             LocationKind::Station | LocationKind::Booth => MapMark::Station {
-                colour: stations
-                    .iter()
-                    .find(|(id, _)| *id == location.id)
-                    .map_or(FALLBACK_COLOUR, |(_, colour)| *colour),
+                colour: station_colour(stations, Some(&location.id)),
                 exhibitors: bundle
                     .exhibitors
                     .iter()

@@ -548,3 +548,20 @@ fn store_round_trip_returns_what_the_bundle_says() {
         .collect();
     assert_eq!(by_station["station-it-sicherheit"], 3);
 }
+
+/// The same bytes in every process, not only twice in one: a digest over all generated files.
+/// If this fails after upgrading the `image` crate (its encoders may change their output) or
+/// after changing a picture on purpose, check the pictures and update the digest.
+#[test]
+fn generated_files_match_the_recorded_digest() {
+    let all: Vec<&str> = content()
+        .assets
+        .iter()
+        .map(|a| a.asset.sha256.as_str())
+        .collect();
+    let digest = media::sha256_hex(all.join("\n").as_bytes());
+    assert_eq!(
+        digest,
+        "132312e811f5d31a8f9022fa73881353d541436945508792ce20152fd1e18d90"
+    );
+}
