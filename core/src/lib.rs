@@ -5,11 +5,15 @@
 //! `import`) reads frab, c3voc, iCalendar and CSV schedules into bundles.
 
 pub mod bundle;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod error;
 pub mod favourites;
 #[cfg(feature = "import")]
 pub mod import;
 pub mod listeners;
+#[cfg(feature = "media")]
+pub mod media;
 pub mod model;
 pub mod search;
 pub mod store;
