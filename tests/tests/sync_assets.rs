@@ -275,3 +275,95 @@ async fn the_budget_evicts_old_images_but_keeps_the_pinned_map() {
         "evicted"
     );
 }
+
+/// A real JPEG photo-sized image (a gradient), as an organiser would upload.
+fn photo(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 255 / width) as u8,
+            (y * 255 / height) as u8,
+            ((x + y) % 256) as u8,
+        ])
+    });
+    marktplatz_core::media::encode_jpeg(&image, 90).unwrap()
+}
+
+#[tokio::test]
+async fn the_server_makes_gallery_thumbnails_once() {
+    let h = Harness::start().await;
+    let bytes = photo(1600, 1200);
+    let image = h.admin.put_asset(&bytes, "image/jpeg").unwrap();
+    assert_eq!((image.width, image.height), (Some(1600), Some(1200)));
+    let mut bundle = small_bundle(EVENT);
+    bundle.gallery.push(GalleryItem {
+        id: "halle".into(),
+        image: image.clone(),
+        thumbnail: None,
+        caption: "Die Markthalle".into(),
+        credit: String::new(),
+        taken_at: None,
+    });
+    let outcome = h.publish(&bundle);
+    assert_eq!(outcome.thumbnails_made, 1);
+
+    let device = h.device("phone");
+    let report = device.sync(&h.url(), EVENT).await.unwrap();
+    let gallery = device.store.gallery(EVENT).unwrap();
+    let thumb = gallery[0].thumbnail.clone().expect("a thumbnail was made");
+    assert_eq!(thumb.media_type, "image/jpeg");
+    assert_eq!(thumb.width.max(thumb.height), Some(480));
+    assert!(
+        thumb.bytes < image.bytes / 4,
+        "{} vs {}",
+        thumb.bytes,
+        image.bytes
+    );
+    assert_eq!(report.assets.downloaded, 1, "the thumbnail, not the photo");
+    assert!(
+        device
+            .cache
+            .get(&device.store, &thumb.sha256)
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        device
+            .cache
+            .get(&device.store, &image.sha256)
+            .unwrap()
+            .is_none()
+    );
+
+    // Republishing the same file reuses the thumbnail: nothing changes.
+    let again = h.publish(&bundle);
+    assert_eq!((again.updated, again.thumbnails_made), (0, 0));
+}
+
+#[tokio::test]
+async fn a_gallery_image_that_is_not_an_image_refuses_the_bundle() {
+    let h = Harness::start().await;
+    let junk = h
+        .admin
+        .put_asset(b"certainly not a picture", "image/jpeg")
+        .unwrap();
+    let mut bundle = small_bundle(EVENT);
+    bundle.gallery.push(GalleryItem {
+        id: "kaputt".into(),
+        image: junk,
+        thumbnail: None,
+        caption: String::new(),
+        credit: String::new(),
+        taken_at: None,
+    });
+    let err = h.admin.publish(bundle).unwrap_err();
+    assert_eq!(err.code, "invalid_bundle");
+    assert!(
+        err.message.contains("gallery item 'kaputt'"),
+        "{}",
+        err.message
+    );
+    assert!(
+        h.admin.head(EVENT).unwrap().seq == 0,
+        "nothing was published"
+    );
+}

@@ -95,6 +95,13 @@ fn read_assets(dir: &Path) -> Result<AssetBytes, Box<dyn std::error::Error>> {
 }
 
 /// Publishes the built-in demo event (bundle and assets) straight into a data directory.
-pub fn publish_demo(_admin: &Admin) -> Result<PublishOutcome, Box<dyn std::error::Error>> {
-    Err("the demo event is not part of this build yet".into())
+pub fn publish_demo(admin: &Admin) -> Result<PublishOutcome, Box<dyn std::error::Error>> {
+    let demo = marktplatz_core::demo::demo_content()?;
+    let outcome = admin
+        .publish_with_assets(
+            demo.bundle,
+            demo.assets.iter().map(|a| (&a.asset, a.bytes.as_slice())),
+        )
+        .map_err(|e| format!("{} ({})", e.message, e.code))?;
+    Ok(outcome)
 }

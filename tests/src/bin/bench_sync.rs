@@ -17,7 +17,7 @@ use marktplatz_core::model::AssetRef;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{SyncOptions, apply_page};
 use marktplatz_core::wire::Page;
-use marktplatz_tests::fixtures::{small_bundle, synthetic_bundle};
+use marktplatz_tests::fixtures::synthetic_bundle;
 use marktplatz_tests::{Harness, Traffic, raw_http};
 
 #[derive(Clone, Copy, Debug, Default, Serialize)]
@@ -398,8 +398,24 @@ type Assets = Vec<(AssetRef, Vec<u8>)>;
 async fn main() -> ExitCode {
     let versions = marktplatz_tests::real_36c3_versions("36c3");
     let real_final = versions.last().cloned();
+    let demo = match marktplatz_core::demo::demo_content() {
+        Ok(demo) => demo,
+        Err(e) => {
+            eprintln!("bench-sync: the demo event: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let demo_assets: Assets = demo
+        .assets
+        .into_iter()
+        .map(|a| (a.asset, a.bytes))
+        .collect();
     let mut events: Vec<(&str, Bundle, Assets)> = vec![
-        ("small fixture event", small_bundle("small"), Vec::new()),
+        (
+            "demo event (E-Government Marktplatz Nordwest)",
+            demo.bundle,
+            demo_assets,
+        ),
         (
             "synthetic 1,000-session event",
             synthetic_bundle("big", 1000),
