@@ -17,7 +17,7 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Most connections open at once; more wait in the listen backlog.
     pub max_connections: usize,
-    /// Deadline for producing an answer.
+    /// Deadline for answering a read (GET, HEAD).
     pub request_timeout: Duration,
     /// A connection on which nothing moved for this long is closed (frees its slot).
     pub idle_timeout: Duration,

@@ -21,8 +21,14 @@ use marktplatz_core::wire::code;
 
 use crate::error::error_response;
 
-/// Answers that took longer than the deadline become a JSON 503 with `Retry-After`.
+/// Reads that took longer than the deadline become a JSON 503 with `Retry-After`. Uploads are
+/// not cut by it (a large bundle on a slow line may take long); they are bounded by the body
+/// limit and the idle timeout instead.
 pub async fn request_timeout(limit: Duration, request: Request, next: Next) -> Response {
+    let method = request.method();
+    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
+        return next.run(request).await;
+    }
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => error_response(
