@@ -536,3 +536,33 @@ async fn idle_connections_lose_their_slot() {
     let mut rest = Vec::new();
     let _ = silent.read_to_end(&mut rest).await;
 }
+
+#[tokio::test]
+async fn publishing_purges_tombstones_past_the_retention_period() {
+    let h = Harness::start_with(|c| c.tombstone_retention_secs = Some(0)).await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    let addr = h.server.addr();
+    let mut bundle = small_bundle(EVENT);
+    let first = put_bundle(
+        addr,
+        Some(&token),
+        EVENT,
+        &serde_json::to_vec(&bundle).unwrap(),
+    )
+    .await;
+    assert_eq!(first.status, 200);
+    bundle.sessions.pop();
+    let second = put_bundle(
+        addr,
+        Some(&token),
+        EVENT,
+        &serde_json::to_vec(&bundle).unwrap(),
+    )
+    .await;
+    assert_eq!(second.json()["removed"], 1);
+    let head = h.admin.head(EVENT).unwrap();
+    assert_eq!(
+        head.min_retained_seq, head.seq,
+        "the tombstone went at once"
+    );
+}
