@@ -367,3 +367,27 @@ async fn a_gallery_image_that_is_not_an_image_refuses_the_bundle() {
         "nothing was published"
     );
 }
+
+#[tokio::test]
+async fn concurrent_fetches_of_one_asset_download_it_once() {
+    let h = Harness::start().await;
+    let p = publish_with_assets(&h);
+    let device = h.device("phone");
+    let cancel = CancelToken::new();
+    let (a, b) = tokio::join!(
+        device
+            .cache
+            .fetch(&device.client, &device.store, &h.url(), &p.full, &cancel),
+        device
+            .cache
+            .fetch(&device.client, &device.store, &h.url(), &p.full, &cancel),
+    );
+    assert_eq!(a.unwrap(), b.unwrap());
+    let downloads = h
+        .proxy
+        .exchanges()
+        .into_iter()
+        .filter(|e| e.path.contains(&p.full.sha256))
+        .count();
+    assert_eq!(downloads, 1);
+}

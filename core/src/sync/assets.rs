@@ -6,8 +6,10 @@
 //! (`Range` with `If-Range`, so a changed representation restarts from zero). The hash is
 //! checked before the file is moved into place: a file under its final name is always right.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -31,9 +33,11 @@ pub const PREFETCH_MAX_BYTES: u64 = 512 * 1024;
 /// A use refreshes the LRU stamp only when the last one is older than this (saves writes).
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+/// One per device folder (share it): concurrent fetches of the same asset wait for each other.
 pub struct AssetCache {
     dir: PathBuf,
     budget: u64,
+    in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// What keeping the budget did.
@@ -57,6 +61,7 @@ impl AssetCache {
         AssetCache {
             dir: store_dir.join(ASSET_DIR),
             budget,
+            in_flight: Mutex::new(HashMap::new()),
         }
     }
 
@@ -129,6 +134,40 @@ impl AssetCache {
                 asset.sha256
             )));
         }
+        if let Some(path) = self.get(store, &asset.sha256)? {
+            return Ok(path);
+        }
+        // One download per asset at a time: a second caller waits, then finds it cached.
+        let gate = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(asset.sha256.clone())
+            .or_default()
+            .clone();
+        let result = {
+            let _turn = cancel.run(gate.lock()).await?;
+            self.fetch_locked(client, store, server_url, asset, cancel)
+                .await
+        };
+        let mut in_flight = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if Arc::strong_count(&gate) <= 2 {
+            in_flight.remove(&asset.sha256);
+        }
+        result
+    }
+
+    async fn fetch_locked(
+        &self,
+        client: &Client,
+        store: &Store,
+        server_url: &str,
+        asset: &AssetRef,
+        cancel: &CancelToken,
+    ) -> Result<PathBuf> {
         if let Some(path) = self.get(store, &asset.sha256)? {
             return Ok(path);
         }
