@@ -374,13 +374,14 @@ async fn concurrent_fetches_of_one_asset_download_it_once() {
     let p = publish_with_assets(&h);
     let device = h.device("phone");
     let cancel = CancelToken::new();
+    let url = h.url();
     let (a, b) = tokio::join!(
         device
             .cache
-            .fetch(&device.client, &device.store, &h.url(), &p.full, &cancel),
+            .fetch(&device.client, &device.store, &url, &p.full, &cancel),
         device
             .cache
-            .fetch(&device.client, &device.store, &h.url(), &p.full, &cancel),
+            .fetch(&device.client, &device.store, &url, &p.full, &cancel),
     );
     assert_eq!(a.unwrap(), b.unwrap());
     let downloads = h
