@@ -127,3 +127,36 @@ pub async fn sync_event(
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The FFI runs syncs on a multi-threaded runtime: the futures must be `Send`.
+    #[test]
+    fn sync_futures_are_send() {
+        let Ok(client) = Client::new(ClientConfig::default()) else {
+            panic!("client");
+        };
+        let dir = std::env::temp_dir();
+        let cache = AssetCache::new(&dir, 1);
+        let store: Option<&Store> = None;
+        if let Some(store) = store {
+            let options = SyncOptions::default();
+            let future = sync_event(&client, store, Some(&cache), "http://x", "e", &options);
+            assert_send(&future);
+            let token = CancelToken::new();
+            let asset = crate::model::AssetRef {
+                sha256: String::new(),
+                media_type: String::new(),
+                bytes: 0,
+                width: None,
+                height: None,
+            };
+            let fetch = cache.fetch(&client, store, "http://x", &asset, &token);
+            assert_send(&fetch);
+        }
+    }
+}
