@@ -15,6 +15,7 @@ pub mod listeners;
 #[cfg(feature = "media")]
 pub mod media;
 pub mod model;
+pub mod ops;
 pub mod search;
 pub mod store;
 pub mod sync;

@@ -288,6 +288,17 @@ pub mod code {
     pub const TIMEOUT: &str = "timeout";
     pub const OVERLOADED: &str = "overloaded";
     pub const INTERNAL: &str = "internal";
+    /// An organiser operation was based on a version that is not the current one (409); the
+    /// answer carries the current version.
+    pub const CONFLICT: &str = "conflict";
+    /// An organiser operation that is not JSON or not an operation this server knows (400).
+    pub const MALFORMED_OP: &str = "malformed_op";
+    /// An organiser operation that breaks a rule (empty title, unknown station, ...) (422).
+    pub const INVALID_OP: &str = "invalid_op";
+    /// An idempotency key sent again with a different request (422).
+    pub const KEY_REUSED: &str = "idempotency_key_reused";
+    /// An upload that should be a photo is not a JPEG or PNG the server can read (422).
+    pub const NOT_AN_IMAGE: &str = "not_an_image";
 }
 
 /// `PUT /v1/events/{event}/bundle` answers with what the publication changed.

@@ -7,9 +7,10 @@ use marktplatz_core::bundle::Bundle;
 use marktplatz_core::model::AssetRef;
 use marktplatz_core::wire::{Head, PublishOutcome, is_valid_event_id};
 
+use crate::auth::{IssuedToken, Role, TokenInfo, TokenSpec};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::{ServerError, auth, blobs, log, publish};
+use crate::{ServerError, auth, blobs, log, ops, publish};
 
 pub struct Admin {
     db: Db,
@@ -29,23 +30,48 @@ impl Admin {
         })
     }
 
-    /// Creates the event if it is new and returns a fresh token for it.
+    /// Creates the event if it is new and returns a fresh token for it (no expiry).
     pub fn create_token(&self, event_id: &str, role: &str) -> ApiResult<String> {
-        if !is_valid_event_id(event_id) {
+        let spec = TokenSpec {
+            role: Role::parse(role)?,
+            event_id: Some(event_id.to_string()),
+            subject: None,
+            expires_in: None,
+        };
+        Ok(self.issue_token(&spec)?.token)
+    }
+
+    /// Issues a token; an organiser's or attendee's event is created if new.
+    pub fn issue_token(&self, spec: &TokenSpec) -> ApiResult<IssuedToken> {
+        if let Some(event_id) = &spec.event_id
+            && !is_valid_event_id(event_id)
+        {
             return Err(ApiError::bad_request(format!(
                 "'{event_id}' is not an event id (letters, digits, '-', '_' and '.', at most 100)"
             )));
         }
-        if role != auth::ROLE_ORGANISER {
-            return Err(ApiError::bad_request(format!(
-                "unknown role '{role}' (known: {})",
-                auth::ROLE_ORGANISER
-            )));
-        }
         self.db.write_blocking(|tx| {
-            log::ensure_event(tx, event_id)?;
-            auth::create_token(tx, event_id, role)
+            if let (Some(event_id), Role::Organiser | Role::Attendee) = (&spec.event_id, spec.role)
+            {
+                log::ensure_event(tx, event_id)?;
+            }
+            auth::issue(tx, spec)
         })
+    }
+
+    /// Revokes a token named by its id (or given whole). `Ok(false)`: it was revoked already.
+    pub fn revoke_token(&self, id_or_token: &str) -> ApiResult<bool> {
+        self.db.write_blocking(|tx| auth::revoke(tx, id_or_token))
+    }
+
+    /// Tokens (never their secrets), of one event or all.
+    pub fn tokens(&self, event_id: Option<&str>) -> ApiResult<Vec<TokenInfo>> {
+        self.db.read_blocking(|tx| auth::list(tx, event_id))
+    }
+
+    /// How many organiser operations were applied to the event (one stored result each).
+    pub fn applied_ops(&self, event_id: &str) -> ApiResult<u64> {
+        self.db.read_blocking(|tx| ops::applied_count(tx, event_id))
     }
 
     /// Stores an asset and returns its reference.

@@ -15,6 +15,8 @@ pub struct Config {
     pub page_max_bytes: usize,
     /// Largest request body (a published bundle or an uploaded asset).
     pub max_body_bytes: usize,
+    /// Largest asset an organiser may upload (photos, logos, maps).
+    pub max_asset_bytes: u64,
     /// Most connections open at once; more wait in the listen backlog.
     pub max_connections: usize,
     /// Deadline for answering a read (GET, HEAD).
@@ -34,6 +36,7 @@ impl Config {
             page_limit: 500,
             page_max_bytes: 512 * 1024,
             max_body_bytes: 64 * 1024 * 1024,
+            max_asset_bytes: marktplatz_core::ops::MAX_PHOTO_BYTES,
             max_connections: 1024,
             request_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),

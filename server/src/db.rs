@@ -10,7 +10,10 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::error::{ApiError, ApiResult};
 
 pub const DB_FILE: &str = "marktplatz.db";
-const MIGRATIONS: &[&str] = &[include_str!("sql/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_initial.sql"),
+    include_str!("sql/0002_roles_ops.sql"),
+];
 const IDLE_READERS: usize = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -2,6 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use marktplatz_core::ops::{CurrentVersion, OpRejection};
 use marktplatz_core::wire::{ErrorBody, code};
 
 #[derive(Debug)]
@@ -10,6 +11,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub retry_after: Option<u64>,
+    /// For a conflicting organiser operation: the entity as the server holds it now.
+    pub current: Option<Box<CurrentVersion>>,
 }
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
@@ -21,6 +24,19 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            current: None,
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, message)
+    }
+
+    /// A 409 for an operation based on an old version, carrying the current one.
+    pub fn conflict(message: impl Into<String>, current: CurrentVersion) -> ApiError {
+        ApiError {
+            current: Some(Box::new(current)),
+            ..ApiError::new(StatusCode::CONFLICT, code::CONFLICT, message)
         }
     }
 
@@ -93,7 +109,18 @@ impl From<marktplatz_core::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        error_response(self.status, self.code, &self.message, self.retry_after)
+        let Some(current) = self.current else {
+            return error_response(self.status, self.code, &self.message, self.retry_after);
+        };
+        let body = OpRejection {
+            code: self.code.to_string(),
+            message: self.message,
+            current: Some(*current),
+        };
+        match serde_json::to_vec(&body) {
+            Ok(json) => with_error_headers((self.status, json).into_response(), None),
+            Err(e) => ApiError::internal("encoding a conflict", e).into_response(),
+        }
     }
 }
 
@@ -109,7 +136,10 @@ pub fn error_response(
         message: message.to_string(),
     };
     let json = serde_json::to_vec(&body).unwrap_or_else(|_| b"{\"code\":\"internal\"}".to_vec());
-    let mut response = (status, json).into_response();
+    with_error_headers((status, json).into_response(), retry_after)
+}
+
+fn with_error_headers(mut response: Response, retry_after: Option<u64>) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

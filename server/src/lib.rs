@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod log;
+pub mod ops;
 pub mod publish;
 pub mod routes;
 pub mod thumbs;

@@ -157,8 +157,19 @@ pub async fn put_asset(
         .to_string();
     let db = state.db.clone();
     let data_dir = state.config.data_dir.clone();
+    let max_bytes = state.config.max_asset_bytes;
     let created = tokio::task::spawn_blocking(move || {
-        db.read_blocking(|tx| auth::organiser_events(tx, &headers))?;
+        db.read_blocking(|tx| auth::require_writer(tx, &headers))?;
+        if body.len() as u64 > max_bytes {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                code::PAYLOAD_TOO_LARGE,
+                format!(
+                    "an asset is at most {max_bytes} bytes; this one has {}",
+                    body.len()
+                ),
+            ));
+        }
         let size = crate::thumbs::image_size(&body, &media_type);
         blobs::put(&db, &data_dir, &sha256, &media_type, &body, size)
     })
@@ -182,7 +193,7 @@ pub async fn post_missing(
     let missing = state
         .db
         .read(move |tx| {
-            auth::organiser_events(tx, &headers)?;
+            auth::require_writer(tx, &headers)?;
             blobs::missing(tx, &list.sha256)
         })
         .await?;

@@ -1,15 +1,17 @@
 //! The HTTP API, one file per resource. See `docs/adr/0002-sync-protocol.md`.
 
+mod admin;
 mod assets;
 mod bundle;
 mod changes;
 mod head;
+mod ops;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{Predicate, SizeAbove};
 
@@ -44,6 +46,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/events/{event}/bundle",
             get(bundle::get_bundle).put(bundle::put_bundle),
         )
+        .route("/v1/events/{event}/ops", post(ops::post_op))
         .layer(compression);
     // Assets are images and served by byte ranges: never compressed.
     let assets = Router::new()
@@ -52,11 +55,18 @@ pub fn router(state: AppState) -> Router {
             get(assets::get_asset).put(assets::put_asset),
         )
         .route("/v1/assets/missing", post(assets::post_missing));
+    let admin = Router::new()
+        .route(
+            "/v1/admin/tokens",
+            post(admin::post_token).get(admin::get_tokens),
+        )
+        .route("/v1/admin/tokens/{id}", delete(admin::delete_token));
     let body_limit = state.config.max_body_bytes;
     let timeout = state.config.request_timeout;
     Router::new()
         .merge(events)
         .merge(assets)
+        .merge(admin)
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .layer(axum::middleware::from_fn(limits::json_errors))
         .layer(axum::middleware::from_fn(move |req, next| {

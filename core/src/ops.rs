@@ -1,0 +1,794 @@
+//! Organiser operations: small, named changes to one entity each, made in the hall on a phone.
+//!
+//! Shared by the server (which applies them to its change log) and the device (which shows them
+//! at once as an overlay over the content, and queues them in its outbox). Each operation is
+//! sent as an [`OpRequest`]: the event, the entity version it was based on (`base`, the seq of
+//! the entity's last change; 0 for an entity that does not exist yet), and the operation.
+//! [`Op::apply`] is the one place that says what an operation does to an entity; the server and
+//! the device's overlay both use it, so what the organiser sees before the push is what the
+//! server will publish. Decision record: `docs/adr/0006-organiser-ops.md`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+use crate::model::*;
+
+/// The header that carries an operation's idempotency key.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// Set (`true`) on the answer to a request whose key had been seen: the stored result.
+pub const REPLAYED: &str = "idempotent-replayed";
+
+/// Longest title (announcement, session, exhibitor or station name), in characters.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// Longest free text (announcement body, description, caption), in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Largest photo an organiser may add to the gallery.
+pub const MAX_PHOTO_BYTES: u64 = 25 * 1024 * 1024;
+/// Idempotency keys: 8 to 128 characters of `[A-Za-z0-9_-]`.
+pub const MAX_KEY_LEN: usize = 128;
+/// Ids of entities an organiser creates: at most this long, `[A-Za-z0-9._-]`, not starting with `.`.
+pub const MAX_NEW_ID_LEN: usize = 100;
+
+/// One organiser operation. JSON: `{"op": "session.move", "id": "...", ...}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", deny_unknown_fields)]
+pub enum Op {
+    #[serde(rename = "announcement.create")]
+    AnnouncementCreate {
+        id: String,
+        title: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default)]
+        priority: Priority,
+        published_at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<DateTime<Utc>>,
+    },
+    #[serde(rename = "announcement.edit")]
+    AnnouncementEdit {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<Priority>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<DateTime<Utc>>,
+    },
+    #[serde(rename = "announcement.retract")]
+    AnnouncementRetract { id: String },
+    /// The session takes place at another location (station, room).
+    #[serde(rename = "session.move")]
+    SessionMove { id: String, location_id: String },
+    #[serde(rename = "session.retime")]
+    SessionRetime {
+        id: String,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+    #[serde(rename = "session.edit")]
+    SessionEdit {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subtitle: Option<String>,
+        #[serde(default, rename = "abstract", skip_serializing_if = "Option::is_none")]
+        abstract_text: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+    #[serde(rename = "session.cancel")]
+    SessionCancel { id: String },
+    #[serde(rename = "session.reinstate")]
+    SessionReinstate { id: String },
+    #[serde(rename = "exhibitor.edit")]
+    ExhibitorEdit {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        station_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        topics: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        website: Option<String>,
+    },
+    /// Edits a location (a station, room or booth).
+    #[serde(rename = "station.edit")]
+    StationEdit {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+    /// Adds a gallery photo; its image must be uploaded first (`PUT /v1/assets/{sha256}`).
+    /// The server makes the thumbnail.
+    #[serde(rename = "photo.add")]
+    PhotoAdd {
+        id: String,
+        image: AssetRef,
+        #[serde(default)]
+        caption: String,
+        #[serde(default)]
+        credit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        taken_at: Option<DateTime<Utc>>,
+    },
+    #[serde(rename = "photo.remove")]
+    PhotoRemove { id: String },
+}
+
+impl Op {
+    /// The entity this operation changes.
+    pub fn target(&self) -> (EntityKind, &str) {
+        use EntityKind as K;
+        match self {
+            Op::AnnouncementCreate { id, .. }
+            | Op::AnnouncementEdit { id, .. }
+            | Op::AnnouncementRetract { id } => (K::Announcement, id),
+            Op::SessionMove { id, .. }
+            | Op::SessionRetime { id, .. }
+            | Op::SessionEdit { id, .. }
+            | Op::SessionCancel { id }
+            | Op::SessionReinstate { id } => (K::Session, id),
+            Op::ExhibitorEdit { id, .. } => (K::Exhibitor, id),
+            Op::StationEdit { id, .. } => (K::Location, id),
+            Op::PhotoAdd { id, .. } | Op::PhotoRemove { id } => (K::GalleryItem, id),
+        }
+    }
+
+    /// The name used on the wire (`session.move`), for lists and messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::AnnouncementCreate { .. } => "announcement.create",
+            Op::AnnouncementEdit { .. } => "announcement.edit",
+            Op::AnnouncementRetract { .. } => "announcement.retract",
+            Op::SessionMove { .. } => "session.move",
+            Op::SessionRetime { .. } => "session.retime",
+            Op::SessionEdit { .. } => "session.edit",
+            Op::SessionCancel { .. } => "session.cancel",
+            Op::SessionReinstate { .. } => "session.reinstate",
+            Op::ExhibitorEdit { .. } => "exhibitor.edit",
+            Op::StationEdit { .. } => "station.edit",
+            Op::PhotoAdd { .. } => "photo.add",
+            Op::PhotoRemove { .. } => "photo.remove",
+        }
+    }
+
+    /// Whether the operation creates its entity (its base must then be 0).
+    pub fn creates(&self) -> bool {
+        matches!(self, Op::AnnouncementCreate { .. } | Op::PhotoAdd { .. })
+    }
+
+    /// The asset that must be on the server before the operation is sent.
+    pub fn asset(&self) -> Option<&AssetRef> {
+        match self {
+            Op::PhotoAdd { image, .. } => Some(image),
+            _ => None,
+        }
+    }
+
+    /// Entities the result refers to, which must exist (checked by the server).
+    pub fn references(&self) -> Vec<(EntityKind, &str)> {
+        match self {
+            Op::SessionMove { location_id, .. } => vec![(EntityKind::Location, location_id)],
+            Op::ExhibitorEdit {
+                station_id: Some(station),
+                ..
+            } => vec![(EntityKind::Location, station)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Checks the operation on its own (ids, lengths, times, the photo's declared type and
+    /// size). Errors name the operation and the field.
+    pub fn check(&self) -> Result<()> {
+        let what = format!("{} '{}'", self.name(), self.target().1);
+        let (_, id) = self.target();
+        if self.creates() {
+            check_new_id(&what, id)?;
+        } else {
+            check_existing_id(&what, id)?;
+        }
+        match self {
+            Op::AnnouncementCreate {
+                title,
+                body,
+                published_at,
+                expires_at,
+                ..
+            } => {
+                check_title(&what, "title", title)?;
+                check_text(&what, "body", body)?;
+                if let Some(expires) = expires_at
+                    && expires <= published_at
+                {
+                    return Err(Error::invalid(
+                        &what,
+                        "expires_at",
+                        "is not after published_at",
+                    ));
+                }
+            }
+            Op::AnnouncementEdit { title, body, .. } => {
+                if let Some(title) = title {
+                    check_title(&what, "title", title)?;
+                }
+                if let Some(body) = body {
+                    check_text(&what, "body", body)?;
+                }
+            }
+            Op::SessionMove { location_id, .. } => check_existing_id(&what, location_id)?,
+            Op::SessionRetime { start, end, .. } => {
+                if end < start {
+                    return Err(Error::invalid(
+                        &what,
+                        "end",
+                        format!("ends ({end}) before it starts ({start})"),
+                    ));
+                }
+            }
+            Op::SessionEdit {
+                title,
+                subtitle,
+                abstract_text,
+                description,
+                ..
+            } => {
+                if let Some(title) = title {
+                    check_title(&what, "title", title)?;
+                }
+                for (field, text) in [
+                    ("subtitle", subtitle),
+                    ("abstract", abstract_text),
+                    ("description", description),
+                ] {
+                    if let Some(text) = text {
+                        check_text(&what, field, text)?;
+                    }
+                }
+            }
+            Op::ExhibitorEdit {
+                name,
+                description,
+                station_id,
+                topics,
+                website,
+                ..
+            } => {
+                if let Some(name) = name {
+                    check_title(&what, "name", name)?;
+                }
+                if let Some(text) = description {
+                    check_text(&what, "description", text)?;
+                }
+                if let Some(station) = station_id {
+                    check_existing_id(&what, station)?;
+                }
+                for topic in topics.iter().flatten() {
+                    check_title(&what, "topics", topic)?;
+                }
+                if let Some(website) = website {
+                    check_title(&what, "website", website)?;
+                }
+            }
+            Op::StationEdit {
+                name, description, ..
+            } => {
+                if let Some(name) = name {
+                    check_title(&what, "name", name)?;
+                }
+                if let Some(text) = description {
+                    check_text(&what, "description", text)?;
+                }
+            }
+            Op::PhotoAdd {
+                image,
+                caption,
+                credit,
+                ..
+            } => {
+                if !crate::wire::is_sha256(&image.sha256) {
+                    return Err(Error::invalid(
+                        &what,
+                        "image",
+                        "sha256 is not a hex SHA-256",
+                    ));
+                }
+                if image.media_type != "image/jpeg" && image.media_type != "image/png" {
+                    return Err(Error::invalid(
+                        &what,
+                        "image",
+                        format!("'{}' is not a JPEG or PNG photo", image.media_type),
+                    ));
+                }
+                if image.bytes == 0 || image.bytes > MAX_PHOTO_BYTES {
+                    return Err(Error::invalid(
+                        &what,
+                        "image",
+                        format!(
+                            "{} bytes; a photo must have 1 to {MAX_PHOTO_BYTES} bytes",
+                            image.bytes
+                        ),
+                    ));
+                }
+                check_text(&what, "caption", caption)?;
+                check_text(&what, "credit", credit)?;
+            }
+            Op::AnnouncementRetract { .. }
+            | Op::SessionCancel { .. }
+            | Op::SessionReinstate { .. }
+            | Op::PhotoRemove { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// What the operation makes of the entity's current state: its new state, or `None` when
+    /// it removes the entity. An edit of an entity that is not there (or of another kind) is
+    /// `NotFound`. A create replaces whatever is there: whether it may is the base's business.
+    pub fn apply(&self, current: Option<&Entity>) -> Result<Option<Entity>> {
+        let (kind, id) = self.target();
+        let missing = || Error::not_found(kind.as_str(), id);
+        let new = match (self, current) {
+            (
+                Op::AnnouncementCreate {
+                    id,
+                    title,
+                    body,
+                    priority,
+                    published_at,
+                    expires_at,
+                },
+                _,
+            ) => Entity::Announcement(Announcement {
+                id: id.clone(),
+                title: title.clone(),
+                body: body.clone(),
+                priority: *priority,
+                published_at: *published_at,
+                expires_at: *expires_at,
+            }),
+            (
+                Op::AnnouncementEdit {
+                    title,
+                    body,
+                    priority,
+                    expires_at,
+                    ..
+                },
+                Some(Entity::Announcement(a)),
+            ) => {
+                let mut a = a.clone();
+                set(&mut a.title, title);
+                set(&mut a.body, body);
+                set(&mut a.priority, priority);
+                if expires_at.is_some() {
+                    a.expires_at = *expires_at;
+                }
+                Entity::Announcement(a)
+            }
+            (Op::AnnouncementRetract { .. }, Some(Entity::Announcement(_)))
+            | (Op::PhotoRemove { .. }, Some(Entity::GalleryItem(_))) => return Ok(None),
+            (Op::SessionMove { location_id, .. }, Some(Entity::Session(s))) => {
+                let mut s = s.clone();
+                s.location_id = Some(location_id.clone());
+                Entity::Session(s)
+            }
+            (Op::SessionRetime { start, end, .. }, Some(Entity::Session(s))) => {
+                let mut s = s.clone();
+                s.start = *start;
+                s.end = *end;
+                Entity::Session(s)
+            }
+            (
+                Op::SessionEdit {
+                    title,
+                    subtitle,
+                    abstract_text,
+                    description,
+                    ..
+                },
+                Some(Entity::Session(s)),
+            ) => {
+                let mut s = s.clone();
+                set(&mut s.title, title);
+                if let Some(subtitle) = subtitle {
+                    s.subtitle = (!subtitle.trim().is_empty()).then(|| subtitle.clone());
+                }
+                set(&mut s.abstract_text, abstract_text);
+                set(&mut s.description, description);
+                Entity::Session(s)
+            }
+            (Op::SessionCancel { .. }, Some(Entity::Session(s))) => {
+                let mut s = s.clone();
+                s.status = SessionStatus::Cancelled;
+                Entity::Session(s)
+            }
+            (Op::SessionReinstate { .. }, Some(Entity::Session(s))) => {
+                let mut s = s.clone();
+                s.status = SessionStatus::Scheduled;
+                Entity::Session(s)
+            }
+            (
+                Op::ExhibitorEdit {
+                    name,
+                    description,
+                    station_id,
+                    topics,
+                    website,
+                    ..
+                },
+                Some(Entity::Exhibitor(x)),
+            ) => {
+                let mut x = x.clone();
+                set(&mut x.name, name);
+                set(&mut x.description, description);
+                if station_id.is_some() {
+                    x.station_id = station_id.clone();
+                }
+                set(&mut x.topics, topics);
+                if let Some(website) = website {
+                    x.website = (!website.trim().is_empty()).then(|| website.clone());
+                }
+                Entity::Exhibitor(x)
+            }
+            (
+                Op::StationEdit {
+                    name, description, ..
+                },
+                Some(Entity::Location(l)),
+            ) => {
+                let mut l = l.clone();
+                set(&mut l.name, name);
+                set(&mut l.description, description);
+                Entity::Location(l)
+            }
+            (
+                Op::PhotoAdd {
+                    id,
+                    image,
+                    caption,
+                    credit,
+                    taken_at,
+                },
+                _,
+            ) => Entity::GalleryItem(GalleryItem {
+                id: id.clone(),
+                image: image.clone(),
+                thumbnail: None,
+                caption: caption.clone(),
+                credit: credit.clone(),
+                taken_at: *taken_at,
+            }),
+            _ => return Err(missing()),
+        };
+        Ok(Some(new))
+    }
+}
+
+fn set<T: Clone>(field: &mut T, value: &Option<T>) {
+    if let Some(value) = value {
+        *field = value.clone();
+    }
+}
+
+/// Ids of new entities travel in URLs and file names elsewhere: keep them to a safe alphabet.
+pub fn is_valid_new_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_NEW_ID_LEN
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+}
+
+fn check_new_id(what: &str, id: &str) -> Result<()> {
+    if is_valid_new_id(id) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            what,
+            "id",
+            format!(
+                "'{}' is not a usable id (letters, digits, '-', '_', '.', at most {MAX_NEW_ID_LEN}, not starting with '.')",
+                id.escape_debug()
+            ),
+        ))
+    }
+}
+
+fn check_existing_id(what: &str, id: &str) -> Result<()> {
+    crate::bundle::check_id(what, id)
+}
+
+fn check_title(what: &str, field: &str, text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(what, field, "is empty"));
+    }
+    if text.chars().count() > MAX_TITLE_CHARS {
+        return Err(Error::invalid(
+            what,
+            field,
+            format!("is longer than {MAX_TITLE_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_text(what: &str, field: &str, text: &str) -> Result<()> {
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(Error::invalid(
+            what,
+            field,
+            format!("is longer than {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether an idempotency key has a usable shape.
+pub fn is_valid_key(key: &str) -> bool {
+    (8..=MAX_KEY_LEN).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A fresh idempotency key: 16 random bytes, base64url.
+pub fn new_key() -> String {
+    use base64::Engine;
+    let bytes: [u8; 16] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A fresh id for an entity an organiser creates: a prefix and 9 random bytes, base64url.
+pub fn new_entity_id(prefix: &str) -> String {
+    use base64::Engine;
+    let bytes: [u8; 9] = rand::random();
+    format!(
+        "{prefix}-{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// The media type of a PNG or JPEG file by its first bytes (the device checks a picked photo
+/// with this; the server decodes it fully under `media`'s limits).
+pub fn photo_media_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+/// `POST /v1/events/{event}/ops`: one operation with the version it was based on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpRequest {
+    /// Must equal the event in the path (an operation meant for another event is refused).
+    pub event: String,
+    /// The seq of the entity's last change as the organiser saw it; 0 for a new entity.
+    pub base: u64,
+    pub op: Op,
+}
+
+/// The answer to an applied operation (also what a replay returns).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpOutcome {
+    pub epoch: String,
+    pub kind: EntityKind,
+    pub id: String,
+    /// The entity's version after the operation (its seq in the change log); a device whose
+    /// cursor has reached it holds the operation's effect.
+    pub seq: u64,
+    /// False when the operation changed nothing (the entity already was so); `seq` is then the
+    /// entity's current version.
+    pub changed: bool,
+}
+
+/// An entity as the server holds it now: sent with a conflict so the organiser sees what
+/// changed underneath them.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CurrentVersion {
+    pub kind: EntityKind,
+    pub id: String,
+    /// 0 when the entity does not exist (never did, or was removed and its tombstone purged).
+    pub seq: u64,
+    /// `None` when the entity does not exist (or was removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Box<RawValue>>,
+}
+
+/// The body of a refused operation: the usual `{code, message}`, plus the server's current
+/// version of the entity for a conflict (`code` = `conflict`, status 409).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OpRejection {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<CurrentVersion>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn session() -> Entity {
+        Entity::Session(Session {
+            id: "s1".into(),
+            kind: SessionKind::Talk,
+            title: "E-Rechnung".into(),
+            subtitle: None,
+            abstract_text: String::new(),
+            description: String::new(),
+            start: Utc.with_ymd_and_hms(2027, 5, 4, 9, 0, 0).unwrap(),
+            end: Utc.with_ymd_and_hms(2027, 5, 4, 10, 0, 0).unwrap(),
+            location_id: Some("station-1".into()),
+            track_id: None,
+            languages: vec!["de".into()],
+            speaker_ids: Vec::new(),
+            status: SessionStatus::Scheduled,
+            tags: Vec::new(),
+            links: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn json_names_the_operation_and_refuses_unknown_fields() {
+        let op: Op =
+            serde_json::from_str(r#"{"op":"session.move","id":"s1","location_id":"station-2"}"#)
+                .unwrap();
+        assert_eq!(
+            op,
+            Op::SessionMove {
+                id: "s1".into(),
+                location_id: "station-2".into()
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&op).unwrap(),
+            r#"{"op":"session.move","id":"s1","location_id":"station-2"}"#
+        );
+        for bad in [
+            r#"{"op":"session.explode","id":"s1"}"#,
+            r#"{"op":"session.cancel","id":"s1","status":"x"}"#,
+            r#"{"op":"session.move","id":"s1"}"#,
+        ] {
+            assert!(serde_json::from_str::<Op>(bad).is_err(), "{bad}");
+        }
+        let request: std::result::Result<OpRequest, _> = serde_json::from_str(
+            r#"{"event":"e","base":3,"op":{"op":"session.cancel","id":"s1"},"extra":1}"#,
+        );
+        assert!(request.is_err());
+    }
+
+    #[test]
+    fn apply_changes_only_what_the_operation_names() {
+        let moved = Op::SessionMove {
+            id: "s1".into(),
+            location_id: "station-2".into(),
+        }
+        .apply(Some(&session()))
+        .unwrap()
+        .unwrap();
+        let Entity::Session(s) = moved else {
+            panic!("kind changed")
+        };
+        assert_eq!(s.location_id.as_deref(), Some("station-2"));
+        assert_eq!(s.title, "E-Rechnung");
+        let cancelled = Op::SessionCancel { id: "s1".into() }
+            .apply(Some(&Entity::Session(s)))
+            .unwrap()
+            .unwrap();
+        let Entity::Session(s) = cancelled else {
+            panic!("kind changed")
+        };
+        assert_eq!(s.status, SessionStatus::Cancelled);
+        assert_eq!(s.location_id.as_deref(), Some("station-2"));
+
+        let err = Op::SessionCancel { id: "s1".into() }
+            .apply(None)
+            .unwrap_err();
+        assert!(matches!(err, Error::NotFound { .. }), "{err}");
+        let err = Op::AnnouncementRetract { id: "s1".into() }
+            .apply(Some(&session()))
+            .unwrap_err();
+        assert!(matches!(err, Error::NotFound { .. }), "{err}");
+        assert_eq!(
+            Op::PhotoRemove { id: "g".into() }
+                .apply(Some(&Entity::GalleryItem(GalleryItem {
+                    id: "g".into(),
+                    image: AssetRef {
+                        sha256: "a".repeat(64),
+                        media_type: "image/jpeg".into(),
+                        bytes: 1,
+                        width: None,
+                        height: None
+                    },
+                    thumbnail: None,
+                    caption: String::new(),
+                    credit: String::new(),
+                    taken_at: None
+                })))
+                .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn check_refuses_bad_ids_texts_times_and_photos() {
+        let now = Utc.with_ymd_and_hms(2027, 5, 4, 9, 0, 0).unwrap();
+        let announce = |id: &str, title: &str| Op::AnnouncementCreate {
+            id: id.into(),
+            title: title.into(),
+            body: String::new(),
+            priority: Priority::Normal,
+            published_at: now,
+            expires_at: None,
+        };
+        assert!(
+            announce("a-1", "Häppchen und Getränke im Foyer")
+                .check()
+                .is_ok()
+        );
+        for (op, needle) in [
+            (announce("../etc/passwd", "x"), "id"),
+            (announce(".hidden", "x"), "id"),
+            (announce("a-1", "  "), "title"),
+            (announce("a-1", &"x".repeat(MAX_TITLE_CHARS + 1)), "title"),
+            (
+                Op::SessionRetime {
+                    id: "s1".into(),
+                    start: now,
+                    end: now - chrono::Duration::hours(1),
+                },
+                "end",
+            ),
+            (
+                Op::PhotoAdd {
+                    id: "p1".into(),
+                    image: AssetRef {
+                        sha256: "a".repeat(64),
+                        media_type: "text/html".into(),
+                        bytes: 10,
+                        width: None,
+                        height: None,
+                    },
+                    caption: String::new(),
+                    credit: String::new(),
+                    taken_at: None,
+                },
+                "image",
+            ),
+        ] {
+            let err = op.check().unwrap_err();
+            assert!(matches!(err, Error::Invalid { .. }), "{err}");
+            assert!(err.to_string().contains(needle), "{needle}: {err}");
+        }
+    }
+
+    #[test]
+    fn keys_and_ids() {
+        let key = new_key();
+        assert!(is_valid_key(&key), "{key}");
+        assert!(!is_valid_key("short"));
+        assert!(!is_valid_key("has spaces in it"));
+        assert!(is_valid_new_id(&new_entity_id("photo")));
+        assert_eq!(
+            photo_media_type(b"\x89PNG\r\n\x1a\nrest"),
+            Some("image/png")
+        );
+        assert_eq!(photo_media_type(b"<html>"), None);
+    }
+}
