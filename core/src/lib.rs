@@ -8,6 +8,7 @@ pub mod bundle;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
+pub mod failpoint;
 pub mod favourites;
 #[cfg(feature = "import")]
 pub mod import;

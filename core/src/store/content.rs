@@ -308,6 +308,33 @@ impl<'conn> ContentTx<'conn> {
         Ok(entities.len())
     }
 
+    /// Records the version (change-log seq) of an entity as pulled; `None` forgets it (the
+    /// entity was removed). Written by the pull in the page's transaction.
+    pub fn set_version(
+        &mut self,
+        event_id: &str,
+        kind: EntityKind,
+        id: &str,
+        seq: Option<u64>,
+    ) -> Result<()> {
+        match seq {
+            Some(seq) => self
+                .tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO entity_version (event_id, kind, id, seq) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .and_then(|mut s| s.execute(params![event_id, kind.as_str(), id, seq as i64])),
+            None => self
+                .tx
+                .prepare_cached(
+                    "DELETE FROM entity_version WHERE event_id = ?1 AND kind = ?2 AND id = ?3",
+                )
+                .and_then(|mut s| s.execute(params![event_id, kind.as_str(), id])),
+        }
+        .context("recording an entity version")?;
+        Ok(())
+    }
+
     /// The stored entity, decoded; `None` when absent.
     pub fn get(&self, event_id: &str, kind: EntityKind, id: &str) -> Result<Option<Entity>> {
         read_entity(&self.tx, event_id, kind, id)
@@ -437,7 +464,7 @@ pub(crate) fn read_sync_state(tx: &Transaction<'_>, event_id: &str) -> Result<Sy
     Ok(state.unwrap_or_default())
 }
 
-pub(crate) const CONTENT_TABLES: [&str; 11] = [
+pub(crate) const CONTENT_TABLES: [&str; 12] = [
     "event",
     "location",
     "track",
@@ -449,6 +476,7 @@ pub(crate) const CONTENT_TABLES: [&str; 11] = [
     "announcement",
     "gallery_item",
     "info_page",
+    "entity_version",
 ];
 
 /// The table holding an entity kind and the column holding its id.
@@ -484,6 +512,25 @@ pub(crate) fn read_entity(
             .map_err(|e| Error::malformed(format!("stored {kind} '{id}'"), e))
     })
     .transpose()
+}
+
+/// The version (change-log seq) of an entity as pulled from the server; `None` for content
+/// that did not come from a server (a local load) or is not there.
+pub(crate) fn read_version(
+    tx: &rusqlite::Connection,
+    event_id: &str,
+    kind: EntityKind,
+    id: &str,
+) -> Result<Option<u64>> {
+    tx.prepare_cached(
+        "SELECT seq FROM entity_version WHERE event_id = ?1 AND kind = ?2 AND id = ?3",
+    )
+    .and_then(|mut s| {
+        s.query_row(params![event_id, kind.as_str(), id], |r| r.get::<_, i64>(0))
+            .optional()
+    })
+    .context("reading an entity version")
+    .map(|seq| seq.map(|s| s.max(0) as u64))
 }
 
 pub(crate) fn topic_key(topic: &str) -> String {

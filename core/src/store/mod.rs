@@ -4,6 +4,7 @@
 
 mod content;
 mod gate;
+mod overlay;
 mod reads;
 pub mod schema;
 mod views;
@@ -15,8 +16,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use content::{AppliedChange, ContentTx, SyncState};
-pub(crate) use content::{read_sync_state, table_of};
+pub(crate) use content::{read_entity, read_sync_state, read_version, table_of};
 pub use gate::Gate;
+pub(crate) use overlay::Overlay;
 pub use views::*;
 
 use crate::error::{Error, Result, SqliteContext};
@@ -37,6 +39,8 @@ pub struct Store {
     user: Mutex<Connection>,
     notices: Vec<String>,
     alert_listeners: Listeners<AlertNotice>,
+    /// One outbox push at a time (a connectivity change and a sync may both start one).
+    push_lock: tokio::sync::Mutex<()>,
 }
 
 #[derive(Clone, Copy)]
@@ -78,6 +82,7 @@ impl Store {
             user: Mutex::new(user),
             notices,
             alert_listeners: Listeners::default(),
+            push_lock: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -97,6 +102,10 @@ impl Store {
     /// Who is told about new or acknowledged change alerts (see `favourites::alerts`).
     pub(crate) fn alert_listeners(&self) -> &Listeners<AlertNotice> {
         &self.alert_listeners
+    }
+
+    pub(crate) fn push_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.push_lock
     }
 
     /// Runs `f` in a read transaction on a pooled reader: a consistent snapshot that never waits

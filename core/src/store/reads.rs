@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::Overlay;
 use super::Store;
 use super::content::{read_entity, read_sync_state, topic_key};
 use super::views::*;
@@ -73,9 +74,10 @@ impl Store {
 
     /// The programme of one conference day, in start order (ties by location order, title).
     pub fn agenda(&self, event_id: &str, day: NaiveDate) -> Result<Vec<SessionSummary>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let ctx = SummaryContext::load(tx, event_id)?;
-            ctx.sessions(tx, "s.day = ?2", &[&day.to_string()])
+            let ctx = SummaryContext::load(tx, event_id, &ops)?;
+            ctx.sessions(tx, &SessionFilter::Day(day))
         })
     }
 
@@ -84,16 +86,18 @@ impl Store {
         event_id: &str,
         location_id: &str,
     ) -> Result<Vec<SessionSummary>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let ctx = SummaryContext::load(tx, event_id)?;
-            ctx.sessions(tx, "s.location_id = ?2", &[&location_id])
+            let ctx = SummaryContext::load(tx, event_id, &ops)?;
+            ctx.sessions(tx, &SessionFilter::Location(location_id))
         })
     }
 
     pub fn sessions_in_track(&self, event_id: &str, track_id: &str) -> Result<Vec<SessionSummary>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let ctx = SummaryContext::load(tx, event_id)?;
-            ctx.sessions(tx, "s.track_id = ?2", &[&track_id])
+            let ctx = SummaryContext::load(tx, event_id, &ops)?;
+            ctx.sessions(tx, &SessionFilter::Track(track_id))
         })
     }
 
@@ -102,41 +106,32 @@ impl Store {
         event_id: &str,
         speaker_id: &str,
     ) -> Result<Vec<SessionSummary>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let ctx = SummaryContext::load(tx, event_id)?;
-            ctx.sessions(
-                tx,
-                "s.id IN (SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2)",
-                &[&speaker_id],
-            )
+            let ctx = SummaryContext::load(tx, event_id, &ops)?;
+            ctx.sessions(tx, &SessionFilter::Speaker(speaker_id))
         })
     }
 
     /// Summaries of the given sessions (in start order), skipping ids that do not exist.
     pub fn session_summaries(&self, event_id: &str, ids: &[String]) -> Result<Vec<SessionSummary>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let ctx = SummaryContext::load(tx, event_id)?;
+            let ctx = SummaryContext::load(tx, event_id, &ops)?;
             let list =
                 serde_json::to_string(ids).map_err(|e| Error::malformed("session ids", e))?;
-            ctx.sessions(tx, "s.id IN (SELECT value FROM json_each(?2))", &[&list])
+            ctx.sessions(tx, &SessionFilter::Ids(ids, list))
         })
     }
 
     /// What is running at `at`, and for each location what comes next.
     pub fn now_next(&self, event_id: &str, at: DateTime<Utc>) -> Result<NowNext> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let ctx = SummaryContext::load(tx, event_id)?;
+            let ctx = SummaryContext::load(tx, event_id, &ops)?;
             let ts = at.timestamp();
-            let now = ctx.sessions(
-                tx,
-                "s.start_ts <= ?2 AND s.end_ts > ?2 AND s.status = 'scheduled'",
-                &[&ts],
-            )?;
-            let upcoming = ctx.sessions(
-                tx,
-                "s.start_ts > ?2 AND s.status = 'scheduled' AND s.start_ts < ?2 + 86400",
-                &[&ts],
-            )?;
+            let now = ctx.sessions(tx, &SessionFilter::RunningAt(ts))?;
+            let upcoming = ctx.sessions(tx, &SessionFilter::StartingWithinADay(ts))?;
             let mut seen_locations = std::collections::HashSet::new();
             let next = upcoming
                 .into_iter()
@@ -148,15 +143,17 @@ impl Store {
     }
 
     pub fn session_detail(&self, event_id: &str, session_id: &str) -> Result<SessionDetail> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let ctx = SummaryContext::load(tx, event_id)?;
+            let ctx = SummaryContext::load(tx, event_id, &ops)?;
             let summary = ctx
-                .sessions(tx, "s.id = ?2", &[&session_id])?
+                .sessions(tx, &SessionFilter::Id(session_id))?
                 .into_iter()
                 .next()
                 .ok_or_else(|| Error::not_found("session", session_id))?;
             let Some(Entity::Session(session)) =
-                read_entity(tx, event_id, EntityKind::Session, session_id)?
+                ctx.overlay
+                    .entity(tx, event_id, EntityKind::Session, session_id)?
             else {
                 return Err(Error::not_found("session", session_id));
             };
@@ -187,13 +184,16 @@ impl Store {
     }
 
     pub fn locations(&self, event_id: &str) -> Result<Vec<Location>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let mut all: Vec<Location> = bodies(
+            let overlay = Overlay::build(tx, event_id, &ops)?;
+            let all: Vec<Location> = bodies(
                 tx,
                 "SELECT body FROM location WHERE event_id = ?1 ORDER BY sort_order, name",
                 event_id,
                 "location",
             )?;
+            let mut all = overlay_locations(&overlay, all);
             all.sort_by(|a, b| (a.sort_order, &a.name).cmp(&(b.sort_order, &b.name)));
             Ok(all)
         })
@@ -201,7 +201,9 @@ impl Store {
 
     /// Stations (and other locations) with how many exhibitors and sessions each has.
     pub fn stations(&self, event_id: &str) -> Result<Vec<StationEntry>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
+            let overlay = Overlay::build(tx, event_id, &ops)?;
             let mut stmt = tx
                 .prepare_cached(
                     "SELECT l.body,
@@ -216,8 +218,15 @@ impl Store {
             let mut stations = Vec::new();
             for row in rows {
                 let (body, exhibitor_count, session_count) = row.context("listing stations")?;
+                let mut location: Location = decode("location", &body)?;
+                // Counts are the content's; a renamed station shows its new name.
+                if let Some(Some(Entity::Location(edited))) =
+                    overlay.get(EntityKind::Location, &location.id)
+                {
+                    location = edited.clone();
+                }
                 stations.push(StationEntry {
-                    location: decode("location", &body)?,
+                    location,
                     exhibitor_count,
                     session_count,
                 });
@@ -264,7 +273,9 @@ impl Store {
         station_id: Option<&str>,
         topic: Option<&str>,
     ) -> Result<Vec<ExhibitorEntry>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
+            let overlay = Overlay::build(tx, event_id, &ops)?;
             let topic = topic.map(topic_key);
             let mut stmt = tx
                 .prepare_cached(
@@ -289,6 +300,39 @@ impl Store {
                     station_name,
                 });
             }
+            if !overlay.is_empty() {
+                let mut station_names = HashMap::new();
+                for entity in overlay.entities_of(EntityKind::Exhibitor) {
+                    if let Entity::Exhibitor(x) = entity
+                        && let Some(station) = &x.station_id
+                    {
+                        let name =
+                            match overlay.entity(tx, event_id, EntityKind::Location, station)? {
+                                Some(Entity::Location(l)) => Some(l.name),
+                                _ => None,
+                            };
+                        station_names.insert(x.id.clone(), name);
+                    }
+                }
+                entries = overlay.merge(
+                    EntityKind::Exhibitor,
+                    entries,
+                    |e| e.exhibitor.id.as_str(),
+                    |entity| match entity {
+                        Entity::Exhibitor(x) => Some(ExhibitorEntry {
+                            station_name: station_names.get(&x.id).cloned().flatten(),
+                            exhibitor: x.clone(),
+                        }),
+                        _ => None,
+                    },
+                    |e| {
+                        station_id.is_none_or(|s| e.exhibitor.station_id.as_deref() == Some(s))
+                            && topic.as_ref().is_none_or(|t| {
+                                e.exhibitor.topics.iter().any(|x| topic_key(x) == *t)
+                            })
+                    },
+                );
+            }
             entries.sort_by_cached_key(|e| sort_key(&e.exhibitor.name));
             Ok(entries)
         })
@@ -296,7 +340,9 @@ impl Store {
 
     /// Announcements published by `at` and not expired, urgent first, then newest first.
     pub fn announcements(&self, event_id: &str, at: DateTime<Utc>) -> Result<Vec<Announcement>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
+            let overlay = Overlay::build(tx, event_id, &ops)?;
             let mut stmt = tx
                 .prepare_cached(
                     "SELECT body FROM announcement
@@ -311,6 +357,19 @@ impl Store {
             for body in rows {
                 list.push(decode("announcement", &body.context("listing announcements")?)?);
             }
+            if !overlay.is_empty() {
+                list = overlay.merge(
+                    EntityKind::Announcement,
+                    list,
+                    |a| a.id.as_str(),
+                    |entity| match entity {
+                        Entity::Announcement(a) => Some(a.clone()),
+                        _ => None,
+                    },
+                    |a| a.published_at <= at && a.expires_at.is_none_or(|e| e > at),
+                );
+                list.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(a.id.cmp(&b.id)));
+            }
             // Stable sort keeps newest-first within each priority.
             list.sort_by_key(|a| std::cmp::Reverse(a.priority));
             Ok(list)
@@ -319,14 +378,37 @@ impl Store {
 
     /// Gallery items, newest first (items without a time last).
     pub fn gallery(&self, event_id: &str) -> Result<Vec<GalleryItem>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            bodies(
+            let overlay = Overlay::build(tx, event_id, &ops)?;
+            let list: Vec<GalleryItem> = bodies(
                 tx,
                 "SELECT body FROM gallery_item WHERE event_id = ?1
                  ORDER BY taken_ts IS NULL, taken_ts DESC, id",
                 event_id,
                 "gallery item",
-            )
+            )?;
+            if overlay.is_empty() {
+                return Ok(list);
+            }
+            let mut list = overlay.merge(
+                EntityKind::GalleryItem,
+                list,
+                |g| g.id.as_str(),
+                |entity| match entity {
+                    Entity::GalleryItem(g) => Some(g.clone()),
+                    _ => None,
+                },
+                |_| true,
+            );
+            list.sort_by(|a, b| {
+                (a.taken_at.is_none(), std::cmp::Reverse(a.taken_at), &a.id).cmp(&(
+                    b.taken_at.is_none(),
+                    std::cmp::Reverse(b.taken_at),
+                    &b.id,
+                ))
+            });
+            Ok(list)
         })
     }
 
@@ -342,7 +424,19 @@ impl Store {
     }
 
     /// Any stored entity, decoded.
+    /// Any entity as shown (the organiser's queued operations applied), decoded.
     pub fn entity(&self, event_id: &str, kind: EntityKind, id: &str) -> Result<Option<Entity>> {
+        let ops = self.overlay_ops(event_id)?;
+        self.read(|tx| Overlay::build(tx, event_id, &ops)?.entity(tx, event_id, kind, id))
+    }
+
+    /// An entity exactly as pulled from the server (no queued operations applied).
+    pub fn stored_entity(
+        &self,
+        event_id: &str,
+        kind: EntityKind,
+        id: &str,
+    ) -> Result<Option<Entity>> {
         self.read(|tx| read_entity(tx, event_id, kind, id))
     }
 }
@@ -353,10 +447,91 @@ struct SummaryContext {
     clock: EventClock,
     locations: HashMap<String, Location>,
     tracks: HashMap<String, Track>,
+    overlay: Overlay,
+}
+
+/// Which sessions a list shows: as SQL over the stored sessions (alias `s`, `?1` the event,
+/// `?2` the value) and as a test for sessions the overlay changed.
+enum SessionFilter<'a> {
+    Day(NaiveDate),
+    Location(&'a str),
+    Track(&'a str),
+    Speaker(&'a str),
+    /// The ids, and the same as a JSON list for SQL.
+    Ids(&'a [String], String),
+    Id(&'a str),
+    RunningAt(i64),
+    StartingWithinADay(i64),
+}
+
+impl SessionFilter<'_> {
+    fn sql(&self) -> &'static str {
+        match self {
+            SessionFilter::Day(_) => "s.day = ?2",
+            SessionFilter::Location(_) => "s.location_id = ?2",
+            SessionFilter::Track(_) => "s.track_id = ?2",
+            SessionFilter::Speaker(_) => {
+                "s.id IN (SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2)"
+            }
+            SessionFilter::Ids(..) => "s.id IN (SELECT value FROM json_each(?2))",
+            SessionFilter::Id(_) => "s.id = ?2",
+            SessionFilter::RunningAt(_) => {
+                "s.start_ts <= ?2 AND s.end_ts > ?2 AND s.status = 'scheduled'"
+            }
+            SessionFilter::StartingWithinADay(_) => {
+                "s.start_ts > ?2 AND s.status = 'scheduled' AND s.start_ts < ?2 + 86400"
+            }
+        }
+    }
+
+    fn value(&self) -> rusqlite::types::Value {
+        use rusqlite::types::Value;
+        match self {
+            SessionFilter::Day(day) => Value::Text(day.to_string()),
+            SessionFilter::Location(v)
+            | SessionFilter::Track(v)
+            | SessionFilter::Speaker(v)
+            | SessionFilter::Id(v) => Value::Text(v.to_string()),
+            SessionFilter::Ids(_, json) => Value::Text(json.clone()),
+            SessionFilter::RunningAt(ts) | SessionFilter::StartingWithinADay(ts) => {
+                Value::Integer(*ts)
+            }
+        }
+    }
+
+    fn matches(&self, session: &Session, clock: &EventClock) -> bool {
+        let scheduled = session.status == SessionStatus::Scheduled;
+        let (start, end) = (session.start.timestamp(), session.end.timestamp());
+        match self {
+            SessionFilter::Day(day) => clock.conference_day(session.start) == *day,
+            SessionFilter::Location(id) => session.location_id.as_deref() == Some(*id),
+            SessionFilter::Track(id) => session.track_id.as_deref() == Some(*id),
+            SessionFilter::Speaker(id) => session.speaker_ids.iter().any(|s| s == id),
+            SessionFilter::Ids(ids, _) => ids.contains(&session.id),
+            SessionFilter::Id(id) => session.id == *id,
+            SessionFilter::RunningAt(ts) => start <= *ts && end > *ts && scheduled,
+            SessionFilter::StartingWithinADay(ts) => start > *ts && start < ts + 86400 && scheduled,
+        }
+    }
+}
+
+/// Locations with the overlay's edits (renamed stations).
+fn overlay_locations(overlay: &Overlay, list: Vec<Location>) -> Vec<Location> {
+    overlay.merge(
+        EntityKind::Location,
+        list,
+        |l| l.id.as_str(),
+        |entity| match entity {
+            Entity::Location(l) => Some(l.clone()),
+            _ => None,
+        },
+        |_| true,
+    )
 }
 
 impl SummaryContext {
-    fn load(tx: &Connection, event_id: &str) -> Result<SummaryContext> {
+    fn load(tx: &Connection, event_id: &str, ops: &[crate::ops::Op]) -> Result<SummaryContext> {
+        let overlay = Overlay::build(tx, event_id, ops)?;
         let event = load_event(tx, event_id)?;
         let clock = EventClock::new(&event.timezone, event.day_change_hour)?;
         let locations: Vec<Location> = bodies(
@@ -371,17 +546,57 @@ impl SummaryContext {
             event_id,
             "track",
         )?;
+        let locations = overlay_locations(&overlay, locations);
         Ok(SummaryContext {
             event_id: event_id.to_string(),
             clock,
             locations: locations.into_iter().map(|l| (l.id.clone(), l)).collect(),
             tracks: tracks.into_iter().map(|t| (t.id.clone(), t)).collect(),
+            overlay,
         })
     }
 
     /// Sessions matching `filter` (SQL over alias `s`, `?1` is the event id, further parameters
     /// follow), in start order.
-    fn sessions(
+    fn sessions(&self, tx: &Connection, filter: &SessionFilter<'_>) -> Result<Vec<SessionSummary>> {
+        let value = filter.value();
+        let mut list = self.stored_sessions(tx, filter.sql(), &[&value])?;
+        if self.overlay.is_empty() {
+            return Ok(list);
+        }
+        let mut names_of = HashMap::new();
+        for entity in self.overlay.entities_of(EntityKind::Session) {
+            if let Entity::Session(session) = entity {
+                let mut names = Vec::new();
+                for speaker_id in &session.speaker_ids {
+                    if let Some(Entity::Speaker(sp)) =
+                        read_entity(tx, &self.event_id, EntityKind::Speaker, speaker_id)?
+                    {
+                        names.push(sp.name);
+                    }
+                }
+                names_of.insert(session.id.clone(), names);
+            }
+        }
+        list = self.overlay.merge(
+            EntityKind::Session,
+            list,
+            |s| s.id.as_str(),
+            |entity| match entity {
+                Entity::Session(session) if filter.matches(session, &self.clock) => {
+                    let mut summary = self.summary(session.clone(), None);
+                    summary.speaker_names = names_of.get(&session.id).cloned().unwrap_or_default();
+                    Some(summary)
+                }
+                _ => None,
+            },
+            |_| true,
+        );
+        list.sort_by(|a, b| (a.start, a.end, &a.title).cmp(&(b.start, b.end, &b.title)));
+        Ok(list)
+    }
+
+    fn stored_sessions(
         &self,
         tx: &Connection,
         filter: &str,

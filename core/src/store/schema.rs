@@ -26,6 +26,7 @@ pub const CONTENT: Schema = Schema {
         include_str!("sql/content/0001_initial.sql"),
         // 0002 (search) lands from another branch; this one is renumbered on merge.
         include_str!("sql/content/0003_sync.sql"),
+        include_str!("sql/content/0004_entity_version.sql"),
     ],
 };
 
@@ -34,6 +35,7 @@ pub const USER: Schema = Schema {
     migrations: &[
         include_str!("sql/user/0001_initial.sql"),
         include_str!("sql/user/0002_favourites.sql"),
+        include_str!("sql/user/0003_outbox.sql"),
     ],
 };
 

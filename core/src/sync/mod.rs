@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cancel;
 pub mod client;
 mod http;
+pub mod outbox;
 pub mod progress;
 pub mod publish;
 pub mod pull;
@@ -20,6 +21,10 @@ use serde::Serialize;
 pub use assets::AssetCache;
 pub use cancel::CancelToken;
 pub use client::{Client, ClientConfig};
+pub use outbox::{
+    OpState, OrganiserInfo, OutboxEntry, OutboxPolicy, PushOptions, PushReport, PushStop,
+    Rejection, push,
+};
 pub use progress::{ChangeSummary, KindChanges, Phase, Progress, ProgressFn};
 pub use pull::{ApplyHook, PullOptions, PullReport, apply_page, pull};
 pub use retry::RetryPolicy;
@@ -49,6 +54,12 @@ pub struct AssetReport {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SyncReport {
     pub event_id: String,
+    /// An organiser's queued operations pushed before pulling (`None`: nothing was waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push: Option<PushReport>,
+    /// Why that push failed outright (the pull went ahead regardless).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push_error: Option<String>,
     #[serde(flatten)]
     pub content: PullReport,
     pub assets: AssetReport,
@@ -67,6 +78,21 @@ pub async fn sync_event(
     options: &SyncOptions,
 ) -> Result<SyncReport> {
     let started = Instant::now();
+    // An organiser's operations go out first, so the pull that follows brings them back as
+    // content (and marks them done). A failed push never keeps attendees' content from coming.
+    let (push, push_error) = if outbox::has_waiting(store, event_id)? {
+        let push_options = PushOptions {
+            cancel: options.cancel.clone(),
+            ..PushOptions::default()
+        };
+        match outbox::push(client, store, event_id, &push_options).await {
+            Ok(report) => (Some(report), None),
+            Err(Error::Cancelled) => return Err(Error::Cancelled),
+            Err(error) => (None, Some(error.to_string())),
+        }
+    } else {
+        (None, None)
+    };
     let pull_options = PullOptions {
         cancel: options.cancel.clone(),
         progress: options.progress.clone(),
@@ -75,6 +101,8 @@ pub async fn sync_event(
     let content = pull(client, store, server_url, event_id, &pull_options).await?;
     let mut report = SyncReport {
         event_id: event_id.to_string(),
+        push,
+        push_error,
         content,
         ..SyncReport::default()
     };

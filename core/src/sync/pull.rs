@@ -95,8 +95,14 @@ pub fn apply_page(
         let mut changes = Vec::with_capacity(decoded.len());
         for change in &decoded {
             let applied = match change {
-                DecodedChange::Upsert { entity, body, .. } => tx.upsert(event_id, entity, body)?,
-                DecodedChange::Delete { kind, id, .. } => tx.delete(event_id, *kind, id)?,
+                DecodedChange::Upsert { entity, body, seq } => {
+                    tx.set_version(event_id, entity.kind(), entity.id(), Some(*seq))?;
+                    tx.upsert(event_id, entity, body)?
+                }
+                DecodedChange::Delete { kind, id, .. } => {
+                    tx.set_version(event_id, *kind, id, None)?;
+                    tx.delete(event_id, *kind, id)?
+                }
                 DecodedChange::Patch { .. } => {
                     return Err(Error::Protocol("an unresolved patch".to_string()));
                 }
@@ -254,6 +260,7 @@ fn sweep_unconfirmed(tx: &mut ContentTx<'_>, event_id: &str) -> Result<Vec<Appli
     let mut removed = Vec::new();
     for (kind, id) in stale {
         if let Some(kind) = EntityKind::parse(&kind) {
+            tx.set_version(event_id, kind, &id, None)?;
             let change = tx.delete(event_id, kind, &id)?;
             if !change.is_noop() {
                 removed.push(change);
@@ -391,6 +398,7 @@ pub async fn pull(
                     changes: Vec::new(),
                 };
                 let applied = apply_page(store, event_id, server_url, &tail, Some(&hook))?;
+                super::outbox::settle(store, event_id, applied.cursor)?;
                 for change in &applied.changes {
                     report.summary.record(change);
                 }
@@ -457,6 +465,8 @@ pub async fn pull(
                 ));
             }
         }
+        // The organiser's operations this page brought are done.
+        super::outbox::settle(store, event_id, applied.cursor)?;
         if alerts_changed.swap(0, Ordering::Relaxed) > 0 {
             store.notify_alerts(event_id)?;
         }
