@@ -3,6 +3,7 @@
 
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod organiser;
 pub mod raw_http;
 
 use std::path::{Path, PathBuf};
