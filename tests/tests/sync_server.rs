@@ -62,10 +62,11 @@ async fn publishing_needs_the_events_organiser_token() {
         401,
         "unauthorized",
     );
+    // A valid token of another event: known, but not allowed here.
     assert_error(
         &put_bundle(addr, Some(&other), EVENT, &body).await,
-        401,
-        "unauthorized",
+        403,
+        "forbidden",
     );
     assert_eq!(h.admin.head(EVENT).unwrap().seq, 0);
     let ok = put_bundle(addr, Some(&token), EVENT, &body).await;
