@@ -23,8 +23,20 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Run the publishing server (devices sync from it, organisers publish to it).
     Serve(cmd::serve::Args),
-    /// Create a bearer token for an event on a server's data directory.
+    /// Issue a bearer token on a server's data directory (or `token revoke ID`, `token list`).
     Token(cmd::token::Args),
+    /// Organiser mode on a device: login (store the token), logout, status.
+    Organiser(cmd::organiser::Args),
+    /// Organiser: make, edit (--edit ID) or retract (--retract) an announcement.
+    Announce(cmd::announce::Args),
+    /// Organiser: move, retime, cancel, reinstate or edit a session.
+    Session(cmd::session::Args),
+    /// Organiser: add a photo to the gallery, or remove one.
+    Photo(cmd::photo::Args),
+    /// Organiser: the queued operations and where each stands.
+    Outbox(cmd::outbox::Args),
+    /// Organiser: send the queued operations now.
+    Push(cmd::push::Args),
     /// Publish a native bundle (and its assets) to a server.
     Publish(cmd::publish::Args),
     /// Sync a device folder with an event's server.
@@ -47,6 +59,12 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Token(args) => cmd::token::run(args),
+        Command::Organiser(args) => cmd::organiser::run(args),
+        Command::Announce(args) => cmd::announce::run(args),
+        Command::Session(args) => cmd::session::run(args),
+        Command::Photo(args) => cmd::photo::run(args),
+        Command::Outbox(args) => cmd::outbox::run(args),
+        Command::Push(args) => cmd::push::run(args),
         Command::Publish(args) => cmd::publish::run(args),
         Command::Sync(args) => cmd::sync::run(args),
         Command::Fav(args) => cmd::fav::run(args),

@@ -2,13 +2,19 @@
 
 pub mod agenda;
 pub mod alerts;
+pub mod announce;
 pub mod demo;
 pub mod device;
 pub mod fav;
 pub mod ics;
 pub mod import_check;
+pub mod organiser;
+pub mod outbox;
+pub mod photo;
 pub mod publish;
+pub mod push;
 pub mod serve;
+pub mod session;
 pub mod sync;
 pub mod token;
 
