@@ -81,3 +81,12 @@ impl From<Error> for ApiError {
         }
     }
 }
+
+/// A foreign listener threw something other than an `ApiException`.
+impl From<uniffi::UnexpectedUniFFICallbackError> for ApiError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> ApiError {
+        ApiError::InvalidInput {
+            reason: format!("a listener failed: {}", error.reason),
+        }
+    }
+}

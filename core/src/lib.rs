@@ -7,6 +7,7 @@
 pub mod bundle;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod device;
 pub mod error;
 pub mod failpoint;
 pub mod favourites;

@@ -34,15 +34,29 @@ pub fn run(args: Args) -> CmdResult {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        eprintln!(
-            "marktplatz server listening on http://{} (Ctrl-C stops it)",
-            config.listen
-        );
-        marktplatz_server::serve(config, async {
-            let _ = tokio::signal::ctrl_c().await;
-            eprintln!("stopping: finishing requests in flight");
-        })
-        .await
+        let server = marktplatz_server::start(config).await?;
+        // The actual address (a port of 0 picks a free one): scripts read this line.
+        println!("marktplatz server listening on {}", server.url());
+        eprintln!("(Ctrl-C or SIGTERM stops it, finishing requests in flight)");
+        stop_signal().await;
+        eprintln!("stopping: finishing requests in flight");
+        server.shutdown().await
     })?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM where there is one (how scripts and service managers stop a server).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

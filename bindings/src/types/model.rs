@@ -1,28 +1,7 @@
-//! The core's model and view types, mirrored for uniffi (`remote`: the core knows nothing of
-//! uniffi, so each exported type is restated here field for field; the compiler checks that
-//! every mirror matches its original).
+//! The content model, mirrored for uniffi.
 
-use std::time::SystemTime;
-
-use chrono::{DateTime, NaiveDate, Utc};
+use super::{Instant, LocalDate};
 use marktplatz_core::model::*;
-use marktplatz_core::store::*;
-
-/// An instant: `java.time.Instant` in Kotlin, `Date` in Swift.
-pub type Instant = DateTime<Utc>;
-uniffi::custom_type!(Instant, SystemTime, {
-    remote,
-    lower: |instant| instant.into(),
-    try_lift: |time| Ok(DateTime::<Utc>::from(time)),
-});
-
-/// A calendar day (`YYYY-MM-DD` on the wire; `java.time.LocalDate` in Kotlin).
-pub type LocalDate = NaiveDate;
-uniffi::custom_type!(LocalDate, String, {
-    remote,
-    lower: |day| day.to_string(),
-    try_lift: |text| Ok(text.parse::<NaiveDate>()?),
-});
 
 #[uniffi::remote(Enum)]
 pub enum EntityKind {
@@ -212,74 +191,4 @@ pub struct InfoPage {
     pub title: String,
     pub body: String,
     pub sort_order: i32,
-}
-
-#[uniffi::remote(Record)]
-pub struct EventSummary {
-    pub id: String,
-    pub title: String,
-    pub days: Vec<LocalDate>,
-    pub last_synced_at: Option<Instant>,
-}
-
-#[uniffi::remote(Record)]
-pub struct EventOverview {
-    pub event: Event,
-    pub session_count: u32,
-    pub speaker_count: u32,
-    pub exhibitor_count: u32,
-    pub location_count: u32,
-    pub announcement_count: u32,
-    pub gallery_count: u32,
-    pub last_synced_at: Option<Instant>,
-}
-
-#[uniffi::remote(Record)]
-pub struct SessionSummary {
-    pub id: String,
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub kind: SessionKind,
-    pub status: SessionStatus,
-    pub start: Instant,
-    pub end: Instant,
-    pub day: LocalDate,
-    pub local_start: String,
-    pub local_end: String,
-    pub location_id: Option<String>,
-    pub location_name: Option<String>,
-    pub track_id: Option<String>,
-    pub track_name: Option<String>,
-    pub track_color: Option<String>,
-    pub speaker_names: Vec<String>,
-    pub languages: Vec<String>,
-}
-
-#[uniffi::remote(Record)]
-pub struct NowNext {
-    pub at: Instant,
-    pub now: Vec<SessionSummary>,
-    pub next: Vec<SessionSummary>,
-}
-
-#[uniffi::remote(Record)]
-pub struct SessionDetail {
-    pub summary: SessionSummary,
-    pub session: Session,
-    pub location: Option<Location>,
-    pub track: Option<Track>,
-    pub speakers: Vec<Speaker>,
-}
-
-#[uniffi::remote(Record)]
-pub struct ExhibitorEntry {
-    pub exhibitor: Exhibitor,
-    pub station_name: Option<String>,
-}
-
-#[uniffi::remote(Record)]
-pub struct StationEntry {
-    pub location: Location,
-    pub exhibitor_count: u32,
-    pub session_count: u32,
 }
