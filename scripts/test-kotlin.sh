@@ -25,6 +25,7 @@ rm -rf "$BUILD/classes" && mkdir -p "$BUILD/classes"
 
 DATA=$(mktemp -d)
 LOG="$DATA/server.log"
+ORGANISER_TOKEN=$("$TARGET_DIR/debug/marktplatz" token --data "$DATA/server" --event egov-marktplatz-nordwest-2027 --role organiser 2>/dev/null)
 "$TARGET_DIR/debug/marktplatz" serve --data "$DATA/server" --listen 127.0.0.1:0 --demo >"$LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
@@ -38,5 +39,5 @@ URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$LOG" | head -1)
 echo "kotlin: server at $URL"
 
 TESTS=$(cd "$BUILD/classes" && find . -name '*Test.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
-MARKTPLATZ_TEST_SERVER="$URL" java -Djna.library.path="$TARGET_DIR/debug" \
+MARKTPLATZ_TEST_SERVER="$URL" MARKTPLATZ_TEST_ORGANISER_TOKEN="$ORGANISER_TOKEN" java -Djna.library.path="$TARGET_DIR/debug" \
   -cp "$BUILD/classes:$CP:$K/kotlin-stdlib.jar" org.junit.runner.JUnitCore $TESTS

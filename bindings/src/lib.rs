@@ -4,6 +4,7 @@
 
 mod error;
 mod favourites;
+mod organiser;
 mod store;
 mod sync;
 mod types;

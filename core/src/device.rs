@@ -21,6 +21,7 @@ use crate::favourites::AlertNotice;
 use crate::listeners::{Listeners, Subscription};
 use crate::model::{AssetRef, EntityKind};
 use crate::store::Store;
+use crate::sync::outbox::{PushOptions, PushReport};
 use crate::sync::{
     AssetCache, CancelToken, Client, ClientConfig, Progress, SyncOptions, SyncReport,
 };
@@ -55,6 +56,10 @@ pub struct SyncOutcome {
     pub assets_downloaded: u32,
     /// Assets that failed this time and will be retried by the next sync.
     pub assets_failed: u32,
+    /// The organiser's queued operations pushed first (`None`: nothing was waiting).
+    pub push: Option<PushReport>,
+    /// Why that push failed outright (the pull went ahead regardless).
+    pub push_error: Option<String>,
     pub elapsed_ms: u64,
     pub synced_at: DateTime<Utc>,
 }
@@ -88,6 +93,8 @@ impl SyncOutcome {
             bytes: report.content.bytes,
             assets_downloaded: report.assets.downloaded,
             assets_failed: report.assets.failed.len() as u32,
+            push: report.push,
+            push_error: report.push_error,
             elapsed_ms: report.elapsed_ms,
             synced_at: Utc::now(),
             event_id: report.event_id,
@@ -176,6 +183,23 @@ impl Device {
         let inner = self.inner.clone();
         self.spawn(async move { inner.sync(server_url, event_id).await })?
             .await
+    }
+
+    /// Sends the organiser's queued operations (also done first by every sync). The shells call
+    /// this when connectivity returns and at `next_attempt_at`; a failure to reach the server
+    /// is reported in the result (`stopped`), not as an error, and nothing queued is lost.
+    pub async fn push(&self, event_id: String) -> Result<PushReport> {
+        let inner = self.inner.clone();
+        self.spawn(async move {
+            crate::sync::outbox::push(
+                &inner.client,
+                &inner.store,
+                &event_id,
+                &PushOptions::default(),
+            )
+            .await
+        })?
+        .await
     }
 
     /// Cancels the event's running sync (it stops between pages); no-op when none runs.

@@ -4,6 +4,7 @@
 
 mod favourites;
 mod model;
+mod organiser;
 mod sync;
 mod views;
 

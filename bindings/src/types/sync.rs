@@ -3,6 +3,7 @@
 use marktplatz_core::device::{KindCount, SyncOutcome, Update};
 use marktplatz_core::favourites::AlertNotice;
 use marktplatz_core::model::EntityKind;
+use marktplatz_core::sync::outbox::PushReport;
 use marktplatz_core::sync::{Phase, Progress};
 
 use super::Instant;
@@ -45,6 +46,8 @@ pub struct SyncOutcome {
     pub bytes: u64,
     pub assets_downloaded: u32,
     pub assets_failed: u32,
+    pub push: Option<PushReport>,
+    pub push_error: Option<String>,
     pub elapsed_ms: u64,
     pub synced_at: Instant,
 }

@@ -4,6 +4,7 @@ import de.marktplatz.core.AssetRef
 import de.marktplatz.core.CalendarSelection
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.MarktplatzStore
+import de.marktplatz.core.Op
 import de.marktplatz.core.Progress
 import de.marktplatz.core.Update
 import de.marktplatz.core.UpdateListener
@@ -75,6 +76,15 @@ class CoreRepository(
         withContext(io) { store.exportCalendar(eventId, selection, Instant.now()) }
     override suspend fun shareCode(eventId: String) = withContext(io) { store.shareCode(eventId) }
     override suspend fun readShareCode(code: String) = withContext(io) { store.readShareCode(code) }
+
+    override suspend fun signInAsOrganiser(eventId: String, serverUrl: String, token: String) =
+        withContext(io) { store.setOrganiser(eventId, serverUrl, token) }
+    override suspend fun organiser(eventId: String) = withContext(io) { store.organiser(eventId) }
+    override suspend fun queue(eventId: String, op: Op) = withContext(io) { store.queueOp(eventId, op) }
+    override suspend fun queuePhoto(eventId: String, bytes: ByteArray, caption: String, credit: String) =
+        withContext(io) { store.queuePhoto(eventId, bytes, caption, credit, Instant.now()) }
+    override suspend fun outbox(eventId: String, includeDone: Boolean) = withContext(io) { store.outbox(eventId, includeDone) }
+    override suspend fun push(eventId: String) = store.push(eventId)
 
     override fun updates(): Flow<Update> = callbackFlow {
         val handle = store.subscribe(object : UpdateListener {

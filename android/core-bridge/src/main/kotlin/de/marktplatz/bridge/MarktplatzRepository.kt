@@ -22,6 +22,10 @@ import de.marktplatz.core.StationEntry
 import de.marktplatz.core.SyncOutcome
 import de.marktplatz.core.Update
 import de.marktplatz.core.AssetRef
+import de.marktplatz.core.Op
+import de.marktplatz.core.OrganiserInfo
+import de.marktplatz.core.OutboxEntry
+import de.marktplatz.core.PushReport
 import java.time.Instant
 import java.time.LocalDate
 import kotlinx.coroutines.flow.Flow
@@ -62,6 +66,15 @@ interface MarktplatzRepository : AutoCloseable {
     suspend fun calendar(eventId: String, selection: CalendarSelection): String
     suspend fun shareCode(eventId: String): String
     suspend fun readShareCode(code: String): SharedFavourites
+
+    // Organiser mode: operations show at once and are sent when online (push or next sync).
+    suspend fun signInAsOrganiser(eventId: String, serverUrl: String, token: String)
+    suspend fun organiser(eventId: String): OrganiserInfo?
+    suspend fun queue(eventId: String, op: Op): OutboxEntry
+    suspend fun queuePhoto(eventId: String, bytes: ByteArray, caption: String, credit: String): OutboxEntry
+    suspend fun outbox(eventId: String, includeDone: Boolean = false): List<OutboxEntry>
+    /** Call when connectivity returns; nothing queued is lost when it fails. */
+    suspend fun push(eventId: String): PushReport
 
     /** Every notice from the core: sync progress and outcomes, change alerts. */
     fun updates(): Flow<Update>

@@ -4,6 +4,9 @@ import de.marktplatz.core.ApiException
 import de.marktplatz.core.CalendarSelection
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.MarktplatzStore
+import de.marktplatz.core.Op
+import de.marktplatz.core.OpState
+import de.marktplatz.core.Priority
 import de.marktplatz.core.Phase
 import de.marktplatz.core.Update
 import de.marktplatz.core.UpdateListener
@@ -53,7 +56,7 @@ class CoreRepositoryTest {
     }
 
     @Test
-    fun syncsFromTheServerAndReadsTheAgenda() = runBlocking {
+    fun syncsFromTheServerAndReadsTheAgenda() = runBlocking<Unit> {
         val outcome = repo.sync(event, server)
         assertFalse(outcome.notModified)
         assertTrue("sessions were added", outcome.changed.any { it.added > 0u })
@@ -74,7 +77,7 @@ class CoreRepositoryTest {
     }
 
     @Test
-    fun progressAndOutcomeArriveThroughFlows() = runBlocking {
+    fun progressAndOutcomeArriveThroughFlows() = runBlocking<Unit> {
         val finished = async { repo.updates().first { it is Update.SyncFinished } as Update.SyncFinished }
         val progress = async { repo.syncProgress(event).take(2).toList() }
         yield() // let both collectors subscribe before the sync starts
@@ -87,7 +90,7 @@ class CoreRepositoryTest {
     }
 
     @Test
-    fun aCancelledSyncLeavesTheStoreUsable() = runBlocking {
+    fun aCancelledSyncLeavesTheStoreUsable() = runBlocking<Unit> {
         // Cancel as soon as the first content page arrives.
         val cancelled = CompletableDeferred<Unit>()
         val watcher = launch {
@@ -113,7 +116,7 @@ class CoreRepositoryTest {
     }
 
     @Test
-    fun droppingTheSyncCoroutineIsSafe() = runBlocking {
+    fun droppingTheSyncCoroutineIsSafe() = runBlocking<Unit> {
         val job = launch { repo.sync(event, server) }
         Thread.sleep(20)
         job.cancel()
@@ -124,7 +127,7 @@ class CoreRepositoryTest {
     }
 
     @Test
-    fun serverErrorsMapToTheRightExceptions() = runBlocking {
+    fun serverErrorsMapToTheRightExceptions() = runBlocking<Unit> {
         try {
             repo.sync("no-such-event", server)
             fail("an unknown event must fail")
@@ -145,7 +148,7 @@ class CoreRepositoryTest {
     }
 
     @Test
-    fun reopeningTheStoreFindsTheDataOffline() = runBlocking {
+    fun reopeningTheStoreFindsTheDataOffline() = runBlocking<Unit> {
         repo.sync(event, server)
         val before = repo.agenda(event, fairDay)
         repo.toggleFavourite(event, FavouriteKind.SESSION, before[3].id)
@@ -157,7 +160,7 @@ class CoreRepositoryTest {
     }
 
     @Test
-    fun aThrowingListenerDoesNotBreakTheStore() = runBlocking {
+    fun aThrowingListenerDoesNotBreakTheStore() = runBlocking<Unit> {
         val store = MarktplatzStore.open(dir.path)
         val handle = store.subscribe(object : UpdateListener {
             override fun onUpdate(update: Update) {
@@ -173,7 +176,7 @@ class CoreRepositoryTest {
     }
 
     @Test
-    fun favouritesAgendaCalendarAndSharing() = runBlocking {
+    fun favouritesAgendaCalendarAndSharing() = runBlocking<Unit> {
         repo.sync(event, server)
         val agenda = repo.agenda(event, fairDay)
         val talk = agenda.first { it.title.startsWith("Cyberangriffe") }
@@ -193,5 +196,32 @@ class CoreRepositoryTest {
         assertEquals(setOf(talk.id, clash.id), shared.sessions.map { it.session.id }.toSet())
         assertTrue(shared.sessions.all { it.mine })
         assertEquals(0, repo.unseenAlerts(event).first())
+    }
+
+    @Test
+    fun organiserQueuesAnAnnouncementAndAttendeesReceiveIt() = runBlocking<Unit> {
+        val token = System.getenv("MARKTPLATZ_TEST_ORGANISER_TOKEN")
+            ?: error("MARKTPLATZ_TEST_ORGANISER_TOKEN is not set: run scripts/test-kotlin.sh")
+        repo.sync(event, server)
+        repo.signInAsOrganiser(event, server, token)
+        val id = "kotlin-" + java.util.UUID.randomUUID()
+        val op = Op.AnnouncementCreate(id, "Häppchen und Getränke im Foyer", "Ab sofort.", Priority.IMPORTANT, Instant.now().minusSeconds(5), null)
+        val queued = repo.queue(event, op)
+        assertEquals(OpState.PENDING, queued.state)
+        // Shown on this device at once, before anything was sent.
+        assertTrue(repo.announcements(event).any { it.id == id })
+        val report = repo.push(event)
+        assertEquals(1u, report.accepted)
+        assertEquals(0u, report.remaining)
+        // The organiser's next sync sees its own operation in the content: done.
+        repo.sync(event)
+        assertEquals(OpState.DONE, repo.outbox(event, includeDone = true).first { it.id == queued.id }.state)
+        // An attendee's device gets it through the normal delta sync.
+        val attendeeDir = Files.createTempDirectory("marktplatz-attendee").toFile()
+        CoreRepository.open(attendeeDir.path).use { attendee ->
+            attendee.sync(event, server)
+            assertTrue(attendee.announcements(event).any { it.id == id && it.title == "Häppchen und Getränke im Foyer" })
+        }
+        attendeeDir.deleteRecursively()
     }
 }

@@ -1,0 +1,70 @@
+//! Organiser mode: sign in with a token, queue operations (shown at once, sent when online),
+//! watch the outbox.
+
+use marktplatz_core::ops::Op;
+use marktplatz_core::sync::outbox::{OrganiserInfo, OutboxEntry, PushReport};
+
+use crate::store::{MarktplatzStore, Result};
+use crate::types::Instant;
+
+#[uniffi::export]
+impl MarktplatzStore {
+    /// Stores the organiser token for an event on this device (user.db; never logged).
+    pub fn set_organiser(&self, event_id: String, server_url: String, token: String) -> Result<()> {
+        Ok(self.store().set_organiser(&event_id, &server_url, &token)?)
+    }
+
+    pub fn forget_organiser(&self, event_id: String) -> Result<()> {
+        Ok(self.store().forget_organiser(&event_id)?)
+    }
+
+    pub fn organiser(&self, event_id: String) -> Result<Option<OrganiserInfo>> {
+        Ok(self.store().organiser(&event_id)?)
+    }
+
+    /// Queues an operation; every read shows it at once. It is sent by `push` or the next sync.
+    pub fn queue_op(&self, event_id: String, op: Op) -> Result<OutboxEntry> {
+        Ok(self.store().queue_op(&event_id, op)?)
+    }
+
+    /// Queues a gallery photo (JPEG or PNG bytes from the camera or the photo picker).
+    pub fn queue_photo(
+        &self,
+        event_id: String,
+        bytes: Vec<u8>,
+        caption: String,
+        credit: String,
+        taken_at: Option<Instant>,
+    ) -> Result<OutboxEntry> {
+        Ok(self
+            .store()
+            .queue_photo(&event_id, &bytes, &caption, &credit, taken_at)?)
+    }
+
+    pub fn outbox(&self, event_id: String, include_done: bool) -> Result<Vec<OutboxEntry>> {
+        Ok(self.store().outbox(&event_id, include_done)?)
+    }
+
+    /// Drops a rejected operation (the organiser read the reason and gave up on it).
+    pub fn dismiss_op(&self, outbox_id: i64) -> Result<()> {
+        Ok(self.store().dismiss_op(outbox_id)?)
+    }
+
+    /// Queues a rejected operation again, based on the server's current version.
+    pub fn retry_rejected(&self, outbox_id: i64) -> Result<OutboxEntry> {
+        Ok(self.store().retry_rejected(outbox_id)?)
+    }
+
+    /// Sends queued operations now; call when connectivity returns.
+    pub async fn push(&self, event_id: String) -> Result<PushReport> {
+        Ok(self.device.push(event_id).await?)
+    }
+
+    /// When the outbox wants its next attempt (schedule a wake-up for it).
+    pub fn next_push_attempt_at(&self, event_id: String) -> Result<Option<Instant>> {
+        Ok(marktplatz_core::sync::outbox::next_attempt_at(
+            self.store(),
+            &event_id,
+        )?)
+    }
+}
