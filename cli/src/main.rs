@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "marktplatz", version, about = "Offline-first event companion: demo, server, device")]
+#[command(
+    name = "marktplatz",
+    version,
+    about = "Offline-first event companion: demo, server, device"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -33,6 +33,7 @@ pub struct Store {
     content_readers: Mutex<Vec<Connection>>,
     user: Mutex<Connection>,
     notices: Vec<String>,
+    search: crate::search::SearchCache,
 }
 
 #[derive(Clone, Copy)]
@@ -54,12 +55,13 @@ impl Store {
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io(format!("creating the store folder {}", dir.display()), e))?;
         let mut notices = Vec::new();
-        let content_writer = open_migrated(
+        let mut content_writer = open_migrated(
             &dir.join(CONTENT_DB),
             &schema::CONTENT,
             Durability::Rebuildable,
             &mut notices,
         )?;
+        crate::search::index::ensure_built(&mut content_writer)?;
         let user = open_migrated(
             &dir.join(USER_DB),
             &schema::USER,
@@ -73,6 +75,7 @@ impl Store {
             content_readers: Mutex::new(Vec::new()),
             user: Mutex::new(user),
             notices,
+            search: crate::search::SearchCache::default(),
         })
     }
 
@@ -87,6 +90,11 @@ impl Store {
 
     pub fn gate(&self) -> &Gate {
         &self.gate
+    }
+
+    /// The search's in-memory state (vocabulary, ranking fields), rebuilt when content changes.
+    pub fn search_cache(&self) -> &crate::search::SearchCache {
+        &self.search
     }
 
     /// Runs `f` in a read transaction on a pooled reader: a consistent snapshot that never waits

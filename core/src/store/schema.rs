@@ -22,7 +22,10 @@ impl Schema {
 
 pub const CONTENT: Schema = Schema {
     name: "content.db",
-    migrations: &[include_str!("sql/content/0001_initial.sql")],
+    migrations: &[
+        include_str!("sql/content/0001_initial.sql"),
+        include_str!("sql/content/0002_search.sql"),
+    ],
 };
 
 pub const USER: Schema = Schema {

@@ -1,0 +1,200 @@
+//! What a search keeps in memory between keystrokes: the vocabulary and, per indexed entity, the
+//! short fields and filter columns used to rank and filter candidates without touching SQLite.
+//! Rebuilt when content.db changed (every content write bumps a `content_version`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::cancel::Checkpoint;
+use super::normalize::{joined_compounds, tokenize};
+use super::vocab::{Expansion, Vocabulary};
+use crate::error::{Result, SqliteContext};
+use crate::model::EntityKind;
+
+/// Cached expansions per snapshot; cleared when full (typing rarely needs more than a few dozen).
+const MAX_CACHED_EXPANSIONS: usize = 512;
+
+/// The store's search cache: the latest snapshot, replaced when the content changes.
+#[derive(Default)]
+pub struct SearchCache {
+    current: Mutex<Option<Arc<Snapshot>>>,
+}
+
+impl SearchCache {
+    /// The snapshot matching the content `conn` sees, building it if needed.
+    pub(crate) fn get(&self, conn: &Connection) -> Result<Arc<Snapshot>> {
+        let key = content_key(conn)?;
+        let mut current = self.lock();
+        if let Some(snapshot) = current.as_ref()
+            && snapshot.key == key
+        {
+            return Ok(snapshot.clone());
+        }
+        let snapshot = Arc::new(Snapshot::load(conn, key)?);
+        *current = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// Words in the vocabulary and indexed entities of the current snapshot, if one is loaded.
+    pub fn stats(&self) -> Option<CacheStats> {
+        self.lock().as_ref().map(|s| CacheStats {
+            terms: s.vocabulary.len(),
+            documents: s.docs.len(),
+            vocabulary_bytes: s.vocabulary.heap_bytes(),
+        })
+    }
+
+    /// Forgets the snapshot (the benchmark times cold queries with it).
+    pub fn clear(&self) {
+        *self.lock() = None;
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Arc<Snapshot>>> {
+        self.current.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheStats {
+    pub terms: usize,
+    pub documents: usize,
+    /// Rough heap size of the in-memory vocabulary.
+    pub vocabulary_bytes: usize,
+}
+
+/// Changes whenever any event's content changes.
+fn content_key(conn: &Connection) -> Result<(i64, i64)> {
+    conn.prepare_cached("SELECT count(*), coalesce(sum(content_version), 0) FROM sync_state")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
+        .context("reading the content version")
+}
+
+/// One indexed entity, as far as ranking and filtering need it.
+pub(crate) struct DocMeta {
+    pub event: u32,
+    pub kind: EntityKind,
+    pub id: String,
+    pub title: String,
+    /// Unix seconds (sessions only).
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+    pub day: Option<NaiveDate>,
+    pub track_id: Option<String>,
+    /// A session's location or an exhibitor's station.
+    pub location_id: Option<String>,
+    /// Normalised words (with joined compounds) of title, people and place.
+    pub fields: [Vec<Box<str>>; 3],
+}
+
+pub(crate) struct Snapshot {
+    key: (i64, i64),
+    pub vocabulary: Vocabulary,
+    pub docs: HashMap<i64, DocMeta>,
+    events: Vec<String>,
+    expansions: Mutex<HashMap<String, Arc<Expansion>>>,
+}
+
+impl Snapshot {
+    fn load(conn: &Connection, key: (i64, i64)) -> Result<Snapshot> {
+        let vocabulary = Vocabulary::load(conn)?;
+        let mut events: Vec<String> = Vec::new();
+        let mut docs = HashMap::new();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT d.doc_id, d.event_id, d.kind, d.entity_id, d.title, d.people, d.place,
+                        s.start_ts, s.end_ts, s.day, s.track_id,
+                        coalesce(s.location_id, x.station_id)
+                 FROM search_doc d
+                 LEFT JOIN session s
+                   ON d.kind = 'session' AND s.event_id = d.event_id AND s.id = d.entity_id
+                 LEFT JOIN exhibitor x
+                   ON d.kind = 'exhibitor' AND x.event_id = d.event_id AND x.id = d.entity_id",
+            )
+            .context("loading the search index")?;
+        let mut rows = stmt.query([]).context("loading the search index")?;
+        while let Some(row) = rows.next().context("loading the search index")? {
+            let event_id: String = row.get(1).context("loading the search index")?;
+            let event = match events.iter().position(|e| *e == event_id) {
+                Some(index) => index,
+                None => {
+                    events.push(event_id);
+                    events.len() - 1
+                }
+            } as u32;
+            let kind: String = row.get(2).context("loading the search index")?;
+            let Some(kind) = EntityKind::parse(&kind) else {
+                continue;
+            };
+            let get_text = |i: usize| row.get::<_, String>(i).context("loading the search index");
+            let title = get_text(4)?;
+            let fields = [words(&title), words(&get_text(5)?), words(&get_text(6)?)];
+            let day: Option<String> = row.get(9).context("loading the search index")?;
+            docs.insert(
+                row.get(0).context("loading the search index")?,
+                DocMeta {
+                    event,
+                    kind,
+                    id: get_text(3)?,
+                    title,
+                    start: row.get(7).context("loading the search index")?,
+                    end: row.get(8).context("loading the search index")?,
+                    day: day.and_then(|d| d.parse().ok()),
+                    track_id: row.get(10).context("loading the search index")?,
+                    location_id: row.get(11).context("loading the search index")?,
+                    fields,
+                },
+            );
+        }
+        Ok(Snapshot {
+            key,
+            vocabulary,
+            docs,
+            events,
+            expansions: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn event_index(&self, event_id: &str) -> Option<u32> {
+        self.events
+            .iter()
+            .position(|e| e == event_id)
+            .map(|i| i as u32)
+    }
+
+    pub fn event_id(&self, index: u32) -> &str {
+        self.events.get(index as usize).map_or("", String::as_str)
+    }
+
+    /// The expansion of a word, computed once per snapshot.
+    pub fn expand(&self, word: &str, checkpoint: &Checkpoint) -> Result<Arc<Expansion>> {
+        if let Some(found) = self.cached_expansions().get(word) {
+            return Ok(found.clone());
+        }
+        let expansion = Arc::new(self.vocabulary.expand(word, checkpoint)?);
+        let mut cache = self.cached_expansions();
+        if cache.len() >= MAX_CACHED_EXPANSIONS {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), expansion.clone());
+        Ok(expansion)
+    }
+
+    fn cached_expansions(&self) -> MutexGuard<'_, HashMap<String, Arc<Expansion>>> {
+        self.expansions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn words(text: &str) -> Vec<Box<str>> {
+    let tokens = tokenize(text);
+    let joined = joined_compounds(&tokens);
+    tokens
+        .into_iter()
+        .map(|t| t.text.into_boxed_str())
+        .chain(joined.into_iter().map(String::into_boxed_str))
+        .collect()
+}
