@@ -21,12 +21,15 @@ struct Cli {
 enum Command {
     /// Load the demo event (E-Government Marktplatz Nordwest) and print a tour of it.
     Demo(cmd::demo::Args),
+    /// Search a device's content as the apps do (type-ahead, German-aware).
+    Search(cmd::search::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Search(args) => cmd::search::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

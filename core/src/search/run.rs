@@ -69,6 +69,8 @@ fn run(
     checkpoint: &Checkpoint,
 ) -> Result<Vec<SearchHit>> {
     checkpoint.check()?;
+    let trace = std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some();
+    let t0 = std::time::Instant::now();
     let snapshot = store.search_cache().get(conn)?;
     let Some(event) = snapshot.event_index(&query.event_id) else {
         return Ok(Vec::new());
@@ -93,6 +95,7 @@ fn run(
         .map(|(group, expansion)| Matcher::new(group, *expansion))
         .collect();
 
+    let t_expand = t0.elapsed();
     let limit = query.limit.min(MAX_LIMIT) as usize;
     let filter = Filter::new(query, event, favourites);
     let mut ranked: Vec<Ranked> = Vec::new();
@@ -104,7 +107,12 @@ fn run(
         if ranked.len() >= limit {
             break;
         }
-        for doc_id in matching_docs(conn, expression, checkpoint)? {
+        let tq = std::time::Instant::now();
+        let found = matching_docs(conn, expression, checkpoint)?;
+        if trace {
+            eprintln!("  tier {tier}: {} docs in {:?}", found.len(), tq.elapsed());
+        }
+        for doc_id in found {
             if !seen.insert(doc_id) {
                 continue;
             }
@@ -126,8 +134,14 @@ fn run(
         |id| snapshot.docs.get(&id),
         query.now.timestamp(),
     );
+    let t_rank = t0.elapsed();
+    let n = ranked.len();
     ranked.truncate(limit);
-    hits(conn, &snapshot, &ranked, &matchers, checkpoint)
+    let out = hits(conn, &snapshot, &ranked, &matchers, checkpoint);
+    if trace {
+        eprintln!("{:?}: expand {:?} rank {:?} ({n}) total {:?}", query.text, t_expand, t_rank, t0.elapsed());
+    }
+    out
 }
 
 fn matching_docs(conn: &Connection, expression: &str, checkpoint: &Checkpoint) -> Result<Vec<i64>> {
