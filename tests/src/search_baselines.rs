@@ -197,7 +197,11 @@ impl Baselines {
             .iter()
             .enumerate()
             .map(|(i, w)| {
-                let star = if open && i + 1 == words.len() { "*" } else { "" };
+                let star = if open && i + 1 == words.len() {
+                    "*"
+                } else {
+                    ""
+                };
                 format!("\"{w}\"{star}")
             })
             .collect::<Vec<_>>()

@@ -7,34 +7,155 @@ use marktplatz_core::bundle::Bundle;
 use marktplatz_core::model::*;
 
 const HEADS: &[&str] = &[
-    "Verwaltungs", "Digital", "Bürger", "Rechnungs", "Sicherheits", "Daten", "Cloud", "Schul",
-    "Melde", "Bau", "Finanz", "Personal", "Wahl", "Kita", "Straßen", "Umwelt", "Energie", "Netz",
-    "Archiv", "Beschaffungs", "Gewerbe", "Steuer", "Kommunal", "Landes", "Bundes", "Informations",
-    "Prozess", "Service", "Post", "Akten", "Förder", "Antrags", "Ordnungs", "Jugend", "Sozial",
-    "Gesundheits", "Verkehrs", "Planungs", "Geo", "Kataster",
+    "Verwaltungs",
+    "Digital",
+    "Bürger",
+    "Rechnungs",
+    "Sicherheits",
+    "Daten",
+    "Cloud",
+    "Schul",
+    "Melde",
+    "Bau",
+    "Finanz",
+    "Personal",
+    "Wahl",
+    "Kita",
+    "Straßen",
+    "Umwelt",
+    "Energie",
+    "Netz",
+    "Archiv",
+    "Beschaffungs",
+    "Gewerbe",
+    "Steuer",
+    "Kommunal",
+    "Landes",
+    "Bundes",
+    "Informations",
+    "Prozess",
+    "Service",
+    "Post",
+    "Akten",
+    "Förder",
+    "Antrags",
+    "Ordnungs",
+    "Jugend",
+    "Sozial",
+    "Gesundheits",
+    "Verkehrs",
+    "Planungs",
+    "Geo",
+    "Kataster",
 ];
 const TAILS: &[&str] = &[
-    "plattform", "portal", "strategie", "management", "amt", "dienst", "system", "eingang",
-    "verfahren", "gesetz", "konzept", "lösung", "zentrum", "register", "antrag", "sicherheit",
-    "digitalisierung", "verwaltung", "prüfung", "schnittstelle", "software", "betrieb",
-    "architektur", "standard", "modernisierung", "übersicht", "beratung", "kooperation",
+    "plattform",
+    "portal",
+    "strategie",
+    "management",
+    "amt",
+    "dienst",
+    "system",
+    "eingang",
+    "verfahren",
+    "gesetz",
+    "konzept",
+    "lösung",
+    "zentrum",
+    "register",
+    "antrag",
+    "sicherheit",
+    "digitalisierung",
+    "verwaltung",
+    "prüfung",
+    "schnittstelle",
+    "software",
+    "betrieb",
+    "architektur",
+    "standard",
+    "modernisierung",
+    "übersicht",
+    "beratung",
+    "kooperation",
 ];
 const WORDS: &[&str] = &[
-    "für", "die", "der", "und", "mit", "im", "in", "den", "Kommunen", "Landkreise", "Städte",
-    "Gemeinden", "neue", "sichere", "digitale", "offene", "praktische", "Erfahrungen", "Einführung",
-    "Umsetzung", "Praxis", "Zukunft", "Wege", "Beispiele", "aus", "Niedersachsen", "Bremen",
-    "Oldenburg", "Ammerland", "Cuxhaven", "Osnabrück", "Delmenhorst", "Vechta", "Friesland",
-    "Workshop", "Vortrag", "Podium", "Bericht", "Ergebnisse", "Onlinezugangsgesetz", "E-Akte",
-    "E-Rechnung", "IT-Sicherheit", "Open-Source", "KI", "Datenschutz", "Barrierefreiheit",
+    "für",
+    "die",
+    "der",
+    "und",
+    "mit",
+    "im",
+    "in",
+    "den",
+    "Kommunen",
+    "Landkreise",
+    "Städte",
+    "Gemeinden",
+    "neue",
+    "sichere",
+    "digitale",
+    "offene",
+    "praktische",
+    "Erfahrungen",
+    "Einführung",
+    "Umsetzung",
+    "Praxis",
+    "Zukunft",
+    "Wege",
+    "Beispiele",
+    "aus",
+    "Niedersachsen",
+    "Bremen",
+    "Oldenburg",
+    "Ammerland",
+    "Cuxhaven",
+    "Osnabrück",
+    "Delmenhorst",
+    "Vechta",
+    "Friesland",
+    "Workshop",
+    "Vortrag",
+    "Podium",
+    "Bericht",
+    "Ergebnisse",
+    "Onlinezugangsgesetz",
+    "E-Akte",
+    "E-Rechnung",
+    "IT-Sicherheit",
+    "Open-Source",
+    "KI",
+    "Datenschutz",
+    "Barrierefreiheit",
 ];
 const FIRST: &[&str] = &[
     "Anna", "Jörg", "Martin", "Eva", "Jürgen", "Sabine", "Thomas", "Katrin", "Uwe", "Birgit",
     "Björn", "Maren", "Hauke", "Frauke", "Sönke", "Imke", "Lars", "Wiebke", "Ole", "Gesa",
 ];
 const LAST: &[&str] = &[
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Bensberg", "Hagen", "Janßen", "Oltmanns", "Gerdes", "Büsing", "Köhler", "Lüdeke",
-    "Strüßmann", "Heßling", "Ahlers", "Brüning", "Cordes", "Dählmann",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Bensberg",
+    "Hagen",
+    "Janßen",
+    "Oltmanns",
+    "Gerdes",
+    "Büsing",
+    "Köhler",
+    "Lüdeke",
+    "Strüßmann",
+    "Heßling",
+    "Ahlers",
+    "Brüning",
+    "Cordes",
+    "Dählmann",
 ];
 const SYLLABLES: &[&str] = &[
     "ka", "lo", "mer", "ter", "ben", "sa", "ri", "no", "wen", "del", "gor", "hal", "un", "es",
@@ -125,8 +246,8 @@ pub fn event(event_id: &str, entities: usize) -> Bundle {
     let exhibitors = entities / 8;
     let announcements = entities / 130;
     let info_pages = entities / 200;
-    let sessions =
-        entities.saturating_sub(locations + tracks + speakers + exhibitors + announcements + info_pages);
+    let sessions = entities
+        .saturating_sub(locations + tracks + speakers + exhibitors + announcements + info_pages);
     for i in 0..locations {
         bundle.locations.push(Location {
             id: format!("loc{i}"),
@@ -158,18 +279,24 @@ pub fn event(event_id: &str, entities: usize) -> Bundle {
         bundle.speakers.push(Speaker {
             id: format!("sp{i}"),
             name: format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),
-            organisation: Some(format!("{} {}", rng.pick(&["Stadt", "Landkreis", "Gemeinde"]), rng.pick(WORDS))),
+            organisation: Some(format!(
+                "{} {}",
+                rng.pick(&["Stadt", "Landkreis", "Gemeinde"]),
+                rng.pick(WORDS)
+            )),
             role: Some(compound(&mut rng)),
             bio: sentence(&mut rng, 25),
             photo: None,
             links: Vec::new(),
         });
     }
-    let start0 = Utc.with_ymd_and_hms(2027, 2, 1, 8, 0, 0).single().expect("valid time");
+    let start0 = Utc
+        .with_ymd_and_hms(2027, 2, 1, 8, 0, 0)
+        .single()
+        .expect("valid time");
     for i in 0..sessions {
-        let start = start0
-            + Duration::days((i % 3) as i64)
-            + Duration::minutes(30 * rng.below(20) as i64);
+        let start =
+            start0 + Duration::days((i % 3) as i64) + Duration::minutes(30 * rng.below(20) as i64);
         let speaker_count = 1 + rng.below(2);
         bundle.sessions.push(Session {
             id: format!("s{i}"),
@@ -196,7 +323,11 @@ pub fn event(event_id: &str, entities: usize) -> Bundle {
     for i in 0..exhibitors {
         bundle.exhibitors.push(Exhibitor {
             id: format!("x{i}"),
-            name: format!("{} {}", invented(&mut rng), rng.pick(&["GmbH", "AG", "eG", "AöR"])),
+            name: format!(
+                "{} {}",
+                invented(&mut rng),
+                rng.pick(&["GmbH", "AG", "eG", "AöR"])
+            ),
             station_id: Some(format!("loc{}", 3 * rng.below(locations.div_ceil(3)))),
             topics: (0..3).map(|_| compound(&mut rng)).collect(),
             description: sentence(&mut rng, 30),

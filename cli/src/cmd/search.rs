@@ -46,7 +46,11 @@ struct JsonHit<'a> {
 }
 
 pub fn run(args: Args) -> CmdResult {
-    if !args.device.join(marktplatz_core::store::CONTENT_DB).exists() {
+    if !args
+        .device
+        .join(marktplatz_core::store::CONTENT_DB)
+        .exists()
+    {
         return Err(format!(
             "{} holds no device store (no {})",
             args.device.display(),
@@ -66,7 +70,9 @@ pub fn run(args: Args) -> CmdResult {
             .ok_or_else(|| {
                 format!(
                     "--kind {name}: not a searched kind (use one of: {})",
-                    marktplatz_core::search::SEARCHED_KINDS.map(|k| k.as_str()).join(", ")
+                    marktplatz_core::search::SEARCHED_KINDS
+                        .map(|k| k.as_str())
+                        .join(", ")
                 )
             })?;
         kinds.push(kind);
@@ -119,7 +125,10 @@ fn only_event(store: &Store) -> Result<String, Box<dyn std::error::Error>> {
         [] => Err("the device holds no event yet (sync or load one first)".into()),
         many => Err(format!(
             "the device holds several events; choose one with --event ({})",
-            many.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|e| e.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )
         .into()),
     }

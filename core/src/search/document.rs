@@ -52,16 +52,11 @@ pub(crate) fn document_of(
             if let Some(location) = &s.location_id {
                 place.extend(name_of(conn, "location", event_id, location)?);
             }
-            let mut body = Vec::new();
-            body.extend(s.subtitle.clone());
-            body.push(s.abstract_text.clone());
-            body.push(s.description.clone());
-            body.push(s.tags.join(", "));
             Document {
                 title: s.title.clone(),
                 people: speakers.join(", "),
                 place: place.join(" · "),
-                body: join_nonempty(body, "\n"),
+                body: body_of(entity),
             }
         }
         Entity::Speaker(sp) => Document {
@@ -74,7 +69,7 @@ pub(crate) fn document_of(
                 " · ",
             ),
             place: String::new(),
-            body: sp.bio.clone(),
+            body: body_of(entity),
         },
         Entity::Exhibitor(x) => {
             let mut people = x.topics.clone();
@@ -89,7 +84,7 @@ pub(crate) fn document_of(
                 title: x.name.clone(),
                 people: join_nonempty(people, ", "),
                 place,
-                body: x.description.clone(),
+                body: body_of(entity),
             }
         }
         Entity::Location(l) => Document {
@@ -99,25 +94,58 @@ pub(crate) fn document_of(
                 Some(parent) => name_of(conn, "location", event_id, parent)?.unwrap_or_default(),
                 None => String::new(),
             },
-            body: l.description.clone(),
+            body: body_of(entity),
         },
         Entity::Track(t) => Document {
             title: t.name.clone(),
-            body: t.description.clone(),
+            body: body_of(entity),
             ..Document::default()
         },
         Entity::Announcement(a) => Document {
             title: a.title.clone(),
-            body: a.body.clone(),
+            body: body_of(entity),
             ..Document::default()
         },
         Entity::InfoPage(p) => Document {
             title: p.title.clone(),
-            body: p.body.clone(),
+            body: body_of(entity),
             ..Document::default()
         },
         Entity::Event(_) | Entity::GalleryItem(_) => return Ok(None),
     }))
+}
+
+/// The long text of an entity (needs no other entity, unlike the short fields).
+pub(crate) fn body_of(entity: &Entity) -> String {
+    match entity {
+        Entity::Session(s) => {
+            let mut body = Vec::new();
+            body.extend(s.subtitle.clone());
+            body.push(s.abstract_text.clone());
+            body.push(s.description.clone());
+            body.push(s.tags.join(", "));
+            join_nonempty(body, "\n")
+        }
+        Entity::Speaker(sp) => sp.bio.clone(),
+        Entity::Exhibitor(x) => x.description.clone(),
+        Entity::Location(l) => l.description.clone(),
+        Entity::Track(t) => t.description.clone(),
+        Entity::Announcement(a) => a.body.clone(),
+        Entity::InfoPage(p) => p.body.clone(),
+        Entity::Event(_) | Entity::GalleryItem(_) => String::new(),
+    }
+}
+
+/// The long text of a stored entity (empty when it is gone).
+pub(crate) fn load_body(
+    conn: &Connection,
+    event_id: &str,
+    kind: EntityKind,
+    id: &str,
+) -> Result<String> {
+    Ok(load_entity(conn, event_id, kind, id)?
+        .map(|entity| body_of(&entity))
+        .unwrap_or_default())
 }
 
 /// The document of a stored entity; `None` when it is gone or not searched.

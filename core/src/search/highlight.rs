@@ -3,6 +3,7 @@
 use super::document::Document;
 use super::matcher::Matcher;
 use super::normalize::{Token, tokenize};
+use crate::error::Result;
 
 /// Characters of long text shown around the first match.
 const CONTEXT_CHARS: usize = 110;
@@ -17,9 +18,12 @@ pub struct Highlight {
 
 /// The ranges of `text` that match any part of the query, sorted and merged.
 pub(crate) fn highlights(text: &str, matchers: &[Matcher]) -> Vec<Highlight> {
-    let tokens = tokens_with_compounds(text);
+    ranges_in(&tokens_with_compounds(text), matchers)
+}
+
+fn ranges_in(tokens: &[Token], matchers: &[Matcher]) -> Vec<Highlight> {
     let mut ranges: Vec<Highlight> = Vec::new();
-    for token in &tokens {
+    for token in tokens {
         for matcher in matchers {
             if let Some((_, from, to)) = matcher.token_match(&token.text) {
                 let (start, end) = token.char_range_of(from, to);
@@ -33,25 +37,40 @@ pub(crate) fn highlights(text: &str, matchers: &[Matcher]) -> Vec<Highlight> {
 }
 
 /// The line under the title: the field where the query matched that the title does not show,
-/// cut around the first match for long text.
-pub(crate) fn context(doc: &Document, matchers: &[Matcher]) -> (String, Vec<Highlight>) {
-    let matched_in_title: Vec<bool> = matchers
-        .iter()
-        .map(|m| matches_anywhere(&doc.title, m))
-        .collect();
-    let short = [&doc.people, &doc.place];
+/// cut around the first match for long text. Each field is split into words once.
+/// `doc.body` is ignored: the long text is read through `body` only when it is needed.
+pub(crate) fn context(
+    doc: &Document,
+    matchers: &[Matcher],
+    body: impl FnOnce() -> Result<String>,
+) -> Result<(String, Vec<Highlight>)> {
+    let title = tokens_with_compounds(&doc.title);
+    let people = tokens_with_compounds(&doc.people);
+    let place = tokens_with_compounds(&doc.place);
+    let mut load = Some(body);
+    let mut body: Option<String> = None;
     // First choice: a field that explains a query part the title does not.
-    for (i, matcher) in matchers.iter().enumerate() {
-        if matched_in_title[i] {
+    for matcher in matchers {
+        if holds(&title, matcher) {
             continue;
         }
-        for field in short {
-            if matches_anywhere(field, matcher) {
-                return with_highlights(field.to_string(), matchers);
+        for (text, tokens) in [(&doc.people, &people), (&doc.place, &place)] {
+            if holds(tokens, matcher) {
+                return Ok((text.clone(), ranges_in(tokens, matchers)));
             }
         }
-        if let Some(snippet) = snippet(&doc.body, matcher) {
-            return with_highlights(snippet, matchers);
+        if body.is_none() {
+            let text = match load.take() {
+                Some(load) => load()?,
+                None => String::new(),
+            };
+            body = Some(collapse(&text));
+        }
+        let text = body.as_deref().unwrap_or_default();
+        if let Some(at) = first_match(text, matcher) {
+            let snippet = cut(text, at.saturating_sub(CONTEXT_BEFORE), CONTEXT_CHARS);
+            let ranges = highlights(&snippet, matchers);
+            return Ok((snippet, ranges));
         }
     }
     // Otherwise the people and place, which is what a list of talks shows anyway.
@@ -61,32 +80,40 @@ pub(crate) fn context(doc: &Document, matchers: &[Matcher]) -> (String, Vec<High
         .collect::<Vec<_>>()
         .join(" · ");
     if !line.is_empty() {
-        return with_highlights(line, matchers);
+        let ranges = highlights(&line, matchers);
+        return Ok((line, ranges));
     }
-    let start = collapse(&doc.body.chars().take(CONTEXT_CHARS * 2).collect::<String>());
-    with_highlights(cut(&start, 0, CONTEXT_CHARS), matchers)
+    let text = match (body, load) {
+        (Some(text), _) => text,
+        (None, Some(load)) => collapse(&load()?),
+        (None, None) => String::new(),
+    };
+    let start: String = text.chars().take(CONTEXT_CHARS * 2).collect();
+    let line = cut(&start, 0, CONTEXT_CHARS);
+    let ranges = highlights(&line, matchers);
+    Ok((line, ranges))
 }
 
-fn with_highlights(text: String, matchers: &[Matcher]) -> (String, Vec<Highlight>) {
-    let ranges = highlights(&text, matchers);
-    (text, ranges)
+/// The char offset of the first word of `text` the matcher matches. Long text is split at
+/// spaces and normalised piece by piece, stopping at the first match: descriptions run to pages.
+fn first_match(text: &str, matcher: &Matcher) -> Option<usize> {
+    let mut offset = 0usize;
+    for piece in text.split(' ') {
+        if let Some(token) = tokens_with_compounds(piece)
+            .iter()
+            .find(|t| matcher.token_match(&t.text).is_some())
+        {
+            return Some(offset + token.char_range().0 as usize);
+        }
+        offset += piece.chars().count() + 1;
+    }
+    None
 }
 
-fn matches_anywhere(text: &str, matcher: &Matcher) -> bool {
-    tokens_with_compounds(text)
+fn holds(tokens: &[Token], matcher: &Matcher) -> bool {
+    tokens
         .iter()
         .any(|t| matcher.token_match(&t.text).is_some())
-}
-
-/// About [`CONTEXT_CHARS`] of `body` around the first match of `matcher`, whitespace collapsed.
-fn snippet(body: &str, matcher: &Matcher) -> Option<String> {
-    let body = collapse(body);
-    let at = tokens_with_compounds(&body)
-        .iter()
-        .filter(|t| matcher.token_match(&t.text).is_some())
-        .map(|t| t.char_range().0 as usize)
-        .min()?;
-    Some(cut(&body, at.saturating_sub(CONTEXT_BEFORE), CONTEXT_CHARS))
 }
 
 /// `len` chars of `text` from about `from`, snapped to word boundaries, with ellipses.
@@ -167,7 +194,11 @@ mod tests {
     use crate::search::parse::Group;
 
     fn word(w: &str) -> Matcher {
-        Matcher::new(&Group::Word(w.to_string()), None)
+        Matcher::new(
+            &Group::Word(w.to_string()),
+            None,
+            &crate::search::vocab::Vocabulary::from_terms(Vec::new()),
+        )
     }
 
     fn underlined(text: &str, ranges: &[Highlight]) -> Vec<String> {
@@ -209,14 +240,14 @@ mod tests {
                 "Schluss. ".repeat(20)
             ),
         };
-        let (line, h) = context(&doc, &[word("digitalisierung")]);
+        let (line, h) = context(&doc, &[word("digitalisierung")], || Ok(doc.body.clone())).unwrap();
         assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
         assert!(line.chars().count() <= CONTEXT_CHARS + 2, "{line}");
         assert_eq!(underlined(&line, &h), ["digitalisierung"]);
-        let (line, h) = context(&doc, &[word("schmidt")]);
+        let (line, h) = context(&doc, &[word("schmidt")], || Ok(doc.body.clone())).unwrap();
         assert_eq!(line, "Anna Schmidt");
         assert_eq!(underlined(&line, &h), ["Schmidt"]);
-        let (line, _) = context(&doc, &[word("daten")]);
+        let (line, _) = context(&doc, &[word("daten")], || Ok(doc.body.clone())).unwrap();
         assert_eq!(line, "Anna Schmidt · Saal 2");
     }
 }

@@ -4,6 +4,10 @@
 //! Two tiers: `strong` requires every query part as a word or word beginning; `broad` also
 //! accepts the compound (infix) and one-typo candidates from the vocabulary. The broad tier runs
 //! only to fill up the list, so exact and prefix hits always rank first.
+//!
+//! A prefix of one or two letters matches thousands of words, and FTS5 merges all their
+//! document lists (it keeps no prefix index: that would double its size). Such words are looked
+//! up exactly here; their prefix matches in titles, names and places come from memory.
 
 use super::parse::Group;
 use super::vocab::Expansion;
@@ -14,7 +18,10 @@ pub(crate) struct Plan {
 }
 
 /// `groups[i]` comes with the expansion of its word (phrases have none).
-pub(crate) fn plan(groups: &[(Group, Option<&Expansion>)], short_fields_only: bool) -> Plan {
+/// Words shorter than this are not expanded as prefixes in FTS5.
+pub(crate) const MIN_FTS_PREFIX_CHARS: usize = 3;
+
+pub(crate) fn plan(groups: &[(Group, Option<&Expansion>)]) -> Plan {
     let mut strong = Vec::new();
     let mut broad = Vec::new();
     let mut strong_possible = true;
@@ -22,11 +29,17 @@ pub(crate) fn plan(groups: &[(Group, Option<&Expansion>)], short_fields_only: bo
     for (group, expansion) in groups {
         match group {
             Group::Phrase { words, open } => {
-                let phrase = format!(
-                    "{}{}",
-                    quote(&words.join(" ")),
-                    if *open { "*" } else { "" }
-                );
+                let mut words = words.as_slice();
+                let mut star = *open;
+                if *open && words.last().is_some_and(|w| is_short(w)) {
+                    // "digitale v": the text must hold "digitale"; the rest is ranked in memory.
+                    words = &words[..words.len() - 1];
+                    star = false;
+                }
+                if words.is_empty() {
+                    return Plan::nothing();
+                }
+                let phrase = format!("{}{}", quote(&words.join(" ")), if star { "*" } else { "" });
                 strong.push(phrase.clone());
                 broad.push(phrase);
             }
@@ -38,38 +51,41 @@ pub(crate) fn plan(groups: &[(Group, Option<&Expansion>)], short_fields_only: bo
                     // A required word that matches nothing: no document can match.
                     return Plan::nothing();
                 }
-                let prefix = format!("{}*", quote(word));
-                let mut alternatives = Vec::new();
-                if expansion.prefixed > 0 {
-                    strong.push(prefix.clone());
-                    alternatives.push(prefix);
+                let prefix = if is_short(word) {
+                    expansion.exact.map(|_| quote(word))
                 } else {
-                    strong_possible = false;
+                    (!expansion.prefix.is_empty()).then(|| format!("{}*", quote(word)))
+                };
+                let mut alternatives = Vec::new();
+                match prefix {
+                    Some(prefix) => {
+                        strong.push(prefix.clone());
+                        alternatives.push(prefix);
+                    }
+                    None => strong_possible = false,
                 }
-                for term in expansion.infix.iter().chain(&expansion.fuzzy) {
+                for term in expansion.fts_infix.iter().chain(&expansion.fts_fuzzy) {
                     alternatives.push(quote(term));
                     broad_differs = true;
                 }
-                broad.push(if alternatives.len() == 1 {
-                    alternatives.remove(0)
-                } else {
-                    format!("({})", alternatives.join(" OR "))
-                });
+                match alternatives.len() {
+                    0 => {}
+                    1 => broad.push(alternatives.remove(0)),
+                    _ => broad.push(format!("({})", alternatives.join(" OR "))),
+                }
             }
         }
     }
-    let wrap = |parts: Vec<String>| {
-        let expr = parts.join(" AND ");
-        if short_fields_only {
-            format!("{{title people place}} : ({expr})")
-        } else {
-            expr
-        }
-    };
+    let wrap = |parts: Vec<String>| parts.join(" AND ");
+    let broad_possible = broad.len() == groups.len();
     Plan {
         strong: (strong_possible && !strong.is_empty()).then(|| wrap(strong)),
-        broad: (broad_differs && !broad.is_empty()).then(|| wrap(broad)),
+        broad: (broad_differs && broad_possible).then(|| wrap(broad)),
     }
+}
+
+fn is_short(word: &str) -> bool {
+    word.chars().count() < MIN_FTS_PREFIX_CHARS
 }
 
 impl Plan {
@@ -95,15 +111,16 @@ mod tests {
     fn builds_quoted_tiers() {
         let rechnung = Expansion {
             word: "rechnung".into(),
-            exact: true,
-            prefixed: 2,
-            infix: vec!["erechnungsplattform".into()],
-            fuzzy: vec![],
+            exact: Some(3),
+            prefix: 3..5,
+            infix: vec![1],
+            fts_infix: vec!["erechnungsplattform".into()],
+            ..Expansion::default()
         };
         let bremen = Expansion {
             word: "bremen".into(),
-            exact: true,
-            prefixed: 1,
+            exact: Some(0),
+            prefix: 0..1,
             ..Expansion::default()
         };
         let groups = vec![
@@ -117,7 +134,7 @@ mod tests {
                 None,
             ),
         ];
-        let plan = plan(&groups, false);
+        let plan = plan(&groups);
         assert_eq!(
             plan.strong.as_deref(),
             Some(r#""rechnung"* AND "bremen"* AND "digitale verw"*"#)
@@ -129,9 +146,51 @@ mod tests {
     }
 
     #[test]
+    fn short_words_are_not_expanded_in_fts() {
+        let b = Expansion {
+            word: "b".into(),
+            exact: None,
+            prefix: 0..500,
+            ..Expansion::default()
+        };
+        let cloud = Expansion {
+            word: "cloud".into(),
+            exact: Some(600),
+            prefix: 600..603,
+            ..Expansion::default()
+        };
+        let groups = vec![
+            (Group::Word("cloud".into()), Some(&cloud)),
+            (Group::Word("b".into()), Some(&b)),
+        ];
+        let p = plan(&groups);
+        assert!(p.strong.is_none() && p.broad.is_none());
+        let it = Expansion {
+            exact: Some(700),
+            ..b.clone()
+        };
+        let groups = vec![
+            (Group::Word("cloud".into()), Some(&cloud)),
+            (Group::Word("it".into()), Some(&it)),
+        ];
+        assert_eq!(
+            plan(&groups).strong.as_deref(),
+            Some(r#""cloud"* AND "it""#)
+        );
+        let phrase = vec![(
+            Group::Phrase {
+                words: vec!["digitale".into(), "v".into()],
+                open: true,
+            },
+            None,
+        )];
+        assert_eq!(plan(&phrase).strong.as_deref(), Some(r#""digitale""#));
+    }
+
+    #[test]
     fn a_word_matching_nothing_means_no_query() {
         let empty = Expansion::default();
-        let plan = plan(&[(Group::Word("xyz".into()), Some(&empty))], false);
+        let plan = plan(&[(Group::Word("xyz".into()), Some(&empty))]);
         assert!(plan.strong.is_none() && plan.broad.is_none());
     }
 }

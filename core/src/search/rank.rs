@@ -1,11 +1,12 @@
-//! Orders candidates: strong (exact/prefix) hits before compound/typo hits; then by where the
-//! words matched (title > people > place/track > long text) and how well; ties go to the session
-//! starting soonest, then to shorter titles.
+//! Orders candidates: strong (exact/prefix) hits before compound/typo hits; then hits whose
+//! every word is in a title, name or place before hits that need the long text; then by where
+//! the words matched (title > people > place/track > long text) and how well; ties go to the
+//! session starting soonest, then to shorter titles.
 
 use std::cmp::Ordering;
 
 use super::matcher::{Matcher, Quality};
-use super::snapshot::DocMeta;
+use super::snapshot::{DocMeta, Snapshot};
 
 /// Weights of the title, people and place fields; the long text counts 1.
 const FIELD_WEIGHTS: [f32; 3] = [8.0, 4.0, 2.0];
@@ -15,55 +16,133 @@ const TITLE_START_BONUS: f32 = 0.5;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Ranked {
-    pub doc_id: i64,
+    /// Position in the snapshot's documents.
+    pub doc: u32,
     /// 0 for the strong tier, 1 for the broad one.
     pub tier: u8,
+    /// Some query part matched only the long text.
+    pub needs_body: bool,
+    pub score: f32,
+    /// Tie-breakers, copied here so sorting thousands of candidates touches no other memory.
+    when: (u8, i64),
+    title_chars: u32,
+}
+
+impl Ranked {
+    pub fn new(
+        position: u32,
+        doc: &DocMeta,
+        (tier, needs_body): (u8, bool),
+        score: f32,
+        now: i64,
+    ) -> Ranked {
+        Ranked {
+            doc: position,
+            tier,
+            needs_body,
+            score,
+            when: time_key(doc, now),
+            title_chars: doc.title_chars,
+        }
+    }
+}
+
+/// How a document matches using its short fields only (title, people, place).
+pub(crate) struct ShortMatch {
+    /// Every query part matched a short field.
+    pub complete: bool,
+    /// Every query part matched a short field exactly or as a prefix.
+    pub strong: bool,
     pub score: f32,
 }
 
-/// Scores a document FTS5 found. A query part not found in the short fields matched the long
-/// text (FTS5 said it matched somewhere); it then counts with the tier's typical quality.
-pub(crate) fn score(doc: &DocMeta, matchers: &[Matcher], tier: u8) -> f32 {
-    let body_quality = if tier == 0 {
-        Quality::Prefix
-    } else {
-        Quality::Fuzzy
+pub(crate) fn short_match(doc: &DocMeta, matchers: &[Matcher]) -> ShortMatch {
+    let mut result = ShortMatch {
+        complete: true,
+        strong: true,
+        score: 0.0,
     };
-    let mut total = 0.0;
     for matcher in matchers {
-        let best = doc
-            .fields
-            .iter()
-            .zip(FIELD_WEIGHTS)
-            .filter_map(|(tokens, weight)| matcher.field_match(tokens).map(|q| weight * q.weight()))
-            .fold(BODY_WEIGHT * body_quality.weight(), f32::max);
-        total += best;
+        match best_in_fields(doc, matcher) {
+            Some((score, quality)) => {
+                result.score += score;
+                result.strong &= quality.is_strong();
+            }
+            None => {
+                result.complete = false;
+                result.strong = false;
+                return result;
+            }
+        }
     }
-    if let (Some(first), Some(title_start)) = (matchers.first(), doc.fields[0].first())
-        && first
-            .token_match(title_start)
-            .is_some_and(|m| m.0.is_strong())
-    {
-        total += TITLE_START_BONUS;
-    }
-    total
+    result.score += title_start_bonus(doc, matchers);
+    result
 }
 
-/// Sorts best first.
-pub(crate) fn sort<'a>(ranked: &mut [Ranked], doc: impl Fn(i64) -> Option<&'a DocMeta>, now: i64) {
-    ranked.sort_by(|a, b| {
+/// The score of a document FTS5 found: query parts missing from the short fields matched the long
+/// text, with the quality the tier guarantees (`body_quality`).
+pub(crate) fn score_with_body(doc: &DocMeta, matchers: &[Matcher], body_quality: Quality) -> f32 {
+    let body = BODY_WEIGHT * body_quality.weight();
+    let mut total = 0.0;
+    for matcher in matchers {
+        let best = best_in_fields(doc, matcher).map_or(0.0, |(score, _)| score);
+        total += best.max(body);
+    }
+    total + title_start_bonus(doc, matchers)
+}
+
+/// (score, quality) of the best short-field match; a title match of lower quality can still
+/// beat a people match of higher quality: the score decides.
+fn best_in_fields(doc: &DocMeta, matcher: &Matcher) -> Option<(f32, Quality)> {
+    let mut best: Option<(f32, Quality)> = None;
+    for (ids, weight) in doc.fields.iter().zip(FIELD_WEIGHTS) {
+        if let Some(quality) = matcher.field_match(ids) {
+            let score = weight * quality.weight();
+            let better = match best {
+                None => true,
+                Some((s, q)) => score > s || (score == s && quality > q),
+            };
+            if better {
+                best = Some((score, quality));
+            }
+        }
+    }
+    best
+}
+
+fn title_start_bonus(doc: &DocMeta, matchers: &[Matcher]) -> f32 {
+    match (matchers.first(), doc.fields[0].first()) {
+        (Some(first), Some(&title_start))
+            if first
+                .field_match(std::slice::from_ref(&title_start))
+                .is_some_and(Quality::is_strong) =>
+        {
+            TITLE_START_BONUS
+        }
+        _ => 0.0,
+    }
+}
+
+/// Keeps the best `limit`, sorted best first.
+pub(crate) fn top(ranked: &mut Vec<Ranked>, snapshot: &Snapshot, limit: usize) {
+    let compare = |a: &Ranked, b: &Ranked| -> Ordering {
         a.tier
             .cmp(&b.tier)
-            .then_with(|| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal))
-            .then_with(|| match (doc(a.doc_id), doc(b.doc_id)) {
-                (Some(x), Some(y)) => time_key(x, now)
-                    .cmp(&time_key(y, now))
-                    .then_with(|| x.title.chars().count().cmp(&y.title.chars().count()))
-                    .then_with(|| x.title.cmp(&y.title))
-                    .then_with(|| x.id.cmp(&y.id)),
-                _ => Ordering::Equal,
+            .then_with(|| a.needs_body.cmp(&b.needs_body))
+            .then_with(|| b.score.total_cmp(&a.score))
+            .then_with(|| a.when.cmp(&b.when))
+            .then_with(|| a.title_chars.cmp(&b.title_chars))
+            .then_with(|| {
+                let (x, y) = (snapshot.doc(a.doc), snapshot.doc(b.doc));
+                x.title.cmp(&y.title).then_with(|| x.id.cmp(&y.id))
             })
-    });
+    };
+    if ranked.len() > limit && limit > 0 {
+        ranked.select_nth_unstable_by(limit - 1, compare);
+        ranked.truncate(limit);
+    }
+    ranked.truncate(limit);
+    ranked.sort_by(compare);
 }
 
 /// Running and upcoming sessions first, soonest first; then everything without a time; then past

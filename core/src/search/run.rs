@@ -1,19 +1,19 @@
 //! One search from typed text to hits: parse, expand, query the index tier by tier, filter and
 //! rank in memory, then build titles, context lines and highlights for the few hits returned.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::DateTime;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::cancel::{Checkpoint, SearchCancel};
-use super::document::load_document;
+use super::document::{Document, load_body};
 use super::highlight::{context, highlights};
-use super::matcher::Matcher;
+use super::matcher::{Matcher, Quality};
 use super::parse::{Group, parse};
 use super::plan::plan;
-use super::rank::{Ranked, score, sort};
+use super::rank::{Ranked, score_with_body, short_match, top};
 use super::snapshot::{DocMeta, Snapshot};
 use super::vocab::Expansion;
 use super::{SearchHit, SearchQuery};
@@ -26,8 +26,9 @@ pub const MAX_LIMIT: u32 = 200;
 /// Single words shorter than this are only looked for in titles, names and places: a letter or
 /// two matches half the long text, and type-ahead must stay fast.
 const SHORT_WORD_CHARS: usize = 3;
-/// Check for cancellation every this many rows read from the index.
-const CHECK_EVERY: usize = 512;
+const STATEMENT_CACHE: usize = 64;
+/// Check for cancellation every this many rows read or documents scanned.
+const CHECK_EVERY: usize = 1024;
 
 pub(crate) fn search(
     store: &Store,
@@ -69,8 +70,10 @@ fn run(
     checkpoint: &Checkpoint,
 ) -> Result<Vec<SearchHit>> {
     checkpoint.check()?;
-    let trace = std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some();
-    let t0 = std::time::Instant::now();
+    TRACE_START.with(|t| t.set(std::time::Instant::now()));
+    // The search prepares a dozen statements per keystroke; the default cache of 16 would evict
+    // them between keystrokes together with the store's own.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let snapshot = store.search_cache().get(conn)?;
     let Some(event) = snapshot.event_index(&query.event_id) else {
         return Ok(Vec::new());
@@ -83,65 +86,182 @@ fn run(
         });
     }
     checkpoint.check()?;
+    if std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some() {
+        eprint!("expanded {:?} ", TRACE_START.with(|t| t.get().elapsed()));
+    }
     let planned: Vec<(Group, Option<&Expansion>)> = groups
         .iter()
         .cloned()
         .zip(expansions.iter().map(|e| e.as_deref()))
         .collect();
     let short_only = matches!(groups, [Group::Word(w)] if w.chars().count() < SHORT_WORD_CHARS);
-    let plan = plan(&planned, short_only);
+    let plan = plan(&planned);
     let matchers: Vec<Matcher> = planned
         .iter()
-        .map(|(group, expansion)| Matcher::new(group, *expansion))
+        .map(|(group, expansion)| Matcher::new(group, *expansion, &snapshot.vocabulary))
         .collect();
-
-    let t_expand = t0.elapsed();
     let limit = query.limit.min(MAX_LIMIT) as usize;
     let filter = Filter::new(query, event, favourites);
+    let now = query.now.timestamp();
+
+    // 1. Titles, names and places, in memory: usually enough to fill the list. Only documents
+    // holding the most selective query part in a short field are looked at.
     let mut ranked: Vec<Ranked> = Vec::new();
-    let mut seen: HashSet<i64> = HashSet::new();
-    for (tier, expression) in [(0u8, &plan.strong), (1u8, &plan.broad)] {
-        let Some(expression) = expression else {
+    let mut visited = vec![0u64; snapshot.doc_count().div_ceil(64)];
+    for (n, position) in short_field_candidates(&snapshot, &planned).enumerate() {
+        if n % CHECK_EVERY == 0 {
+            checkpoint.check()?;
+        }
+        let (word, bit) = (position as usize / 64, 1u64 << (position % 64));
+        if visited[word] & bit != 0 {
             continue;
-        };
-        if ranked.len() >= limit {
-            break;
         }
-        let tq = std::time::Instant::now();
-        let found = matching_docs(conn, expression, checkpoint)?;
-        if trace {
-            eprintln!("  tier {tier}: {} docs in {:?}", found.len(), tq.elapsed());
+        visited[word] |= bit;
+        let doc = snapshot.doc(position);
+        if !filter.accepts(doc) {
+            continue;
         }
-        for doc_id in found {
-            if !seen.insert(doc_id) {
-                continue;
-            }
-            let Some(doc) = snapshot.docs.get(&doc_id) else {
+        let found = short_match(doc, &matchers);
+        if found.complete {
+            ranked.push(Ranked::new(
+                position,
+                doc,
+                (u8::from(!found.strong), false),
+                found.score,
+                now,
+            ));
+        }
+    }
+    let mut placed: HashMap<u32, usize> =
+        ranked.iter().enumerate().map(|(i, r)| (r.doc, i)).collect();
+
+    // 2. Exact and prefix matches that need the long text: they rank after those found in the
+    // short fields, so they are only looked for when those do not fill the list.
+    let strong_count = ranked.iter().filter(|r| r.tier == 0).count();
+    if !short_only
+        && strong_count < limit
+        && let Some(expression) = &plan.strong
+    {
+        for rowid in matching_docs(conn, expression, checkpoint)? {
+            let Some(position) = snapshot.position_of(rowid) else {
                 continue;
             };
-            if filter.accepts(doc) {
-                ranked.push(Ranked {
-                    doc_id,
-                    tier,
-                    score: score(doc, &matchers, tier),
-                });
+            let doc = snapshot.doc(position);
+            if !filter.accepts(doc) {
+                continue;
+            }
+            let strong = Ranked::new(
+                position,
+                doc,
+                (0, true),
+                score_with_body(doc, &matchers, Quality::Prefix),
+                now,
+            );
+            match placed.get(&position) {
+                Some(&i) if ranked[i].tier == 0 => {}
+                Some(&i) => ranked[i] = strong,
+                None => {
+                    placed.insert(position, ranked.len());
+                    ranked.push(strong);
+                }
             }
         }
-        checkpoint.check()?;
     }
-    sort(
-        &mut ranked,
-        |id| snapshot.docs.get(&id),
-        query.now.timestamp(),
-    );
-    let t_rank = t0.elapsed();
+
+    // 3. Compound and typo matches in the long text, only to fill up.
+    let filled = ranked
+        .iter()
+        .filter(|r| r.tier == 0 || !r.needs_body)
+        .count();
+    if !short_only
+        && filled < limit
+        && let Some(expression) = &plan.broad
+    {
+        for rowid in matching_docs(conn, expression, checkpoint)? {
+            let Some(position) = snapshot.position_of(rowid) else {
+                continue;
+            };
+            let doc = snapshot.doc(position);
+            if placed.contains_key(&position) || !filter.accepts(doc) {
+                continue;
+            }
+            placed.insert(position, ranked.len());
+            ranked.push(Ranked::new(
+                position,
+                doc,
+                (1, true),
+                score_with_body(doc, &matchers, Quality::Fuzzy),
+                now,
+            ));
+        }
+    }
+    checkpoint.check()?;
+    let t_rank = TRACE_START.with(|t| t.get().elapsed());
     let n = ranked.len();
-    ranked.truncate(limit);
+    top(&mut ranked, &snapshot, limit);
     let out = hits(conn, &snapshot, &ranked, &matchers, checkpoint);
-    if trace {
-        eprintln!("{:?}: expand {:?} rank {:?} ({n}) total {:?}", query.text, t_expand, t_rank, t0.elapsed());
+    if std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some() {
+        eprintln!(
+            "{:?}: candidates {n} ranked at {t_rank:?}, total {:?}",
+            query.text,
+            TRACE_START.with(|t| t.get().elapsed())
+        );
     }
     out
+}
+
+/// Documents holding, in a short field, a word that the most selective query part matches.
+fn short_field_candidates<'a>(
+    snapshot: &'a Snapshot,
+    planned: &[(Group, Option<&Expansion>)],
+) -> impl Iterator<Item = u32> + 'a {
+    let mut best: Option<Vec<std::ops::Range<u32>>> = None;
+    let mut best_len = usize::MAX;
+    for (group, expansion) in planned {
+        let ranges: Vec<std::ops::Range<u32>> = match (group, expansion) {
+            (Group::Word(_), Some(e)) => std::iter::once(e.prefix.clone())
+                .chain(e.infix.iter().chain(&e.fuzzy).map(|&id| id..id + 1))
+                .collect(),
+            (Group::Phrase { words, open }, _) => {
+                let last = words.len().saturating_sub(1);
+                words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        if *open && i == last {
+                            vec![snapshot.vocabulary.prefix_range(w)]
+                        } else {
+                            snapshot
+                                .vocabulary
+                                .id(w)
+                                .map_or_else(Vec::new, |id| vec![id..id + 1])
+                        }
+                    })
+                    .min_by_key(|r| postings_len(snapshot, r))
+                    .unwrap_or_default()
+            }
+            (Group::Word(_), None) => Vec::new(),
+        };
+        let len = postings_len(snapshot, &ranges);
+        if len < best_len {
+            best_len = len;
+            best = Some(ranges);
+        }
+    }
+    best.unwrap_or_default()
+        .into_iter()
+        .flat_map(move |range| snapshot.postings(range).iter().copied())
+}
+
+fn postings_len(snapshot: &Snapshot, ranges: &[std::ops::Range<u32>]) -> usize {
+    ranges
+        .iter()
+        .map(|r| snapshot.postings(r.clone()).len())
+        .sum()
+}
+
+thread_local! {
+    static TRACE_START: std::cell::Cell<std::time::Instant> = std::cell::Cell::new(std::time::Instant::now());
 }
 
 fn matching_docs(conn: &Connection, expression: &str, checkpoint: &Checkpoint) -> Result<Vec<i64>> {
@@ -150,11 +270,15 @@ fn matching_docs(conn: &Connection, expression: &str, checkpoint: &Checkpoint) -
         .context("searching")?;
     let mut rows = stmt.query([expression]).context("searching")?;
     let mut ids = Vec::new();
+    let t = std::time::Instant::now();
     while let Some(row) = rows.next().context("searching")? {
         ids.push(row.get(0).context("searching")?);
         if ids.len() % CHECK_EVERY == 0 {
             checkpoint.check()?;
         }
+    }
+    if std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some() {
+        eprint!("[fts {expression} -> {} in {:?}] ", ids.len(), t.elapsed());
     }
     Ok(ids)
 }
@@ -169,14 +293,14 @@ fn hits(
     let mut hits = Vec::with_capacity(ranked.len());
     for r in ranked {
         checkpoint.check()?;
-        let Some(doc) = snapshot.docs.get(&r.doc_id) else {
-            continue;
-        };
+        let doc = snapshot.doc(r.doc);
         let event_id = snapshot.event_id(doc.event);
-        let Some(document) = load_document(conn, event_id, doc.kind, &doc.id)? else {
+        let Some(document) = short_fields(conn, doc.rowid)? else {
             continue;
         };
-        let (context, context_highlights) = context(&document, matchers);
+        let (context, context_highlights) = context(&document, matchers, || {
+            load_body(conn, event_id, doc.kind, &doc.id)
+        })?;
         hits.push(SearchHit {
             kind: doc.kind,
             id: doc.id.clone(),
@@ -189,6 +313,23 @@ fn hits(
         });
     }
     Ok(hits)
+}
+
+/// Title, people and place as indexed (the long text is loaded only when the context needs it).
+fn short_fields(conn: &Connection, rowid: i64) -> Result<Option<Document>> {
+    conn.prepare_cached("SELECT title, people, place FROM search_doc WHERE doc_id = ?1")
+        .and_then(|mut s| {
+            s.query_row([rowid], |r| {
+                Ok(Document {
+                    title: r.get(0)?,
+                    people: r.get(1)?,
+                    place: r.get(2)?,
+                    body: String::new(),
+                })
+            })
+            .optional()
+        })
+        .context("reading a search hit")
 }
 
 fn favourites(store: &Store, event_id: &str) -> Result<HashSet<(String, String)>> {

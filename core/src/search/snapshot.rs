@@ -42,9 +42,18 @@ impl SearchCache {
     pub fn stats(&self) -> Option<CacheStats> {
         self.lock().as_ref().map(|s| CacheStats {
             terms: s.vocabulary.len(),
-            documents: s.docs.len(),
+            documents: s.doc_count(),
             vocabulary_bytes: s.vocabulary.heap_bytes(),
         })
+    }
+
+    /// Forgets the expansions computed for typed words (the benchmark repeats keystrokes and
+    /// must not measure the cache instead of the work).
+    #[doc(hidden)]
+    pub fn forget_expansions(&self) {
+        if let Some(snapshot) = self.lock().as_ref() {
+            snapshot.cached_expansions().clear();
+        }
     }
 
     /// Forgets the snapshot (the benchmark times cold queries with it).
@@ -74,6 +83,8 @@ fn content_key(conn: &Connection) -> Result<(i64, i64)> {
 
 /// One indexed entity, as far as ranking and filtering need it.
 pub(crate) struct DocMeta {
+    /// The FTS rowid (`search_doc.doc_id`).
+    pub rowid: i64,
     pub event: u32,
     pub kind: EntityKind,
     pub id: String,
@@ -85,14 +96,21 @@ pub(crate) struct DocMeta {
     pub track_id: Option<String>,
     /// A session's location or an exhibitor's station.
     pub location_id: Option<String>,
-    /// Normalised words (with joined compounds) of title, people and place.
-    pub fields: [Vec<Box<str>>; 3],
+    pub title_chars: u32,
+    /// The words (with joined compounds) of title, people and place, as vocabulary ids.
+    pub fields: [Box<[u32]>; 3],
 }
 
 pub(crate) struct Snapshot {
     key: (i64, i64),
     pub vocabulary: Vocabulary,
-    pub docs: HashMap<i64, DocMeta>,
+    docs: Vec<DocMeta>,
+    /// FTS rowid → position in `docs` (`u32::MAX`: none). Rowids are small and dense.
+    by_rowid: Vec<u32>,
+    /// Which documents hold each word in a short field: `postings[starts[id]..starts[id + 1]]`.
+    /// Ids of words sharing a prefix are contiguous, so a prefix's documents are one slice.
+    starts: Vec<u32>,
+    postings: Vec<u32>,
     events: Vec<String>,
     expansions: Mutex<HashMap<String, Arc<Expansion>>>,
 }
@@ -100,8 +118,20 @@ pub(crate) struct Snapshot {
 impl Snapshot {
     fn load(conn: &Connection, key: (i64, i64)) -> Result<Snapshot> {
         let vocabulary = Vocabulary::load(conn)?;
+        let ids: HashMap<&str, u32> = vocabulary.terms().map(|(id, t)| (t, id)).collect();
+        let words = |text: &str| -> Box<[u32]> {
+            let tokens = tokenize(text);
+            let joined = joined_compounds(&tokens);
+            tokens
+                .iter()
+                .map(|t| t.text.as_str())
+                .chain(joined.iter().map(String::as_str))
+                .filter_map(|w| ids.get(w).copied())
+                .collect()
+        };
         let mut events: Vec<String> = Vec::new();
-        let mut docs = HashMap::new();
+        let mut docs = Vec::new();
+        let mut by_rowid: Vec<u32> = Vec::new();
         let mut stmt = conn
             .prepare_cached(
                 "SELECT d.doc_id, d.event_id, d.kind, d.entity_id, d.title, d.people, d.place,
@@ -132,29 +162,67 @@ impl Snapshot {
             let title = get_text(4)?;
             let fields = [words(&title), words(&get_text(5)?), words(&get_text(6)?)];
             let day: Option<String> = row.get(9).context("loading the search index")?;
-            docs.insert(
-                row.get(0).context("loading the search index")?,
-                DocMeta {
-                    event,
-                    kind,
-                    id: get_text(3)?,
-                    title,
-                    start: row.get(7).context("loading the search index")?,
-                    end: row.get(8).context("loading the search index")?,
-                    day: day.and_then(|d| d.parse().ok()),
-                    track_id: row.get(10).context("loading the search index")?,
-                    location_id: row.get(11).context("loading the search index")?,
-                    fields,
-                },
-            );
+            let position = docs.len() as u32;
+            let rowid: i64 = row.get(0).context("loading the search index")?;
+            if let Ok(slot) = usize::try_from(rowid) {
+                if by_rowid.len() <= slot {
+                    by_rowid.resize(slot + 1, u32::MAX);
+                }
+                by_rowid[slot] = position;
+            }
+            docs.push(DocMeta {
+                rowid,
+                event,
+                kind,
+                id: get_text(3)?,
+                title_chars: title.chars().count() as u32,
+                title,
+                start: row.get(7).context("loading the search index")?,
+                end: row.get(8).context("loading the search index")?,
+                day: day.and_then(|d| d.parse().ok()),
+                track_id: row.get(10).context("loading the search index")?,
+                location_id: row.get(11).context("loading the search index")?,
+                fields,
+            });
         }
+        drop(rows);
+        drop(stmt);
+        drop(ids);
+        let (starts, postings) = invert(&docs, vocabulary.len());
         Ok(Snapshot {
             key,
             vocabulary,
             docs,
+            by_rowid,
+            starts,
+            postings,
             events,
             expansions: Mutex::new(HashMap::new()),
         })
+    }
+
+    pub fn doc_count(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn doc(&self, position: u32) -> &DocMeta {
+        &self.docs[position as usize]
+    }
+
+    /// The position of the document with this FTS rowid.
+    pub fn position_of(&self, rowid: i64) -> Option<u32> {
+        usize::try_from(rowid)
+            .ok()
+            .and_then(|slot| self.by_rowid.get(slot))
+            .copied()
+            .filter(|&p| p != u32::MAX)
+    }
+
+    /// The documents holding any word with an id in `ids` in a short field (with repeats).
+    pub fn postings(&self, ids: std::ops::Range<u32>) -> &[u32] {
+        let start = self.starts.get(ids.start as usize).copied().unwrap_or(0) as usize;
+        let end = self.starts.get(ids.end as usize).copied().unwrap_or(0) as usize;
+        self.postings.get(start..end).unwrap_or(&[])
     }
 
     pub fn event_index(&self, event_id: &str) -> Option<u32> {
@@ -189,12 +257,28 @@ impl Snapshot {
     }
 }
 
-fn words(text: &str) -> Vec<Box<str>> {
-    let tokens = tokenize(text);
-    let joined = joined_compounds(&tokens);
-    tokens
-        .into_iter()
-        .map(|t| t.text.into_boxed_str())
-        .chain(joined.into_iter().map(String::into_boxed_str))
-        .collect()
+/// Builds the short-field postings of every word (counting sort by term id).
+fn invert(docs: &[DocMeta], terms: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; terms + 1];
+    for doc in docs {
+        for id in doc.fields.iter().flat_map(|f| f.iter()) {
+            if let Some(count) = starts.get_mut(*id as usize + 1) {
+                *count += 1;
+            }
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut postings = vec![0u32; starts.last().copied().unwrap_or(0) as usize];
+    for (position, doc) in docs.iter().enumerate() {
+        for id in doc.fields.iter().flat_map(|f| f.iter()) {
+            if let Some(slot) = next.get_mut(*id as usize) {
+                postings[*slot as usize] = position as u32;
+                *slot += 1;
+            }
+        }
+    }
+    (starts, postings)
 }

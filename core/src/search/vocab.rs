@@ -30,23 +30,27 @@ pub(crate) struct Vocabulary {
     offsets: Vec<u32>,
 }
 
-/// What one query word matches in the vocabulary.
+/// What one query word matches in the vocabulary, as term ids (positions in the sorted
+/// vocabulary) for ranking in memory, and as a few quoted terms for FTS5.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Expansion {
     pub word: String,
-    /// The word itself is indexed.
-    pub exact: bool,
-    /// How many indexed words start with it (the word itself included).
-    pub prefixed: usize,
+    /// The word itself, if indexed.
+    pub exact: Option<u32>,
+    /// Indexed words starting with it (the word itself included): a contiguous id range.
+    pub prefix: std::ops::Range<u32>,
     /// Indexed words containing it after their start (`rechnung` in `erechnungsplattform`).
-    pub infix: Vec<String>,
+    pub infix: Vec<u32>,
     /// Indexed words one typo away (whole, or a beginning of them) that it is no prefix of.
-    pub fuzzy: Vec<String>,
+    pub fuzzy: Vec<u32>,
+    /// The most frequent infix and typo terms, for the FTS5 query (bounded in size).
+    pub fts_infix: Vec<String>,
+    pub fts_fuzzy: Vec<String>,
 }
 
 impl Expansion {
     pub fn is_empty(&self) -> bool {
-        self.prefixed == 0 && self.infix.is_empty() && self.fuzzy.is_empty()
+        self.prefix.is_empty() && self.infix.is_empty() && self.fuzzy.is_empty()
     }
 }
 
@@ -97,50 +101,72 @@ impl Vocabulary {
         self.haystack.len() * 2 + self.terms.len() * (16 + 4 + 4)
     }
 
-    /// The range of terms starting with `prefix`.
-    fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
+    /// The id of an indexed word.
+    pub fn id(&self, term: &str) -> Option<u32> {
+        self.terms
+            .binary_search_by(|t| (**t).cmp(term))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// Ids of the words starting with `prefix`.
+    pub fn prefix_range(&self, prefix: &str) -> std::ops::Range<u32> {
+        let range = self.prefix_indices(prefix);
+        range.start as u32..range.end as u32
+    }
+
+    fn prefix_indices(&self, prefix: &str) -> std::ops::Range<usize> {
         let start = self.terms.partition_point(|t| &**t < prefix);
         let end = start + self.terms[start..].partition_point(|t| t.starts_with(prefix));
         start..end
     }
 
+    /// All terms with their ids, for building lookups.
+    pub fn terms(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.terms.iter().enumerate().map(|(i, t)| (i as u32, &**t))
+    }
+
     pub fn expand(&self, word: &str, checkpoint: &Checkpoint) -> Result<Expansion> {
-        let prefixed = self.prefix_range(word);
+        let prefixed = self.prefix_indices(word);
         let exact = prefixed
             .clone()
             .next()
-            .is_some_and(|i| &*self.terms[i] == word);
+            .filter(|&i| &*self.terms[i] == word)
+            .map(|i| i as u32);
         let chars: Vec<char> = word.chars().collect();
         let mut expansion = Expansion {
             word: word.to_string(),
             exact,
-            prefixed: prefixed.len(),
+            prefix: prefixed.start as u32..prefixed.end as u32,
             ..Expansion::default()
         };
         if chars.len() >= MIN_INFIX_CHARS {
             expansion.infix = self.infix_terms(word);
+            expansion.fts_infix = self.most_frequent(&expansion.infix, MAX_INFIX_TERMS);
         }
         checkpoint.check()?;
         if chars.len() >= MIN_FUZZY_CHARS {
             expansion.fuzzy = self.fuzzy_terms(word, &chars, &prefixed);
+            expansion.fts_fuzzy = self.most_frequent(&expansion.fuzzy, MAX_FUZZY_TERMS);
         }
         Ok(expansion)
     }
 
-    fn infix_terms(&self, word: &str) -> Vec<String> {
-        let mut found: Vec<usize> = Vec::new();
+    fn infix_terms(&self, word: &str) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
         for at in memchr::memmem::find_iter(&self.haystack, word.as_bytes()) {
             // The term holding this occurrence: the last one starting at or before it.
             let index = self.offsets.partition_point(|&o| o as usize <= at);
             let Some(index) = index.checked_sub(1) else {
                 continue;
             };
-            if self.offsets[index] as usize == at || found.last() == Some(&index) {
+            let index = index as u32;
+            if self.offsets[index as usize] as usize == at || found.last() == Some(&index) {
                 continue; // a prefix match (FTS5 finds those) or a second hit in the same term
             }
             found.push(index);
         }
-        self.most_frequent(found, MAX_INFIX_TERMS)
+        found
     }
 
     fn fuzzy_terms(
@@ -148,7 +174,7 @@ impl Vocabulary {
         word: &str,
         chars: &[char],
         prefixed: &std::ops::Range<usize>,
-    ) -> Vec<String> {
+    ) -> Vec<u32> {
         // Typos in the first letter are rare; requiring it keeps the scan to a few thousand terms.
         let mut first = String::new();
         if let Some(c) = chars.first() {
@@ -156,7 +182,7 @@ impl Vocabulary {
         }
         let mut buffer: Vec<char> = Vec::with_capacity(64);
         let mut found = Vec::new();
-        for index in self.prefix_range(&first) {
+        for index in self.prefix_indices(&first) {
             if prefixed.contains(&index) {
                 continue;
             }
@@ -168,21 +194,25 @@ impl Vocabulary {
             buffer.clear();
             buffer.extend(term.chars());
             if within_one(chars, &buffer, true) {
-                found.push(index);
+                found.push(index as u32);
             }
         }
-        self.most_frequent(found, MAX_FUZZY_TERMS)
+        found
     }
 
-    fn most_frequent(&self, mut found: Vec<usize>, cap: usize) -> Vec<String> {
-        if found.len() > cap {
-            found.sort_by_key(|&i| std::cmp::Reverse(self.docs[i]));
-            found.truncate(cap);
+    fn most_frequent(&self, ids: &[u32], cap: usize) -> Vec<String> {
+        let mut ids = ids.to_vec();
+        if ids.len() > cap {
+            ids.sort_by_key(|&i| std::cmp::Reverse(self.docs[i as usize]));
+            ids.truncate(cap);
         }
-        found
-            .into_iter()
-            .map(|i| self.terms[i].to_string())
+        ids.into_iter()
+            .map(|i| self.terms[i as usize].to_string())
             .collect()
+    }
+
+    pub fn term(&self, id: u32) -> &str {
+        self.terms.get(id as usize).map_or("", |t| &**t)
     }
 }
 
@@ -207,22 +237,24 @@ mod tests {
         ]);
         let never = Checkpoint::never();
         let e = v.expand("rechnung", &never).unwrap();
-        assert!(e.exact);
-        assert_eq!(e.prefixed, 2);
-        assert_eq!(e.infix, ["erechnungsplattform"]);
+        assert_eq!(e.exact, v.id("rechnung"));
+        assert_eq!(e.prefix.len(), 2);
+        assert_eq!(e.fts_infix, ["erechnungsplattform"]);
+        assert_eq!(e.infix, [v.id("erechnungsplattform").unwrap()]);
         let e = v.expand("sicherheit", &never).unwrap();
-        assert_eq!(e.infix, ["cybersicherheitsstrategie"]);
+        assert_eq!(e.fts_infix, ["cybersicherheitsstrategie"]);
         let e = v.expand("sicherhiet", &never).unwrap();
-        assert_eq!(e.prefixed, 0);
-        assert_eq!(e.fuzzy, ["sicherheit"]);
+        assert!(e.prefix.is_empty() && e.exact.is_none());
+        assert_eq!(e.fts_fuzzy, ["sicherheit"]);
+        assert_eq!(e.fuzzy, [v.id("sicherheit").unwrap()]);
         let e = v.expand("digitalisir", &never).unwrap();
-        assert_eq!(e.fuzzy, ["digitalisierung"]);
+        assert_eq!(e.fts_fuzzy, ["digitalisierung"]);
         // Short words: no infix, no typos.
         let e = v.expand("re", &never).unwrap();
         assert!(e.infix.is_empty() && e.fuzzy.is_empty());
-        assert_eq!(e.prefixed, 2);
+        assert_eq!(e.prefix.len(), 2);
         let e = v.expand("bremne", &never).unwrap();
-        assert_eq!(e.fuzzy, ["bremen"]);
+        assert_eq!(e.fts_fuzzy, ["bremen"]);
         assert!(v.expand("xyz", &never).unwrap().is_empty());
     }
 }
