@@ -14,10 +14,17 @@ pub(crate) fn within_one(word: &[char], term: &[char], prefix: bool) -> bool {
     }
     // Only columns up to n + 1 can matter for a prefix match.
     let cols = if prefix { m.min(n + 1) } else { m };
-    // Three rows of the OSA table, capped at 2 (anything above one edit is "too far").
-    let mut before: Vec<u8> = vec![2; cols + 1];
-    let mut previous: Vec<u8> = (0..=cols).map(|j| j.min(2) as u8).collect();
-    let mut current: Vec<u8> = vec![2; cols + 1];
+    if cols + 1 > MAX_COLUMNS {
+        return false;
+    }
+    // Three rows of the OSA table, capped at 2 (anything above one edit is "too far"). On the
+    // stack: this runs for thousands of vocabulary words per keystroke.
+    let mut before = [2u8; MAX_COLUMNS];
+    let mut previous = [2u8; MAX_COLUMNS];
+    for (j, cell) in previous.iter_mut().enumerate().take(cols + 1) {
+        *cell = j.min(2) as u8;
+    }
+    let mut current = [2u8; MAX_COLUMNS];
     for i in 1..=n {
         current[0] = i.min(2) as u8;
         let mut row_min = current[0];
@@ -40,11 +47,15 @@ pub(crate) fn within_one(word: &[char], term: &[char], prefix: bool) -> bool {
     }
     // `previous` now holds the last row.
     if prefix {
-        previous.iter().any(|&d| d <= 1)
+        previous[..=cols].iter().any(|&d| d <= 1)
     } else {
         previous[cols] <= 1
     }
 }
+
+/// Longest word compared (query words are cut at 48 characters; longer vocabulary words are
+/// compared by their beginning in prefix mode and never match whole).
+const MAX_COLUMNS: usize = 128;
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 use super::matcher::{Matcher, Quality};
-use super::snapshot::{DocMeta, Snapshot};
+use super::snapshot::DocMeta;
 
 /// Weights of the title, people and place fields; the long text counts 1.
 const FIELD_WEIGHTS: [f32; 3] = [8.0, 4.0, 2.0];
@@ -95,8 +95,8 @@ pub(crate) fn score_with_body(doc: &DocMeta, matchers: &[Matcher], body_quality:
 /// beat a people match of higher quality: the score decides.
 fn best_in_fields(doc: &DocMeta, matcher: &Matcher) -> Option<(f32, Quality)> {
     let mut best: Option<(f32, Quality)> = None;
-    for (ids, weight) in doc.fields.iter().zip(FIELD_WEIGHTS) {
-        if let Some(quality) = matcher.field_match(ids) {
+    for (field, weight) in FIELD_WEIGHTS.into_iter().enumerate() {
+        if let Some(quality) = matcher.field_match(doc.field(field)) {
             let score = weight * quality.weight();
             let better = match best {
                 None => true,
@@ -111,7 +111,7 @@ fn best_in_fields(doc: &DocMeta, matcher: &Matcher) -> Option<(f32, Quality)> {
 }
 
 fn title_start_bonus(doc: &DocMeta, matchers: &[Matcher]) -> f32 {
-    match (matchers.first(), doc.fields[0].first()) {
+    match (matchers.first(), doc.field(0).first()) {
         (Some(first), Some(&title_start))
             if first
                 .field_match(std::slice::from_ref(&title_start))
@@ -124,7 +124,7 @@ fn title_start_bonus(doc: &DocMeta, matchers: &[Matcher]) -> f32 {
 }
 
 /// Keeps the best `limit`, sorted best first.
-pub(crate) fn top(ranked: &mut Vec<Ranked>, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn top(ranked: &mut Vec<Ranked>, limit: usize) {
     let compare = |a: &Ranked, b: &Ranked| -> Ordering {
         a.tier
             .cmp(&b.tier)
@@ -132,10 +132,8 @@ pub(crate) fn top(ranked: &mut Vec<Ranked>, snapshot: &Snapshot, limit: usize) {
             .then_with(|| b.score.total_cmp(&a.score))
             .then_with(|| a.when.cmp(&b.when))
             .then_with(|| a.title_chars.cmp(&b.title_chars))
-            .then_with(|| {
-                let (x, y) = (snapshot.doc(a.doc), snapshot.doc(b.doc));
-                x.title.cmp(&y.title).then_with(|| x.id.cmp(&y.id))
-            })
+            // Last, the order of the index: deterministic, and no string comparisons.
+            .then_with(|| a.doc.cmp(&b.doc))
     };
     if ranked.len() > limit && limit > 0 {
         ranked.select_nth_unstable_by(limit - 1, compare);

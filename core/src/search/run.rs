@@ -1,7 +1,7 @@
 //! One search from typed text to hits: parse, expand, query the index tier by tier, filter and
 //! rank in memory, then build titles, context lines and highlights for the few hits returned.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::DateTime;
@@ -132,8 +132,16 @@ fn run(
             ));
         }
     }
-    let mut placed: HashMap<u32, usize> =
-        ranked.iter().enumerate().map(|(i, r)| (r.doc, i)).collect();
+    // Where each document sits in `ranked` (`u32::MAX`: not there), built only if needed.
+    let mut placed: Vec<u32> = Vec::new();
+    let place_all = |ranked: &[Ranked], placed: &mut Vec<u32>| {
+        if placed.is_empty() {
+            placed.resize(snapshot.doc_count(), u32::MAX);
+            for (i, r) in ranked.iter().enumerate() {
+                placed[r.doc as usize] = i as u32;
+            }
+        }
+    };
 
     // 2. Exact and prefix matches that need the long text: they rank after those found in the
     // short fields, so they are only looked for when those do not fill the list.
@@ -142,6 +150,7 @@ fn run(
         && strong_count < limit
         && let Some(expression) = &plan.strong
     {
+        place_all(&ranked, &mut placed);
         for rowid in matching_docs(conn, expression, checkpoint)? {
             let Some(position) = snapshot.position_of(rowid) else {
                 continue;
@@ -157,13 +166,13 @@ fn run(
                 score_with_body(doc, &matchers, Quality::Prefix),
                 now,
             );
-            match placed.get(&position) {
-                Some(&i) if ranked[i].tier == 0 => {}
-                Some(&i) => ranked[i] = strong,
-                None => {
-                    placed.insert(position, ranked.len());
+            match placed[position as usize] {
+                u32::MAX => {
+                    placed[position as usize] = ranked.len() as u32;
                     ranked.push(strong);
                 }
+                i if ranked[i as usize].tier == 0 => {}
+                i => ranked[i as usize] = strong,
             }
         }
     }
@@ -177,15 +186,16 @@ fn run(
         && filled < limit
         && let Some(expression) = &plan.broad
     {
+        place_all(&ranked, &mut placed);
         for rowid in matching_docs(conn, expression, checkpoint)? {
             let Some(position) = snapshot.position_of(rowid) else {
                 continue;
             };
             let doc = snapshot.doc(position);
-            if placed.contains_key(&position) || !filter.accepts(doc) {
+            if placed[position as usize] != u32::MAX || !filter.accepts(doc) {
                 continue;
             }
-            placed.insert(position, ranked.len());
+            placed[position as usize] = ranked.len() as u32;
             ranked.push(Ranked::new(
                 position,
                 doc,
@@ -198,7 +208,7 @@ fn run(
     checkpoint.check()?;
     let t_rank = TRACE_START.with(|t| t.get().elapsed());
     let n = ranked.len();
-    top(&mut ranked, &snapshot, limit);
+    top(&mut ranked, limit);
     let out = hits(conn, &snapshot, &ranked, &matchers, checkpoint);
     if std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some() {
         eprintln!(
@@ -350,6 +360,8 @@ struct Filter<'a> {
     event: u32,
     now: i64,
     favourites: Option<&'a HashSet<(String, String)>>,
+    /// No filter but the event (the common case, checked once).
+    unfiltered: bool,
 }
 
 impl<'a> Filter<'a> {
@@ -363,13 +375,24 @@ impl<'a> Filter<'a> {
             event,
             now: query.now.timestamp(),
             favourites,
+            unfiltered: query.kinds.is_empty()
+                && query.day.is_none()
+                && query.track_id.is_none()
+                && query.location_id.is_none()
+                && !query.upcoming_only
+                && favourites.is_none(),
         }
     }
 
     fn accepts(&self, doc: &DocMeta) -> bool {
         let q = self.query;
-        doc.event == self.event
-            && (q.kinds.is_empty() || q.kinds.contains(&doc.kind))
+        if doc.event != self.event {
+            return false;
+        }
+        if self.unfiltered {
+            return true;
+        }
+        (q.kinds.is_empty() || q.kinds.contains(&doc.kind))
             && q.day.is_none_or(|day| doc.day == Some(day))
             && q.track_id
                 .as_ref()

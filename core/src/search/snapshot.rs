@@ -88,7 +88,6 @@ pub(crate) struct DocMeta {
     pub event: u32,
     pub kind: EntityKind,
     pub id: String,
-    pub title: String,
     /// Unix seconds (sessions only).
     pub start: Option<i64>,
     pub end: Option<i64>,
@@ -97,8 +96,34 @@ pub(crate) struct DocMeta {
     /// A session's location or an exhibitor's station.
     pub location_id: Option<String>,
     pub title_chars: u32,
-    /// The words (with joined compounds) of title, people and place, as vocabulary ids.
-    pub fields: [Box<[u32]>; 3],
+    /// The words (with joined compounds) of title, people and place, as vocabulary ids, one
+    /// after the other (one allocation: thousands of documents are scored per keystroke).
+    words: Box<[u32]>,
+    /// Where the people and the place words start in `words`.
+    splits: [u16; 2],
+}
+
+impl DocMeta {
+    /// The word ids of field 0 (title), 1 (people) or 2 (place).
+    pub fn field(&self, field: usize) -> &[u32] {
+        let bounds = [
+            0,
+            usize::from(self.splits[0]),
+            usize::from(self.splits[1]),
+            self.words.len(),
+        ];
+        match field {
+            0..=2 => self
+                .words
+                .get(bounds[field]..bounds[field + 1])
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    pub fn all_words(&self) -> &[u32] {
+        &self.words
+    }
 }
 
 pub(crate) struct Snapshot {
@@ -119,7 +144,7 @@ impl Snapshot {
     fn load(conn: &Connection, key: (i64, i64)) -> Result<Snapshot> {
         let vocabulary = Vocabulary::load(conn)?;
         let ids: HashMap<&str, u32> = vocabulary.terms().map(|(id, t)| (t, id)).collect();
-        let words = |text: &str| -> Box<[u32]> {
+        let words = |text: &str| -> Vec<u32> {
             let tokens = tokenize(text);
             let joined = joined_compounds(&tokens);
             tokens
@@ -160,7 +185,14 @@ impl Snapshot {
             };
             let get_text = |i: usize| row.get::<_, String>(i).context("loading the search index");
             let title = get_text(4)?;
-            let fields = [words(&title), words(&get_text(5)?), words(&get_text(6)?)];
+            let mut all: Vec<u32> = words(&title);
+            let people_start = all.len();
+            all.extend(words(&get_text(5)?));
+            let place_start = all.len();
+            all.extend(words(&get_text(6)?));
+            // Fields longer than 65535 words (never seen) lose their tail in ranking only.
+            let cap = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+            let splits = [cap(people_start), cap(place_start).max(cap(people_start))];
             let day: Option<String> = row.get(9).context("loading the search index")?;
             let position = docs.len() as u32;
             let rowid: i64 = row.get(0).context("loading the search index")?;
@@ -176,13 +208,13 @@ impl Snapshot {
                 kind,
                 id: get_text(3)?,
                 title_chars: title.chars().count() as u32,
-                title,
                 start: row.get(7).context("loading the search index")?,
                 end: row.get(8).context("loading the search index")?,
                 day: day.and_then(|d| d.parse().ok()),
                 track_id: row.get(10).context("loading the search index")?,
                 location_id: row.get(11).context("loading the search index")?,
-                fields,
+                words: all.into_boxed_slice(),
+                splits,
             });
         }
         drop(rows);
@@ -261,7 +293,7 @@ impl Snapshot {
 fn invert(docs: &[DocMeta], terms: usize) -> (Vec<u32>, Vec<u32>) {
     let mut starts = vec![0u32; terms + 1];
     for doc in docs {
-        for id in doc.fields.iter().flat_map(|f| f.iter()) {
+        for id in doc.all_words() {
             if let Some(count) = starts.get_mut(*id as usize + 1) {
                 *count += 1;
             }
@@ -273,7 +305,7 @@ fn invert(docs: &[DocMeta], terms: usize) -> (Vec<u32>, Vec<u32>) {
     let mut next = starts.clone();
     let mut postings = vec![0u32; starts.last().copied().unwrap_or(0) as usize];
     for (position, doc) in docs.iter().enumerate() {
-        for id in doc.fields.iter().flat_map(|f| f.iter()) {
+        for id in doc.all_words() {
             if let Some(slot) = next.get_mut(*id as usize) {
                 postings[*slot as usize] = position as u32;
                 *slot += 1;

@@ -254,13 +254,20 @@ fn run(name: &str, bundle: &Bundle, queries: &[&str]) -> DatasetResult {
         .unwrap();
 
     if let Ok(probe) = std::env::var("BENCH_PROBE") {
+        let rounds: usize = std::env::var("BENCH_PROBE_ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(5);
         for text in probe.split('|') {
-            for _ in 0..5 {
+            for _ in 0..rounds {
                 let q = SearchQuery::new(bundle.event.id.clone(), text.to_string());
                 let started = Instant::now();
                 store.search(&q).unwrap();
                 eprintln!("  [{text}] {:.3} ms", ms(started));
             }
+        }
+        if std::env::var_os("BENCH_PROBE_ONLY").is_some() {
+            std::process::exit(0);
         }
     }
     // Each keystroke runs REPEATS times (the typed word's expansion forgotten each time, so
