@@ -3,59 +3,42 @@
 
 /// Whether `word` is at most one edit (insert, delete, substitute, swap two neighbours) away from
 /// `term`, or, with `prefix`, from some beginning of `term` (the user is still typing).
-pub(crate) fn within_one(word: &[char], term: &[char], prefix: bool) -> bool {
+///
+/// With one edit allowed no table is needed: the edit can always be placed at the first position
+/// where the two differ, so the four possible edits are tried there and the rests compared. This
+/// runs for thousands of vocabulary words per keystroke, in time linear in the word.
+pub(crate) fn within_one<T: PartialEq>(word: &[T], term: &[T], prefix: bool) -> bool {
     let n = word.len();
     let m = term.len();
     if !prefix && n.abs_diff(m) > 1 {
         return false;
     }
-    if prefix && m + 1 < n {
-        return false;
-    }
-    // Only columns up to n + 1 can matter for a prefix match.
-    let cols = if prefix { m.min(n + 1) } else { m };
-    if cols + 1 > MAX_COLUMNS {
-        return false;
-    }
-    // Three rows of the OSA table, capped at 2 (anything above one edit is "too far"). On the
-    // stack: this runs for thousands of vocabulary words per keystroke.
-    let mut before = [2u8; MAX_COLUMNS];
-    let mut previous = [2u8; MAX_COLUMNS];
-    for (j, cell) in previous.iter_mut().enumerate().take(cols + 1) {
-        *cell = j.min(2) as u8;
-    }
-    let mut current = [2u8; MAX_COLUMNS];
-    for i in 1..=n {
-        current[0] = i.min(2) as u8;
-        let mut row_min = current[0];
-        for j in 1..=cols {
-            let cost = u8::from(word[i - 1] != term[j - 1]);
-            let mut best = (previous[j - 1] + cost)
-                .min(previous[j] + 1)
-                .min(current[j - 1] + 1);
-            if i > 1 && j > 1 && word[i - 1] == term[j - 2] && word[i - 2] == term[j - 1] {
-                best = best.min(before[j - 2] + 1);
-            }
-            current[j] = best.min(2);
-            row_min = row_min.min(current[j]);
+    // The rest of the word must equal the rest of the term (or begin it, while typing).
+    let rest_fits = |w: &[T], t: &[T]| {
+        if prefix {
+            t.len() >= w.len() && t[..w.len()] == *w
+        } else {
+            w == t
         }
-        if row_min > 1 {
-            return false;
-        }
-        std::mem::swap(&mut before, &mut previous);
-        std::mem::swap(&mut previous, &mut current);
-    }
-    // `previous` now holds the last row.
-    if prefix {
-        previous[..=cols].iter().any(|&d| d <= 1)
-    } else {
-        previous[cols] <= 1
-    }
+    };
+    let Some(i) = word.iter().zip(term).position(|(a, b)| a != b) else {
+        // One is a beginning of the other.
+        return if prefix {
+            n <= m + 1
+        } else {
+            n.abs_diff(m) <= 1
+        };
+    };
+    let substituted = rest_fits(&word[i + 1..], &term[i + 1..]);
+    let word_has_extra = rest_fits(&word[i + 1..], &term[i..]);
+    let term_has_extra = rest_fits(&word[i..], &term[i + 1..]);
+    let swapped = i + 1 < n
+        && i + 1 < m
+        && word[i] == term[i + 1]
+        && word[i + 1] == term[i]
+        && rest_fits(&word[i + 2..], &term[i + 2..]);
+    substituted || word_has_extra || term_has_extra || swapped
 }
-
-/// Longest word compared (query words are cut at 48 characters; longer vocabulary words are
-/// compared by their beginning in prefix mode and never match whole).
-const MAX_COLUMNS: usize = 128;
 
 #[cfg(test)]
 mod tests {
@@ -81,6 +64,52 @@ mod tests {
         assert!(!check("digitalsirung", "digitalisierung", false));
         assert!(!check("sihcerhiet", "sicherheit", false));
         assert!(!check("abc", "abcde", false));
+    }
+
+    #[test]
+    fn agrees_with_a_full_edit_distance_table() {
+        // Brute force over short strings of a small alphabet, against the textbook table.
+        fn osa(a: &[u8], b: &[u8]) -> usize {
+            let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for (i, row) in d.iter_mut().enumerate() {
+                row[0] = i;
+            }
+            for j in 0..=b.len() {
+                d[0][j] = j;
+            }
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    d[i][j] = (d[i - 1][j] + 1)
+                        .min(d[i][j - 1] + 1)
+                        .min(d[i - 1][j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                    }
+                }
+            }
+            d[a.len()][b.len()]
+        }
+        let words: Vec<Vec<u8>> = (0..4usize)
+            .flat_map(|len| {
+                (0..3usize.pow(len as u32)).map(move |mut code| {
+                    (0..len)
+                        .map(|_| {
+                            let c = b"abc"[code % 3];
+                            code /= 3;
+                            c
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                assert_eq!(within_one(a, b, false), osa(a, b) <= 1, "{a:?} {b:?}");
+                let by_prefix = (0..=b.len()).any(|k| osa(a, &b[..k]) <= 1);
+                assert_eq!(within_one(a, b, true), by_prefix, "prefix {a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

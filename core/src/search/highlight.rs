@@ -2,7 +2,7 @@
 
 use super::document::Document;
 use super::matcher::Matcher;
-use super::normalize::{Token, tokenize};
+use super::normalize::{Token, find_word, tokenize};
 use crate::error::Result;
 
 /// Characters of long text shown around the first match.
@@ -94,20 +94,9 @@ pub(crate) fn context(
     Ok((line, ranges))
 }
 
-/// The char offset of the first word of `text` the matcher matches. Long text is split at
-/// spaces and normalised piece by piece, stopping at the first match: descriptions run to pages.
+/// The char offset of the first word of `text` the matcher matches.
 fn first_match(text: &str, matcher: &Matcher) -> Option<usize> {
-    let mut offset = 0usize;
-    for piece in text.split(' ') {
-        if let Some(token) = tokens_with_compounds(piece)
-            .iter()
-            .find(|t| matcher.token_match(&t.text).is_some())
-        {
-            return Some(offset + token.char_range().0 as usize);
-        }
-        offset += piece.chars().count() + 1;
-    }
-    None
+    find_word(text, |word| matcher.token_match(word).is_some())
 }
 
 fn holds(tokens: &[Token], matcher: &Matcher) -> bool {

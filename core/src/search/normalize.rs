@@ -139,6 +139,89 @@ pub(crate) fn normalize_word(word: &str) -> String {
         .join("")
 }
 
+/// The char offset of the first word of `text` (or hyphenated compound, joined) for which
+/// `wanted` is true. Allocation-free apart from two reused buffers: it scans descriptions that
+/// run to pages, usually stopping early.
+pub(crate) fn find_word(text: &str, mut wanted: impl FnMut(&str) -> bool) -> Option<usize> {
+    let mut raw = String::new();
+    let mut word = String::new();
+    let mut joined = String::new();
+    let mut start = 0usize;
+    let mut joined_start = 0usize;
+    let mut parts = 0usize;
+    let mut gap = Gap::Other;
+    let mut piece = String::new();
+    // Returns where the match starts, if the word just ended (or its compound) is wanted.
+    let mut finish = |raw: &mut String, word: &mut String, start: usize, gap: Gap| {
+        transliterate(raw, word);
+        raw.clear();
+        if wanted(word) {
+            return Some(start);
+        }
+        if matches!(gap, Gap::Joiner) && parts > 0 {
+            joined.push_str(word);
+            parts += 1;
+            if wanted(&joined) {
+                return Some(joined_start);
+            }
+        } else {
+            joined.clear();
+            joined.push_str(word);
+            joined_start = start;
+            parts = 1;
+        }
+        None
+    };
+    let mut token_gap = Gap::Other;
+    for (index, c) in text.chars().enumerate() {
+        piece.clear();
+        push_folded(&mut piece, c);
+        for folded in piece.chars() {
+            if folded.is_alphanumeric() {
+                if raw.is_empty() {
+                    start = index;
+                    token_gap = gap;
+                }
+                raw.push(folded);
+                gap = Gap::None;
+            } else {
+                if !raw.is_empty()
+                    && let Some(at) = finish(&mut raw, &mut word, start, token_gap)
+                {
+                    return Some(at);
+                }
+                gap = match (gap, is_joiner(c)) {
+                    (Gap::None, true) => Gap::Joiner,
+                    _ => Gap::Other,
+                };
+            }
+        }
+    }
+    if raw.is_empty() {
+        return None;
+    }
+    finish(&mut raw, &mut word, start, token_gap)
+}
+
+/// The German transliteration of a folded word (ae → a, oe → o, ue → u except after q).
+fn transliterate(folded: &str, out: &mut String) {
+    out.clear();
+    let bytes = folded.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let after_q = i > 0 && bytes[i - 1] == b'q';
+        if bytes.get(i + 1) == Some(&b'e') && (b == b'a' || b == b'o' || (b == b'u' && !after_q)) {
+            out.push(b as char);
+            i += 2;
+            continue;
+        }
+        let end = (i + utf8_width(b)).min(bytes.len());
+        out.push_str(&folded[i..end]);
+        i = end;
+    }
+}
+
 fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '/' | '\u{2010}' | '\u{2011}')
 }
@@ -276,6 +359,24 @@ mod tests {
         );
         assert_eq!(words("\"*:-^"), Vec::<String>::new());
         assert_eq!(words("Bu\u{308}rger"), ["burger"]);
+    }
+
+    #[test]
+    fn find_word_agrees_with_tokenize() {
+        let text = "Die Bürgerämter und IT-Sicherheit, E-Rechnung, Straße Quelle Mueller";
+        let mut seen = Vec::new();
+        for token in tokenize(text) {
+            if seen.contains(&token.text) {
+                continue;
+            }
+            let at = find_word(text, |w| w == token.text);
+            assert_eq!(at, Some(token.char_range().0 as usize), "{}", token.text);
+            seen.push(token.text);
+        }
+        // Joined compounds start at their first part.
+        assert_eq!(find_word(text, |w| w == "erechnung"), Some(35));
+        assert_eq!(find_word(text, |w| w == "itsicherheit"), Some(20));
+        assert_eq!(find_word(text, |w| w == "nichts"), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 use super::matcher::{Matcher, Quality};
-use super::snapshot::DocMeta;
+use super::snapshot::{DocMeta, Hot, Posting};
 
 /// Weights of the title, people and place fields; the long text counts 1.
 const FIELD_WEIGHTS: [f32; 3] = [8.0, 4.0, 2.0];
@@ -31,7 +31,7 @@ pub(crate) struct Ranked {
 impl Ranked {
     pub fn new(
         position: u32,
-        doc: &DocMeta,
+        hot: Hot,
         (tier, needs_body): (u8, bool),
         score: f32,
         now: i64,
@@ -41,8 +41,8 @@ impl Ranked {
             tier,
             needs_body,
             score,
-            when: time_key(doc, now),
-            title_chars: doc.title_chars,
+            when: time_key(hot, now),
+            title_chars: hot.title_chars,
         }
     }
 }
@@ -145,10 +145,72 @@ pub(crate) fn top(ranked: &mut Vec<Ranked>, limit: usize) {
 
 /// Running and upcoming sessions first, soonest first; then everything without a time; then past
 /// sessions, most recent first.
-fn time_key(doc: &DocMeta, now: i64) -> (u8, i64) {
-    match (doc.start, doc.end) {
-        (Some(start), end) if end.unwrap_or(start) > now => (0, (start - now).max(0)),
-        (Some(start), end) => (2, now - end.unwrap_or(start)),
-        (None, _) => (1, 0),
+fn time_key(hot: Hot, now: i64) -> (u8, i64) {
+    if hot.start == i64::MIN {
+        (1, 0)
+    } else if hot.end > now {
+        (0, hot.start.saturating_sub(now).max(0))
+    } else {
+        (2, now.saturating_sub(hot.end))
+    }
+}
+
+/// Ranks a single-word query straight from the short-field postings: no document is opened.
+/// `best` and `quality` are per document (indexed by position), reset by the caller.
+pub(crate) struct PostingScores {
+    pub best: Vec<f32>,
+    pub quality: Vec<Option<Quality>>,
+    pub title_start: Vec<bool>,
+    pub touched: Vec<u32>,
+}
+
+impl PostingScores {
+    pub fn new(docs: usize) -> PostingScores {
+        PostingScores {
+            best: vec![0.0; docs],
+            quality: vec![None; docs],
+            title_start: vec![false; docs],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Records the occurrences in `entries`, all of one matched word of quality `quality`.
+    pub fn add(&mut self, entries: &[u32], quality: Quality) {
+        for &entry in entries {
+            let doc = Posting::doc(entry) as usize;
+            let Some(best) = self.best.get_mut(doc) else {
+                continue;
+            };
+            let score = FIELD_WEIGHTS[Posting::field(entry).min(2)] * quality.weight();
+            match self.quality[doc] {
+                None => {
+                    self.touched.push(doc as u32);
+                    *best = score;
+                    self.quality[doc] = Some(quality);
+                }
+                Some(q) if score > *best || (score == *best && quality > q) => {
+                    *best = score;
+                    self.quality[doc] = Some(quality);
+                }
+                Some(_) => {}
+            }
+            if Posting::is_title_start(entry) && quality.is_strong() {
+                self.title_start[doc] = true;
+            }
+        }
+    }
+
+    /// (score, strong) of a touched document, as [`short_match`] would compute it.
+    pub fn result(&self, doc: u32) -> (f32, bool) {
+        let doc = doc as usize;
+        let bonus = if self.title_start[doc] {
+            TITLE_START_BONUS
+        } else {
+            0.0
+        };
+        (
+            self.best[doc] + bonus,
+            self.quality[doc].is_some_and(Quality::is_strong),
+        )
     }
 }

@@ -13,8 +13,8 @@ use super::highlight::{context, highlights};
 use super::matcher::{Matcher, Quality};
 use super::parse::{Group, parse};
 use super::plan::plan;
-use super::rank::{Ranked, score_with_body, short_match, top};
-use super::snapshot::{DocMeta, Snapshot};
+use super::rank::{PostingScores, Ranked, score_with_body, short_match, top};
+use super::snapshot::{DocMeta, Posting, Snapshot};
 use super::vocab::Expansion;
 use super::{SearchHit, SearchQuery};
 use crate::error::{Result, SqliteContext};
@@ -104,32 +104,68 @@ fn run(
     let filter = Filter::new(query, event, favourites);
     let now = query.now.timestamp();
 
-    // 1. Titles, names and places, in memory: usually enough to fill the list. Only documents
-    // holding the most selective query part in a short field are looked at.
+    // 1. Titles, names and places, in memory: usually enough to fill the list.
     let mut ranked: Vec<Ranked> = Vec::new();
-    let mut visited = vec![0u64; snapshot.doc_count().div_ceil(64)];
-    for (n, position) in short_field_candidates(&snapshot, &planned).enumerate() {
-        if n % CHECK_EVERY == 0 {
-            checkpoint.check()?;
+    if let [(Group::Word(_), Some(expansion))] = planned.as_slice() {
+        // One word (the common case while typing): ranked from the postings alone.
+        let mut scores = PostingScores::new(snapshot.doc_count());
+        for id in expansion.prefix.clone() {
+            let quality = if expansion.exact == Some(id) {
+                Quality::Exact
+            } else {
+                Quality::Prefix
+            };
+            scores.add(snapshot.postings(id..id + 1), quality);
         }
-        let (word, bit) = (position as usize / 64, 1u64 << (position % 64));
-        if visited[word] & bit != 0 {
-            continue;
+        for &id in &expansion.infix {
+            scores.add(snapshot.postings(id..id + 1), Quality::Infix);
         }
-        visited[word] |= bit;
-        let doc = snapshot.doc(position);
-        if !filter.accepts(doc) {
-            continue;
+        for &id in &expansion.fuzzy {
+            scores.add(snapshot.postings(id..id + 1), Quality::Fuzzy);
         }
-        let found = short_match(doc, &matchers);
-        if found.complete {
+        checkpoint.check()?;
+        ranked.reserve(scores.touched.len());
+        for &position in &scores.touched {
+            let hot = snapshot.hot(position);
+            if hot.event != event || !filter.accepts(snapshot.doc(position)) {
+                continue;
+            }
+            let (score, strong) = scores.result(position);
             ranked.push(Ranked::new(
                 position,
-                doc,
-                (u8::from(!found.strong), false),
-                found.score,
+                hot,
+                (u8::from(!strong), false),
+                score,
                 now,
             ));
+        }
+    } else {
+        // Only documents holding the most selective query part in a short field are looked at.
+        let mut visited = vec![0u64; snapshot.doc_count().div_ceil(64)];
+        for (n, entry) in short_field_candidates(&snapshot, &planned).enumerate() {
+            if n % CHECK_EVERY == 0 {
+                checkpoint.check()?;
+            }
+            let position = Posting::doc(entry);
+            let (word, bit) = (position as usize / 64, 1u64 << (position % 64));
+            if visited[word] & bit != 0 {
+                continue;
+            }
+            visited[word] |= bit;
+            let doc = snapshot.doc(position);
+            if !filter.accepts(doc) {
+                continue;
+            }
+            let found = short_match(doc, &matchers);
+            if found.complete {
+                ranked.push(Ranked::new(
+                    position,
+                    snapshot.hot(position),
+                    (u8::from(!found.strong), false),
+                    found.score,
+                    now,
+                ));
+            }
         }
     }
     // Where each document sits in `ranked` (`u32::MAX`: not there), built only if needed.
@@ -161,7 +197,7 @@ fn run(
             }
             let strong = Ranked::new(
                 position,
-                doc,
+                snapshot.hot(position),
                 (0, true),
                 score_with_body(doc, &matchers, Quality::Prefix),
                 now,
@@ -198,7 +234,7 @@ fn run(
             placed[position as usize] = ranked.len() as u32;
             ranked.push(Ranked::new(
                 position,
-                doc,
+                snapshot.hot(position),
                 (1, true),
                 score_with_body(doc, &matchers, Quality::Fuzzy),
                 now,

@@ -126,8 +126,19 @@ impl DocMeta {
     }
 }
 
+/// What ranking reads for every candidate, packed densely (thousands per keystroke).
+#[derive(Clone, Copy)]
+pub(crate) struct Hot {
+    pub event: u32,
+    pub title_chars: u32,
+    /// Unix seconds; `i64::MIN` when the entity has no time.
+    pub start: i64,
+    pub end: i64,
+}
+
 pub(crate) struct Snapshot {
     key: (i64, i64),
+    hot: Vec<Hot>,
     pub vocabulary: Vocabulary,
     docs: Vec<DocMeta>,
     /// FTS rowid → position in `docs` (`u32::MAX`: none). Rowids are small and dense.
@@ -221,8 +232,18 @@ impl Snapshot {
         drop(stmt);
         drop(ids);
         let (starts, postings) = invert(&docs, vocabulary.len());
+        let hot = docs
+            .iter()
+            .map(|d| Hot {
+                event: d.event,
+                title_chars: d.title_chars,
+                start: d.start.unwrap_or(i64::MIN),
+                end: d.end.or(d.start).unwrap_or(i64::MIN),
+            })
+            .collect();
         Ok(Snapshot {
             key,
+            hot,
             vocabulary,
             docs,
             by_rowid,
@@ -235,6 +256,10 @@ impl Snapshot {
 
     pub fn doc_count(&self) -> usize {
         self.docs.len()
+    }
+
+    pub fn hot(&self, position: u32) -> Hot {
+        self.hot[position as usize]
     }
 
     pub fn doc(&self, position: u32) -> &DocMeta {
@@ -250,7 +275,7 @@ impl Snapshot {
             .filter(|&p| p != u32::MAX)
     }
 
-    /// The documents holding any word with an id in `ids` in a short field (with repeats).
+    /// The short-field occurrences ([`Posting`]s) of the words with an id in `ids`.
     pub fn postings(&self, ids: std::ops::Range<u32>) -> &[u32] {
         let start = self.starts.get(ids.start as usize).copied().unwrap_or(0) as usize;
         let end = self.starts.get(ids.end as usize).copied().unwrap_or(0) as usize;
@@ -290,6 +315,15 @@ impl Snapshot {
 }
 
 /// Builds the short-field postings of every word (counting sort by term id).
+fn entries(doc: &DocMeta) -> impl Iterator<Item = (u32, u32, bool)> + '_ {
+    (0..3usize).flat_map(move |field| {
+        doc.field(field)
+            .iter()
+            .enumerate()
+            .map(move |(i, &id)| (id, field as u32, field == 0 && i == 0))
+    })
+}
+
 fn invert(docs: &[DocMeta], terms: usize) -> (Vec<u32>, Vec<u32>) {
     let mut starts = vec![0u32; terms + 1];
     for doc in docs {
@@ -305,12 +339,34 @@ fn invert(docs: &[DocMeta], terms: usize) -> (Vec<u32>, Vec<u32>) {
     let mut next = starts.clone();
     let mut postings = vec![0u32; starts.last().copied().unwrap_or(0) as usize];
     for (position, doc) in docs.iter().enumerate() {
-        for id in doc.all_words() {
-            if let Some(slot) = next.get_mut(*id as usize) {
-                postings[*slot as usize] = position as u32;
+        for (id, field, first) in entries(doc) {
+            if let Some(slot) = next.get_mut(id as usize) {
+                postings[*slot as usize] = Posting::encode(position as u32, field, first);
                 *slot += 1;
             }
         }
     }
     (starts, postings)
+}
+
+/// One short-field occurrence: document position, field (0 title, 1 people, 2 place) and whether
+/// it is the first word of the title, packed in a u32.
+pub(crate) struct Posting;
+
+impl Posting {
+    fn encode(doc: u32, field: u32, first: bool) -> u32 {
+        (doc << 3) | (field << 1) | u32::from(first)
+    }
+
+    pub fn doc(entry: u32) -> u32 {
+        entry >> 3
+    }
+
+    pub fn field(entry: u32) -> usize {
+        ((entry >> 1) & 3) as usize
+    }
+
+    pub fn is_title_start(entry: u32) -> bool {
+        entry & 1 == 1
+    }
 }

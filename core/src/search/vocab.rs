@@ -181,6 +181,7 @@ impl Vocabulary {
             first.push(*c);
         }
         let mut buffer: Vec<char> = Vec::with_capacity(64);
+        let ascii = word.is_ascii();
         let mut found = Vec::new();
         for index in self.prefix_indices(&first) {
             if prefixed.contains(&index) {
@@ -191,9 +192,14 @@ impl Vocabulary {
             if term.len() + 4 < word.len() {
                 continue;
             }
-            buffer.clear();
-            buffer.extend(term.chars());
-            if within_one(chars, &buffer, true) {
+            let close = if ascii && term.is_ascii() {
+                within_one(word.as_bytes(), term.as_bytes(), true)
+            } else {
+                buffer.clear();
+                buffer.extend(term.chars());
+                within_one(chars, &buffer, true)
+            };
+            if close {
                 found.push(index as u32);
             }
         }

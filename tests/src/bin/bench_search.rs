@@ -261,6 +261,9 @@ fn run(name: &str, bundle: &Bundle, queries: &[&str]) -> DatasetResult {
         for text in probe.split('|') {
             for _ in 0..rounds {
                 let q = SearchQuery::new(bundle.event.id.clone(), text.to_string());
+                if std::env::var_os("BENCH_PROBE_FORGET").is_some() {
+                    store.search_cache().forget_expansions();
+                }
                 let started = Instant::now();
                 store.search(&q).unwrap();
                 eprintln!("  [{text}] {:.3} ms", ms(started));
