@@ -22,6 +22,7 @@ pub(crate) struct Token {
 
 impl Token {
     /// Char offsets in the original text of the whole token.
+    #[cfg(test)]
     pub fn char_range(&self) -> (u32, u32) {
         match (self.spans.first(), self.spans.last()) {
             (Some(first), Some(last)) => (first.0, last.1),

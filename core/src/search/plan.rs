@@ -29,17 +29,18 @@ pub(crate) fn plan(groups: &[(Group, Option<&Expansion>)]) -> Plan {
     for (group, expansion) in groups {
         match group {
             Group::Phrase { words, open } => {
-                let mut words = words.as_slice();
-                let mut star = *open;
                 if *open && words.last().is_some_and(|w| is_short(w)) {
-                    // "digitale v": the text must hold "digitale"; the rest is ranked in memory.
-                    words = &words[..words.len() - 1];
-                    star = false;
+                    // "digitale z": the long text is searched from the third letter on.
+                    return Plan::nothing();
                 }
                 if words.is_empty() {
                     return Plan::nothing();
                 }
-                let phrase = format!("{}{}", quote(&words.join(" ")), if star { "*" } else { "" });
+                let phrase = format!(
+                    "{}{}",
+                    quote(&words.join(" ")),
+                    if *open { "*" } else { "" }
+                );
                 strong.push(phrase.clone());
                 broad.push(phrase);
             }
@@ -184,7 +185,7 @@ mod tests {
             },
             None,
         )];
-        assert_eq!(plan(&phrase).strong.as_deref(), Some(r#""digitale""#));
+        assert!(plan(&phrase).strong.is_none());
     }
 
     #[test]

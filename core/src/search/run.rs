@@ -27,6 +27,9 @@ pub const MAX_LIMIT: u32 = 200;
 /// two matches half the long text, and type-ahead must stay fast.
 const SHORT_WORD_CHARS: usize = 3;
 const STATEMENT_CACHE: usize = 64;
+/// At most this many documents are read from FTS5 for one tier: the long-text tiers only fill
+/// up the list, and an unselective query (two common words) would otherwise score thousands.
+const MAX_FTS_ROWS: usize = 2000;
 /// Check for cancellation every this many rows read or documents scanned.
 const CHECK_EVERY: usize = 1024;
 
@@ -319,6 +322,9 @@ fn matching_docs(conn: &Connection, expression: &str, checkpoint: &Checkpoint) -
     let t = std::time::Instant::now();
     while let Some(row) = rows.next().context("searching")? {
         ids.push(row.get(0).context("searching")?);
+        if ids.len() >= MAX_FTS_ROWS {
+            break;
+        }
         if ids.len() % CHECK_EVERY == 0 {
             checkpoint.check()?;
         }
