@@ -1,4 +1,6 @@
 //! Shared helpers for the end-to-end tests and benchmarks.
+// A test harness: anything unexpected should stop the run loudly, so unwrap is the right tool.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod c3voc;
 pub mod search_baselines;

@@ -28,7 +28,8 @@ pub struct Args {
     /// Print a JSON array of hits instead of lines.
     #[arg(long)]
     json: bool,
-    /// What the attendee typed.
+    /// What the attendee typed (may start with a hyphen).
+    #[arg(allow_hyphen_values = true)]
     query: String,
 }
 

@@ -73,7 +73,6 @@ fn run(
     checkpoint: &Checkpoint,
 ) -> Result<Vec<SearchHit>> {
     checkpoint.check()?;
-    TRACE_START.with(|t| t.set(std::time::Instant::now()));
     // The search prepares a dozen statements per keystroke; the default cache of 16 would evict
     // them between keystrokes together with the store's own.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -89,9 +88,6 @@ fn run(
         });
     }
     checkpoint.check()?;
-    if std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some() {
-        eprint!("expanded {:?} ", TRACE_START.with(|t| t.get().elapsed()));
-    }
     let planned: Vec<(Group, Option<&Expansion>)> = groups
         .iter()
         .cloned()
@@ -245,18 +241,8 @@ fn run(
         }
     }
     checkpoint.check()?;
-    let t_rank = TRACE_START.with(|t| t.get().elapsed());
-    let n = ranked.len();
     top(&mut ranked, limit);
-    let out = hits(conn, &snapshot, &ranked, &matchers, checkpoint);
-    if std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some() {
-        eprintln!(
-            "{:?}: candidates {n} ranked at {t_rank:?}, total {:?}",
-            query.text,
-            TRACE_START.with(|t| t.get().elapsed())
-        );
-    }
-    out
+    hits(conn, &snapshot, &ranked, &matchers, checkpoint)
 }
 
 /// Documents holding, in a short field, a word that the most selective query part matches.
@@ -283,7 +269,7 @@ fn short_field_candidates<'a>(
                             snapshot
                                 .vocabulary
                                 .id(w)
-                                .map_or_else(Vec::new, |id| vec![id..id + 1])
+                                .map_or_else(Vec::new, |id| std::iter::once(id..id + 1).collect())
                         }
                     })
                     .min_by_key(|r| postings_len(snapshot, r))
@@ -309,17 +295,12 @@ fn postings_len(snapshot: &Snapshot, ranges: &[std::ops::Range<u32>]) -> usize {
         .sum()
 }
 
-thread_local! {
-    static TRACE_START: std::cell::Cell<std::time::Instant> = std::cell::Cell::new(std::time::Instant::now());
-}
-
 fn matching_docs(conn: &Connection, expression: &str, checkpoint: &Checkpoint) -> Result<Vec<i64>> {
     let mut stmt = conn
         .prepare_cached("SELECT rowid FROM search_fts WHERE search_fts MATCH ?1")
         .context("searching")?;
     let mut rows = stmt.query([expression]).context("searching")?;
     let mut ids = Vec::new();
-    let t = std::time::Instant::now();
     while let Some(row) = rows.next().context("searching")? {
         ids.push(row.get(0).context("searching")?);
         if ids.len() >= MAX_FTS_ROWS {
@@ -328,9 +309,6 @@ fn matching_docs(conn: &Connection, expression: &str, checkpoint: &Checkpoint) -
         if ids.len() % CHECK_EVERY == 0 {
             checkpoint.check()?;
         }
-    }
-    if std::env::var_os("MARKTPLATZ_SEARCH_TRACE").is_some() {
-        eprint!("[fts {expression} -> {} in {:?}] ", ids.len(), t.elapsed());
     }
     Ok(ids)
 }

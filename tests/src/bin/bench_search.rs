@@ -5,6 +5,9 @@
 //! `LIKE '%q%'` scan and plain FTS5 with a prefix query. Prints a table and writes
 //! `bench-results/search.json` and `bench-results/search.md`.
 
+// A benchmark harness: anything unexpected should stop the run loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
