@@ -466,6 +466,23 @@ fn index_follows_changes_to_referenced_names() {
 }
 
 #[test]
+fn warming_loads_the_snapshot_for_the_current_content() {
+    let (_dir, store) = store();
+    assert!(store.search_cache().stats().is_none());
+    store.warm_search().unwrap();
+    let stats = store.search_cache().stats().unwrap();
+    // 3 locations, 1 track, 3 speakers, 4 sessions, 2 exhibitors, 1 announcement, 1 info page.
+    assert_eq!(stats.documents, 15);
+    assert!(stats.terms > 50);
+    // A change makes the next search load the new content.
+    store
+        .write_content(|tx| tx.delete(EVENT, EntityKind::InfoPage, "anfahrt").map(|_| ()))
+        .unwrap();
+    assert_eq!(top(&store, "Anfahrt"), "");
+    assert_eq!(store.search_cache().stats().unwrap().documents, 14);
+}
+
+#[test]
 fn a_database_from_before_search_is_indexed_when_opened() {
     let dir = tempfile::tempdir().unwrap();
     {

@@ -11,6 +11,7 @@ CREATE TABLE search_doc (
     title     TEXT NOT NULL,
     people    TEXT NOT NULL,
     place     TEXT NOT NULL,
+    digest    INTEGER NOT NULL,  -- hash of the indexed text: unchanged entities are not rewritten
     UNIQUE (event_id, kind, entity_id)
 );
 
