@@ -1,2 +1,15 @@
-//! uniffi surface of the Marktplatz core.
-uniffi::setup_scaffolding!();
+//! uniffi surface of the Marktplatz core: one object (`MarktplatzStore`), the mirrored model
+//! and view types, `ApiError`, and the `UpdateListener` foreign trait. No logic lives here:
+//! each method is a call into the core plus an error conversion.
+
+mod error;
+mod favourites;
+mod store;
+mod sync;
+mod types;
+
+pub use error::ApiError;
+pub use store::MarktplatzStore;
+pub use sync::{SubscriptionHandle, UpdateListener};
+
+uniffi::setup_scaffolding!("marktplatz");

@@ -21,6 +21,24 @@ struct Cli {
 enum Command {
     /// Load the demo event (E-Government Marktplatz Nordwest) and print a tour of it.
     Demo(cmd::demo::Args),
+    /// Run the publishing server (devices sync from it, organisers publish to it).
+    Serve(cmd::serve::Args),
+    /// Create a bearer token for an event on a server's data directory.
+    Token(cmd::token::Args),
+    /// Publish a native bundle (and its assets) to a server.
+    Publish(cmd::publish::Args),
+    /// Sync a device folder with an event's server.
+    Sync(cmd::sync::Args),
+    /// Favourites on a device: add, remove, note, list, share, import a friend's code.
+    Fav(cmd::fav::Args),
+    /// A day's programme, or with --favourites my agenda with conflicts and gaps.
+    Agenda(cmd::agenda::Args),
+    /// Changes to my favourited sessions (moved, relocated, renamed, cancelled, removed).
+    Alerts(cmd::alerts::Args),
+    /// iCalendar export of my favourites, one session or the programme.
+    Ics(cmd::ics::Args),
+    /// Show what a schedule file (frab XML, c3voc JSON, iCalendar, CSV) would import, without publishing.
+    ImportCheck(cmd::import_check::Args),
     /// Search a device's content as the apps do (type-ahead, German-aware).
     Search(cmd::search::Args),
 }
@@ -29,6 +47,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Token(args) => cmd::token::run(args),
+        Command::Publish(args) => cmd::publish::run(args),
+        Command::Sync(args) => cmd::sync::run(args),
+        Command::Fav(args) => cmd::fav::run(args),
+        Command::Agenda(args) => cmd::agenda::run(args),
+        Command::Alerts(args) => cmd::alerts::run(args),
+        Command::Ics(args) => cmd::ics::run(args),
+        Command::ImportCheck(args) => cmd::import_check::run(args),
         Command::Search(args) => cmd::search::run(args),
     };
     match result {

@@ -1,1 +1,140 @@
-//! Marktplatz publishing server.
+//! Marktplatz publishing server: a change log per event, delta pages, content-addressed assets.
+//!
+//! [`serve`] runs until its shutdown future completes, then finishes in-flight requests.
+//! [`start`] runs it in the background on an already bound address (tests, the CLI's demo).
+//! [`Admin`] works on a data directory directly: tokens, publishing, history resets.
+//! The protocol is described in `docs/adr/0002-sync-protocol.md`.
+
+pub mod admin;
+pub mod auth;
+pub mod blobs;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod limits;
+pub mod log;
+pub mod publish;
+pub mod routes;
+pub mod thumbs;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use admin::Admin;
+pub use config::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Api(String),
+}
+
+impl From<error::ApiError> for ServerError {
+    fn from(error: error::ApiError) -> ServerError {
+        ServerError::Api(format!("{} ({})", error.message, error.code))
+    }
+}
+
+/// Binds `config.listen` and serves until `shutdown` completes; in-flight requests finish.
+pub async fn serve(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let listener = bind(&config).await?;
+    run(listener, config, shutdown).await
+}
+
+/// A server running in the background (see [`start`]).
+pub struct RunningServer {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), ServerError>>,
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ip:port`, the base URL devices and publishers use.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits for that.
+    pub async fn shutdown(mut self) -> Result<(), ServerError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match (&mut self.task).await {
+            Ok(result) => result,
+            Err(e) => Err(ServerError::Api(format!("the server task failed: {e}"))),
+        }
+    }
+}
+
+/// Binds (use port 0 for any free port) and serves in a background task.
+pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
+    let listener = bind(&config).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(run(listener, config, async move {
+        let _ = stopped.await;
+    }));
+    Ok(RunningServer {
+        addr,
+        stop: Some(stop),
+        task,
+    })
+}
+
+async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: config.listen,
+            source,
+        })
+}
+
+async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::DataDir {
+        path: config.data_dir.clone(),
+        source,
+    })?;
+    let db = db::Db::open(&config.data_dir)?;
+    let listener =
+        limits::LimitedListener::new(listener, config.max_connections, config.idle_timeout);
+    let app = routes::router(routes::AppState {
+        db,
+        config: Arc::new(config),
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}

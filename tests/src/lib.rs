@@ -1,31 +1,41 @@
-//! Shared helpers for the end-to-end tests and benchmarks.
-// A test harness: anything unexpected should stop the run loudly, so unwrap is the right tool.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Shared helpers for the end-to-end tests and benchmarks: a real server on 127.0.0.1, a
+//! fault-injecting proxy in front of it, and devices with their own store folders.
 
-pub mod c3voc;
+pub mod fault_proxy;
+pub mod fixtures;
+pub mod raw_http;
 pub mod search_baselines;
 pub mod search_eval;
 pub mod synthetic;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-/// `<workspace root>/../shared/data`: the real schedule files (never copied into the repo).
-/// A checkout in a deeper folder (a git worktree) finds it further up. Panics with a clear
-/// message when the folder is missing, so CI fails loudly.
-pub fn shared_data() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_default();
-    let expected = root.join("..").join("shared").join("data");
+use marktplatz_core::bundle::Bundle;
+use marktplatz_core::store::Store;
+use marktplatz_core::sync::{
+    AssetCache, Client, ClientConfig, RetryPolicy, SyncOptions, SyncReport, sync_event,
+};
+use marktplatz_server::{Admin, Config, RunningServer};
+
+pub use fault_proxy::{Fault, FaultProxy, Traffic};
+
+/// `shared/data` beside the checkout (CI: `<checkout>/../shared/data`), found by walking up from
+/// the workspace (a git worktree sits deeper), or `MARKTPLATZ_SHARED_DATA`. Panics with a clear
+/// message when missing: CI must have it.
+pub fn shared_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MARKTPLATZ_SHARED_DATA") {
+        return PathBuf::from(dir);
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     root.ancestors()
         .skip(1)
-        .map(|dir| dir.join("shared").join("data"))
-        .find(|data| data.join("c3voc-json").is_dir())
+        .map(|dir| dir.join("shared/data"))
+        .find(|dir| dir.is_dir())
         .unwrap_or_else(|| {
             panic!(
-                "the real schedule data is missing: expected {} (CI has it beside the checkout)",
-                expected.display()
+                "the real schedule files are missing: expected {} or MARKTPLATZ_SHARED_DATA",
+                root.join("../shared/data").display()
             )
         })
 }
@@ -33,4 +43,148 @@ pub fn shared_data() -> PathBuf {
 /// This crate's own data files (query sets, fixture bundles).
 pub fn own_data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// The three real successive publications of 36C3 (day before, day 2, final), imported as
+/// bundles of one event `event_id`.
+pub fn real_36c3_versions(event_id: &str) -> Vec<Bundle> {
+    use marktplatz_core::import::{ImportOptions, import};
+    [
+        "36c3-everything.snapshot-2019-12-26T2040.json",
+        "36c3-everything.snapshot-2019-12-28T1650.json",
+        "36c3-everything.schedule.json",
+    ]
+    .iter()
+    .map(|name| {
+        let path = shared_data_dir().join("c3voc-json").join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let options = ImportOptions {
+            event_id: Some(event_id.to_string()),
+            timezone: Some("Europe/Berlin".to_string()),
+            ..ImportOptions::default()
+        };
+        import(&bytes, &options)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .bundle
+    })
+    .collect()
+}
+
+/// A server with its data directory, an admin handle on it, and a proxy in front.
+pub struct Harness {
+    pub root: tempfile::TempDir,
+    pub server: RunningServer,
+    pub admin: Admin,
+    pub proxy: FaultProxy,
+}
+
+/// What tests use unless they say otherwise: small pages so several pages are exercised.
+pub fn test_config(data_dir: &Path) -> Config {
+    let mut config = Config::new(
+        data_dir,
+        "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
+    );
+    config.page_limit = 4;
+    config
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        Harness::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let data = root.path().join("server");
+        let mut config = test_config(&data);
+        adjust(&mut config);
+        let server = marktplatz_server::start(config)
+            .await
+            .unwrap_or_else(|e| panic!("server: {e}"));
+        let admin = Admin::open(&data).unwrap_or_else(|e| panic!("admin: {e}"));
+        let proxy = FaultProxy::start(server.addr())
+            .await
+            .unwrap_or_else(|e| panic!("proxy: {e}"));
+        Harness {
+            root,
+            server,
+            admin,
+            proxy,
+        }
+    }
+
+    /// Publishes directly into the data directory (no HTTP), creating the event if new.
+    pub fn publish(&self, bundle: &Bundle) -> marktplatz_core::wire::PublishOutcome {
+        self.admin
+            .publish(bundle.clone())
+            .unwrap_or_else(|e| panic!("publish: {} ({})", e.message, e.code))
+    }
+
+    pub fn device(&self, name: &str) -> Device {
+        Device::open(self.root.path().join(name))
+    }
+
+    /// The URL devices use: through the proxy.
+    pub fn url(&self) -> String {
+        self.proxy.url()
+    }
+}
+
+/// A device: its store folder, store and asset cache.
+pub struct Device {
+    pub dir: PathBuf,
+    pub store: Store,
+    pub cache: AssetCache,
+    pub client: Client,
+}
+
+/// Timeouts and retries short enough for tests that provoke them.
+pub fn fast_client_config() -> ClientConfig {
+    ClientConfig {
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_millis(800),
+        request_timeout: Duration::from_secs(5),
+        retry: RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(100),
+            max_retry_after: Duration::from_secs(2),
+        },
+        user_agent: None,
+    }
+}
+
+impl Device {
+    pub fn open(dir: PathBuf) -> Device {
+        let store = Store::open(&dir).unwrap_or_else(|e| panic!("store: {e}"));
+        let cache = AssetCache::new(&dir, 50 * 1024 * 1024);
+        let client = Client::new(fast_client_config()).unwrap_or_else(|e| panic!("client: {e}"));
+        Device {
+            dir,
+            store,
+            cache,
+            client,
+        }
+    }
+
+    pub async fn sync(&self, server: &str, event: &str) -> marktplatz_core::Result<SyncReport> {
+        self.sync_with(server, event, &SyncOptions::default()).await
+    }
+
+    pub async fn sync_with(
+        &self,
+        server: &str,
+        event: &str,
+        options: &SyncOptions,
+    ) -> marktplatz_core::Result<SyncReport> {
+        sync_event(
+            &self.client,
+            &self.store,
+            Some(&self.cache),
+            server,
+            event,
+            options,
+        )
+        .await
+    }
 }

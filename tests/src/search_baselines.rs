@@ -2,6 +2,9 @@
 //! a `LIKE '%q%'` scan over titles and text, and plain FTS5 (default unicode61 tokenizer) with
 //! every typed word quoted and the last one as a prefix, ranked by bm25.
 
+// Test harness code: anything unexpected should stop the run loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use marktplatz_core::bundle::Bundle;

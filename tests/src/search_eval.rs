@@ -1,6 +1,9 @@
 //! The German query set: data format, loading the events it refers to, and recall@5 / MRR for the
 //! real search and both baselines.
 
+// Test harness code: anything unexpected should stop the run loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -133,26 +136,46 @@ impl Loaded {
     }
 }
 
-/// The events the query set refers to, by name.
+/// The events the query set refers to, by name: `demo` (the embedded demo event), `fair` (this
+/// crate's fixture), or a real schedule in `shared/data/c3voc-json` (German sessions only).
 pub fn load_event(name: &str, own_data: &Path, shared_data: &Path) -> Bundle {
-    let c3voc = shared_data.join("c3voc-json");
-    match name {
+    let file = match name {
+        "demo" => {
+            return marktplatz_core::demo::demo_content().unwrap().bundle;
+        }
         "fair" => {
             let text = std::fs::read_to_string(own_data.join("search/fair.bundle.json")).unwrap();
-            Bundle::from_json(&text).unwrap()
+            return Bundle::from_json(&text).unwrap();
         }
-        "36c3" => crate::c3voc::german_sessions_only(crate::c3voc::load(
-            &c3voc.join("36c3-everything.schedule.json"),
-            "36c3",
-        )),
-        "39c3" => crate::c3voc::german_sessions_only(crate::c3voc::load(
-            &c3voc.join("39c3-everything.schedule.json"),
-            "39c3",
-        )),
-        "froscon2018" => crate::c3voc::german_sessions_only(crate::c3voc::load(
-            &c3voc.join("froscon2018.schedule.json"),
-            "froscon2018",
-        )),
+        "36c3" => "36c3-everything.schedule.json",
+        "39c3" => "39c3-everything.schedule.json",
+        "froscon2018" => "froscon2018.schedule.json",
         other => panic!("the query set names an unknown event '{other}'"),
-    }
+    };
+    german_sessions_only(import_schedule(
+        &shared_data.join("c3voc-json").join(file),
+        name,
+    ))
+}
+
+/// A real schedule file through the real importer.
+pub fn import_schedule(path: &Path, event_id: &str) -> Bundle {
+    use marktplatz_core::import::{ImportOptions, import};
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let options = ImportOptions {
+        event_id: Some(event_id.to_string()),
+        timezone: Some("Europe/Berlin".to_string()),
+        ..ImportOptions::default()
+    };
+    import(&bytes, &options)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .bundle
+}
+
+/// Only the sessions whose first language is German (plus every speaker, room and track).
+pub fn german_sessions_only(mut bundle: Bundle) -> Bundle {
+    bundle
+        .sessions
+        .retain(|s| s.languages.first().is_some_and(|l| l.starts_with("de")));
+    bundle
 }

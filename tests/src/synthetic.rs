@@ -2,6 +2,9 @@
 //! administrative word parts, names, stations, and enough invented words that the vocabulary
 //! grows like a real one (tens of thousands of distinct words).
 
+// Test harness code: anything unexpected should stop the run loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use marktplatz_core::bundle::Bundle;
 use marktplatz_core::model::*;

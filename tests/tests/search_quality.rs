@@ -7,14 +7,14 @@
 use std::collections::BTreeMap;
 
 use marktplatz_tests::search_eval::{Loaded, QueryCase, Ranked, Scores, load_event, score};
-use marktplatz_tests::{own_data, shared_data};
+use marktplatz_tests::{own_data, shared_data_dir};
 
 const LIMIT: usize = 10;
 
 #[test]
 fn german_query_set_beats_both_baselines() {
     let own = own_data();
-    let shared = shared_data();
+    let shared = shared_data_dir();
     let text = std::fs::read_to_string(own.join("search/queries.de.json")).unwrap();
     let cases: Vec<QueryCase> = serde_json::from_str(&text).unwrap();
     assert!(

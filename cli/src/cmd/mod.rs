@@ -1,7 +1,17 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run(args)`.
 
+pub mod agenda;
+pub mod alerts;
 pub mod demo;
+pub mod device;
+pub mod fav;
+pub mod ics;
+pub mod import_check;
+pub mod publish;
 pub mod search;
+pub mod serve;
+pub mod sync;
+pub mod token;
 
 /// What a subcommand returns: errors are printed as one line and exit with status 1.
 pub type CmdResult = Result<(), Box<dyn std::error::Error>>;

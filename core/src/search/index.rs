@@ -81,7 +81,7 @@ pub fn rebuild_all(tx: &Connection) -> Result<()> {
     tx.execute_batch(
         "INSERT INTO search_fts (search_fts) VALUES ('delete-all'); DELETE FROM search_doc;",
     )
-        .context("emptying the search index")?;
+    .context("emptying the search index")?;
     for kind in SEARCHED_KINDS {
         // Every searched kind's table is named like the kind and keyed by `id`.
         let table = kind.as_str();

@@ -476,7 +476,10 @@ fn warming_loads_the_snapshot_for_the_current_content() {
     assert!(stats.terms > 50);
     // A change makes the next search load the new content.
     store
-        .write_content(|tx| tx.delete(EVENT, EntityKind::InfoPage, "anfahrt").map(|_| ()))
+        .write_content(|tx| {
+            tx.delete(EVENT, EntityKind::InfoPage, "anfahrt")
+                .map(|_| ())
+        })
         .unwrap();
     assert_eq!(top(&store, "Anfahrt"), "");
     assert_eq!(store.search_cache().stats().unwrap().documents, 14);

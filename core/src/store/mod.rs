@@ -14,11 +14,14 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-pub use content::{AppliedChange, ContentTx};
+pub use content::{AppliedChange, ContentTx, SyncState};
+pub(crate) use content::{read_sync_state, table_of};
 pub use gate::Gate;
 pub use views::*;
 
 use crate::error::{Error, Result, SqliteContext};
+use crate::favourites::AlertNotice;
+use crate::listeners::Listeners;
 
 pub const CONTENT_DB: &str = "content.db";
 pub const USER_DB: &str = "user.db";
@@ -33,6 +36,7 @@ pub struct Store {
     content_readers: Mutex<Vec<Connection>>,
     user: Mutex<Connection>,
     notices: Vec<String>,
+    alert_listeners: Listeners<AlertNotice>,
     search: crate::search::SearchCache,
 }
 
@@ -75,6 +79,7 @@ impl Store {
             content_readers: Mutex::new(Vec::new()),
             user: Mutex::new(user),
             notices,
+            alert_listeners: Listeners::default(),
             search: crate::search::SearchCache::default(),
         })
     }
@@ -90,6 +95,11 @@ impl Store {
 
     pub fn gate(&self) -> &Gate {
         &self.gate
+    }
+
+    /// Who is told about new or acknowledged change alerts (see `favourites::alerts`).
+    pub(crate) fn alert_listeners(&self) -> &Listeners<AlertNotice> {
+        &self.alert_listeners
     }
 
     /// The search's in-memory state (vocabulary, ranking fields), rebuilt when content changes.

@@ -25,12 +25,16 @@ pub const CONTENT: Schema = Schema {
     migrations: &[
         include_str!("sql/content/0001_initial.sql"),
         include_str!("sql/content/0002_search.sql"),
+        include_str!("sql/content/0003_sync.sql"),
     ],
 };
 
 pub const USER: Schema = Schema {
     name: "user.db",
-    migrations: &[include_str!("sql/user/0001_initial.sql")],
+    migrations: &[
+        include_str!("sql/user/0001_initial.sql"),
+        include_str!("sql/user/0002_favourites.sql"),
+    ],
 };
 
 pub fn user_version(conn: &Connection) -> Result<i64> {

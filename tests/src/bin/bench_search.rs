@@ -15,7 +15,8 @@ use marktplatz_core::bundle::Bundle;
 use marktplatz_core::search::{SearchQuery, rebuild_all};
 use marktplatz_core::store::{CONTENT_DB, Store};
 use marktplatz_tests::search_baselines::{Baselines, flatten};
-use marktplatz_tests::{c3voc, shared_data, synthetic};
+use marktplatz_tests::search_eval::import_schedule;
+use marktplatz_tests::{shared_data_dir, synthetic};
 use serde::Serialize;
 
 const QUERIES_36C3: &[&str] = &[
@@ -164,11 +165,11 @@ struct DatasetResult {
 }
 
 fn main() {
-    let data = shared_data();
+    let data = shared_data_dir();
     let datasets: Vec<(String, Bundle, &[&str])> = vec![
         (
             "36C3 (c3voc JSON, all 1351 events)".to_string(),
-            c3voc::load(
+            import_schedule(
                 &data.join("c3voc-json/36c3-everything.schedule.json"),
                 "36c3",
             ),

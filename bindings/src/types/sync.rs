@@ -1,0 +1,58 @@
+//! Sync progress, outcomes and the listener notices, mirrored for uniffi.
+
+use marktplatz_core::device::{KindCount, SyncOutcome, Update};
+use marktplatz_core::favourites::AlertNotice;
+use marktplatz_core::model::EntityKind;
+use marktplatz_core::sync::{Phase, Progress};
+
+use super::Instant;
+
+#[uniffi::remote(Enum)]
+pub enum Phase {
+    Checking,
+    Content,
+    Assets,
+    Done,
+}
+
+#[uniffi::remote(Record)]
+pub struct Progress {
+    pub event_id: String,
+    pub phase: Phase,
+    pub bytes: u64,
+    pub entities: u64,
+    pub seq_done: u64,
+    pub seq_total: u64,
+    pub assets_done: u32,
+    pub assets_total: u32,
+}
+
+#[uniffi::remote(Record)]
+pub struct KindCount {
+    pub kind: EntityKind,
+    pub added: u32,
+    pub updated: u32,
+    pub removed: u32,
+}
+
+#[uniffi::remote(Record)]
+pub struct SyncOutcome {
+    pub event_id: String,
+    pub changed: Vec<KindCount>,
+    pub not_modified: bool,
+    pub rebootstrapped: bool,
+    pub cursor: u64,
+    pub bytes: u64,
+    pub assets_downloaded: u32,
+    pub assets_failed: u32,
+    pub elapsed_ms: u64,
+    pub synced_at: Instant,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Update {
+    SyncProgress { progress: Progress },
+    SyncFinished { outcome: SyncOutcome },
+    SyncFailed { event_id: String, message: String },
+    Alerts { notice: AlertNotice },
+}

@@ -1,0 +1,105 @@
+//! `marktplatz alerts`: changes to favourited sessions since they were last seen.
+
+use std::path::PathBuf;
+
+use marktplatz_core::favourites::{ChangeAlert, KnownSession};
+use serde_json::{Value, json};
+
+use super::{CmdResult, device};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The device's store folder.
+    #[arg(long)]
+    device: PathBuf,
+    /// The event (needed only when the device holds several).
+    #[arg(long)]
+    event: Option<String>,
+    /// Also list alerts already seen.
+    #[arg(long)]
+    all: bool,
+    /// Mark the listed alerts as seen.
+    #[arg(long)]
+    mark_seen: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    let store = device::open(&args.device)?;
+    let event_id = device::resolve_event(&store, args.event.as_deref())?;
+    let alerts = store.alerts(&event_id, args.all)?;
+    if args.json {
+        let list: Vec<Value> = alerts.iter().map(alert_json).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"event_id": event_id, "alerts": list}))?
+        );
+    } else {
+        println!("{event_id}: {} alerts", alerts.len());
+        for alert in &alerts {
+            let kinds: Vec<&str> = alert.changes.iter().map(|c| c.as_str()).collect();
+            let seen = if alert.seen_at.is_some() {
+                " (seen)"
+            } else {
+                ""
+            };
+            println!("{} [{}]{seen}", alert.new.title, kinds.join(", "));
+            println!("    was: {}", describe(&alert.old));
+            println!("    now: {}", describe(&alert.new));
+        }
+    }
+    if args.mark_seen {
+        let ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
+        let marked = store.mark_alerts_seen(&event_id, &ids)?;
+        if !args.json {
+            println!("marked {marked} seen");
+        }
+    }
+    Ok(())
+}
+
+fn describe(s: &KnownSession) -> String {
+    if s.removed {
+        return "removed from the programme".into();
+    }
+    let mut text = match (&s.day, &s.local_start, &s.local_end) {
+        (Some(day), Some(start), Some(end)) => format!("{day} {start}-{end}"),
+        _ => format!("{} - {}", s.start.to_rfc3339(), s.end.to_rfc3339()),
+    };
+    if let Some(place) = &s.location_name.clone().or(s.location_id.clone()) {
+        text.push_str(&format!(" [{place}]"));
+    }
+    if s.status == marktplatz_core::model::SessionStatus::Cancelled {
+        text.push_str(" cancelled");
+    }
+    format!("{text}  \"{}\"", s.title)
+}
+
+fn known_json(s: &KnownSession) -> Value {
+    json!({
+        "title": s.title,
+        "start": s.start.to_rfc3339(),
+        "end": s.end.to_rfc3339(),
+        "day": s.day,
+        "local_start": s.local_start,
+        "local_end": s.local_end,
+        "location_id": s.location_id,
+        "location_name": s.location_name,
+        "status": s.status.as_str(),
+        "removed": s.removed,
+    })
+}
+
+fn alert_json(a: &ChangeAlert) -> Value {
+    json!({
+        "id": a.id,
+        "session_id": a.session_id,
+        "changes": a.changes.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "old": known_json(&a.old),
+        "new": known_json(&a.new),
+        "created_at": a.created_at.to_rfc3339(),
+        "updated_at": a.updated_at.to_rfc3339(),
+        "seen_at": a.seen_at.map(|t| t.to_rfc3339()),
+    })
+}

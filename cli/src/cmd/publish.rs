@@ -1,0 +1,107 @@
+//! `marktplatz publish`: uploads a native bundle (and the assets the server lacks).
+
+use std::path::{Path, PathBuf};
+
+use marktplatz_core::bundle::Bundle;
+use marktplatz_core::sync::publish::{AssetBytes, publish_bundle};
+use marktplatz_core::sync::{CancelToken, Client, ClientConfig};
+use marktplatz_core::wire::PublishOutcome;
+use marktplatz_core::wire::sha256_hex;
+use marktplatz_server::Admin;
+
+use super::CmdResult;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The server's base URL, e.g. http://127.0.0.1:8080.
+    #[arg(long)]
+    server: String,
+    /// An organiser token of the event (from `marktplatz token`).
+    #[arg(long)]
+    token: String,
+    #[arg(long)]
+    event: String,
+    /// Folder with the asset files the bundle refers to (any names; matched by SHA-256).
+    /// Defaults to `assets/` next to the bundle, when it exists.
+    #[arg(long)]
+    assets: Option<PathBuf>,
+    /// The bundle (native JSON).
+    file: PathBuf,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let bundle = Bundle::from_json(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let folder = args.assets.clone().or_else(|| {
+        let next_to = args.file.parent()?.join("assets");
+        next_to.is_dir().then_some(next_to)
+    });
+    let assets = match folder {
+        Some(dir) => read_assets(&dir)?,
+        None => AssetBytes::new(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let outcome = runtime.block_on(async {
+        let client = Client::new(ClientConfig::default())?;
+        publish_bundle(
+            &client,
+            &args.server,
+            &args.token,
+            &args.event,
+            &bundle,
+            &assets,
+            &CancelToken::new(),
+        )
+        .await
+    })?;
+    print_outcome(&args.event, &outcome);
+    Ok(())
+}
+
+fn print_outcome(event: &str, outcome: &PublishOutcome) {
+    println!(
+        "published {event}: {} added, {} updated, {} removed, {} unchanged; head {} (epoch {}){}",
+        outcome.added,
+        outcome.updated,
+        outcome.removed,
+        outcome.unchanged,
+        outcome.seq,
+        outcome.epoch,
+        if outcome.thumbnails_made > 0 {
+            format!("; {} thumbnails made", outcome.thumbnails_made)
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// Every file in `dir`, by the SHA-256 of its bytes.
+fn read_assets(dir: &Path) -> Result<AssetBytes, Box<dyn std::error::Error>> {
+    let mut assets = AssetBytes::new();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_file() {
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            assets.insert(sha256_hex(&bytes), bytes);
+        }
+    }
+    Ok(assets)
+}
+
+/// Publishes the built-in demo event (bundle and assets) straight into a data directory.
+pub fn publish_demo(admin: &Admin) -> Result<PublishOutcome, Box<dyn std::error::Error>> {
+    let demo = marktplatz_core::demo::demo_content()?;
+    let outcome = admin
+        .publish_with_assets(
+            demo.bundle,
+            demo.assets.iter().map(|a| (&a.asset, a.bytes.as_slice())),
+        )
+        .map_err(|e| format!("{} ({})", e.message, e.code))?;
+    Ok(outcome)
+}

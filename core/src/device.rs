@@ -1,0 +1,379 @@
+//! `Device`: what one phone app holds — the store, the asset cache, the HTTP client and the one
+//! tokio runtime that network work runs on — and the notices it tells the shells about.
+//!
+//! Local reads and writes are synchronous calls on [`Device::store`] (the shells call them off
+//! the main thread). Network work (`sync`, asset downloads) is `async`: it runs as a task on the
+//! device's own runtime and the returned future only waits for it, so it can be awaited from any
+//! executor (uniffi's, a test's). Dropping that future aborts the task at its next await point —
+//! never inside a page's transaction, which is synchronous — so a dropped sync leaves the last
+//! committed page and its cursor.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
+
+use crate::error::{Error, Result};
+use crate::favourites::AlertNotice;
+use crate::listeners::{Listeners, Subscription};
+use crate::model::{AssetRef, EntityKind};
+use crate::store::Store;
+use crate::sync::{
+    AssetCache, CancelToken, Client, ClientConfig, Progress, SyncOptions, SyncReport,
+};
+
+/// Bytes the asset cache may use before it evicts the least recently used unpinned files.
+pub const DEFAULT_ASSET_BUDGET: u64 = 200 * 1024 * 1024;
+
+/// A notice for the shells, delivered to every subscribed listener.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Update {
+    /// A sync made progress (for a progress bar).
+    SyncProgress { progress: Progress },
+    /// A sync ended; `outcome.changed` lists what changed per kind (empty for a 304).
+    SyncFinished { outcome: SyncOutcome },
+    /// A sync failed; content and cursor are as before it.
+    SyncFailed { event_id: String, message: String },
+    /// Change alerts of favourites were recorded or marked seen.
+    Alerts { notice: AlertNotice },
+}
+
+/// What one sync did, in plain fields the shells can show ("3 sessions updated").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncOutcome {
+    pub event_id: String,
+    pub changed: Vec<KindCount>,
+    /// The server had nothing new (one 304).
+    pub not_modified: bool,
+    /// The content was downloaded afresh (history reset on the server, or another server).
+    pub rebootstrapped: bool,
+    pub cursor: u64,
+    pub bytes: u64,
+    pub assets_downloaded: u32,
+    /// Assets that failed this time and will be retried by the next sync.
+    pub assets_failed: u32,
+    pub elapsed_ms: u64,
+    pub synced_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind: EntityKind,
+    pub added: u32,
+    pub updated: u32,
+    pub removed: u32,
+}
+
+impl SyncOutcome {
+    fn from_report(report: SyncReport) -> SyncOutcome {
+        SyncOutcome {
+            changed: report
+                .content
+                .summary
+                .kinds
+                .iter()
+                .map(|(kind, counts)| KindCount {
+                    kind: *kind,
+                    added: counts.added,
+                    updated: counts.updated,
+                    removed: counts.removed,
+                })
+                .collect(),
+            not_modified: report.content.not_modified,
+            rebootstrapped: report.content.rebootstrapped,
+            cursor: report.content.cursor,
+            bytes: report.content.bytes,
+            assets_downloaded: report.assets.downloaded,
+            assets_failed: report.assets.failed.len() as u32,
+            elapsed_ms: report.elapsed_ms,
+            synced_at: Utc::now(),
+            event_id: report.event_id,
+        }
+    }
+
+    pub fn total_changed(&self) -> u32 {
+        self.changed
+            .iter()
+            .map(|c| c.added + c.updated + c.removed)
+            .sum()
+    }
+}
+
+pub struct Device {
+    inner: Arc<Inner>,
+    runtime: Option<Runtime>,
+    _alerts: Subscription,
+}
+
+struct Inner {
+    store: Store,
+    cache: AssetCache,
+    client: Client,
+    updates: Listeners<Update>,
+    /// The cancel token of each event's running sync.
+    running: Mutex<HashMap<String, CancelToken>>,
+}
+
+impl Device {
+    /// Opens the store in `dir` and starts the device's network runtime (two worker threads).
+    pub fn open(dir: impl AsRef<Path>) -> Result<Device> {
+        Device::open_with(dir, ClientConfig::default(), DEFAULT_ASSET_BUDGET)
+    }
+
+    pub fn open_with(
+        dir: impl AsRef<Path>,
+        client: ClientConfig,
+        asset_budget: u64,
+    ) -> Result<Device> {
+        let dir = dir.as_ref();
+        let store = Store::open(dir)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("marktplatz-net")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::io("starting the network runtime", e))?;
+        let inner = Arc::new(Inner {
+            cache: AssetCache::new(dir, asset_budget),
+            client: Client::new(client)?,
+            updates: Listeners::default(),
+            running: Mutex::new(HashMap::new()),
+            store,
+        });
+        let forward = Arc::downgrade(&inner);
+        let alerts = inner.store.subscribe_alerts(Box::new(move |notice| {
+            if let Some(inner) = forward.upgrade() {
+                inner.updates.emit(&Update::Alerts { notice });
+            }
+        }));
+        Ok(Device {
+            inner,
+            runtime: Some(runtime),
+            _alerts: alerts,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.inner.store.dir()
+    }
+
+    /// Registers a listener for every [`Update`]; dropping the subscription stops it. A
+    /// listener that panics is skipped, the others still hear.
+    pub fn subscribe(&self, listener: Box<dyn Fn(Update) + Send + Sync>) -> Subscription {
+        self.inner.updates.subscribe(listener)
+    }
+
+    /// Syncs an event from `server_url` (or, when `None`, from the server it was synced from
+    /// before). One sync per event runs at a time: a second concurrent call is refused.
+    pub async fn sync(&self, server_url: Option<String>, event_id: String) -> Result<SyncOutcome> {
+        let inner = self.inner.clone();
+        self.spawn(async move { inner.sync(server_url, event_id).await })?
+            .await
+    }
+
+    /// Cancels the event's running sync (it stops between pages); no-op when none runs.
+    pub fn cancel_sync(&self, event_id: &str) {
+        if let Some(token) = lock(&self.inner.running).get(event_id) {
+            token.cancel();
+        }
+    }
+
+    /// The local file of an asset, downloading it first if needed (full-size gallery images
+    /// are fetched on demand this way).
+    pub async fn asset_file(&self, event_id: String, asset: AssetRef) -> Result<PathBuf> {
+        let inner = self.inner.clone();
+        self.spawn(async move {
+            if let Some(path) = inner.cache.get(&inner.store, &asset.sha256)? {
+                return Ok(path);
+            }
+            let server = inner.server_of(&event_id)?;
+            inner
+                .cache
+                .fetch(
+                    &inner.client,
+                    &inner.store,
+                    &server,
+                    &asset,
+                    &CancelToken::new(),
+                )
+                .await
+        })?
+        .await
+    }
+
+    /// The local file of an asset if it is already cached (no network).
+    pub fn cached_asset_file(&self, sha256: &str) -> Result<Option<PathBuf>> {
+        self.inner.cache.get(&self.inner.store, sha256)
+    }
+
+    /// Returns once no database transaction is open; store calls then fail with `Suspended`
+    /// until [`Device::resume`]. Running syncs are cancelled (they resume from their last page
+    /// next time).
+    pub fn suspend(&self) {
+        for token in lock(&self.inner.running).values() {
+            token.cancel();
+        }
+        self.inner.store.suspend();
+    }
+
+    pub fn resume(&self) {
+        self.inner.store.resume();
+    }
+
+    /// Runs `work` on the device's runtime; the returned future aborts it when dropped.
+    fn spawn<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<AbortOnDrop<T>> {
+        let runtime = self
+            .runtime
+            .as_ref()
+            .ok_or_else(|| Error::Protocol("the device is shutting down".into()))?;
+        Ok(AbortOnDrop(runtime.spawn(work)))
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        // Never block the thread that drops the device (it may be a UI thread or a runtime).
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl Inner {
+    async fn sync(
+        self: Arc<Self>,
+        server_url: Option<String>,
+        event_id: String,
+    ) -> Result<SyncOutcome> {
+        let server = match server_url {
+            Some(url) => url,
+            None => self.server_of(&event_id)?,
+        };
+        let running = self.begin(&event_id)?;
+        let cancel = running.token.clone();
+        let progress_target = Arc::downgrade(&self);
+        let options = SyncOptions {
+            cancel: cancel.clone(),
+            progress: Some(Arc::new(move |progress: &Progress| {
+                if let Some(inner) = progress_target.upgrade() {
+                    inner.updates.emit(&Update::SyncProgress {
+                        progress: progress.clone(),
+                    });
+                }
+            })),
+            hook: None,
+            skip_assets: false,
+        };
+        let result = crate::sync::sync_event(
+            &self.client,
+            &self.store,
+            Some(&self.cache),
+            &server,
+            &event_id,
+            &options,
+        )
+        .await;
+        drop(running);
+        match result {
+            Ok(report) => {
+                let outcome = SyncOutcome::from_report(report);
+                self.updates.emit(&Update::SyncFinished {
+                    outcome: outcome.clone(),
+                });
+                Ok(outcome)
+            }
+            Err(error) => {
+                self.updates.emit(&Update::SyncFailed {
+                    event_id,
+                    message: error.to_string(),
+                });
+                Err(error)
+            }
+        }
+    }
+
+    /// Registers the event's sync; a second concurrent sync of the same event is refused
+    /// (the first one is already bringing it up to date).
+    fn begin(self: &Arc<Self>, event_id: &str) -> Result<RunningSync> {
+        let mut running = lock(&self.running);
+        if running.contains_key(event_id) {
+            return Err(Error::invalid(
+                format!("event '{event_id}'"),
+                "sync",
+                "a sync of this event is already running",
+            ));
+        }
+        let token = CancelToken::new();
+        running.insert(event_id.to_string(), token.clone());
+        Ok(RunningSync {
+            inner: self.clone(),
+            event_id: event_id.to_string(),
+            token,
+        })
+    }
+
+    fn server_of(&self, event_id: &str) -> Result<String> {
+        crate::sync::pull::sync_state(&self.store, event_id)?
+            .server_url
+            .ok_or_else(|| {
+                Error::invalid(
+                    format!("event '{event_id}'"),
+                    "server",
+                    "this event was never synced: give the server's address",
+                )
+            })
+    }
+}
+
+/// Marks an event's sync as running until dropped (also when the task is aborted).
+struct RunningSync {
+    inner: Arc<Inner>,
+    event_id: String,
+    token: CancelToken,
+}
+
+impl Drop for RunningSync {
+    fn drop(&mut self) {
+        lock(&self.inner.running).remove(&self.event_id);
+    }
+}
+
+/// A task's result; dropping this aborts the task (at its next await point).
+struct AbortOnDrop<T>(JoinHandle<Result<T>>);
+
+impl<T> Future for AbortOnDrop<T> {
+    type Output = Result<T>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|joined| match joined {
+                Ok(result) => result,
+                Err(error) if error.is_cancelled() => Err(Error::Cancelled),
+                Err(error) => Err(Error::Protocol(format!("the sync task failed: {error}"))),
+            })
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

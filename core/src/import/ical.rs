@@ -1,0 +1,957 @@
+//! iCalendar (RFC 5545) -> bundle. A small reader of our own: line unfolding (CRLF or bare LF),
+//! parameters with quoted values, text escapes, DATE and DATE-TIME values in UTC, floating or
+//! with a TZID. A TZID is resolved as an IANA name, a Windows name, or, failing both, through the
+//! file's own VTIMEZONE (its STANDARD/DAYLIGHT offsets with yearly BYMONTH/BYDAY rules).
+//! Recurrence rules of events are not expanded: the first occurrence is imported, with a warning.
+
+use std::collections::BTreeSet;
+
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+    Weekday,
+};
+use chrono_tz::Tz;
+
+use crate::bundle::Bundle;
+use crate::error::{Error, Result};
+use crate::model::{Event, LocationKind, Session, SessionStatus, Venue};
+use crate::time::EventClock;
+
+use super::builder::{Builder, Draft, link};
+use super::schedule::session_kind;
+use super::text::{clean_line, clean_text};
+use super::warnings::ImportWarning;
+use super::{Context, ids, lang, tz};
+
+const WHAT: &str = "the iCalendar file";
+const MAX_DEPTH: usize = 16;
+
+#[derive(Debug, Clone)]
+struct Property {
+    name: String,
+    params: Vec<(String, String)>,
+    value: String,
+}
+
+impl Property {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Default)]
+struct Component {
+    name: String,
+    line: usize,
+    properties: Vec<Property>,
+    children: Vec<Component>,
+}
+
+impl Component {
+    fn get(&self, name: &str) -> Option<&Property> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Property> + 'a {
+        self.properties.iter().filter(move |p| p.name == name)
+    }
+}
+
+/// Joins folded lines; returns (line number of the first physical line, logical line).
+fn unfold(text: &str) -> Vec<(usize, String)> {
+    let mut lines: Vec<(usize, String)> = Vec::new();
+    for (index, physical) in text.split('\n').enumerate() {
+        let physical = physical.strip_suffix('\r').unwrap_or(physical);
+        if let Some(continuation) = physical.strip_prefix([' ', '\t'])
+            && let Some((_, last)) = lines.last_mut()
+        {
+            last.push_str(continuation);
+            continue;
+        }
+        if physical.trim().is_empty() {
+            continue;
+        }
+        lines.push((index + 1, physical.to_string()));
+    }
+    lines
+}
+
+fn parse_line(line: &str) -> Option<Property> {
+    // The name and parameters end at the first ':' outside double quotes.
+    let mut in_quotes = false;
+    let mut colon = None;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            ':' if !in_quotes => {
+                colon = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let colon = colon?;
+    let head = &line[..colon];
+    let value = line[colon + 1..].to_string();
+    let mut parts = split_outside_quotes(head, ';').into_iter();
+    let name = parts.next()?.trim().to_ascii_uppercase();
+    if name.is_empty() {
+        return None;
+    }
+    let params = parts
+        .filter_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            Some((
+                k.trim().to_ascii_uppercase(),
+                v.trim().trim_matches('"').to_string(),
+            ))
+        })
+        .collect();
+    Some(Property {
+        name,
+        params,
+        value,
+    })
+}
+
+fn split_outside_quotes(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut in_quotes = false;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        } else if c == separator && !in_quotes {
+            parts.push(&text[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+fn parse_calendar(text: &str) -> Result<Component> {
+    let mut stack: Vec<Component> = Vec::new();
+    let mut root: Option<Component> = None;
+    for (number, line) in unfold(text) {
+        let Some(property) = parse_line(&line) else {
+            return Err(Error::malformed(
+                WHAT,
+                format!(
+                    "line {number} is not a NAME:value line: \"{}\"",
+                    preview(&line)
+                ),
+            ));
+        };
+        match property.name.as_str() {
+            "BEGIN" => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(Error::malformed(
+                        WHAT,
+                        format!("nests components deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                if stack.is_empty() && root.is_some() {
+                    // A second VCALENDAR in one file: read its components into the first.
+                    if let Some(first) = root.take() {
+                        stack.push(first);
+                        continue;
+                    }
+                }
+                stack.push(Component {
+                    name: property.value.trim().to_ascii_uppercase(),
+                    line: number,
+                    ..Component::default()
+                });
+            }
+            "END" => {
+                let name = property.value.trim().to_ascii_uppercase();
+                let Some(done) = stack.pop() else {
+                    return Err(Error::malformed(
+                        WHAT,
+                        format!("line {number}: END:{name} without BEGIN"),
+                    ));
+                };
+                if done.name != name {
+                    return Err(Error::malformed(
+                        WHAT,
+                        format!(
+                            "line {number}: END:{name} closes BEGIN:{} of line {}",
+                            done.name, done.line
+                        ),
+                    ));
+                }
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => root = Some(done),
+                }
+            }
+            _ => match stack.last_mut() {
+                Some(current) => current.properties.push(property),
+                None => {
+                    return Err(Error::malformed(
+                        WHAT,
+                        format!("line {number} is outside BEGIN:VCALENDAR ... END:VCALENDAR"),
+                    ));
+                }
+            },
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(Error::malformed(
+            WHAT,
+            format!(
+                "BEGIN:{} of line {} is never closed (truncated file?)",
+                open.name, open.line
+            ),
+        ));
+    }
+    match root {
+        Some(calendar) if calendar.name == "VCALENDAR" => Ok(calendar),
+        Some(other) => Err(Error::malformed(
+            WHAT,
+            format!("the outer component is {}, not VCALENDAR", other.name),
+        )),
+        None => Err(Error::malformed(WHAT, "has no BEGIN:VCALENDAR")),
+    }
+}
+
+fn preview(text: &str) -> String {
+    text.chars()
+        .take(40)
+        .collect::<String>()
+        .escape_debug()
+        .to_string()
+}
+
+/// RFC 5545 TEXT: `\\`, `\;`, `\,`, `\n`/`\N`.
+fn unescape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// A VTIMEZONE's observances: (onset in UTC, offset from then on).
+#[derive(Debug, Default)]
+struct VTimezone {
+    observances: Vec<Observance>,
+}
+
+#[derive(Debug)]
+struct Observance {
+    start: NaiveDateTime,
+    from: FixedOffset,
+    to: FixedOffset,
+    /// Yearly rule: month and (nth, weekday); nth -1 = last.
+    rule: Option<(u32, i32, Weekday, Option<NaiveDateTime>)>,
+}
+
+impl VTimezone {
+    fn from_component(component: &Component) -> VTimezone {
+        let mut observances = Vec::new();
+        for child in &component.children {
+            if child.name != "STANDARD" && child.name != "DAYLIGHT" {
+                continue;
+            }
+            let start = child.get("DTSTART").and_then(|p| parse_naive(&p.value));
+            let from = child
+                .get("TZOFFSETFROM")
+                .and_then(|p| parse_offset(&p.value));
+            let to = child.get("TZOFFSETTO").and_then(|p| parse_offset(&p.value));
+            let (Some(start), Some(to)) = (start, to) else {
+                continue;
+            };
+            let rule = child.get("RRULE").and_then(|p| yearly_rule(&p.value));
+            observances.push(Observance {
+                start,
+                from: from.unwrap_or(to),
+                to,
+                rule,
+            });
+        }
+        VTimezone { observances }
+    }
+
+    /// Onsets (as UTC instants) of every observance in the given year.
+    fn onsets(&self, year: i32) -> Vec<(DateTime<Utc>, FixedOffset)> {
+        let mut out = Vec::new();
+        for o in &self.observances {
+            let local = match o.rule {
+                Some((month, nth, weekday, until)) => {
+                    if year < o.start.year() {
+                        continue;
+                    }
+                    let Some(date) = nth_weekday(year, month, nth, weekday) else {
+                        continue;
+                    };
+                    let local = date.and_time(o.start.time());
+                    if until.is_some_and(|u| local > u) {
+                        continue;
+                    }
+                    local
+                }
+                None if o.start.year() <= year => o.start,
+                None => continue,
+            };
+            out.push((
+                Utc.from_utc_datetime(
+                    &(local - Duration::seconds(i64::from(o.from.local_minus_utc()))),
+                ),
+                o.to,
+            ));
+        }
+        out
+    }
+
+    fn offset_at(&self, instant: DateTime<Utc>) -> Option<FixedOffset> {
+        let year = instant.year();
+        let mut onsets = self.onsets(year - 1);
+        onsets.extend(self.onsets(year));
+        onsets.sort_by_key(|(at, _)| *at);
+        onsets
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= instant)
+            .or(onsets.first())
+            .map(|(_, offset)| *offset)
+            .or_else(|| self.observances.first().map(|o| o.to))
+    }
+
+    fn instant_of_local(&self, wall: NaiveDateTime) -> Option<DateTime<Utc>> {
+        let mut candidates: Vec<FixedOffset> = self.observances.iter().map(|o| o.to).collect();
+        candidates.dedup();
+        for offset in &candidates {
+            let instant = Utc.from_utc_datetime(
+                &(wall - Duration::seconds(i64::from(offset.local_minus_utc()))),
+            );
+            if self.offset_at(instant) == Some(*offset) {
+                return Some(instant);
+            }
+        }
+        let offset = candidates.first()?;
+        Some(
+            Utc.from_utc_datetime(&(wall - Duration::seconds(i64::from(offset.local_minus_utc())))),
+        )
+    }
+}
+
+fn yearly_rule(rule: &str) -> Option<(u32, i32, Weekday, Option<NaiveDateTime>)> {
+    let mut month = None;
+    let mut byday = None;
+    let mut until = None;
+    let mut yearly = false;
+    for part in rule.split(';') {
+        let (key, value) = part.split_once('=')?;
+        match key.trim().to_ascii_uppercase().as_str() {
+            "FREQ" => yearly = value.eq_ignore_ascii_case("YEARLY"),
+            "BYMONTH" => month = value.parse::<u32>().ok(),
+            "BYDAY" => byday = Some(value.to_ascii_uppercase()),
+            "UNTIL" => until = parse_naive(value),
+            _ => {}
+        }
+    }
+    if !yearly {
+        return None;
+    }
+    let byday = byday?;
+    let (nth, day) = byday.split_at(byday.len().checked_sub(2)?);
+    let weekday = match day {
+        "MO" => Weekday::Mon,
+        "TU" => Weekday::Tue,
+        "WE" => Weekday::Wed,
+        "TH" => Weekday::Thu,
+        "FR" => Weekday::Fri,
+        "SA" => Weekday::Sat,
+        "SU" => Weekday::Sun,
+        _ => return None,
+    };
+    let nth = if nth.is_empty() {
+        1
+    } else {
+        nth.trim_start_matches('+').parse().ok()?
+    };
+    Some((month?, nth, weekday, until))
+}
+
+fn nth_weekday(year: i32, month: u32, nth: i32, weekday: Weekday) -> Option<NaiveDate> {
+    if nth > 0 {
+        NaiveDate::from_weekday_of_month_opt(year, month, weekday, u8::try_from(nth).ok()?)
+    } else {
+        // Last (or nth from last) weekday: walk back from the month's last day.
+        let next_month = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)?
+        };
+        let mut day = next_month.pred_opt()?;
+        while day.weekday() != weekday {
+            day = day.pred_opt()?;
+        }
+        let back = i64::from(-nth - 1) * 7;
+        let day = day - Duration::days(back);
+        (day.month() == month).then_some(day)
+    }
+}
+
+fn parse_offset(text: &str) -> Option<FixedOffset> {
+    let text = text.trim();
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    if !(digits.len() == 4 || digits.len() == 6) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[0..2].parse().ok()?;
+    let minutes: i32 = digits[2..4].parse().ok()?;
+    let seconds: i32 = digits
+        .get(4..6)
+        .map(|s| s.parse().ok())
+        .unwrap_or(Some(0))?;
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60 + seconds))
+}
+
+/// Years outside 1000..=9999 are refused: they are typos, and date arithmetic near chrono's
+/// limits would overflow.
+fn parse_naive(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim().trim_end_matches(['Z', 'z']);
+    NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
+        .ok()
+        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M").ok())
+        .filter(|t| (1000..=9999).contains(&t.year()))
+}
+
+/// A DATE or DATE-TIME value resolved to an instant.
+enum When {
+    Instant(DateTime<Utc>),
+    /// Floating local time (no Z, no TZID): in the calendar's zone.
+    Floating(NaiveDateTime),
+    /// VALUE=DATE: a whole day.
+    Date(NaiveDate),
+}
+
+struct Zones<'a> {
+    vtimezones: Vec<(String, VTimezone)>,
+    fallback: Tz,
+    warnings: &'a mut super::warnings::Warnings,
+}
+
+impl Zones<'_> {
+    fn when(&mut self, property: &Property, subject: &str) -> std::result::Result<When, String> {
+        let value = property.value.trim();
+        let is_date = property
+            .param("VALUE")
+            .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
+            || (value.len() == 8 && value.chars().all(|c| c.is_ascii_digit()));
+        if is_date {
+            return NaiveDate::parse_from_str(value, "%Y%m%d")
+                .ok()
+                .filter(|d| (1000..=9999).contains(&d.year()))
+                .map(When::Date)
+                .ok_or_else(|| format!("'{value}' is not a date (YYYYMMDD)"));
+        }
+        let Some(wall) = parse_naive(value) else {
+            return Err(format!("'{value}' is not a date-time (YYYYMMDDTHHMMSS)"));
+        };
+        if value.ends_with(['Z', 'z']) {
+            return Ok(When::Instant(Utc.from_utc_datetime(&wall)));
+        }
+        let Some(tzid) = property.param("TZID") else {
+            return Ok(When::Floating(wall));
+        };
+        if let Some(zone) = tz::resolve(tzid) {
+            return Ok(When::Instant(local_in(zone, wall)));
+        }
+        if let Some((_, vtz)) = self.vtimezones.iter().find(|(id, _)| id == tzid)
+            && let Some(instant) = vtz.instant_of_local(wall)
+        {
+            return Ok(When::Instant(instant));
+        }
+        let fallback = self.fallback;
+        self.warnings.once(
+            &format!("tzid:{tzid}"),
+            subject.to_string(),
+            property.name.clone(),
+            format!("TZID '{tzid}' is neither a known timezone nor defined by a VTIMEZONE; its times were read as {fallback} (further events with it are not listed)"),
+        );
+        Ok(When::Instant(local_in(fallback, wall)))
+    }
+}
+
+fn local_in(zone: Tz, wall: NaiveDateTime) -> DateTime<Utc> {
+    match EventClock::new(zone.name(), 0) {
+        Ok(clock) => clock.instant_of_local(wall),
+        Err(_) => Utc.from_utc_datetime(&wall),
+    }
+}
+
+/// RFC 5545 DURATION: `PT1H30M`, `P1D`, `-PT5M`, `P2W`.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let text = text.strip_prefix(['P', 'p'])?;
+    let mut total = Duration::zero();
+    let mut number = String::new();
+    let mut any = false;
+    for c in text.chars() {
+        match c.to_ascii_uppercase() {
+            'T' => {}
+            d if d.is_ascii_digit() => number.push(d),
+            unit => {
+                let n: i64 = number.parse().ok()?;
+                number.clear();
+                any = true;
+                let part = match unit {
+                    'W' => Duration::try_weeks(n),
+                    'D' => Duration::try_days(n),
+                    'H' => Duration::try_hours(n),
+                    'M' => Duration::try_minutes(n),
+                    'S' => Duration::try_seconds(n),
+                    _ => return None,
+                }?;
+                total = total.checked_add(&part)?;
+            }
+        }
+    }
+    if !any || !number.is_empty() {
+        return None;
+    }
+    Some(if negative { -total } else { total })
+}
+
+pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
+    let calendar = parse_calendar(text)?;
+    let mut builder = Builder::new();
+
+    let calendar_zone = calendar
+        .get("X-WR-TIMEZONE")
+        .map(|p| p.value.trim().to_string())
+        .filter(|v| !v.is_empty());
+    let vtimezones: Vec<(String, VTimezone)> = calendar
+        .children
+        .iter()
+        .filter(|c| c.name == "VTIMEZONE")
+        .filter_map(|c| {
+            Some((
+                c.get("TZID")?.value.trim().to_string(),
+                VTimezone::from_component(c),
+            ))
+        })
+        .collect();
+    let events: Vec<&Component> = calendar
+        .children
+        .iter()
+        .filter(|c| c.name == "VEVENT")
+        .collect();
+    if events.is_empty() {
+        return Err(Error::malformed(
+            WHAT,
+            "contains no events (VEVENT): there is nothing to import",
+        ));
+    }
+
+    // The event's zone: --timezone, X-WR-TIMEZONE, the one IANA TZID the events use, Berlin.
+    let used_tzids: BTreeSet<String> = events
+        .iter()
+        .flat_map(|e| e.properties.iter())
+        .filter(|p| p.name == "DTSTART")
+        .filter_map(|p| p.param("TZID").map(str::to_string))
+        .collect();
+    let zone = match (ctx.timezone, calendar_zone.as_deref().and_then(tz::resolve)) {
+        (Some(zone), _) => zone,
+        (None, Some(zone)) => zone,
+        (None, None) => {
+            let single = (used_tzids.len() == 1)
+                .then(|| used_tzids.iter().next().and_then(|t| tz::resolve(t)))
+                .flatten();
+            match single {
+                Some(zone) => zone,
+                None => {
+                    if let Some(name) = &calendar_zone {
+                        builder.warnings.push(
+                            "calendar",
+                            "X-WR-TIMEZONE",
+                            format!("'{name}' is not a known timezone; it was ignored"),
+                        );
+                    }
+                    let zone = tz::DEFAULT_ZONE;
+                    builder.warnings.push(
+                        "calendar",
+                        "timezone",
+                        format!("the calendar names no timezone for its days; assumed {zone}; pass --timezone to choose another"),
+                    );
+                    zone
+                }
+            }
+        }
+    };
+    let clock = EventClock::new(zone.name(), 0)?;
+    let mut zones = Zones {
+        vtimezones,
+        fallback: zone,
+        warnings: &mut builder.warnings,
+    };
+
+    struct Parsed {
+        subject: String,
+        uid: Option<String>,
+        title: String,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        location: Option<String>,
+        categories: Vec<String>,
+        description: String,
+        url: Option<String>,
+        status: SessionStatus,
+        languages: Vec<String>,
+    }
+    let mut parsed: Vec<Parsed> = Vec::new();
+    for event in &events {
+        let text_of = |name: &str| event.get(name).map(|p| clean_line(&unescape(&p.value)));
+        let title = text_of("SUMMARY").unwrap_or_default();
+        let uid = event
+            .get("UID")
+            .map(|p| p.value.trim().to_string())
+            .filter(|u| !u.is_empty());
+        let subject = match &uid {
+            Some(uid) => format!(
+                "VEVENT '{}' (UID {uid})",
+                title.chars().take(60).collect::<String>()
+            ),
+            None => format!(
+                "VEVENT '{}' (line {})",
+                title.chars().take(60).collect::<String>(),
+                event.line
+            ),
+        };
+        if title.is_empty() {
+            zones.warnings.push(
+                subject,
+                "SUMMARY",
+                "is missing or empty; the event was skipped",
+            );
+            continue;
+        }
+        let Some(dtstart) = event.get("DTSTART") else {
+            zones
+                .warnings
+                .push(subject, "DTSTART", "is missing; the event was skipped");
+            continue;
+        };
+        let start_when = match zones.when(dtstart, &subject) {
+            Ok(when) => when,
+            Err(message) => {
+                zones.warnings.push(
+                    subject,
+                    "DTSTART",
+                    format!("{message}; the event was skipped"),
+                );
+                continue;
+            }
+        };
+        let start = instant(&start_when, &clock);
+        let end = if let Some(dtend) = event.get("DTEND") {
+            match zones.when(dtend, &subject) {
+                Ok(when) => instant(&when, &clock),
+                Err(message) => {
+                    zones.warnings.push(
+                        subject,
+                        "DTEND",
+                        format!("{message}; the event was skipped"),
+                    );
+                    continue;
+                }
+            }
+        } else if let Some(duration) = event.get("DURATION") {
+            match parse_duration(&duration.value).and_then(|d| start.checked_add_signed(d)) {
+                Some(end) => end,
+                None => {
+                    zones.warnings.push(
+                        subject,
+                        "DURATION",
+                        format!(
+                            "'{}' is not a duration (like PT1H30M); the event was skipped",
+                            duration.value.trim()
+                        ),
+                    );
+                    continue;
+                }
+            }
+        } else if let When::Date(day) = start_when {
+            instant(&When::Date(day + Duration::days(1)), &clock)
+        } else {
+            start
+        };
+        if end < start {
+            zones
+                .warnings
+                .push(subject, "DTEND", "is before DTSTART; the event was skipped");
+            continue;
+        }
+        if !super::schedule::plausible(start) || !super::schedule::plausible(end) {
+            zones.warnings.push(
+                subject,
+                "DTSTART",
+                "is not a plausible date (years 1900 to 2200); the event was skipped",
+            );
+            continue;
+        }
+        if event.get("RRULE").is_some() || event.get("RDATE").is_some() {
+            zones.warnings.push(
+                subject.clone(),
+                "RRULE",
+                "recurring events are not expanded; only the first occurrence was imported",
+            );
+        }
+        let mut uid = uid;
+        if let Some(recurrence) = event.get("RECURRENCE-ID") {
+            uid = uid.map(|u| format!("{u}-{}", recurrence.value.trim()));
+        }
+        let status = match event
+            .get("STATUS")
+            .map(|p| p.value.trim().to_ascii_uppercase())
+        {
+            Some(s) if s == "CANCELLED" => SessionStatus::Cancelled,
+            _ => SessionStatus::Scheduled,
+        };
+        let categories: Vec<String> = event
+            .all("CATEGORIES")
+            .flat_map(|p| split_outside_escapes(&p.value))
+            .map(|c| clean_line(&c))
+            .filter(|c| !c.is_empty())
+            .collect();
+        let languages = event
+            .get("LANGUAGE")
+            .or_else(|| event.get("X-LANGUAGE"))
+            .map(|p| lang::normalise(&p.value).codes)
+            .or_else(|| {
+                event
+                    .get("SUMMARY")
+                    .and_then(|p| p.param("LANGUAGE"))
+                    .map(|l| lang::normalise(l).codes)
+            })
+            .unwrap_or_default();
+        parsed.push(Parsed {
+            subject,
+            uid,
+            title,
+            start,
+            end,
+            location: text_of("LOCATION").filter(|l| !l.is_empty()),
+            categories,
+            description: event
+                .get("DESCRIPTION")
+                .map(|p| clean_text(&unescape(&p.value)))
+                .unwrap_or_default(),
+            url: event.get("URL").map(|p| p.value.trim().to_string()),
+            status,
+            languages,
+        });
+    }
+    drop(zones);
+
+    for item in parsed {
+        let location_id = item
+            .location
+            .as_deref()
+            .and_then(|l| builder.location(l, None, LocationKind::Room, ""));
+        let track_id = item.categories.first().and_then(|c| builder.track(c, None));
+        let base_id = match item.uid.as_deref().and_then(ids::usable) {
+            Some(id) => id,
+            None => {
+                if item.uid.is_none() {
+                    builder.warnings.push(
+                        item.subject.clone(),
+                        "UID",
+                        "is missing; an id was derived from the summary",
+                    );
+                }
+                ids::derived(
+                    "session",
+                    &format!(
+                        "ical:{}",
+                        item.uid
+                            .clone()
+                            .unwrap_or_else(|| ids::name_key(&item.title))
+                    ),
+                )
+            }
+        };
+        let kind = session_kind(
+            item.categories.first().map(String::as_str).unwrap_or(""),
+            &item.title,
+        );
+        builder.push_draft(Draft {
+            base_id,
+            subject: item.subject,
+            session: Session {
+                id: String::new(),
+                kind,
+                title: item.title,
+                subtitle: None,
+                abstract_text: String::new(),
+                description: item.description,
+                start: item.start,
+                end: item.end,
+                location_id,
+                track_id,
+                languages: item.languages,
+                speaker_ids: Vec::new(),
+                status: item.status,
+                tags: item.categories,
+                links: item
+                    .url
+                    .as_deref()
+                    .and_then(|u| link("", u))
+                    .into_iter()
+                    .collect(),
+            },
+        });
+    }
+    if !builder.has_sessions() {
+        return Err(Error::malformed(
+            WHAT,
+            "has no event with a title and a usable start; nothing to import",
+        ));
+    }
+
+    let mut days: BTreeSet<NaiveDate> = builder.session_days(&clock);
+    days.extend(ctx.days.iter().copied());
+    let title = calendar
+        .get("X-WR-CALNAME")
+        .or_else(|| calendar.get("NAME"))
+        .map(|p| clean_line(&unescape(&p.value)))
+        .filter(|t| !t.is_empty());
+    let event_id = ctx
+        .event_id
+        .clone()
+        .or_else(|| title.as_deref().and_then(ids::slug))
+        .unwrap_or_else(|| "calendar".to_string());
+    let event = Event {
+        id: event_id.clone(),
+        title: title.unwrap_or(event_id),
+        subtitle: None,
+        description: calendar
+            .get("X-WR-CALDESC")
+            .map(|p| clean_text(&unescape(&p.value)))
+            .unwrap_or_default(),
+        venue: Venue::default(),
+        timezone: zone.name().to_string(),
+        days: days.into_iter().collect(),
+        day_change_hour: 0,
+        languages: Vec::new(),
+        url: None,
+        logo: None,
+    };
+    Ok(builder.finish(event))
+}
+
+fn instant(when: &When, clock: &EventClock) -> DateTime<Utc> {
+    match when {
+        When::Instant(instant) => *instant,
+        When::Floating(wall) => clock.instant_of_local(*wall),
+        When::Date(day) => clock.instant_of_local(day.and_time(NaiveTime::MIN)),
+    }
+}
+
+/// CATEGORIES is a comma-separated list in which `\,` is a literal comma.
+fn split_outside_escapes(value: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    current.push('\\');
+                    current.push(next);
+                }
+            }
+            ',' => parts.push(unescape(&std::mem::take(&mut current))),
+            other => current.push(other),
+        }
+    }
+    parts.push(unescape(&current));
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unfolding_handles_crlf_lf_and_tabs() {
+        let text =
+            "BEGIN:VCALENDAR\r\nSUMMARY:Lang\r\n er Titel\nDESCRIPTION:a\n\tb\nEND:VCALENDAR";
+        let lines: Vec<String> = unfold(text).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(
+            lines,
+            [
+                "BEGIN:VCALENDAR",
+                "SUMMARY:Langer Titel",
+                "DESCRIPTION:ab",
+                "END:VCALENDAR"
+            ]
+        );
+    }
+
+    #[test]
+    fn parameters_with_quoted_colons() {
+        let p =
+            parse_line("DTSTART;TZID=\"(UTC+01:00) Amsterdam, Berlin\":20270304T090000").unwrap();
+        assert_eq!(p.param("TZID"), Some("(UTC+01:00) Amsterdam, Berlin"));
+        assert_eq!(p.value, "20270304T090000");
+    }
+
+    #[test]
+    fn text_escapes() {
+        assert_eq!(
+            unescape(r"Eins\nZwei\, drei\; vier\\fünf"),
+            "Eins\nZwei, drei; vier\\fünf"
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("PT1H30M"), Some(Duration::minutes(90)));
+        assert_eq!(parse_duration("P1D"), Some(Duration::days(1)));
+        assert_eq!(parse_duration("P1W"), Some(Duration::weeks(1)));
+        assert_eq!(parse_duration("-PT5M"), Some(Duration::minutes(-5)));
+        assert_eq!(parse_duration("PT"), None);
+        assert_eq!(parse_duration("1H"), None);
+    }
+
+    #[test]
+    fn last_sunday_rules() {
+        assert_eq!(
+            nth_weekday(2027, 3, -1, Weekday::Sun),
+            NaiveDate::from_ymd_opt(2027, 3, 28)
+        );
+        assert_eq!(
+            nth_weekday(2027, 10, -1, Weekday::Sun),
+            NaiveDate::from_ymd_opt(2027, 10, 31)
+        );
+        assert_eq!(
+            nth_weekday(2027, 3, 2, Weekday::Sun),
+            NaiveDate::from_ymd_opt(2027, 3, 14)
+        );
+    }
+}

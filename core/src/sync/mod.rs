@@ -1,0 +1,162 @@
+//! Pulling an event from its server: pages into content.db, small assets into the cache.
+//!
+//! [`sync_event`] is what the apps call: it pulls the content ([`pull::pull`]), then fetches
+//! the assets that travel with it. Protocol: `docs/adr/0002-sync-protocol.md`.
+
+pub mod assets;
+pub mod cancel;
+pub mod client;
+mod http;
+pub mod progress;
+pub mod publish;
+pub mod pull;
+pub mod retry;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+pub use assets::AssetCache;
+pub use cancel::CancelToken;
+pub use client::{Client, ClientConfig};
+pub use progress::{ChangeSummary, KindChanges, Phase, Progress, ProgressFn};
+pub use pull::{ApplyHook, PullOptions, PullReport, apply_page, pull};
+pub use retry::RetryPolicy;
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// Options of one sync.
+#[derive(Clone, Default)]
+pub struct SyncOptions {
+    pub cancel: CancelToken,
+    pub progress: Option<Arc<ProgressFn>>,
+    /// Called inside every page's transaction (change alerts).
+    pub hook: Option<Arc<ApplyHook<'static>>>,
+    /// Skip the small assets (content only).
+    pub skip_assets: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AssetReport {
+    pub wanted: u32,
+    pub downloaded: u32,
+    /// Assets that could not be fetched this time (hash, error); the next sync tries again.
+    pub failed: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SyncReport {
+    pub event_id: String,
+    #[serde(flatten)]
+    pub content: PullReport,
+    pub assets: AssetReport,
+    pub elapsed_ms: u64,
+}
+
+/// Syncs one event: content first (each page committed as it arrives), then the small assets.
+/// An asset that fails does not fail the sync: it is listed in the report and retried next
+/// time. Cancellation stops between pages and between assets.
+pub async fn sync_event(
+    client: &Client,
+    store: &Store,
+    cache: Option<&AssetCache>,
+    server_url: &str,
+    event_id: &str,
+    options: &SyncOptions,
+) -> Result<SyncReport> {
+    let started = Instant::now();
+    let pull_options = PullOptions {
+        cancel: options.cancel.clone(),
+        progress: options.progress.clone(),
+        hook: options.hook.clone(),
+    };
+    let content = pull(client, store, server_url, event_id, &pull_options).await?;
+    let mut report = SyncReport {
+        event_id: event_id.to_string(),
+        content,
+        ..SyncReport::default()
+    };
+    if let (Some(cache), false) = (cache, options.skip_assets) {
+        let pins = cache.event_pins(store, event_id)?;
+        cache.set_pins(store, &format!("event:{event_id}"), &pins)?;
+        let wanted = cache.prefetch_list(store, event_id)?;
+        report.assets.wanted = wanted.len() as u32;
+        let mut progress = Progress {
+            event_id: event_id.to_string(),
+            phase: Phase::Assets,
+            bytes: report.content.bytes,
+            entities: 0,
+            seq_done: 0,
+            seq_total: 0,
+            assets_done: 0,
+            assets_total: wanted.len() as u32,
+        };
+        for asset in &wanted {
+            options.cancel.check()?;
+            match cache
+                .fetch(client, store, server_url, asset, &options.cancel)
+                .await
+            {
+                Ok(_) => report.assets.downloaded += 1,
+                Err(Error::Cancelled) => return Err(Error::Cancelled),
+                Err(error) => report
+                    .assets
+                    .failed
+                    .push((asset.sha256.clone(), error.to_string())),
+            }
+            progress.assets_done += 1;
+            if let Some(callback) = &options.progress {
+                callback(&progress);
+            }
+        }
+    }
+    if let Some(callback) = &options.progress {
+        callback(&Progress {
+            event_id: event_id.to_string(),
+            phase: Phase::Done,
+            bytes: report.content.bytes,
+            entities: 0,
+            seq_done: 0,
+            seq_total: 0,
+            assets_done: report.assets.downloaded,
+            assets_total: report.assets.wanted,
+        });
+    }
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The FFI runs syncs on a multi-threaded runtime: the futures must be `Send`.
+    #[test]
+    fn sync_futures_are_send() {
+        let Ok(client) = Client::new(ClientConfig::default()) else {
+            panic!("client");
+        };
+        let dir = std::env::temp_dir();
+        let cache = AssetCache::new(&dir, 1);
+        let store: Option<&Store> = None;
+        if let Some(store) = store {
+            let options = SyncOptions::default();
+            let future = sync_event(&client, store, Some(&cache), "http://x", "e", &options);
+            assert_send(&future);
+            let token = CancelToken::new();
+            let asset = crate::model::AssetRef {
+                sha256: String::new(),
+                media_type: String::new(),
+                bytes: 0,
+                width: None,
+                height: None,
+            };
+            let fetch = cache.fetch(&client, store, "http://x", &asset, &token);
+            assert_send(&fetch);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The organiser's side of publishing over HTTP: upload the assets the server lacks, then the
+//! bundle. Both steps are idempotent, so they are retried like reads.
+
+use std::collections::HashMap;
+
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+
+use super::cancel::CancelToken;
+use super::client::Client;
+use super::http;
+use super::retry::with_retry;
+use crate::bundle::Bundle;
+use crate::error::{Error, Result};
+use crate::model::AssetRef;
+use crate::wire::{AssetList, PublishOutcome, is_valid_event_id};
+
+/// Bytes of the assets a bundle refers to, by SHA-256.
+pub type AssetBytes = HashMap<String, Vec<u8>>;
+
+fn auth_headers(token: &str, content_type: &str) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+        Error::invalid(
+            "publish",
+            "token",
+            "contains characters a header cannot carry",
+        )
+    })?;
+    headers.insert(AUTHORIZATION, bearer);
+    let media = HeaderValue::from_str(content_type).map_err(|_| {
+        Error::invalid(
+            "publish",
+            "media_type",
+            format!("'{content_type}' is not a media type"),
+        )
+    })?;
+    headers.insert(CONTENT_TYPE, media);
+    Ok(headers)
+}
+
+/// Uploads the missing assets and publishes `bundle` to `event_id`. Every asset the bundle
+/// refers to must either be on the server already or be in `assets`.
+pub async fn publish_bundle(
+    client: &Client,
+    server_url: &str,
+    token: &str,
+    event_id: &str,
+    bundle: &Bundle,
+    assets: &AssetBytes,
+    cancel: &CancelToken,
+) -> Result<PublishOutcome> {
+    if !is_valid_event_id(event_id) {
+        return Err(Error::invalid(
+            "publish",
+            "event",
+            format!("'{event_id}' is not an event id"),
+        ));
+    }
+    bundle.validate()?;
+    let base = server_url.trim_end_matches('/');
+    let mut refs: Vec<AssetRef> = Vec::new();
+    for entity in bundle.entities() {
+        for asset in entity.assets() {
+            if !refs.iter().any(|r| r.sha256 == asset.sha256) {
+                refs.push(asset.clone());
+            }
+        }
+    }
+    let policy = &client.config.retry;
+    let missing: AssetList = {
+        let list = AssetList {
+            sha256: refs.iter().map(|r| r.sha256.clone()).collect(),
+        };
+        let body = serde_json::to_vec(&list).map_err(|e| Error::malformed("asset list", e))?;
+        let url = format!("{base}/v1/assets/missing");
+        let (url, body) = (url.as_str(), &body);
+        let bytes = with_retry(policy, cancel, move || async move {
+            let response = http::send(
+                client,
+                Method::POST,
+                url,
+                auth_headers(token, "application/json")?,
+                Some(body.clone()),
+            )
+            .await?;
+            http::read_limited(client, url, response, 16 << 20, cancel, &mut |_| {}).await
+        })
+        .await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Protocol(format!(
+                "the server's list of missing assets is not valid: {e}"
+            ))
+        })?
+    };
+    for sha in &missing.sha256 {
+        let Some(asset) = refs.iter().find(|r| &r.sha256 == sha) else {
+            continue;
+        };
+        let bytes = assets.get(sha).ok_or_else(|| {
+            Error::invalid(
+                "publish",
+                "assets",
+                format!("the bundle refers to asset {sha} ({}), which is neither on the server nor in the assets given", asset.media_type),
+            )
+        })?;
+        let url = format!("{base}/v1/assets/{sha}");
+        let (url, media) = (url.as_str(), asset.media_type.as_str());
+        with_retry(policy, cancel, move || async move {
+            http::send(
+                client,
+                Method::PUT,
+                url,
+                auth_headers(token, media)?,
+                Some(bytes.clone()),
+            )
+            .await
+            .map(|_| ())
+        })
+        .await?;
+    }
+    let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
+    let url = format!("{base}/v1/events/{event_id}/bundle");
+    let (url, body) = (url.as_str(), &body);
+    let bytes = with_retry(policy, cancel, move || async move {
+        let response = http::send(
+            client,
+            Method::PUT,
+            url,
+            auth_headers(token, "application/json")?,
+            Some(body.clone()),
+        )
+        .await?;
+        http::read_limited(client, url, response, 1 << 20, cancel, &mut |_| {}).await
+    })
+    .await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Protocol(format!(
+            "the server's answer to publishing is not valid: {e}"
+        ))
+    })
+}

@@ -1,0 +1,496 @@
+//! Pulling content: pages of the change log into content.db, each page in one transaction
+//! together with the cursor it leads to.
+//!
+//! - A replayed page (one that ends at or before the cursor) changes nothing.
+//! - An interrupted pull resumes from the last committed page.
+//! - A 410 (cursor behind the retention horizon), a 409 (epoch ended) or another server URL
+//!   starts a re-bootstrap: the old content stays readable while the new snapshot arrives
+//!   page by page; entities the snapshot did not confirm are removed with its last page.
+//!   `user.db` is never touched.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rusqlite::{OptionalExtension, params};
+
+use super::cancel::CancelToken;
+use super::client::Client;
+use super::http::{self, Fetched};
+use super::progress::{ChangeSummary, Phase, Progress, ProgressFn};
+use super::retry::with_retry;
+use crate::error::{Error, Result, SqliteContext};
+use crate::model::{Entity, EntityKind};
+use crate::store::{AppliedChange, ContentTx, Store, SyncState, read_sync_state, table_of};
+use crate::wire::{self, DecodedChange, Page};
+
+/// Called inside each page's content transaction, before it commits, with the page's changes
+/// (no-ops left out). An error rolls the page back. [`pull`] always records the favourites'
+/// change alerts this way (`Store::record_change_alerts`); `PullOptions::hook` adds to that.
+pub type ApplyHook<'a> =
+    dyn Fn(&mut ContentTx<'_>, &str, &[AppliedChange]) -> Result<()> + Send + Sync + 'a;
+
+/// What applying one page did.
+#[derive(Clone, Debug, Default)]
+pub struct AppliedPage {
+    /// The page had already been applied (replay): nothing changed.
+    pub replayed: bool,
+    /// Changes that changed something, including removals by a finished re-bootstrap.
+    pub changes: Vec<AppliedChange>,
+    pub cursor: u64,
+    /// A patch did not fit the stored version: nothing was applied; fetch the page again
+    /// with full bodies (`full=1`).
+    pub needs_full: bool,
+}
+
+/// Checks and decodes `page` (asked for with `since`), then applies it in one transaction with
+/// its cursor. Replaying a page that was already applied is a no-op.
+pub fn apply_page(
+    store: &Store,
+    event_id: &str,
+    server_url: &str,
+    page: &Page,
+    hook: Option<&ApplyHook<'_>>,
+) -> Result<AppliedPage> {
+    // Decoding happens before the transaction opens, so a bad page never holds the writer.
+    let decoded = page.decode(None, page.since)?;
+    store.write_content(|tx| {
+        let mut state = tx.sync_state(event_id)?;
+        match state.epoch.as_deref() {
+            Some(epoch) if epoch == page.epoch => {
+                if page.next <= state.cursor && page.since < state.cursor {
+                    return Ok(AppliedPage {
+                        replayed: true,
+                        cursor: state.cursor,
+                        ..AppliedPage::default()
+                    });
+                }
+                if page.since != state.cursor {
+                    return Err(Error::Protocol(format!(
+                        "a page starting at {} arrived, but the device stands at {}",
+                        page.since, state.cursor
+                    )));
+                }
+            }
+            Some(epoch) => {
+                return Err(Error::Protocol(format!(
+                    "a page from epoch '{}' arrived while the device follows epoch '{epoch}'",
+                    page.epoch
+                )));
+            }
+            None if page.since != 0 => {
+                return Err(Error::Protocol(format!(
+                    "a page starting at {} arrived, but the device has no cursor yet",
+                    page.since
+                )));
+            }
+            None => {}
+        }
+        let Some(decoded) = resolve_patches(tx, event_id, &decoded)? else {
+            return Ok(AppliedPage {
+                needs_full: true,
+                cursor: state.cursor,
+                ..AppliedPage::default()
+            });
+        };
+        let mut changes = Vec::with_capacity(decoded.len());
+        for change in &decoded {
+            let applied = match change {
+                DecodedChange::Upsert { entity, body, .. } => tx.upsert(event_id, entity, body)?,
+                DecodedChange::Delete { kind, id, .. } => tx.delete(event_id, *kind, id)?,
+                DecodedChange::Patch { .. } => {
+                    return Err(Error::Protocol("an unresolved patch".to_string()));
+                }
+            };
+            confirm(tx, event_id, applied.kind, &applied.id)?;
+            if !applied.is_noop() {
+                changes.push(applied);
+            }
+        }
+        let now = chrono::Utc::now();
+        if !page.more {
+            changes.extend(sweep_unconfirmed(tx, event_id)?);
+            set_snapshot_head(tx, event_id, None)?;
+            state.last_synced_at = Some(now);
+        } else if page.since == 0 {
+            set_snapshot_head(tx, event_id, Some(page.head))?;
+        }
+        state.server_url = Some(server_url.to_string());
+        state.epoch = Some(page.epoch.clone());
+        state.cursor = page.next;
+        state.head_etag = Some(wire::page_etag(&page.epoch, page.next));
+        tx.set_sync_state(event_id, &state)?;
+        if let Some(hook) = hook {
+            hook(tx, event_id, &changes)?;
+        }
+        Ok(AppliedPage {
+            changes,
+            cursor: page.next,
+            ..AppliedPage::default()
+        })
+    })
+}
+
+/// Starts a re-bootstrap: remembers every entity held now as unconfirmed and resets the cursor
+/// so the next page asked for is the new snapshot's first. Content stays as it is.
+pub fn begin_rebuild(store: &Store, event_id: &str) -> Result<()> {
+    store.write_content(|tx| {
+        for kind in EntityKind::ALL {
+            let (table, key) = table_of(kind);
+            tx.sql()
+                .prepare_cached(&format!(
+                    "INSERT OR IGNORE INTO sync_stale (event_id, kind, id)
+                     SELECT ?1, ?2, {key} FROM {table} WHERE event_id = ?1"
+                ))
+                .and_then(|mut s| s.execute(params![event_id, kind.as_str()]))
+                .context("remembering content to confirm")?;
+        }
+        set_snapshot_head(tx, event_id, None)?;
+        let mut state = tx.sync_state(event_id)?;
+        state.epoch = None;
+        state.cursor = 0;
+        state.head_etag = None;
+        tx.set_sync_state(event_id, &state)
+    })
+}
+
+/// Turns every patch into an upsert using the stored body it was made for. `None` when a
+/// stored body is not that version (or is missing): the page must come again in full.
+fn resolve_patches(
+    tx: &ContentTx<'_>,
+    event_id: &str,
+    decoded: &[DecodedChange],
+) -> Result<Option<Vec<DecodedChange>>> {
+    let mut out = Vec::with_capacity(decoded.len());
+    for change in decoded {
+        let DecodedChange::Patch {
+            seq,
+            kind,
+            id,
+            base,
+            patch,
+            sha,
+        } = change
+        else {
+            out.push(change.clone());
+            continue;
+        };
+        let (table, key) = table_of(*kind);
+        let stored: Option<String> = tx
+            .sql()
+            .prepare_cached(&format!(
+                "SELECT body FROM {table} WHERE event_id = ?1 AND {key} = ?2"
+            ))
+            .and_then(|mut s| s.query_row(params![event_id, id], |r| r.get(0)).optional())
+            .context("reading the version a patch applies to")?;
+        let Some(stored) = stored.filter(|body| wire::short_hash(body) == *base) else {
+            return Ok(None);
+        };
+        let mut value: serde_json::Value = serde_json::from_str(&stored)
+            .map_err(|e| Error::malformed(format!("stored {kind} '{id}'"), e))?;
+        wire::merge_patch::apply(&mut value, patch);
+        let Ok(entity) = Entity::from_json(*kind, &value.to_string()) else {
+            return Ok(None);
+        };
+        let body = entity
+            .to_json()
+            .map_err(|e| Error::malformed(format!("{kind} '{id}'"), e))?;
+        if wire::short_hash(&body) != *sha || entity.id() != id {
+            return Ok(None);
+        }
+        out.push(DecodedChange::Upsert {
+            seq: *seq,
+            entity: Box::new(entity),
+            body,
+        });
+    }
+    Ok(Some(out))
+}
+
+/// The head of the snapshot in progress, if a pull from since=0 has not reached its tail.
+pub fn snapshot_head(store: &Store, event_id: &str) -> Result<Option<u64>> {
+    store.read(|tx| {
+        tx.prepare_cached("SELECT head FROM sync_snapshot WHERE event_id = ?1")
+            .and_then(|mut s| s.query_row([event_id], |r| r.get::<_, i64>(0)).optional())
+            .context("reading the snapshot state")
+            .map(|head| head.map(|h| h.max(0) as u64))
+    })
+}
+
+fn set_snapshot_head(tx: &ContentTx<'_>, event_id: &str, head: Option<u64>) -> Result<()> {
+    let sql = tx.sql();
+    match head {
+        Some(head) => sql
+            .prepare_cached("INSERT OR REPLACE INTO sync_snapshot (event_id, head) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![event_id, head as i64])),
+        None => sql
+            .prepare_cached("DELETE FROM sync_snapshot WHERE event_id = ?1")
+            .and_then(|mut s| s.execute([event_id])),
+    }
+    .context("recording the snapshot state")?;
+    Ok(())
+}
+
+fn confirm(tx: &ContentTx<'_>, event_id: &str, kind: EntityKind, id: &str) -> Result<()> {
+    tx.sql()
+        .prepare_cached("DELETE FROM sync_stale WHERE event_id = ?1 AND kind = ?2 AND id = ?3")
+        .and_then(|mut s| s.execute(params![event_id, kind.as_str(), id]))
+        .context("confirming an entity")?;
+    Ok(())
+}
+
+/// Removes what a finished snapshot did not confirm.
+fn sweep_unconfirmed(tx: &mut ContentTx<'_>, event_id: &str) -> Result<Vec<AppliedChange>> {
+    let stale: Vec<(String, String)> = {
+        let mut stmt = tx
+            .sql()
+            .prepare_cached("SELECT kind, id FROM sync_stale WHERE event_id = ?1")
+            .context("reading unconfirmed content")?;
+        let rows = stmt
+            .query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .context("reading unconfirmed content")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading unconfirmed content")?
+    };
+    let mut removed = Vec::new();
+    for (kind, id) in stale {
+        if let Some(kind) = EntityKind::parse(&kind) {
+            let change = tx.delete(event_id, kind, &id)?;
+            if !change.is_noop() {
+                removed.push(change);
+            }
+        }
+    }
+    tx.sql()
+        .prepare_cached("DELETE FROM sync_stale WHERE event_id = ?1")
+        .and_then(|mut s| s.execute([event_id]))
+        .context("finishing a re-bootstrap")?;
+    Ok(removed)
+}
+
+/// Options of one pull.
+#[derive(Clone, Default)]
+pub struct PullOptions {
+    pub cancel: CancelToken,
+    pub progress: Option<Arc<ProgressFn>>,
+    pub hook: Option<Arc<ApplyHook<'static>>>,
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct PullReport {
+    pub epoch: Option<String>,
+    pub cursor: u64,
+    /// The server's head as last seen.
+    pub head: u64,
+    pub pages: u32,
+    /// Body bytes received (after decompression).
+    pub bytes: u64,
+    /// The server answered 304: nothing new.
+    pub not_modified: bool,
+    /// The content was re-bootstrapped (410, new epoch, other server).
+    pub rebootstrapped: bool,
+    pub summary: ChangeSummary,
+}
+
+/// Pulls every page after the device's cursor. Cancellation is checked between pages; a page
+/// already received is applied before returning.
+pub async fn pull(
+    client: &Client,
+    store: &Store,
+    server_url: &str,
+    event_id: &str,
+    options: &PullOptions,
+) -> Result<PullReport> {
+    if !wire::is_valid_event_id(event_id) {
+        return Err(Error::invalid(
+            "sync",
+            "event",
+            format!("'{event_id}' is not an event id"),
+        ));
+    }
+    let server_url = server_url.trim_end_matches('/');
+    let mut state = store.read(|tx| read_sync_state(tx, event_id))?;
+    let mut report = PullReport::default();
+    if state.cursor > 0 && state.server_url.as_deref() != Some(server_url) {
+        begin_rebuild(store, event_id)?;
+        report.rebootstrapped = true;
+        state = store.read(|tx| read_sync_state(tx, event_id))?;
+    }
+    let start_cursor = state.cursor;
+    let mut progress = Progress {
+        event_id: event_id.to_string(),
+        phase: Phase::Checking,
+        bytes: 0,
+        entities: 0,
+        seq_done: 0,
+        seq_total: 0,
+        assets_done: 0,
+        assets_total: 0,
+    };
+    let report_progress = |p: &Progress| {
+        if let Some(callback) = &options.progress {
+            callback(p);
+        }
+    };
+    report_progress(&progress);
+    // Change alerts for favourites are recorded inside each page's transaction (user.db,
+    // idempotent), and listeners told once the page committed.
+    let alerts_changed = AtomicU64::new(0);
+    let hook = |tx: &mut ContentTx<'_>, event: &str, changes: &[AppliedChange]| {
+        let recorded = store.record_change_alerts(event, changes)?;
+        alerts_changed.fetch_add(u64::from(recorded.changed), Ordering::Relaxed);
+        match &options.hook {
+            Some(extra) => extra(tx, event, changes),
+            None => Ok(()),
+        }
+    };
+    loop {
+        options.cancel.check()?;
+        let since = if state.epoch.is_some() {
+            state.cursor
+        } else {
+            0
+        };
+        let mut url = format!(
+            "{server_url}{}",
+            wire::changes_path(event_id, state.epoch.as_deref(), since)
+        );
+        if since > 0
+            && let Some(head) = snapshot_head(store, event_id)?
+        {
+            url.push_str(&format!("?snapshot={head}"));
+        }
+        let etag = state.epoch.as_deref().map(|e| wire::page_etag(e, since));
+        let received = AtomicU64::new(0);
+        let fetched = {
+            let (url, etag, received, cancel) =
+                (url.as_str(), etag.as_deref(), &received, &options.cancel);
+            with_retry(&client.config.retry, cancel, move || async move {
+                let mut count = move |n: u64| {
+                    received.fetch_add(n, Ordering::Relaxed);
+                };
+                http::get(client, url, etag, wire::MAX_PAGE_BYTES, cancel, &mut count).await
+            })
+            .await
+        };
+        report.bytes += received.load(Ordering::Relaxed);
+        let bytes = match fetched {
+            Ok(Fetched::NotModified) => {
+                // Nothing after the cursor: apply it as an empty tail page, which records the
+                // time and, should a snapshot have been waiting for its tail, completes it.
+                let Some(epoch) = state.epoch.clone() else {
+                    return Err(Error::Protocol(
+                        "a first page was answered with 304".to_string(),
+                    ));
+                };
+                let tail = Page {
+                    epoch,
+                    since,
+                    next: since,
+                    head: since,
+                    more: false,
+                    changes: Vec::new(),
+                };
+                let applied = apply_page(store, event_id, server_url, &tail, Some(&hook))?;
+                for change in &applied.changes {
+                    report.summary.record(change);
+                }
+                if alerts_changed.swap(0, Ordering::Relaxed) > 0 {
+                    store.notify_alerts(event_id)?;
+                }
+                report.not_modified = report.pages == 0 && applied.changes.is_empty();
+                report.head = state.cursor;
+                break;
+            }
+            Ok(Fetched::Body { bytes, .. }) => bytes,
+            Err(Error::Server {
+                status: 409 | 410,
+                ref code,
+                ..
+            }) if !report.rebootstrapped
+                && (code == wire::code::EPOCH_MISMATCH || code == wire::code::CURSOR_EXPIRED) =>
+            {
+                begin_rebuild(store, event_id)?;
+                report.rebootstrapped = true;
+                state = store.read(|tx| read_sync_state(tx, event_id))?;
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        let mut page: Page = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Protocol(format!(
+                "a changes page from {server_url} is not valid: {e}"
+            ))
+        })?;
+        progress.phase = Phase::Content;
+        let mut applied = apply_page(store, event_id, server_url, &page, Some(&hook))?;
+        if applied.needs_full {
+            // Our copy of some entity is not the version its patch was made for (a page
+            // raced with a publication, or an older app wrote it): ask for whole bodies.
+            let separator = if url.contains('?') { '&' } else { '?' };
+            let full_url = format!("{url}{separator}full=1");
+            let received = AtomicU64::new(0);
+            let fetched = {
+                let (url, received, cancel) = (full_url.as_str(), &received, &options.cancel);
+                with_retry(&client.config.retry, cancel, move || async move {
+                    let mut count = move |n: u64| {
+                        received.fetch_add(n, Ordering::Relaxed);
+                    };
+                    http::get(client, url, None, wire::MAX_PAGE_BYTES, cancel, &mut count).await
+                })
+                .await?
+            };
+            report.bytes += received.load(Ordering::Relaxed);
+            let Fetched::Body { bytes } = fetched else {
+                return Err(Error::Protocol(
+                    "a full page was answered with 304".to_string(),
+                ));
+            };
+            page = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::Protocol(format!(
+                    "a changes page from {server_url} is not valid: {e}"
+                ))
+            })?;
+            applied = apply_page(store, event_id, server_url, &page, Some(&hook))?;
+            if applied.needs_full {
+                return Err(Error::Protocol(
+                    "the server sent a patch where whole bodies were asked for".to_string(),
+                ));
+            }
+        }
+        if alerts_changed.swap(0, Ordering::Relaxed) > 0 {
+            store.notify_alerts(event_id)?;
+        }
+        report.pages += 1;
+        for change in &applied.changes {
+            report.summary.record(change);
+        }
+        progress.bytes = report.bytes;
+        progress.entities += page.changes.len() as u64;
+        let base = if report.rebootstrapped {
+            0
+        } else {
+            start_cursor
+        };
+        progress.seq_total = page.head.saturating_sub(base);
+        progress.seq_done = page.next.saturating_sub(base);
+        report_progress(&progress);
+        report.head = page.head;
+        state.epoch = Some(page.epoch.clone());
+        state.cursor = applied.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    if report.rebootstrapped {
+        // Favourites whose sessions vanished while the history was reset get their alerts.
+        store.reconcile_favourites(event_id)?;
+    }
+    report.epoch = state.epoch.clone();
+    report.cursor = state.cursor;
+    Ok(report)
+}
+
+/// The device's standing with an event's server.
+pub fn sync_state(store: &Store, event_id: &str) -> Result<SyncState> {
+    store.read(|tx| read_sync_state(tx, event_id))
+}

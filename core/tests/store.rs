@@ -1,0 +1,402 @@
+//! The device store against real SQLite files: round trip, agenda across midnight and a DST
+//! change, migration from frozen files, a reader never blocked by a writer, bad input.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use marktplatz_core::Error;
+use marktplatz_core::bundle::Bundle;
+use marktplatz_core::model::*;
+use marktplatz_core::store::{Store, schema};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn small_bundle() -> Bundle {
+    Bundle::from_json(&std::fs::read_to_string(fixtures().join("small-bundle.json")).unwrap())
+        .unwrap()
+}
+
+fn loaded_store(dir: &Path) -> Store {
+    let store = Store::open(dir).unwrap();
+    store
+        .write_content(|tx| tx.replace_with_bundle(&small_bundle()))
+        .unwrap();
+    store
+}
+
+fn utc(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+const EVENT: &str = "fixture-fair";
+
+#[test]
+fn bundle_round_trips_through_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = small_bundle();
+    {
+        loaded_store(dir.path());
+    }
+    // Reopen from disk: everything comes back identical.
+    let store = Store::open(dir.path()).unwrap();
+    for entity in bundle.entities() {
+        let stored = store.entity(EVENT, entity.kind(), entity.id()).unwrap();
+        assert_eq!(
+            stored.as_ref(),
+            Some(&entity),
+            "{} {}",
+            entity.kind(),
+            entity.id()
+        );
+    }
+    let overview = store.event_overview(EVENT).unwrap();
+    assert_eq!(overview.event, bundle.event);
+    assert_eq!(overview.session_count, 5);
+    assert_eq!(overview.speaker_count, 2);
+    assert_eq!(overview.location_count, 3);
+    assert_eq!(overview.exhibitor_count, 1);
+    assert_eq!(overview.last_synced_at, None);
+    let events = store.events().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].id, EVENT);
+}
+
+#[test]
+fn agenda_runs_past_midnight_across_the_dst_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded_store(dir.path());
+    // Day change at 05:00; 25 Oct 2026 has 25 hours (03:00 CEST -> 02:00 CET).
+    let first = store.agenda(EVENT, day("2026-10-24")).unwrap();
+    let ids: Vec<&str> = first.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["s-opening", "s-late", "s-dst", "s-after-dst"]);
+    let times: Vec<(&str, &str)> = first
+        .iter()
+        .map(|s| (s.local_start.as_str(), s.local_end.as_str()))
+        .collect();
+    // 02:30 happens twice that night: the talk starts at the first 02:30 (CEST) and ends at
+    // the second (CET), an hour later.
+    assert_eq!(
+        times,
+        [
+            ("09:00", "09:30"),
+            ("23:00", "01:30"),
+            ("02:30", "02:30"),
+            ("04:30", "05:30")
+        ]
+    );
+    assert!(first.iter().all(|s| s.day == day("2026-10-24")));
+    let late = &first[1];
+    assert_eq!(late.location_name.as_deref(), Some("Station IT-Sicherheit"));
+    assert_eq!(late.track_name.as_deref(), Some("Sicherheit"));
+    assert_eq!(late.track_color.as_deref(), Some("#aa3344"));
+    assert_eq!(late.speaker_names, ["Kim Beispiel"]);
+    // Speaker order follows the session's list, not the alphabet.
+    assert_eq!(first[0].speaker_names, ["Ole Muster", "Kim Beispiel"]);
+
+    let second = store.agenda(EVENT, day("2026-10-25")).unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].id, "s-day2");
+    assert_eq!(second[0].local_start, "10:00"); // CET now
+    assert_eq!(second[0].status, SessionStatus::Cancelled);
+    assert!(store.agenda(EVENT, day("2026-10-26")).unwrap().is_empty());
+}
+
+#[test]
+fn sessions_by_location_track_and_speaker() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded_store(dir.path());
+    let ids = |list: Vec<marktplatz_core::store::SessionSummary>| -> Vec<String> {
+        list.into_iter().map(|s| s.id).collect()
+    };
+    assert_eq!(
+        ids(store.sessions_at_location(EVENT, "st-sec").unwrap()),
+        ["s-late", "s-day2"]
+    );
+    assert_eq!(
+        ids(store.sessions_in_track(EVENT, "sec").unwrap()),
+        ["s-late", "s-day2"]
+    );
+    assert_eq!(
+        ids(store.sessions_of_speaker(EVENT, "sp-kim").unwrap()),
+        ["s-opening", "s-late", "s-day2"]
+    );
+    assert!(
+        store
+            .sessions_of_speaker(EVENT, "nobody")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn now_and_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded_store(dir.path());
+    let at = utc("2026-10-24T07:15:00Z");
+    let nn = store.now_next(EVENT, at).unwrap();
+    assert_eq!(
+        nn.now.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["s-opening"]
+    );
+    // One next session per location, in start order: the station's workshop, then the forum.
+    assert_eq!(
+        nn.next.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["s-late", "s-dst"]
+    );
+    // A cancelled session is neither now nor next.
+    let nn = store.now_next(EVENT, utc("2026-10-25T08:00:00Z")).unwrap();
+    assert!(nn.now.is_empty() && nn.next.is_empty(), "{nn:?}");
+}
+
+#[test]
+fn session_detail_resolves_speakers_location_track() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded_store(dir.path());
+    let detail = store.session_detail(EVENT, "s-opening").unwrap();
+    assert_eq!(detail.session.title, "Eröffnung");
+    assert_eq!(detail.location.unwrap().name, "Forum");
+    assert!(detail.track.is_none());
+    let names: Vec<_> = detail.speakers.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Ole Muster", "Kim Beispiel"]);
+    let missing = store.session_detail(EVENT, "nope").unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing}");
+}
+
+#[test]
+fn exhibitors_announcements_gallery_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded_store(dir.path());
+    let at_station = store.exhibitors(EVENT, Some("st-sec"), None).unwrap();
+    assert_eq!(at_station.len(), 1);
+    assert_eq!(
+        at_station[0].station_name.as_deref(),
+        Some("Station IT-Sicherheit")
+    );
+    // Topics match case-insensitively.
+    assert_eq!(
+        store
+            .exhibitors(EVENT, None, Some("it-sicherheit"))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .exhibitors(EVENT, Some("forum"), None)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .exhibitors(EVENT, None, Some("Catering"))
+            .unwrap()
+            .is_empty()
+    );
+
+    let stations = store.stations(EVENT).unwrap();
+    let sec = stations.iter().find(|s| s.location.id == "st-sec").unwrap();
+    assert_eq!((sec.exhibitor_count, sec.session_count), (1, 2));
+
+    // At 10:00 UTC: the food notice is live, the room change too (urgent first), the closing
+    // note is not published yet.
+    let live = store
+        .announcements(EVENT, utc("2026-10-24T10:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        live.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["a-room", "a-food"]
+    );
+    // After the food notice expired.
+    let later = store
+        .announcements(EVENT, utc("2026-10-24T15:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        later.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["a-room"]
+    );
+
+    assert!(store.gallery(EVENT).unwrap().is_empty());
+    assert_eq!(store.info_pages(EVENT).unwrap()[0].title, "WLAN");
+}
+
+#[test]
+fn invalid_bundle_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded_store(dir.path());
+    let mut broken = small_bundle();
+    broken.sessions[0].title = "Geändert".into();
+    broken.sessions[1].location_id = Some("no-such-room".into());
+    // Validation refuses it before any write...
+    let err = broken.validate().unwrap_err().to_string();
+    assert!(err.contains("session 's-opening': location_id"), "{err}");
+    // ...and a failure in the middle of a write rolls the whole transaction back.
+    let result = store.write_content(|tx| {
+        tx.replace_with_bundle(&broken)?;
+        Err::<(), _>(Error::invalid(
+            "test",
+            "abort",
+            "simulated failure mid-write",
+        ))
+    });
+    assert!(result.is_err());
+    let kept = store
+        .entity(EVENT, EntityKind::Session, "s-late")
+        .unwrap()
+        .unwrap();
+    let Entity::Session(kept) = kept else {
+        panic!()
+    };
+    assert_eq!(kept.title, "Nachtschicht: Incident Response");
+    assert_eq!(store.event_overview(EVENT).unwrap().session_count, 5);
+}
+
+#[test]
+fn opens_frozen_v1_files_and_keeps_their_data() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("content-v1.db"),
+        dir.path().join("content.db"),
+    )
+    .unwrap();
+    std::fs::copy(fixtures().join("user-v1.db"), dir.path().join("user.db")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.notices().is_empty(), "{:?}", store.notices());
+    let agenda = store.agenda(EVENT, day("2026-10-24")).unwrap();
+    assert_eq!(agenda.len(), 4);
+    let favourites: Vec<(String, Option<String>)> = store
+        .read_user(|tx| {
+            let mut stmt = tx
+                .prepare("SELECT entity_id, note FROM favourite ORDER BY created_at")
+                .unwrap();
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            Ok(rows.map(|r| r.unwrap()).collect())
+        })
+        .unwrap();
+    assert_eq!(
+        favourites,
+        [
+            ("s-late".to_string(), Some("mit Kim hingehen".to_string())),
+            ("s-day2".to_string(), None),
+            ("sp-kim".to_string(), None)
+        ]
+    );
+    for (name, expected) in [("content.db", &schema::CONTENT), ("user.db", &schema::USER)] {
+        let conn = rusqlite::Connection::open(dir.path().join(name)).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, expected.latest_version(), "{name}");
+    }
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(loaded_store(dir.path()));
+    let user = dir.path().join("user.db");
+    {
+        let conn = rusqlite::Connection::open(&user).unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+    }
+    let before = std::fs::read(&user).unwrap();
+    let err = Store::open(dir.path())
+        .err()
+        .expect("a newer user.db must be refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("user.db") && message.contains("newer") && message.contains("999"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(&user).unwrap(),
+        before,
+        "the newer file was modified"
+    );
+}
+
+#[test]
+fn damaged_content_db_is_set_aside_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(loaded_store(dir.path()));
+    std::fs::write(
+        dir.path().join("content.db"),
+        b"this is not a database, just garbage bytes",
+    )
+    .unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.notices().len(), 1, "{:?}", store.notices());
+    assert!(store.notices()[0].contains("content.db"));
+    assert!(store.events().unwrap().is_empty());
+    // The damaged file is kept beside, never deleted.
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("content.db.damaged-")
+        });
+    assert!(kept);
+    // user.db was untouched: favourites written before are still there.
+}
+
+#[test]
+fn a_reader_is_not_blocked_by_a_long_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(loaded_store(dir.path()));
+    let writer_store = store.clone();
+    let (holding_tx, holding_rx) = std::sync::mpsc::channel();
+    let writer = std::thread::spawn(move || {
+        writer_store
+            .write_content(|tx| {
+                tx.clear_event(EVENT)?; // uncommitted: readers must still see the old content
+                holding_tx.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(800));
+                Err::<(), _>(Error::Cancelled)
+            })
+            .unwrap_err();
+    });
+    holding_rx.recv().unwrap();
+    let began = Instant::now();
+    let agenda = store.agenda(EVENT, day("2026-10-24")).unwrap();
+    let waited = began.elapsed();
+    assert_eq!(agenda.len(), 4, "the reader saw uncommitted changes");
+    assert!(
+        waited < Duration::from_millis(300),
+        "the reader waited {waited:?} for the writer"
+    );
+    writer.join().unwrap();
+}
+
+#[test]
+fn suspend_returns_only_when_no_transaction_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(loaded_store(dir.path()));
+    let writer_store = store.clone();
+    let (holding_tx, holding_rx) = std::sync::mpsc::channel();
+    let writer = std::thread::spawn(move || {
+        writer_store.write_content(|tx| {
+            holding_tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            tx.clear_event(EVENT)
+        })
+    });
+    holding_rx.recv().unwrap();
+    store.suspend();
+    // The write finished and committed before suspend returned.
+    writer.join().unwrap().unwrap();
+    assert!(matches!(store.events(), Err(Error::Suspended)));
+    store.resume();
+    assert!(store.events().unwrap().is_empty());
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the FFI library for Android with cargo-ndk into the app's jniLibs, then generates the
+# Kotlin bindings into android/core-bridge (git-ignored build folders).
+#
+# Needs (not available on the CI machine): the Android NDK (ANDROID_NDK_HOME), cargo-ndk
+# (`cargo install cargo-ndk`) and the Rust targets:
+#   rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android
+# Usage: scripts/build-android.sh [release|debug]   (default release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PROFILE=${1:-release}
+JNI_LIBS=android/core-bridge/src/main/jniLibs
+ABIS=(arm64-v8a armeabi-v7a x86_64)
+
+command -v cargo-ndk >/dev/null || { echo "cargo-ndk is missing: cargo install cargo-ndk" >&2; exit 1; }
+[ -n "${ANDROID_NDK_HOME:-}" ] || { echo "set ANDROID_NDK_HOME to the NDK (e.g. \$ANDROID_HOME/ndk/27.x)" >&2; exit 1; }
+
+flags=()
+[ "$PROFILE" = release ] && flags+=(--release)
+targets=()
+for abi in "${ABIS[@]}"; do targets+=(-t "$abi"); done
+# API 24 (Android 7) is the app's minSdk; cargo-ndk links against that platform level.
+cargo ndk "${targets[@]}" --platform 24 -o "$JNI_LIBS" build -p marktplatz-ffi "${flags[@]}"
+
+# Bindings come from a host build of the same sources (library mode reads its metadata).
+scripts/gen-bindings.sh "$PROFILE"
+echo "android: libraries in $JNI_LIBS/{$(IFS=,; echo "${ABIS[*]}")}; Kotlin in android/core-bridge/build/generated"

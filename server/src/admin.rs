@@ -1,0 +1,106 @@
+//! Direct work on a data directory, without HTTP: what `marktplatz token`, the demo and the
+//! tests need. Safe to use while a server runs on the same directory (SQLite WAL, busy wait).
+
+use std::path::{Path, PathBuf};
+
+use marktplatz_core::bundle::Bundle;
+use marktplatz_core::model::AssetRef;
+use marktplatz_core::wire::{Head, PublishOutcome, is_valid_event_id};
+
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult};
+use crate::{ServerError, auth, blobs, log, publish};
+
+pub struct Admin {
+    db: Db,
+    data_dir: PathBuf,
+}
+
+impl Admin {
+    pub fn open(data_dir: impl AsRef<Path>) -> Result<Admin, ServerError> {
+        let data_dir = data_dir.as_ref().to_path_buf();
+        std::fs::create_dir_all(&data_dir).map_err(|source| ServerError::DataDir {
+            path: data_dir.clone(),
+            source,
+        })?;
+        Ok(Admin {
+            db: Db::open(&data_dir)?,
+            data_dir,
+        })
+    }
+
+    /// Creates the event if it is new and returns a fresh token for it.
+    pub fn create_token(&self, event_id: &str, role: &str) -> ApiResult<String> {
+        if !is_valid_event_id(event_id) {
+            return Err(ApiError::bad_request(format!(
+                "'{event_id}' is not an event id (letters, digits, '-', '_' and '.', at most 100)"
+            )));
+        }
+        if role != auth::ROLE_ORGANISER {
+            return Err(ApiError::bad_request(format!(
+                "unknown role '{role}' (known: {})",
+                auth::ROLE_ORGANISER
+            )));
+        }
+        self.db.write_blocking(|tx| {
+            log::ensure_event(tx, event_id)?;
+            auth::create_token(tx, event_id, role)
+        })
+    }
+
+    /// Stores an asset and returns its reference.
+    pub fn put_asset(&self, bytes: &[u8], media_type: &str) -> ApiResult<AssetRef> {
+        let sha256 = blobs::sha256_hex(bytes);
+        let size = crate::thumbs::image_size(bytes, media_type);
+        blobs::put(&self.db, &self.data_dir, &sha256, media_type, bytes, size)?;
+        self.db
+            .read_blocking(|tx| blobs::meta(tx, &sha256))?
+            .map(|m| m.asset_ref())
+            .ok_or_else(|| ApiError::internal("storing an asset", "it vanished"))
+    }
+
+    /// Stores the given assets (each checked against its reference: hash and size), then
+    /// publishes the bundle: what the demo and tests need in one call.
+    pub fn publish_with_assets<'a>(
+        &self,
+        bundle: Bundle,
+        assets: impl IntoIterator<Item = (&'a AssetRef, &'a [u8])>,
+    ) -> ApiResult<PublishOutcome> {
+        for (asset, bytes) in assets {
+            let stored = self.put_asset(bytes, &asset.media_type)?;
+            if stored.sha256 != asset.sha256 || stored.bytes != asset.bytes {
+                return Err(ApiError::unprocessable(
+                    marktplatz_core::wire::code::HASH_MISMATCH,
+                    format!(
+                        "asset {} does not match its bytes ({} bytes hashing to {})",
+                        asset.sha256, stored.bytes, stored.sha256
+                    ),
+                ));
+            }
+        }
+        self.publish(bundle)
+    }
+
+    /// Publishes a bundle (its assets must be stored first), creating the event if new.
+    pub fn publish(&self, bundle: Bundle) -> ApiResult<PublishOutcome> {
+        let event_id = bundle.event.id.clone();
+        self.db
+            .write_blocking(|tx| log::ensure_event(tx, &event_id))?;
+        publish::publish_bundle(&self.db, &self.data_dir, &event_id, bundle, None)
+    }
+
+    pub fn head(&self, event_id: &str) -> ApiResult<Head> {
+        self.db.read_blocking(|tx| log::require_head(tx, event_id))
+    }
+
+    /// Starts a new epoch: every device re-bootstraps (after a restore or a history reset).
+    pub fn rotate_epoch(&self, event_id: &str) -> ApiResult<String> {
+        self.db.write_blocking(|tx| log::rotate_epoch(tx, event_id))
+    }
+
+    /// Purges tombstones older than `older_than_secs` (0: all), moving the retention horizon.
+    pub fn purge_tombstones(&self, event_id: &str, older_than_secs: i64) -> ApiResult<usize> {
+        self.db
+            .write_blocking(|tx| log::purge_tombstones(tx, event_id, older_than_secs))
+    }
+}

@@ -1,0 +1,172 @@
+//! The server's SQLite database: one writer (SQLite serialises writers anyway; one connection
+//! keeps seq assignment simple) and a pool of readers, all used from blocking threads.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{ApiError, ApiResult};
+
+pub const DB_FILE: &str = "marktplatz.db";
+const MIGRATIONS: &[&str] = &[include_str!("sql/0001_initial.sql")];
+const IDLE_READERS: usize = 8;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot open {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "{path} was written by a newer marktplatz server (schema {found}, this build knows {known})"
+    )]
+    Newer {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+}
+
+impl Db {
+    /// Opens (creating and migrating) the database in the data directory.
+    pub fn open(data_dir: &Path) -> Result<Db, DbError> {
+        let path = data_dir.join(DB_FILE);
+        let open_error = |source| DbError::Open {
+            path: path.clone(),
+            source,
+        };
+        let mut conn = Connection::open(&path).map_err(open_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(open_error)?;
+        migrate(&mut conn, &path)?;
+        Ok(Db {
+            inner: Arc::new(Inner {
+                path,
+                writer: Mutex::new(conn),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction on the writer; commits only if it succeeds.
+    pub fn write_blocking<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        let mut conn = lock(&self.inner.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in a read transaction on a pooled reader (a consistent snapshot).
+    pub fn read_blocking<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        let mut conn = match lock(&self.inner.readers).pop() {
+            Some(conn) => conn,
+            None => self.open_reader()?,
+        };
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let value = f(&tx)?;
+            tx.finish()?;
+            Ok(value)
+        })();
+        let mut idle = lock(&self.inner.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+
+    /// [`Db::write_blocking`] on a blocking thread.
+    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> ApiResult<T> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.write_blocking(f))
+            .await
+            .map_err(|e| ApiError::internal("running a database write", e))?
+    }
+
+    /// [`Db::read_blocking`] on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> ApiResult<T> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.read_blocking(f))
+            .await
+            .map_err(|e| ApiError::internal("running a database read", e))?
+    }
+
+    fn open_reader(&self) -> ApiResult<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.inner.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+        Ok(conn)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic mid-transaction drops the Transaction, which rolls back: the connection is fine.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
+    let open_error = |source| DbError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let known = MIGRATIONS.len() as i64;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(open_error)?;
+    let found: i64 = tx
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(open_error)?;
+    if found > known {
+        return Err(DbError::Newer {
+            path: path.to_path_buf(),
+            found,
+            known,
+        });
+    }
+    for sql in MIGRATIONS.iter().skip(found as usize) {
+        tx.execute_batch(sql).map_err(open_error)?;
+    }
+    tx.pragma_update(None, "user_version", known)
+        .map_err(open_error)?;
+    tx.commit().map_err(open_error)
+}
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}

@@ -1,0 +1,467 @@
+//! Sync benchmark: bytes on the wire (both directions, headers included, counted by a TCP
+//! proxy) and apply times, for our protocol and for the baseline schedule apps use
+//! (re-downloading the whole schedule file with an ETag, gzip).
+//!
+//! `cargo run --release -p marktplatz-tests --bin bench-sync` prints a table and writes
+//! `bench-results/sync.json` and `bench-results/sync.md`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::Duration;
+use serde::Serialize;
+
+use marktplatz_core::bundle::Bundle;
+use marktplatz_core::model::AssetRef;
+use marktplatz_core::store::Store;
+use marktplatz_core::sync::{SyncOptions, apply_page};
+use marktplatz_core::wire::Page;
+use marktplatz_tests::fixtures::synthetic_bundle;
+use marktplatz_tests::{Harness, Traffic, raw_http};
+
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+struct Transfer {
+    requests: usize,
+    up: u64,
+    down: u64,
+    total: u64,
+    ms: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct EventFigures {
+    event: String,
+    entities: usize,
+    sessions: usize,
+    initial: Transfer,
+    /// The first sync including the small assets (logos, photos, map, thumbnails).
+    initial_with_assets: Option<Transfer>,
+    no_change_poll: Transfer,
+    one_session_change: Transfer,
+    baseline_initial: Transfer,
+    baseline_no_change_poll: Transfer,
+    baseline_one_session_change: Transfer,
+    /// Applying every page of the initial sync into a fresh store, per entity.
+    apply_us_per_entity: f64,
+    /// Applying the one-change page (decode, patch, transaction).
+    apply_one_change_ms: f64,
+    /// baseline_one_session_change.total / one_session_change.total
+    one_change_ratio: f64,
+}
+
+fn transfer(h: &Harness, started: Instant) -> Transfer {
+    let Traffic { up, down, .. } = h.proxy.traffic();
+    Transfer {
+        requests: h.proxy.exchanges().len(),
+        up,
+        down,
+        total: up + down,
+        ms: started.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+async fn bench_event(
+    name: &str,
+    mut bundle: Bundle,
+    assets: &[(AssetRef, Vec<u8>)],
+) -> Result<EventFigures, String> {
+    let h = Harness::start_with(|c| c.page_limit = 500).await;
+    let event = bundle.event.id.clone();
+    h.admin
+        .publish_with_assets(
+            bundle.clone(),
+            assets.iter().map(|(a, b)| (a, b.as_slice())),
+        )
+        .map_err(|e| e.message)?;
+    let device = h.device("bench-device");
+    let content_only = SyncOptions {
+        skip_assets: true,
+        ..SyncOptions::default()
+    };
+    let bundle_path = format!("/v1/events/{event}/bundle");
+    let gzip = ("accept-encoding", "gzip");
+
+    // Initial sync.
+    h.proxy.reset_counters();
+    let started = Instant::now();
+    device
+        .sync_with(&h.url(), &event, &content_only)
+        .await
+        .map_err(|e| e.to_string())?;
+    let initial = transfer(&h, started);
+    h.proxy.reset_counters();
+    let started = Instant::now();
+    let first = raw_http::get(h.proxy.addr(), &bundle_path, &[gzip]).await;
+    let baseline_initial = transfer(&h, started);
+    let etag = first.header("etag").unwrap_or_default().to_string();
+
+    // The same first sync with the small assets that travel with the content.
+    let initial_with_assets = if assets.is_empty() {
+        None
+    } else {
+        let with_assets = h.device("bench-with-assets");
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        let report = with_assets
+            .sync(&h.url(), &event)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !report.assets.failed.is_empty() {
+            return Err(format!("assets failed: {:?}", report.assets.failed));
+        }
+        Some(transfer(&h, started))
+    };
+
+    // No-change poll.
+    h.proxy.reset_counters();
+    let started = Instant::now();
+    let report = device
+        .sync_with(&h.url(), &event, &content_only)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !report.content.not_modified {
+        return Err("the no-change poll was not a 304".into());
+    }
+    let no_change_poll = transfer(&h, started);
+    h.proxy.reset_counters();
+    let started = Instant::now();
+    let poll = raw_http::get(
+        h.proxy.addr(),
+        &bundle_path,
+        &[gzip, ("if-none-match", &etag)],
+    )
+    .await;
+    if poll.status != 304 {
+        return Err(format!("baseline poll answered {}", poll.status));
+    }
+    let baseline_no_change_poll = transfer(&h, started);
+
+    let twin = h.device("bench-twin");
+    twin.sync_with(&h.url(), &event, &content_only)
+        .await
+        .map_err(|e| e.to_string())?;
+
+    // One session moves: new time and room (the most common late change).
+    let index = bundle.sessions.len() / 2;
+    let rooms: Vec<String> = bundle.locations.iter().map(|l| l.id.clone()).collect();
+    let session = &mut bundle.sessions[index];
+    session.start += Duration::minutes(30);
+    session.end += Duration::minutes(30);
+    session.location_id = rooms
+        .iter()
+        .find(|r| Some(*r) != session.location_id.as_ref())
+        .cloned();
+    let outcome = h.admin.publish(bundle.clone()).map_err(|e| e.message)?;
+    if outcome.updated != 1 {
+        return Err(format!("expected one update, got {outcome:?}"));
+    }
+    // The page as the device will get it, for the apply timing below.
+    let state = marktplatz_core::sync::pull::sync_state(&device.store, &event)
+        .map_err(|e| e.to_string())?;
+    let delta_path = format!(
+        "/v1/events/{event}/changes/{}/{}",
+        state.epoch.unwrap_or_default(),
+        state.cursor
+    );
+    h.proxy.reset_counters();
+    let started = Instant::now();
+    let report = device
+        .sync_with(&h.url(), &event, &content_only)
+        .await
+        .map_err(|e| e.to_string())?;
+    if report.content.summary.total() != 1 {
+        return Err(format!(
+            "expected one change, got {:?}",
+            report.content.summary
+        ));
+    }
+    let one_session_change = transfer(&h, started);
+    h.proxy.reset_counters();
+    let started = Instant::now();
+    let again = raw_http::get(
+        h.proxy.addr(),
+        &bundle_path,
+        &[gzip, ("if-none-match", &etag)],
+    )
+    .await;
+    if again.status != 200 {
+        return Err(format!("baseline re-download answered {}", again.status));
+    }
+    let baseline_one_session_change = transfer(&h, started);
+
+    // Apply timings on fresh stores, without the network.
+    let apply_us_per_entity = time_initial_apply(&h, &event, name).await?;
+    let apply_one_change_ms = time_one_change_apply(&h, &twin, &event, &delta_path).await?;
+
+    Ok(EventFigures {
+        event: name.to_string(),
+        entities: bundle.entity_count(),
+        sessions: bundle.sessions.len(),
+        one_change_ratio: baseline_one_session_change.total as f64
+            / one_session_change.total.max(1) as f64,
+        initial,
+        initial_with_assets,
+        no_change_poll,
+        one_session_change,
+        baseline_initial,
+        baseline_no_change_poll,
+        baseline_one_session_change,
+        apply_us_per_entity,
+        apply_one_change_ms,
+    })
+}
+
+async fn fetch_page(h: &Harness, path: &str) -> Result<Page, String> {
+    let response = raw_http::get(h.server.addr(), path, &[]).await;
+    serde_json::from_slice(&response.body).map_err(|e| format!("{path}: {e}"))
+}
+
+async fn time_initial_apply(h: &Harness, event: &str, name: &str) -> Result<f64, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let store = Store::open(dir.path()).map_err(|e| e.to_string())?;
+    let mut path = format!("/v1/events/{event}/changes");
+    let mut elapsed = 0.0;
+    let mut entities = 0usize;
+    loop {
+        let page = fetch_page(h, &path).await?;
+        let started = Instant::now();
+        apply_page(&store, event, "http://bench", &page, None).map_err(|e| e.to_string())?;
+        elapsed += started.elapsed().as_secs_f64();
+        entities += page.changes.len();
+        if !page.more {
+            break;
+        }
+        path = format!(
+            "/v1/events/{event}/changes/{}/{}?snapshot={}",
+            page.epoch, page.next, page.head
+        );
+    }
+    eprintln!(
+        "{name}: applied {entities} entities in {:.1} ms",
+        elapsed * 1000.0
+    );
+    Ok(elapsed * 1e6 / entities.max(1) as f64)
+}
+
+/// Applies the delta page to a device that is exactly where the benchmark device was before
+/// the change.
+async fn time_one_change_apply(
+    h: &Harness,
+    twin: &marktplatz_tests::Device,
+    event: &str,
+    delta_path: &str,
+) -> Result<f64, String> {
+    let delta = fetch_page(h, delta_path).await?;
+    let started = Instant::now();
+    let applied =
+        apply_page(&twin.store, event, &h.url(), &delta, None).map_err(|e| e.to_string())?;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if applied.changes.len() != 1 || applied.needs_full {
+        return Err(format!("the delta applied as {applied:?}"));
+    }
+    Ok(ms)
+}
+
+/// One real publication after another: what a device and the baseline pay for each.
+#[derive(Debug, Serialize)]
+struct PublicationStep {
+    publication: String,
+    added: u64,
+    updated: u64,
+    removed: u64,
+    ours: Transfer,
+    baseline: Transfer,
+}
+
+async fn bench_publications(
+    versions: Vec<(String, Bundle)>,
+) -> Result<Vec<PublicationStep>, String> {
+    let h = Harness::start_with(|c| c.page_limit = 500).await;
+    let device = h.device("bench-device");
+    let content_only = SyncOptions {
+        skip_assets: true,
+        ..SyncOptions::default()
+    };
+    let mut etag = String::new();
+    let mut steps = Vec::new();
+    for (label, bundle) in versions {
+        let event = bundle.event.id.clone();
+        let outcome = h.admin.publish(bundle).map_err(|e| e.message)?;
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        device
+            .sync_with(&h.url(), &event, &content_only)
+            .await
+            .map_err(|e| e.to_string())?;
+        let ours = transfer(&h, started);
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        let path = format!("/v1/events/{event}/bundle");
+        let mut headers = vec![("accept-encoding", "gzip")];
+        if !etag.is_empty() {
+            headers.push(("if-none-match", etag.as_str()));
+        }
+        let response = raw_http::get(h.proxy.addr(), &path, &headers).await;
+        let baseline = transfer(&h, started);
+        etag = response.header("etag").unwrap_or_default().to_string();
+        steps.push(PublicationStep {
+            publication: label,
+            added: outcome.added,
+            updated: outcome.updated,
+            removed: outcome.removed,
+            ours,
+            baseline,
+        });
+    }
+    Ok(steps)
+}
+
+fn publications_markdown(steps: &[PublicationStep]) -> String {
+    let mut out = String::from(
+        "\n## 36C3, the real successive publications\n\nThe three published versions in \
+         `shared/data/c3voc-json` (imported), one after another; each row is what a device that \
+         had the previous version pays to get this one.\n\n| publication | added / updated / removed | ours (bytes) | baseline (bytes) | baseline / ours |\n|---|---|---:|---:|---:|\n",
+    );
+    for step in steps {
+        out.push_str(&format!(
+            "| {} | {} / {} / {} | {} | {} | {:.1}× |\n",
+            step.publication,
+            step.added,
+            step.updated,
+            step.removed,
+            step.ours.total,
+            step.baseline.total,
+            step.baseline.total as f64 / step.ours.total.max(1) as f64
+        ));
+    }
+    out
+}
+
+fn row(label: &str, ours: &Transfer, baseline: &Transfer) -> String {
+    format!(
+        "| {label} | {} | {} | {:.0}× |",
+        ours.total,
+        baseline.total,
+        baseline.total as f64 / ours.total.max(1) as f64
+    )
+}
+
+fn markdown(figures: &[EventFigures]) -> String {
+    let mut out = String::from(
+        "# Sync benchmark\n\nBytes on the device's socket, both directions, headers included \
+         (counted by a TCP proxy on loopback; plain HTTP/1.1, so TLS would add its own framing). \
+         Baseline: re-downloading the whole schedule file with an ETag and gzip, as schedule \
+         apps do. Generated by `cargo run --release -p marktplatz-tests --bin bench-sync`.\n",
+    );
+    for f in figures {
+        out.push_str(&format!(
+            "\n## {} ({} entities, {} sessions)\n\n| | ours (bytes) | baseline (bytes) | baseline / ours |\n|---|---:|---:|---:|\n",
+            f.event, f.entities, f.sessions
+        ));
+        out.push_str(&row("initial sync", &f.initial, &f.baseline_initial));
+        out.push('\n');
+        if let Some(with_assets) = &f.initial_with_assets {
+            out.push_str(&format!(
+                "| initial sync with small assets ({} requests) | {} | (schedule file has none) | |\n",
+                with_assets.requests, with_assets.total
+            ));
+        }
+        out.push_str(&row(
+            "no-change poll",
+            &f.no_change_poll,
+            &f.baseline_no_change_poll,
+        ));
+        out.push('\n');
+        out.push_str(&row(
+            "one-session change",
+            &f.one_session_change,
+            &f.baseline_one_session_change,
+        ));
+        out.push_str(&format!(
+            "\n\nRequests: initial {}, poll {}, one change {}. Apply: {:.1} µs per entity \
+             (initial sync into a fresh store), {:.2} ms for the one-change page.\n",
+            f.initial.requests,
+            f.no_change_poll.requests,
+            f.one_session_change.requests,
+            f.apply_us_per_entity,
+            f.apply_one_change_ms
+        ));
+    }
+    out
+}
+
+/// Asset references with their bytes, published with an event.
+type Assets = Vec<(AssetRef, Vec<u8>)>;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> ExitCode {
+    let versions = marktplatz_tests::real_36c3_versions("36c3");
+    let real_final = versions.last().cloned();
+    let demo = match marktplatz_core::demo::demo_content() {
+        Ok(demo) => demo,
+        Err(e) => {
+            eprintln!("bench-sync: the demo event: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let demo_assets: Assets = demo
+        .assets
+        .into_iter()
+        .map(|a| (a.asset, a.bytes))
+        .collect();
+    let mut events: Vec<(&str, Bundle, Assets)> = vec![
+        (
+            "demo event (E-Government Marktplatz Nordwest)",
+            demo.bundle,
+            demo_assets,
+        ),
+        (
+            "synthetic 1,000-session event",
+            synthetic_bundle("big", 1000),
+            Vec::new(),
+        ),
+    ];
+    if let Some(real) = real_final {
+        events.push(("36C3 final schedule (real, imported)", real, Vec::new()));
+    }
+    let mut figures = Vec::new();
+    for (name, bundle, assets) in events {
+        match bench_event(name, bundle, &assets).await {
+            Ok(f) => figures.push(f),
+            Err(e) => {
+                eprintln!("bench-sync: {name}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let labels = ["day before (first sync)", "day 2", "final"];
+    let steps = match bench_publications(
+        labels.iter().map(|l| l.to_string()).zip(versions).collect(),
+    )
+    .await
+    {
+        Ok(steps) => steps,
+        Err(e) => {
+            eprintln!("bench-sync: 36C3 publications: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let md = markdown(&figures) + &publications_markdown(&steps);
+    println!("{md}");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bench-results");
+    let json = serde_json::to_string_pretty(&serde_json::json!({
+        "events": figures,
+        "real_36c3_publications": steps,
+    }))
+    .unwrap_or_default();
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(dir.join("sync.json"), json))
+        .and_then(|_| std::fs::write(dir.join("sync.md"), &md));
+    if let Err(e) = written {
+        eprintln!("bench-sync: cannot save results in {}: {e}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    eprintln!("saved {}/sync.{{json,md}}", dir.display());
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,479 @@
+//! A small HTTP/1.1-aware TCP proxy between a device and a real server, for two jobs:
+//!
+//! - **Counting** every byte on the device's socket in both directions, headers included
+//!   (the benchmark's "bytes on the wire").
+//! - **Injecting faults** per request: hang, reset, canned answers (500/503/429, garbage),
+//!   truncated or corrupted bodies, rewritten bodies, delays.
+//!
+//! It understands just enough HTTP to find request and response boundaries (Content-Length
+//! and chunked bodies), so faults hit one request even on a kept-alive connection. Rules are
+//! matched in order by a path substring; each fires a given number of times. Later issues grow
+//! this into a full network fault harness (bandwidth, latency, stalls mid-body, stale 304s):
+//! add a [`Fault`] variant and its arm in [`serve_exchange`].
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// Rewrites a response body.
+pub type BodyMap = Arc<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>;
+
+/// What to do to one request.
+#[derive(Clone)]
+pub enum Fault {
+    /// Forward unchanged.
+    Pass,
+    /// Read the request and never answer (until the device gives up and closes).
+    Hang,
+    /// Read the request, then reset the connection (RST).
+    Reset,
+    /// Answer with this instead of asking the server.
+    Respond {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// Forward, but send only the first `keep` bytes of the body, then close: the framing
+    /// promises more than arrives.
+    Truncate { keep: usize },
+    /// Forward with the body rewritten (Content-Length fixed up; the request is sent without
+    /// Accept-Encoding so the body is plain).
+    MapBody(BodyMap),
+    /// Wait, then forward.
+    Delay(Duration),
+}
+
+impl Fault {
+    /// A JSON error answer like the server's, with optional `Retry-After`.
+    pub fn status(status: u16, retry_after: Option<u64>) -> Fault {
+        let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+        if let Some(seconds) = retry_after {
+            headers.push(("retry-after".to_string(), seconds.to_string()));
+        }
+        Fault::Respond {
+            status,
+            headers,
+            body: format!(r#"{{"code":"injected","message":"injected {status}"}}"#).into_bytes(),
+        }
+    }
+
+    /// A 200 whose body is `body` (garbage JSON, a page from elsewhere, wrong asset bytes).
+    pub fn ok_body(content_type: &str, body: impl Into<Vec<u8>>) -> Fault {
+        Fault::Respond {
+            status: 200,
+            headers: vec![("content-type".to_string(), content_type.to_string())],
+            body: body.into(),
+        }
+    }
+}
+
+struct Rule {
+    path_contains: String,
+    fault: Fault,
+    remaining: usize,
+}
+
+/// One request as the proxy saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exchange {
+    pub method: String,
+    pub path: String,
+    /// 0 when no answer was sent (hang, reset).
+    pub status: u16,
+    /// Bytes from the device (request line, headers, body).
+    pub up: u64,
+    /// Bytes to the device (status line, headers, body).
+    pub down: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Traffic {
+    pub up: u64,
+    pub down: u64,
+    pub connections: u64,
+}
+
+impl Traffic {
+    pub fn total(&self) -> u64 {
+        self.up + self.down
+    }
+}
+
+#[derive(Default)]
+struct State {
+    rules: Vec<Rule>,
+    exchanges: Vec<Exchange>,
+    traffic: Traffic,
+}
+
+pub struct FaultProxy {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl FaultProxy {
+    /// Listens on 127.0.0.1 (any free port) and forwards to `upstream`.
+    pub async fn start(upstream: SocketAddr) -> std::io::Result<FaultProxy> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let _ = client.set_nodelay(true);
+                lock(&shared).traffic.connections += 1;
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let _ = serve_connection(client, upstream, state).await;
+                });
+            }
+        });
+        Ok(FaultProxy { addr, state, task })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The next `times` requests whose path contains `path_contains` get `fault`.
+    pub fn inject(&self, path_contains: &str, fault: Fault, times: usize) {
+        lock(&self.state).rules.push(Rule {
+            path_contains: path_contains.to_string(),
+            fault,
+            remaining: times,
+        });
+    }
+
+    /// Drops every rule not used up yet.
+    pub fn heal(&self) {
+        lock(&self.state).rules.clear();
+    }
+
+    pub fn traffic(&self) -> Traffic {
+        lock(&self.state).traffic
+    }
+
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        lock(&self.state).exchanges.clone()
+    }
+
+    /// Zeroes the counters and the exchange log (rules stay).
+    pub fn reset_counters(&self) {
+        let mut state = lock(&self.state);
+        state.traffic = Traffic::default();
+        state.exchanges.clear();
+    }
+}
+
+fn take_fault(state: &Mutex<State>, path: &str) -> Fault {
+    let mut state = lock(state);
+    let found = state
+        .rules
+        .iter_mut()
+        .find(|r| r.remaining > 0 && path.contains(&r.path_contains));
+    match found {
+        Some(rule) => {
+            rule.remaining -= 1;
+            rule.fault.clone()
+        }
+        None => Fault::Pass,
+    }
+}
+
+/// A parsed message head plus its raw bytes.
+struct Head {
+    raw: Vec<u8>,
+    first_line: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Head {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn content_length(&self) -> Option<usize> {
+        self.header("content-length")?.trim().parse().ok()
+    }
+
+    fn is_chunked(&self) -> bool {
+        self.header("transfer-encoding")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
+    }
+}
+
+async fn read_head<R: AsyncRead + Unpin>(
+    reader: &mut BufReader<R>,
+) -> std::io::Result<Option<Head>> {
+    let mut raw = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        let n = read_line(reader, &mut line).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        raw.extend_from_slice(&line);
+        if line == b"\r\n" {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let mut lines = text.split("\r\n");
+    let first_line = lines.next().unwrap_or_default().to_string();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Ok(Some(Head {
+        raw,
+        first_line,
+        headers,
+    }))
+}
+
+async fn read_line<R: AsyncRead + Unpin>(
+    reader: &mut BufReader<R>,
+    out: &mut Vec<u8>,
+) -> std::io::Result<usize> {
+    use tokio::io::AsyncBufReadExt;
+    reader.read_until(b'\n', out).await
+}
+
+/// Reads a body framed by `head`; returns (raw bytes as framed, decoded body).
+async fn read_body<R: AsyncRead + Unpin>(
+    reader: &mut BufReader<R>,
+    head: &Head,
+    has_body: bool,
+) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
+    if !has_body {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    if head.is_chunked() {
+        let mut raw = Vec::new();
+        let mut body = Vec::new();
+        loop {
+            let mut line = Vec::new();
+            if read_line(reader, &mut line).await? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            raw.extend_from_slice(&line);
+            let size_text = String::from_utf8_lossy(&line);
+            let size_text = size_text.trim().split(';').next().unwrap_or("0");
+            let size = usize::from_str_radix(size_text, 16)
+                .map_err(|_| std::io::Error::other("bad chunk size"))?;
+            if size == 0 {
+                // Trailers until an empty line.
+                loop {
+                    let mut trailer = Vec::new();
+                    if read_line(reader, &mut trailer).await? == 0 {
+                        break;
+                    }
+                    raw.extend_from_slice(&trailer);
+                    if trailer == b"\r\n" {
+                        break;
+                    }
+                }
+                return Ok((raw, body));
+            }
+            let mut chunk = vec![0u8; size + 2];
+            reader.read_exact(&mut chunk).await?;
+            raw.extend_from_slice(&chunk);
+            body.extend_from_slice(&chunk[..size]);
+        }
+    }
+    let length = head.content_length().unwrap_or(0);
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).await?;
+    Ok((body.clone(), body))
+}
+
+type Upstream = (
+    BufReader<tokio::net::tcp::OwnedReadHalf>,
+    tokio::net::tcp::OwnedWriteHalf,
+);
+
+async fn serve_connection(
+    client: TcpStream,
+    upstream_addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+) -> std::io::Result<()> {
+    let (client_read, mut client_write) = client.into_split();
+    let mut client_read = BufReader::new(client_read);
+    let mut upstream: Option<Upstream> = None;
+    loop {
+        let Some(request) = read_head(&mut client_read).await? else {
+            return Ok(());
+        };
+        let (request_body, _) = read_body(
+            &mut client_read,
+            &request,
+            request.content_length().is_some() || request.is_chunked(),
+        )
+        .await?;
+        let mut parts = request.first_line.split(' ');
+        let method = parts.next().unwrap_or_default().to_string();
+        let path = parts.next().unwrap_or_default().to_string();
+        let up = (request.raw.len() + request_body.len()) as u64;
+        let fault = take_fault(&state, &path);
+        let mut exchange = Exchange {
+            method: method.clone(),
+            path: path.clone(),
+            status: 0,
+            up,
+            down: 0,
+        };
+        let record = |exchange: &Exchange| {
+            let mut s = lock(&state);
+            s.traffic.up += exchange.up;
+            s.traffic.down += exchange.down;
+            s.exchanges.push(exchange.clone());
+        };
+        match &fault {
+            Fault::Hang => {
+                record(&exchange);
+                // Wait for the device to give up.
+                let mut sink = [0u8; 1024];
+                while client_read.read(&mut sink).await.unwrap_or(0) > 0 {}
+                return Ok(());
+            }
+            Fault::Reset => {
+                record(&exchange);
+                let client = client_read
+                    .into_inner()
+                    .reunite(client_write)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                let _ = client.set_zero_linger();
+                drop(client);
+                return Ok(());
+            }
+            Fault::Respond {
+                status,
+                headers,
+                body,
+            } => {
+                let mut answer = format!("HTTP/1.1 {status} Injected\r\n");
+                for (name, value) in headers {
+                    answer.push_str(&format!("{name}: {value}\r\n"));
+                }
+                answer.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+                let mut bytes = answer.into_bytes();
+                bytes.extend_from_slice(body);
+                client_write.write_all(&bytes).await?;
+                exchange.status = *status;
+                exchange.down = bytes.len() as u64;
+                record(&exchange);
+                continue;
+            }
+            Fault::Delay(duration) => tokio::time::sleep(*duration).await,
+            Fault::Pass | Fault::Truncate { .. } | Fault::MapBody(_) => {}
+        }
+        // Forward to the server.
+        if upstream.is_none() {
+            let stream = TcpStream::connect(upstream_addr).await?;
+            let _ = stream.set_nodelay(true);
+            let (r, w) = stream.into_split();
+            upstream = Some((BufReader::new(r), w));
+        }
+        let Some((upstream_read, upstream_write)) = upstream.as_mut() else {
+            return Ok(());
+        };
+        let mut request_bytes = if matches!(fault, Fault::MapBody(_)) {
+            strip_header(&request.raw, "accept-encoding")
+        } else {
+            request.raw.clone()
+        };
+        request_bytes.extend_from_slice(&request_body);
+        upstream_write.write_all(&request_bytes).await?;
+        let Some(response) = read_head(upstream_read).await? else {
+            return Ok(());
+        };
+        let status: u16 = response
+            .first_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let has_body = method != "HEAD" && status != 304 && status != 204 && status >= 200;
+        let (raw_body, body) = read_body(upstream_read, &response, has_body).await?;
+        exchange.status = status;
+        let close_after = response
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        match fault {
+            Fault::Truncate { keep } => {
+                // Announce the full body, send part of it, close.
+                let mut head = strip_header(&response.raw, "transfer-encoding");
+                head = strip_header(&head, "content-length");
+                head.truncate(head.len() - 2);
+                head.extend_from_slice(
+                    format!("content-length: {}\r\n\r\n", body.len()).as_bytes(),
+                );
+                let cut = keep.min(body.len());
+                client_write.write_all(&head).await?;
+                client_write.write_all(&body[..cut]).await?;
+                client_write.flush().await?;
+                exchange.down = (head.len() + cut) as u64;
+                record(&exchange);
+                return Ok(());
+            }
+            Fault::MapBody(map) => {
+                let new_body = map(&body);
+                let mut head = strip_header(&response.raw, "transfer-encoding");
+                head = strip_header(&head, "content-length");
+                head.truncate(head.len() - 2);
+                head.extend_from_slice(
+                    format!("content-length: {}\r\n\r\n", new_body.len()).as_bytes(),
+                );
+                client_write.write_all(&head).await?;
+                client_write.write_all(&new_body).await?;
+                exchange.down = (head.len() + new_body.len()) as u64;
+            }
+            _ => {
+                client_write.write_all(&response.raw).await?;
+                client_write.write_all(&raw_body).await?;
+                exchange.down = (response.raw.len() + raw_body.len()) as u64;
+            }
+        }
+        record(&exchange);
+        if close_after {
+            return Ok(());
+        }
+    }
+}
+
+/// The head without any header named `name`.
+fn strip_header(raw: &[u8], name: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::new();
+    for line in text.split_inclusive("\r\n") {
+        let is_named = line
+            .split_once(':')
+            .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(name));
+        if !is_named {
+            out.push_str(line);
+        }
+    }
+    out.into_bytes()
+}
