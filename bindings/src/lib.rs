@@ -4,11 +4,13 @@
 
 mod error;
 mod favourites;
+mod search;
 mod store;
 mod sync;
 mod types;
 
 pub use error::ApiError;
+pub use search::SearchField;
 pub use store::MarktplatzStore;
 pub use sync::{SubscriptionHandle, UpdateListener};
 

@@ -4,6 +4,7 @@
 
 mod favourites;
 mod model;
+mod search;
 mod sync;
 mod views;
 
