@@ -5,11 +5,13 @@
 mod error;
 mod favourites;
 mod organiser;
+mod search;
 mod store;
 mod sync;
 mod types;
 
 pub use error::ApiError;
+pub use search::SearchField;
 pub use store::MarktplatzStore;
 pub use sync::{SubscriptionHandle, UpdateListener};
 

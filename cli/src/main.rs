@@ -51,6 +51,8 @@ enum Command {
     Ics(cmd::ics::Args),
     /// Show what a schedule file (frab XML, c3voc JSON, iCalendar, CSV) would import, without publishing.
     ImportCheck(cmd::import_check::Args),
+    /// Search a device's content as the apps do (type-ahead, German-aware).
+    Search(cmd::search::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Alerts(args) => cmd::alerts::run(args),
         Command::Ics(args) => cmd::ics::run(args),
         Command::ImportCheck(args) => cmd::import_check::run(args),
+        Command::Search(args) => cmd::search::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

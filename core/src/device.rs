@@ -311,6 +311,11 @@ impl Inner {
         match result {
             Ok(report) => {
                 let outcome = SyncOutcome::from_report(report);
+                if outcome.total_changed() > 0 {
+                    // Loads search's in-memory state now rather than on the next keystroke. An
+                    // optimisation only: if it fails, the next search reports the same error.
+                    let _warming = self.store.warm_search();
+                }
                 self.updates.emit(&Update::SyncFinished {
                     outcome: outcome.clone(),
                 });

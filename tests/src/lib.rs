@@ -5,6 +5,9 @@ pub mod fault_proxy;
 pub mod fixtures;
 pub mod organiser;
 pub mod raw_http;
+pub mod search_baselines;
+pub mod search_eval;
+pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,6 +39,11 @@ pub fn shared_data_dir() -> PathBuf {
                 root.join("../shared/data").display()
             )
         })
+}
+
+/// This crate's own data files (query sets, fixture bundles).
+pub fn own_data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
 /// The three real successive publications of 36C3 (day before, day 2, final), imported as

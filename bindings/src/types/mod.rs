@@ -5,6 +5,7 @@
 mod favourites;
 mod model;
 mod organiser;
+mod search;
 mod sync;
 mod views;
 

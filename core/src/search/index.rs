@@ -1,23 +1,275 @@
 //! Keeps the search index in step with content.db, inside the writer's transaction.
+//!
+//! A session's row holds its speakers', track's and location's names, an exhibitor's its
+//! station's, a location's its hall's: when one of those changes (or arrives after the session,
+//! which sync allows), the rows that show it are written again.
 
-use rusqlite::Transaction;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::error::Result;
+use super::document::{Document, SEARCHED_KINDS, document_of, load_document};
+use super::normalize::index_text;
+use crate::error::{Result, SqliteContext};
 use crate::model::{Entity, EntityKind};
 
-pub(crate) fn on_upsert(_tx: &Transaction<'_>, _event_id: &str, _entity: &Entity) -> Result<()> {
-    Ok(())
+pub(crate) fn on_upsert(tx: &Transaction<'_>, event_id: &str, entity: &Entity) -> Result<()> {
+    if let Some(document) = document_of(tx, event_id, entity)? {
+        write(tx, event_id, entity.kind(), entity.id(), &document)?;
+    }
+    reindex_dependents(tx, event_id, entity.kind(), entity.id())
 }
 
 pub(crate) fn on_delete(
-    _tx: &Transaction<'_>,
-    _event_id: &str,
-    _kind: EntityKind,
-    _id: &str,
+    tx: &Transaction<'_>,
+    event_id: &str,
+    kind: EntityKind,
+    id: &str,
 ) -> Result<()> {
+    remove(tx, event_id, kind, id)?;
+    reindex_dependents(tx, event_id, kind, id)
+}
+
+pub(crate) fn on_clear(tx: &Transaction<'_>, event_id: &str) -> Result<()> {
+    let ids: Vec<i64> = {
+        let mut stmt = tx
+            .prepare_cached("SELECT doc_id FROM search_doc WHERE event_id = ?1")
+            .context("clearing the search index")?;
+        let rows = stmt
+            .query_map([event_id], |r| r.get(0))
+            .context("clearing the search index")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("clearing the search index")?
+    };
+    let mut delete = tx
+        .prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")
+        .context("clearing the search index")?;
+    for id in ids {
+        delete.execute([id]).context("clearing the search index")?;
+    }
+    tx.prepare_cached("DELETE FROM search_doc WHERE event_id = ?1")
+        .and_then(|mut s| s.execute([event_id]))
+        .context("clearing the search index")?;
     Ok(())
 }
 
-pub(crate) fn on_clear(_tx: &Transaction<'_>, _event_id: &str) -> Result<()> {
+/// Builds the index from the content tables when a migration left it empty. Called by the store
+/// when it opens content.db; a no-op once built.
+pub(crate) fn ensure_built(conn: &mut Connection) -> Result<()> {
+    let built: Option<i64> = conn
+        .query_row(
+            "SELECT value FROM search_state WHERE key = 'built'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .context("reading the search index state")?;
+    if built == Some(1) {
+        return Ok(());
+    }
+    let tx = conn.transaction().context("building the search index")?;
+    rebuild_all(&tx)?;
+    tx.execute(
+        "INSERT OR REPLACE INTO search_state (key, value) VALUES ('built', 1)",
+        [],
+    )
+    .context("building the search index")?;
+    tx.commit().context("building the search index")
+}
+
+/// Drops and rewrites the whole index from the content tables (also used by the benchmark to
+/// time a full build).
+pub fn rebuild_all(tx: &Connection) -> Result<()> {
+    tx.execute_batch(
+        "INSERT INTO search_fts (search_fts) VALUES ('delete-all'); DELETE FROM search_doc;",
+    )
+    .context("emptying the search index")?;
+    for kind in SEARCHED_KINDS {
+        // Every searched kind's table is named like the kind and keyed by `id`.
+        let table = kind.as_str();
+        let keys: Vec<(String, String)> = {
+            let mut stmt = tx
+                .prepare(&format!("SELECT event_id, id FROM {table}"))
+                .context("listing content to index")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .context("listing content to index")?;
+            rows.collect::<rusqlite::Result<_>>()
+                .context("listing content to index")?
+        };
+        for (event_id, id) in keys {
+            reindex(tx, &event_id, kind, &id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the row of a stored entity again (or removes it when the entity is gone).
+fn reindex(conn: &Connection, event_id: &str, kind: EntityKind, id: &str) -> Result<()> {
+    match load_document(conn, event_id, kind, id)? {
+        Some(document) => write(conn, event_id, kind, id, &document),
+        None => remove(conn, event_id, kind, id),
+    }
+}
+
+fn write(
+    conn: &Connection,
+    event_id: &str,
+    kind: EntityKind,
+    id: &str,
+    document: &Document,
+) -> Result<()> {
+    let digest = digest(document);
+    let existing: Option<(i64, i64)> = conn
+        .prepare_cached(
+            "SELECT doc_id, digest FROM search_doc
+             WHERE event_id = ?1 AND kind = ?2 AND entity_id = ?3",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![event_id, kind.as_str(), id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+        })
+        .context("indexing an entity")?;
+    let doc_id = match existing {
+        // Sync replays pages and re-sends unchanged entities: nothing to do.
+        Some((_, old)) if old == digest => return Ok(()),
+        Some((doc_id, _)) => {
+            conn.prepare_cached(
+                "UPDATE search_doc SET title = ?2, people = ?3, place = ?4, digest = ?5
+                 WHERE doc_id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    doc_id,
+                    document.title,
+                    document.people,
+                    document.place,
+                    digest
+                ])
+            })
+            .context("indexing an entity")?;
+            // Only rows that exist are deleted: in a contentless_delete table every delete
+            // leaves a tombstone that later merges must process.
+            conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")
+                .and_then(|mut s| s.execute([doc_id]))
+                .context("indexing an entity")?;
+            doc_id
+        }
+        None => conn
+            .prepare_cached(
+                "INSERT INTO search_doc (event_id, kind, entity_id, title, people, place, digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING doc_id",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        event_id,
+                        kind.as_str(),
+                        id,
+                        document.title,
+                        document.people,
+                        document.place,
+                        digest
+                    ],
+                    |r| r.get(0),
+                )
+            })
+            .context("indexing an entity")?,
+    };
+    conn.prepare_cached(
+        "INSERT INTO search_fts (rowid, title, people, place, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            doc_id,
+            index_text(&document.title),
+            index_text(&document.people),
+            index_text(&document.place),
+            index_text(&document.body)
+        ])
+    })
+    .context("indexing an entity")?;
+    Ok(())
+}
+
+/// A stable 63-bit FNV-1a hash of the indexed text (std's hasher may change between releases,
+/// and this value is stored).
+fn digest(document: &Document) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for field in [
+        &document.title,
+        &document.people,
+        &document.place,
+        &document.body,
+    ] {
+        for byte in field.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    (hash >> 1) as i64
+}
+
+fn remove(conn: &Connection, event_id: &str, kind: EntityKind, id: &str) -> Result<()> {
+    let doc_id: Option<i64> = conn
+        .prepare_cached(
+            "DELETE FROM search_doc WHERE event_id = ?1 AND kind = ?2 AND entity_id = ?3
+             RETURNING doc_id",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![event_id, kind.as_str(), id], |r| r.get(0))
+                .optional()
+        })
+        .context("removing an entity from the search index")?;
+    if let Some(doc_id) = doc_id {
+        conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")
+            .and_then(|mut s| s.execute([doc_id]))
+            .context("removing an entity from the search index")?;
+    }
+    Ok(())
+}
+
+/// Re-indexes the entities whose rows show the name of the changed one.
+fn reindex_dependents(conn: &Connection, event_id: &str, kind: EntityKind, id: &str) -> Result<()> {
+    let queries: &[(&str, EntityKind)] = match kind {
+        EntityKind::Speaker => &[(
+            "SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2",
+            EntityKind::Session,
+        )],
+        EntityKind::Track => &[(
+            "SELECT id FROM session WHERE event_id = ?1 AND track_id = ?2",
+            EntityKind::Session,
+        )],
+        EntityKind::Location => &[
+            (
+                "SELECT id FROM session WHERE event_id = ?1 AND location_id = ?2",
+                EntityKind::Session,
+            ),
+            (
+                "SELECT id FROM exhibitor WHERE event_id = ?1 AND station_id = ?2",
+                EntityKind::Exhibitor,
+            ),
+            (
+                "SELECT id FROM location WHERE event_id = ?1 AND parent_id = ?2",
+                EntityKind::Location,
+            ),
+        ],
+        _ => &[],
+    };
+    for (sql, dependent_kind) in queries {
+        let ids: Vec<String> = {
+            let mut stmt = conn
+                .prepare_cached(sql)
+                .context("finding entities to re-index")?;
+            let rows = stmt
+                .query_map(params![event_id, id], |r| r.get(0))
+                .context("finding entities to re-index")?;
+            rows.collect::<rusqlite::Result<_>>()
+                .context("finding entities to re-index")?
+        };
+        for dependent in ids {
+            reindex(conn, event_id, *dependent_kind, &dependent)?;
+        }
+    }
     Ok(())
 }

@@ -41,6 +41,7 @@ pub struct Store {
     alert_listeners: Listeners<AlertNotice>,
     /// One outbox push at a time (a connectivity change and a sync may both start one).
     push_lock: tokio::sync::Mutex<()>,
+    search: crate::search::SearchCache,
 }
 
 #[derive(Clone, Copy)]
@@ -62,12 +63,13 @@ impl Store {
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io(format!("creating the store folder {}", dir.display()), e))?;
         let mut notices = Vec::new();
-        let content_writer = open_migrated(
+        let mut content_writer = open_migrated(
             &dir.join(CONTENT_DB),
             &schema::CONTENT,
             Durability::Rebuildable,
             &mut notices,
         )?;
+        crate::search::index::ensure_built(&mut content_writer)?;
         let user = open_migrated(
             &dir.join(USER_DB),
             &schema::USER,
@@ -83,6 +85,7 @@ impl Store {
             notices,
             alert_listeners: Listeners::default(),
             push_lock: tokio::sync::Mutex::new(()),
+            search: crate::search::SearchCache::default(),
         })
     }
 
@@ -106,6 +109,11 @@ impl Store {
 
     pub(crate) fn push_lock(&self) -> &tokio::sync::Mutex<()> {
         &self.push_lock
+    }
+
+    /// The search's in-memory state (vocabulary, ranking fields), rebuilt when content changes.
+    pub fn search_cache(&self) -> &crate::search::SearchCache {
+        &self.search
     }
 
     /// Runs `f` in a read transaction on a pooled reader: a consistent snapshot that never waits

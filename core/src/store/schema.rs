@@ -24,7 +24,7 @@ pub const CONTENT: Schema = Schema {
     name: "content.db",
     migrations: &[
         include_str!("sql/content/0001_initial.sql"),
-        // 0002 (search) lands from another branch; this one is renumbered on merge.
+        include_str!("sql/content/0002_search.sql"),
         include_str!("sql/content/0003_sync.sql"),
         include_str!("sql/content/0004_entity_version.sql"),
     ],

@@ -1,0 +1,660 @@
+//! Store-level tests: every matching rule, ranking, filters, index upkeep, safety, cancellation.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::*;
+use crate::bundle::Bundle;
+use crate::model::*;
+
+const EVENT: &str = "egov";
+
+fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 2, 1, hour, minute, 0).unwrap()
+}
+
+fn session(id: &str, title: &str, start: u32, speakers: &[&str]) -> Session {
+    Session {
+        id: id.into(),
+        kind: SessionKind::Talk,
+        title: title.into(),
+        subtitle: None,
+        abstract_text: String::new(),
+        description: String::new(),
+        start: at(start, 0),
+        end: at(start, 45),
+        location_id: Some("saal".into()),
+        track_id: Some("finanzen".into()),
+        languages: vec!["de".into()],
+        speaker_ids: speakers.iter().map(|s| s.to_string()).collect(),
+        status: SessionStatus::Scheduled,
+        tags: Vec::new(),
+        links: Vec::new(),
+    }
+}
+
+fn location(id: &str, name: &str, kind: LocationKind) -> Location {
+    Location {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        parent_id: None,
+        description: String::new(),
+        position: None,
+        sort_order: 0,
+    }
+}
+
+fn speaker(id: &str, name: &str, organisation: &str) -> Speaker {
+    Speaker {
+        id: id.into(),
+        name: name.into(),
+        organisation: Some(organisation.into()),
+        role: None,
+        bio: String::new(),
+        photo: None,
+        links: Vec::new(),
+    }
+}
+
+fn exhibitor(id: &str, name: &str, station: &str, topics: &[&str], description: &str) -> Exhibitor {
+    Exhibitor {
+        id: id.into(),
+        name: name.into(),
+        station_id: Some(station.into()),
+        topics: topics.iter().map(|t| t.to_string()).collect(),
+        description: description.into(),
+        contact: None,
+        website: None,
+        logo: None,
+    }
+}
+
+fn fixture() -> Bundle {
+    let mut bundle = Bundle::new(Event {
+        id: EVENT.into(),
+        title: "E-Government Marktplatz Nordwest".into(),
+        subtitle: None,
+        description: String::new(),
+        venue: Venue {
+            name: "Markthalle Delmenhorst".into(),
+            ..Venue::default()
+        },
+        timezone: "Europe/Berlin".into(),
+        days: vec![NaiveDate::from_ymd_opt(2027, 2, 1).unwrap()],
+        day_change_hour: 4,
+        languages: vec!["de".into()],
+        url: None,
+        logo: None,
+    });
+    bundle.locations = vec![
+        location("saal", "Vortragssaal", LocationKind::Room),
+        location(
+            "st-sicher",
+            "Station 7: IT-Sicherheit",
+            LocationKind::Station,
+        ),
+        location(
+            "st-buerger",
+            "Station 2: Bürgeramt online",
+            LocationKind::Station,
+        ),
+    ];
+    bundle.tracks = vec![Track {
+        id: "finanzen".into(),
+        name: "Finanzen und Beschaffung".into(),
+        color: None,
+        description: String::new(),
+    }];
+    bundle.speakers = vec![
+        speaker("hagen", "Dr. Martin Hagen", "Freie Hansestadt Bremen"),
+        speaker("bensberg", "Jörg Bensberg", "Landkreis Ammerland"),
+        speaker("mueller", "Anna Müller", "Stadt Delmenhorst"),
+    ];
+    let mut erechnung = session(
+        "erechnung",
+        "Die E-Rechnungsplattform für Kommunen",
+        11,
+        &["mueller"],
+    );
+    erechnung.abstract_text =
+        "Rechnungseingang, XRechnung und die Pflicht zur elektronischen Rechnung.".into();
+    let mut cyber = session(
+        "cyber",
+        "Cybersicherheitsstrategie des Landes",
+        10,
+        &["hagen"],
+    );
+    cyber.abstract_text = "Wie Kommunen sich gegen Cyberattacken wappnen.".into();
+    let mut digital = session(
+        "digital",
+        "Digitalisierung der Verwaltung im Ammerland",
+        9,
+        &["bensberg"],
+    );
+    digital.description =
+        "Der Landrat berichtet über Onlinedienste, das digitale Archiv und den Wandel.".into();
+    let mut strasse = session("strasse", "Straßenverkehrsamt digital", 14, &[]);
+    strasse.location_id = Some("st-buerger".into());
+    strasse.track_id = None;
+    bundle.sessions = vec![erechnung, cyber, digital, strasse];
+    bundle.exhibitors = vec![
+        exhibitor(
+            "govconnect",
+            "GovConnect GmbH",
+            "st-sicher",
+            &["IT-Sicherheit", "Firewall"],
+            "Sichere Netze für Rathäuser.",
+        ),
+        exhibitor(
+            "buergerdienste",
+            "Bürgerdienste Nord",
+            "st-buerger",
+            &["Onlinezugangsgesetz"],
+            "Terminvergabe für das Buergeramt.",
+        ),
+    ];
+    bundle.announcements = vec![Announcement {
+        id: "mittag".into(),
+        title: "Häppchen und Getränke im Foyer".into(),
+        body: "Ab 12 Uhr gibt es Mittagessen.".into(),
+        priority: Priority::Normal,
+        published_at: at(8, 0),
+        expires_at: None,
+    }];
+    bundle.info_pages = vec![InfoPage {
+        id: "anfahrt".into(),
+        title: "Anfahrt".into(),
+        body: "Die Markthalle liegt an der Langen Straße in Delmenhorst.".into(),
+        sort_order: 0,
+    }];
+    bundle.validate().unwrap();
+    bundle
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .write_content(|tx| tx.replace_with_bundle(&fixture()))
+        .unwrap();
+    (dir, store)
+}
+
+fn query(text: &str) -> SearchQuery {
+    let mut q = SearchQuery::new(EVENT, text);
+    q.now = at(6, 0);
+    q
+}
+
+fn ids(store: &Store, text: &str) -> Vec<String> {
+    store
+        .search(&query(text))
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+fn top(store: &Store, text: &str) -> String {
+    ids(store, text).into_iter().next().unwrap_or_default()
+}
+
+#[test]
+fn case_diacritics_and_transliterations_are_equal() {
+    let (_dir, store) = store();
+    for q in [
+        "Bürgeramt",
+        "Buergeramt",
+        "Burgeramt",
+        "BÜRGERAMT",
+        "bürgeramt",
+    ] {
+        let found = ids(&store, q);
+        assert!(found.contains(&"st-buerger".to_string()), "{q}: {found:?}");
+        assert!(
+            found.contains(&"buergerdienste".to_string()),
+            "{q}: {found:?}"
+        );
+    }
+    for q in ["Strasse", "Straße", "STRASSE"] {
+        assert!(ids(&store, q).contains(&"strasse".to_string()), "{q}");
+        assert!(ids(&store, q).contains(&"anfahrt".to_string()), "{q}");
+    }
+    assert_eq!(top(&store, "mueller"), "mueller");
+    assert_eq!(top(&store, "Muller"), "mueller");
+}
+
+#[test]
+fn last_word_is_completed_while_typing() {
+    let (_dir, store) = store();
+    for typed in ["D", "Di", "Dig", "Digi", "Digital", "Digitalisierung"] {
+        assert!(
+            ids(&store, typed).contains(&"digital".to_string()),
+            "{typed}"
+        );
+    }
+    assert_eq!(top(&store, "Cybersich"), "cyber");
+    assert_eq!(top(&store, "Hag"), "hagen");
+}
+
+#[test]
+fn words_are_found_inside_compounds() {
+    let (_dir, store) = store();
+    let found = ids(&store, "rechnung");
+    assert_eq!(found.first().map(String::as_str), Some("erechnung"));
+    let found = ids(&store, "sicherheit");
+    for id in ["st-sicher", "govconnect", "cyber"] {
+        assert!(
+            found.contains(&id.to_string()),
+            "{id} missing from {found:?}"
+        );
+    }
+    // Typed with or without the hyphen.
+    assert_eq!(top(&store, "E-Rechnung"), "erechnung");
+    assert_eq!(top(&store, "erechnung"), "erechnung");
+    assert!(ids(&store, "itsicherheit").contains(&"govconnect".to_string()));
+}
+
+#[test]
+fn one_typo_is_forgiven_in_longer_words_only() {
+    let (_dir, store) = store();
+    assert_eq!(top(&store, "Digitalisirung"), "digital");
+    assert_eq!(top(&store, "Digitalisierng"), "digital");
+    assert!(ids(&store, "Sicherhiet").contains(&"govconnect".to_string()));
+    assert!(ids(&store, "Sicherhiet").contains(&"st-sicher".to_string()));
+    // Two typos: nothing.
+    assert!(ids(&store, "Digitalsirung").is_empty());
+    // Short words must be right: "Amd" is not "Amt".
+    assert!(ids(&store, "Hagn").is_empty());
+}
+
+#[test]
+fn all_words_are_required_in_any_order_and_phrases_in_order() {
+    let (_dir, store) = store();
+    assert_eq!(ids(&store, "Verwaltung Ammerland"), ["digital"]);
+    assert_eq!(ids(&store, "Ammerland Verwaltung"), ["digital"]);
+    assert!(ids(&store, "Verwaltung Bremen").is_empty());
+    assert_eq!(ids(&store, "\"digitale Archiv\""), ["digital"]);
+    assert!(ids(&store, "\"Archiv digitale\"").is_empty());
+    // An unbalanced quote: the phrase is still being typed.
+    assert_eq!(ids(&store, "\"digitale Arc"), ["digital"]);
+}
+
+#[test]
+fn titles_rank_above_people_above_places_above_text() {
+    let (_dir, store) = store();
+    // Speaker (name is the title) before the session they give (name in people).
+    assert_eq!(ids(&store, "Bensberg"), ["bensberg", "digital"]);
+    // The station itself before the session and the exhibitor standing there.
+    let found = ids(&store, "Bürgeramt");
+    assert_eq!(found[0], "st-buerger", "{found:?}");
+    // Title match (Straßenverkehrsamt) before long-text match (Lange Straße).
+    let found = ids(&store, "Strasse");
+    assert_eq!(found, ["strasse", "anfahrt"]);
+    // Exact/prefix hits come before compound hits: "Rechnung" in a title word start beats
+    // "XRechnung" only found inside a word.
+    let hits = store.search(&query("Kommunen")).unwrap();
+    assert_eq!(hits[0].id, "erechnung");
+}
+
+#[test]
+fn ties_go_to_the_nearest_upcoming_session() {
+    let (_dir, store) = store();
+    // All four sessions are in the same place (Vortragssaal) and track; at 06:00 UTC the 09:00
+    // session starts first; at 09:50 it has ended, so 10:00 comes first and 09:00 last.
+    let mut q = query("Vortragssaal");
+    q.kinds = vec![EntityKind::Session];
+    let early: Vec<String> = store
+        .search(&q)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(early, ["digital", "cyber", "erechnung"]);
+    q.now = at(9, 50);
+    let later: Vec<String> = store
+        .search(&q)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(later, ["cyber", "erechnung", "digital"]);
+}
+
+#[test]
+fn hits_carry_kind_title_context_and_highlights() {
+    let (_dir, store) = store();
+    let hits = store.search(&query("rechnung")).unwrap();
+    let hit = &hits[0];
+    assert_eq!(hit.kind, EntityKind::Session);
+    assert_eq!(hit.event_id, EVENT);
+    assert_eq!(hit.title, "Die E-Rechnungsplattform für Kommunen");
+    let underlined: Vec<String> = hit
+        .title_highlights
+        .iter()
+        .map(|h| {
+            hit.title
+                .chars()
+                .skip(h.start as usize)
+                .take((h.end - h.start) as usize)
+                .collect()
+        })
+        .collect();
+    assert_eq!(underlined, ["Rechnung"]);
+    assert_eq!(hit.start, Some(at(11, 0)));
+    let hits = store.search(&query("Hagen")).unwrap();
+    let session = hits.iter().find(|h| h.id == "cyber").unwrap();
+    assert_eq!(session.context, "Dr. Martin Hagen");
+    assert_eq!(
+        session.context_highlights,
+        [Highlight { start: 11, end: 16 }]
+    );
+    let hits = store.search(&query("Bremen")).unwrap();
+    let hagen = hits.iter().find(|h| h.id == "hagen").unwrap();
+    assert_eq!(hagen.context, "Freie Hansestadt Bremen");
+    assert_eq!(hagen.context_highlights, [Highlight { start: 17, end: 23 }]);
+}
+
+#[test]
+fn filters_narrow_the_hits() {
+    let (_dir, store) = store();
+    let run = |f: &dyn Fn(&mut SearchQuery)| {
+        let mut q = query("digital");
+        f(&mut q);
+        let mut found: Vec<String> = store
+            .search(&q)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(run(&|_| {}), ["digital", "strasse"]);
+    assert_eq!(
+        run(&|q| q.kinds = vec![EntityKind::Speaker]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        run(&|q| q.location_id = Some("st-buerger".into())),
+        ["strasse"]
+    );
+    assert_eq!(run(&|q| q.track_id = Some("finanzen".into())), ["digital"]);
+    assert_eq!(
+        run(&|q| q.day = NaiveDate::from_ymd_opt(2027, 2, 1)),
+        ["digital", "strasse"]
+    );
+    assert!(run(&|q| q.day = NaiveDate::from_ymd_opt(2027, 2, 2)).is_empty());
+    assert_eq!(
+        run(&|q| {
+            q.upcoming_only = true;
+            q.now = at(12, 0);
+        }),
+        ["strasse"]
+    );
+    store
+        .write_user(|tx| {
+            tx.execute(
+                "INSERT INTO favourite (event_id, kind, entity_id, created_at)
+                 VALUES (?1, 'session', 'digital', 0)",
+                [EVENT],
+            )
+            .unwrap();
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(run(&|q| q.favourites_only = true), ["digital"]);
+    let mut other = query("digital");
+    other.event_id = "another-event".into();
+    assert!(store.search(&other).unwrap().is_empty());
+}
+
+#[test]
+fn index_follows_changes_to_referenced_names() {
+    let (_dir, store) = store();
+    assert!(ids(&store, "Schulze").is_empty());
+    // A session that arrives before its speaker becomes findable by the speaker's name later.
+    let mut late = session("late", "Offene Daten", 15, &["schulze"]);
+    late.track_id = None;
+    store
+        .write_content(|tx| {
+            let entity = Entity::Session(late.clone());
+            tx.upsert(EVENT, &entity, &entity.to_json().unwrap())?;
+            Ok(())
+        })
+        .unwrap();
+    assert!(ids(&store, "Schulze").is_empty());
+    let schulze = Entity::Speaker(speaker("schulze", "Eva Schulze", "Stadt Oldenburg"));
+    store
+        .write_content(|tx| {
+            tx.upsert(EVENT, &schulze, &schulze.to_json().unwrap())
+                .map(|_| ())
+        })
+        .unwrap();
+    assert_eq!(ids(&store, "Schulze"), ["schulze", "late"]);
+    // Renaming the room re-indexes its sessions.
+    let renamed = Entity::Location(location("saal", "Ratssaal", LocationKind::Room));
+    store
+        .write_content(|tx| {
+            tx.upsert(EVENT, &renamed, &renamed.to_json().unwrap())
+                .map(|_| ())
+        })
+        .unwrap();
+    assert!(ids(&store, "Vortragssaal").is_empty());
+    assert_eq!(ids(&store, "Ratssaal").len(), 5);
+    // Deleting the speaker removes the name from the session.
+    store
+        .write_content(|tx| tx.delete(EVENT, EntityKind::Speaker, "schulze").map(|_| ()))
+        .unwrap();
+    assert!(ids(&store, "Schulze").is_empty());
+    // Deleting and clearing remove rows.
+    store
+        .write_content(|tx| tx.delete(EVENT, EntityKind::Session, "late").map(|_| ()))
+        .unwrap();
+    assert!(ids(&store, "Offene Daten").is_empty());
+    store.write_content(|tx| tx.clear_event(EVENT)).unwrap();
+    assert!(ids(&store, "Digitalisierung").is_empty());
+    let rows: i64 = store
+        .read(|tx| {
+            Ok(tx
+                .query_row("SELECT count(*) FROM search_doc", [], |r| r.get(0))
+                .unwrap())
+        })
+        .unwrap();
+    assert_eq!(rows, 0);
+}
+
+#[test]
+fn warming_loads_the_snapshot_for_the_current_content() {
+    let (_dir, store) = store();
+    assert!(store.search_cache().stats().is_none());
+    store.warm_search().unwrap();
+    let stats = store.search_cache().stats().unwrap();
+    // 3 locations, 1 track, 3 speakers, 4 sessions, 2 exhibitors, 1 announcement, 1 info page.
+    assert_eq!(stats.documents, 15);
+    assert!(stats.terms > 50);
+    // A change makes the next search load the new content.
+    store
+        .write_content(|tx| {
+            tx.delete(EVENT, EntityKind::InfoPage, "anfahrt")
+                .map(|_| ())
+        })
+        .unwrap();
+    assert_eq!(top(&store, "Anfahrt"), "");
+    assert_eq!(store.search_cache().stats().unwrap().documents, 14);
+}
+
+#[test]
+fn a_database_from_before_search_is_indexed_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .write_content(|tx| tx.replace_with_bundle(&fixture()))
+            .unwrap();
+    }
+    // Make it look like a v1 database holding content: no index, marked unbuilt.
+    {
+        let conn = rusqlite::Connection::open(dir.path().join(crate::store::CONTENT_DB)).unwrap();
+        conn.execute_batch(
+            "DELETE FROM search_fts; DELETE FROM search_doc;
+             UPDATE search_state SET value = 0 WHERE key = 'built';",
+        )
+        .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(top(&store, "Digitalisierung"), "digital");
+}
+
+#[test]
+fn hostile_input_never_errors() {
+    let (_dir, store) = store();
+    let long = "Digitalisierung ".repeat(700);
+    let inputs = [
+        "",
+        " ",
+        "\"",
+        "\"\"",
+        "\"digital",
+        "*",
+        "digital*",
+        "NEAR(digital verwaltung, 2)",
+        "-digital",
+        "title:digital",
+        "{title}: x",
+        "digital OR verwaltung",
+        "AND",
+        "NOT",
+        "^digital",
+        "🎉🚀",
+        "Kaffee ☕ Pause",
+        "'; DROP TABLE session; --",
+        "\u{0}\u{1}",
+        "東京",
+        long.as_str(),
+    ];
+    for input in inputs {
+        assert!(store.search(&query(input)).is_ok(), "{input:?}");
+    }
+    assert_eq!(top(&store, &long), "digital");
+    // The minus is no NOT operator: "digital" is searched (exact title word first).
+    assert_eq!(top(&store, "-digital"), "strasse");
+    assert_eq!(
+        top(&store, "title:Digitalisierung"),
+        "",
+        "title is a word here"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #[test]
+    fn any_string_searches_without_error(text in ".{0,80}", quotes in 0usize..3) {
+        thread_local! {
+            static STORE: (tempfile::TempDir, Store) = store();
+        }
+        let text = format!("{}{}", "\"".repeat(quotes), text);
+        STORE.with(|(_, store)| {
+            let hits = store.search(&query(&text));
+            prop_assert!(hits.is_ok(), "{:?}: {:?}", text, hits.err());
+            for hit in hits.unwrap() {
+                let len = hit.title.chars().count() as u32;
+                prop_assert!(hit.title_highlights.iter().all(|h| h.start < h.end && h.end <= len));
+                let len = hit.context.chars().count() as u32;
+                prop_assert!(hit.context_highlights.iter().all(|h| h.start < h.end && h.end <= len));
+            }
+            Ok(())
+        })?;
+    }
+
+    #[test]
+    fn fts_syntax_in_words_never_errors(words in proptest::collection::vec(
+        prop_oneof![
+            Just("\"".to_string()), Just("*".to_string()), Just("NEAR(".to_string()),
+            Just("-".to_string()), Just(":".to_string()), Just("OR".to_string()),
+            Just("(".to_string()), Just(")".to_string()), Just("+".to_string()),
+            Just("^".to_string()), Just("digital".to_string()), Just("Bürger".to_string()),
+            "[a-zäöüß]{1,12}",
+        ],
+        0..12,
+    )) {
+        thread_local! {
+            static STORE: (tempfile::TempDir, Store) = store();
+        }
+        let text = words.join("");
+        let spaced = words.join(" ");
+        STORE.with(|(_, store)| {
+            prop_assert!(store.search(&query(&text)).is_ok(), "{:?}", text);
+            prop_assert!(store.search(&query(&spaced)).is_ok(), "{:?}", spaced);
+            Ok(())
+        })?;
+    }
+}
+
+#[test]
+fn a_cancelled_search_stops_with_cancelled() {
+    let (_dir, store) = store();
+    let cancel = SearchCancel::new();
+    cancel.cancel();
+    let result = store.search_cancellable(&query("digital"), &cancel);
+    assert!(matches!(result, Err(crate::Error::Cancelled)), "{result:?}");
+    // A fresh handle searches normally.
+    let hits = store
+        .search_cancellable(&query("digital"), &SearchCancel::new())
+        .unwrap();
+    assert!(!hits.is_empty());
+}
+
+#[test]
+fn the_next_keystroke_interrupts_a_running_query() {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    // Enough content that a broad query runs for a while in a debug build.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let mut bundle = fixture();
+    for i in 0..4000 {
+        let mut s = session(
+            &format!("gen{i}"),
+            &format!("Verwaltungsthema {i}"),
+            12,
+            &[],
+        );
+        s.description = format!(
+            "Digitalisierung Verwaltung Kommune Rechnung Sicherheit Nummer{i} {}",
+            "Daten ".repeat(30)
+        );
+        bundle.sessions.push(s);
+    }
+    store
+        .write_content(|tx| tx.replace_with_bundle(&bundle))
+        .unwrap();
+    let type_ahead = Arc::new(TypeAhead::new());
+    // Warm the snapshot so the first query spends its time in SQLite.
+    store.search(&query("x")).unwrap();
+    let slow = query("Digitalisierung Kommune Rechnung Sicherheit Daten");
+    let started = Instant::now();
+    let uninterrupted = store.search(&slow).unwrap();
+    let full_time = started.elapsed();
+    assert!(!uninterrupted.is_empty());
+
+    let (worker_store, worker_ahead) = (store.clone(), type_ahead.clone());
+    let worker = std::thread::spawn(move || {
+        let started = Instant::now();
+        (worker_ahead.search(&worker_store, &slow), started.elapsed())
+    });
+    eprintln!("uninterrupted query: {full_time:?}");
+    std::thread::sleep(full_time / 4);
+    // The next keystroke: its query supersedes the running one.
+    let next = type_ahead
+        .search(&store, &query("Digitalisierung"))
+        .unwrap();
+    assert_eq!(next[0].id, "digital");
+    let (result, took) = worker.join().unwrap();
+    assert!(
+        matches!(result, Err(crate::Error::Cancelled)),
+        "the superseded query was not cancelled (full run {full_time:?}): {result:?}"
+    );
+    assert!(took < full_time + Duration::from_millis(500));
+}

@@ -1,0 +1,266 @@
+//! The index's vocabulary in memory, and the expansion of one query word into the indexed words
+//! it should find: exact, as a prefix, inside a compound (infix), or one typo away.
+//!
+//! Prefixes are left to FTS5 (`"word"*`); infix and typo candidates are found here because FTS5
+//! cannot do either, and are handed to the planner as quoted exact terms.
+
+use rusqlite::Connection;
+
+use super::cancel::Checkpoint;
+use super::fuzzy::within_one;
+use crate::error::{Result, SqliteContext};
+
+/// Words shorter than this are not looked for inside compounds (too many hits, no meaning).
+pub(crate) const MIN_INFIX_CHARS: usize = 3;
+/// Words shorter than this must be typed without a typo.
+pub(crate) const MIN_FUZZY_CHARS: usize = 5;
+/// At most this many compound and typo candidates per word (the most frequent win): bounds the
+/// size of the MATCH expression and so the latency.
+const MAX_INFIX_TERMS: usize = 48;
+const MAX_FUZZY_TERMS: usize = 24;
+
+pub(crate) struct Vocabulary {
+    /// Sorted, as fts5vocab returns them.
+    terms: Vec<Box<str>>,
+    /// Number of documents holding each term.
+    docs: Vec<u32>,
+    /// All terms, each preceded by a NUL, for one fast substring scan.
+    haystack: Vec<u8>,
+    /// Offset in `haystack` of each term's first byte.
+    offsets: Vec<u32>,
+}
+
+/// What one query word matches in the vocabulary, as term ids (positions in the sorted
+/// vocabulary) for ranking in memory, and as a few quoted terms for FTS5.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Expansion {
+    pub word: String,
+    /// The word itself, if indexed.
+    pub exact: Option<u32>,
+    /// Indexed words starting with it (the word itself included): a contiguous id range.
+    pub prefix: std::ops::Range<u32>,
+    /// Indexed words containing it after their start (`rechnung` in `erechnungsplattform`).
+    pub infix: Vec<u32>,
+    /// Indexed words one typo away (whole, or a beginning of them) that it is no prefix of.
+    pub fuzzy: Vec<u32>,
+    /// The most frequent infix and typo terms, for the FTS5 query (bounded in size).
+    pub fts_infix: Vec<String>,
+    pub fts_fuzzy: Vec<String>,
+}
+
+impl Expansion {
+    pub fn is_empty(&self) -> bool {
+        self.prefix.is_empty() && self.infix.is_empty() && self.fuzzy.is_empty()
+    }
+}
+
+impl Vocabulary {
+    pub fn load(conn: &Connection) -> Result<Vocabulary> {
+        let mut stmt = conn
+            .prepare_cached("SELECT term, doc FROM search_vocab")
+            .context("reading the search vocabulary")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .context("reading the search vocabulary")?;
+        let mut terms = Vec::new();
+        for row in rows {
+            let (term, docs) = row.context("reading the search vocabulary")?;
+            terms.push((term, docs.clamp(0, i64::from(u32::MAX)) as u32));
+        }
+        Ok(Vocabulary::from_terms(terms))
+    }
+
+    pub fn from_terms(mut terms: Vec<(String, u32)>) -> Vocabulary {
+        terms.sort_by(|a, b| a.0.cmp(&b.0));
+        terms.dedup_by(|a, b| a.0 == b.0);
+        let mut haystack = Vec::with_capacity(terms.iter().map(|t| t.0.len() + 1).sum());
+        let mut offsets = Vec::with_capacity(terms.len());
+        for (term, _) in &terms {
+            haystack.push(0);
+            offsets.push(haystack.len() as u32);
+            haystack.extend_from_slice(term.as_bytes());
+        }
+        let (terms, docs) = terms
+            .into_iter()
+            .map(|(t, d)| (t.into_boxed_str(), d))
+            .unzip();
+        Vocabulary {
+            terms,
+            docs,
+            haystack,
+            offsets,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Heap bytes held, roughly (for the benchmark's memory figure).
+    pub fn heap_bytes(&self) -> usize {
+        self.haystack.len() * 2 + self.terms.len() * (16 + 4 + 4)
+    }
+
+    /// The id of an indexed word.
+    pub fn id(&self, term: &str) -> Option<u32> {
+        self.terms
+            .binary_search_by(|t| (**t).cmp(term))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// Ids of the words starting with `prefix`.
+    pub fn prefix_range(&self, prefix: &str) -> std::ops::Range<u32> {
+        let range = self.prefix_indices(prefix);
+        range.start as u32..range.end as u32
+    }
+
+    fn prefix_indices(&self, prefix: &str) -> std::ops::Range<usize> {
+        let start = self.terms.partition_point(|t| &**t < prefix);
+        let end = start + self.terms[start..].partition_point(|t| t.starts_with(prefix));
+        start..end
+    }
+
+    /// All terms with their ids, for building lookups.
+    pub fn terms(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.terms.iter().enumerate().map(|(i, t)| (i as u32, &**t))
+    }
+
+    pub fn expand(&self, word: &str, checkpoint: &Checkpoint) -> Result<Expansion> {
+        let prefixed = self.prefix_indices(word);
+        let exact = prefixed
+            .clone()
+            .next()
+            .filter(|&i| &*self.terms[i] == word)
+            .map(|i| i as u32);
+        let chars: Vec<char> = word.chars().collect();
+        let mut expansion = Expansion {
+            word: word.to_string(),
+            exact,
+            prefix: prefixed.start as u32..prefixed.end as u32,
+            ..Expansion::default()
+        };
+        if chars.len() >= MIN_INFIX_CHARS {
+            expansion.infix = self.infix_terms(word);
+            expansion.fts_infix = self.most_frequent(&expansion.infix, MAX_INFIX_TERMS);
+        }
+        checkpoint.check()?;
+        if chars.len() >= MIN_FUZZY_CHARS {
+            expansion.fuzzy = self.fuzzy_terms(word, &chars, &prefixed);
+            expansion.fts_fuzzy = self.most_frequent(&expansion.fuzzy, MAX_FUZZY_TERMS);
+        }
+        Ok(expansion)
+    }
+
+    fn infix_terms(&self, word: &str) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
+        for at in memchr::memmem::find_iter(&self.haystack, word.as_bytes()) {
+            // The term holding this occurrence: the last one starting at or before it.
+            let index = self.offsets.partition_point(|&o| o as usize <= at);
+            let Some(index) = index.checked_sub(1) else {
+                continue;
+            };
+            let index = index as u32;
+            if self.offsets[index as usize] as usize == at || found.last() == Some(&index) {
+                continue; // a prefix match (FTS5 finds those) or a second hit in the same term
+            }
+            found.push(index);
+        }
+        found
+    }
+
+    fn fuzzy_terms(
+        &self,
+        word: &str,
+        chars: &[char],
+        prefixed: &std::ops::Range<usize>,
+    ) -> Vec<u32> {
+        // Typos in the first letter are rare; requiring it keeps the scan to a few thousand terms.
+        let mut first = String::new();
+        if let Some(c) = chars.first() {
+            first.push(*c);
+        }
+        let mut buffer: Vec<char> = Vec::with_capacity(64);
+        let ascii = word.is_ascii();
+        let mut found = Vec::new();
+        for index in self.prefix_indices(&first) {
+            if prefixed.contains(&index) {
+                continue;
+            }
+            let term = &self.terms[index];
+            // Cheap length filter before the table: a beginning of the term must fit.
+            if term.len() + 4 < word.len() {
+                continue;
+            }
+            let close = if ascii && term.is_ascii() {
+                within_one(word.as_bytes(), term.as_bytes(), true)
+            } else {
+                buffer.clear();
+                buffer.extend(term.chars());
+                within_one(chars, &buffer, true)
+            };
+            if close {
+                found.push(index as u32);
+            }
+        }
+        found
+    }
+
+    fn most_frequent(&self, ids: &[u32], cap: usize) -> Vec<String> {
+        let mut ids = ids.to_vec();
+        if ids.len() > cap {
+            ids.sort_by_key(|&i| std::cmp::Reverse(self.docs[i as usize]));
+            ids.truncate(cap);
+        }
+        ids.into_iter()
+            .map(|i| self.terms[i as usize].to_string())
+            .collect()
+    }
+
+    pub fn term(&self, id: u32) -> &str {
+        self.terms.get(id as usize).map_or("", |t| &**t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab(words: &[&str]) -> Vocabulary {
+        Vocabulary::from_terms(words.iter().map(|w| (w.to_string(), 1)).collect())
+    }
+
+    #[test]
+    fn expands_into_prefix_infix_and_typo_candidates() {
+        let v = vocab(&[
+            "erechnungsplattform",
+            "rechnung",
+            "rechnungseingang",
+            "sicherheit",
+            "cybersicherheitsstrategie",
+            "digitalisierung",
+            "bremen",
+        ]);
+        let never = Checkpoint::never();
+        let e = v.expand("rechnung", &never).unwrap();
+        assert_eq!(e.exact, v.id("rechnung"));
+        assert_eq!(e.prefix.len(), 2);
+        assert_eq!(e.fts_infix, ["erechnungsplattform"]);
+        assert_eq!(e.infix, [v.id("erechnungsplattform").unwrap()]);
+        let e = v.expand("sicherheit", &never).unwrap();
+        assert_eq!(e.fts_infix, ["cybersicherheitsstrategie"]);
+        let e = v.expand("sicherhiet", &never).unwrap();
+        assert!(e.prefix.is_empty() && e.exact.is_none());
+        assert_eq!(e.fts_fuzzy, ["sicherheit"]);
+        assert_eq!(e.fuzzy, [v.id("sicherheit").unwrap()]);
+        let e = v.expand("digitalisir", &never).unwrap();
+        assert_eq!(e.fts_fuzzy, ["digitalisierung"]);
+        // Short words: no infix, no typos.
+        let e = v.expand("re", &never).unwrap();
+        assert!(e.infix.is_empty() && e.fuzzy.is_empty());
+        assert_eq!(e.prefix.len(), 2);
+        let e = v.expand("bremne", &never).unwrap();
+        assert_eq!(e.fts_fuzzy, ["bremen"]);
+        assert!(v.expand("xyz", &never).unwrap().is_empty());
+    }
+}
