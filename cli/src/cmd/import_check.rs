@@ -131,6 +131,8 @@ fn summary_text(result: &Import) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmd::schedule_file::parse_format;
+    use marktplatz_core::import::{Format, ImportOptions};
 
     #[test]
     fn json_summary_has_the_documented_keys() {
