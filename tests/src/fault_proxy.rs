@@ -389,24 +389,41 @@ async fn serve_connection(
             Fault::Delay(duration) => tokio::time::sleep(*duration).await,
             Fault::Pass | Fault::Truncate { .. } | Fault::MapBody(_) => {}
         }
-        // Forward to the server.
-        if upstream.is_none() {
-            let stream = TcpStream::connect(upstream_addr).await?;
-            let _ = stream.set_nodelay(true);
-            let (r, w) = stream.into_split();
-            upstream = Some((BufReader::new(r), w));
-        }
-        let Some((upstream_read, upstream_write)) = upstream.as_mut() else {
-            return Ok(());
-        };
+        // Forward to the server, on a fresh upstream connection if the kept one was closed by
+        // the server meanwhile (as a real proxy would; the device never sees that race).
         let mut request_bytes = if matches!(fault, Fault::MapBody(_)) {
             strip_header(&request.raw, "accept-encoding")
         } else {
             request.raw.clone()
         };
         request_bytes.extend_from_slice(&request_body);
-        upstream_write.write_all(&request_bytes).await?;
-        let Some(response) = read_head(upstream_read).await? else {
+        let mut fresh = upstream.is_none();
+        let response = loop {
+            if upstream.is_none() {
+                let stream = TcpStream::connect(upstream_addr).await?;
+                let _ = stream.set_nodelay(true);
+                let (r, w) = stream.into_split();
+                upstream = Some((BufReader::new(r), w));
+            }
+            let Some((upstream_read, upstream_write)) = upstream.as_mut() else {
+                return Ok(());
+            };
+            let sent = upstream_write.write_all(&request_bytes).await;
+            let head = match sent {
+                Ok(()) => read_head(upstream_read).await,
+                Err(error) => Err(error),
+            };
+            match head {
+                Ok(Some(head)) => break head,
+                Ok(None) | Err(_) if !fresh => {
+                    upstream = None;
+                    fresh = true;
+                }
+                Ok(None) => return Ok(()),
+                Err(error) => return Err(error),
+            }
+        };
+        let Some((upstream_read, _)) = upstream.as_mut() else {
             return Ok(());
         };
         let status: u16 = response
