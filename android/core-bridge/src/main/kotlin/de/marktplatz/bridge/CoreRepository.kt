@@ -109,6 +109,7 @@ class CoreRepository(
     override suspend fun outbox(eventId: String, includeDone: Boolean) = withContext(io) { store.outbox(eventId, includeDone) }
     override suspend fun dismissOp(outboxId: Long) = withContext(io) { store.dismissOp(outboxId) }
     override suspend fun retryRejected(outboxId: Long) = withContext(io) { store.retryRejected(outboxId) }
+    override suspend fun nextPushAttemptAt(eventId: String) = withContext(io) { store.nextPushAttemptAt(eventId) }
     override suspend fun push(eventId: String) = store.push(eventId)
 
     override fun updates(): Flow<Update> = callbackFlow {

@@ -106,6 +106,8 @@ interface MarktplatzRepository : AutoCloseable {
     suspend fun dismissOp(outboxId: Long)
     /** Queues a rejected operation again, over the server's current version. */
     suspend fun retryRejected(outboxId: Long): OutboxEntry
+    /** When the outbox wants its next attempt (after a failed one), if anything waits. */
+    suspend fun nextPushAttemptAt(eventId: String): Instant?
     /** Call when connectivity returns; nothing queued is lost when it fails. */
     suspend fun push(eventId: String): PushReport
 
