@@ -26,8 +26,8 @@ android {
 
     buildTypes {
         debug {
-            // `marktplatz serve --demo --listen 0.0.0.0:8080` on the developer's machine, as the
-            // emulator sees it.
+            // `marktplatz serve --demo --listen 127.0.0.1:8080` on the developer's machine: the
+            // emulator reaches the host's loopback as 10.0.2.2.
             buildConfigField("String", "SERVER_URL", "\"http://10.0.2.2:8080\"")
             applicationIdSuffix = ".debug"
         }

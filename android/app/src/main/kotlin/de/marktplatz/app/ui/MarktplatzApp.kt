@@ -1,5 +1,9 @@
 package de.marktplatz.app.ui
 
+import android.Manifest
+import android.os.Build
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.WindowInsets
 import androidx.compose.foundation.layout.consumeWindowInsets
 import androidx.compose.foundation.layout.padding
@@ -17,10 +21,12 @@ import androidx.compose.material3.NavigationBarItem
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.CompositionLocalProvider
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.remember
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.contentDescription
@@ -35,7 +41,9 @@ import androidx.navigation.navArgument
 import androidx.navigation.navDeepLink
 import de.marktplatz.app.AppGraph
 import de.marktplatz.app.R
+import de.marktplatz.app.notify.AndroidNotifier
 import de.marktplatz.app.notify.SessionLinks
+import de.marktplatz.app.ui.components.LocalAskForNotifications
 import de.marktplatz.app.ui.organiser.ComposeAnnouncementScreen
 import de.marktplatz.app.ui.organiser.OrganiserScreen
 import de.marktplatz.app.ui.organiser.PhotoScreen
@@ -74,71 +82,82 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
     val route = current?.destination?.route
     val go = remember(navController) { AppNavigator(navController) }
     val refresh = { graph.sync.refresh(); Unit }
+    val context = LocalContext.current
+    val notificationPermission = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) {}
+    val askForNotifications = remember(context) {
+        {
+            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU && !AndroidNotifier.canNotify(context)) {
+                notificationPermission.launch(Manifest.permission.POST_NOTIFICATIONS)
+            }
+        }
+    }
 
-    Scaffold(
-        contentWindowInsets = WindowInsets(0),
-        bottomBar = {
-            if (route in Routes.topLevel) {
-                NavigationBar {
-                    for (tab in tabs) {
-                        val label = stringResource(tab.label)
-                        val badge = if (tab.route == Routes.MY_AGENDA && unseen > 0) {
-                            pluralStringResource(R.plurals.unseen_changes, unseen, unseen)
-                        } else {
-                            null
+    CompositionLocalProvider(LocalAskForNotifications provides askForNotifications) {
+        Scaffold(
+            contentWindowInsets = WindowInsets(0),
+            bottomBar = {
+                if (route in Routes.topLevel) {
+                    NavigationBar {
+                        for (tab in tabs) {
+                            val label = stringResource(tab.label)
+                            val badge = if (tab.route == Routes.MY_AGENDA && unseen > 0) {
+                                pluralStringResource(R.plurals.unseen_changes, unseen, unseen)
+                            } else {
+                                null
+                            }
+                            NavigationBarItem(
+                                selected = route == tab.route,
+                                onClick = { go.tab(tab.route) },
+                                icon = {
+                                    BadgedBox(badge = {
+                                        if (badge != null) Badge(Modifier.semantics { contentDescription = badge }) { Text(unseen.toString()) }
+                                    }) {
+                                        Icon(tab.icon, contentDescription = null)
+                                    }
+                                },
+                                label = { Text(label) },
+                            )
                         }
-                        NavigationBarItem(
-                            selected = route == tab.route,
-                            onClick = { go.tab(tab.route) },
-                            icon = {
-                                BadgedBox(badge = {
-                                    if (badge != null) Badge(Modifier.semantics { contentDescription = badge }) { Text(unseen.toString()) }
-                                }) {
-                                    Icon(tab.icon, contentDescription = null)
-                                }
-                            },
-                            label = { Text(label) },
-                        )
                     }
                 }
+            },
+        ) { padding ->
+            NavHost(
+                navController,
+                startDestination = Routes.AGENDA,
+                modifier = Modifier.padding(padding).consumeWindowInsets(padding),
+            ) {
+                composable(Routes.AGENDA) { AgendaScreen(status, go, refresh) }
+                composable(Routes.MY_AGENDA) { MyAgendaScreen(status, go, refresh) }
+                composable(Routes.SEARCH) { SearchScreen(go) }
+                composable(Routes.STATIONS) { StationsScreen(status, go, refresh) }
+                composable(Routes.MORE) { MoreScreen(status, go) }
+                composable(
+                    Routes.SESSION,
+                    arguments = listOf(navArgument("id") { type = NavType.StringType }),
+                    deepLinks = listOf(navDeepLink { uriPattern = SessionLinks.PATTERN }),
+                ) { entry ->
+                    SessionDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
+                }
+                composable(Routes.STATION, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
+                    StationDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
+                }
+                composable(Routes.EXHIBITOR, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
+                    ExhibitorDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
+                }
+                composable(Routes.SPEAKERS) { SpeakersScreen(go) }
+                composable(Routes.SPEAKER, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
+                    SpeakerDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
+                }
+                composable(Routes.ANNOUNCEMENTS) { AnnouncementsScreen(status, go, refresh) }
+                composable(Routes.GALLERY) { GalleryScreen(go, refresh, status) }
+                composable(Routes.INFO) { EventInfoScreen(go) }
+                composable(Routes.SETTINGS) { SettingsScreen(go) }
+                composable(Routes.ORGANISER) { OrganiserScreen(go) }
+                composable(Routes.ORGANISER_ANNOUNCE) { ComposeAnnouncementScreen(go) }
+                composable(Routes.ORGANISER_SESSION) { SessionChangeScreen(go) }
+                composable(Routes.ORGANISER_PHOTO) { PhotoScreen(go) }
             }
-        },
-    ) { padding ->
-        NavHost(
-            navController,
-            startDestination = Routes.AGENDA,
-            modifier = Modifier.padding(padding).consumeWindowInsets(padding),
-        ) {
-            composable(Routes.AGENDA) { AgendaScreen(status, go, refresh) }
-            composable(Routes.MY_AGENDA) { MyAgendaScreen(status, go, refresh) }
-            composable(Routes.SEARCH) { SearchScreen(go) }
-            composable(Routes.STATIONS) { StationsScreen(status, go, refresh) }
-            composable(Routes.MORE) { MoreScreen(status, go) }
-            composable(
-                Routes.SESSION,
-                arguments = listOf(navArgument("id") { type = NavType.StringType }),
-                deepLinks = listOf(navDeepLink { uriPattern = SessionLinks.PATTERN }),
-            ) { entry ->
-                SessionDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
-            }
-            composable(Routes.STATION, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
-                StationDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
-            }
-            composable(Routes.EXHIBITOR, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
-                ExhibitorDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
-            }
-            composable(Routes.SPEAKERS) { SpeakersScreen(go) }
-            composable(Routes.SPEAKER, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
-                SpeakerDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
-            }
-            composable(Routes.ANNOUNCEMENTS) { AnnouncementsScreen(status, go, refresh) }
-            composable(Routes.GALLERY) { GalleryScreen(go, refresh, status) }
-            composable(Routes.INFO) { EventInfoScreen(go) }
-            composable(Routes.SETTINGS) { SettingsScreen(go) }
-            composable(Routes.ORGANISER) { OrganiserScreen(go) }
-            composable(Routes.ORGANISER_ANNOUNCE) { ComposeAnnouncementScreen(go) }
-            composable(Routes.ORGANISER_SESSION) { SessionChangeScreen(go) }
-            composable(Routes.ORGANISER_PHOTO) { PhotoScreen(go) }
         }
     }
 }
