@@ -19,8 +19,8 @@ flags=()
 [ "$PROFILE" = release ] && flags+=(--release)
 targets=()
 for abi in "${ABIS[@]}"; do targets+=(-t "$abi"); done
-# API 24 (Android 7) is the app's minSdk; cargo-ndk links against that platform level.
-cargo ndk "${targets[@]}" --platform 24 -o "$JNI_LIBS" build -p marktplatz-ffi "${flags[@]}"
+# API 26 (Android 8) is the app's minSdk; cargo-ndk links against that platform level.
+cargo ndk "${targets[@]}" --platform 26 -o "$JNI_LIBS" build -p marktplatz-ffi "${flags[@]}"
 
 # Bindings come from a host build of the same sources (library mode reads its metadata).
 scripts/gen-bindings.sh "$PROFILE"

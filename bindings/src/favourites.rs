@@ -76,6 +76,12 @@ impl MarktplatzStore {
         Ok(self.store().alerts(&event_id, include_seen)?)
     }
 
+    /// Unseen alerts not yet shown as a notification in their current form, marked as shown:
+    /// post one notification for each, after every sync.
+    pub fn take_alerts_to_notify(&self, event_id: String) -> Result<Vec<ChangeAlert>> {
+        Ok(self.store().take_alerts_to_notify(&event_id)?)
+    }
+
     pub fn unseen_alert_count(&self, event_id: String) -> Result<u32> {
         Ok(self.store().unseen_alert_count(&event_id)?)
     }

@@ -68,3 +68,9 @@ impl MarktplatzStore {
         )?)
     }
 }
+
+/// A fresh id for an entity an organiser creates (`announcement-…`), as the CLI makes them.
+#[uniffi::export]
+pub fn new_entity_id(prefix: String) -> String {
+    marktplatz_core::ops::new_entity_id(&prefix)
+}

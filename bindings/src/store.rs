@@ -57,6 +57,11 @@ impl MarktplatzStore {
         Ok(self.store().now_next(&event_id, at)?)
     }
 
+    /// The day the agenda opens on: today's conference day, else the next, else the last.
+    pub fn agenda_day(&self, event_id: String, at: Instant) -> Result<LocalDate> {
+        Ok(self.store().agenda_day(&event_id, at)?)
+    }
+
     pub fn session_detail(&self, event_id: String, session_id: String) -> Result<SessionDetail> {
         Ok(self.store().session_detail(&event_id, &session_id)?)
     }

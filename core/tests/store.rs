@@ -400,3 +400,47 @@ fn suspend_returns_only_when_no_transaction_is_open() {
     store.resume();
     assert!(store.events().unwrap().is_empty());
 }
+
+#[test]
+fn the_agenda_opens_on_today_or_the_next_day_or_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded_store(dir.path());
+    // Before the fair: its first day.
+    assert_eq!(
+        store
+            .agenda_day(EVENT, utc("2026-09-01T10:00:00Z"))
+            .unwrap(),
+        day("2026-10-24")
+    );
+    // On the second day, also at 01:30 local of the night after (before the day changes at 05:00).
+    assert_eq!(
+        store
+            .agenda_day(EVENT, utc("2026-10-25T08:00:00Z"))
+            .unwrap(),
+        day("2026-10-25")
+    );
+    assert_eq!(
+        store
+            .agenda_day(EVENT, utc("2026-10-25T23:30:00Z"))
+            .unwrap(),
+        day("2026-10-25")
+    );
+    // 02:00 local on the first day is still the evening before: the first day is next.
+    assert_eq!(
+        store
+            .agenda_day(EVENT, utc("2026-10-24T00:00:00Z"))
+            .unwrap(),
+        day("2026-10-24")
+    );
+    // Long after: the last day.
+    assert_eq!(
+        store
+            .agenda_day(EVENT, utc("2027-01-01T10:00:00Z"))
+            .unwrap(),
+        day("2026-10-25")
+    );
+    assert!(matches!(
+        store.agenda_day("no-such-event", Utc::now()),
+        Err(Error::NotFound { .. })
+    ));
+}

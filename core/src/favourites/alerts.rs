@@ -375,6 +375,42 @@ impl Store {
         Ok(marked)
     }
 
+    /// The unseen alerts not yet shown as a notification in their current form (new, or
+    /// changed since they were shown), marked as shown in the same transaction. The shells call
+    /// this after every sync and post one notification per alert returned, so the same change
+    /// is never announced twice, and a further change to it is announced again.
+    pub fn take_alerts_to_notify(&self, event_id: &str) -> Result<Vec<ChangeAlert>> {
+        let now = Utc::now().timestamp();
+        let taken: Vec<i64> = self.write_user(|tx| {
+            let ids = tx
+                .prepare_cached(
+                    "SELECT id FROM alert
+                     WHERE event_id = ?1 AND seen_at IS NULL AND notified_at IS NULL",
+                )
+                .and_then(|mut s| {
+                    s.query_map([event_id], |r| r.get(0))?
+                        .collect::<rusqlite::Result<Vec<i64>>>()
+                })
+                .context("listing alerts to notify")?;
+            let mut mark = tx
+                .prepare_cached("UPDATE alert SET notified_at = ?2 WHERE id = ?1")
+                .context("marking alerts notified")?;
+            for id in &ids {
+                mark.execute(params![id, now])
+                    .context("marking an alert notified")?;
+            }
+            Ok(ids)
+        })?;
+        if taken.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .alerts(event_id, false)?
+            .into_iter()
+            .filter(|alert| taken.contains(&alert.id))
+            .collect())
+    }
+
     pub fn unseen_alert_count(&self, event_id: &str) -> Result<u32> {
         self.read_user(|tx| unseen_count(tx, event_id))
     }
@@ -516,9 +552,12 @@ fn fold_session(
                     .context("dissolving an alert")?;
             } else {
                 let new = new.to_json()?;
-                tx.prepare_cached("UPDATE alert SET new = ?2, updated_at = ?3 WHERE id = ?1")
-                    .and_then(|mut s| s.execute(params![alert_id, new, now]))
-                    .context("updating an alert")?;
+                // A changed alert is news again: it is notified once more.
+                tx.prepare_cached(
+                    "UPDATE alert SET new = ?2, updated_at = ?3, notified_at = NULL WHERE id = ?1",
+                )
+                .and_then(|mut s| s.execute(params![alert_id, new, now]))
+                .context("updating an alert")?;
             }
         }
         None => {

@@ -142,6 +142,21 @@ impl Store {
         })
     }
 
+    /// The day an agenda opens on at `at`: the conference day running then (in the event's
+    /// timezone, after its day-change hour) if the event has it, else the event's next day,
+    /// else its last one (an event that is over shows its final day).
+    pub fn agenda_day(&self, event_id: &str, at: DateTime<Utc>) -> Result<NaiveDate> {
+        let event = self.read(|tx| load_event(tx, event_id))?;
+        let today = EventClock::new(&event.timezone, event.day_change_hour)?.conference_day(at);
+        let mut days = event.days;
+        days.sort();
+        days.iter()
+            .find(|day| **day >= today)
+            .or(days.last())
+            .copied()
+            .ok_or_else(|| Error::invalid(format!("event '{event_id}'"), "days", "has no days"))
+    }
+
     pub fn session_detail(&self, event_id: &str, session_id: &str) -> Result<SessionDetail> {
         let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {

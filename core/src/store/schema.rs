@@ -36,6 +36,7 @@ pub const USER: Schema = Schema {
         include_str!("sql/user/0001_initial.sql"),
         include_str!("sql/user/0002_favourites.sql"),
         include_str!("sql/user/0003_outbox.sql"),
+        include_str!("sql/user/0004_alert_notified.sql"),
     ],
 };
 

@@ -327,3 +327,49 @@ fn a_listener_can_read_the_alerts_it_is_told_about() {
     change_session(&store, "f-talk-a", |s| s.title = "Neu im Programm".into());
     assert_eq!(*titles.lock().unwrap(), ["Neu im Programm"]);
 }
+
+#[test]
+fn each_change_is_taken_for_a_notification_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded(dir.path());
+    fav(&store, "f-talk-a");
+    fav(&store, "f-talk-b");
+    assert!(store.take_alerts_to_notify(EVENT).unwrap().is_empty());
+
+    change_session(&store, "f-talk-a", |s| {
+        s.start += Duration::minutes(30);
+        s.end += Duration::minutes(30);
+    });
+    let first = store.take_alerts_to_notify(EVENT).unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].session_id, "f-talk-a");
+    assert_eq!(first[0].changes, [AlertChange::Moved]);
+    // Taken: not again, though it is still unseen.
+    assert!(store.take_alerts_to_notify(EVENT).unwrap().is_empty());
+    assert_eq!(store.unseen_alert_count(EVENT).unwrap(), 1);
+
+    // A further change folds into the same alert and is news again; the other session's
+    // first change comes with it.
+    change_session(&store, "f-talk-a", |s| s.location_id = Some("annex".into()));
+    change_session(&store, "f-talk-b", |s| s.status = SessionStatus::Cancelled);
+    let mut second = store.take_alerts_to_notify(EVENT).unwrap();
+    second.sort_by(|a, b| a.session_id.cmp(&b.session_id));
+    assert_eq!(second.len(), 2);
+    assert_eq!(second[0].id, first[0].id, "the same alert, folded");
+    assert_eq!(
+        second[0].changes,
+        [AlertChange::Moved, AlertChange::Relocated]
+    );
+    assert_eq!(second[1].changes, [AlertChange::Cancelled]);
+    assert!(store.take_alerts_to_notify(EVENT).unwrap().is_empty());
+
+    // Seen alerts are never notified; the taken mark survives reopening the store.
+    store.mark_alerts_seen(EVENT, &[second[1].id]).unwrap();
+    drop(store);
+    let store = marktplatz_core::store::Store::open(dir.path()).unwrap();
+    assert!(store.take_alerts_to_notify(EVENT).unwrap().is_empty());
+    change_session(&store, "f-talk-b", |s| s.status = SessionStatus::Scheduled);
+    let reinstated = store.take_alerts_to_notify(EVENT).unwrap();
+    assert_eq!(reinstated.len(), 1);
+    assert_eq!(reinstated[0].changes, [AlertChange::Reinstated]);
+}

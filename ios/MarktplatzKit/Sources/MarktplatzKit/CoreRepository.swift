@@ -33,6 +33,10 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local { try self.store.agenda(eventId: eventId, day: day) }
     }
 
+    public func agendaDay(eventId: String, at: Date) async throws -> LocalDate {
+        try await local { try self.store.agendaDay(eventId: eventId, at: at) }
+    }
+
     public func nowNext(eventId: String, at: Date) async throws -> NowNext {
         try await local { try self.store.nowNext(eventId: eventId, at: at) }
     }
@@ -45,12 +49,32 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local { try self.store.stations(eventId: eventId) }
     }
 
+    public func locations(eventId: String) async throws -> [Location] {
+        try await local { try self.store.locations(eventId: eventId) }
+    }
+
+    public func sessionsAtLocation(eventId: String, locationId: String) async throws -> [SessionSummary] {
+        try await local { try self.store.sessionsAtLocation(eventId: eventId, locationId: locationId) }
+    }
+
     public func exhibitors(eventId: String, stationId: String?) async throws -> [ExhibitorEntry] {
         try await local { try self.store.exhibitors(eventId: eventId, stationId: stationId, topic: nil) }
     }
 
+    public func exhibitors(eventId: String, topic: String) async throws -> [ExhibitorEntry] {
+        try await local { try self.store.exhibitors(eventId: eventId, stationId: nil, topic: topic) }
+    }
+
     public func speakers(eventId: String) async throws -> [Speaker] {
         try await local { try self.store.speakers(eventId: eventId) }
+    }
+
+    public func speaker(eventId: String, speakerId: String) async throws -> Speaker {
+        try await local { try self.store.speaker(eventId: eventId, speakerId: speakerId) }
+    }
+
+    public func sessionsOfSpeaker(eventId: String, speakerId: String) async throws -> [SessionSummary] {
+        try await local { try self.store.sessionsOfSpeaker(eventId: eventId, speakerId: speakerId) }
     }
 
     public func announcements(eventId: String, at: Date) async throws -> [Announcement] {
@@ -63,6 +87,18 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
 
     public func infoPages(eventId: String) async throws -> [InfoPage] {
         try await local { try self.store.infoPages(eventId: eventId) }
+    }
+
+    public func notices() -> [String] {
+        store.notices()
+    }
+
+    public func search(query: SearchQuery) async throws -> [SearchHit] {
+        try await local { try self.store.search(query: query) }
+    }
+
+    public func searchAsYouType(field: SearchField, query: SearchQuery) async throws -> [SearchHit] {
+        try await local { try self.store.searchAsYouType(field: field, query: query) }
     }
 
     public func sync(eventId: String, serverUrl: String?) async throws -> SyncOutcome {
@@ -86,6 +122,10 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local { try self.store.toggleFavourite(eventId: eventId, kind: kind, id: id) }
     }
 
+    public func removeFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool {
+        try await local { try self.store.removeFavourite(eventId: eventId, kind: kind, id: id) }
+    }
+
     public func isFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool {
         try await local { try self.store.isFavourite(eventId: eventId, kind: kind, id: id) }
     }
@@ -102,12 +142,32 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local { try self.store.alerts(eventId: eventId, includeSeen: includeSeen) }
     }
 
+    public func markAlertsSeen(eventId: String, alertIds: [Int64]) async throws {
+        _ = try await local { try self.store.markAlertsSeen(eventId: eventId, alertIds: alertIds) }
+    }
+
     public func markAllAlertsSeen(eventId: String) async throws {
         _ = try await local { try self.store.markAllAlertsSeen(eventId: eventId) }
     }
 
+    public func unseenAlertCount(eventId: String) async throws -> Int {
+        Int(try await local { try self.store.unseenAlertCount(eventId: eventId) })
+    }
+
+    public func takeAlertsToNotify(eventId: String) async throws -> [ChangeAlert] {
+        try await local { try self.store.takeAlertsToNotify(eventId: eventId) }
+    }
+
     public func reminders(eventId: String, now: Date) async throws -> [Reminder] {
         try await local { try self.store.reminders(eventId: eventId, now: now) }
+    }
+
+    public func reminderLeadMinutes() async throws -> Int {
+        Int(try await local { try self.store.reminderLeadMinutes() })
+    }
+
+    public func setReminderLeadMinutes(_ minutes: Int) async throws {
+        try await local { try self.store.setReminderLeadMinutes(minutes: UInt32(clamping: minutes)) }
     }
 
     public func calendar(eventId: String, selection: CalendarSelection) async throws -> String {
@@ -120,6 +180,52 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
 
     public func readShareCode(_ code: String) async throws -> SharedFavourites {
         try await local { try self.store.readShareCode(code: code) }
+    }
+
+    public func signInAsOrganiser(eventId: String, serverUrl: String, token: String) async throws {
+        try await local { try self.store.setOrganiser(eventId: eventId, serverUrl: serverUrl, token: token) }
+    }
+
+    public func signOutAsOrganiser(eventId: String) async throws {
+        try await local { try self.store.forgetOrganiser(eventId: eventId) }
+    }
+
+    public func organiser(eventId: String) async throws -> OrganiserInfo? {
+        try await local { try self.store.organiser(eventId: eventId) }
+    }
+
+    public func newEntityId(prefix: String) -> String {
+        MarktplatzFFI.newEntityId(prefix: prefix)
+    }
+
+    public func queue(eventId: String, op: Op) async throws -> OutboxEntry {
+        try await local { try self.store.queueOp(eventId: eventId, op: op) }
+    }
+
+    public func queuePhoto(eventId: String, bytes: Data, caption: String, credit: String, takenAt: Date?) async throws -> OutboxEntry {
+        try await local {
+            try self.store.queuePhoto(eventId: eventId, bytes: bytes, caption: caption, credit: credit, takenAt: takenAt)
+        }
+    }
+
+    public func outbox(eventId: String, includeDone: Bool) async throws -> [OutboxEntry] {
+        try await local { try self.store.outbox(eventId: eventId, includeDone: includeDone) }
+    }
+
+    public func dismissOp(outboxId: Int64) async throws {
+        try await local { try self.store.dismissOp(outboxId: outboxId) }
+    }
+
+    public func retryRejected(outboxId: Int64) async throws -> OutboxEntry {
+        try await local { try self.store.retryRejected(outboxId: outboxId) }
+    }
+
+    public func nextPushAttemptAt(eventId: String) async throws -> Date? {
+        try await local { try self.store.nextPushAttemptAt(eventId: eventId) }
+    }
+
+    public func push(eventId: String) async throws -> PushReport {
+        try await store.push(eventId: eventId)
     }
 
     public func updates() -> AsyncStream<Update> {

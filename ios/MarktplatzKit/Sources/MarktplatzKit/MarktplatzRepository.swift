@@ -8,14 +8,28 @@ public protocol MarktplatzRepository: Sendable {
     func events() async throws -> [EventSummary]
     func overview(eventId: String) async throws -> EventOverview
     func agenda(eventId: String, day: LocalDate) async throws -> [SessionSummary]
+    /// The day the agenda opens on: today's conference day, else the next, else the last.
+    func agendaDay(eventId: String, at: Date) async throws -> LocalDate
     func nowNext(eventId: String, at: Date) async throws -> NowNext
     func sessionDetail(eventId: String, sessionId: String) async throws -> SessionDetail
     func stations(eventId: String) async throws -> [StationEntry]
+    func locations(eventId: String) async throws -> [Location]
+    func sessionsAtLocation(eventId: String, locationId: String) async throws -> [SessionSummary]
     func exhibitors(eventId: String, stationId: String?) async throws -> [ExhibitorEntry]
+    func exhibitors(eventId: String, topic: String) async throws -> [ExhibitorEntry]
     func speakers(eventId: String) async throws -> [Speaker]
+    func speaker(eventId: String, speakerId: String) async throws -> Speaker
+    func sessionsOfSpeaker(eventId: String, speakerId: String) async throws -> [SessionSummary]
     func announcements(eventId: String, at: Date) async throws -> [Announcement]
     func gallery(eventId: String) async throws -> [GalleryItem]
     func infoPages(eventId: String) async throws -> [InfoPage]
+    /// Things to tell the user from opening the store (a damaged file set aside).
+    func notices() -> [String]
+
+    func search(query: SearchQuery) async throws -> [SearchHit]
+    /// Like `search`, cancelling `field`'s previous search if it still runs (that call throws
+    /// `ApiError.Cancelled`, which the caller ignores).
+    func searchAsYouType(field: SearchField, query: SearchQuery) async throws -> [SearchHit]
 
     func sync(eventId: String, serverUrl: String?) async throws -> SyncOutcome
     func cancelSync(eventId: String)
@@ -23,15 +37,38 @@ public protocol MarktplatzRepository: Sendable {
     func cachedAssetFile(asset: AssetRef) -> URL?
 
     func toggleFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool
+    func removeFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool
     func isFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool
     func favourites(eventId: String) async throws -> [Favourite]
     func personalAgenda(eventId: String, day: LocalDate) async throws -> PersonalAgenda
     func alerts(eventId: String, includeSeen: Bool) async throws -> [ChangeAlert]
+    func markAlertsSeen(eventId: String, alertIds: [Int64]) async throws
     func markAllAlertsSeen(eventId: String) async throws
+    func unseenAlertCount(eventId: String) async throws -> Int
+    /// Unseen alerts not yet notified in their current form, marked notified: post one each.
+    func takeAlertsToNotify(eventId: String) async throws -> [ChangeAlert]
     func reminders(eventId: String, now: Date) async throws -> [Reminder]
+    func reminderLeadMinutes() async throws -> Int
+    func setReminderLeadMinutes(_ minutes: Int) async throws
     func calendar(eventId: String, selection: CalendarSelection) async throws -> String
     func shareCode(eventId: String) async throws -> String
     func readShareCode(_ code: String) async throws -> SharedFavourites
+
+    // Organiser mode: operations show at once and are sent when online (push or next sync).
+    func signInAsOrganiser(eventId: String, serverUrl: String, token: String) async throws
+    func signOutAsOrganiser(eventId: String) async throws
+    func organiser(eventId: String) async throws -> OrganiserInfo?
+    /// A fresh id for an entity the organiser creates (`announcement-…`).
+    func newEntityId(prefix: String) -> String
+    func queue(eventId: String, op: Op) async throws -> OutboxEntry
+    func queuePhoto(eventId: String, bytes: Data, caption: String, credit: String, takenAt: Date?) async throws -> OutboxEntry
+    func outbox(eventId: String, includeDone: Bool) async throws -> [OutboxEntry]
+    func dismissOp(outboxId: Int64) async throws
+    func retryRejected(outboxId: Int64) async throws -> OutboxEntry
+    /// When the outbox wants its next attempt (after a failed one), if anything waits.
+    func nextPushAttemptAt(eventId: String) async throws -> Date?
+    /// Call when connectivity returns; nothing queued is lost when it fails.
+    func push(eventId: String) async throws -> PushReport
 
     /// Every notice from the core (sync progress and outcomes, change alerts). The stream
     /// unsubscribes when its consumer stops iterating.

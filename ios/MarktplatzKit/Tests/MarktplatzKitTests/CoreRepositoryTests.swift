@@ -135,4 +135,42 @@ final class CoreRepositoryTests: XCTestCase {
         let events = try await repo.events()
         XCTAssertEqual(events.map(\.id), [event])
     }
+
+    func testTheAgendaOpensOnTheFairDayAndSearchMarksScalars() async throws {
+        _ = try await repo.sync(eventId: event, serverUrl: try server)
+        let before = try await repo.agendaDay(eventId: event, at: Date(timeIntervalSince1970: 0))
+        XCTAssertEqual(before, fairDay)
+        let field = SearchField()
+        let query = SearchQuery(
+            text: "Buergeramt", eventId: event, kinds: [.session], day: nil, trackId: nil, locationId: nil,
+            favouritesOnly: false, upcomingOnly: false, now: Date(), limit: 5
+        )
+        let hits = try await repo.searchAsYouType(field: field, query: query)
+        let top = try XCTUnwrap(hits.first)
+        let range = try XCTUnwrap(top.titleHighlights.first)
+        let scalars = Array(top.title.unicodeScalars)[Int(range.start)..<Int(range.end)]
+        XCTAssertEqual(String(String.UnicodeScalarView(scalars)), "Bürgeramt")
+    }
+
+    func testAQueuedAnnouncementShowsAtOnceAndIsAccepted() async throws {
+        guard let token = ProcessInfo.processInfo.environment["MARKTPLATZ_TEST_ORGANISER_TOKEN"] else {
+            throw XCTSkip("MARKTPLATZ_TEST_ORGANISER_TOKEN is not set")
+        }
+        let server = try self.server
+        _ = try await repo.sync(eventId: event, serverUrl: server)
+        try await repo.signInAsOrganiser(eventId: event, serverUrl: server, token: token)
+        let title = "Kaffee im Foyer \(UUID().uuidString)"
+        let op = Op.announcementCreate(
+            id: repo.newEntityId(prefix: "announcement"), title: title, body: "", priority: .important,
+            publishedAt: Date().addingTimeInterval(-5), expiresAt: nil
+        )
+        let queued = try await repo.queue(eventId: event, op: op)
+        XCTAssertEqual(queued.state, .pending)
+        let shown = try await repo.announcements(eventId: event, at: Date())
+        XCTAssertTrue(shown.contains { $0.title == title })
+        let report = try await repo.push(eventId: event)
+        XCTAssertEqual(report.accepted, 1)
+        let outbox = try await repo.outbox(eventId: event, includeDone: true)
+        XCTAssertEqual(outbox.first { $0.id == queued.id }?.state, .accepted)
+    }
 }

@@ -10,10 +10,14 @@ import de.marktplatz.core.Favourite
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.GalleryItem
 import de.marktplatz.core.InfoPage
+import de.marktplatz.core.Location
 import de.marktplatz.core.NowNext
 import de.marktplatz.core.PersonalAgenda
 import de.marktplatz.core.Progress
 import de.marktplatz.core.Reminder
+import de.marktplatz.core.SearchField
+import de.marktplatz.core.SearchHit
+import de.marktplatz.core.SearchQuery
 import de.marktplatz.core.SessionDetail
 import de.marktplatz.core.SessionSummary
 import de.marktplatz.core.SharedFavourites
@@ -39,40 +43,71 @@ interface MarktplatzRepository : AutoCloseable {
     suspend fun events(): List<EventSummary>
     suspend fun overview(eventId: String): EventOverview
     suspend fun agenda(eventId: String, day: LocalDate): List<SessionSummary>
+    /** The day the agenda opens on: today's conference day, else the next, else the last. */
+    suspend fun agendaDay(eventId: String, at: Instant = Instant.now()): LocalDate
     suspend fun nowNext(eventId: String, at: Instant = Instant.now()): NowNext
     suspend fun sessionDetail(eventId: String, sessionId: String): SessionDetail
     suspend fun stations(eventId: String): List<StationEntry>
+    suspend fun locations(eventId: String): List<Location>
+    suspend fun sessionsAtLocation(eventId: String, locationId: String): List<SessionSummary>
     suspend fun exhibitors(eventId: String, stationId: String? = null, topic: String? = null): List<ExhibitorEntry>
     suspend fun speakers(eventId: String): List<Speaker>
+    suspend fun speaker(eventId: String, speakerId: String): Speaker
     suspend fun sessionsOfSpeaker(eventId: String, speakerId: String): List<SessionSummary>
     suspend fun announcements(eventId: String, at: Instant = Instant.now()): List<Announcement>
     suspend fun gallery(eventId: String): List<GalleryItem>
     suspend fun infoPages(eventId: String): List<InfoPage>
+    /** Things to tell the user from opening the store (a damaged file set aside). */
+    fun notices(): List<String>
+
+    suspend fun search(query: SearchQuery): List<SearchHit>
+    /**
+     * Like [search], cancelling [field]'s previous search if it still runs (that call throws
+     * [de.marktplatz.core.ApiException.Cancelled]).
+     */
+    suspend fun searchAsYouType(field: SearchField, query: SearchQuery): List<SearchHit>
 
     /** Brings the event up to date; cancelling the calling coroutine stops it between pages. */
     suspend fun sync(eventId: String, serverUrl: String? = null): SyncOutcome
     fun cancelSync(eventId: String)
     /** Local file path of an asset, downloading it first when needed (full-size photos). */
     suspend fun assetFile(eventId: String, asset: AssetRef): String
-    fun cachedAssetFile(asset: AssetRef): String?
+    /** Local file path of an asset if it is cached; never touches the network. */
+    suspend fun cachedAssetFile(asset: AssetRef): String?
 
     suspend fun toggleFavourite(eventId: String, kind: FavouriteKind, id: String): Boolean
+    /** Removes a favourite (also one whose entity is gone); false if it was none. */
+    suspend fun removeFavourite(eventId: String, kind: FavouriteKind, id: String): Boolean
     suspend fun isFavourite(eventId: String, kind: FavouriteKind, id: String): Boolean
     suspend fun favourites(eventId: String): List<Favourite>
     suspend fun personalAgenda(eventId: String, day: LocalDate): PersonalAgenda
     suspend fun alerts(eventId: String, includeSeen: Boolean = false): List<ChangeAlert>
+    suspend fun markAlertsSeen(eventId: String, alertIds: List<Long>)
     suspend fun markAllAlertsSeen(eventId: String)
+    /** Unseen alerts not yet notified in their current form, marked notified: post one each. */
+    suspend fun takeAlertsToNotify(eventId: String): List<ChangeAlert>
     suspend fun reminders(eventId: String, now: Instant = Instant.now()): List<Reminder>
+    suspend fun reminderLeadMinutes(): Int
+    suspend fun setReminderLeadMinutes(minutes: Int)
     suspend fun calendar(eventId: String, selection: CalendarSelection): String
     suspend fun shareCode(eventId: String): String
     suspend fun readShareCode(code: String): SharedFavourites
 
     // Organiser mode: operations show at once and are sent when online (push or next sync).
     suspend fun signInAsOrganiser(eventId: String, serverUrl: String, token: String)
+    suspend fun signOutAsOrganiser(eventId: String)
     suspend fun organiser(eventId: String): OrganiserInfo?
+    /** A fresh id for an entity the organiser creates (`announcement-…`). */
+    fun newEntityId(prefix: String): String
     suspend fun queue(eventId: String, op: Op): OutboxEntry
     suspend fun queuePhoto(eventId: String, bytes: ByteArray, caption: String, credit: String): OutboxEntry
     suspend fun outbox(eventId: String, includeDone: Boolean = false): List<OutboxEntry>
+    /** Drops a rejected operation (the organiser gave up on it). */
+    suspend fun dismissOp(outboxId: Long)
+    /** Queues a rejected operation again, over the server's current version. */
+    suspend fun retryRejected(outboxId: Long): OutboxEntry
+    /** When the outbox wants its next attempt (after a failed one), if anything waits. */
+    suspend fun nextPushAttemptAt(eventId: String): Instant?
     /** Call when connectivity returns; nothing queued is lost when it fails. */
     suspend fun push(eventId: String): PushReport
 

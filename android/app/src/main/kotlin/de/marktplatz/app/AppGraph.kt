@@ -1,0 +1,30 @@
+package de.marktplatz.app
+
+import android.content.Context
+import de.marktplatz.app.model.EventContext
+import de.marktplatz.app.model.SyncCoordinator
+import de.marktplatz.app.notify.AndroidNotifier
+import de.marktplatz.bridge.CoreRepository
+import de.marktplatz.bridge.MarktplatzRepository
+import java.io.File
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+
+/**
+ * What lives as long as the process: the store (one per app; the core allows one writer), the
+ * event, and the sync coordinator. View models and workers take what they need from here.
+ */
+class AppGraph(context: Context) {
+    /** Work that outlives any screen: syncs, notification scheduling. */
+    val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+
+    /** The store in the app's private files (user.db is backed up, see res/xml/backup_rules.xml). */
+    val repo: MarktplatzRepository = CoreRepository.open(File(context.filesDir, "marktplatz").apply { mkdirs() }.path)
+
+    val event = EventContext(eventId = BuildConfig.EVENT_ID, serverUrl = BuildConfig.SERVER_URL)
+
+    val notifier = AndroidNotifier(context.applicationContext)
+
+    val sync = SyncCoordinator(repo, scope, event, notifier)
+}

@@ -1,0 +1,163 @@
+package de.marktplatz.app.ui
+
+import android.Manifest
+import android.os.Build
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.foundation.layout.WindowInsets
+import androidx.compose.foundation.layout.consumeWindowInsets
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.outlined.EventNote
+import androidx.compose.material.icons.outlined.CalendarMonth
+import androidx.compose.material.icons.outlined.Menu
+import androidx.compose.material.icons.outlined.Search
+import androidx.compose.material.icons.outlined.Storefront
+import androidx.compose.material3.Badge
+import androidx.compose.material3.BadgedBox
+import androidx.compose.material3.Icon
+import androidx.compose.material3.NavigationBar
+import androidx.compose.material3.NavigationBarItem
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.CompositionLocalProvider
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.remember
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.vector.ImageVector
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.pluralStringResource
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.navigation.NavHostController
+import androidx.navigation.NavType
+import androidx.navigation.compose.NavHost
+import androidx.navigation.compose.composable
+import androidx.navigation.compose.currentBackStackEntryAsState
+import androidx.navigation.navArgument
+import androidx.navigation.navDeepLink
+import de.marktplatz.app.AppGraph
+import de.marktplatz.app.R
+import de.marktplatz.app.notify.AndroidNotifier
+import de.marktplatz.app.notify.SessionLinks
+import de.marktplatz.app.ui.components.LocalAskForNotifications
+import de.marktplatz.app.ui.organiser.ComposeAnnouncementScreen
+import de.marktplatz.app.ui.organiser.OrganiserScreen
+import de.marktplatz.app.ui.organiser.PhotoScreen
+import de.marktplatz.app.ui.organiser.SessionChangeScreen
+import de.marktplatz.app.ui.screens.AgendaScreen
+import de.marktplatz.app.ui.screens.AnnouncementsScreen
+import de.marktplatz.app.ui.screens.EventInfoScreen
+import de.marktplatz.app.ui.screens.ExhibitorDetailScreen
+import de.marktplatz.app.ui.screens.GalleryScreen
+import de.marktplatz.app.ui.screens.MoreScreen
+import de.marktplatz.app.ui.screens.MyAgendaScreen
+import de.marktplatz.app.ui.screens.SearchScreen
+import de.marktplatz.app.ui.screens.SessionDetailScreen
+import de.marktplatz.app.ui.screens.SettingsScreen
+import de.marktplatz.app.ui.screens.SpeakerDetailScreen
+import de.marktplatz.app.ui.screens.SpeakersScreen
+import de.marktplatz.app.ui.screens.StationDetailScreen
+import de.marktplatz.app.ui.screens.StationsScreen
+
+private data class Tab(val route: String, val label: Int, val icon: ImageVector)
+
+private val tabs = listOf(
+    Tab(Routes.AGENDA, R.string.tab_agenda, Icons.Outlined.CalendarMonth),
+    Tab(Routes.MY_AGENDA, R.string.tab_my_agenda, Icons.AutoMirrored.Outlined.EventNote),
+    Tab(Routes.SEARCH, R.string.tab_search, Icons.Outlined.Search),
+    Tab(Routes.STATIONS, R.string.tab_stations, Icons.Outlined.Storefront),
+    Tab(Routes.MORE, R.string.tab_more, Icons.Outlined.Menu),
+)
+
+/** The whole app: five tabs at the bottom, detail screens pushed over them. */
+@Composable
+fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
+    val status by graph.sync.status.collectAsStateWithLifecycle()
+    val unseen by remember { graph.repo.unseenAlerts(graph.event.eventId) }.collectAsStateWithLifecycle(initialValue = 0)
+    val current by navController.currentBackStackEntryAsState()
+    val route = current?.destination?.route
+    val go = remember(navController) { AppNavigator(navController) }
+    val refresh = { graph.sync.refresh(); Unit }
+    val context = LocalContext.current
+    val notificationPermission = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) {}
+    val askForNotifications = remember(context) {
+        {
+            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU && !AndroidNotifier.canNotify(context)) {
+                notificationPermission.launch(Manifest.permission.POST_NOTIFICATIONS)
+            }
+        }
+    }
+
+    CompositionLocalProvider(LocalAskForNotifications provides askForNotifications) {
+        Scaffold(
+            contentWindowInsets = WindowInsets(0),
+            bottomBar = {
+                if (route in Routes.topLevel) {
+                    NavigationBar {
+                        for (tab in tabs) {
+                            val label = stringResource(tab.label)
+                            val badge = if (tab.route == Routes.MY_AGENDA && unseen > 0) {
+                                pluralStringResource(R.plurals.unseen_changes, unseen, unseen)
+                            } else {
+                                null
+                            }
+                            NavigationBarItem(
+                                selected = route == tab.route,
+                                onClick = { go.tab(tab.route) },
+                                icon = {
+                                    BadgedBox(badge = {
+                                        if (badge != null) Badge(Modifier.semantics { contentDescription = badge }) { Text(unseen.toString()) }
+                                    }) {
+                                        Icon(tab.icon, contentDescription = null)
+                                    }
+                                },
+                                label = { Text(label) },
+                            )
+                        }
+                    }
+                }
+            },
+        ) { padding ->
+            NavHost(
+                navController,
+                startDestination = Routes.AGENDA,
+                modifier = Modifier.padding(padding).consumeWindowInsets(padding),
+            ) {
+                composable(Routes.AGENDA) { AgendaScreen(status, go, refresh) }
+                composable(Routes.MY_AGENDA) { MyAgendaScreen(status, go, refresh) }
+                composable(Routes.SEARCH) { SearchScreen(go) }
+                composable(Routes.STATIONS) { StationsScreen(status, go, refresh) }
+                composable(Routes.MORE) { MoreScreen(status, go) }
+                composable(
+                    Routes.SESSION,
+                    arguments = listOf(navArgument("id") { type = NavType.StringType }),
+                    deepLinks = listOf(navDeepLink { uriPattern = SessionLinks.PATTERN }),
+                ) { entry ->
+                    SessionDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
+                }
+                composable(Routes.STATION, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
+                    StationDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
+                }
+                composable(Routes.EXHIBITOR, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
+                    ExhibitorDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
+                }
+                composable(Routes.SPEAKERS) { SpeakersScreen(go) }
+                composable(Routes.SPEAKER, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
+                    SpeakerDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
+                }
+                composable(Routes.ANNOUNCEMENTS) { AnnouncementsScreen(status, go, refresh) }
+                composable(Routes.GALLERY) { GalleryScreen(go, refresh, status) }
+                composable(Routes.INFO) { EventInfoScreen(go) }
+                composable(Routes.SETTINGS) { SettingsScreen(go) }
+                composable(Routes.ORGANISER) { OrganiserScreen(go) }
+                composable(Routes.ORGANISER_ANNOUNCE) { ComposeAnnouncementScreen(go) }
+                composable(Routes.ORGANISER_SESSION) { SessionChangeScreen(go) }
+                composable(Routes.ORGANISER_PHOTO) { PhotoScreen(go) }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package de.marktplatz.app.ui
+
+import android.net.Uri
+import androidx.navigation.NavHostController
+
+/** Routes of the app, and typed ways to go there (ids are URL-encoded into the route). */
+object Routes {
+    const val AGENDA = "agenda"
+    const val MY_AGENDA = "my-agenda"
+    const val SEARCH = "search"
+    const val STATIONS = "stations"
+    const val MORE = "more"
+    const val SESSION = "session/{id}"
+    const val STATION = "station/{id}"
+    const val EXHIBITOR = "exhibitor/{id}"
+    const val SPEAKERS = "speakers"
+    const val SPEAKER = "speaker/{id}"
+    const val ANNOUNCEMENTS = "announcements"
+    const val GALLERY = "gallery"
+    const val INFO = "info"
+    const val SETTINGS = "settings"
+    const val ORGANISER = "organiser"
+    const val ORGANISER_ANNOUNCE = "organiser/announce"
+    const val ORGANISER_SESSION = "organiser/session"
+    const val ORGANISER_PHOTO = "organiser/photo"
+
+    val topLevel = listOf(AGENDA, MY_AGENDA, SEARCH, STATIONS, MORE)
+}
+
+class AppNavigator(private val nav: NavHostController) {
+    fun session(id: String) = nav.navigate("session/" + Uri.encode(id))
+    fun station(id: String) = nav.navigate("station/" + Uri.encode(id))
+    fun exhibitor(id: String) = nav.navigate("exhibitor/" + Uri.encode(id))
+    fun speaker(id: String) = nav.navigate("speaker/" + Uri.encode(id))
+    fun to(route: String) = nav.navigate(route)
+
+    /** A bottom bar tab: one copy on the stack, state kept when switching back. */
+    fun tab(route: String) = nav.navigate(route) {
+        popUpTo(Routes.AGENDA) { saveState = true }
+        launchSingleTop = true
+        restoreState = true
+    }
+
+    fun back() {
+        nav.popBackStack()
+    }
+}

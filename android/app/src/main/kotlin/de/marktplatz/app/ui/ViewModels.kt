@@ -1,0 +1,92 @@
+package de.marktplatz.app.ui
+
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.platform.LocalContext
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.viewModelScope
+import androidx.lifecycle.viewmodel.compose.viewModel
+import de.marktplatz.app.AppGraph
+import de.marktplatz.app.graph
+import de.marktplatz.app.model.AgendaModel
+import de.marktplatz.app.model.AnnouncementsModel
+import de.marktplatz.app.model.EventInfoModel
+import de.marktplatz.app.model.ExhibitorDetailModel
+import de.marktplatz.app.model.GalleryModel
+import de.marktplatz.app.model.MyAgendaModel
+import de.marktplatz.app.model.OrganiserModel
+import de.marktplatz.app.model.SearchModel
+import de.marktplatz.app.model.SessionDetailModel
+import de.marktplatz.app.model.SettingsModel
+import de.marktplatz.app.model.SpeakerDetailModel
+import de.marktplatz.app.model.SpeakersModel
+import de.marktplatz.app.model.StationDetailModel
+import de.marktplatz.app.model.StationsModel
+
+// Each screen's ViewModel only holds its plain-Kotlin model (model/, tested on the JVM) in
+// viewModelScope, so the model survives rotation and stops when the screen is gone.
+
+class AgendaViewModel(graph: AppGraph) : ViewModel() {
+    val model = AgendaModel(graph.repo, viewModelScope, graph.event)
+}
+
+class SessionDetailViewModel(graph: AppGraph, sessionId: String) : ViewModel() {
+    val model = SessionDetailModel(graph.repo, viewModelScope, graph.event, sessionId)
+}
+
+class StationsViewModel(graph: AppGraph) : ViewModel() {
+    val model = StationsModel(graph.repo, viewModelScope, graph.event)
+}
+
+class StationDetailViewModel(graph: AppGraph, locationId: String) : ViewModel() {
+    val model = StationDetailModel(graph.repo, viewModelScope, graph.event, locationId)
+}
+
+class ExhibitorDetailViewModel(graph: AppGraph, exhibitorId: String) : ViewModel() {
+    val model = ExhibitorDetailModel(graph.repo, viewModelScope, graph.event, exhibitorId)
+}
+
+class SpeakersViewModel(graph: AppGraph) : ViewModel() {
+    val model = SpeakersModel(graph.repo, viewModelScope, graph.event)
+}
+
+class SpeakerDetailViewModel(graph: AppGraph, speakerId: String) : ViewModel() {
+    val model = SpeakerDetailModel(graph.repo, viewModelScope, graph.event, speakerId)
+}
+
+class SearchViewModel(graph: AppGraph) : ViewModel() {
+    val model = SearchModel(graph.repo, viewModelScope, graph.event)
+
+    override fun onCleared() = model.close()
+}
+
+class MyAgendaViewModel(graph: AppGraph) : ViewModel() {
+    val model = MyAgendaModel(graph.repo, viewModelScope, graph.event)
+}
+
+class AnnouncementsViewModel(graph: AppGraph) : ViewModel() {
+    val model = AnnouncementsModel(graph.repo, viewModelScope, graph.event)
+}
+
+class GalleryViewModel(graph: AppGraph) : ViewModel() {
+    val model = GalleryModel(graph.repo, viewModelScope, graph.event)
+}
+
+class EventInfoViewModel(graph: AppGraph) : ViewModel() {
+    val model = EventInfoModel(graph.repo, viewModelScope, graph.event)
+}
+
+class SettingsViewModel(graph: AppGraph) : ViewModel() {
+    val model = SettingsModel(graph.repo, viewModelScope, graph.event)
+}
+
+/** Shared by the organiser screens (one per back stack entry of the organiser graph). */
+class OrganiserViewModel(graph: AppGraph) : ViewModel() {
+    val model = OrganiserModel(graph.repo, viewModelScope, graph.event)
+}
+
+/** A ViewModel for the current back stack entry, built from the process's [AppGraph]. */
+@Composable
+inline fun <reified VM : ViewModel> appViewModel(noinline create: (AppGraph) -> VM): VM {
+    val graph = LocalContext.current.graph
+    return viewModel { create(graph) }
+}

@@ -1,0 +1,135 @@
+package de.marktplatz.app.ui.organiser
+
+import android.net.Uri
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.PickVisualMediaRequest
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.outlined.PhotoCamera
+import androidx.compose.material.icons.outlined.PhotoLibrary
+import androidx.compose.material3.Button
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.layout.ContentScale
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.unit.dp
+import androidx.core.content.FileProvider
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import coil3.compose.AsyncImage
+import de.marktplatz.app.R
+import de.marktplatz.app.model.Problem
+import de.marktplatz.app.model.ProblemKind
+import de.marktplatz.app.ui.AppNavigator
+import de.marktplatz.app.ui.OrganiserViewModel
+import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.ProblemText
+import java.io.File
+import java.util.UUID
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+
+/** Take a photo with the camera app or pick one, caption it, and queue it for the gallery. */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun PhotoScreen(go: AppNavigator) {
+    val model = appViewModel { OrganiserViewModel(it) }.model
+    val state by model.state.collectAsStateWithLifecycle()
+    val context = LocalContext.current
+    val scope = rememberCoroutineScope()
+    var photo by rememberSaveable { mutableStateOf<Uri?>(null) }
+    var pending by rememberSaveable { mutableStateOf<Uri?>(null) }
+    var caption by rememberSaveable { mutableStateOf("") }
+    var credit by rememberSaveable { mutableStateOf("") }
+    var problem by remember { mutableStateOf<Problem?>(null) }
+
+    val take = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { saved -> if (saved) photo = pending }
+    val pick = rememberLauncherForActivityResult(ActivityResultContracts.PickVisualMedia()) { uri -> if (uri != null) photo = uri }
+
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = { Text(stringResource(R.string.add_photo)) },
+                navigationIcon = {
+                    IconButton(onClick = go::back) {
+                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
+                    }
+                },
+            )
+        },
+    ) { padding ->
+        Column(
+            Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
+            verticalArrangement = Arrangement.spacedBy(12.dp),
+        ) {
+            Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                OutlinedButton(onClick = {
+                    val file = File(context.cacheDir, "photos").apply { mkdirs() }.resolve("${UUID.randomUUID()}.jpg")
+                    val uri = FileProvider.getUriForFile(context, context.packageName + ".files", file)
+                    pending = uri
+                    take.launch(uri)
+                }) {
+                    Icon(Icons.Outlined.PhotoCamera, contentDescription = null)
+                    Text(stringResource(R.string.take_photo), Modifier.padding(start = 8.dp))
+                }
+                OutlinedButton(onClick = { pick.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageOnly)) }) {
+                    Icon(Icons.Outlined.PhotoLibrary, contentDescription = null)
+                    Text(stringResource(R.string.pick_photo), Modifier.padding(start = 8.dp))
+                }
+            }
+            photo?.let { uri ->
+                AsyncImage(
+                    model = uri,
+                    contentDescription = stringResource(R.string.photo_preview),
+                    modifier = Modifier.fillMaxWidth().heightIn(max = 320.dp),
+                    contentScale = ContentScale.Fit,
+                )
+            }
+            OutlinedTextField(caption, { caption = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.caption)) })
+            OutlinedTextField(credit, { credit = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.credit)) }, singleLine = true)
+            problem?.let { ProblemText(it) }
+            state.problem?.let { ProblemText(it) }
+            Button(
+                onClick = {
+                    val uri = photo ?: return@Button
+                    scope.launch {
+                        val bytes = withContext(Dispatchers.Default) { runCatching { PhotoEncoding.jpeg(context, uri) } }
+                        bytes.onSuccess { jpeg ->
+                            model.addPhoto(jpeg, caption, credit)
+                            go.back()
+                        }.onFailure { error ->
+                            problem = Problem(ProblemKind.INVALID_INPUT, error.message ?: error.toString())
+                        }
+                    }
+                },
+                enabled = photo != null && !state.busy,
+                modifier = Modifier.fillMaxWidth(),
+            ) { Text(stringResource(R.string.queue_photo)) }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package de.marktplatz.app.ui.screens
+
+import android.Manifest
+import android.app.AlarmManager
+import android.content.Intent
+import android.net.Uri
+import android.os.Build
+import android.provider.Settings
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.appcompat.app.AppCompatDelegate
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.selection.selectable
+import androidx.compose.foundation.selection.selectableGroup
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
+import androidx.compose.material3.ListItem
+import androidx.compose.material3.RadioButton
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.pluralStringResource
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.Role
+import androidx.core.os.LocaleListCompat
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import de.marktplatz.app.BuildConfig
+import de.marktplatz.app.R
+import de.marktplatz.app.notify.AndroidNotifier
+import de.marktplatz.app.ui.AppNavigator
+import de.marktplatz.app.ui.SettingsViewModel
+import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.ProblemText
+import de.marktplatz.app.ui.components.SectionHeader
+
+/** Reminder lead time (kept by the core), language (the platform's per-app setting), permissions. */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun SettingsScreen(go: AppNavigator) {
+    val model = appViewModel { SettingsViewModel(it) }.model
+    val state by model.state.collectAsStateWithLifecycle()
+    val context = LocalContext.current
+    var canNotify by remember { mutableStateOf(AndroidNotifier.canNotify(context)) }
+    val askNotifications = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted -> canNotify = granted }
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = { Text(stringResource(R.string.settings)) },
+                navigationIcon = {
+                    IconButton(onClick = go::back) {
+                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
+                    }
+                },
+            )
+        },
+    ) { padding ->
+        Column(Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState())) {
+            SectionHeader(stringResource(R.string.reminders))
+            Column(Modifier.selectableGroup()) {
+                for (minutes in model.leadChoices) {
+                    val label = if (minutes == 0) stringResource(R.string.lead_at_start) else pluralStringResource(R.plurals.lead_minutes, minutes, minutes)
+                    ListItem(
+                        headlineContent = { Text(label) },
+                        leadingContent = { RadioButton(selected = state.reminderLeadMinutes == minutes, onClick = null) },
+                        modifier = Modifier.selectable(
+                            selected = state.reminderLeadMinutes == minutes,
+                            role = Role.RadioButton,
+                            onClick = { model.setReminderLeadMinutes(minutes) },
+                        ),
+                    )
+                }
+            }
+            state.problem?.let { ProblemText(it) }
+            if (!canNotify && Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
+                ListItem(
+                    headlineContent = { Text(stringResource(R.string.notifications_off)) },
+                    trailingContent = {
+                        TextButton(onClick = { askNotifications.launch(Manifest.permission.POST_NOTIFICATIONS) }) { Text(stringResource(R.string.allow)) }
+                    },
+                )
+            }
+            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.S &&
+                !context.getSystemService(AlarmManager::class.java).canScheduleExactAlarms()
+            ) {
+                ListItem(
+                    headlineContent = { Text(stringResource(R.string.exact_reminders_off)) },
+                    trailingContent = {
+                        TextButton(onClick = {
+                            context.startActivity(Intent(Settings.ACTION_REQUEST_SCHEDULE_EXACT_ALARM, Uri.parse("package:" + context.packageName)))
+                        }) { Text(stringResource(R.string.allow)) }
+                    },
+                )
+            }
+
+            SectionHeader(stringResource(R.string.language))
+            LanguageChoice()
+
+            SectionHeader(stringResource(R.string.about))
+            ListItem(headlineContent = { Text(stringResource(R.string.version, BuildConfig.VERSION_NAME)) })
+        }
+    }
+}
+
+/** System language, Deutsch or English; AppCompat stores the choice (and Android 13+ shows it in system settings). */
+@Composable
+private fun LanguageChoice() {
+    var current by remember { mutableStateOf(AppCompatDelegate.getApplicationLocales().toLanguageTags()) }
+    val choices = listOf("" to stringResource(R.string.language_system), "de" to "Deutsch", "en" to "English")
+    Column(Modifier.selectableGroup()) {
+        for ((tag, label) in choices) {
+            val selected = current.substringBefore('-').substringBefore(',') == tag
+            ListItem(
+                headlineContent = { Text(label) },
+                leadingContent = { RadioButton(selected = selected, onClick = null) },
+                modifier = Modifier.selectable(selected = selected, role = Role.RadioButton, onClick = {
+                    current = tag
+                    AppCompatDelegate.setApplicationLocales(LocaleListCompat.forLanguageTags(tag))
+                }),
+            )
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package de.marktplatz.app.model
+
+import de.marktplatz.core.EntityKind
+import de.marktplatz.core.Highlight
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertTrue
+import org.junit.Test
+
+class SearchModelTest {
+    private val world = TestWorld()
+
+    @After
+    fun close() = world.close()
+
+    @Test
+    fun typingSearchesEachKeystrokeAndMarksTheHits() = runBlocking<Unit> {
+        world.synced()
+        SearchModel(world.repo, world.scope, world.event).use { search ->
+            // Typed fast, as a person would: only the last keystroke's results remain.
+            for (prefix in listOf("B", "Bu", "Bue", "Buer", "Buerger", "Buergeramt")) search.onTextChange(prefix)
+            val state = search.state.awaitState { it.text == "Buergeramt" && !it.searching && it.results.isNotEmpty() }
+            val top = state.results.first()
+            // The transliteration finds the umlaut, and the mark covers the word as written.
+            val marked = top.title.marks.map { top.title.text.substring(it) } + top.context.marks.map { top.context.text.substring(it) }
+            assertTrue("marks: $marked in ${top.title.text} / ${top.context.text}", marked.any { it.startsWith("Bürgeramt") })
+        }
+    }
+
+    @Test
+    fun aKindFilterAndClearingTheField() = runBlocking<Unit> {
+        world.synced()
+        SearchModel(world.repo, world.scope, world.event).use { search ->
+            search.onTextChange("Rosenboom")
+            val all = search.state.awaitState { !it.searching && it.results.isNotEmpty() }
+            assertTrue("a speaker and their sessions", all.results.map { it.hit.kind }.toSet().size > 1)
+            search.onKindChange(EntityKind.SPEAKER)
+            val speakers = search.state.awaitState { it.kind == EntityKind.SPEAKER && !it.searching }
+            assertEquals(listOf(EntityKind.SPEAKER), speakers.results.map { it.hit.kind }.distinct())
+            search.onTextChange("   ")
+            val cleared = search.state.awaitState { it.text == "   " }
+            assertTrue(cleared.results.isEmpty())
+            assertEquals(null, cleared.problem)
+        }
+    }
+
+    @Test
+    fun marksCountCharactersNotUtf16Units() {
+        // "😀" is one character for the core, two UTF-16 units for Kotlin.
+        val marked = markedText("😀 Bürgeramt öffnet", listOf(Highlight(2u, 11u), Highlight(12u, 99u), Highlight(5u, 5u)))
+        assertEquals(listOf("Bürgeramt"), marked.marks.map { marked.text.substring(it) })
+    }
+}

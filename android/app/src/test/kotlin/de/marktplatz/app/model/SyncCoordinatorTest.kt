@@ -1,0 +1,121 @@
+package de.marktplatz.app.model
+
+import de.marktplatz.bridge.CoreRepository
+import de.marktplatz.core.AlertChange
+import de.marktplatz.core.FavouriteKind
+import de.marktplatz.core.Op
+import java.nio.file.Files
+import java.time.Duration
+import kotlinx.coroutines.async
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertSame
+import org.junit.Assert.assertTrue
+import org.junit.Test
+
+class SyncCoordinatorTest {
+    private val world = TestWorld()
+
+    @After
+    fun close() = world.close()
+
+    @Test
+    fun aSyncUpdatesTheIndicatorAndRemindersFollowFavouritesAndTheLeadTime() = runBlocking<Unit> {
+        val sync = SyncCoordinator(world.repo, world.scope, world.event, world.notifier)
+        assertEquals(null, sync.status.value.lastUpdated)
+        val result = sync.sync()
+        assertTrue("$result", result is SyncResult.Updated)
+        val status = sync.status.awaitState { it.lastUpdated != null && !it.running }
+        assertEquals(null, status.problem)
+
+        // 13:15 local = 12:15 UTC; the default lead is ten minutes.
+        world.repo.toggleFavourite(EVENT, FavouriteKind.SESSION, "keynote-e-rechnung")
+        world.event.changes.changed()
+        eventually("the reminder is scheduled") { world.notifier.reminderLists.lastOrNull()?.size == 1 }
+        val reminder = world.notifier.reminderLists.last().single()
+        assertEquals("keynote-e-rechnung", reminder.sessionId)
+        assertEquals(Duration.ofMinutes(10), Duration.between(reminder.fireAt, reminder.sessionStart))
+
+        val settings = SettingsModel(world.repo, world.scope, world.event)
+        settings.state.awaitState { it.reminderLeadMinutes == 10 }
+        settings.setReminderLeadMinutes(30)
+        eventually("the reminder moves") {
+            world.notifier.reminderLists.last().singleOrNull()?.let {
+                Duration.between(it.fireAt, it.sessionStart) == Duration.ofMinutes(30)
+            } ?: false
+        }
+        // Same session, same notification id: rescheduling replaces, never duplicates.
+        assertEquals(reminder.notificationId, world.notifier.reminderLists.last().single().notificationId)
+    }
+
+    @Test
+    fun offlineKeepsTheContentAndSaysSoQuietly() = runBlocking<Unit> {
+        world.synced()
+        val before = world.repo.agenda(EVENT, FAIR_DAY)
+        val offline = EventContext(EVENT, "http://127.0.0.1:9", world.event.clock)
+        val sync = SyncCoordinator(world.repo, world.scope, offline, world.notifier)
+        val lastUpdated = sync.status.awaitState { it.lastUpdated != null }.lastUpdated
+        val result = sync.sync()
+        assertEquals(ProblemKind.OFFLINE, (result as SyncResult.Failed).problem.kind)
+        val status = sync.status.awaitState { !it.running }
+        assertEquals(ProblemKind.OFFLINE, status.problem?.kind)
+        assertEquals("the last update stays what it was", lastUpdated, status.lastUpdated)
+        assertEquals(before, world.repo.agenda(EVENT, FAIR_DAY))
+    }
+
+    @Test
+    fun twoCallersShareOneSync() = runBlocking<Unit> {
+        val sync = SyncCoordinator(world.repo, world.scope, world.event, world.notifier)
+        val first = async { sync.sync() }
+        val second = async { sync.sync() }
+        val (a, b) = first.await() to second.await()
+        assertTrue("$a", a is SyncResult.Updated)
+        // Not "a sync of this event is already running": the second waited for the first.
+        assertSame(a, b)
+    }
+
+    @Test
+    fun aChangedFavouriteIsNotifiedOnceAndMarkedInMyAgenda() = runBlocking<Unit> {
+        val session = "station-datenportal"
+        val sync = SyncCoordinator(world.repo, world.scope, world.event, world.notifier)
+        sync.sync()
+        val from = world.repo.sessionDetail(EVENT, session).summary.locationId!!
+        val to = world.repo.locations(EVENT).first { it.id != from && it.id.startsWith("station-") }.id
+        world.repo.toggleFavourite(EVENT, FavouriteKind.SESSION, session)
+        val myAgenda = MyAgendaModel(world.repo, world.scope, world.event)
+        myAgenda.state.awaitState { it.agenda?.entries?.size == 1 }
+
+        organiserMoves(session, to)
+        try {
+            assertTrue(sync.sync() is SyncResult.Updated)
+            eventually("the alert is notified") { world.notifier.alerts.isNotEmpty() }
+            val alert = world.notifier.alerts.single()
+            assertEquals(session, alert.sessionId)
+            assertEquals(listOf(AlertChange.RELOCATED), alert.changes)
+            val marked = myAgenda.state.awaitState { session in it.alerts }
+            assertEquals(to, marked.alerts.getValue(session).new.locationId)
+
+            // Nothing new: no second notification, the mark stays until seen.
+            sync.sync()
+            assertEquals(1, world.notifier.alerts.size)
+            myAgenda.markAllSeen()
+            myAgenda.state.awaitState { it.alerts.isEmpty() }
+        } finally {
+            organiserMoves(session, from)
+        }
+    }
+
+    /** An organiser's phone (its own store) moves a session on the server. */
+    private suspend fun organiserMoves(session: String, to: String) {
+        val dir = Files.createTempDirectory("marktplatz-organiser").toFile()
+        CoreRepository.open(dir.path).use { organiser ->
+            organiser.sync(EVENT, testServer())
+            organiser.signInAsOrganiser(EVENT, testServer(), organiserToken())
+            organiser.queue(EVENT, Op.SessionMove(session, to))
+            val report = organiser.push(EVENT)
+            assertEquals("the move was accepted: $report", 1u, report.accepted)
+        }
+        dir.deleteRecursively()
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import MarktplatzKit
+import Observation
+
+/// What lives as long as the app: the store, the event, the sync coordinator, notifications,
+/// and where a notification tap wants to go. Screen models take what they need from here.
+@MainActor
+@Observable
+final class AppModel {
+    @ObservationIgnored let repo: MarktplatzRepository
+    @ObservationIgnored let eventId = AppConfig.eventId
+    @ObservationIgnored let serverURL = AppConfig.serverURL
+    let content = ContentSignal()
+    let sync: SyncCoordinator
+    @ObservationIgnored let notifications = NotificationScheduler()
+    @ObservationIgnored private let connectivity = Connectivity()
+    /// Set when the store could not be opened (disk full, newer data file): shown instead of the app.
+    private(set) var openProblem: Problem?
+    /// Things the store reported when opening (a damaged file was set aside).
+    private(set) var notices: [String] = []
+    /// A session a tapped notification asked to show.
+    var requestedSession: String?
+
+    init() {
+        let repo: MarktplatzRepository
+        var problem: Problem?
+        do {
+            repo = try CoreRepository.open(directory: AppConfig.storeDirectory)
+        } catch {
+            // A store in a temporary folder keeps the UI alive to say what happened.
+            problem = Problem(error) ?? Problem(kind: .storage, detail: "\(error)")
+            let fallback = FileManager.default.temporaryDirectory.appending(path: UUID().uuidString)
+            guard let temporary = try? CoreRepository.open(directory: fallback) else {
+                fatalError("Marktplatz: no writable storage on this device: \(error)")
+            }
+            repo = temporary
+        }
+        self.repo = repo
+        self.openProblem = problem
+        self.notices = repo.notices()
+        self.sync = SyncCoordinator(repo: repo, eventId: AppConfig.eventId, serverURL: AppConfig.serverURL, content: content, notifications: notifications)
+    }
+
+    /// Launch: listen, watch connectivity, sync in the background of the UI.
+    func start() {
+        sync.start()
+        connectivity.start { [weak self] in
+            guard let self else { return }
+            Task { await self.sync.connectivityReturned() }
+        }
+        sync.refresh()
+        Task { await sync.rescheduleReminders() }
+    }
+
+    /// The app went to the background: ask for a refresh task, then release SQLite (iOS
+    /// kills an app that is suspended holding a file lock).
+    func enterBackground() {
+        BackgroundRefresh.schedule()
+        repo.suspend()
+    }
+
+    func enterForeground() {
+        repo.resume()
+        content.changed()
+        sync.refresh()
+    }
+
+    /// The background app-refresh task: wake the store, sync, schedule the next, sleep again.
+    func backgroundRefresh() async {
+        BackgroundRefresh.schedule()
+        repo.resume()
+        await sync.sync()
+        repo.suspend()
+    }
+
+    /// A favourite, setting or organiser change: screens reload and reminders follow.
+    func contentChanged() {
+        content.changed()
+        Task { await sync.rescheduleReminders() }
+    }
+}

@@ -1,0 +1,53 @@
+import SwiftUI
+import UserNotifications
+
+@main
+struct MarktplatzApp: App {
+    @UIApplicationDelegateAdaptor(AppDelegate.self) private var delegate
+    @Environment(\.scenePhase) private var scenePhase
+    @State private var app = AppModel()
+
+    var body: some Scene {
+        WindowGroup {
+            RootView(app: app)
+                .task {
+                    delegate.app = app
+                    app.start()
+                }
+        }
+        .onChange(of: scenePhase) { _, phase in
+            switch phase {
+            case .background:
+                app.enterBackground()
+            case .active:
+                app.enterForeground()
+            default:
+                break
+            }
+        }
+        .backgroundTask(.appRefresh(AppConfig.refreshTaskId)) {
+            await app.backgroundRefresh()
+        }
+    }
+}
+
+/// Notification taps open the session; notifications also show while the app is open.
+final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCenterDelegate {
+    @MainActor var app: AppModel?
+
+    func application(_ application: UIApplication, didFinishLaunchingWithOptions launchOptions: [UIApplication.LaunchOptionsKey: Any]? = nil) -> Bool {
+        UNUserNotificationCenter.current().delegate = self
+        return true
+    }
+
+    func userNotificationCenter(_ center: UNUserNotificationCenter, willPresent notification: UNNotification) async -> UNNotificationPresentationOptions {
+        [.banner, .list, .sound]
+    }
+
+    func userNotificationCenter(_ center: UNUserNotificationCenter, didReceive response: UNNotificationResponse) async {
+        let sessionId = response.notification.request.content.userInfo[NotificationScheduler.sessionKey] as? String
+        await MainActor.run {
+            if let sessionId { app?.requestedSession = sessionId }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import MarktplatzKit
+import Observation
+import SwiftUI
+
+/// Search as you type: each keystroke searches at once; the core cancels the previous
+/// keystroke's search if it still runs, and a stale result never replaces a newer one.
+@MainActor
+@Observable
+final class SearchModel {
+    /// One result row with the matches marked in title and context.
+    struct Result: Identifiable {
+        let hit: SearchHit
+        let title: AttributedString
+        let context: AttributedString
+        var id: String { "\(hit.kind)-\(hit.id)" }
+    }
+
+    var text = ""
+    /// Only this kind; nil for everything.
+    var kind: EntityKind?
+    private(set) var results: [Result] = []
+    private(set) var searching = false
+    private(set) var problem: Problem?
+
+    /// The kinds offered as filters, in their order.
+    let kinds: [EntityKind] = [.session, .speaker, .exhibitor, .location]
+
+    @ObservationIgnored private let app: AppModel
+    @ObservationIgnored private let field = SearchField()
+    @ObservationIgnored private var running: Task<Void, Never>?
+
+    init(app: AppModel) {
+        self.app = app
+    }
+
+    deinit {
+        field.cancel()
+    }
+
+    /// Call on every change of `text` or `kind`.
+    func search() {
+        running?.cancel()
+        let text = self.text
+        let kind = self.kind
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            field.cancel()
+            results = []
+            searching = false
+            problem = nil
+            return
+        }
+        searching = true
+        let query = SearchQuery(
+            text: text, eventId: app.eventId, kinds: kind.map { [$0] } ?? [], day: nil, trackId: nil,
+            locationId: nil, favouritesOnly: false, upcomingOnly: false, now: Date(), limit: 40
+        )
+        running = Task {
+            do {
+                let hits = try await app.repo.searchAsYouType(field: field, query: query)
+                guard text == self.text, kind == self.kind else { return }
+                results = hits.map { hit in
+                    Result(hit: hit, title: Self.marked(hit.title, hit.titleHighlights), context: Self.marked(hit.context, hit.contextHighlights))
+                }
+                problem = nil
+                searching = false
+            } catch {
+                guard text == self.text, kind == self.kind else { return }
+                if let failure = Problem(error) {
+                    problem = failure
+                    searching = false
+                }
+            }
+        }
+    }
+
+    /// The core counts highlight offsets in Unicode scalars; AttributedString can index those.
+    static func marked(_ text: String, _ highlights: [Highlight]) -> AttributedString {
+        var result = AttributedString(text)
+        let scalars = result.unicodeScalars
+        let count = scalars.count
+        for highlight in highlights {
+            let start = Int(highlight.start)
+            let end = Int(highlight.end)
+            guard start >= 0, start < end, end <= count else { continue }
+            let from = scalars.index(scalars.startIndex, offsetBy: start)
+            let to = scalars.index(scalars.startIndex, offsetBy: end)
+            result[from..<to].inlinePresentationIntent = .stronglyEmphasized
+            result[from..<to].backgroundColor = Color.accentColor.opacity(0.2)
+        }
+        return result
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import MarktplatzKit
+import Observation
+
+/// One session: who, where, when; favourite; calendar and share data; its change banner.
+@MainActor
+@Observable
+final class SessionDetailModel {
+    let sessionId: String
+    private(set) var detail: SessionDetail?
+    private(set) var favourite = false
+    /// An unseen change to this favourite: shown as a banner; opening the screen marks it seen.
+    private(set) var alert: ChangeAlert?
+    private(set) var speakerPhotos: [String: URL] = [:]
+    private(set) var loading = true
+    private(set) var problem: Problem?
+
+    @ObservationIgnored private let app: AppModel
+
+    init(app: AppModel, sessionId: String) {
+        self.app = app
+        self.sessionId = sessionId
+    }
+
+    func load() async {
+        do {
+            let detail = try await app.repo.sessionDetail(eventId: app.eventId, sessionId: sessionId)
+            favourite = try await app.repo.isFavourite(eventId: app.eventId, kind: .session, id: sessionId)
+            var photos: [String: URL] = [:]
+            for speaker in detail.speakers {
+                if let photo = speaker.photo, let file = app.repo.cachedAssetFile(asset: photo) { photos[speaker.id] = file }
+            }
+            speakerPhotos = photos
+            self.detail = detail
+            problem = nil
+            let unseen = try await app.repo.alerts(eventId: app.eventId, includeSeen: false).first { $0.sessionId == sessionId }
+            if let unseen {
+                alert = unseen
+                try await app.repo.markAlertsSeen(eventId: app.eventId, alertIds: [unseen.id])
+            }
+        } catch {
+            problem = Problem(error) ?? problem
+        }
+        loading = false
+    }
+
+    func toggleFavourite() async {
+        do {
+            favourite = try await app.repo.toggleFavourite(eventId: app.eventId, kind: .session, id: sessionId)
+            if favourite { await app.notifications.requestAuthorization() }
+            app.contentChanged()
+        } catch {
+            problem = Problem(error) ?? problem
+        }
+    }
+
+    /// A short text for the share sheet: title, time, place.
+    var shareText: String {
+        guard let summary = detail?.summary else { return "" }
+        let place = summary.locationName ?? ""
+        return String(localized: "\(summary.title)\n\(summary.localStart)–\(summary.localEnd), \(place)")
+    }
+}

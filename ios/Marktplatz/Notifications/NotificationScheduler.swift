@@ -1,0 +1,63 @@
+import Foundation
+import MarktplatzKit
+import UserNotifications
+
+/// Local notifications: reminders scheduled from the core's list (replacing all earlier ones),
+/// and change alerts posted at once. The core decides what and when; this talks to iOS.
+@MainActor
+final class NotificationScheduler {
+    static let reminderPrefix = "reminder-"
+    static let alertPrefix = "alert-"
+    /// The session a notification opens (userInfo key).
+    static let sessionKey = "sessionId"
+    /// iOS keeps at most 64 pending requests per app; leave room for change alerts.
+    private static let maxReminders = 60
+
+    private let center = UNUserNotificationCenter.current()
+
+    /// Asks once (at the first favourite); later calls return the user's answer.
+    @discardableResult
+    func requestAuthorization() async -> Bool {
+        (try? await center.requestAuthorization(options: [.alert, .sound, .badge])) ?? false
+    }
+
+    func isAuthorized() async -> Bool {
+        let settings = await center.notificationSettings()
+        return settings.authorizationStatus == .authorized || settings.authorizationStatus == .provisional
+    }
+
+    func replaceReminders(_ reminders: [Reminder]) async {
+        let pending = await center.pendingNotificationRequests()
+        let stale = pending.map(\.identifier).filter { $0.hasPrefix(Self.reminderPrefix) }
+        center.removePendingNotificationRequests(withIdentifiers: stale)
+        for reminder in reminders.prefix(Self.maxReminders) {
+            let content = UNMutableNotificationContent()
+            content.title = reminder.title
+            content.body = String(localized: "Starts at \(reminder.text)")
+            content.sound = .default
+            content.threadIdentifier = "reminders"
+            content.userInfo = [Self.sessionKey: reminder.sessionId]
+            let when = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute, .second], from: reminder.fireAt)
+            let request = UNNotificationRequest(
+                identifier: Self.reminderPrefix + reminder.key,
+                content: content,
+                trigger: UNCalendarNotificationTrigger(dateMatching: when, repeats: false)
+            )
+            try? await center.add(request)
+        }
+    }
+
+    func showChangeAlerts(_ alerts: [ChangeAlert]) async {
+        for alert in alerts {
+            let content = UNMutableNotificationContent()
+            content.title = alert.new.title
+            content.body = AlertText.describe(alert)
+            content.sound = .default
+            content.threadIdentifier = "changes"
+            content.userInfo = [Self.sessionKey: alert.sessionId]
+            // The same id replaces an earlier notification of this alert in Notification Centre.
+            let request = UNNotificationRequest(identifier: Self.alertPrefix + String(alert.id), content: content, trigger: nil)
+            try? await center.add(request)
+        }
+    }
+}

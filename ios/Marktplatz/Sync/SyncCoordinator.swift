@@ -1,0 +1,153 @@
+import Foundation
+import MarktplatzKit
+import Observation
+
+/// How one sync ended (the background task reports success from it).
+enum SyncResult: Sendable {
+    case updated(SyncOutcome)
+    case failed(Problem)
+    /// Stopped by `suspend()` or a cancel: try again later.
+    case stopped
+}
+
+/// Runs syncs — at launch, on pull-to-refresh, when connectivity returns, in the background
+/// refresh task — one at a time (a second caller waits for the running one), and afterwards
+/// reschedules the reminders and posts the change alerts the core hands out. It also hears
+/// syncs it did not start (the core tells every listener), so the quiet indicator follows them.
+@MainActor
+@Observable
+final class SyncCoordinator {
+    /// When the device last heard from the server (nil: never).
+    private(set) var lastUpdated: Date?
+    private(set) var running = false
+    /// 0...1 while content or assets arrive.
+    private(set) var progress: Double?
+    /// Why the last sync failed; cleared by the next one that succeeds.
+    private(set) var problem: Problem?
+
+    @ObservationIgnored private let repo: MarktplatzRepository
+    @ObservationIgnored private let eventId: String
+    @ObservationIgnored private let serverURL: String
+    @ObservationIgnored private let content: ContentSignal
+    @ObservationIgnored private let notifications: NotificationScheduler
+    @ObservationIgnored private var current: Task<SyncResult, Never>?
+    @ObservationIgnored private var listening: Task<Void, Never>?
+
+    init(repo: MarktplatzRepository, eventId: String, serverURL: String, content: ContentSignal, notifications: NotificationScheduler) {
+        self.repo = repo
+        self.eventId = eventId
+        self.serverURL = serverURL
+        self.content = content
+        self.notifications = notifications
+    }
+
+    /// Starts listening to the core's notices and reads when content was last updated.
+    func start() {
+        guard listening == nil else { return }
+        let updates = repo.updates()
+        listening = Task { [weak self] in
+            for await update in updates {
+                self?.heard(update)
+            }
+        }
+        Task {
+            let events = try? await repo.events()
+            lastUpdated = lastUpdated ?? events?.first { $0.id == eventId }?.lastSyncedAt
+        }
+    }
+
+    /// Pull-to-refresh and app start: a sync unless one runs.
+    func refresh() {
+        Task { _ = await sync() }
+    }
+
+    /// Syncs now, or waits for the sync already running. Never throws: content stays as it
+    /// was and the indicator says why. The core's sync sends the organiser's outbox first.
+    @discardableResult
+    func sync() async -> SyncResult {
+        if let current { return await current.value }
+        let task = Task { await run() }
+        current = task
+        let result = await task.value
+        current = nil
+        return result
+    }
+
+    /// Connectivity came back: send what the organiser queued and pull what changed.
+    func connectivityReturned() async {
+        await sync()
+    }
+
+    /// Replaces the scheduled reminders with the core's current list (after a favourite or
+    /// the lead time changed, and after every sync).
+    func rescheduleReminders() async {
+        guard let reminders = try? await repo.reminders(eventId: eventId, now: Date()) else { return }
+        await notifications.replaceReminders(reminders)
+    }
+
+    private func run() async -> SyncResult {
+        running = true
+        progress = nil
+        let result: SyncResult
+        do {
+            result = .updated(try await repo.sync(eventId: eventId, serverUrl: serverURL))
+        } catch {
+            result = Problem(error).map(SyncResult.failed) ?? .stopped
+        }
+        running = false
+        progress = nil
+        switch result {
+        case .updated(let outcome):
+            lastUpdated = outcome.syncedAt
+            problem = nil
+            await afterSync()
+        case .failed(let failure):
+            problem = failure
+        case .stopped:
+            break
+        }
+        return result
+    }
+
+    private func afterSync() async {
+        await rescheduleReminders()
+        if let alerts = try? await repo.takeAlertsToNotify(eventId: eventId), !alerts.isEmpty {
+            await notifications.showChangeAlerts(alerts)
+        }
+    }
+
+    private func heard(_ update: Update) {
+        switch update {
+        case .syncProgress(let progress) where progress.eventId == eventId:
+            running = true
+            self.progress = Self.fraction(progress)
+        case .syncFinished(let outcome) where outcome.eventId == eventId:
+            running = false
+            progress = nil
+            lastUpdated = outcome.syncedAt
+            problem = nil
+            if !outcome.changed.isEmpty || outcome.rebootstrapped { content.changed() }
+        case .syncFailed(let failedEvent, _) where failedEvent == eventId:
+            running = false
+            progress = nil
+        case .alerts(let notice) where notice.eventId == eventId:
+            content.changed()
+        default:
+            break
+        }
+    }
+
+    /// Content pages by sequence number, then assets by count.
+    private static func fraction(_ progress: Progress) -> Double? {
+        switch progress.phase {
+        case .checking:
+            return nil
+        case .content:
+            return progress.seqTotal == 0 ? nil : min(1, Double(progress.seqDone) / Double(progress.seqTotal))
+        case .assets:
+            return progress.assetsTotal == 0 ? nil : min(1, Double(progress.assetsDone) / Double(progress.assetsTotal))
+        case .done:
+            return 1
+        }
+    }
+}

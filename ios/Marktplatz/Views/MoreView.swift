@@ -1,0 +1,24 @@
+import SwiftUI
+
+/// Everything that is not a tab of its own.
+struct MoreView: View {
+    let app: AppModel
+
+    var body: some View {
+        List {
+            NavigationLink(value: Route.announcements) { Label("Announcements", systemImage: "megaphone") }
+            NavigationLink(value: Route.speakers) { Label("Speakers", systemImage: "person.2") }
+            NavigationLink(value: Route.gallery) { Label("Gallery", systemImage: "photo.on.rectangle") }
+            NavigationLink(value: Route.info) { Label("Event and venue", systemImage: "info.circle") }
+            NavigationLink(value: Route.settings) { Label("Settings", systemImage: "gear") }
+            NavigationLink(value: Route.organiser) { Label("Organiser mode", systemImage: "person.badge.key") }
+            if !app.notices.isEmpty {
+                Section {
+                    ForEach(app.notices, id: \.self) { Text($0).font(.footnote) }
+                }
+            }
+        }
+        .navigationTitle("More")
+        .syncStatus(app.sync)
+    }
+}

@@ -1,0 +1,86 @@
+import SwiftUI
+
+/// Five tabs, each with its own navigation stack; detail screens are pushed as `Route`s.
+struct RootView: View {
+    let app: AppModel
+    @State private var router = Router()
+    @State private var unseen = 0
+
+    var body: some View {
+        if let problem = app.openProblem {
+            ContentUnavailableView {
+                Label("The app’s storage failed.", systemImage: "externaldrive.badge.exclamationmark")
+            } description: {
+                ProblemView(problem: problem)
+            }
+        } else {
+            tabs
+        }
+    }
+
+    private var tabs: some View {
+        TabView(selection: $router.tab) {
+            NavigationStack(path: $router.agenda) {
+                AgendaView(app: app).withRoutes(app)
+            }
+            .tabItem { Label("Agenda", systemImage: "calendar") }
+            .tag(Router.Tab.agenda)
+
+            NavigationStack(path: $router.myAgenda) {
+                MyAgendaView(app: app).withRoutes(app)
+            }
+            .tabItem { Label("My agenda", systemImage: "star") }
+            .badge(unseen)
+            .tag(Router.Tab.myAgenda)
+
+            NavigationStack(path: $router.search) {
+                SearchView(app: app).withRoutes(app)
+            }
+            .tabItem { Label("Search", systemImage: "magnifyingglass") }
+            .tag(Router.Tab.search)
+
+            NavigationStack(path: $router.stations) {
+                StationsView(app: app).withRoutes(app)
+            }
+            .tabItem { Label("Stations", systemImage: "storefront") }
+            .tag(Router.Tab.stations)
+
+            NavigationStack(path: $router.more) {
+                MoreView(app: app).withRoutes(app)
+            }
+            .tabItem { Label("More", systemImage: "ellipsis.circle") }
+            .tag(Router.Tab.more)
+        }
+        .task(id: app.content.version) {
+            unseen = (try? await app.repo.unseenAlertCount(eventId: app.eventId)) ?? 0
+        }
+        .onChange(of: app.requestedSession) { _, session in
+            guard let session else { return }
+            router.open(session: session)
+            app.requestedSession = nil
+        }
+    }
+}
+
+extension View {
+    /// The screens every tab can push.
+    func withRoutes(_ app: AppModel) -> some View {
+        navigationDestination(for: Route.self) { route in
+            switch route {
+            case .session(let id): SessionDetailView(app: app, sessionId: id)
+            case .station(let id): StationDetailView(app: app, locationId: id)
+            case .exhibitor(let id): ExhibitorDetailView(app: app, exhibitorId: id)
+            case .speaker(let id): SpeakerDetailView(app: app, speakerId: id)
+            case .speakers: SpeakersView(app: app)
+            case .announcements: AnnouncementsView(app: app)
+            case .gallery: GalleryView(app: app)
+            case .info: EventInfoView(app: app)
+            case .settings: SettingsView(app: app)
+            case .organiser: OrganiserView(app: app)
+            case .composeAnnouncement: ComposeAnnouncementView(app: app)
+            case .changeSession: SessionChangeView(app: app)
+            case .addPhoto: PhotoView(app: app)
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import SwiftUI
+
+/// Reminder lead time (kept by the core), language (iOS's per-app setting), notifications.
+struct SettingsView: View {
+    let app: AppModel
+    @State private var model: SettingsModel
+    @Environment(\.openURL) private var openURL
+
+    init(app: AppModel) {
+        self.app = app
+        _model = State(initialValue: SettingsModel(app: app))
+    }
+
+    var body: some View {
+        Form {
+            Section {
+                Picker("Reminder", selection: Binding(
+                    get: { model.reminderLeadMinutes ?? 10 },
+                    set: { minutes in Task { await model.setReminderLead(minutes) } }
+                )) {
+                    ForEach(model.leadChoices, id: \.self) { minutes in
+                        if minutes == 0 {
+                            Text("When it starts").tag(minutes)
+                        } else {
+                            Text("\(Int(minutes)) minutes before").tag(minutes)
+                        }
+                    }
+                }
+                .pickerStyle(.inline)
+                .labelsHidden()
+                if !model.notificationsAllowed {
+                    Button("Allow notifications") {
+                        Task { await model.allowNotifications() }
+                    }
+                }
+                if let problem = model.problem { ProblemView(problem: problem) }
+            } header: {
+                Text("Reminders before a favourite starts")
+            }
+            Section {
+                Button {
+                    if let url = URL(string: UIApplication.openSettingsURLString) { openURL(url) }
+                } label: {
+                    LabeledContent("Language", value: Locale.current.localizedString(forLanguageCode: Locale.current.language.languageCode?.identifier ?? "") ?? "")
+                }
+            } header: {
+                Text("Language")
+            } footer: {
+                Text("The app follows the language chosen for it in the Settings app (German or English).")
+            }
+            Section("About") {
+                LabeledContent("Version", value: Bundle.main.object(forInfoDictionaryKey: "CFBundleShortVersionString") as? String ?? "")
+            }
+        }
+        .navigationTitle("Settings")
+        .task { await model.load() }
+    }
+}
