@@ -230,6 +230,9 @@ pub struct Exchange {
     pub down: u64,
     /// The device's `User-Agent` (soaks give each device its own).
     pub agent: String,
+    /// The request's `Idempotency-Key`, if any: two writes with different keys are different
+    /// requests even on the same path.
+    pub key: String,
     /// When the request arrived.
     pub at: Instant,
 }
@@ -256,8 +259,8 @@ struct State {
     injected: Injected,
 }
 
-/// A request repeated in a tight loop: the same device, method and path more than
-/// `max_per_second` times within one second.
+/// A request repeated in a tight loop: the same device, method, path (and idempotency key)
+/// more than `max_per_second` times within one second.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TightLoop {
     pub agent: String,
@@ -339,19 +342,24 @@ impl FaultProxy {
         lock(&self.state).injected.clone()
     }
 
-    /// Requests repeated by one device (same method and path) more than `max_per_second`
-    /// times within any one second.
+    /// Requests repeated by one device (same method, path and idempotency key) more than
+    /// `max_per_second` times within any one second.
     pub fn tight_loops(&self, max_per_second: usize) -> Vec<TightLoop> {
         let state = lock(&self.state);
-        let mut by_key: HashMap<(&str, &str, &str), Vec<Instant>> = HashMap::new();
+        let mut by_key: HashMap<(&str, &str, &str, &str), Vec<Instant>> = HashMap::new();
         for e in &state.exchanges {
             by_key
-                .entry((e.agent.as_str(), e.method.as_str(), e.path.as_str()))
+                .entry((
+                    e.agent.as_str(),
+                    e.method.as_str(),
+                    e.path.as_str(),
+                    e.key.as_str(),
+                ))
                 .or_default()
                 .push(e.at);
         }
         let mut loops = Vec::new();
-        for ((agent, method, path), times) in by_key {
+        for ((agent, method, path, _), times) in by_key {
             let mut start = 0;
             let mut worst = 0;
             for end in 0..times.len() {
@@ -580,6 +588,10 @@ async fn serve_connection(
             up,
             down: 0,
             agent: request.header("user-agent").unwrap_or_default().to_string(),
+            key: request
+                .header("idempotency-key")
+                .unwrap_or_default()
+                .to_string(),
             at: Instant::now(),
         };
         if !latency.is_zero() {
