@@ -11,7 +11,7 @@ use serde_json::Value;
 fn json_value(nulls: bool) -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
+        any::<i64>().prop_map(Value::from),
         "\\PC{0,12}".prop_map(Value::String),
         Just(if nulls {
             Value::Null
