@@ -5,7 +5,8 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 # cargo-fuzz needs nightly flags; on stable they are allowed with RUSTC_BOOTSTRAP=1. It is
 # installed from crates.io when missing. A crash stops the run; its input is in
-# fuzz/artifacts/<target>/ (reproduce: cargo fuzz run <target> <file>).
+# fuzz/artifacts/<target>/ (reproduce: cargo fuzz run <target> <file>). Builds go to
+# fuzz/target unless FUZZ_TARGET_DIR says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
@@ -22,7 +23,7 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
 fi
 # No sanitizer: the code under test has no unsafe (the workspace denies it); what we look for
 # are panics, overflows (debug assertions are on) and hangs. Faster builds and runs too.
-FLAGS=(--sanitizer none --release --debug-assertions)
+FLAGS=(--sanitizer none --release --debug-assertions --target-dir "${FUZZ_TARGET_DIR:-target}")
 cargo fuzz build "${FLAGS[@]}" >/dev/null
 printf '%-22s %14s %9s %8s %s\n' target executions exec/s corpus crashes
 status=0
