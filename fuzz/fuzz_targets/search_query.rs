@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (_, store) = store();
     let hits = store
-        .search(&SearchQuery::new("fixture-fair", &text))
+        .search(&SearchQuery::new("fixture-fair", text.as_ref()))
         .expect("any text is a query");
     for hit in hits {
         let len = hit.title.chars().count() as u32;
