@@ -2,47 +2,87 @@
 //! (no destructors, no clean close: like `kill -9`) when it reaches [`hit`]`("<name>")`;
 //! `MARKTPLATZ_FAILPOINT=<name>:pause` prints `failpoint <name>` to stderr and waits there
 //! until killed, so a test can kill the process itself at that exact point.
+//! `<name>@<n>` (also with `:pause`) fires on the n-th time the point is reached, so a harness
+//! can stop the process in the middle of a run rather than always at its first step.
 //!
 //! The variable is read once per process. Without it, [`hit`] is a cheap check of a cached
-//! `None`. Fail points in use (grep `failpoint::hit`):
+//! `None`. Fail points in use (grep `failpoint::hit`; the crash harness drives each, see
+//! `docs/adr/0007-reliability.md`):
+//! - `before_page_apply`: a changes page arrived and was decoded; its transaction has not
+//!   started.
+//! - `mid_page_transaction`: inside a page's content transaction, after its first row was
+//!   written, before the cursor moved.
+//! - `after_page_apply`: a page and its cursor were committed; nothing else (outbox settling,
+//!   alert notices, the next page) has happened yet.
 //! - `after_push_response`: the server answered an organiser operation with 2xx, the device
 //!   has not recorded that yet.
+//! - `mid_asset_download`: some bytes of an asset were written to its partial file, the rest
+//!   has not arrived.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const ENV: &str = "MARKTPLATZ_FAILPOINT";
+
+/// Every fail point the code has, for harnesses that pick one.
+pub const ALL: [&str; 5] = [
+    "before_page_apply",
+    "mid_page_transaction",
+    "after_page_apply",
+    "after_push_response",
+    "mid_asset_download",
+];
 
 enum Action {
     Abort,
     Pause,
 }
 
-fn configured() -> Option<&'static (String, Action)> {
-    static CONFIG: OnceLock<Option<(String, Action)>> = OnceLock::new();
+struct Config {
+    name: String,
+    /// Fire on this hit (1 = the first).
+    nth: u64,
+    action: Action,
+    hits: AtomicU64,
+}
+
+fn parse(value: &str) -> Option<Config> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let (point, action) = match value.split_once(':') {
+        Some((point, "pause")) => (point, Action::Pause),
+        _ => (value, Action::Abort),
+    };
+    let (name, nth) = match point.split_once('@') {
+        Some((name, n)) => (name, n.trim().parse().unwrap_or(1).max(1)),
+        None => (point, 1),
+    };
+    Some(Config {
+        name: name.to_string(),
+        nth,
+        action,
+        hits: AtomicU64::new(0),
+    })
+}
+
+fn configured() -> Option<&'static Config> {
+    static CONFIG: OnceLock<Option<Config>> = OnceLock::new();
     CONFIG
-        .get_or_init(|| {
-            let value = std::env::var(ENV).ok()?;
-            let value = value.trim();
-            if value.is_empty() {
-                return None;
-            }
-            Some(match value.split_once(':') {
-                Some((name, "pause")) => (name.to_string(), Action::Pause),
-                _ => (value.to_string(), Action::Abort),
-            })
-        })
+        .get_or_init(|| parse(&std::env::var(ENV).ok()?))
         .as_ref()
 }
 
 /// Aborts (or pauses) the process here if the fail point `name` is switched on.
 pub fn hit(name: &str) {
-    let Some((wanted, action)) = configured() else {
+    let Some(config) = configured() else {
         return;
     };
-    if wanted != name {
+    if config.name != name || config.hits.fetch_add(1, Ordering::Relaxed) + 1 != config.nth {
         return;
     }
-    match action {
+    match config.action {
         Action::Abort => std::process::abort(),
         Action::Pause => {
             eprintln!("failpoint {name}");
@@ -50,5 +90,22 @@ pub fn hit(name: &str) {
                 std::thread::park();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_name_count_and_action() {
+        let c = parse("mid_page_transaction@3:pause").unwrap();
+        assert_eq!((c.name.as_str(), c.nth), ("mid_page_transaction", 3));
+        assert!(matches!(c.action, Action::Pause));
+        let c = parse("after_page_apply").unwrap();
+        assert_eq!((c.name.as_str(), c.nth), ("after_page_apply", 1));
+        assert!(matches!(c.action, Action::Abort));
+        assert!(parse("  ").is_none());
+        assert_eq!(parse("x@0").unwrap().nth, 1);
     }
 }

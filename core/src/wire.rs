@@ -299,6 +299,10 @@ pub mod code {
     pub const KEY_REUSED: &str = "idempotency_key_reused";
     /// An upload that should be a photo is not a JPEG or PNG the server can read (422).
     pub const NOT_AN_IMAGE: &str = "not_an_image";
+    /// Too many writes from one client or token: wait `Retry-After` seconds (429).
+    pub const RATE_LIMITED: &str = "rate_limited";
+    /// A write whose body did not arrive within the server's upload deadline (408).
+    pub const REQUEST_TIMEOUT: &str = "request_timeout";
 }
 
 /// `PUT /v1/events/{event}/bundle` answers with what the publication changed.

@@ -26,6 +26,25 @@ pub struct Config {
     /// Tombstones older than this are purged when publishing, moving the retention horizon.
     /// `None` keeps them forever.
     pub tombstone_retention_secs: Option<i64>,
+    /// Largest request head (request line and headers); a larger one is answered 431.
+    pub max_header_bytes: usize,
+    /// Most request headers; more are answered 431.
+    pub max_headers: usize,
+    /// A client must send its whole request head within this long (slow-loris clients).
+    pub header_read_timeout: Duration,
+    /// A write (PUT, POST, DELETE) must arrive and be answered within this long.
+    pub upload_timeout: Duration,
+    /// Writes and admin requests per client address.
+    pub rate_limit_per_ip: RateLimit,
+    /// Writes and admin requests per bearer token (by its public id).
+    pub rate_limit_per_token: RateLimit,
+}
+
+/// A token bucket: `burst` requests at once, refilled at `per_second`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RateLimit {
+    pub burst: u32,
+    pub per_second: f64,
 }
 
 impl Config {
@@ -41,6 +60,20 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),
             tombstone_retention_secs: Some(30 * 24 * 3600),
+            max_header_bytes: 16 * 1024,
+            max_headers: 64,
+            header_read_timeout: Duration::from_secs(10),
+            upload_timeout: Duration::from_secs(300),
+            // Organisers behind one venue NAT share an address: generous per address, tighter
+            // per token. Reads (GET/HEAD) are never rate limited: they are cheap 304s.
+            rate_limit_per_ip: RateLimit {
+                burst: 200,
+                per_second: 50.0,
+            },
+            rate_limit_per_token: RateLimit {
+                burst: 100,
+                per_second: 20.0,
+            },
         }
     }
 }

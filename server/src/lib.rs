@@ -9,8 +9,10 @@ pub mod admin;
 pub mod auth;
 pub mod blobs;
 pub mod config;
+pub mod connections;
 pub mod db;
 pub mod error;
+pub mod hardening;
 pub mod http;
 pub mod limits;
 pub mod log;
@@ -130,12 +132,12 @@ async fn run(
     let db = db::Db::open(&config.data_dir)?;
     let listener =
         limits::LimitedListener::new(listener, config.max_connections, config.idle_timeout);
+    let config = Arc::new(config);
     let app = routes::router(routes::AppState {
         db,
-        config: Arc::new(config),
+        config: config.clone(),
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let app = hardening::protect(app, &config);
+    connections::serve(listener, app, &config, shutdown).await?;
     Ok(())
 }

@@ -7,13 +7,17 @@
 //!
 //! It understands just enough HTTP to find request and response boundaries (Content-Length
 //! and chunked bodies), so faults hit one request even on a kept-alive connection. Rules are
-//! matched in order by a path substring; each fires a given number of times. Later issues grow
-//! this into a full network fault harness (bandwidth, latency, stalls mid-body, stale 304s):
-//! add a [`Fault`] variant and its arm in [`serve_exchange`].
+//! matched in order by a path substring; each fires a given number of times.
+//!
+//! For soaks, [`Chaos`] makes a bad network out of it: seeded random drops, resets, truncated
+//! and stalled bodies, 429s with `Retry-After`, bursts of 5xx and stale 304s, plus latency and
+//! a bandwidth cap on every answer. Every exchange is logged with the client's `User-Agent`
+//! and time, so [`FaultProxy::tight_loops`] can tell a retry storm from honest retries.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -45,6 +49,14 @@ pub enum Fault {
     MapBody(BodyMap),
     /// Wait, then forward.
     Delay(Duration),
+    /// Read the request, then close the connection without an answer (FIN, not RST).
+    Drop,
+    /// Forward, send the head and the first `after` body bytes, then go silent for `pause`
+    /// and close: the device's read timeout has to notice.
+    Stall { after: usize, pause: Duration },
+    /// Answer `304 Not Modified` to a conditional request without asking the server, as a
+    /// stale cache would after the resource changed (unconditional requests pass).
+    Stale304,
 }
 
 impl Fault {
@@ -71,6 +83,134 @@ impl Fault {
     }
 }
 
+/// A bad network, applied to every request no rule claimed. Probabilities are per request
+/// and drawn from a seeded generator, so a soak is repeatable in what it injects.
+#[derive(Clone, Debug)]
+pub struct Chaos {
+    pub seed: u64,
+    pub drop: f64,
+    pub reset: f64,
+    pub truncate: f64,
+    pub stall: f64,
+    pub stall_for: Duration,
+    /// 429 with `Retry-After: 1`.
+    pub too_many: f64,
+    /// Starts a burst: this request and the next `burst_len - 1` get 503.
+    pub server_error: f64,
+    pub burst_len: u32,
+    pub stale_304: f64,
+    /// Added before every request is forwarded.
+    pub latency: Duration,
+    /// Bytes per second towards the device (`None`: unlimited).
+    pub bandwidth: Option<u64>,
+}
+
+impl Chaos {
+    /// Roughly "every other packet lost": about half of all requests meet a fault.
+    pub fn hostile(seed: u64) -> Chaos {
+        Chaos {
+            seed,
+            drop: 0.10,
+            reset: 0.08,
+            truncate: 0.08,
+            stall: 0.04,
+            stall_for: Duration::from_millis(1500),
+            too_many: 0.06,
+            server_error: 0.03,
+            burst_len: 4,
+            stale_304: 0.08,
+            latency: Duration::from_millis(20),
+            bandwidth: Some(256 * 1024),
+        }
+    }
+}
+
+/// What chaos injected, by fault.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Injected {
+    pub drops: u64,
+    pub resets: u64,
+    pub truncations: u64,
+    pub stalls: u64,
+    pub too_many: u64,
+    pub server_errors: u64,
+    pub stale_304s: u64,
+}
+
+impl Injected {
+    pub fn total(&self) -> u64 {
+        self.drops
+            + self.resets
+            + self.truncations
+            + self.stalls
+            + self.too_many
+            + self.server_errors
+            + self.stale_304s
+    }
+}
+
+struct ChaosState {
+    chaos: Chaos,
+    rng: u64,
+    burst_left: u32,
+}
+
+impl ChaosState {
+    fn roll(&mut self) -> f64 {
+        // xorshift64*
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        (self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn pick(&mut self, injected: &mut Injected, conditional: bool) -> Fault {
+        if self.burst_left > 0 {
+            self.burst_left -= 1;
+            injected.server_errors += 1;
+            return Fault::status(503, None);
+        }
+        let c = self.chaos.clone();
+        let mut x = self.roll();
+        let mut take = |p: f64| {
+            if x < p {
+                true
+            } else {
+                x -= p;
+                false
+            }
+        };
+        if take(c.drop) {
+            injected.drops += 1;
+            Fault::Drop
+        } else if take(c.reset) {
+            injected.resets += 1;
+            Fault::Reset
+        } else if take(c.truncate) {
+            injected.truncations += 1;
+            Fault::Truncate { keep: 7 }
+        } else if take(c.stall) {
+            injected.stalls += 1;
+            Fault::Stall {
+                after: 5,
+                pause: c.stall_for,
+            }
+        } else if take(c.too_many) {
+            injected.too_many += 1;
+            Fault::status(429, Some(1))
+        } else if take(c.server_error) {
+            injected.server_errors += 1;
+            self.burst_left = c.burst_len.saturating_sub(1);
+            Fault::status(503, None)
+        } else if take(c.stale_304) && conditional {
+            injected.stale_304s += 1;
+            Fault::Stale304
+        } else {
+            Fault::Pass
+        }
+    }
+}
+
 struct Rule {
     path_contains: String,
     fault: Fault,
@@ -88,6 +228,13 @@ pub struct Exchange {
     pub up: u64,
     /// Bytes to the device (status line, headers, body).
     pub down: u64,
+    /// The device's `User-Agent` (soaks give each device its own).
+    pub agent: String,
+    /// The request's `Idempotency-Key`, if any: two writes with different keys are different
+    /// requests even on the same path.
+    pub key: String,
+    /// When the request arrived.
+    pub at: Instant,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,6 +255,18 @@ struct State {
     rules: Vec<Rule>,
     exchanges: Vec<Exchange>,
     traffic: Traffic,
+    chaos: Option<ChaosState>,
+    injected: Injected,
+}
+
+/// A request repeated in a tight loop: the same device, method, path (and idempotency key)
+/// more than `max_per_second` times within one second.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TightLoop {
+    pub agent: String,
+    pub method: String,
+    pub path: String,
+    pub count: usize,
 }
 
 pub struct FaultProxy {
@@ -163,9 +322,62 @@ impl FaultProxy {
         });
     }
 
-    /// Drops every rule not used up yet.
+    /// Drops every rule not used up yet, and the chaos.
     pub fn heal(&self) {
-        lock(&self.state).rules.clear();
+        let mut state = lock(&self.state);
+        state.rules.clear();
+        state.chaos = None;
+    }
+
+    /// Applies `chaos` to every request no rule claims, until [`FaultProxy::heal`].
+    pub fn set_chaos(&self, chaos: Chaos) {
+        lock(&self.state).chaos = Some(ChaosState {
+            rng: chaos.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+            chaos,
+            burst_left: 0,
+        });
+    }
+
+    pub fn injected(&self) -> Injected {
+        lock(&self.state).injected.clone()
+    }
+
+    /// Requests repeated by one device (same method, path and idempotency key) more than
+    /// `max_per_second` times within any one second.
+    pub fn tight_loops(&self, max_per_second: usize) -> Vec<TightLoop> {
+        let state = lock(&self.state);
+        let mut by_key: HashMap<(&str, &str, &str, &str), Vec<Instant>> = HashMap::new();
+        for e in &state.exchanges {
+            by_key
+                .entry((
+                    e.agent.as_str(),
+                    e.method.as_str(),
+                    e.path.as_str(),
+                    e.key.as_str(),
+                ))
+                .or_default()
+                .push(e.at);
+        }
+        let mut loops = Vec::new();
+        for ((agent, method, path, _), times) in by_key {
+            let mut start = 0;
+            let mut worst = 0;
+            for end in 0..times.len() {
+                while times[end].duration_since(times[start]) > Duration::from_secs(1) {
+                    start += 1;
+                }
+                worst = worst.max(end - start + 1);
+            }
+            if worst > max_per_second {
+                loops.push(TightLoop {
+                    agent: agent.to_string(),
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    count: worst,
+                });
+            }
+        }
+        loops
     }
 
     pub fn traffic(&self) -> Traffic {
@@ -184,19 +396,50 @@ impl FaultProxy {
     }
 }
 
-fn take_fault(state: &Mutex<State>, path: &str) -> Fault {
+/// The fault for one request, and the chaos's latency and bandwidth (if any).
+fn take_fault(
+    state: &Mutex<State>,
+    path: &str,
+    conditional: bool,
+) -> (Fault, Duration, Option<u64>) {
     let mut state = lock(state);
     let found = state
         .rules
         .iter_mut()
         .find(|r| r.remaining > 0 && path.contains(&r.path_contains));
-    match found {
-        Some(rule) => {
-            rule.remaining -= 1;
-            rule.fault.clone()
-        }
-        None => Fault::Pass,
+    if let Some(rule) = found {
+        rule.remaining -= 1;
+        return (rule.fault.clone(), Duration::ZERO, None);
     }
+    let State {
+        chaos, injected, ..
+    } = &mut *state;
+    match chaos {
+        Some(chaos) => {
+            let fault = chaos.pick(injected, conditional);
+            (fault, chaos.chaos.latency, chaos.chaos.bandwidth)
+        }
+        None => (Fault::Pass, Duration::ZERO, None),
+    }
+}
+
+/// Writes `bytes` no faster than `bandwidth` bytes per second (in slices of 1/20 s).
+async fn write_paced<W: AsyncWriteExt + Unpin>(
+    writer: &mut W,
+    bytes: &[u8],
+    bandwidth: Option<u64>,
+) -> std::io::Result<()> {
+    let Some(rate) = bandwidth.filter(|r| *r > 0) else {
+        return writer.write_all(bytes).await;
+    };
+    let slice = ((rate / 20) as usize).max(512);
+    for part in bytes.chunks(slice) {
+        writer.write_all(part).await?;
+        if part.len() == slice {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    Ok(())
 }
 
 /// A parsed message head plus its raw bytes.
@@ -336,14 +579,24 @@ async fn serve_connection(
         let method = parts.next().unwrap_or_default().to_string();
         let path = parts.next().unwrap_or_default().to_string();
         let up = (request.raw.len() + request_body.len()) as u64;
-        let fault = take_fault(&state, &path);
+        let conditional = request.header("if-none-match").is_some();
+        let (fault, latency, bandwidth) = take_fault(&state, &path, conditional);
         let mut exchange = Exchange {
             method: method.clone(),
             path: path.clone(),
             status: 0,
             up,
             down: 0,
+            agent: request.header("user-agent").unwrap_or_default().to_string(),
+            key: request
+                .header("idempotency-key")
+                .unwrap_or_default()
+                .to_string(),
+            at: Instant::now(),
         };
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
         let record = |exchange: &Exchange| {
             let mut s = lock(&state);
             s.traffic.up += exchange.up;
@@ -386,8 +639,24 @@ async fn serve_connection(
                 record(&exchange);
                 continue;
             }
+            Fault::Drop => {
+                record(&exchange);
+                let _ = client_write.shutdown().await;
+                return Ok(());
+            }
+            Fault::Stale304 => {
+                let etag = request.header("if-none-match").unwrap_or_default();
+                let answer = format!(
+                    "HTTP/1.1 304 Not Modified\r\netag: {etag}\r\ncache-control: max-age=5\r\n\r\n"
+                );
+                client_write.write_all(answer.as_bytes()).await?;
+                exchange.status = 304;
+                exchange.down = answer.len() as u64;
+                record(&exchange);
+                continue;
+            }
             Fault::Delay(duration) => tokio::time::sleep(*duration).await,
-            Fault::Pass | Fault::Truncate { .. } | Fault::MapBody(_) => {}
+            Fault::Pass | Fault::Truncate { .. } | Fault::MapBody(_) | Fault::Stall { .. } => {}
         }
         // Forward to the server, on a fresh upstream connection if the kept one was closed by
         // the server meanwhile (as a real proxy would; the device never sees that race).
@@ -455,6 +724,16 @@ async fn serve_connection(
                 record(&exchange);
                 return Ok(());
             }
+            Fault::Stall { after, pause } => {
+                client_write.write_all(&response.raw).await?;
+                let cut = after.min(raw_body.len());
+                client_write.write_all(&raw_body[..cut]).await?;
+                client_write.flush().await?;
+                exchange.down = (response.raw.len() + cut) as u64;
+                record(&exchange);
+                tokio::time::sleep(pause).await;
+                return Ok(());
+            }
             Fault::MapBody(map) => {
                 let new_body = map(&body);
                 let mut head = strip_header(&response.raw, "transfer-encoding");
@@ -468,8 +747,8 @@ async fn serve_connection(
                 exchange.down = (head.len() + new_body.len()) as u64;
             }
             _ => {
-                client_write.write_all(&response.raw).await?;
-                client_write.write_all(&raw_body).await?;
+                write_paced(&mut client_write, &response.raw, bandwidth).await?;
+                write_paced(&mut client_write, &raw_body, bandwidth).await?;
                 exchange.down = (response.raw.len() + raw_body.len()) as u64;
             }
         }

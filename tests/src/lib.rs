@@ -1,12 +1,14 @@
 //! Shared helpers for the end-to-end tests and benchmarks: a real server on 127.0.0.1, a
 //! fault-injecting proxy in front of it, and devices with their own store folders.
 
+pub mod crash;
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod organiser;
 pub mod raw_http;
 pub mod search_baselines;
 pub mod search_eval;
+pub mod soak;
 pub mod synthetic;
 
 use std::path::{Path, PathBuf};

@@ -27,6 +27,9 @@ use crate::listeners::Listeners;
 
 pub const CONTENT_DB: &str = "content.db";
 pub const USER_DB: &str = "user.db";
+/// Left beside content.db when damage is found while the store is open (its connections
+/// cannot let go of the file then); the next open sets content.db aside and starts afresh.
+pub const CONTENT_DAMAGED: &str = "content.db.damaged";
 const IDLE_READERS: usize = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -63,13 +66,43 @@ impl Store {
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io(format!("creating the store folder {}", dir.display()), e))?;
         let mut notices = Vec::new();
+        let marker = dir.join(CONTENT_DAMAGED);
+        if marker.exists() && dir.join(CONTENT_DB).exists() {
+            let quarantined = quarantine(&dir.join(CONTENT_DB))?;
+            notices.push(format!(
+                "{CONTENT_DB} was found damaged and has been set aside as {}; content will be downloaded again",
+                quarantined.display()
+            ));
+        }
+        if marker.exists() {
+            std::fs::remove_file(&marker)
+                .map_err(|e| Error::io(format!("removing {}", marker.display()), e))?;
+        }
         let mut content_writer = open_migrated(
             &dir.join(CONTENT_DB),
             &schema::CONTENT,
             Durability::Rebuildable,
             &mut notices,
         )?;
-        crate::search::index::ensure_built(&mut content_writer)?;
+        if let Err(error) = crate::search::index::ensure_built(&mut content_writer) {
+            // Building the search index reads every row: damage past the schema shows here.
+            if !is_damaged(&error) {
+                return Err(error);
+            }
+            drop(content_writer);
+            let quarantined = quarantine(&dir.join(CONTENT_DB))?;
+            notices.push(format!(
+                "{CONTENT_DB} was damaged and has been set aside as {}; content will be downloaded again",
+                quarantined.display()
+            ));
+            content_writer = open_migrated(
+                &dir.join(CONTENT_DB),
+                &schema::CONTENT,
+                Durability::Rebuildable,
+                &mut notices,
+            )?;
+            crate::search::index::ensure_built(&mut content_writer)?;
+        }
         let user = open_migrated(
             &dir.join(USER_DB),
             &schema::USER,
@@ -130,20 +163,45 @@ impl Store {
             Ok(value)
         })();
         self.return_reader(conn);
-        result
+        self.note_content_damage(result)
     }
 
     /// Runs `f` in one IMMEDIATE write transaction on content.db; commits only if `f` succeeds.
     pub fn write_content<T>(&self, f: impl FnOnce(&mut ContentTx<'_>) -> Result<T>) -> Result<T> {
         let _pass = self.gate.enter()?;
         let mut conn = lock(&self.content_writer);
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("starting a content write")?;
-        let mut content = ContentTx::new(tx);
-        let value = f(&mut content)?;
-        content.commit()?;
-        Ok(value)
+        let result = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .context("starting a content write")?;
+            let mut content = ContentTx::new(tx);
+            let value = f(&mut content)?;
+            content.commit()?;
+            Ok(value)
+        })();
+        self.note_content_damage(result)
+    }
+
+    /// content.db turned out damaged while in use: leave the marker so the next open sets it
+    /// aside (it is only a cache of the server), and say so in the error.
+    fn note_content_damage<T>(&self, result: Result<T>) -> Result<T> {
+        match result {
+            Err(error) if is_damaged(&error) => {
+                let path = self.dir.join(CONTENT_DB);
+                let message = match std::fs::write(
+                    self.dir.join(CONTENT_DAMAGED),
+                    error.to_string(),
+                ) {
+                    Ok(()) => format!(
+                        "{error}; it will be set aside and downloaded again when the app next starts"
+                    ),
+                    // Without the marker the next open still finds the damage when it reads.
+                    Err(io) => format!("{error} (and marking it for repair failed: {io})"),
+                };
+                Err(Error::Corrupt { path, message })
+            }
+            other => other,
+        }
     }
 
     /// Runs `f` on user.db in one IMMEDIATE transaction (commits only if `f` succeeds).
@@ -218,7 +276,7 @@ fn open_migrated(
     durability: Durability,
     notices: &mut Vec<String>,
 ) -> Result<Connection> {
-    match open_and_migrate(path, schema, durability) {
+    match open_and_migrate(path, schema, durability).map_err(|e| explain_io_error(path, e)) {
         Err(error) if is_damaged(&error) => {
             let quarantined = quarantine(path)?;
             notices.push(match durability {
@@ -258,6 +316,25 @@ fn open_and_migrate(
     .map_err(|source| classify_open_error(path, source))?;
     schema::migrate(&mut conn, schema)?;
     Ok(conn)
+}
+
+/// SQLite reports a full disk while opening (no room for the WAL index) as a plain I/O error.
+/// When opening fails that way, a small write beside the database tells a full disk apart.
+fn explain_io_error(path: &Path, error: Error) -> Error {
+    use rusqlite::ffi::ErrorCode;
+    let Error::Sqlite { source, .. } = &error else {
+        return error;
+    };
+    if source.sqlite_error_code() != Some(ErrorCode::SystemIoFailure) {
+        return error;
+    }
+    let probe = path.with_extension("space-probe");
+    let written = std::fs::write(&probe, [0u8; 64 * 1024]);
+    let _ = std::fs::remove_file(&probe);
+    match written.map_err(|io| Error::io(format!("opening {}", path.display()), io)) {
+        Err(full @ Error::DiskFull(_)) => full,
+        _ => error,
+    }
 }
 
 fn classify_open_error(path: &Path, source: rusqlite::Error) -> Error {

@@ -297,6 +297,9 @@ impl AssetCache {
             }
             file.write_all(&chunk)
                 .map_err(|e| Error::io(format!("writing {}", partial.display()), e))?;
+            if received < asset.bytes {
+                crate::failpoint::hit("mid_asset_download");
+            }
         }
         file.sync_all()
             .map_err(|e| Error::io(format!("saving {}", partial.display()), e))?;

@@ -19,6 +19,7 @@ use super::http::{self, Fetched};
 use super::progress::{ChangeSummary, Phase, Progress, ProgressFn};
 use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
+use crate::failpoint;
 use crate::model::{Entity, EntityKind};
 use crate::store::{AppliedChange, ContentTx, Store, SyncState, read_sync_state, table_of};
 use crate::wire::{self, DecodedChange, Page};
@@ -93,7 +94,11 @@ pub fn apply_page(
             });
         };
         let mut changes = Vec::with_capacity(decoded.len());
-        for change in &decoded {
+        for (n, change) in decoded.iter().enumerate() {
+            if n == 1 {
+                // Crash tests: a row written, the cursor not moved yet.
+                failpoint::hit("mid_page_transaction");
+            }
             let applied = match change {
                 DecodedChange::Upsert { entity, body, seq } => {
                     tx.set_version(event_id, entity.kind(), entity.id(), Some(*seq))?;
@@ -430,6 +435,7 @@ pub async fn pull(
             ))
         })?;
         progress.phase = Phase::Content;
+        failpoint::hit("before_page_apply");
         let mut applied = apply_page(store, event_id, server_url, &page, Some(&hook))?;
         if applied.needs_full {
             // Our copy of some entity is not the version its patch was made for (a page
@@ -465,6 +471,7 @@ pub async fn pull(
                 ));
             }
         }
+        failpoint::hit("after_page_apply");
         // The organiser's operations this page brought are done.
         super::outbox::settle(store, event_id, applied.cursor)?;
         if alerts_changed.swap(0, Ordering::Relaxed) > 0 {

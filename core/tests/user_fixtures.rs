@@ -1,0 +1,124 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Every frozen `user.db` (one per released schema version, `core/tests/fixtures/user-v*.db`)
+//! opens under the current schema with nothing dropped: every row of every table it had is
+//! still there, unchanged, and the app's own reads see the favourites, alerts, calendar
+//! sequences and outbox entries (pending, in flight, rejected) it held.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use marktplatz_core::favourites::FavouriteKind;
+use marktplatz_core::store::{Store, schema};
+use marktplatz_core::sync::OpState;
+use rusqlite::types::Value;
+
+const EVENT: &str = "fixture-fair";
+
+fn fixture(version: i64) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/user-v{version}.db"))
+}
+
+type Rows = Vec<BTreeMap<String, Value>>;
+
+/// Every table's rows, column by column.
+fn dump(path: &std::path::Path) -> BTreeMap<String, Rows> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut out = BTreeMap::new();
+    for table in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut row = BTreeMap::new();
+                for (i, name) in names.iter().enumerate() {
+                    row.insert(name.clone(), r.get::<_, Value>(i)?);
+                }
+                Ok(row)
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        out.insert(table, rows);
+    }
+    out
+}
+
+#[test]
+fn every_frozen_user_db_opens_with_nothing_dropped() {
+    let latest = schema::USER.latest_version();
+    for version in 1..=latest {
+        let path = fixture(version);
+        assert!(
+            path.is_file(),
+            "{} is missing: freeze it with `cargo run -p marktplatz-core --example freeze_fixture`",
+            path.display()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("user.db");
+        std::fs::copy(&path, &copy).unwrap();
+        let before = dump(&copy);
+        let store = Store::open(dir.path()).unwrap();
+        assert!(
+            store.notices().is_empty(),
+            "v{version}: {:?}",
+            store.notices()
+        );
+        drop(store);
+        let after = dump(&copy);
+        for (table, rows) in &before {
+            let now = after
+                .get(table)
+                .unwrap_or_else(|| panic!("v{version}: table {table} was dropped"));
+            for row in rows {
+                let kept = now.iter().any(|new| {
+                    row.iter()
+                        .all(|(column, value)| new.get(column) == Some(value))
+                });
+                assert!(kept, "v{version}: {table} lost or changed {row:?}");
+            }
+            assert!(now.len() >= rows.len(), "v{version}: {table} lost rows");
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let sessions = store.favourite_ids(EVENT, FavouriteKind::Session).unwrap();
+        assert!(
+            sessions.contains(&"s-late".to_string()) && sessions.contains(&"s-day2".to_string()),
+            "v{version}: {sessions:?}"
+        );
+        if version >= 2 {
+            assert!(sessions.len() >= 4, "v{version}: {sessions:?}");
+            let alerts = store.alerts(EVENT, true).unwrap();
+            assert_eq!(alerts.len(), 2, "v{version}: {alerts:?}");
+            assert_eq!(store.alerts(EVENT, false).unwrap().len(), 1, "v{version}");
+            assert!(!before["calendar_sequence"].is_empty());
+        }
+        if version >= 3 {
+            let outbox = store.outbox(EVENT, true).unwrap();
+            let states: Vec<OpState> = outbox.iter().map(|e| e.state).collect();
+            assert_eq!(
+                states,
+                [OpState::Pending, OpState::InFlight, OpState::Rejected],
+                "v{version}"
+            );
+            let keys: Vec<&str> = before["outbox"]
+                .iter()
+                .map(|r| match &r["key"] {
+                    Value::Text(k) => k.as_str(),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(
+                outbox.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(),
+                keys
+            );
+            assert!(outbox[2].rejection.is_some());
+            assert!(store.organiser(EVENT).unwrap().is_some());
+        }
+    }
+}
