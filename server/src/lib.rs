@@ -11,10 +11,12 @@ pub mod blobs;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod heads;
 pub mod http;
 pub mod limits;
 pub mod log;
 pub mod ops;
+pub mod pages;
 pub mod publish;
 pub mod routes;
 pub mod thumbs;
@@ -133,6 +135,7 @@ async fn run(
     let app = routes::router(routes::AppState {
         db,
         config: Arc::new(config),
+        pages: Arc::default(),
     });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
