@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use marktplatz_core::bundle::Bundle;
+use marktplatz_core::model::AssetRef;
 use marktplatz_core::sync::SyncOptions;
 use marktplatz_core::time::EventClock;
 
@@ -20,6 +21,8 @@ pub struct BenchEvent {
     pub bundle: Bundle,
     /// A first search a user might type.
     pub query: &'static str,
+    /// The files the bundle refers to (the demo's pictures; the others have none).
+    pub assets: Vec<(AssetRef, Vec<u8>)>,
 }
 
 pub fn demo_event() -> BenchEvent {
@@ -30,6 +33,7 @@ pub fn demo_event() -> BenchEvent {
         name: "demo event (E-Government Marktplatz Nordwest)",
         bundle: demo.bundle,
         query: "Digitalisierung",
+        assets: demo.assets.into_iter().map(|a| (a.asset, a.bytes)).collect(),
     }
 }
 
@@ -43,6 +47,7 @@ pub fn event_36c3() -> BenchEvent {
         name: "36C3 final schedule (real, imported)",
         bundle,
         query: "Sicherheit",
+        assets: Vec::new(),
     }
 }
 
@@ -53,6 +58,7 @@ pub fn synthetic_20k() -> BenchEvent {
         name: "synthetic 20,000 entities",
         bundle: crate::synthetic::event("synthetic", 20_000),
         query: "Bürgerportal",
+        assets: Vec::new(),
     }
 }
 
@@ -148,14 +154,20 @@ pub struct PreparedDevice {
     pub schedule_file: PathBuf,
 }
 
-/// Publishes `bundle` to a fresh server in this process and syncs a device folder under `root`.
-pub async fn prepare_device(root: &Path, bundle: &Bundle) -> PreparedDevice {
+/// Publishes the event to a fresh server in this process and syncs a device folder under `root`.
+pub async fn prepare_device(root: &Path, event: &BenchEvent) -> PreparedDevice {
+    let bundle = &event.bundle;
     let h = Harness::start_with(|c| {
         c.page_limit = 500;
         c.request_timeout = Duration::from_secs(120);
     })
     .await;
-    h.publish(bundle);
+    h.admin
+        .publish_with_assets(
+            bundle.clone(),
+            event.assets.iter().map(|(a, b)| (a, b.as_slice())),
+        )
+        .unwrap_or_else(|e| panic!("publish: {}", e.message));
     let event = &bundle.event.id;
     let store_dir = root.join("device");
     {

@@ -482,31 +482,12 @@ type Assets = Vec<(AssetRef, Vec<u8>)>;
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
     let versions = marktplatz_tests::real_36c3_versions("36c3");
-    let demo = match marktplatz_core::demo::demo_content() {
-        Ok(demo) => demo,
-        Err(e) => {
-            eprintln!("bench-sync: the demo event: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let demo_assets: Assets = demo
-        .assets
-        .into_iter()
-        .map(|a| (a.asset, a.bytes))
-        .collect();
     let only = std::env::var("BENCH_ONLY").ok();
     // demo (with its assets), 36C3 final, synthetic 20,000.
     let events: Vec<(&str, &str, Bundle, Assets)> = all_events()
         .into_iter()
         .filter(|e| only.as_ref().is_none_or(|o| e.key.contains(o.as_str())))
-        .map(|e| {
-            let assets = if e.key == "demo" {
-                demo_assets.clone()
-            } else {
-                Vec::new()
-            };
-            (e.key, e.name, e.bundle, assets)
-        })
+        .map(|e| (e.key, e.name, e.bundle, e.assets))
         .collect();
     let mut figures = Vec::new();
     for (key, name, bundle, assets) in events {

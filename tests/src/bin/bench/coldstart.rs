@@ -113,7 +113,7 @@ fn dir_bytes(dir: &Path) -> u64 {
 
 async fn bench_event(event: &BenchEvent) -> EventResult {
     let root = tempfile::tempdir().unwrap();
-    let device = prepare_device(root.path(), &event.bundle).await;
+    let device = prepare_device(root.path(), event).await;
     // A closed app's store has its WAL checkpointed into the database file.
     {
         let store = marktplatz_core::store::Store::open(&device.store_dir).unwrap();
@@ -130,6 +130,14 @@ async fn bench_event(event: &BenchEvent) -> EventResult {
     eprintln!("== {}: search {:?}", event.name, event.query);
     let search = run_child(&s(&["search", &dir, &id, &at, event.query]));
     let baseline_search = run_child(&s(&["baseline-search", &file, &at, event.query]));
+    // For profiling a single start by hand: keep the synced store and print how to run it.
+    if std::env::var_os("BENCH_COLDSTART_KEEP").is_some() {
+        let kept = root.keep();
+        eprintln!(
+            "kept {}: bench coldstart-child agenda {dir} {id} {at}",
+            kept.display()
+        );
+    }
     EventResult {
         key: event.key.to_string(),
         event: event.name.to_string(),
