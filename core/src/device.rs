@@ -122,6 +122,8 @@ struct Inner {
     updates: Listeners<Update>,
     /// The cancel token of each event's running sync.
     running: Mutex<HashMap<String, CancelToken>>,
+    /// One sync per event at a time: a second one waits its turn (then is usually a 304).
+    turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Device {
@@ -148,6 +150,7 @@ impl Device {
             client: Client::new(client)?,
             updates: Listeners::default(),
             running: Mutex::new(HashMap::new()),
+            turns: Mutex::new(HashMap::new()),
             store,
         });
         let forward = Arc::downgrade(&inner);
@@ -178,7 +181,8 @@ impl Device {
     }
 
     /// Syncs an event from `server_url` (or, when `None`, from the server it was synced from
-    /// before). One sync per event runs at a time: a second concurrent call is refused.
+    /// before). One sync per event runs at a time: a second call waits for the first to end
+    /// (pull-to-refresh during a background sync), then checks for anything newer.
     pub async fn sync(&self, server_url: Option<String>, event_id: String) -> Result<SyncOutcome> {
         let inner = self.inner.clone();
         self.spawn(async move { inner.sync(server_url, event_id).await })?
@@ -283,7 +287,9 @@ impl Inner {
             Some(url) => url,
             None => self.server_of(&event_id)?,
         };
-        let running = self.begin(&event_id)?;
+        let turn = self.turn(&event_id);
+        let _my_turn = turn.lock().await;
+        let running = self.begin(&event_id);
         let cancel = running.token.clone();
         let progress_target = Arc::downgrade(&self);
         let options = SyncOptions {
@@ -331,24 +337,22 @@ impl Inner {
         }
     }
 
-    /// Registers the event's sync; a second concurrent sync of the same event is refused
-    /// (the first one is already bringing it up to date).
-    fn begin(self: &Arc<Self>, event_id: &str) -> Result<RunningSync> {
-        let mut running = lock(&self.running);
-        if running.contains_key(event_id) {
-            return Err(Error::invalid(
-                format!("event '{event_id}'"),
-                "sync",
-                "a sync of this event is already running",
-            ));
-        }
+    fn turn(&self, event_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.turns)
+            .entry(event_id.to_string())
+            .or_default()
+            .clone()
+    }
+
+    /// Registers the event's running sync so `cancel_sync` can reach it.
+    fn begin(self: &Arc<Self>, event_id: &str) -> RunningSync {
         let token = CancelToken::new();
-        running.insert(event_id.to_string(), token.clone());
-        Ok(RunningSync {
+        lock(&self.running).insert(event_id.to_string(), token.clone());
+        RunningSync {
             inner: self.clone(),
             event_id: event_id.to_string(),
             token,
-        })
+        }
     }
 
     fn server_of(&self, event_id: &str) -> Result<String> {

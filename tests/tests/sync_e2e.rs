@@ -506,7 +506,13 @@ async fn a_moved_favourite_raises_one_alert_and_tells_the_listeners() {
 async fn the_real_36c3_publications_sync_exactly_through_the_server() {
     let h = Harness::start_with(|c| c.page_limit = 200).await;
     let device = h.device("phone");
+    let files = [
+        "36c3-everything.snapshot-2019-12-26T2040.json",
+        "36c3-everything.snapshot-2019-12-28T1650.json",
+        "36c3-everything.schedule.json",
+    ];
     let mut previous_bytes = 0;
+    println!("36C3 publications through the server (bytes on the wire, both directions):");
     for (n, bundle) in marktplatz_tests::real_36c3_versions("36c3")
         .into_iter()
         .enumerate()
@@ -515,13 +521,21 @@ async fn the_real_36c3_publications_sync_exactly_through_the_server() {
         h.proxy.reset_counters();
         let report = device.sync(&h.url(), "36c3").await.unwrap();
         let bytes = h.proxy.traffic().total();
+        let file = marktplatz_tests::shared_data_dir()
+            .join("c3voc-json")
+            .join(files[n]);
+        let file_bytes = std::fs::metadata(&file).unwrap().len();
+        println!(
+            "  {:<48} {:>9} bytes synced vs {:>9} bytes of schedule file ({} added, {} updated, {} removed)",
+            files[n], bytes, file_bytes, outcome.added, outcome.updated, outcome.removed
+        );
         let summary = &report.content.summary;
         assert_eq!(
             (summary.total() as u64),
             outcome.added + outcome.updated + outcome.removed,
             "version {n}: {summary:?} vs {outcome:?}"
         );
-        // The device holds exactly the published content.
+        // The device holds exactly a fresh import of this version: every entity identical...
         for entity in bundle.entities() {
             let held = device
                 .store
@@ -535,14 +549,23 @@ async fn the_real_36c3_publications_sync_exactly_through_the_server() {
                 entity.id()
             );
         }
+        // ...and nothing more of any kind.
+        let overview = device.store.event_overview("36c3").unwrap();
+        assert_eq!(overview.session_count as usize, bundle.sessions.len());
+        assert_eq!(overview.speaker_count as usize, bundle.speakers.len());
+        assert_eq!(overview.location_count as usize, bundle.locations.len());
         assert_eq!(
-            device.store.event_overview("36c3").unwrap().session_count as usize,
-            bundle.sessions.len()
+            device.store.tracks("36c3").unwrap().len(),
+            bundle.tracks.len()
         );
         if n > 0 {
             assert!(
                 bytes < previous_bytes,
                 "a delta ({bytes}) costs less than the first sync ({previous_bytes})"
+            );
+            assert!(
+                bytes * 3 < file_bytes,
+                "step {n}: {bytes} bytes vs a {file_bytes}-byte file"
             );
         } else {
             previous_bytes = bytes;

@@ -1,115 +1,305 @@
-//! `marktplatz demo`: loads the embedded demo event into a temporary device store and prints a
-//! tour of it: the day's programme, what runs now and next, the stations, an announcement.
+//! `marktplatz demo`: the whole product on one machine, offline. A real server on loopback
+//! publishes the embedded demo event; an attendee's phone syncs it, tours it, searches it and
+//! picks favourites; an organiser's phone moves a talk; the attendee's next sync costs a few
+//! hundred bytes and raises a change alert.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use chrono::Duration;
 use marktplatz_core::demo::{DEMO_EVENT_ID, demo_content, demo_now};
-use marktplatz_core::model::{Priority, SessionStatus};
+use marktplatz_core::device::{Device, SyncOutcome};
+use marktplatz_core::favourites::FavouriteKind;
+use marktplatz_core::model::{LocationKind, Priority, SessionStatus};
+use marktplatz_core::ops::Op;
+use marktplatz_core::search::SearchQuery;
 use marktplatz_core::store::{SessionSummary, Store};
+use marktplatz_core::time::EventClock;
+use marktplatz_server::{Admin, Config};
 
 use super::CmdResult;
 
+const EVENT: &str = DEMO_EVENT_ID;
+
 #[derive(clap::Args)]
 pub struct Args {
-    /// Keep the device store in this folder instead of a temporary one.
+    /// Keep the server's and the phones' files in this folder instead of a temporary one.
     #[arg(long)]
-    pub device: Option<PathBuf>,
+    pub dir: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> CmdResult {
     let temporary = tempfile::tempdir()?;
-    let dir = args
-        .device
-        .unwrap_or_else(|| temporary.path().to_path_buf());
+    let root = args.dir.unwrap_or_else(|| temporary.path().to_path_buf());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
 
+    // The organisers' server, on loopback, with the demo event published.
     let began = Instant::now();
     let content = demo_content()?;
-    let store = super::device::open(&dir)?;
-    let loaded = store.write_content(|tx| tx.replace_with_bundle(&content.bundle))?;
-    let asset_bytes: u64 = content.assets.iter().map(|a| a.asset.bytes).sum();
-    let elapsed = began.elapsed();
+    let admin = Admin::open(root.join("server"))?;
+    let published = admin
+        .publish_with_assets(
+            content.bundle.clone(),
+            content
+                .assets
+                .iter()
+                .map(|a| (&a.asset, a.bytes.as_slice())),
+        )
+        .map_err(|e| format!("{} ({})", e.message, e.code))?;
+    let listen: SocketAddr = "127.0.0.1:0".parse()?;
+    let server = runtime.block_on(marktplatz_server::start(Config::new(
+        root.join("server"),
+        listen,
+    )))?;
+    let url = server.url();
+    println!(
+        "Server: {url} publishes \"{}\" ({} entities, {} images, {} ms to generate and publish)",
+        content.bundle.event.title,
+        published.added,
+        content.assets.len(),
+        began.elapsed().as_millis()
+    );
 
-    let overview = store.event_overview(DEMO_EVENT_ID)?;
+    // An attendee's phone: the first sync.
+    let phone = Device::open(root.join("attendee"))?;
+    let first = runtime.block_on(phone.sync(Some(url.clone()), EVENT.to_string()))?;
+    println!("Attendee's phone: first sync {}", describe(&first));
+    tour(phone.store())?;
+    search_examples(phone.store())?;
+
+    // Favourites: the cyber-attack talk and a station session at the same time.
+    let store = phone.store();
+    let now = demo_now();
+    let agenda = store.agenda(EVENT, now.date_naive())?;
+    let talk = find(&agenda, "Cyberangriffe")?;
+    let clash = agenda
+        .iter()
+        .find(|s| s.id != talk.id && s.start < talk.end && s.end > talk.start)
+        .ok_or("the demo programme has no overlapping session")?
+        .clone();
+    let archive = find(&agenda, "Digitales Archiv: Jede Kommune")?;
+    for session in [&talk, &clash, &archive] {
+        store.add_favourite(EVENT, FavouriteKind::Session, &session.id, None)?;
+    }
+    let mine = store.personal_agenda(EVENT, now.date_naive())?;
+    println!(
+        "\nMein Programm ({} Favoriten, {} im Konflikt):",
+        mine.entries.len(),
+        mine.conflict_count
+    );
+    for entry in &mine.entries {
+        let marker = if entry.conflicts_with.is_empty() {
+            " "
+        } else {
+            "!"
+        };
+        println!("  {marker} {}", line(&entry.session));
+    }
+
+    // An organiser's phone moves the archive talk to another room and pushes it.
+    let token = admin
+        .create_token(EVENT, "organiser")
+        .map_err(|e| format!("{} ({})", e.message, e.code))?;
+    let organiser = Device::open(root.join("organiser"))?;
+    runtime.block_on(organiser.sync(Some(url.clone()), EVENT.to_string()))?;
+    organiser.store().set_organiser(EVENT, &url, &token)?;
+    let seminar = organiser
+        .store()
+        .locations(EVENT)?
+        .into_iter()
+        .find(|l| l.kind == LocationKind::Room && l.name.starts_with("Seminar"))
+        .ok_or("the demo has no seminar room")?;
+    organiser.store().queue_op(
+        EVENT,
+        Op::SessionMove {
+            id: archive.id.clone(),
+            location_id: seminar.id.clone(),
+        },
+    )?;
+    let pushed = runtime.block_on(organiser.push(EVENT.to_string()))?;
+    println!(
+        "\nOrganiser: \"{}\" moves to {} ({} operation accepted by the server)",
+        archive.title, seminar.name, pushed.accepted
+    );
+
+    // The attendee's next sync: a small delta and a change alert on the favourite.
+    let delta = runtime.block_on(phone.sync(None, EVENT.to_string()))?;
+    println!("Attendee's phone: next sync {}", describe(&delta));
+    for alert in store.unseen_alerts(EVENT)? {
+        let changes: Vec<&str> = alert.changes.iter().map(|c| c.as_str()).collect();
+        println!(
+            "  Änderung an einem Favoriten ({}): \"{}\" {} → {}",
+            changes.join(", "),
+            alert.new.title,
+            alert.old.location_name.as_deref().unwrap_or("?"),
+            alert.new.location_name.as_deref().unwrap_or("?")
+        );
+    }
+    let reminders = store.reminders(EVENT, now - Duration::hours(3))?;
+    if let Some(first) = reminders.first() {
+        println!(
+            "  Erinnerung: \"{}\", {} ({} Erinnerungen geplant)",
+            first.title,
+            first.text,
+            reminders.len()
+        );
+    }
+    let poll = runtime.block_on(phone.sync(None, EVENT.to_string()))?;
+    println!("Attendee's phone: polling again {}", describe(&poll));
+
+    drop(phone);
+    drop(organiser);
+    runtime.block_on(server.shutdown())?;
+    Ok(())
+}
+
+fn describe(outcome: &SyncOutcome) -> String {
+    if outcome.not_modified {
+        return format!(
+            "— nothing new (one conditional request), {} ms",
+            outcome.elapsed_ms
+        );
+    }
+    let changed: Vec<String> = outcome
+        .changed
+        .iter()
+        .map(|c| {
+            let mut parts = Vec::new();
+            if c.added > 0 {
+                parts.push(format!("+{}", c.added));
+            }
+            if c.updated > 0 {
+                parts.push(format!("~{}", c.updated));
+            }
+            if c.removed > 0 {
+                parts.push(format!("-{}", c.removed));
+            }
+            format!("{} {}", c.kind, parts.join("/"))
+        })
+        .collect();
+    format!(
+        "— {} bytes of content, {} images, {} ms: {}",
+        outcome.bytes,
+        outcome.assets_downloaded,
+        outcome.elapsed_ms,
+        changed.join(", ")
+    )
+}
+
+fn tour(store: &Store) -> CmdResult {
+    let overview = store.event_overview(EVENT)?;
     let event = &overview.event;
     let venue = &event.venue;
-    println!("{}", event.title);
     println!(
-        "{}, {}, {} {}",
-        venue.name, venue.street, venue.postal_code, venue.city
+        "\n{}\n{}, {}, {} {}",
+        event.title, venue.name, venue.street, venue.postal_code, venue.city
     );
-    println!(
-        "Loaded offline into {}: {} entities ({} sessions, {} speakers, {} exhibitors, {} stations and rooms, {} photos; {} KB of generated images) in {} ms",
-        dir.display(),
-        loaded,
-        overview.session_count,
-        overview.speaker_count,
-        overview.exhibitor_count,
-        overview.location_count,
-        overview.gallery_count,
-        asset_bytes / 1024,
-        elapsed.as_millis()
-    );
-
     let now = demo_now();
+    let clock = EventClock::new(&event.timezone, event.day_change_hour)?;
     for day in &event.days {
-        println!("\nProgramm {}", day.format("%d.%m.%Y"));
-        for session in store.agenda(DEMO_EVENT_ID, *day)? {
-            println!("  {}", agenda_line(&session));
+        println!(
+            "\nProgramm {} ({} Sessions):",
+            day.format("%d.%m.%Y"),
+            overview.session_count
+        );
+        for session in store.agenda(EVENT, *day)? {
+            println!("  {}", line(&session));
         }
     }
-
-    let clock = marktplatz_core::time::EventClock::new(&event.timezone, event.day_change_hour)?;
-    let now_next = store.now_next(DEMO_EVENT_ID, now)?;
+    let now_next = store.now_next(EVENT, now)?;
     println!("\nJetzt ({} Uhr):", clock.hhmm(now));
     for session in &now_next.now {
-        println!("  ▶ {}", agenda_line(session));
+        println!("  ▶ {}", line(session));
     }
     println!("Als Nächstes:");
-    for session in now_next.next.iter().take(5) {
-        println!("  · {}", agenda_line(session));
+    for session in now_next.next.iter().take(4) {
+        println!("  · {}", line(session));
     }
-
-    print_stations(&store)?;
-
-    if let Some(announcement) = store.announcements(DEMO_EVENT_ID, now)?.first() {
+    let stations: Vec<_> = store
+        .stations(EVENT)?
+        .into_iter()
+        .filter(|s| s.location.kind == LocationKind::Station)
+        .collect();
+    println!("\n{} Stationen:", stations.len());
+    for station in stations {
+        let exhibitors = store.exhibitors(EVENT, Some(&station.location.id), None)?;
+        let names: Vec<&str> = exhibitors
+            .iter()
+            .map(|e| e.exhibitor.name.as_str())
+            .collect();
+        println!("  {:<26} {}", station.location.name, names.join(", "));
+    }
+    if let Some(announcement) = store.announcements(EVENT, now)?.first() {
         let marker = match announcement.priority {
             Priority::Urgent => "DRINGEND",
             Priority::Important => "Wichtig",
             Priority::Normal => "Hinweis",
         };
-        println!(
-            "\n{marker}: {}\n  {}",
-            announcement.title, announcement.body
-        );
+        println!("\n{marker}: {}", announcement.title);
     }
     Ok(())
 }
 
-fn print_stations(store: &Store) -> CmdResult {
-    let stations: Vec<_> = store
-        .stations(DEMO_EVENT_ID)?
-        .into_iter()
-        .filter(|s| s.location.kind == marktplatz_core::model::LocationKind::Station)
-        .collect();
-    println!("\n{} Stationen:", stations.len());
-    for station in stations {
-        let exhibitors = store.exhibitors(DEMO_EVENT_ID, Some(&station.location.id), None)?;
-        let names: Vec<&str> = exhibitors
+fn search_examples(store: &Store) -> CmdResult {
+    println!("\nSuche (offline, wie getippt):");
+    for typed in ["rechnung", "Buergeramt", "sicherhiet", "archiv bruggemann"] {
+        let mut query = SearchQuery::new(EVENT, typed);
+        query.now = demo_now();
+        query.limit = 3;
+        let began = Instant::now();
+        let hits = store.search(&query)?;
+        let titles: Vec<String> = hits
             .iter()
-            .map(|e| e.exhibitor.name.as_str())
+            .map(|h| {
+                format!(
+                    "{} \"{}\"",
+                    h.kind,
+                    underline(&h.title, &h.title_highlights)
+                )
+            })
             .collect();
         println!(
-            "  {:<28} {} Sessions · {}",
-            station.location.name,
-            station.session_count,
-            names.join(", ")
+            "  {typed:<18} {:>5.1} ms  {}",
+            began.elapsed().as_secs_f64() * 1000.0,
+            if titles.is_empty() {
+                "—".to_string()
+            } else {
+                titles.join("; ")
+            }
         );
     }
     Ok(())
 }
 
-fn agenda_line(session: &SessionSummary) -> String {
+/// Marks highlighted ranges with [brackets] (the apps underline them).
+fn underline(text: &str, ranges: &[marktplatz_core::search::Highlight]) -> String {
+    let mut out = String::new();
+    for (index, c) in text.chars().enumerate() {
+        let index = index as u32;
+        if ranges.iter().any(|r| r.start == index) {
+            out.push('[');
+        }
+        out.push(c);
+        if ranges.iter().any(|r| r.end == index + 1) {
+            out.push(']');
+        }
+    }
+    out
+}
+
+fn find(agenda: &[SessionSummary], title_start: &str) -> Result<SessionSummary, String> {
+    agenda
+        .iter()
+        .find(|s| s.title.starts_with(title_start))
+        .cloned()
+        .ok_or_else(|| format!("the demo programme has no session \"{title_start}…\""))
+}
+
+fn line(session: &SessionSummary) -> String {
     let cancelled = if session.status == SessionStatus::Cancelled {
         " [ABGESAGT]"
     } else {

@@ -1,14 +1,14 @@
 //! `marktplatz import-check FILE`: what a schedule file would import, without publishing it.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use marktplatz_core::import::{self, Format, Import, ImportOptions};
+use marktplatz_core::import::{self, Import};
 use marktplatz_core::time::EventClock;
 
 use super::CmdResult;
+use super::schedule_file::{ImportArgs, read_limited};
 
 /// How many warnings the human output lists (`--json` lists them all).
 const SHOWN_WARNINGS: usize = 20;
@@ -20,36 +20,15 @@ pub struct Args {
     /// Print a JSON object instead of a summary.
     #[arg(long)]
     pub json: bool,
-    /// Read the file as this format instead of detecting it (frab-xml, schedule-json,
-    /// schedule2-json, ical, csv-sessions, csv-exhibitors).
-    #[arg(long, value_parser = parse_format)]
-    pub format: Option<Format>,
     /// The event id to use (default: the file's acronym or a slug of its title).
     #[arg(long)]
     pub event_id: Option<String>,
-    /// IANA timezone for files that name none (default Europe/Berlin).
-    #[arg(long)]
-    pub timezone: Option<String>,
-    /// An event day (YYYY-MM-DD) for files without dates, e.g. an exhibitor list; repeatable.
-    #[arg(long = "day")]
-    pub days: Vec<NaiveDate>,
-}
-
-fn parse_format(text: &str) -> Result<Format, String> {
-    Format::parse(text).ok_or_else(|| {
-        let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-        format!("unknown format '{text}'; use one of {}", names.join(", "))
-    })
+    #[command(flatten)]
+    pub import: ImportArgs,
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let options = ImportOptions {
-        format: args.format,
-        event_id: args.event_id.clone(),
-        timezone: args.timezone.clone(),
-        days: args.days.clone(),
-        ..ImportOptions::default()
-    };
+    let options = args.import.options(args.event_id.as_deref());
     let bytes = read_limited(&args.file, options.max_bytes)?;
     let result =
         import::import(&bytes, &options).map_err(|e| format!("{}: {e}", args.file.display()))?;
@@ -59,26 +38,6 @@ pub fn run(args: Args) -> CmdResult {
         print!("{}", summary_text(&result));
     }
     Ok(())
-}
-
-/// Reads at most `limit` bytes, so a huge file is refused without loading it.
-fn read_limited(path: &PathBuf, limit: usize) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > limit as u64 {
-        return Err(format!(
-            "{}: {}",
-            path.display(),
-            import::too_large_message(size, limit)
-        )
-        .into());
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(bytes)
 }
 
 /// Sessions per local day.
@@ -172,6 +131,8 @@ fn summary_text(result: &Import) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmd::schedule_file::parse_format;
+    use marktplatz_core::import::{Format, ImportOptions};
 
     #[test]
     fn json_summary_has_the_documented_keys() {

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod photo;
 pub mod publish;
 pub mod push;
+pub mod schedule_file;
 pub mod search;
 pub mod serve;
 pub mod session;

@@ -1,8 +1,9 @@
-//! `marktplatz publish`: uploads a native bundle (and the assets the server lacks).
+//! `marktplatz publish`: uploads a schedule — a native bundle or any file the importers read
+//! (frab XML, schedule JSON, iCalendar, CSV) — and the assets the server lacks. The server
+//! stores only what changed, so re-publishing a newer version sends devices the difference.
 
 use std::path::{Path, PathBuf};
 
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::sync::publish::{AssetBytes, publish_bundle};
 use marktplatz_core::sync::{CancelToken, Client, ClientConfig};
 use marktplatz_core::wire::PublishOutcome;
@@ -10,6 +11,7 @@ use marktplatz_core::wire::sha256_hex;
 use marktplatz_server::Admin;
 
 use super::CmdResult;
+use super::schedule_file::{ImportArgs, Loaded, load};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,14 +27,33 @@ pub struct Args {
     /// Defaults to `assets/` next to the bundle, when it exists.
     #[arg(long)]
     assets: Option<PathBuf>,
-    /// The bundle (native JSON).
+    /// The schedule: a native bundle, frab XML, schedule JSON, iCalendar or CSV.
     file: PathBuf,
+    #[command(flatten)]
+    import: ImportArgs,
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
-    let bundle = Bundle::from_json(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let loaded = load(&args.file, Some(&args.event), &args.import)?;
+    if let Loaded::Imported(import) = &loaded {
+        eprintln!(
+            "imported {} as {}: {} sessions, {} warnings (marktplatz import-check lists them)",
+            args.file.display(),
+            import.format.as_str(),
+            import.bundle.sessions.len(),
+            import.warnings.len()
+        );
+    }
+    let bundle = loaded.into_bundle();
+    if bundle.event.id != args.event {
+        return Err(format!(
+            "{} is a bundle of event '{}', not '{}'",
+            args.file.display(),
+            bundle.event.id,
+            args.event
+        )
+        .into());
+    }
     let folder = args.assets.clone().or_else(|| {
         let next_to = args.file.parent()?.join("assets");
         next_to.is_dir().then_some(next_to)

@@ -174,6 +174,24 @@ impl Builder {
         Some(id)
     }
 
+    /// ISO codes from a language field ("Deutsch", "de, en"); unknown names are left out with
+    /// one warning per distinct value.
+    pub fn languages(&mut self, raw: &str, subject: &str) -> Vec<String> {
+        let parsed = super::lang::normalise(raw);
+        if !parsed.unknown.is_empty() {
+            let unknown = parsed.unknown.join(", ");
+            self.warnings.once(
+                &format!("lang:{}", parsed.unknown.join(",")),
+                subject.to_string(),
+                "language",
+                format!(
+                    "'{unknown}' is not a language code or name we know; it was left out (further entries with it are not listed)"
+                ),
+            );
+        }
+        parsed.codes
+    }
+
     pub fn push_draft(&mut self, draft: Draft) {
         self.drafts.push(draft);
     }

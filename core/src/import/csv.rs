@@ -16,7 +16,7 @@ use super::builder::{Builder, Draft, Person, link};
 use super::schedule::{session_kind, status_of};
 use super::text::{clean_line, clean_text};
 use super::warnings::ImportWarning;
-use super::{Context, Format, ids, lang, tz};
+use super::{Context, Format, ids, tz};
 
 const WHAT: &str = "the CSV file";
 const MAX_ROWS: usize = 100_000;
@@ -608,22 +608,10 @@ fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
                 speaker_ids.push(id);
             }
         }
-        let mut languages = Vec::new();
-        if let Some(raw) = row.get(Column::Language) {
-            let parsed = lang::normalise(raw);
-            if !parsed.unknown.is_empty() {
-                builder.warnings.once(
-                    &format!("lang:{}", parsed.unknown.join(",")),
-                    subject.clone(),
-                    "language",
-                    format!(
-                        "'{}' is not a language we know; it was left out",
-                        parsed.unknown.join(", ")
-                    ),
-                );
-            }
-            languages = parsed.codes;
-        }
+        let languages = row
+            .get(Column::Language)
+            .map(|raw| builder.languages(raw, &subject))
+            .unwrap_or_default();
         let kind_text = row.get(Column::Kind).map(clean_line).unwrap_or_default();
         let cancelled = row
             .get(Column::Status)

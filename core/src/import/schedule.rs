@@ -650,22 +650,11 @@ fn session(
     let location_id = builder.location(&room_key, None, LocationKind::Room, "");
     let track_id = event.track.as_deref().and_then(|t| builder.track(t, None));
 
-    let mut languages = Vec::new();
-    if let Some(raw_lang) = event.language.as_deref() {
-        let parsed = lang::normalise(raw_lang);
-        if !parsed.unknown.is_empty() {
-            builder.warnings.once(
-                &format!("lang:{}", parsed.unknown.join(",")),
-                subject.clone(),
-                "language",
-                format!(
-                    "'{}' is not a language code or name we know; it was left out (further events with it are not listed)",
-                    parsed.unknown.join(", ")
-                ),
-            );
-        }
-        languages = parsed.codes;
-    }
+    let languages = event
+        .language
+        .as_deref()
+        .map(|raw| builder.languages(raw, &subject))
+        .unwrap_or_default();
 
     let mut speaker_ids: Vec<String> = Vec::new();
     for person in &event.persons {

@@ -1,0 +1,155 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! `marktplatz publish` with the schedule formats organisers have (CSV, iCalendar), through a
+//! real `marktplatz serve`, and a device syncing what was published.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn marktplatz() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_marktplatz"))
+}
+
+fn serve(data: &Path) -> Server {
+    let mut child = marktplatz()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    Server { child, url }
+}
+
+fn run(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn token(data: &Path, event: &str) -> String {
+    run(marktplatz()
+        .args(["token", "--event", event, "--role", "organiser", "--data"])
+        .arg(data))
+    .trim()
+    .to_string()
+}
+
+fn shared_data() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    dir.is_dir().then_some(dir)
+}
+
+#[test]
+fn a_german_spreadsheet_is_published_and_synced() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("server");
+    let token = token(&data, "marktplatz-csv");
+    let server = serve(&data);
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv");
+    let published = run(marktplatz()
+        .args(["publish", "--server", &server.url, "--token", &token])
+        .args(["--event", "marktplatz-csv", "--timezone", "Europe/Berlin"])
+        .arg(&csv));
+    assert!(
+        published.contains("published marktplatz-csv:"),
+        "{published}"
+    );
+    let device = root.path().join("phone");
+    let synced = run(marktplatz()
+        .args([
+            "sync",
+            "--server",
+            &server.url,
+            "--event",
+            "marktplatz-csv",
+            "--json",
+            "--device",
+        ])
+        .arg(&device));
+    let report: serde_json::Value = serde_json::from_str(&synced).unwrap();
+    let store = marktplatz_core::store::Store::open(&device).unwrap();
+    let overview = store.event_overview("marktplatz-csv").unwrap();
+    assert!(overview.session_count >= 3, "{report}");
+    // Republishing the same file changes nothing.
+    let again = run(marktplatz()
+        .args(["publish", "--server", &server.url, "--token", &token])
+        .args(["--event", "marktplatz-csv", "--timezone", "Europe/Berlin"])
+        .arg(&csv));
+    assert!(again.contains(": 0 added, 0 updated, 0 removed"), "{again}");
+}
+
+#[test]
+fn a_newer_calendar_revision_publishes_only_the_difference() {
+    let Some(shared) = shared_data() else {
+        panic!("../shared/data is missing: the real iCalendar revisions are needed");
+    };
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("server");
+    let token = token(&data, "dataweek");
+    let server = serve(&data);
+    let publish = |file: &str| {
+        run(marktplatz()
+            .args(["publish", "--server", &server.url, "--token", &token])
+            .args(["--event", "dataweek", "--timezone", "Europe/London"])
+            .arg(shared.join("ics").join(file)))
+    };
+    let first = publish("bristol-dataweek-2025.rev-2025-04-08.ics");
+    assert!(first.contains("published dataweek:"), "{first}");
+    let device = root.path().join("phone");
+    let sync = || {
+        run(marktplatz()
+            .args([
+                "sync",
+                "--server",
+                &server.url,
+                "--event",
+                "dataweek",
+                "--device",
+            ])
+            .arg(&device))
+    };
+    sync();
+    let second = publish("bristol-dataweek-2025.rev-2025-05-22.ics");
+    // 21 events become 20: the server stores only what the second revision changed.
+    let counts: Vec<u64> = second
+        .split(':')
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .take(3)
+        .map(|part| part.trim().split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    let (added, updated, removed) = (counts[0], counts[1], counts[2]);
+    assert!(removed >= 1, "{second}");
+    assert!(
+        added + updated + removed < 21,
+        "only the difference is stored: {second}"
+    );
+    sync();
+    let store = marktplatz_core::store::Store::open(&device).unwrap();
+    assert_eq!(store.event_overview("dataweek").unwrap().session_count, 20);
+}
