@@ -4,6 +4,8 @@
 # and one-change apply, search keystrokes, cold start). Writes bench-results/profiles.{md,json};
 # the choice is recorded in docs/adr/0001-release-profile.md. Three full release builds: about
 # 30-40 minutes on 2 cores. Usage: scripts/bench-profiles.sh [LEVEL...]   (default: 3 s z)
+# BENCH_PROFILES_REUSE=LEVEL=DIR adds a level measured already (e.g. s=bench-results after a
+# full scripts/bench.sh run with the committed profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -12,6 +14,7 @@ bin="$CARGO_TARGET_DIR/release"
 levels=("$@")
 [ ${#levels[@]} -eq 0 ] && levels=(3 s z)
 args=()
+[ -n "${BENCH_PROFILES_REUSE:-}" ] && args+=("$BENCH_PROFILES_REUSE")
 for level in "${levels[@]}"; do
   out="$CARGO_TARGET_DIR/bench-profiles/$level"
   mkdir -p "$out"

@@ -404,10 +404,11 @@ Machine: {}. Fat LTO, one codegen unit, stripped, for every row; only `opt-level
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or(Value::Null)
         };
+        // `library-bytes` (bench-profiles.sh), else a full run's `library.json`.
         let lib: f64 = std::fs::read_to_string(dir.join("library-bytes"))
             .ok()
             .and_then(|t| t.trim().parse().ok())
-            .unwrap_or(f64::NAN);
+            .unwrap_or_else(|| f(&read("library.json")["stripped_bytes"]));
         let sync = read("sync.json");
         let event = sync["events"]
             .as_array()
