@@ -160,6 +160,76 @@ fn now_and_next() {
 }
 
 #[test]
+fn next_lists_the_first_session_of_at_most_twelve_locations_in_start_order() {
+    // 20 locations, each with sessions at several times (in no particular order of ids), one
+    // cancelled and one more than a day ahead: the list reads only the sessions it shows, and
+    // must still be what filtering every upcoming session would give.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut bundle = small_bundle();
+    let template = bundle.sessions[0].clone();
+    let base = utc("2026-10-24T09:00:00Z");
+    for n in 0..100u32 {
+        let location = format!("room-{}", (n * 7) % 20);
+        if n < 20 {
+            bundle.locations.push(Location {
+                id: format!("room-{n}"),
+                name: format!("Raum {n}"),
+                kind: LocationKind::Room,
+                parent_id: None,
+                description: String::new(),
+                position: None,
+                sort_order: n as i32,
+            });
+        }
+        let mut session = template.clone();
+        session.id = format!("gen-{n:03}");
+        session.title = format!("Vortrag {}", 100 - n);
+        session.start = base + chrono::Duration::minutes(i64::from((n * 37) % 300));
+        session.end = session.start + chrono::Duration::minutes(30);
+        session.location_id = Some(location);
+        session.track_id = None;
+        session.speaker_ids.clear();
+        if n == 3 {
+            session.status = SessionStatus::Cancelled;
+        }
+        if n == 4 {
+            session.start = base + chrono::Duration::days(2);
+            session.end = session.start + chrono::Duration::minutes(30);
+        }
+        bundle.sessions.push(session);
+    }
+    bundle.validate().unwrap();
+    store
+        .write_content(|tx| tx.replace_with_bundle(&bundle))
+        .unwrap();
+    let at = utc("2026-10-24T08:59:00Z");
+    let mut upcoming: Vec<&Session> = bundle
+        .sessions
+        .iter()
+        .filter(|s| {
+            s.status == SessionStatus::Scheduled
+                && s.start > at
+                && s.start < at + chrono::Duration::days(1)
+        })
+        .collect();
+    upcoming.sort_by(|a, b| (a.start, a.end, &a.title).cmp(&(b.start, b.end, &b.title)));
+    let mut seen = std::collections::HashSet::new();
+    let expected: Vec<&str> = upcoming
+        .into_iter()
+        .filter(|s| seen.insert(s.location_id.clone()))
+        .take(12)
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(expected.len(), 12);
+    let next = store.now_next(EVENT, at).unwrap().next;
+    let got: Vec<&str> = next.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(got, expected);
+    // Full summaries, not just ids.
+    assert!(next.iter().all(|s| s.location_name.is_some() && !s.title.is_empty()));
+}
+
+#[test]
 fn session_detail_resolves_speakers_location_track() {
     let dir = tempfile::tempdir().unwrap();
     let store = loaded_store(dir.path());

@@ -2,12 +2,14 @@
 //! keeps seq assignment simple) and a pool of readers, all used from blocking threads.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{ApiError, ApiResult};
+use crate::heads::{HeadCache, generation_of};
 
 pub const DB_FILE: &str = "marktplatz.db";
 const MIGRATIONS: &[&str] = &[
@@ -26,6 +28,9 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Bumped after each committed write (shared with every `Db` of this process on the file).
+    generation: Arc<AtomicU64>,
+    heads: HeadCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,11 +67,21 @@ impl Db {
         migrate(&mut conn, &path)?;
         Ok(Db {
             inner: Arc::new(Inner {
+                generation: generation_of(&path),
                 path,
                 writer: Mutex::new(conn),
                 readers: Mutex::new(Vec::new()),
+                heads: HeadCache::default(),
             }),
         })
+    }
+
+    pub(crate) fn heads(&self) -> &HeadCache {
+        &self.inner.heads
+    }
+
+    pub(crate) fn generation_counter(&self) -> &AtomicU64 {
+        &self.inner.generation
     }
 
     /// Runs `f` in one IMMEDIATE transaction on the writer; commits only if it succeeds.
@@ -78,6 +93,8 @@ impl Db {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
+        // After the commit: a head read before this bump is remembered as stale (heads.rs).
+        self.inner.generation.fetch_add(1, Ordering::AcqRel);
         Ok(value)
     }
 

@@ -13,10 +13,12 @@ pub mod connections;
 pub mod db;
 pub mod error;
 pub mod hardening;
+pub mod heads;
 pub mod http;
 pub mod limits;
 pub mod log;
 pub mod ops;
+pub mod pages;
 pub mod publish;
 pub mod routes;
 pub mod thumbs;
@@ -136,6 +138,7 @@ async fn run(
     let app = routes::router(routes::AppState {
         db,
         config: config.clone(),
+        pages: Arc::default(),
     });
     let app = hardening::protect(app, &config);
     connections::serve(listener, app, &config, shutdown).await?;

@@ -1,6 +1,7 @@
 //! Shared helpers for the end-to-end tests and benchmarks: a real server on 127.0.0.1, a
 //! fault-injecting proxy in front of it, and devices with their own store folders.
 
+pub mod bench;
 pub mod crash;
 pub mod fault_proxy;
 pub mod fixtures;

@@ -32,6 +32,15 @@ pub const USER_DB: &str = "user.db";
 pub const CONTENT_DAMAGED: &str = "content.db.damaged";
 const IDLE_READERS: usize = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Content readers map content.db into memory instead of copying each page with a `pread`
+/// call: a freshly started app reads thousands of pages for its first screen, and the copies
+/// were half of its time (docs/adr/0009-performance.md). Only address space is reserved; SQLite
+/// maps no more than the file's size.
+const CONTENT_MMAP_BYTES: u64 = if cfg!(target_pointer_width = "64") {
+    256 * 1024 * 1024
+} else {
+    64 * 1024 * 1024
+};
 
 /// The device's store for every event it follows.
 pub struct Store {
@@ -251,8 +260,10 @@ impl Store {
         .context("opening a content reader")?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .context("configuring a reader")?;
-        conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")
-            .context("configuring a reader")?;
+        conn.execute_batch(&format!(
+            "PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {CONTENT_MMAP_BYTES};"
+        ))
+        .context("configuring a reader")?;
         Ok(conn)
     }
 

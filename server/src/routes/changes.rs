@@ -66,11 +66,26 @@ async fn changes(
             _ => {}
         }
     }
+    // The no-change poll of a device at the head, answered from memory (heads.rs).
+    if since > 0
+        && snapshot.is_none()
+        && !full
+        && let Some(epoch) = &epoch
+        && let Some(head) = state.db.cached_head(&event)
+        && head.epoch == *epoch
+        && head.seq == since
+    {
+        let etag = page_etag(epoch, since);
+        if if_none_match(&headers, &etag) {
+            return Ok(not_modified(&etag, SHORT));
+        }
+    }
     // Patches only for deltas: a snapshot's device holds nothing to patch.
     let patches_allowed = since > 0 && snapshot.is_none() && !full;
     let limit = state.config.page_limit;
     let max_bytes = state.config.page_max_bytes;
     let asked_epoch = epoch.clone();
+    let generation = state.db.generation();
     let (head, rows, more) = state
         .db
         .read(move |tx| {
@@ -122,6 +137,7 @@ async fn changes(
             Ok((head, rows, more))
         })
         .await?;
+    state.db.remember_head(head.clone(), generation);
     let next = match rows.last() {
         Some(last) if more => last.seq,
         _ => head.seq,

@@ -9,7 +9,6 @@ use marktplatz_core::wire::head_etag;
 use super::{AppState, event_id};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{SHORT, json, not_modified};
-use crate::log;
 
 pub async fn get_head(
     State(state): State<AppState>,
@@ -17,14 +16,12 @@ pub async fn get_head(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     event_id(&event)?;
-    let head = state
-        .db
-        .read(move |tx| log::require_head(tx, &event))
-        .await?;
+    let head = state.db.current_head(&event).await?;
     let etag = head_etag(&head);
     if crate::http::if_none_match(&headers, &etag) {
         return Ok(not_modified(&etag, SHORT));
     }
-    let body = serde_json::to_vec(&head).map_err(|e| ApiError::internal("encoding the head", e))?;
+    let body =
+        serde_json::to_vec(&*head).map_err(|e| ApiError::internal("encoding the head", e))?;
     Ok(json(body, &etag, SHORT))
 }

@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::limits;
+use crate::pages::{PageCache, cached_pages};
 
 /// Bodies smaller than this are sent as they are: compressing them saves less than the
 /// `content-encoding` and `vary` headers cost.
@@ -28,6 +29,8 @@ pub const COMPRESS_FROM_BYTES: u64 = 1024;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// Finished change pages (see `pages`).
+    pub pages: Arc<PageCache>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -47,7 +50,12 @@ pub fn router(state: AppState) -> Router {
             get(bundle::get_bundle).put(bundle::put_bundle),
         )
         .route("/v1/events/{event}/ops", post(ops::post_op))
-        .layer(compression);
+        .layer(compression)
+        // Outside the compression: it keeps the compressed bytes.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cached_pages,
+        ));
     // Assets are images and served by byte ranges: never compressed.
     let assets = Router::new()
         .route(

@@ -8,7 +8,6 @@
 // A benchmark harness: anything unexpected should stop the run loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use marktplatz_core::bundle::Bundle;
@@ -190,11 +189,7 @@ fn main() {
         eprintln!("== {name}");
         results.push(run(&name, &bundle, queries));
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let out = root.join("bench-results");
+    let out = marktplatz_tests::bench::results_dir();
     std::fs::create_dir_all(&out).unwrap();
     let json = serde_json::json!({
         "machine": machine(),

@@ -5,7 +5,6 @@
 //! `cargo run --release -p marktplatz-tests --bin bench-sync` prints a table and writes
 //! `bench-results/sync.json` and `bench-results/sync.md`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -17,7 +16,7 @@ use marktplatz_core::model::AssetRef;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{SyncOptions, apply_page};
 use marktplatz_core::wire::Page;
-use marktplatz_tests::fixtures::synthetic_bundle;
+use marktplatz_tests::bench::{Stats, all_events};
 use marktplatz_tests::{Harness, Traffic, raw_http};
 
 #[derive(Clone, Copy, Debug, Default, Serialize)]
@@ -31,6 +30,8 @@ struct Transfer {
 
 #[derive(Debug, Serialize)]
 struct EventFigures {
+    /// `demo`, `36c3`, `synthetic-20k`.
+    key: String,
     event: String,
     entities: usize,
     sessions: usize,
@@ -48,6 +49,26 @@ struct EventFigures {
     apply_one_change_ms: f64,
     /// baseline_one_session_change.total / one_session_change.total
     one_change_ratio: f64,
+    /// End-to-end times over loopback (through the counting proxy), each over several devices:
+    /// request, download, apply (and for the initial sync the search index).
+    initial_ms: Stats,
+    no_change_poll_ms: Stats,
+    one_session_change_ms: Stats,
+    /// Applying the one-change page alone (decode, patch, transaction), several devices.
+    apply_one_change: Stats,
+    /// The baseline's time: downloading the file (gzip) plus parsing it into objects.
+    baseline_initial_ms: Stats,
+    baseline_no_change_poll_ms: Stats,
+    baseline_one_session_change_ms: Stats,
+}
+
+/// Devices per event for the timings (a third of them time the one-change page alone).
+fn timing_devices(entities: usize) -> usize {
+    if entities > 10_000 { 4 } else { 7 }
+}
+
+fn ms_since(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
 }
 
 fn transfer(h: &Harness, started: Instant) -> Transfer {
@@ -90,11 +111,37 @@ async fn bench_event(
         .await
         .map_err(|e| e.to_string())?;
     let initial = transfer(&h, started);
-    h.proxy.reset_counters();
-    let started = Instant::now();
-    let first = raw_http::get(h.proxy.addr(), &bundle_path, &[gzip]).await;
-    let baseline_initial = transfer(&h, started);
-    let etag = first.header("etag").unwrap_or_default().to_string();
+    let mut initial_ms = vec![initial.ms];
+    // More devices, for the timings (and, after the change below, for timing the delta).
+    let mut twins = Vec::new();
+    for n in 1..timing_devices(bundle.entity_count()) {
+        let twin = h.device(&format!("bench-twin-{n}"));
+        let started = Instant::now();
+        twin.sync_with(&h.url(), &event, &content_only)
+            .await
+            .map_err(|e| e.to_string())?;
+        initial_ms.push(ms_since(started));
+        twins.push(twin);
+    }
+    // The baseline parses what it downloaded: timed on the uncompressed file (gunzip aside).
+    let plain = raw_http::get(h.server.addr(), &bundle_path, &[]).await;
+    let parse_ms = || -> Result<f64, String> {
+        let started = Instant::now();
+        let parsed: Bundle = serde_json::from_slice(&plain.body).map_err(|e| e.to_string())?;
+        std::hint::black_box(parsed);
+        Ok(ms_since(started))
+    };
+    let mut baseline_initial_ms = Vec::new();
+    let mut baseline_initial = Transfer::default();
+    let mut etag = String::new();
+    for _ in 0..5 {
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        let first = raw_http::get(h.proxy.addr(), &bundle_path, &[gzip]).await;
+        baseline_initial = transfer(&h, started);
+        baseline_initial_ms.push(baseline_initial.ms + parse_ms()?);
+        etag = first.header("etag").unwrap_or_default().to_string();
+    }
 
     // The same first sync with the small assets that travel with the content.
     let initial_with_assets = if assets.is_empty() {
@@ -114,33 +161,38 @@ async fn bench_event(
     };
 
     // No-change poll.
-    h.proxy.reset_counters();
-    let started = Instant::now();
-    let report = device
-        .sync_with(&h.url(), &event, &content_only)
-        .await
-        .map_err(|e| e.to_string())?;
-    if !report.content.not_modified {
-        return Err("the no-change poll was not a 304".into());
+    let mut no_change_poll = Transfer::default();
+    let mut no_change_poll_ms = Vec::new();
+    for _ in 0..7 {
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        let report = device
+            .sync_with(&h.url(), &event, &content_only)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !report.content.not_modified {
+            return Err("the no-change poll was not a 304".into());
+        }
+        no_change_poll = transfer(&h, started);
+        no_change_poll_ms.push(no_change_poll.ms);
     }
-    let no_change_poll = transfer(&h, started);
-    h.proxy.reset_counters();
-    let started = Instant::now();
-    let poll = raw_http::get(
-        h.proxy.addr(),
-        &bundle_path,
-        &[gzip, ("if-none-match", &etag)],
-    )
-    .await;
-    if poll.status != 304 {
-        return Err(format!("baseline poll answered {}", poll.status));
+    let mut baseline_no_change_poll = Transfer::default();
+    let mut baseline_no_change_poll_ms = Vec::new();
+    for _ in 0..7 {
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        let poll = raw_http::get(
+            h.proxy.addr(),
+            &bundle_path,
+            &[gzip, ("if-none-match", &etag)],
+        )
+        .await;
+        if poll.status != 304 {
+            return Err(format!("baseline poll answered {}", poll.status));
+        }
+        baseline_no_change_poll = transfer(&h, started);
+        baseline_no_change_poll_ms.push(baseline_no_change_poll.ms);
     }
-    let baseline_no_change_poll = transfer(&h, started);
-
-    let twin = h.device("bench-twin");
-    twin.sync_with(&h.url(), &event, &content_only)
-        .await
-        .map_err(|e| e.to_string())?;
 
     // One session moves: new time and room (the most common late change).
     let index = bundle.sessions.len() / 2;
@@ -177,24 +229,50 @@ async fn bench_event(
         ));
     }
     let one_session_change = transfer(&h, started);
-    h.proxy.reset_counters();
-    let started = Instant::now();
-    let again = raw_http::get(
-        h.proxy.addr(),
-        &bundle_path,
-        &[gzip, ("if-none-match", &etag)],
-    )
-    .await;
-    if again.status != 200 {
-        return Err(format!("baseline re-download answered {}", again.status));
+    let mut one_session_change_ms = vec![one_session_change.ms];
+    // A third of the twins time the page's apply alone, the others the whole one-change sync.
+    let apply_alone = twins.len().div_ceil(3).max(1);
+    let mut apply_one_change = Vec::new();
+    for (n, twin) in twins.iter().enumerate() {
+        if n < apply_alone {
+            apply_one_change.push(time_one_change_apply(&h, twin, &event, &delta_path).await?);
+        } else {
+            let started = Instant::now();
+            twin.sync_with(&h.url(), &event, &content_only)
+                .await
+                .map_err(|e| e.to_string())?;
+            one_session_change_ms.push(ms_since(started));
+        }
     }
-    let baseline_one_session_change = transfer(&h, started);
+    let plain = raw_http::get(h.server.addr(), &bundle_path, &[]).await;
+    let mut baseline_one_session_change = Transfer::default();
+    let mut baseline_one_session_change_ms = Vec::new();
+    for _ in 0..5 {
+        h.proxy.reset_counters();
+        let started = Instant::now();
+        let again = raw_http::get(
+            h.proxy.addr(),
+            &bundle_path,
+            &[gzip, ("if-none-match", &etag)],
+        )
+        .await;
+        if again.status != 200 {
+            return Err(format!("baseline re-download answered {}", again.status));
+        }
+        baseline_one_session_change = transfer(&h, started);
+        let started = Instant::now();
+        let parsed: Bundle = serde_json::from_slice(&plain.body).map_err(|e| e.to_string())?;
+        std::hint::black_box(parsed);
+        baseline_one_session_change_ms.push(baseline_one_session_change.ms + ms_since(started));
+    }
 
     // Apply timings on fresh stores, without the network.
     let apply_us_per_entity = time_initial_apply(&h, &event, name).await?;
-    let apply_one_change_ms = time_one_change_apply(&h, &twin, &event, &delta_path).await?;
+    let apply_one_change = Stats::of(&apply_one_change);
+    let apply_one_change_ms = apply_one_change.median;
 
     Ok(EventFigures {
+        key: String::new(),
         event: name.to_string(),
         entities: bundle.entity_count(),
         sessions: bundle.sessions.len(),
@@ -209,6 +287,13 @@ async fn bench_event(
         baseline_one_session_change,
         apply_us_per_entity,
         apply_one_change_ms,
+        initial_ms: Stats::of(&initial_ms),
+        no_change_poll_ms: Stats::of(&no_change_poll_ms),
+        one_session_change_ms: Stats::of(&one_session_change_ms),
+        apply_one_change,
+        baseline_initial_ms: Stats::of(&baseline_initial_ms),
+        baseline_no_change_poll_ms: Stats::of(&baseline_no_change_poll_ms),
+        baseline_one_session_change_ms: Stats::of(&baseline_one_session_change_ms),
     })
 }
 
@@ -397,38 +482,21 @@ type Assets = Vec<(AssetRef, Vec<u8>)>;
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
     let versions = marktplatz_tests::real_36c3_versions("36c3");
-    let real_final = versions.last().cloned();
-    let demo = match marktplatz_core::demo::demo_content() {
-        Ok(demo) => demo,
-        Err(e) => {
-            eprintln!("bench-sync: the demo event: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let demo_assets: Assets = demo
-        .assets
+    let only = std::env::var("BENCH_ONLY").ok();
+    // demo (with its assets), 36C3 final, synthetic 20,000.
+    let events: Vec<(&str, &str, Bundle, Assets)> = all_events()
         .into_iter()
-        .map(|a| (a.asset, a.bytes))
+        .filter(|e| only.as_ref().is_none_or(|o| e.key.contains(o.as_str())))
+        .map(|e| (e.key, e.name, e.bundle, e.assets))
         .collect();
-    let mut events: Vec<(&str, Bundle, Assets)> = vec![
-        (
-            "demo event (E-Government Marktplatz Nordwest)",
-            demo.bundle,
-            demo_assets,
-        ),
-        (
-            "synthetic 1,000-session event",
-            synthetic_bundle("big", 1000),
-            Vec::new(),
-        ),
-    ];
-    if let Some(real) = real_final {
-        events.push(("36C3 final schedule (real, imported)", real, Vec::new()));
-    }
     let mut figures = Vec::new();
-    for (name, bundle, assets) in events {
+    for (key, name, bundle, assets) in events {
+        eprintln!("== {name}");
         match bench_event(name, bundle, &assets).await {
-            Ok(f) => figures.push(f),
+            Ok(mut f) => {
+                f.key = key.to_string();
+                figures.push(f)
+            }
             Err(e) => {
                 eprintln!("bench-sync: {name}: {e}");
                 return ExitCode::FAILURE;
@@ -449,7 +517,7 @@ async fn main() -> ExitCode {
     };
     let md = markdown(&figures) + &publications_markdown(&steps);
     println!("{md}");
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bench-results");
+    let dir = marktplatz_tests::bench::results_dir();
     let json = serde_json::to_string_pretty(&serde_json::json!({
         "events": figures,
         "real_36c3_publications": steps,

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs every benchmark (release builds) and writes bench-results/report.{md,json}: each headline
+# figure next to its baseline measured in the same run, with its target (PASS/MISS). The parts
+# also leave their own bench-results/{sync,coldstart,search,memory,library,server}.{md,json}.
+#
+#   scripts/bench.sh                 # everything (about 15-20 minutes on 2 cores, builds included)
+#   scripts/bench.sh sync search     # only these parts (then the report from what is there)
+#
+# Parts: sync, coldstart, search, memory, library, server.
+# Needs: the real schedules in ../shared/data (sync, coldstart, search, server); binutils `nm`
+# and `strip` (library); `nginx` and `wrk` (server: installed with apt-get when missing and root,
+# otherwise the part is skipped with a message), and `ulimit -n` of at least 10,200 for 10,000
+# devices (raised to the hard limit here). Environment knobs: BENCH_SERVER_SECONDS (6),
+# BENCH_SERVER_REPEATS (3), BENCH_SERVER_CONNECTIONS (1000,10000), BENCH_COLDSTART_RUNS (30).
+# CI does not run this (tests only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+bin="$CARGO_TARGET_DIR/release"
+results="$root/bench-results"
+mkdir -p "$results"
+
+parts=("$@")
+[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search memory server)
+want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
+step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
+
+if want library; then
+  step "library: cargo build --release -p marktplatz-ffi (alone: core's organiser features stay off)"
+  cargo build --release -p marktplatz-ffi
+  mkdir -p "$CARGO_TARGET_DIR/bench"
+  cp "$bin/libmarktplatz_ffi.so" "$CARGO_TARGET_DIR/bench/libmarktplatz_ffi.stripped.so"
+  # The same build linked with its symbols, to see what each dependency costs.
+  cargo rustc --release -p marktplatz-ffi --lib --crate-type cdylib -- -C strip=none
+  cp "$bin/libmarktplatz_ffi.so" "$CARGO_TARGET_DIR/bench/libmarktplatz_ffi.symbols.so"
+fi
+
+step "build the benchmarks: cargo build --release -p marktplatz-tests --bin bench --bin bench-sync --bin bench-search"
+cargo build --release -p marktplatz-tests --bin bench --bin bench-sync --bin bench-search
+
+if want library; then
+  step "library size"
+  opt=$(sed -n '/^\[profile.release\]/,/^\[/s/^opt-level *= *"\{0,1\}\([0-9sz]*\)"\{0,1\}.*/\1/p' Cargo.toml | head -1)
+  "$bin/bench" library "$CARGO_TARGET_DIR/bench/libmarktplatz_ffi.stripped.so" \
+    "$CARGO_TARGET_DIR/bench/libmarktplatz_ffi.symbols.so" "${opt:-s}"
+fi
+if want sync; then
+  step "sync"
+  "$bin/bench-sync" > /dev/null
+fi
+if want coldstart; then
+  step "cold start"
+  "$bin/bench" coldstart > /dev/null
+fi
+if want search; then
+  step "search"
+  "$bin/bench-search" > /dev/null
+fi
+if want memory; then
+  step "memory"
+  "$bin/bench" memory > /dev/null
+fi
+if want server; then
+  step "server"
+  if ! command -v nginx > /dev/null || ! command -v wrk > /dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+      apt-get install -y -qq nginx-light wrk > /dev/null \
+        || { apt-get update -qq && apt-get install -y -qq nginx-light wrk > /dev/null; }
+    fi
+  fi
+  if command -v nginx > /dev/null && command -v wrk > /dev/null; then
+    ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
+    "$bin/bench" server > /dev/null
+  else
+    echo "skipped: the server part needs nginx and wrk (apt-get install nginx-light wrk)"
+  fi
+fi
+
+step "report"
+"$bin/bench" report
+echo
+echo "written: $results/report.md and report.json"

@@ -1,0 +1,50 @@
+//! `bench PART [ARGS]`: the parts of `scripts/bench.sh` besides `bench-sync` and `bench-search`,
+//! in one binary (each release binary costs a fat-LTO link). Each part writes
+//! `bench-results/PART.{md,json}`; `report` gathers them all into `report.{md,json}`.
+//!
+//! ```text
+//! bench coldstart                              # first agenda / first search, fresh processes
+//! bench memory                                 # peak RSS of sync and search, 20,000 entities
+//! bench server                                 # req/s and latency vs nginx (needs nginx, wrk)
+//! bench library STRIPPED.so SYMBOLS.so [OPT]   # the phone library's size, per dependency
+//! bench report                                 # bench-results/report.{md,json}
+//! bench report profiles LEVEL=DIR...           # the opt-level comparison (bench-profiles.sh)
+//! ```
+//! The `*-child` parts are the processes the others start.
+
+mod coldstart;
+mod coldstart_child;
+mod library;
+mod memory;
+mod report;
+mod server;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    // First: the cold start counts from here.
+    let started = Instant::now();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((part, rest)) = args.split_first() else {
+        eprintln!("usage: bench coldstart|memory|server|library|report [ARGS] (see the source)");
+        return ExitCode::FAILURE;
+    };
+    match part.as_str() {
+        "coldstart" => coldstart::run(),
+        "coldstart-child" => coldstart_child::run(started, rest),
+        "memory" => memory::parent(),
+        "memory-child" => memory::run(rest),
+        "server" => server::run(),
+        "server-child" => match rest {
+            [data] => server::serve_child(data),
+            _ => ExitCode::FAILURE,
+        },
+        "library" => library::run(rest),
+        "report" => report::run(rest),
+        other => {
+            eprintln!("bench: no part {other:?} (coldstart, memory, server, library, report)");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! `bench report`: gathers the results of the benchmarks that `scripts/bench.sh` ran
+//! (`bench-results/{sync,coldstart,search,memory,library,server,profiles}.json`) into one report,
+//! `bench-results/report.{md,json}`: every headline figure next to its baseline (measured in the
+//! same run), the ratio, and the target with PASS or MISS. A missing part is reported as not run.
+
+use std::process::ExitCode;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use marktplatz_tests::bench::{machine, results_dir};
+
+#[derive(Serialize)]
+struct Row {
+    area: String,
+    figure: String,
+    ours: String,
+    baseline: String,
+    /// How many times better ours is than the baseline (> 1: better), when comparable.
+    ratio: Option<f64>,
+    target: String,
+    /// `PASS`, `MISS`, or empty where there is no target.
+    verdict: String,
+}
+
+struct Report {
+    rows: Vec<Row>,
+    missing: Vec<String>,
+}
+
+fn load(name: &str) -> Option<Value> {
+    let path = results_dir().join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+fn verdict(pass: bool) -> String {
+    if pass { "PASS" } else { "MISS" }.to_string()
+}
+
+fn bytes(b: f64) -> String {
+    if b >= 1e6 {
+        format!("{:.2} MB", b / 1e6)
+    } else if b >= 1e4 {
+        format!("{:.1} KB", b / 1e3)
+    } else {
+        format!("{b:.0} B")
+    }
+}
+
+fn ms(v: f64) -> String {
+    if v < 1.0 {
+        format!("{v:.3} ms")
+    } else if v < 100.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
+}
+
+impl Report {
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &mut self,
+        area: &str,
+        figure: String,
+        ours: String,
+        baseline: String,
+        ratio: Option<f64>,
+        target: &str,
+        verdict: String,
+    ) {
+        self.rows.push(Row {
+            area: area.to_string(),
+            figure,
+            ours,
+            baseline,
+            ratio,
+            target: target.to_string(),
+            verdict,
+        });
+    }
+
+    fn sync(&mut self, sync: &Value) {
+        for e in sync["events"].as_array().into_iter().flatten() {
+            let key = e["key"].as_str().unwrap_or("?");
+            let area = "Sync";
+            for (label, ours, base, time, base_time) in [
+                (
+                    "initial sync",
+                    "initial",
+                    "baseline_initial",
+                    "initial_ms",
+                    "baseline_initial_ms",
+                ),
+                (
+                    "no-change poll",
+                    "no_change_poll",
+                    "baseline_no_change_poll",
+                    "no_change_poll_ms",
+                    "baseline_no_change_poll_ms",
+                ),
+                (
+                    "one-session change",
+                    "one_session_change",
+                    "baseline_one_session_change",
+                    "one_session_change_ms",
+                    "baseline_one_session_change_ms",
+                ),
+            ] {
+                let (o, b) = (f(&e[ours]["total"]), f(&e[base]["total"]));
+                let (target, pass) = match label {
+                    "no-change poll" => ("< 300 B", Some(o < 300.0)),
+                    "one-session change" => ("< 1 KB", Some(o < 1024.0)),
+                    _ => ("", None),
+                };
+                self.row(
+                    area,
+                    format!("{key}: {label}, bytes on the wire"),
+                    bytes(o),
+                    bytes(b),
+                    Some(b / o),
+                    target,
+                    pass.map(verdict).unwrap_or_default(),
+                );
+                let (ot, bt) = (f(&e[time]["median"]), f(&e[base_time]["median"]));
+                let (target, pass) = match (key, label) {
+                    ("36c3", "initial sync") => ("< 1 s (applied)", Some(ot < 1000.0)),
+                    _ => ("", None),
+                };
+                self.row(
+                    area,
+                    format!("{key}: {label}, time (median, loopback)"),
+                    ms(ot),
+                    ms(bt),
+                    Some(bt / ot),
+                    target,
+                    pass.map(verdict).unwrap_or_default(),
+                );
+            }
+            let apply = f(&e["apply_one_change"]["median"]);
+            self.row(
+                area,
+                format!("{key}: one-change delta applied (median)"),
+                ms(apply),
+                String::new(),
+                None,
+                "< 10 ms",
+                verdict(apply < 10.0),
+            );
+        }
+        for step in sync["real_36c3_publications"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let (o, b) = (f(&step["ours"]["total"]), f(&step["baseline"]["total"]));
+            self.row(
+                "Sync",
+                format!(
+                    "36c3 real version step \"{}\" (+{} ~{} -{}), bytes / time",
+                    step["publication"].as_str().unwrap_or("?"),
+                    step["added"],
+                    step["updated"],
+                    step["removed"]
+                ),
+                format!("{} / {}", bytes(o), ms(f(&step["ours"]["ms"]))),
+                format!("{} / {}", bytes(b), ms(f(&step["baseline"]["ms"]))),
+                Some(b / o),
+                "",
+                String::new(),
+            );
+        }
+    }
+
+    fn coldstart(&mut self, cold: &Value) {
+        for e in cold["events"].as_array().into_iter().flatten() {
+            let key = e["key"].as_str().unwrap_or("?");
+            for (label, ours, base) in [
+                ("first agenda", "agenda", "baseline_agenda"),
+                ("first search", "search", "baseline_search"),
+            ] {
+                let o = f(&e[ours]["ready_ms"]["median"]);
+                let b = f(&e[base]["ready_ms"]["median"]);
+                let (target, pass) = if label == "first agenda" {
+                    ("< 50 ms", Some(o < 50.0))
+                } else {
+                    ("", None)
+                };
+                self.row(
+                    "Cold start",
+                    format!(
+                        "{key}: {label}, data ready (median; p90 {}, spawn→ready {})",
+                        ms(f(&e[ours]["ready_ms"]["p90"])),
+                        ms(f(&e[ours]["spawn_to_ready_ms"]["median"]))
+                    ),
+                    ms(o),
+                    ms(b),
+                    Some(b / o),
+                    target,
+                    pass.map(verdict).unwrap_or_default(),
+                );
+            }
+        }
+    }
+
+    fn search(&mut self, search: &Value) {
+        for d in search["datasets"].as_array().into_iter().flatten() {
+            let name = d["dataset"].as_str().unwrap_or("?");
+            let engines = d["engines"].as_array().cloned().unwrap_or_default();
+            let Some(ours) = engines.first() else {
+                continue;
+            };
+            // The faster baseline at p99 is the one to beat.
+            let best = engines
+                .iter()
+                .skip(1)
+                .min_by(|a, b| f(&a["latency"]["p99_ms"]).total_cmp(&f(&b["latency"]["p99_ms"])));
+            let Some(best) = best else { continue };
+            let base_name = best["engine"].as_str().unwrap_or("?");
+            for (label, key) in [("p50", "p50_ms"), ("p99", "p99_ms")] {
+                let (o, b) = (f(&ours["latency"][key]), f(&best["latency"][key]));
+                let (target, pass) = if key == "p99_ms" {
+                    ("< 5 ms", Some(o < 5.0))
+                } else {
+                    ("", None)
+                };
+                self.row(
+                    "Search",
+                    format!("{name}: per keystroke {label} (baseline: {base_name})"),
+                    ms(o),
+                    ms(b),
+                    Some(b / o),
+                    target,
+                    pass.map(verdict).unwrap_or_default(),
+                );
+            }
+            let (o, b) = (f(&ours["index_bytes"]), f(&best["index_bytes"]));
+            self.row(
+                "Search",
+                format!("{name}: index size (baseline: {base_name})"),
+                bytes(o),
+                bytes(b),
+                Some(b / o),
+                "",
+                String::new(),
+            );
+        }
+    }
+
+    fn memory(&mut self, memory: &Value) {
+        for (label, key) in [
+            ("peak RSS during the initial sync", "sync_peak_kb"),
+            ("peak RSS during search", "search_peak_kb"),
+        ] {
+            let (o, b) = (
+                f(&memory["ours"][key]) * 1024.0,
+                f(&memory["baseline"][key]) * 1024.0,
+            );
+            self.row(
+                "Memory",
+                format!("synthetic-20k: {label}"),
+                bytes(o),
+                bytes(b),
+                Some(b / o),
+                "",
+                String::new(),
+            );
+        }
+    }
+
+    fn library(&mut self, library: &Value) {
+        let size = f(&library["stripped_bytes"]);
+        self.row(
+            "Library",
+            "libmarktplatz_ffi.so, stripped (x86_64)".into(),
+            bytes(size),
+            String::new(),
+            None,
+            "< 8 MB",
+            verdict(size < 8e6),
+        );
+        for g in library["groups"].as_array().into_iter().flatten().take(6) {
+            self.row(
+                "Library",
+                format!("  of which {}", g["name"].as_str().unwrap_or("?")),
+                bytes(f(&g["bytes"])),
+                String::new(),
+                None,
+                "",
+                String::new(),
+            );
+        }
+    }
+
+    fn server(&mut self, server: &Value) {
+        let cells = server["cells"].as_array().cloned().unwrap_or_default();
+        for pair in cells.chunks(2) {
+            let [o, n] = pair else { continue };
+            let kind = o["kind"].as_str().unwrap_or("?");
+            let (or, nr) = (f(&o["rps"]["median"]), f(&n["rps"]["median"]));
+            let is_304 = kind.contains("304");
+            let (target, pass) = if is_304 {
+                ("≥ 0.5× nginx", Some(or >= 0.5 * nr))
+            } else {
+                ("", None)
+            };
+            self.row(
+                "Server",
+                format!(
+                    "{kind}, {} devices: req/s (p50 / p99 ours {} / {}, nginx {} / {})",
+                    o["connections"],
+                    ms(f(&o["p50_ms"])),
+                    ms(f(&o["p99_ms"])),
+                    ms(f(&n["p50_ms"])),
+                    ms(f(&n["p99_ms"]))
+                ),
+                format!("{or:.0}"),
+                format!("{nr:.0} (nginx)"),
+                Some(or / nr),
+                target,
+                pass.map(verdict).unwrap_or_default(),
+            );
+        }
+        let (o, n) = (
+            f(&server["ours_peak_rss_kb"]) * 1024.0,
+            f(&server["nginx_peak_rss_kb"]) * 1024.0,
+        );
+        self.row(
+            "Server",
+            "peak RSS under load".into(),
+            bytes(o),
+            format!("{} (nginx)", bytes(n)),
+            Some(n / o),
+            "",
+            String::new(),
+        );
+    }
+}
+
+fn markdown(report: &Report) -> String {
+    let mut md = format!(
+        "# Performance report\n\nMachine: {}. Generated by `scripts/bench.sh` (release builds); every baseline measured in the same run. Ratio: how many times better ours is than the baseline (> 1× is better: fewer bytes, less time, less memory, more requests). Details of each part: `bench-results/{{sync,coldstart,search,memory,library,server}}.md`; choices and fixes: `docs/adr/0009-performance.md`.\n\n",
+        machine()
+    );
+    let misses = report.rows.iter().filter(|r| r.verdict == "MISS").count();
+    let passes = report.rows.iter().filter(|r| r.verdict == "PASS").count();
+    md.push_str(&format!("Targets: {passes} PASS, {misses} MISS.\n"));
+    if !report.missing.is_empty() {
+        md.push_str(&format!("Not run: {}.\n", report.missing.join(", ")));
+    }
+    let mut area = "";
+    for row in &report.rows {
+        if row.area != area {
+            area = &row.area;
+            md.push_str(&format!(
+                "\n## {area}\n\n| figure | ours | baseline | ratio | target | |\n|---|---:|---:|---:|---|---|\n"
+            ));
+        }
+        let ratio = row
+            .ratio
+            .filter(|r| r.is_finite())
+            .map(|r| {
+                if r >= 10.0 {
+                    format!("{r:.0}×")
+                } else {
+                    format!("{r:.2}×")
+                }
+            })
+            .unwrap_or_default();
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            row.figure, row.ours, row.baseline, ratio, row.target, row.verdict
+        ));
+    }
+    md
+}
+
+/// `bench report profiles LEVEL=DIR...`: the opt-level comparison of `scripts/bench-profiles.sh`
+/// (each DIR holds that build's `library-bytes`, `sync.json`, `search.json`, `coldstart.json`).
+fn profiles(args: &[String]) -> ExitCode {
+    let mut md = format!(
+        "# Release profile: opt-level compared
+
+Machine: {}. Fat LTO, one codegen unit, stripped, for every row; only `opt-level` differs. Generated by `scripts/bench-profiles.sh`.
+
+| opt-level | libmarktplatz_ffi.so | 36C3 initial sync, applied (median) | 36C3 one-change apply (median) | 36C3 search p50 / p99 per keystroke | 20k search p99 | 36C3 cold start to first agenda (median) |\n|---|---:|---:|---:|---:|---:|---:|\n",
+        machine()
+    );
+    let mut rows = Vec::new();
+    for arg in args {
+        let Some((level, dir)) = arg.split_once('=') else {
+            eprintln!("bench report profiles: expected LEVEL=DIR, got {arg}");
+            return ExitCode::FAILURE;
+        };
+        let dir = std::path::Path::new(dir);
+        let read = |name: &str| -> Value {
+            std::fs::read_to_string(dir.join(name))
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or(Value::Null)
+        };
+        // `library-bytes` (bench-profiles.sh), else a full run's `library.json`.
+        let lib: f64 = std::fs::read_to_string(dir.join("library-bytes"))
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or_else(|| f(&read("library.json")["stripped_bytes"]));
+        let sync = read("sync.json");
+        let event = sync["events"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e["key"] == "36c3"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let search = read("search.json");
+        let dataset = |needle: &str| -> Value {
+            search["datasets"]
+                .as_array()
+                .and_then(|a| {
+                    a.iter()
+                        .find(|d| d["dataset"].as_str().is_some_and(|n| n.contains(needle)))
+                })
+                .map(|d| d["engines"][0]["latency"].clone())
+                .unwrap_or(Value::Null)
+        };
+        let (c3, synth) = (dataset("36C3"), dataset("20,000"));
+        let cold = read("coldstart.json");
+        let agenda = cold["events"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e["key"] == "36c3"))
+            .map(|e| e["agenda"]["ready_ms"]["median"].clone())
+            .unwrap_or(Value::Null);
+        md.push_str(&format!(
+            "| {level} | {} | {} | {} | {} / {} | {} | {} |\n",
+            bytes(lib),
+            ms(f(&event["initial_ms"]["median"])),
+            ms(f(&event["apply_one_change"]["median"])),
+            ms(f(&c3["p50_ms"])),
+            ms(f(&c3["p99_ms"])),
+            ms(f(&synth["p99_ms"])),
+            ms(f(&agenda)),
+        ));
+        rows.push(serde_json::json!({
+            "opt_level": level,
+            "library_bytes": lib,
+            "initial_sync_36c3_ms": event["initial_ms"]["median"],
+            "apply_one_change_36c3_ms": event["apply_one_change"]["median"],
+            "search_36c3": c3,
+            "search_20k": synth,
+            "coldstart_agenda_36c3_ms": agenda,
+        }));
+    }
+    let json = serde_json::json!({ "machine": machine(), "profiles": rows });
+    match marktplatz_tests::bench::save("profiles", &json, &md) {
+        Ok(()) => {
+            println!("{md}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("bench report: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    if args.first().is_some_and(|a| a == "profiles") {
+        return profiles(&args[1..]);
+    }
+    let mut report = Report {
+        rows: Vec::new(),
+        missing: Vec::new(),
+    };
+    for part in ["sync", "coldstart", "search", "memory", "library", "server"] {
+        let Some(value) = load(part) else {
+            report.missing.push(part.to_string());
+            continue;
+        };
+        match part {
+            "sync" => report.sync(&value),
+            "coldstart" => report.coldstart(&value),
+            "search" => report.search(&value),
+            "memory" => report.memory(&value),
+            "library" => report.library(&value),
+            _ => report.server(&value),
+        }
+    }
+    let md = markdown(&report);
+    let json = serde_json::json!({
+        "machine": machine(),
+        "not_run": report.missing,
+        "rows": report.rows,
+    });
+    let dir = results_dir();
+    let written = serde_json::to_string_pretty(&json)
+        .map_err(std::io::Error::other)
+        .and_then(|text| std::fs::write(dir.join("report.json"), text))
+        .and_then(|_| std::fs::write(dir.join("report.md"), &md));
+    if let Err(e) = written {
+        eprintln!("bench report: cannot write {}: {e}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    println!("{md}");
+    ExitCode::SUCCESS
+}
