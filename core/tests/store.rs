@@ -226,7 +226,10 @@ fn next_lists_the_first_session_of_at_most_twelve_locations_in_start_order() {
     let got: Vec<&str> = next.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(got, expected);
     // Full summaries, not just ids.
-    assert!(next.iter().all(|s| s.location_name.is_some() && !s.title.is_empty()));
+    assert!(
+        next.iter()
+            .all(|s| s.location_name.is_some() && !s.title.is_empty())
+    );
 }
 
 #[test]

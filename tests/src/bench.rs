@@ -33,7 +33,11 @@ pub fn demo_event() -> BenchEvent {
         name: "demo event (E-Government Marktplatz Nordwest)",
         bundle: demo.bundle,
         query: "Digitalisierung",
-        assets: demo.assets.into_iter().map(|a| (a.asset, a.bytes)).collect(),
+        assets: demo
+            .assets
+            .into_iter()
+            .map(|a| (a.asset, a.bytes))
+            .collect(),
     }
 }
 

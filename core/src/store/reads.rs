@@ -142,8 +142,8 @@ impl Store {
                 // Only the sessions shown are read in full: a big event has thousands
                 // starting within a day (this halved the first screen's time).
                 let ids = next_session_ids(tx, event_id, ts)?;
-                let list = serde_json::to_string(&ids)
-                    .map_err(|e| Error::malformed("session ids", e))?;
+                let list =
+                    serde_json::to_string(&ids).map_err(|e| Error::malformed("session ids", e))?;
                 first_per_location(ctx.sessions(tx, &SessionFilter::Ids(&ids, list))?)
             } else {
                 first_per_location(ctx.sessions(tx, &SessionFilter::StartingWithinADay(ts))?)

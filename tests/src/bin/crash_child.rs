@@ -110,7 +110,7 @@ impl Child {
 
         // An operation every third round: enough to keep the outbox busy, and over 10,000 runs
         // the event and the outbox stay a manageable size.
-        if round % 3 == 0 {
+        if round.is_multiple_of(3) {
             self.queue_op(round)?;
         }
 

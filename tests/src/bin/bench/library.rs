@@ -158,9 +158,9 @@ pub fn run(args: &[String]) -> ExitCode {
         }
     }
     groups.push(("other Rust crates".into(), small));
-    groups.sort_by(|a, b| b.1.cmp(&a.1));
+    groups.sort_by_key(|group| std::cmp::Reverse(group.1));
     let mut crates: Vec<(String, u64)> = by_crate.into_iter().collect();
-    crates.sort_by(|a, b| b.1.cmp(&a.1));
+    crates.sort_by_key(|krate| std::cmp::Reverse(krate.1));
     crates.truncate(25);
 
     let kb = |b: u64| b as f64 / 1024.0;

@@ -183,12 +183,12 @@ pub fn run(args: &[String]) -> std::process::ExitCode {
         ["device", url, event, dir] => {
             let phases = device_child(url, event, dir);
             println!("{}", serde_json::to_string(&phases).unwrap());
-            return std::process::ExitCode::SUCCESS;
+            std::process::ExitCode::SUCCESS
         }
         ["baseline", url, event] => {
             let phases = baseline_child(url, event);
             println!("{}", serde_json::to_string(&phases).unwrap());
-            return std::process::ExitCode::SUCCESS;
+            std::process::ExitCode::SUCCESS
         }
         _ => panic!("usage: bench memory-child device URL EVENT DIR | baseline URL EVENT"),
     }

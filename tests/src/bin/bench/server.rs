@@ -579,7 +579,7 @@ pub fn run() -> std::process::ExitCode {
         ours_peak_kb,
         nginx_peak_kb,
         page_bytes,
-        &event.name,
+        event.name,
     );
     println!("{md}");
     let json = serde_json::json!({
