@@ -108,6 +108,11 @@ fn fill_user_data(store: &Store, bundle: &Bundle) -> Result<(), Box<dyn std::err
         )
         .map_err(sql)
     })?;
+    if schema::USER.latest_version() < 4 {
+        return Ok(());
+    }
+    // v4: the alerts so far were shown as notifications; a v4 app must not show them again.
+    store.take_alerts_to_notify(EVENT)?;
     Ok(())
 }
 

@@ -120,5 +120,20 @@ fn every_frozen_user_db_opens_with_nothing_dropped() {
             assert!(outbox[2].rejection.is_some());
             assert!(store.organiser(EVENT).unwrap().is_some());
         }
+        if version >= 4 {
+            // Alerts already shown as notifications are not notified again.
+            assert!(
+                store.take_alerts_to_notify(EVENT).unwrap().is_empty(),
+                "v{version}"
+            );
+        } else {
+            // Older apps never notified: every unseen change alert is notified once.
+            let first = store.take_alerts_to_notify(EVENT).unwrap().len();
+            assert!(version < 2 || first > 0, "v{version}");
+            assert!(
+                store.take_alerts_to_notify(EVENT).unwrap().is_empty(),
+                "v{version}"
+            );
+        }
     }
 }
