@@ -66,7 +66,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let listener = bind(&config).await?;
-    run(listener, config, shutdown).await
+    let db = open_data(&config)?;
+    run(listener, config, db, shutdown).await
 }
 
 /// A server running in the background (see [`start`]).
@@ -102,8 +103,11 @@ impl RunningServer {
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let listener = bind(&config).await?;
     let addr = listener.local_addr()?;
+    // Opened before returning: a caller that opens the same data directory next (an admin, a
+    // test) must not race the server's first open, and a bad directory fails here, not later.
+    let db = open_data(&config)?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(run(listener, config, async move {
+    let task = tokio::spawn(run(listener, config, db, async move {
         let _ = stopped.await;
     }));
     Ok(RunningServer {
@@ -122,16 +126,20 @@ async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
         })
 }
 
-async fn run(
-    listener: TcpListener,
-    config: Config,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), ServerError> {
+fn open_data(config: &Config) -> Result<db::Db, ServerError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::DataDir {
         path: config.data_dir.clone(),
         source,
     })?;
-    let db = db::Db::open(&config.data_dir)?;
+    Ok(db::Db::open(&config.data_dir)?)
+}
+
+async fn run(
+    listener: TcpListener,
+    config: Config,
+    db: db::Db,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
     let listener =
         limits::LimitedListener::new(listener, config.max_connections, config.idle_timeout);
     let config = Arc::new(config);
