@@ -36,8 +36,8 @@ if want library; then
   cp "$bin/libmarktplatz_ffi.so" "$CARGO_TARGET_DIR/bench/libmarktplatz_ffi.symbols.so"
 fi
 
-step "build the benchmarks: cargo build --release -p marktplatz-tests --bin bench --bin bench-sync --bin bench-search"
-cargo build --release -p marktplatz-tests --bin bench --bin bench-sync --bin bench-search
+step "build the benchmarks: cargo build --release -p marktplatz-tests --bin bench --bin bench-server --bin bench-sync --bin bench-search"
+cargo build --release -p marktplatz-tests --bin bench --bin bench-server --bin bench-sync --bin bench-search
 
 if want library; then
   step "library size"

@@ -2,6 +2,11 @@
 
 mod cmd;
 
+/// The server runs in this binary: mimalloc, because glibc malloc was a quarter of its CPU under
+/// load (docs/adr/0010-performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

@@ -24,5 +24,6 @@ pub mod sync;
 pub mod text;
 pub mod time;
 pub mod wire;
+pub mod zone;
 
 pub use error::{Error, Result};

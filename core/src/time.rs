@@ -4,15 +4,15 @@
 //! time belongs to the previous day's programme. The shift is applied to the local wall clock,
 //! not to the instant, so days stay correct across daylight-saving changes.
 
+use crate::zone::Zone;
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 
 /// The event's clock: timezone plus day-change hour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventClock {
-    pub tz: Tz,
+    pub tz: Zone,
     pub day_change_hour: u8,
 }
 
@@ -39,7 +39,12 @@ impl EventClock {
 
     /// The conference day an instant belongs to.
     pub fn conference_day(&self, instant: DateTime<Utc>) -> NaiveDate {
-        (self.local(instant) - Duration::hours(i64::from(self.day_change_hour))).date()
+        self.conference_day_of_local(self.local(instant))
+    }
+
+    /// The conference day of a local wall-clock time.
+    pub fn conference_day_of_local(&self, local: NaiveDateTime) -> NaiveDate {
+        (local - Duration::hours(i64::from(self.day_change_hour))).date()
     }
 
     /// The instants a conference day spans: from its day-change hour to the next day's.
@@ -83,8 +88,8 @@ impl EventClock {
     }
 }
 
-pub fn parse_timezone(name: &str) -> Result<Tz> {
-    name.parse::<Tz>().map_err(|_| {
+pub fn parse_timezone(name: &str) -> Result<Zone> {
+    name.parse::<Zone>().map_err(|_| {
         Error::invalid(
             "event",
             "timezone",

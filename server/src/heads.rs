@@ -1,6 +1,6 @@
 //! Each event's head kept in memory, so that a poll answered 304 (nearly every request at 9:00 on
 //! the opening day: every phone asks "anything new?") touches neither SQLite nor a blocking
-//! thread. Measured in `docs/adr/0009-performance.md`.
+//! thread. Measured in `docs/adr/0010-performance.md`.
 //!
 //! Exact for writes made in this process through any [`Db`] on the same file: every committed
 //! write bumps the file's generation, and a head remembered at an older generation is not used.

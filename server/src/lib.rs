@@ -22,6 +22,7 @@ pub mod pages;
 pub mod publish;
 pub mod routes;
 pub mod thumbs;
+pub mod unchanged;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -144,11 +145,16 @@ async fn run(
         limits::LimitedListener::new(listener, config.max_connections, config.idle_timeout);
     let config = Arc::new(config);
     let app = routes::router(routes::AppState {
-        db,
+        db: db.clone(),
         config: config.clone(),
         pages: Arc::default(),
     });
-    let app = hardening::protect(app, &config);
+    let app = hardening::protect(app, &config)
+        // Outermost: the poll that finds nothing new costs the least (unchanged.rs).
+        .layer(axum::middleware::from_fn_with_state(
+            db.clone(),
+            unchanged::answer_unchanged,
+        ));
     connections::serve(listener, app, &config, shutdown).await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Finished change pages kept in memory, compressed, so that the crowd at 9:00 on the opening
 //! day (every phone fetching the same first pages, or the same delta after a publication) costs
 //! one database read and one compression per page, not one per phone. Measured in
-//! `docs/adr/0009-performance.md`.
+//! `docs/adr/0010-performance.md`.
 //!
 //! A page answer depends on the URL, the negotiated encoding and the event's head (pages carry
 //! it), so the head is part of the key: a publication makes every older entry unreachable, and a

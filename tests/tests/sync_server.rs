@@ -290,6 +290,57 @@ async fn head_and_pages_carry_etags_cache_lifetimes_and_answer_304() {
 }
 
 #[tokio::test]
+async fn a_poll_answered_from_memory_never_hides_a_publication() {
+    // The 304 for an unchanged head or tail is answered before routing (server/src/unchanged.rs);
+    // after a publication the same request must reach the router and get the change.
+    let h = Harness::start().await;
+    let mut bundle = small_bundle(EVENT);
+    h.publish(&bundle);
+    let addr = h.server.addr();
+    let head = raw_http::get(addr, &format!("/v1/events/{EVENT}/head"), &[]).await;
+    let head_tag = head.header("etag").unwrap().to_string();
+    let epoch = head.json()["epoch"].as_str().unwrap().to_string();
+    let seq = head.json()["seq"].as_u64().unwrap();
+    let tail = format!("/v1/events/{EVENT}/changes/{epoch}/{seq}");
+    let tail_tag = wire::page_etag(&epoch, seq);
+    for _ in 0..3 {
+        let poll = raw_http::get(addr, &tail, &[("if-none-match", &tail_tag)]).await;
+        assert_eq!(poll.status, 304);
+        let poll = raw_http::get(
+            addr,
+            &format!("/v1/events/{EVENT}/head"),
+            &[("if-none-match", &head_tag)],
+        )
+        .await;
+        assert_eq!(poll.status, 304);
+    }
+    // An ETag that is not the current one, or another epoch: the router answers.
+    let other = raw_http::get(addr, &tail, &[("if-none-match", "\"x\"")]).await;
+    assert_eq!(other.status, 200);
+    let stale_epoch = raw_http::get(
+        addr,
+        &format!("/v1/events/{EVENT}/changes/old/{seq}"),
+        &[("if-none-match", &wire::page_etag("old", seq))],
+    )
+    .await;
+    assert_error(&stale_epoch, 409, "epoch_mismatch");
+
+    bundle.sessions[0].title = "Neu: Eröffnung".into();
+    h.publish(&bundle);
+    let poll = raw_http::get(addr, &tail, &[("if-none-match", &tail_tag)]).await;
+    assert_eq!(poll.status, 200);
+    assert!(poll.text().contains("Neu: Eröffnung"), "{}", poll.text());
+    let head = raw_http::get(
+        addr,
+        &format!("/v1/events/{EVENT}/head"),
+        &[("if-none-match", &head_tag)],
+    )
+    .await;
+    assert_eq!(head.status, 200);
+    assert_eq!(head.json()["seq"].as_u64().unwrap(), seq + 1);
+}
+
+#[tokio::test]
 async fn retention_horizon_answers_410() {
     let h = Harness::start().await;
     let mut bundle = small_bundle(EVENT);

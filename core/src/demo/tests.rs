@@ -7,6 +7,7 @@ use chrono::{NaiveDate, Timelike};
 use super::*;
 use crate::model::{Entity, SessionKind, SessionStatus};
 use crate::store::Store;
+use crate::zone::Zone;
 
 const STATION_NAMES: [&str; 10] = [
     "E-Gov Intern",
@@ -393,7 +394,7 @@ fn german_search_words_are_in_the_content() {
 
 #[test]
 fn demo_now_is_ten_past_eleven_in_delmenhorst() {
-    let local = demo_now().with_timezone(&chrono_tz::Europe::Berlin);
+    let local = demo_now().with_timezone(&Zone::named("Europe/Berlin").unwrap());
     assert_eq!(
         local.naive_local(),
         fair_day().and_hms_opt(11, 10, 0).unwrap()

@@ -8,8 +8,8 @@
 //! autumn DST change that means its second occurrence: RFC 5545 reads such a local time as the
 //! first one, so it is written in UTC instead.
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
-use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use crate::zone::Zone;
+use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
@@ -342,7 +342,7 @@ fn local_stamp(wall: NaiveDateTime) -> String {
 
 /// `DTSTART;TZID=Europe/Berlin:20261024T090000`, or UTC when the local time would not name
 /// this instant unambiguously.
-fn write_time(out: &mut Writer, name: &str, tz: Tz, instant: DateTime<Utc>) {
+fn write_time(out: &mut Writer, name: &str, tz: Zone, instant: DateTime<Utc>) {
     let wall = instant.with_timezone(&tz).naive_local();
     let names_this_instant = match tz.from_local_datetime(&wall) {
         LocalResult::Single(t) => t.with_timezone(&Utc) == instant,
@@ -368,17 +368,14 @@ struct Transition {
 }
 
 /// The offset, whether it is daylight time, and the abbreviation at an instant.
-fn offset_at(tz: Tz, instant: DateTime<Utc>) -> (i32, bool, Option<String>) {
-    let offset = tz.offset_from_utc_datetime(&instant.naive_utc());
-    (
-        offset.fix().local_minus_utc(),
-        !offset.dst_offset().is_zero(),
-        offset.abbreviation().map(str::to_string),
-    )
+fn offset_at(tz: Zone, instant: DateTime<Utc>) -> (i32, bool, Option<String>) {
+    let info = tz.info_at(instant);
+    let name = (!info.abbreviation.is_empty()).then_some(info.abbreviation);
+    (info.offset.local_minus_utc(), info.daylight, name)
 }
 
 /// Every offset change of `tz` in `[from, to]`, found by sampling and bisecting to the second.
-fn transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Transition> {
+fn transitions(tz: Zone, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Transition> {
     let step = Duration::hours(SCAN_STEP_HOURS);
     let mut found = Vec::new();
     let mut before = from;
@@ -415,7 +412,7 @@ fn transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Transition
 
 /// VTIMEZONE covering `[first, last]`: the observance in force at `first` (from the transition
 /// that began it, up to a year and a half earlier) and every transition up to `last`.
-fn write_vtimezone(out: &mut Writer, tz: Tz, first: DateTime<Utc>, last: DateTime<Utc>) {
+fn write_vtimezone(out: &mut Writer, tz: Zone, first: DateTime<Utc>, last: DateTime<Utc>) {
     let lookback = first - Duration::days(550);
     let all = transitions(tz, lookback, last);
     let in_force = all.iter().rposition(|t| t.at <= first);
@@ -507,7 +504,7 @@ mod tests {
     #[test]
     fn berlin_transitions_in_2026() {
         let found = transitions(
-            chrono_tz::Europe::Berlin,
+            Zone::named("Europe/Berlin").unwrap(),
             utc("2026-01-01T00:00:00Z"),
             utc("2027-01-01T00:00:00Z"),
         );
@@ -526,7 +523,7 @@ mod tests {
         let mut out = Writer::default();
         write_vtimezone(
             &mut out,
-            chrono_tz::Europe::Berlin,
+            Zone::named("Europe/Berlin").unwrap(),
             utc("2026-10-24T07:00:00Z"),
             utc("2026-10-25T10:00:00Z"),
         );
@@ -549,7 +546,7 @@ mod tests {
         let mut out = Writer::default();
         write_vtimezone(
             &mut out,
-            chrono_tz::Asia::Tokyo,
+            Zone::named("Asia/Tokyo").unwrap(),
             utc("2026-10-24T07:00:00Z"),
             utc("2026-10-25T10:00:00Z"),
         );
@@ -562,7 +559,7 @@ mod tests {
 
     #[test]
     fn second_occurrence_of_a_repeated_hour_is_written_in_utc() {
-        let tz = chrono_tz::Europe::Berlin;
+        let tz = Zone::named("Europe/Berlin").unwrap();
         let mut out = Writer::default();
         // 02:30 CEST (first occurrence) and 02:30 CET (second) on 25 Oct 2026.
         write_time(&mut out, "DTSTART", tz, utc("2026-10-25T00:30:00Z"));

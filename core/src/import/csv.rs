@@ -498,10 +498,10 @@ fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
                 "timezone",
                 format!(
                     "a CSV file names no timezone; assumed {}; pass --timezone to choose another",
-                    tz::DEFAULT_ZONE
+                    tz::default_zone()
                 ),
             );
-            tz::DEFAULT_ZONE
+            tz::default_zone()
         }
     };
     let clock = EventClock::new(zone.name(), 0)?;
@@ -992,7 +992,7 @@ fn exhibitors(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)>
     } = rows(text, EXHIBITOR_HEADERS)?;
     require(&headers, &columns, &[(Column::Name, "name (Aussteller)")])?;
     let mut builder = Builder::new();
-    let zone = ctx.timezone.unwrap_or(tz::DEFAULT_ZONE);
+    let zone = ctx.timezone.unwrap_or(tz::default_zone());
     let mut days: BTreeSet<NaiveDate> = ctx.days.iter().copied().collect();
     let mut seen: Vec<(String, Exhibitor)> = Vec::new();
     for row in &rows {

@@ -6,11 +6,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::zone::Zone;
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
     Weekday,
 };
-use chrono_tz::Tz;
 
 use crate::bundle::Bundle;
 use crate::error::{Error, Result};
@@ -447,7 +447,7 @@ enum When {
 
 struct Zones<'a> {
     vtimezones: Vec<(String, VTimezone)>,
-    fallback: Tz,
+    fallback: Zone,
     warnings: &'a mut super::warnings::Warnings,
 }
 
@@ -493,7 +493,7 @@ impl Zones<'_> {
     }
 }
 
-fn local_in(zone: Tz, wall: NaiveDateTime) -> DateTime<Utc> {
+fn local_in(zone: Zone, wall: NaiveDateTime) -> DateTime<Utc> {
     match EventClock::new(zone.name(), 0) {
         Ok(clock) => clock.instant_of_local(wall),
         Err(_) => Utc.from_utc_datetime(&wall),
@@ -592,7 +592,7 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarni
                             format!("'{name}' is not a known timezone; it was ignored"),
                         );
                     }
-                    let zone = tz::DEFAULT_ZONE;
+                    let zone = tz::default_zone();
                     builder.warnings.push(
                         "calendar",
                         "timezone",

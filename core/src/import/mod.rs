@@ -19,8 +19,8 @@ mod text;
 mod tz;
 mod warnings;
 
+use crate::zone::Zone;
 use chrono::NaiveDate;
-use chrono_tz::Tz;
 use serde_json::Value;
 
 use crate::bundle::{Bundle, check_id};
@@ -142,7 +142,7 @@ pub struct Import {
 /// Options after checking, shared by the format readers.
 pub(crate) struct Context {
     pub event_id: Option<String>,
-    pub timezone: Option<Tz>,
+    pub timezone: Option<Zone>,
     pub days: Vec<NaiveDate>,
 }
 

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::zone::Zone;
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc,
 };
-use chrono_tz::Tz;
 
 use crate::bundle::Bundle;
 use crate::error::{Error, Result};
@@ -345,7 +345,7 @@ pub(crate) fn build(raw: RawSchedule, ctx: &Context) -> Result<(Bundle, Vec<Impo
     Ok(builder.finish(event))
 }
 
-fn clock(zone: Tz, day_change: u8) -> Result<EventClock> {
+fn clock(zone: Zone, day_change: u8) -> Result<EventClock> {
     EventClock::new(zone.name(), day_change)
 }
 
@@ -353,10 +353,10 @@ fn clock(zone: Tz, day_change: u8) -> Result<EventClock> {
 /// otherwise a zone that fits the offsets in its dates (Europe/Berlin when it does).
 fn choose_zone(
     declared: Option<&str>,
-    requested: Option<Tz>,
+    requested: Option<Zone>,
     dated: &[(DateTime<Utc>, FixedOffset)],
     warnings: &mut Warnings,
-) -> Tz {
+) -> Zone {
     let dominant = tz::dominant_offset(dated)
         .map(tz::format_offset)
         .unwrap_or_else(|| "no".into());
@@ -413,22 +413,22 @@ fn choose_zone(
     zone
 }
 
-fn fitting_zone(preferred: Option<Tz>, dated: &[(DateTime<Utc>, FixedOffset)]) -> Tz {
-    for candidate in preferred.into_iter().chain([tz::DEFAULT_ZONE]) {
+fn fitting_zone(preferred: Option<Zone>, dated: &[(DateTime<Utc>, FixedOffset)]) -> Zone {
+    for candidate in preferred.into_iter().chain([tz::default_zone()]) {
         if dated.is_empty() || tz::agreement(candidate, dated) * 2 >= dated.len() {
             return candidate;
         }
     }
     tz::dominant_offset(dated)
         .and_then(tz::fixed_zone)
-        .unwrap_or(chrono_tz::UTC)
+        .unwrap_or(Zone::UTC)
 }
 
 /// An event's start as far as the file tells it; None (with a warning) when it has none.
 fn timing(
     event: &RawEvent,
     date: Option<DateTime<FixedOffset>>,
-    zone: Tz,
+    zone: Zone,
     clock: &EventClock,
     warnings: &mut Warnings,
 ) -> Option<Timing> {
@@ -526,7 +526,7 @@ fn day_change_hour(
     raw: &RawSchedule,
     bounds: &[DayBounds],
     timings: &[Option<Timing>],
-    zone: Tz,
+    zone: Zone,
     warnings: &mut Warnings,
 ) -> u8 {
     if let Some(text) = raw

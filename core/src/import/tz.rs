@@ -1,11 +1,14 @@
 //! Timezone names as files write them: IANA names, Windows names (Outlook, Exchange), Mozilla's
 //! prefixed names, and guessing a zone from the UTC offsets a file's dates carry.
 
+use crate::zone::Zone;
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
-use chrono_tz::Tz;
 
 /// The zone assumed when a file names none and no `--timezone` was given.
-pub(crate) const DEFAULT_ZONE: Tz = chrono_tz::Europe::Berlin;
+pub(crate) fn default_zone() -> Zone {
+    // Bundled with the library, so always found; UTC only if the database were broken.
+    Zone::named("Europe/Berlin").unwrap_or(Zone::UTC)
+}
 
 /// Windows zone names (CLDR windowsZones, territory 001) for the zones most likely to be seen.
 const WINDOWS_ZONES: &[(&str, &str)] = &[
@@ -44,19 +47,19 @@ const WINDOWS_ZONES: &[(&str, &str)] = &[
 ];
 
 /// Resolves a timezone name to an IANA zone, or None.
-pub(crate) fn resolve(name: &str) -> Option<Tz> {
+pub(crate) fn resolve(name: &str) -> Option<Zone> {
     let name = name.trim().trim_matches('"');
     if name.is_empty() {
         return None;
     }
-    if let Ok(tz) = name.parse::<Tz>() {
+    if let Ok(tz) = name.parse::<Zone>() {
         return Some(tz);
     }
     if matches!(
         name.to_ascii_uppercase().as_str(),
         "Z" | "UTC" | "GMT" | "ETC/UTC"
     ) {
-        return Some(chrono_tz::UTC);
+        return Some(Zone::UTC);
     }
     if let Some((_, iana)) = WINDOWS_ZONES
         .iter()
@@ -70,7 +73,7 @@ pub(crate) fn resolve(name: &str) -> Option<Tz> {
     for take in [3, 2] {
         if segments.len() > take {
             let tail = segments[segments.len() - take..].join("/");
-            if let Ok(tz) = tail.parse::<Tz>() {
+            if let Ok(tz) = tail.parse::<Zone>() {
                 return Some(tz);
             }
         }
@@ -79,12 +82,12 @@ pub(crate) fn resolve(name: &str) -> Option<Tz> {
 }
 
 /// The offset of `zone` at `instant`.
-pub(crate) fn offset_at(zone: Tz, instant: DateTime<Utc>) -> FixedOffset {
+pub(crate) fn offset_at(zone: Zone, instant: DateTime<Utc>) -> FixedOffset {
     zone.offset_from_utc_datetime(&instant.naive_utc()).fix()
 }
 
 /// How many of the dated instants (with the offset the file wrote) agree with `zone`.
-pub(crate) fn agreement(zone: Tz, dated: &[(DateTime<Utc>, FixedOffset)]) -> usize {
+pub(crate) fn agreement(zone: Zone, dated: &[(DateTime<Utc>, FixedOffset)]) -> usize {
     dated
         .iter()
         .filter(|(instant, offset)| offset_at(zone, *instant) == *offset)
@@ -108,10 +111,10 @@ pub(crate) fn dominant_offset(dated: &[(DateTime<Utc>, FixedOffset)]) -> Option<
 
 /// A fixed-offset IANA zone (`Etc/GMT-1` is UTC+1: the sign is inverted by POSIX convention)
 /// for whole-hour offsets.
-pub(crate) fn fixed_zone(offset: FixedOffset) -> Option<Tz> {
+pub(crate) fn fixed_zone(offset: FixedOffset) -> Option<Zone> {
     let seconds = offset.local_minus_utc();
     if seconds == 0 {
-        return Some(chrono_tz::UTC);
+        return Some(Zone::UTC);
     }
     if seconds % 3600 != 0 {
         return None;
@@ -133,24 +136,27 @@ mod tests {
 
     #[test]
     fn names_files_use() {
-        assert_eq!(resolve("Europe/Berlin"), Some(chrono_tz::Europe::Berlin));
+        assert_eq!(
+            resolve("Europe/Berlin"),
+            Some(Zone::named("Europe/Berlin").unwrap())
+        );
         assert_eq!(
             resolve("W. Europe Standard Time"),
-            Some(chrono_tz::Europe::Berlin)
+            Some(Zone::named("Europe/Berlin").unwrap())
         );
         assert_eq!(
             resolve("GMT Standard Time"),
-            Some(chrono_tz::Europe::London)
+            Some(Zone::named("Europe/London").unwrap())
         );
         assert_eq!(
             resolve("/mozilla.org/20050126_1/Europe/Berlin"),
-            Some(chrono_tz::Europe::Berlin)
+            Some(Zone::named("Europe/Berlin").unwrap())
         );
         assert_eq!(
             resolve("America/Argentina/Buenos_Aires"),
-            Some(chrono_tz::America::Argentina::Buenos_Aires)
+            Some(Zone::named("America/Argentina/Buenos_Aires").unwrap())
         );
-        assert_eq!(resolve("UTC"), Some(chrono_tz::UTC));
+        assert_eq!(resolve("UTC"), Some(Zone::UTC));
         assert_eq!(resolve("Europe/Delmenhorst"), None);
         assert_eq!(resolve("Customized Time Zone"), None);
     }

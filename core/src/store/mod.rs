@@ -34,7 +34,7 @@ const IDLE_READERS: usize = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Content readers map content.db into memory instead of copying each page with a `pread`
 /// call: a freshly started app reads thousands of pages for its first screen, and the copies
-/// were half of its time (docs/adr/0009-performance.md). Only address space is reserved; SQLite
+/// were half of its time (docs/adr/0010-performance.md). Only address space is reserved; SQLite
 /// maps no more than the file's size.
 const CONTENT_MMAP_BYTES: u64 = if cfg!(target_pointer_width = "64") {
     256 * 1024 * 1024

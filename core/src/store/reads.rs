@@ -638,7 +638,7 @@ impl SummaryContext {
             |s| s.id.as_str(),
             |entity| match entity {
                 Entity::Session(session) if filter.matches(session, &self.clock) => {
-                    let mut summary = self.summary(session.clone(), None);
+                    let mut summary = self.summary(ListedSession::from(session), None);
                     summary.speaker_names = names_of.get(&session.id).cloned().unwrap_or_default();
                     Some(summary)
                 }
@@ -676,22 +676,23 @@ impl SummaryContext {
         let mut list = Vec::new();
         for row in rows {
             let (body, names) = row.context("listing sessions")?;
-            let session: Session = decode("session", &body)?;
+            let session: ListedSession = decode("session", &body)?;
             list.push(self.summary(session, names));
         }
         Ok(list)
     }
 
-    fn summary(&self, session: Session, names: Option<String>) -> SessionSummary {
+    fn summary(&self, session: ListedSession, names: Option<String>) -> SessionSummary {
         let location = session
             .location_id
             .as_ref()
             .and_then(|id| self.locations.get(id));
         let track = session.track_id.as_ref().and_then(|id| self.tracks.get(id));
+        let local_start = self.clock.local(session.start);
         SessionSummary {
-            day: self.clock.conference_day(session.start),
-            local_start: self.clock.hhmm(session.start),
-            local_end: self.clock.hhmm(session.end),
+            day: self.clock.conference_day_of_local(local_start),
+            local_start: hhmm(local_start),
+            local_end: hhmm(self.clock.local(session.end)),
             location_name: location.map(|l| l.name.clone()),
             track_name: track.map(|t| t.name.clone()),
             track_color: track.and_then(|t| t.color.clone()),
@@ -710,6 +711,52 @@ impl SummaryContext {
             languages: session.languages,
         }
     }
+}
+
+/// What a list row shows of a stored session. Decoding into this skips the abstract, the
+/// description, tags and links, most of a session's bytes: a big event's first agenda lists
+/// thousands of sessions (docs/adr/0010-performance.md).
+#[derive(serde::Deserialize)]
+struct ListedSession {
+    id: String,
+    #[serde(default)]
+    kind: SessionKind,
+    title: String,
+    #[serde(default)]
+    subtitle: Option<String>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    #[serde(default)]
+    location_id: Option<String>,
+    #[serde(default)]
+    track_id: Option<String>,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    status: SessionStatus,
+}
+
+impl From<&Session> for ListedSession {
+    fn from(session: &Session) -> ListedSession {
+        ListedSession {
+            id: session.id.clone(),
+            kind: session.kind,
+            title: session.title.clone(),
+            subtitle: session.subtitle.clone(),
+            start: session.start,
+            end: session.end,
+            location_id: session.location_id.clone(),
+            track_id: session.track_id.clone(),
+            languages: session.languages.clone(),
+            status: session.status,
+        }
+    }
+}
+
+/// `HH:MM` of a local wall-clock time.
+fn hhmm(local: chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
 fn load_event(tx: &Connection, event_id: &str) -> Result<Event> {

@@ -56,7 +56,7 @@ fn offset_seconds(text: &str) -> i64 {
 }
 
 /// Resolves a local time through the parsed VTIMEZONE alone (RFC 5545: a repeated local time
-/// means its first occurrence), independently of chrono-tz.
+/// means its first occurrence), independently of the timezone database.
 fn resolve(zone: &IcalTimeZone, local: NaiveDateTime) -> DateTime<Utc> {
     let mut onsets: Vec<(DateTime<Utc>, i64)> = zone
         .transitions

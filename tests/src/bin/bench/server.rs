@@ -13,15 +13,15 @@
 //! - **head poll (304)**: `head` with `If-None-Match` (monitoring, CDNs);
 //! - **first page (200, gzip)**: the first page of the initial sync.
 //!
-//! Our server runs in its own process (`bench server-child`, the production router with
-//! the load-test configuration below); nginx runs from a generated config in a temporary folder.
+//! Our server runs in its own process (`bench-server`, the production router and allocator with
+//! `max_connections` raised to 20,000); nginx runs from a generated config in a temporary folder.
 //! Environment: `BENCH_SERVER_SECONDS` (per run, default 6), `BENCH_SERVER_REPEATS` (default 3),
 //! `BENCH_SERVER_CONNECTIONS` (default `1000,10000`). Writes `bench-results/server.{json,md}`.
 
 // A benchmark harness: anything unexpected should stop the run loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -29,17 +29,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use marktplatz_server::{Admin, Config};
+use marktplatz_server::Admin;
 use marktplatz_tests::bench::{Stats, event_36c3, machine, save};
 use marktplatz_tests::raw_http;
-
-/// The server configuration of the load test: the defaults, except enough connection slots for
-/// every simulated device (the default, 1,024, would queue the rest in the listen backlog).
-fn load_test_config(data: &Path) -> Config {
-    let mut config = Config::new(data, "127.0.0.1:0".parse().unwrap());
-    config.max_connections = 20_000;
-    config
-}
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -63,29 +55,6 @@ fn raise_open_files() -> u64 {
         libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
     }
     limit.rlim_cur
-}
-
-/// `bench server-child DATA`: runs the server until stdin closes; prints `listening ADDR` first.
-pub fn serve_child(data: &str) -> std::process::ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let server = marktplatz_server::start(load_test_config(Path::new(data)))
-            .await
-            .unwrap();
-        println!("listening {}", server.addr());
-        std::io::stdout().flush().unwrap();
-        tokio::task::spawn_blocking(|| {
-            let mut sink = String::new();
-            while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {}
-        })
-        .await
-        .unwrap();
-        server.shutdown().await.unwrap();
-    });
-    std::process::ExitCode::SUCCESS
 }
 
 /// One wrk run's figures (latencies in µs).
@@ -249,8 +218,13 @@ fn free_port() -> u16 {
 }
 
 fn start_ours(data: &Path) -> Target {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["server-child", &data.display().to_string()])
+    // A binary of its own, with the server's allocator (this one measures the phone library
+    // too, which keeps the system allocator).
+    let exe = std::env::current_exe()
+        .unwrap()
+        .with_file_name("bench-server");
+    let mut child = Command::new(exe)
+        .arg(data)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

@@ -1,0 +1,40 @@
+//! `bench-server DATA`: the publishing server for `bench server`, run until stdin closes; prints
+//! `listening ADDR` first. The production router and allocator (as `marktplatz serve`), with
+//! enough connection slots for every simulated device (the default, 1,024, would queue the rest
+//! in the listen backlog).
+
+// A benchmark harness: anything unexpected should stop the run loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use marktplatz_server::Config;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let data: PathBuf = std::env::args_os()
+        .nth(1)
+        .expect("usage: bench-server DATA_DIR")
+        .into();
+    let mut config = Config::new(&data, "127.0.0.1:0".parse().unwrap());
+    config.max_connections = 20_000;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let server = marktplatz_server::start(config).await.unwrap();
+        println!("listening {}", server.addr());
+        std::io::stdout().flush().unwrap();
+        tokio::task::spawn_blocking(|| {
+            let mut sink = String::new();
+            while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {}
+        })
+        .await
+        .unwrap();
+        server.shutdown().await.unwrap();
+    });
+}
