@@ -183,7 +183,18 @@ pub fn run(args: &[String]) -> ExitCode {
         kb(stripped_bytes.saturating_sub(attributed)),
         stripped_bytes.saturating_sub(attributed) as f64 * 100.0 / stripped_bytes.max(1) as f64
     ));
+    // Where the bytes without a symbol are: code, read-only data, relocations, unwind tables.
+    let sections = elf_sections(stripped);
+    if !sections.is_empty() {
+        md.push_str(
+            "\nThe stripped file by ELF section (`size -A`; `.data.rel.ro` and `.rela.dyn` are data holding pointers and the relocations the loader applies to them; `.eh_frame` and `.gcc_except_table` are the unwind tables `panic = \"unwind\"` needs):\n\n| section | KB |\n|---|---:|\n",
+        );
+        for (name, bytes) in sections.iter().filter(|(_, b)| *b >= 10 * 1024) {
+            md.push_str(&format!("| `{name}` | {:.0} |\n", kb(*bytes)));
+        }
+    }
     let json = serde_json::json!({
+        "sections": sections.iter().map(|(n, b)| serde_json::json!({"name": n, "bytes": b})).collect::<Vec<_>>(),
         "opt_level": opt_level,
         "stripped_bytes": stripped_bytes,
         "unstripped_bytes": unstripped_bytes,
@@ -199,4 +210,25 @@ pub fn run(args: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The allocated sections of an ELF file and their sizes, largest first (`size -A`; empty when
+/// binutils is missing).
+fn elf_sections(path: &str) -> Vec<(String, u64)> {
+    let Ok(output) = Command::new("size").args(["-A", path]).output() else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut sections: Vec<(String, u64)> = text
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            let name = parts.next()?;
+            let bytes: u64 = parts.next()?.parse().ok()?;
+            // Zero-initialised data takes no room in the file.
+            (name.starts_with('.') && !name.ends_with("bss")).then(|| (name.to_string(), bytes))
+        })
+        .collect();
+    sections.sort_by_key(|section| std::cmp::Reverse(section.1));
+    sections
 }
