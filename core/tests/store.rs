@@ -374,6 +374,62 @@ fn opens_frozen_v1_files_and_keeps_their_data() {
 }
 
 #[test]
+fn every_frozen_content_db_lists_sessions_as_their_bodies_say() {
+    // Content v5 keeps what a list row shows in columns (filled from the bodies on migration);
+    // the agenda read from them must equal the sessions the bodies hold, for every frozen file.
+    for version in 1..=schema::CONTENT.latest_version() {
+        let frozen = fixtures().join(format!("content-v{version}.db"));
+        if !frozen.is_file() {
+            continue; // not every version was frozen (v2, v3 came and went within one stop)
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(&frozen, dir.path().join("content.db")).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert!(
+            store.notices().is_empty(),
+            "v{version}: {:?}",
+            store.notices()
+        );
+        let conn = rusqlite::Connection::open(dir.path().join("content.db")).unwrap();
+        let bodies: Vec<Session> = conn
+            .prepare("SELECT body FROM session WHERE event_id = ?1")
+            .unwrap()
+            .query_map([EVENT], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|r| serde_json::from_str(&r.unwrap()).unwrap())
+            .collect();
+        assert!(!bodies.is_empty(), "v{version}");
+        let mut listed = 0;
+        for day in store.event_overview(EVENT).unwrap().event.days {
+            for row in store.agenda(EVENT, day).unwrap() {
+                let body = bodies.iter().find(|s| s.id == row.id).unwrap();
+                assert_eq!(
+                    (
+                        &row.title,
+                        &row.subtitle,
+                        row.kind,
+                        row.status,
+                        &row.languages
+                    ),
+                    (
+                        &body.title,
+                        &body.subtitle,
+                        body.kind,
+                        body.status,
+                        &body.languages
+                    ),
+                    "v{version} {}",
+                    row.id
+                );
+                assert_eq!((row.start, row.end), (body.start, body.end));
+                listed += 1;
+            }
+        }
+        assert_eq!(listed, bodies.len(), "v{version}");
+    }
+}
+
+#[test]
 fn a_store_from_a_newer_version_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     drop(loaded_store(dir.path()));

@@ -125,10 +125,13 @@ impl<'conn> ContentTx<'conn> {
                 let tx = &self.tx;
                 tx.prepare_cached(
                     "INSERT OR REPLACE INTO session
-                       (event_id, id, start_ts, end_ts, day, location_id, track_id, status, title, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                       (event_id, id, start_ts, end_ts, day, location_id, track_id, status, title,
+                        body, kind, subtitle, languages)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )
                 .and_then(|mut st| {
+                    let languages = serde_json::to_string(&s.languages)
+                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
                     st.execute(params![
                         event_id,
                         s.id,
@@ -139,7 +142,10 @@ impl<'conn> ContentTx<'conn> {
                         s.track_id,
                         s.status.as_str(),
                         s.title,
-                        body
+                        body,
+                        s.kind.as_str(),
+                        s.subtitle,
+                        languages
                     ])
                 })
                 .context("saving a session")?;

@@ -656,8 +656,11 @@ impl SummaryContext {
         filter: &str,
         extra: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<SessionSummary>> {
+        // The columns a list row shows (content v5): for a day they come from the covering
+        // index `session_by_day` alone, in its order.
         let sql = format!(
-            "SELECT s.body,
+            "SELECT s.id, s.kind, s.title, s.subtitle, s.start_ts, s.end_ts, s.location_id,
+                    s.track_id, s.languages, s.status,
                (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
                   FROM session_speaker ss
                   JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
@@ -668,15 +671,13 @@ impl SummaryContext {
         let mut stmt = tx.prepare_cached(&sql).context("listing sessions")?;
         let mut parameters: Vec<&dyn rusqlite::ToSql> = vec![&self.event_id];
         parameters.extend_from_slice(extra);
-        let rows = stmt
-            .query_map(parameters.as_slice(), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-            })
+        let mut rows = stmt
+            .query(parameters.as_slice())
             .context("listing sessions")?;
         let mut list = Vec::new();
-        for row in rows {
-            let (body, names) = row.context("listing sessions")?;
-            let session: ListedSession = decode("session", &body)?;
+        while let Some(row) = rows.next().context("listing sessions")? {
+            let session = listed_session(row)?;
+            let names: Option<String> = row.get(10).context("listing sessions")?;
             list.push(self.summary(session, names));
         }
         Ok(list)
@@ -713,27 +714,45 @@ impl SummaryContext {
     }
 }
 
-/// What a list row shows of a stored session. Decoding into this skips the abstract, the
-/// description, tags and links, most of a session's bytes: a big event's first agenda lists
-/// thousands of sessions (docs/adr/0010-performance.md).
-#[derive(serde::Deserialize)]
+/// What a list row shows of a stored session: read from its columns, never from its body (a big
+/// event's first agenda lists thousands of sessions; docs/adr/0010-performance.md).
 struct ListedSession {
     id: String,
-    #[serde(default)]
     kind: SessionKind,
     title: String,
-    #[serde(default)]
     subtitle: Option<String>,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-    #[serde(default)]
     location_id: Option<String>,
-    #[serde(default)]
     track_id: Option<String>,
-    #[serde(default)]
     languages: Vec<String>,
-    #[serde(default)]
     status: SessionStatus,
+}
+
+/// A row of `stored_sessions`: columns 0-9 as selected there.
+fn listed_session(row: &rusqlite::Row<'_>) -> Result<ListedSession> {
+    let text = |i: usize| -> Result<String> { row.get(i).context("listing sessions") };
+    let optional = |i: usize| -> Result<Option<String>> { row.get(i).context("listing sessions") };
+    let instant = |i: usize| -> Result<DateTime<Utc>> {
+        let seconds: i64 = row.get(i).context("listing sessions")?;
+        DateTime::from_timestamp(seconds, 0)
+            .ok_or_else(|| Error::invalid("session", "start/end", format!("{seconds} is no time")))
+    };
+    let named = |i: usize| -> Result<serde_json::Value> { Ok(serde_json::Value::String(text(i)?)) };
+    Ok(ListedSession {
+        id: text(0)?,
+        kind: serde_json::from_value(named(1)?).map_err(|e| Error::malformed("session kind", e))?,
+        title: text(2)?,
+        subtitle: optional(3)?,
+        start: instant(4)?,
+        end: instant(5)?,
+        location_id: optional(6)?,
+        track_id: optional(7)?,
+        languages: serde_json::from_str(&text(8)?)
+            .map_err(|e| Error::malformed("session languages", e))?,
+        status: serde_json::from_value(named(9)?)
+            .map_err(|e| Error::malformed("session status", e))?,
+    })
 }
 
 impl From<&Session> for ListedSession {

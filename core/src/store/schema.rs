@@ -27,6 +27,7 @@ pub const CONTENT: Schema = Schema {
         include_str!("sql/content/0002_search.sql"),
         include_str!("sql/content/0003_sync.sql"),
         include_str!("sql/content/0004_entity_version.sql"),
+        include_str!("sql/content/0005_session_list.sql"),
     ],
 };
 
