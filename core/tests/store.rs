@@ -374,6 +374,84 @@ fn opens_frozen_v1_files_and_keeps_their_data() {
 }
 
 #[test]
+fn list_rows_name_the_speakers_as_they_are_now() {
+    // Agenda rows carry speaker names in a column (content v5), kept current by every write of
+    // a session or a speaker, whichever arrives first in the sync's pages.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let bundle = small_bundle();
+    let session = bundle
+        .sessions
+        .iter()
+        .find(|s| s.speaker_ids.len() >= 2)
+        .expect("a fixture session with two speakers")
+        .clone();
+    let names_in_agenda = |store: &Store| -> Vec<String> {
+        let day = store
+            .agenda(EVENT, session_day(store, &session.id))
+            .unwrap();
+        day.into_iter()
+            .find(|row| row.id == session.id)
+            .unwrap()
+            .speaker_names
+    };
+    // The session before its speakers: no names yet, then both in the session's order.
+    let mut without_speakers = bundle.clone();
+    without_speakers.speakers.clear();
+    store
+        .write_content(|tx| tx.replace_with_bundle(&without_speakers))
+        .unwrap();
+    assert!(names_in_agenda(&store).is_empty());
+    let upsert = |store: &Store, entity: Entity| {
+        store
+            .write_content(|tx| {
+                let body = entity.to_json().unwrap();
+                tx.upsert(EVENT, &entity, &body)
+            })
+            .unwrap();
+    };
+    let speaker =
+        |id: &str| -> Speaker { bundle.speakers.iter().find(|s| s.id == id).unwrap().clone() };
+    for id in session.speaker_ids.iter().rev() {
+        upsert(&store, Entity::Speaker(speaker(id)));
+    }
+    let expected: Vec<String> = session
+        .speaker_ids
+        .iter()
+        .map(|id| speaker(id).name)
+        .collect();
+    assert_eq!(names_in_agenda(&store), expected);
+    // A renamed speaker is renamed in the list; a removed one disappears from it.
+    let mut renamed = speaker(&session.speaker_ids[0]);
+    renamed.name = "Dr. Neu Name".into();
+    upsert(&store, Entity::Speaker(renamed));
+    assert_eq!(names_in_agenda(&store)[0], "Dr. Neu Name");
+    store
+        .write_content(|tx| tx.delete(EVENT, EntityKind::Speaker, &session.speaker_ids[1]))
+        .unwrap();
+    assert_eq!(names_in_agenda(&store), ["Dr. Neu Name"]);
+    // The session's own speaker list changing is seen too.
+    let mut reordered = session.clone();
+    reordered.speaker_ids.reverse();
+    upsert(&store, Entity::Session(reordered));
+    assert_eq!(names_in_agenda(&store), ["Dr. Neu Name"]);
+    assert_eq!(
+        store
+            .now_next(EVENT, session.start + chrono::Duration::minutes(1))
+            .unwrap()
+            .now
+            .iter()
+            .find(|row| row.id == session.id)
+            .map(|row| row.speaker_names.clone()),
+        Some(vec!["Dr. Neu Name".to_string()])
+    );
+}
+
+fn session_day(store: &Store, session_id: &str) -> NaiveDate {
+    store.session_detail(EVENT, session_id).unwrap().summary.day
+}
+
+#[test]
 fn every_frozen_content_db_lists_sessions_as_their_bodies_say() {
     // Content v5 keeps what a list row shows in columns (filled from the bodies on migration);
     // the agenda read from them must equal the sessions the bodies hold, for every frozen file.
@@ -422,6 +500,19 @@ fn every_frozen_content_db_lists_sessions_as_their_bodies_say() {
                     row.id
                 );
                 assert_eq!((row.start, row.end), (body.start, body.end));
+                let names: Vec<String> = body
+                    .speaker_ids
+                    .iter()
+                    .filter_map(|id| {
+                        conn.query_row(
+                            "SELECT name FROM speaker WHERE event_id = ?1 AND id = ?2",
+                            [EVENT, id.as_str()],
+                            |r| r.get(0),
+                        )
+                        .ok()
+                    })
+                    .collect();
+                assert_eq!(row.speaker_names, names, "v{version} {}", row.id);
                 listed += 1;
             }
         }

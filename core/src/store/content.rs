@@ -10,6 +10,24 @@ use crate::error::{Error, Result, SqliteContext};
 use crate::model::*;
 use crate::time::EventClock;
 
+/// The speaker names a session's list row shows (`session.speaker_names`, content v5), from its
+/// links and the stored speakers: refreshed whenever a session or one of its speakers changes.
+const REFRESH_SPEAKER_NAMES_OF_SESSION: &str = "UPDATE session SET speaker_names =
+       (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
+          FROM session_speaker ss
+          JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
+         WHERE ss.event_id = session.event_id AND ss.session_id = session.id)
+     WHERE event_id = ?1 AND id = ?2";
+
+/// The same for every session a speaker (`?2`) is linked to.
+const REFRESH_SPEAKER_NAMES_OF_SPEAKER: &str = "UPDATE session SET speaker_names =
+       (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
+          FROM session_speaker ss
+          JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
+         WHERE ss.event_id = session.event_id AND ss.session_id = session.id)
+     WHERE event_id = ?1
+       AND id IN (SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2)";
+
 /// What one upsert or delete did, for change summaries and alerts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppliedChange {
@@ -164,6 +182,9 @@ impl<'conn> ContentTx<'conn> {
                     link.execute(params![event_id, s.id, speaker_id, position as i64])
                         .context("linking a speaker")?;
                 }
+                tx.prepare_cached(REFRESH_SPEAKER_NAMES_OF_SESSION)
+                    .and_then(|mut st| st.execute(params![event_id, s.id]))
+                    .context("listing a session's speakers")?;
             }
             Entity::Speaker(sp) => {
                 tx.prepare_cached(
@@ -171,6 +192,9 @@ impl<'conn> ContentTx<'conn> {
                 )
                 .and_then(|mut s| s.execute(params![event_id, sp.id, sp.name, body]))
                 .context("saving a speaker")?;
+                tx.prepare_cached(REFRESH_SPEAKER_NAMES_OF_SPEAKER)
+                    .and_then(|mut st| st.execute(params![event_id, sp.id]))
+                    .context("listing a speaker's sessions")?;
             }
             Entity::Exhibitor(x) => {
                 tx.prepare_cached(
@@ -265,6 +289,12 @@ impl<'conn> ContentTx<'conn> {
                     )
                     .and_then(|mut s| s.execute(params![event_id, id]))
                     .context("removing exhibitor topics")?;
+            }
+            EntityKind::Speaker => {
+                self.tx
+                    .prepare_cached(REFRESH_SPEAKER_NAMES_OF_SPEAKER)
+                    .and_then(|mut s| s.execute(params![event_id, id]))
+                    .context("listing a removed speaker's sessions")?;
             }
             EntityKind::Event => {
                 self.clocks.insert(event_id.to_string(), None);

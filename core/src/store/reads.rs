@@ -656,15 +656,11 @@ impl SummaryContext {
         filter: &str,
         extra: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<SessionSummary>> {
-        // The columns a list row shows (content v5): for a day they come from the covering
-        // index `session_by_day` alone, in its order.
+        // The columns a list row shows (content v5): for a day, or what runs at an instant,
+        // they come from one covering index alone, in its order.
         let sql = format!(
             "SELECT s.id, s.kind, s.title, s.subtitle, s.start_ts, s.end_ts, s.location_id,
-                    s.track_id, s.languages, s.status,
-               (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
-                  FROM session_speaker ss
-                  JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
-                 WHERE ss.event_id = s.event_id AND ss.session_id = s.id)
+                    s.track_id, s.languages, s.status, s.speaker_names
              FROM session s WHERE s.event_id = ?1 AND {filter}
              ORDER BY s.start_ts, s.end_ts, s.title"
         );

@@ -77,20 +77,37 @@ fn agenda(started: Instant, dir: &str, event: &str, at: &str) -> Outcome {
     if !events.iter().any(|e| e.id == event) {
         return Err(format!("{dir} holds no event {event}"));
     }
+    let phase = Instant::now();
     let overview = store
         .event_overview(event.to_string())
         .map_err(|e| e.to_string())?;
     let clock = EventClock::new(&overview.event.timezone, overview.event.day_change_hour)
         .map_err(|e| e.to_string())?;
     let day = clock.conference_day(at);
+    let overview_ms = ms(phase);
+    let phase = Instant::now();
     let sessions = store
         .agenda(event.to_string(), day)
         .map_err(|e| e.to_string())?;
+    let agenda_ms = ms(phase);
+    let phase = Instant::now();
     let now_next = store
         .now_next(event.to_string(), at)
         .map_err(|e| e.to_string())?;
+    if std::env::var_os("BENCH_PHASES").is_some() {
+        eprintln!(
+            "phases: overview {overview_ms:.1} ms, agenda {agenda_ms:.1} ms, now/next {:.1} ms",
+            ms(phase)
+        );
+    }
     let items = sessions.len() + now_next.now.len() + now_next.next.len();
     std::hint::black_box((&overview, &sessions, &now_next));
+    if std::env::var_os("BENCH_PHASES").is_some() {
+        eprintln!(
+            "phases: open {open_ms:.1} ms, first screen ready {:.1} ms",
+            ms(started)
+        );
+    }
     Ok((open_ms, items))
 }
 
