@@ -10,23 +10,30 @@ use crate::error::{Error, Result, SqliteContext};
 use crate::model::*;
 use crate::time::EventClock;
 
-/// The speaker names a session's list row shows (`session.speaker_names`, content v5), from its
-/// links and the stored speakers: refreshed whenever a session or one of its speakers changes.
-const REFRESH_SPEAKER_NAMES_OF_SESSION: &str = "UPDATE session SET speaker_names =
-       (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
-          FROM session_speaker ss
-          JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
-         WHERE ss.event_id = session.event_id AND ss.session_id = session.id)
-     WHERE event_id = ?1 AND id = ?2";
+/// `UPDATE session SET speaker_names = ...` for the sessions `$which` selects: the names a
+/// session's list row shows (`session.speaker_names`, content v5), from its links and the stored
+/// speakers, refreshed whenever a session or one of its speakers changes.
+macro_rules! refresh_speaker_names {
+    ($which:literal) => {
+        concat!(
+            "UPDATE session SET speaker_names =
+               (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
+                  FROM session_speaker ss
+                  JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
+                 WHERE ss.event_id = session.event_id AND ss.session_id = session.id)
+             WHERE event_id = ?1 AND ",
+            $which
+        )
+    };
+}
 
-/// The same for every session a speaker (`?2`) is linked to.
-const REFRESH_SPEAKER_NAMES_OF_SPEAKER: &str = "UPDATE session SET speaker_names =
-       (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
-          FROM session_speaker ss
-          JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
-         WHERE ss.event_id = session.event_id AND ss.session_id = session.id)
-     WHERE event_id = ?1
-       AND id IN (SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2)";
+/// For one session (`?2`).
+const REFRESH_SPEAKER_NAMES_OF_SESSION: &str = refresh_speaker_names!("id = ?2");
+
+/// For every session a speaker (`?2`) is linked to.
+const REFRESH_SPEAKER_NAMES_OF_SPEAKER: &str = refresh_speaker_names!(
+    "id IN (SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2)"
+);
 
 /// What one upsert or delete did, for change summaries and alerts.
 #[derive(Clone, Debug, PartialEq)]
