@@ -38,6 +38,7 @@ URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$LOG" | head -1)
 [ -n "$URL" ] || { cat "$LOG"; echo "kotlin: no server URL" >&2; exit 1; }
 echo "kotlin: server at $URL"
 
-TESTS=$(cd "$BUILD/classes" && find . -name '*Test.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
+# KOTLIN_TESTS="de.marktplatz.app.model.SearchModelTest ..." runs only those classes.
+TESTS=${KOTLIN_TESTS:-$(cd "$BUILD/classes" && find . -name '*Test.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)}
 MARKTPLATZ_TEST_SERVER="$URL" MARKTPLATZ_TEST_ORGANISER_TOKEN="$ORGANISER_TOKEN" java -Djna.library.path="$TARGET_DIR/debug" \
   -cp "$BUILD/classes:$CP:$K/kotlin-stdlib.jar" org.junit.runner.JUnitCore $TESTS

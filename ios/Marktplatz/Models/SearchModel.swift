@@ -3,8 +3,8 @@ import MarktplatzKit
 import Observation
 import SwiftUI
 
-/// Search as you type: each keystroke searches at once; the core cancels the previous
-/// keystroke's search if it still runs, and a stale result never replaces a newer one.
+/// Search as you type: each keystroke interrupts the previous keystroke's search if it still
+/// runs and searches once that one has returned; a stale result never replaces a newer one.
 @MainActor
 @Observable
 final class SearchModel {
@@ -40,11 +40,14 @@ final class SearchModel {
 
     /// Call on every change of `text` or `kind`.
     func search() {
-        running?.cancel()
+        let superseded = running
+        superseded?.cancel()
+        // Interrupts the superseded search in the core now; it returns Cancelled promptly.
+        field.cancel()
         let text = self.text
         let kind = self.kind
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            field.cancel()
+            running = nil
             results = []
             searching = false
             problem = nil
@@ -56,6 +59,12 @@ final class SearchModel {
             locationId: nil, favouritesOnly: false, upcomingOnly: false, now: Date(), limit: 40
         )
         running = Task {
+            // Keystrokes reach the core in the order typed: an older search still on its way
+            // would otherwise arrive after this one and cancel it, leaving no results at all.
+            // Awaiting a task's value is not cut short by cancellation, so this waits for the
+            // whole chain of superseded searches; a cancelled one stops before the core.
+            await superseded?.value
+            guard !Task.isCancelled else { return }
             do {
                 let hits = try await app.repo.searchAsYouType(field: field, query: query)
                 guard text == self.text, kind == self.kind else { return }

@@ -7,11 +7,13 @@ import de.marktplatz.core.SearchHit
 import de.marktplatz.core.SearchQuery
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 
 /** One result row: what it is, and its title and context line with the matches marked. */
 data class SearchResult(val hit: SearchHit, val title: MarkedText, val context: MarkedText)
@@ -26,8 +28,8 @@ data class SearchState(
 )
 
 /**
- * Search as you type: each keystroke searches at once, and the core cancels the previous
- * keystroke's search if it still runs (its result never overwrites a newer one).
+ * Search as you type: each keystroke interrupts the previous keystroke's search if it still runs
+ * and searches as soon as that one has returned (a stale result never overwrites a newer one).
  */
 class SearchModel(
     private val repo: MarktplatzRepository,
@@ -55,14 +57,22 @@ class SearchModel(
 
     private fun search() {
         val (text, kind) = mutableState.value.let { it.text to it.kind }
-        running?.cancel()
+        val superseded = running
+        superseded?.cancel()
+        // Interrupts the superseded search in the core now; it returns Cancelled promptly.
+        field.cancel()
         if (text.isBlank()) {
-            field.cancel()
+            running = null
             mutableState.update { it.copy(results = emptyList(), searching = false, problem = null) }
             return
         }
         mutableState.update { it.copy(searching = true) }
         running = scope.launch {
+            // Keystrokes reach the core in the order typed: an older search still on its way
+            // would otherwise arrive after this one and cancel it, leaving no results at all.
+            // The wait is not cut short when this job is superseded in turn, so each job waits
+            // for the whole chain before it; a cancelled job stops before it reaches the core.
+            withContext(NonCancellable) { superseded?.join() }
             val query = SearchQuery(
                 text = text,
                 eventId = event.eventId,

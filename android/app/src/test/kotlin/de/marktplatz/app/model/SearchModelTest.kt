@@ -29,6 +29,23 @@ class SearchModelTest {
     }
 
     @Test
+    fun theLastKeystrokeAlwaysGetsItsResultsHoweverTheSearchesInterleave() = runBlocking<Unit> {
+        world.synced()
+        // Keystrokes race to the core on several threads; an older one arriving late must not
+        // cancel the newest search and leave the field spinning without results.
+        val words = listOf("Buergeramt", "Rosenboom", "Rechnung", "Station", "Cyber")
+        SearchModel(world.repo, world.scope, world.event).use { search ->
+            repeat(300) { round ->
+                val word = words[round % words.size]
+                for (end in 1..word.length) search.onTextChange(word.substring(0, end))
+                val settled = search.state.awaitState { it.text == word && !it.searching }
+                assertEquals("round $round: $word", null, settled.problem)
+                assertTrue("round $round: no results for $word", settled.results.isNotEmpty())
+            }
+        }
+    }
+
+    @Test
     fun aKindFilterAndClearingTheField() = runBlocking<Unit> {
         world.synced()
         SearchModel(world.repo, world.scope, world.event).use { search ->
