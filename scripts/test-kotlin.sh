@@ -26,6 +26,7 @@ rm -rf "$BUILD/classes" && mkdir -p "$BUILD/classes"
 DATA=$(mktemp -d)
 LOG="$DATA/server.log"
 ORGANISER_TOKEN=$("$TARGET_DIR/debug/marktplatz" token --data "$DATA/server" --event egov-marktplatz-nordwest-2027 --role organiser 2>/dev/null)
+ADMIN_TOKEN=$("$TARGET_DIR/debug/marktplatz" token --data "$DATA/server" --role admin 2>/dev/null)
 "$TARGET_DIR/debug/marktplatz" serve --data "$DATA/server" --listen 127.0.0.1:0 --demo >"$LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
@@ -40,5 +41,5 @@ echo "kotlin: server at $URL"
 
 # KOTLIN_TESTS="de.marktplatz.app.model.SearchModelTest ..." runs only those classes.
 TESTS=${KOTLIN_TESTS:-$(cd "$BUILD/classes" && find . -name '*Test.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)}
-MARKTPLATZ_TEST_SERVER="$URL" MARKTPLATZ_TEST_ORGANISER_TOKEN="$ORGANISER_TOKEN" java -Djna.library.path="$TARGET_DIR/debug" \
+MARKTPLATZ_TEST_SERVER="$URL" MARKTPLATZ_TEST_ORGANISER_TOKEN="$ORGANISER_TOKEN" MARKTPLATZ_TEST_ADMIN_TOKEN="$ADMIN_TOKEN" java -Djna.library.path="$TARGET_DIR/debug" \
   -cp "$BUILD/classes:$CP:$K/kotlin-stdlib.jar" org.junit.runner.JUnitCore $TESTS

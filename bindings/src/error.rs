@@ -1,7 +1,7 @@
 //! The errors the shells see: few, each saying what a person can do about it. Every core error
 //! is mapped here, in one place.
 
-use marktplatz_core::Error;
+use marktplatz_core::{Error, wire};
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ApiError {
@@ -19,6 +19,10 @@ pub enum ApiError {
     /// The organiser token is missing, wrong, revoked or expired: sign in again.
     #[error("{reason}")]
     Unauthorized { reason: String },
+    /// The event is read only with its access code: ask the attendee for it (`wrong`: the
+    /// stored one is not, or no longer, the event's code) and call `set_access_code`.
+    #[error("{reason}")]
+    AccessCode { reason: String, wrong: bool },
     /// Someone else changed the same thing first; reload and redo the change.
     #[error("{reason}")]
     Conflict { reason: String },
@@ -46,6 +50,16 @@ impl From<Error> for ApiError {
             }
             Error::NotFound { .. } => ApiError::NotFound { reason: message },
             Error::Offline { .. } | Error::Timeout { .. } => ApiError::Offline { reason: message },
+            Error::Server {
+                status: 401, code, ..
+            } if code == wire::code::ACCESS_CODE_REQUIRED
+                || code == wire::code::ACCESS_CODE_WRONG =>
+            {
+                ApiError::AccessCode {
+                    reason: message,
+                    wrong: code == wire::code::ACCESS_CODE_WRONG,
+                }
+            }
             Error::Server {
                 status,
                 retry_after,

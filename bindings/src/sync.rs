@@ -30,6 +30,16 @@ impl SubscriptionHandle {
 
 #[uniffi::export]
 impl MarktplatzStore {
+    /// Remembers the access code of a protected event (the next sync sends it); `None` forgets it.
+    pub fn set_access_code(&self, event_id: String, code: Option<String>) -> Result<()> {
+        Ok(self.store().set_access_code(&event_id, code.as_deref())?)
+    }
+
+    /// Whether an access code is stored for the event (the code is never shown back).
+    pub fn has_access_code(&self, event_id: String) -> Result<bool> {
+        Ok(self.store().has_access_code(&event_id)?)
+    }
+
     /// Brings the event up to date from `server_url` (or the server it came from before).
     /// Safe to drop: the content stays at its last committed page.
     pub async fn sync(&self, server_url: Option<String>, event_id: String) -> Result<SyncOutcome> {

@@ -30,6 +30,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Issue a bearer token on a server's data directory (or `token revoke ID`, `token list`).
     Token(cmd::token::Args),
+    /// Make an event readable only with an access code (or public again with --clear).
+    AccessCode(cmd::access_code::Args),
     /// Organiser mode on a device: login (store the token), logout, status.
     Organiser(cmd::organiser::Args),
     /// Organiser: make, edit (--edit ID) or retract (--retract) an announcement.
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Token(args) => cmd::token::run(args),
+        Command::AccessCode(args) => cmd::access_code::run(args),
         Command::Organiser(args) => cmd::organiser::run(args),
         Command::Announce(args) => cmd::announce::run(args),
         Command::Session(args) => cmd::session::run(args),

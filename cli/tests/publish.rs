@@ -153,3 +153,88 @@ fn a_newer_calendar_revision_publishes_only_the_difference() {
     let store = marktplatz_core::store::Store::open(&device).unwrap();
     assert_eq!(store.event_overview("dataweek").unwrap().session_count, 20);
 }
+
+#[test]
+fn a_protected_event_syncs_only_with_its_access_code() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("server");
+    let token = token(&data, "marktplatz-csv");
+    let server = serve(&data);
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv");
+    run(marktplatz()
+        .args(["publish", "--server", &server.url, "--token", &token])
+        .args(["--event", "marktplatz-csv", "--timezone", "Europe/Berlin"])
+        .arg(&csv));
+    let set = run(marktplatz()
+        .args([
+            "access-code",
+            "--event",
+            "marktplatz-csv",
+            "--code",
+            "Markthalle 2027",
+        ])
+        .arg("--data")
+        .arg(&data));
+    assert!(set.contains("read only with its access code"), "{set}");
+    // The running server sees a change made by another process within a second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    let device = root.path().join("phone");
+    let sync = |extra: &[&str]| {
+        marktplatz()
+            .args(["sync", "--server", &server.url, "--event", "marktplatz-csv"])
+            .args(extra)
+            .arg("--device")
+            .arg(&device)
+            .output()
+            .unwrap()
+    };
+    let refused = sync(&[]);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("needs an access code"), "{message}");
+    let wrong = sync(&["--access-code", "Markthalle 2026"]);
+    let message = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        message.contains("access code") && message.contains("not right"),
+        "{message}"
+    );
+
+    assert!(sync(&["--access-code", "Markthalle 2027"]).status.success());
+    // Kept on the device: the next sync needs no flag.
+    let again = sync(&[]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let store = marktplatz_core::store::Store::open(&device).unwrap();
+    assert!(
+        store
+            .event_overview("marktplatz-csv")
+            .unwrap()
+            .session_count
+            >= 3
+    );
+    drop(store);
+
+    let cleared = run(marktplatz()
+        .args(["access-code", "--event", "marktplatz-csv", "--clear"])
+        .arg("--data")
+        .arg(&data));
+    assert!(cleared.contains("public again"), "{cleared}");
+    let unknown = marktplatz()
+        .args([
+            "access-code",
+            "--event",
+            "no-such-fair",
+            "--code",
+            "Markthalle 2027",
+        ])
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no-such-fair"));
+}

@@ -5,7 +5,7 @@
 //!
 //! `user.db` holds every kind of user data the schema knows: favourites (with notes and their
 //! `known` state), change alerts (one unseen, one seen), calendar sequences, an organiser
-//! credential and outbox entries pending, in flight and rejected.
+//! credential, outbox entries pending, in flight and rejected, and an access code.
 //!
 //! `user-v2.db` was frozen late, when v3 already existed: it is the v3 file without the tables
 //! v3 added (`organiser`, `outbox`) and with `user_version = 2`, which is what a v2 app held.
@@ -113,6 +113,11 @@ fn fill_user_data(store: &Store, bundle: &Bundle) -> Result<(), Box<dyn std::err
     }
     // v4: the alerts so far were shown as notifications; a v4 app must not show them again.
     store.take_alerts_to_notify(EVENT)?;
+    if schema::USER.latest_version() < 5 {
+        return Ok(());
+    }
+    // v5: the access code of a protected event, entered once.
+    store.set_access_code(EVENT, Some("Markthalle 2027"))?;
     Ok(())
 }
 

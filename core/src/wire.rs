@@ -303,7 +303,14 @@ pub mod code {
     pub const RATE_LIMITED: &str = "rate_limited";
     /// A write whose body did not arrive within the server's upload deadline (408).
     pub const REQUEST_TIMEOUT: &str = "request_timeout";
+    /// The event is readable only with its access code (or a token for it), and none came (401).
+    pub const ACCESS_CODE_REQUIRED: &str = "access_code_required";
+    /// The access code sent for the event is not its code (401).
+    pub const ACCESS_CODE_WRONG: &str = "access_code_wrong";
 }
+
+/// The header carrying an event's access code on reads of a protected event.
+pub const ACCESS_CODE_HEADER: &str = "x-marktplatz-access-code";
 
 /// `PUT /v1/events/{event}/bundle` answers with what the publication changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

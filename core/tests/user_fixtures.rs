@@ -2,7 +2,7 @@
 //! Every frozen `user.db` (one per released schema version, `core/tests/fixtures/user-v*.db`)
 //! opens under the current schema with nothing dropped: every row of every table it had is
 //! still there, unchanged, and the app's own reads see the favourites, alerts, calendar
-//! sequences and outbox entries (pending, in flight, rejected) it held.
+//! sequences, outbox entries (pending, in flight, rejected) and access codes it held.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -120,6 +120,12 @@ fn every_frozen_user_db_opens_with_nothing_dropped() {
             assert!(outbox[2].rejection.is_some());
             assert!(store.organiser(EVENT).unwrap().is_some());
         }
+        // v5 kept the access code entered for a protected event; older files had none.
+        assert_eq!(
+            store.has_access_code(EVENT).unwrap(),
+            version >= 5,
+            "v{version}"
+        );
         if version >= 4 {
             // Alerts already shown as notifications are not notified again.
             assert!(

@@ -64,6 +64,13 @@ impl Admin {
         self.db.write_blocking(|tx| auth::revoke(tx, id_or_token))
     }
 
+    /// Gives the event an access code for reading it (`None`: public again). Returns whether it
+    /// had one before. The event must exist.
+    pub fn set_access_code(&self, event_id: &str, code: Option<&str>) -> ApiResult<bool> {
+        self.db
+            .write_blocking(|tx| crate::access::set(tx, event_id, code))
+    }
+
     /// Tokens (never their secrets), of one event or all.
     pub fn tokens(&self, event_id: Option<&str>) -> ApiResult<Vec<TokenInfo>> {
         self.db.read_blocking(|tx| auth::list(tx, event_id))

@@ -15,6 +15,7 @@ pub const DB_FILE: &str = "marktplatz.db";
 const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_initial.sql"),
     include_str!("sql/0002_roles_ops.sql"),
+    include_str!("sql/0003_access_code.sql"),
 ];
 const IDLE_READERS: usize = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -189,4 +190,44 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
 
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A data directory written by the server before access codes (schema v2) opens with its
+    /// events public, its change log and tokens untouched.
+    #[test]
+    fn a_v2_data_directory_opens_with_its_events_public() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            for sql in &MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 2;
+                 INSERT INTO event (id, epoch, head_seq, created_at, updated_at)
+                     VALUES ('fair', 'ep1', 7, 1, 1);
+                 INSERT INTO token (id, hash, role, event_id, subject, created_at)
+                     VALUES ('tok', x'00', 'organiser', 'fair', 'anna', 1);",
+            )
+            .unwrap();
+        }
+        let db = Db::open(dir.path()).unwrap();
+        let (access, head, tokens) = db
+            .read_blocking(|tx| {
+                Ok((
+                    crate::access::read(tx, "fair")?,
+                    crate::log::require_head(tx, "fair")?,
+                    crate::auth::list(tx, Some("fair"))?,
+                ))
+            })
+            .unwrap();
+        assert_eq!(access, Some(crate::access::Access::Public));
+        assert_eq!((head.epoch.as_str(), head.seq), ("ep1", 7));
+        assert_eq!(tokens.len(), 1);
+    }
 }

@@ -63,11 +63,16 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     if status == StatusCode::NOT_MODIFIED || status == StatusCode::NO_CONTENT {
         return response;
     }
+    add_security_headers(&mut response);
+    response
+}
+
+/// For answers made outside [`protect`] (the access gate's refusals).
+pub fn add_security_headers(response: &mut Response) {
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    response
 }
 
 pub async fn catch_panics(request: Request, next: Next) -> Response {

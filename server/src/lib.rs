@@ -5,6 +5,7 @@
 //! [`Admin`] works on a data directory directly: tokens, publishing, history resets.
 //! The protocol is described in `docs/adr/0002-sync-protocol.md`.
 
+pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod blobs;
@@ -154,6 +155,11 @@ async fn run(
         .layer(axum::middleware::from_fn_with_state(
             db.clone(),
             unchanged::answer_unchanged,
+        ))
+        // Before even that: a protected event is not read without its code (access.rs).
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(access::Gate::new(db.clone())),
+            access::require_access,
         ));
     connections::serve(listener, app, &config, shutdown).await?;
     Ok(())

@@ -1,5 +1,6 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run(args)`.
 
+pub mod access_code;
 pub mod agenda;
 pub mod alerts;
 pub mod announce;

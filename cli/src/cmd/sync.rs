@@ -29,10 +29,21 @@ pub struct Args {
     /// Asset cache budget in MiB.
     #[arg(long, default_value_t = 200)]
     asset_budget_mib: u64,
+    /// The event's access code, if the organisers protected it; kept on the device for later
+    /// syncs (`--forget-access-code` removes it).
+    #[arg(long, conflicts_with = "forget_access_code")]
+    access_code: Option<String>,
+    #[arg(long)]
+    forget_access_code: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {
     let store = device::open(&args.device)?;
+    if let Some(code) = &args.access_code {
+        store.set_access_code(&args.event, Some(code))?;
+    } else if args.forget_access_code {
+        store.set_access_code(&args.event, None)?;
+    }
     let cache = AssetCache::new(&args.device, args.asset_budget_mib * 1024 * 1024);
     let cancel = CancelToken::new();
     let quiet = args.json;

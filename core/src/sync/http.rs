@@ -182,15 +182,17 @@ pub(crate) async fn read_limited(
 }
 
 /// A conditional GET: `If-None-Match: etag` when given; 304 becomes [`Fetched::NotModified`].
+/// `credentials` are sent along (a protected event's access code, see `access.rs`).
 pub(crate) async fn get(
     client: &Client,
     url: &str,
     if_none_match: Option<&str>,
+    credentials: &HeaderMap,
     limit: usize,
     cancel: &CancelToken,
     on_bytes: &mut (dyn FnMut(u64) + Send),
 ) -> Result<Fetched> {
-    let mut headers = HeaderMap::new();
+    let mut headers = credentials.clone();
     if let Some(tag) = if_none_match
         && let Ok(value) = HeaderValue::from_str(tag)
     {

@@ -3,6 +3,7 @@
 //! [`sync_event`] is what the apps call: it pulls the content ([`pull::pull`]), then fetches
 //! the assets that travel with it. Protocol: `docs/adr/0002-sync-protocol.md`.
 
+mod access;
 pub mod assets;
 pub mod cancel;
 pub mod client;

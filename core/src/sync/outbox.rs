@@ -513,12 +513,12 @@ pub fn settle(store: &Store, event_id: &str, cursor: u64) -> Result<u32> {
     })
 }
 
-struct Credential {
-    server_url: String,
-    token: String,
+pub(crate) struct Credential {
+    pub(crate) server_url: String,
+    pub(crate) token: String,
 }
 
-fn credential(tx: &Transaction<'_>, event_id: &str) -> Result<Option<Credential>> {
+pub(crate) fn credential(tx: &Transaction<'_>, event_id: &str) -> Result<Option<Credential>> {
     tx.prepare_cached("SELECT server_url, token FROM organiser WHERE event_id = ?1")
         .and_then(|mut s| {
             s.query_row([event_id], |r| {

@@ -328,6 +328,7 @@ pub async fn pull(
         state = store.read(|tx| read_sync_state(tx, event_id))?;
     }
     let start_cursor = state.cursor;
+    let credentials = super::access::read_headers(store, event_id, server_url)?;
     let mut progress = Progress {
         event_id: event_id.to_string(),
         phase: Phase::Checking,
@@ -374,13 +375,27 @@ pub async fn pull(
         let etag = state.epoch.as_deref().map(|e| wire::page_etag(e, since));
         let received = AtomicU64::new(0);
         let fetched = {
-            let (url, etag, received, cancel) =
-                (url.as_str(), etag.as_deref(), &received, &options.cancel);
+            let (url, etag, received, cancel, credentials) = (
+                url.as_str(),
+                etag.as_deref(),
+                &received,
+                &options.cancel,
+                &credentials,
+            );
             with_retry(&client.config.retry, cancel, move || async move {
                 let mut count = move |n: u64| {
                     received.fetch_add(n, Ordering::Relaxed);
                 };
-                http::get(client, url, etag, wire::MAX_PAGE_BYTES, cancel, &mut count).await
+                http::get(
+                    client,
+                    url,
+                    etag,
+                    credentials,
+                    wire::MAX_PAGE_BYTES,
+                    cancel,
+                    &mut count,
+                )
+                .await
             })
             .await
         };
@@ -444,12 +459,22 @@ pub async fn pull(
             let full_url = format!("{url}{separator}full=1");
             let received = AtomicU64::new(0);
             let fetched = {
-                let (url, received, cancel) = (full_url.as_str(), &received, &options.cancel);
+                let (url, received, cancel, credentials) =
+                    (full_url.as_str(), &received, &options.cancel, &credentials);
                 with_retry(&client.config.retry, cancel, move || async move {
                     let mut count = move |n: u64| {
                         received.fetch_add(n, Ordering::Relaxed);
                     };
-                    http::get(client, url, None, wire::MAX_PAGE_BYTES, cancel, &mut count).await
+                    http::get(
+                        client,
+                        url,
+                        None,
+                        credentials,
+                        wire::MAX_PAGE_BYTES,
+                        cancel,
+                        &mut count,
+                    )
+                    .await
                 })
                 .await?
             };

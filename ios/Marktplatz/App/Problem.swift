@@ -5,7 +5,7 @@ import SwiftUI
 /// What went wrong, in terms the UI words a sentence for, and the core's own detail.
 struct Problem: Equatable, Sendable {
     enum Kind: Sendable {
-        case offline, server, signIn, conflict, notFound, invalidInput, storageFull, storage, paused, unexpected
+        case offline, server, signIn, accessCode, accessCodeWrong, conflict, notFound, invalidInput, storageFull, storage, paused, unexpected
     }
 
     let kind: Kind
@@ -27,6 +27,8 @@ struct Problem: Equatable, Sendable {
             self.init(kind: .server, detail: reason)
         case .Unauthorized(let reason):
             self.init(kind: .signIn, detail: reason)
+        case .AccessCode(let reason, let wrong):
+            self.init(kind: wrong ? .accessCodeWrong : .accessCode, detail: reason)
         case .Conflict(let reason):
             self.init(kind: .conflict, detail: reason)
         case .NotFound(let reason):
@@ -51,6 +53,8 @@ struct Problem: Equatable, Sendable {
         case .offline: "No connection. Showing what is stored; the app tries again later."
         case .server: "The server could not help just now. Try again later."
         case .signIn: "The organiser token was not accepted. Sign in again."
+        case .accessCode: "This event is open only with its access code. Ask the organisers for it."
+        case .accessCodeWrong: "That code was not accepted. Check it and try again."
         case .conflict: "Someone changed this first. Look at the current version and try again."
         case .notFound: "Not found on this phone."
         case .invalidInput: "Please check what you entered."

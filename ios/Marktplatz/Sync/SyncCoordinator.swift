@@ -73,6 +73,25 @@ final class SyncCoordinator {
         return result
     }
 
+    /// Whether the last sync was refused for want of the event's access code (the root view
+    /// then asks for it).
+    var needsAccessCode: Bool {
+        problem?.kind == .accessCode || problem?.kind == .accessCodeWrong
+    }
+
+    /// The attendee typed the event's access code: it is stored and the event synced with it.
+    @discardableResult
+    func enterAccessCode(_ code: String) async -> SyncResult {
+        do {
+            try await repo.setAccessCode(eventId: eventId, code: code)
+        } catch {
+            let failure = Problem(error) ?? Problem(kind: .invalidInput, detail: "\(error)")
+            problem = failure
+            return .failed(failure)
+        }
+        return await sync()
+    }
+
     /// Connectivity came back: send what the organiser queued and pull what changed.
     func connectivityReturned() async {
         await sync()

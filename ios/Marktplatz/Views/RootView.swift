@@ -5,6 +5,9 @@ struct RootView: View {
     let app: AppModel
     @State private var router = Router()
     @State private var unseen = 0
+    @State private var accessCode = ""
+    /// "Later" on the access-code prompt: not asked again until the next sync is refused.
+    @State private var askedLater = false
 
     var body: some View {
         if let problem = app.openProblem {
@@ -51,6 +54,21 @@ struct RootView: View {
             .tabItem { Label("More", systemImage: "ellipsis.circle") }
             .tag(Router.Tab.more)
         }
+        .alert("Access code", isPresented: accessCodePrompt) {
+            TextField("Code from your badge or the entrance", text: $accessCode)
+                .textInputAutocapitalization(.never)
+                .autocorrectionDisabled()
+            Button("Open event") {
+                let code = accessCode.trimmingCharacters(in: .whitespaces)
+                Task { await app.sync.enterAccessCode(code) }
+            }
+            .disabled(accessCode.trimmingCharacters(in: .whitespaces).isEmpty)
+            Button("Later", role: .cancel) { askedLater = true }
+        } message: {
+            if let problem = app.sync.problem { Text(problem.message) }
+        }
+        // Each new sync may be refused again: ask again then.
+        .onChange(of: app.sync.running) { _, running in if running { askedLater = false } }
         .task(id: app.content.version) {
             unseen = (try? await app.repo.unseenAlertCount(eventId: app.eventId)) ?? 0
         }
@@ -59,6 +77,16 @@ struct RootView: View {
             router.open(session: session)
             app.requestedSession = nil
         }
+    }
+}
+
+extension RootView {
+    /// Shown when a sync was refused for want of the access code, until answered or put off.
+    private var accessCodePrompt: Binding<Bool> {
+        Binding(
+            get: { app.sync.needsAccessCode && !app.sync.running && !askedLater },
+            set: { shown in if !shown { askedLater = true } }
+        )
     }
 }
 

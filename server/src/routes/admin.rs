@@ -1,6 +1,8 @@
 //! Token administration over HTTP (admin token): `POST /v1/admin/tokens` issues one (creating
 //! the event of an organiser or attendee token if new), `GET /v1/admin/tokens[?event=E]` lists
 //! them (never their secrets), `DELETE /v1/admin/tokens/{id}` revokes one.
+//! `PUT /v1/admin/events/{event}/access-code` (`{"code": "..."}`) makes an event readable only
+//! with that code; `DELETE` on it makes the event public again.
 //! The same is available offline on the data directory through `Admin` (`marktplatz token`).
 
 use axum::Json;
@@ -10,6 +12,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{AppState, event_id};
+use crate::access;
 use crate::auth::{self, Role, TokenSpec};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json_no_store, query_pairs};
@@ -98,5 +101,48 @@ pub async fn delete_token(
         .await?;
     Ok(json_no_store(
         format!("{{\"revoked\":true,\"was_active\":{was_active}}}").into_bytes(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessCodeRequest {
+    code: String,
+}
+
+pub async fn put_access_code(
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    headers: HeaderMap,
+    Json(request): Json<AccessCodeRequest>,
+) -> ApiResult<Response> {
+    event_id(&event)?;
+    let replaced = state
+        .db
+        .write(move |tx| {
+            auth::require_admin(tx, &headers)?;
+            access::set(tx, &event, Some(&request.code))
+        })
+        .await?;
+    Ok(json_no_store(
+        format!("{{\"protected\":true,\"replaced\":{replaced}}}").into_bytes(),
+    ))
+}
+
+pub async fn delete_access_code(
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    event_id(&event)?;
+    let had_code = state
+        .db
+        .write(move |tx| {
+            auth::require_admin(tx, &headers)?;
+            access::set(tx, &event, None)
+        })
+        .await?;
+    Ok(json_no_store(
+        format!("{{\"protected\":false,\"had_code\":{had_code}}}").into_bytes(),
     ))
 }

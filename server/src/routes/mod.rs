@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{Predicate, SizeAbove};
 
@@ -68,7 +68,11 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/tokens",
             post(admin::post_token).get(admin::get_tokens),
         )
-        .route("/v1/admin/tokens/{id}", delete(admin::delete_token));
+        .route("/v1/admin/tokens/{id}", delete(admin::delete_token))
+        .route(
+            "/v1/admin/events/{event}/access-code",
+            put(admin::put_access_code).delete(admin::delete_access_code),
+        );
     let body_limit = state.config.max_body_bytes;
     let timeout = state.config.request_timeout;
     Router::new()

@@ -101,6 +101,14 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local { try self.store.searchAsYouType(field: field, query: query) }
     }
 
+    public func setAccessCode(eventId: String, code: String?) async throws {
+        try await local { try self.store.setAccessCode(eventId: eventId, code: code) }
+    }
+
+    public func hasAccessCode(eventId: String) async throws -> Bool {
+        try await local { try self.store.hasAccessCode(eventId: eventId) }
+    }
+
     public func sync(eventId: String, serverUrl: String?) async throws -> SyncOutcome {
         try await store.sync(serverUrl: serverUrl, eventId: eventId)
     }

@@ -31,6 +31,10 @@ public protocol MarktplatzRepository: Sendable {
     /// `ApiError.Cancelled`, which the caller ignores).
     func searchAsYouType(field: SearchField, query: SearchQuery) async throws -> [SearchHit]
 
+    /// Remembers the access code of a protected event (every later sync sends it); nil forgets it.
+    func setAccessCode(eventId: String, code: String?) async throws
+    func hasAccessCode(eventId: String) async throws -> Bool
+
     func sync(eventId: String, serverUrl: String?) async throws -> SyncOutcome
     func cancelSync(eventId: String)
     func assetFile(eventId: String, asset: AssetRef) async throws -> URL

@@ -69,6 +69,9 @@ class CoreRepository(
     override suspend fun searchAsYouType(field: SearchField, query: SearchQuery) =
         withContext(io) { store.searchAsYouType(field, query) }
 
+    override suspend fun setAccessCode(eventId: String, code: String?) =
+        withContext(io) { store.setAccessCode(eventId, code) }
+    override suspend fun hasAccessCode(eventId: String) = withContext(io) { store.hasAccessCode(eventId) }
     override suspend fun sync(eventId: String, serverUrl: String?) = store.sync(serverUrl, eventId)
     override fun cancelSync(eventId: String) = store.cancelSync(eventId)
     override suspend fun assetFile(eventId: String, asset: AssetRef) = store.assetFile(eventId, asset)

@@ -67,6 +67,10 @@ interface MarktplatzRepository : AutoCloseable {
      */
     suspend fun searchAsYouType(field: SearchField, query: SearchQuery): List<SearchHit>
 
+    /** Remembers the access code of a protected event (sent by every later sync); null forgets it. */
+    suspend fun setAccessCode(eventId: String, code: String?)
+    suspend fun hasAccessCode(eventId: String): Boolean
+
     /** Brings the event up to date; cancelling the calling coroutine stops it between pages. */
     suspend fun sync(eventId: String, serverUrl: String? = null): SyncOutcome
     fun cancelSync(eventId: String)

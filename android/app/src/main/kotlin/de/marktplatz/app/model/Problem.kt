@@ -11,6 +11,10 @@ enum class ProblemKind {
     SERVER,
     /** The organiser token is missing, wrong, revoked or expired. */
     SIGN_IN,
+    /** The event is read only with its access code, and none is stored. */
+    ACCESS_CODE,
+    /** The stored access code was refused (mistyped, or the organisers changed it). */
+    ACCESS_CODE_WRONG,
     /** Someone else changed the same thing first. */
     CONFLICT,
     /** Not on the device (yet): for the event itself, nothing was synced so far. */
@@ -40,6 +44,8 @@ fun problemOf(error: Throwable): Problem? = when (error) {
     is ApiException.Offline -> Problem(ProblemKind.OFFLINE, error.reason)
     is ApiException.Server -> Problem(ProblemKind.SERVER, error.reason)
     is ApiException.Unauthorized -> Problem(ProblemKind.SIGN_IN, error.reason)
+    is ApiException.AccessCode ->
+        Problem(if (error.wrong) ProblemKind.ACCESS_CODE_WRONG else ProblemKind.ACCESS_CODE, error.reason)
     is ApiException.Conflict -> Problem(ProblemKind.CONFLICT, error.reason)
     is ApiException.NotFound -> Problem(ProblemKind.NOT_FOUND, error.reason)
     is ApiException.InvalidInput -> Problem(ProblemKind.INVALID_INPUT, error.reason)

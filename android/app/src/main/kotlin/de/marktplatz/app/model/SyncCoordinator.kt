@@ -84,6 +84,24 @@ class SyncCoordinator(
         return job.await()
     }
 
+    /**
+     * The attendee typed the event's access code (asked for when a sync answered
+     * [ProblemKind.ACCESS_CODE]): it is stored and the event synced with it at once.
+     */
+    suspend fun enterAccessCode(code: String): SyncResult {
+        var refused: Problem? = null
+        attempt({ refused = it }) { repo.setAccessCode(event.eventId, code) }
+        val problem = refused
+        if (problem != null) {
+            mutableStatus.update { it.copy(problem = problem) }
+            return SyncResult.Failed(problem)
+        }
+        return sync()
+    }
+
+    /** [enterAccessCode] from the UI's dialog. */
+    fun submitAccessCode(code: String): Job = scope.launch { enterAccessCode(code) }
+
     /** Connectivity came back: send what the organiser queued and pull what changed. */
     suspend fun connectivityReturned(): SyncResult = sync()
 

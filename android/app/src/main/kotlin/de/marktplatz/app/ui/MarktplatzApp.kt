@@ -22,8 +22,11 @@ import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.CompositionLocalProvider
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
 import androidx.compose.ui.platform.LocalContext
@@ -41,8 +44,10 @@ import androidx.navigation.navArgument
 import androidx.navigation.navDeepLink
 import de.marktplatz.app.AppGraph
 import de.marktplatz.app.R
+import de.marktplatz.app.model.ProblemKind
 import de.marktplatz.app.notify.AndroidNotifier
 import de.marktplatz.app.notify.SessionLinks
+import de.marktplatz.app.ui.components.AccessCodeDialog
 import de.marktplatz.app.ui.components.LocalAskForNotifications
 import de.marktplatz.app.ui.organiser.ComposeAnnouncementScreen
 import de.marktplatz.app.ui.organiser.OrganiserScreen
@@ -90,6 +95,19 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
                 notificationPermission.launch(Manifest.permission.POST_NOTIFICATIONS)
             }
         }
+    }
+
+    // A protected event refused the sync: ask for its code ("Later" keeps what is stored; the
+    // next sync that is refused asks again).
+    val accessProblem = status.problem?.takeIf { it.kind == ProblemKind.ACCESS_CODE || it.kind == ProblemKind.ACCESS_CODE_WRONG }
+    var askedLater by remember { mutableStateOf(false) }
+    LaunchedEffect(status.running) { if (status.running) askedLater = false }
+    if (accessProblem != null && !askedLater && !status.running) {
+        AccessCodeDialog(
+            wasWrong = accessProblem.kind == ProblemKind.ACCESS_CODE_WRONG,
+            onSubmit = { graph.sync.submitAccessCode(it) },
+            onLater = { askedLater = true },
+        )
     }
 
     CompositionLocalProvider(LocalAskForNotifications provides askForNotifications) {

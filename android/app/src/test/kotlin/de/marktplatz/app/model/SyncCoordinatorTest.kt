@@ -4,6 +4,8 @@ import de.marktplatz.bridge.CoreRepository
 import de.marktplatz.core.AlertChange
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.Op
+import java.net.HttpURLConnection
+import java.net.URI
 import java.nio.file.Files
 import java.time.Duration
 import kotlinx.coroutines.async
@@ -47,6 +49,39 @@ class SyncCoordinatorTest {
         }
         // Same session, same notification id: rescheduling replaces, never duplicates.
         assertEquals(reminder.notificationId, world.notifier.reminderLists.last().single().notificationId)
+    }
+
+    @Test
+    fun aProtectedEventAsksForItsCodeAndSyncsOnceItIsEntered() = runBlocking<Unit> {
+        world.synced()
+        val before = world.repo.agenda(EVENT, FAIR_DAY)
+        val sync = SyncCoordinator(world.repo, world.scope, world.event, world.notifier)
+        setAccessCode("Markthalle 2027")
+        try {
+            // No code on the phone: the problem asks for one; the stored programme stays.
+            val refused = sync.sync()
+            assertEquals(ProblemKind.ACCESS_CODE, (refused as SyncResult.Failed).problem.kind)
+            assertTrue(refused.problem.detail, refused.problem.detail.contains(EVENT))
+            assertEquals(ProblemKind.ACCESS_CODE, sync.status.value.problem?.kind)
+            assertEquals(before, world.repo.agenda(EVENT, FAIR_DAY))
+
+            // Mistyped: told it was wrong, not asked as if none had been given.
+            val wrong = sync.enterAccessCode("Markthalle 2026")
+            assertEquals(ProblemKind.ACCESS_CODE_WRONG, (wrong as SyncResult.Failed).problem.kind)
+            assertTrue(world.repo.hasAccessCode(EVENT))
+
+            val opened = sync.enterAccessCode(" Markthalle 2027 ")
+            assertTrue("$opened", opened is SyncResult.Updated)
+            assertEquals(null, sync.status.value.problem)
+            // Later syncs (the background job) send the stored code by themselves.
+            assertTrue(sync.sync() is SyncResult.Updated)
+
+            // A code the core would never send is refused before it is stored.
+            val invalid = sync.enterAccessCode("zeile\nzwei")
+            assertEquals(ProblemKind.INVALID_INPUT, (invalid as SyncResult.Failed).problem.kind)
+        } finally {
+            setAccessCode(null)
+        }
     }
 
     @Test
@@ -117,5 +152,23 @@ class SyncCoordinatorTest {
             assertEquals("the move was accepted: $report", 1u, report.accepted)
         }
         dir.deleteRecursively()
+    }
+}
+
+/** Protects the test server's event with [code] (null: public again), as an admin would. */
+private fun setAccessCode(code: String?) {
+    val url = URI("${testServer()}/v1/admin/events/$EVENT/access-code").toURL()
+    val connection = url.openConnection() as HttpURLConnection
+    try {
+        connection.requestMethod = if (code == null) "DELETE" else "PUT"
+        connection.setRequestProperty("Authorization", "Bearer ${adminToken()}")
+        if (code != null) {
+            connection.doOutput = true
+            connection.setRequestProperty("Content-Type", "application/json")
+            connection.outputStream.use { it.write("""{"code":"$code"}""".toByteArray()) }
+        }
+        check(connection.responseCode == 200) { "setting the access code: HTTP ${connection.responseCode}" }
+    } finally {
+        connection.disconnect()
     }
 }

@@ -29,6 +29,9 @@ fun testServer(): String = System.getenv("MARKTPLATZ_TEST_SERVER")
 fun organiserToken(): String = System.getenv("MARKTPLATZ_TEST_ORGANISER_TOKEN")
     ?: error("MARKTPLATZ_TEST_ORGANISER_TOKEN is not set: run scripts/test-kotlin.sh")
 
+fun adminToken(): String = System.getenv("MARKTPLATZ_TEST_ADMIN_TOKEN")
+    ?: error("MARKTPLATZ_TEST_ADMIN_TOKEN is not set: run scripts/test-kotlin.sh")
+
 /**
  * One phone: a real store in a temporary folder (the host-built library through JNA), the
  * real demo server from scripts/test-kotlin.sh, a clock fixed on the fair day, and a scope

@@ -24,6 +24,8 @@ fun ProblemKind.message(): Int = when (this) {
     ProblemKind.OFFLINE -> R.string.problem_offline
     ProblemKind.SERVER -> R.string.problem_server
     ProblemKind.SIGN_IN -> R.string.problem_sign_in
+    ProblemKind.ACCESS_CODE -> R.string.problem_access_code
+    ProblemKind.ACCESS_CODE_WRONG -> R.string.access_code_wrong
     ProblemKind.CONFLICT -> R.string.problem_conflict
     ProblemKind.NOT_FOUND -> R.string.problem_not_found
     ProblemKind.INVALID_INPUT -> R.string.problem_invalid_input
