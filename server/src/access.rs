@@ -111,23 +111,6 @@ pub fn set(tx: &Transaction<'_>, event_id: &str, code: Option<&str>) -> ApiResul
     Ok(had_code)
 }
 
-/// What a request presented to read a protected event.
-enum Presented<'a> {
-    Code(&'a str),
-    Token,
-    Nothing,
-}
-
-fn presented(headers: &HeaderMap) -> Presented<'_> {
-    if let Some(value) = headers.get(ACCESS_CODE_HEADER) {
-        return Presented::Code(value.to_str().unwrap_or_default());
-    }
-    if auth::bearer(headers).is_some() {
-        return Presented::Token;
-    }
-    Presented::Nothing
-}
-
 /// Whether a bearer token lets its holder read `event_id`: any token of the event, or an admin's.
 fn check_token(tx: &Transaction<'_>, headers: &HeaderMap, event_id: &str) -> ApiResult<()> {
     let principal = auth::authenticate(tx, headers)?;
@@ -200,50 +183,55 @@ impl Gate {
     }
 
     /// `Ok(true)`: the request may read a protected event; `Ok(false)`: the event is public.
+    /// The right code admits; otherwise a bearer token decides (an organiser whose phone still
+    /// holds an old code is let in by the token); otherwise the code is wrong or missing.
     async fn admit(&self, event_id: &str, headers: &HeaderMap, ip: IpAddr) -> ApiResult<bool> {
         let (salt, hash) = match &*self.policy(event_id).await? {
             Access::Public => return Ok(false),
             Access::Code { salt, hash } => (salt.clone(), hash.clone()),
         };
-        match presented(headers) {
-            Presented::Code(given) => {
-                if bool::from(code_hash(&salt, given).ct_eq(&hash)) {
-                    return Ok(true);
-                }
-                if let Err(wait) = self.wrong_codes.check(ip, None) {
-                    let mut error = ApiError::new(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        code::RATE_LIMITED,
-                        "too many wrong access codes; try again after the time in Retry-After",
-                    );
-                    error.retry_after = Some(wait);
-                    return Err(error);
-                }
-                Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    code::ACCESS_CODE_WRONG,
-                    format!(
-                        "the access code for event '{event_id}' is not right; check it with the organisers"
-                    ),
-                ))
-            }
-            Presented::Token => {
-                let headers = headers.clone();
-                let id = event_id.to_string();
-                self.db
-                    .read(move |tx| check_token(tx, &headers, &id))
-                    .await?;
-                Ok(true)
-            }
-            Presented::Nothing => Err(ApiError::new(
+        let given = headers
+            .get(ACCESS_CODE_HEADER)
+            .map(|value| value.to_str().unwrap_or_default());
+        if let Some(given) = given
+            && bool::from(code_hash(&salt, given).ct_eq(&hash))
+        {
+            return Ok(true);
+        }
+        if auth::bearer(headers).is_some() {
+            let headers = headers.clone();
+            let id = event_id.to_string();
+            self.db
+                .read(move |tx| check_token(tx, &headers, &id))
+                .await?;
+            return Ok(true);
+        }
+        if given.is_none() {
+            return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 code::ACCESS_CODE_REQUIRED,
                 format!(
                     "event '{event_id}' needs an access code: enter the one from the organisers \
                      (sent as {ACCESS_CODE_HEADER})"
                 ),
-            )),
+            ));
         }
+        if let Err(wait) = self.wrong_codes.check(ip, None) {
+            let mut error = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                code::RATE_LIMITED,
+                "too many wrong access codes; try again after the time in Retry-After",
+            );
+            error.retry_after = Some(wait);
+            return Err(error);
+        }
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            code::ACCESS_CODE_WRONG,
+            format!(
+                "the access code for event '{event_id}' is not right; check it with the organisers"
+            ),
+        ))
     }
 }
 

@@ -378,6 +378,12 @@ async fn an_organiser_device_reads_with_its_token_and_sends_it_to_no_other_serve
     let phone = h.device("organiser");
     phone.store.set_organiser(EVENT, &h.url(), &token).unwrap();
     phone.sync(&h.url(), EVENT).await.unwrap();
+    // An outdated code stored beside the token does not lock the organiser out.
+    phone
+        .store
+        .set_access_code(EVENT, Some("Markthalle 2026"))
+        .unwrap();
+    phone.sync(&h.url(), EVENT).await.unwrap();
 
     // The same event from another server: the token is not sent there, so that server refuses.
     let other = protected().await;
