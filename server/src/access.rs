@@ -14,10 +14,8 @@
 //! the SHA-256 of their bytes, which only the protected content names.
 //! Decisions: `docs/adr/0006-organiser-ops.md`.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, PoisonError, RwLock};
-use std::time::Instant;
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -33,14 +31,12 @@ use crate::config::RateLimit;
 use crate::db::{Db, now};
 use crate::error::{ApiError, ApiResult};
 use crate::hardening::RateLimiter;
-use crate::heads::MAX_AGE;
+use crate::heads::PerEvent;
+use crate::http::event_path;
 
 /// Shortest and longest code an admin may set (it is typed on a phone).
 pub const MIN_CODE_CHARS: usize = 4;
 pub const MAX_CODE_CHARS: usize = 64;
-
-/// Most events whose policy is remembered; beyond that the table is emptied.
-const MAX_EVENTS: usize = 1024;
 
 /// Wrong codes one client address may send: a burst of 10, then one every 6 seconds.
 pub const WRONG_CODES_PER_IP: RateLimit = RateLimit {
@@ -123,16 +119,10 @@ fn check_token(tx: &Transaction<'_>, headers: &HeaderMap, event_id: &str) -> Api
     }
 }
 
-struct Remembered {
-    access: Arc<Access>,
-    generation: u64,
-    at: Instant,
-}
-
 /// The gate's state: remembered policies and the wrong-code counter.
 pub struct Gate {
     db: Db,
-    policies: RwLock<HashMap<String, Remembered>>,
+    policies: PerEvent<Access>,
     wrong_codes: RateLimiter,
 }
 
@@ -140,7 +130,7 @@ impl Gate {
     pub fn new(db: Db) -> Gate {
         Gate {
             db,
-            policies: RwLock::default(),
+            policies: PerEvent::default(),
             // The per-token bucket is unused: wrong codes are counted by address only.
             wrong_codes: RateLimiter::new(WRONG_CODES_PER_IP, WRONG_CODES_PER_IP),
         }
@@ -150,35 +140,15 @@ impl Gate {
     /// events count as public and are left to the routes to answer 404.
     async fn policy(&self, event_id: &str) -> ApiResult<Arc<Access>> {
         let generation = self.db.generation();
-        if let Some(entry) = self
-            .policies
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(event_id)
-            .filter(|e| e.generation == generation && e.at.elapsed() < MAX_AGE)
-        {
-            return Ok(entry.access.clone());
+        if let Some(access) = self.policies.get(event_id, generation) {
+            return Ok(access);
         }
         let id = event_id.to_string();
         let Some(access) = self.db.read(move |tx| read(tx, &id)).await? else {
             return Ok(Arc::new(Access::Public));
         };
         let access = Arc::new(access);
-        let mut policies = self
-            .policies
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if policies.len() >= MAX_EVENTS && !policies.contains_key(event_id) {
-            policies.clear();
-        }
-        policies.insert(
-            event_id.to_string(),
-            Remembered {
-                access: access.clone(),
-                generation,
-                at: Instant::now(),
-            },
-        );
+        self.policies.put(event_id, access.clone(), generation);
         Ok(access)
     }
 
@@ -248,11 +218,7 @@ fn read_of_event(request: &Request) -> Option<&str> {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return None;
     }
-    let (event, _) = request
-        .uri()
-        .path()
-        .strip_prefix("/v1/events/")?
-        .split_once('/')?;
+    let (event, _) = event_path(request.uri().path())?;
     is_valid_event_id(event).then_some(event)
 }
 

@@ -1,4 +1,4 @@
-//! Each event's head kept in memory, so that a poll answered 304 (nearly every request at 9:00 on
+//! Each event's head kept in memory (and, with the same rules, its read policy: `access.rs`), so that a poll answered 304 (nearly every request at 9:00 on
 //! the opening day: every phone asks "anything new?") touches neither SQLite nor a blocking
 //! thread. Measured in `docs/adr/0010-performance.md`.
 //!
@@ -43,40 +43,53 @@ pub(crate) fn generation_of(path: &Path) -> Arc<AtomicU64> {
     generation
 }
 
-struct Remembered {
-    head: Arc<Head>,
+struct Remembered<T> {
+    value: Arc<T>,
     generation: u64,
     at: Instant,
 }
 
-/// The remembered heads of one [`Db`].
-#[derive(Default)]
-pub(crate) struct HeadCache {
-    heads: RwLock<HashMap<String, Remembered>>,
+/// Something read per event (its head, its read policy), remembered under the rules above:
+/// used only at the write generation it was read at and for at most [`MAX_AGE`].
+pub(crate) struct PerEvent<T> {
+    entries: RwLock<HashMap<String, Remembered<T>>>,
 }
 
-impl HeadCache {
-    fn get(&self, event: &str, generation: u64) -> Option<Arc<Head>> {
-        let heads = self.heads.read().unwrap_or_else(PoisonError::into_inner);
-        let entry = heads.get(event)?;
-        (entry.generation == generation && entry.at.elapsed() < MAX_AGE).then(|| entry.head.clone())
+impl<T> Default for PerEvent<T> {
+    fn default() -> Self {
+        PerEvent {
+            entries: RwLock::default(),
+        }
+    }
+}
+
+impl<T> PerEvent<T> {
+    pub(crate) fn get(&self, event: &str, generation: u64) -> Option<Arc<T>> {
+        let entries = self.entries.read().unwrap_or_else(PoisonError::into_inner);
+        let entry = entries.get(event)?;
+        (entry.generation == generation && entry.at.elapsed() < MAX_AGE)
+            .then(|| entry.value.clone())
     }
 
-    fn put(&self, head: Arc<Head>, generation: u64) {
-        let mut heads = self.heads.write().unwrap_or_else(PoisonError::into_inner);
-        if heads.len() >= MAX_EVENTS && !heads.contains_key(&head.event) {
-            heads.clear();
+    /// Remembers `value`, read in a transaction that began after the generation was taken.
+    pub(crate) fn put(&self, event: &str, value: Arc<T>, generation: u64) {
+        let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= MAX_EVENTS && !entries.contains_key(event) {
+            entries.clear();
         }
-        heads.insert(
-            head.event.clone(),
+        entries.insert(
+            event.to_string(),
             Remembered {
-                head,
+                value,
                 generation,
                 at: Instant::now(),
             },
         );
     }
 }
+
+/// The remembered heads of one [`Db`].
+pub(crate) type HeadCache = PerEvent<Head>;
 
 impl Db {
     /// The event's head if one is remembered and still current; no I/O.
@@ -88,7 +101,7 @@ impl Db {
     /// `generation` (so a write committed meanwhile makes it stale, never wrong).
     pub fn remember_head(&self, head: Head, generation: u64) -> Arc<Head> {
         let head = Arc::new(head);
-        self.heads().put(head.clone(), generation);
+        self.heads().put(&head.event, head.clone(), generation);
         head
     }
 

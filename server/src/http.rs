@@ -61,6 +61,12 @@ fn set_cache_headers(headers: &mut HeaderMap, etag: &str, cache_control: &'stati
     );
 }
 
+/// `/v1/events/{event}/{rest}` as `(event, rest)`: the event-scoped paths the middleware
+/// in front of the router looks at (access gate, 304 from memory, page cache).
+pub fn event_path(path: &str) -> Option<(&str, &str)> {
+    path.strip_prefix("/v1/events/")?.split_once('/')
+}
+
 /// Parses `a=1&b=2` (values here are plain tokens and numbers; nothing needs decoding).
 pub fn query_pairs(query: Option<&str>) -> Vec<(&str, &str)> {
     query

@@ -91,8 +91,7 @@ impl PageCache {
 
 /// The event of a changes URL (`/v1/events/{event}/changes[/{epoch}/{since}]`).
 fn changes_event(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix("/v1/events/")?;
-    let (event, rest) = rest.split_once('/')?;
+    let (event, rest) = crate::http::event_path(path)?;
     let tail = rest.strip_prefix("changes")?;
     (tail.is_empty() || tail.starts_with('/')).then_some(event)
 }

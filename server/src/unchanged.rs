@@ -12,7 +12,7 @@ use axum::response::Response;
 use marktplatz_core::wire::{head_etag, page_etag};
 
 use crate::db::Db;
-use crate::http::{SHORT, if_none_match, not_modified};
+use crate::http::{SHORT, event_path, if_none_match, not_modified};
 
 pub async fn answer_unchanged(State(db): State<Db>, request: Request, next: Next) -> Response {
     match unchanged(&db, &request) {
@@ -31,11 +31,7 @@ fn unchanged(db: &Db, request: &Request) -> Option<Response> {
     if !headers.contains_key(axum::http::header::IF_NONE_MATCH) {
         return None;
     }
-    let (event, rest) = request
-        .uri()
-        .path()
-        .strip_prefix("/v1/events/")?
-        .split_once('/')?;
+    let (event, rest) = event_path(request.uri().path())?;
     let head = db.cached_head(event)?;
     let etag = if rest == "head" {
         head_etag(&head)

@@ -116,14 +116,7 @@ pub async fn put_access_code(
     headers: HeaderMap,
     Json(request): Json<AccessCodeRequest>,
 ) -> ApiResult<Response> {
-    event_id(&event)?;
-    let replaced = state
-        .db
-        .write(move |tx| {
-            auth::require_admin(tx, &headers)?;
-            access::set(tx, &event, Some(&request.code))
-        })
-        .await?;
+    let replaced = set_access_code(&state, event, headers, Some(request.code)).await?;
     Ok(json_no_store(
         format!("{{\"protected\":true,\"replaced\":{replaced}}}").into_bytes(),
     ))
@@ -134,15 +127,25 @@ pub async fn delete_access_code(
     Path(event): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    event_id(&event)?;
-    let had_code = state
-        .db
-        .write(move |tx| {
-            auth::require_admin(tx, &headers)?;
-            access::set(tx, &event, None)
-        })
-        .await?;
+    let had_code = set_access_code(&state, event, headers, None).await?;
     Ok(json_no_store(
         format!("{{\"protected\":false,\"had_code\":{had_code}}}").into_bytes(),
     ))
+}
+
+/// Sets or clears the event's code for an admin; whether it had one before.
+async fn set_access_code(
+    state: &AppState,
+    event: String,
+    headers: HeaderMap,
+    code: Option<String>,
+) -> ApiResult<bool> {
+    event_id(&event)?;
+    state
+        .db
+        .write(move |tx| {
+            auth::require_admin(tx, &headers)?;
+            access::set(tx, &event, code.as_deref())
+        })
+        .await
 }
