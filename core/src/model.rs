@@ -202,6 +202,20 @@ impl SessionKind {
             SessionKind::Other => "other",
         }
     }
+
+    /// The kind `as_str` names (what content.db keeps in `session.kind`).
+    pub fn parse(text: &str) -> Option<SessionKind> {
+        [
+            SessionKind::Keynote,
+            SessionKind::Talk,
+            SessionKind::Workshop,
+            SessionKind::Panel,
+            SessionKind::Break,
+            SessionKind::Other,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -218,6 +232,13 @@ impl SessionStatus {
             SessionStatus::Scheduled => "scheduled",
             SessionStatus::Cancelled => "cancelled",
         }
+    }
+
+    /// The status `as_str` names (what content.db keeps in `session.status`).
+    pub fn parse(text: &str) -> Option<SessionStatus> {
+        [SessionStatus::Scheduled, SessionStatus::Cancelled]
+            .into_iter()
+            .find(|status| status.as_str() == text)
     }
 }
 
@@ -469,6 +490,29 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
         assert_eq!(EntityKind::parse("nonsense"), None);
+    }
+
+    /// The stored columns are read with `parse`: it must name exactly what serde writes.
+    #[test]
+    fn session_kind_and_status_names_round_trip() {
+        for name in ["keynote", "talk", "workshop", "panel", "break", "other"] {
+            let kind = SessionKind::parse(name).unwrap_or_default();
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap_or_default(),
+                format!("\"{name}\"")
+            );
+        }
+        for name in ["scheduled", "cancelled"] {
+            let status = SessionStatus::parse(name).unwrap_or_default();
+            assert_eq!(status.as_str(), name);
+            assert_eq!(
+                serde_json::to_string(&status).unwrap_or_default(),
+                format!("\"{name}\"")
+            );
+        }
+        assert_eq!(SessionKind::parse("Talk"), None);
+        assert_eq!(SessionStatus::parse(""), None);
     }
 
     #[test]

@@ -312,6 +312,9 @@ pub mod code {
 /// The header carrying an event's access code on reads of a protected event.
 pub const ACCESS_CODE_HEADER: &str = "x-marktplatz-access-code";
 
+/// The longest access code (characters): it is typed on a phone.
+pub const MAX_ACCESS_CODE_CHARS: usize = 64;
+
 /// `PUT /v1/events/{event}/bundle` answers with what the publication changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishOutcome {

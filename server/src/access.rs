@@ -36,7 +36,7 @@ use crate::http::event_path;
 
 /// Shortest and longest code an admin may set (it is typed on a phone).
 pub const MIN_CODE_CHARS: usize = 4;
-pub const MAX_CODE_CHARS: usize = 64;
+pub const MAX_CODE_CHARS: usize = marktplatz_core::wire::MAX_ACCESS_CODE_CHARS;
 
 /// Wrong codes one client address may send: a burst of 10, then one every 6 seconds.
 pub const WRONG_CODES_PER_IP: RateLimit = RateLimit {

@@ -734,10 +734,19 @@ fn listed_session(row: &rusqlite::Row<'_>) -> Result<ListedSession> {
         DateTime::from_timestamp(seconds, 0)
             .ok_or_else(|| Error::invalid("session", "start/end", format!("{seconds} is no time")))
     };
-    let named = |i: usize| -> Result<serde_json::Value> { Ok(serde_json::Value::String(text(i)?)) };
+    // The same error kind as a body that does not decode: the stored row is damaged.
+    let unknown = |what: &str, value: String| {
+        Error::malformed(
+            format!("session {what}"),
+            format!("unknown {what} '{value}'"),
+        )
+    };
     Ok(ListedSession {
         id: text(0)?,
-        kind: serde_json::from_value(named(1)?).map_err(|e| Error::malformed("session kind", e))?,
+        kind: {
+            let kind = text(1)?;
+            SessionKind::parse(&kind).ok_or_else(|| unknown("kind", kind))?
+        },
         title: text(2)?,
         subtitle: optional(3)?,
         start: instant(4)?,
@@ -746,8 +755,10 @@ fn listed_session(row: &rusqlite::Row<'_>) -> Result<ListedSession> {
         track_id: optional(7)?,
         languages: serde_json::from_str(&text(8)?)
             .map_err(|e| Error::malformed("session languages", e))?,
-        status: serde_json::from_value(named(9)?)
-            .map_err(|e| Error::malformed("session status", e))?,
+        status: {
+            let status = text(9)?;
+            SessionStatus::parse(&status).ok_or_else(|| unknown("status", status))?
+        },
     })
 }
 

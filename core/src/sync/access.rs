@@ -9,10 +9,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::outbox::credential;
 use crate::error::{Error, Result, SqliteContext};
 use crate::store::Store;
-use crate::wire::ACCESS_CODE_HEADER;
-
-/// The longest code the server accepts.
-const MAX_CODE_CHARS: usize = 64;
+use crate::wire::{ACCESS_CODE_HEADER, MAX_ACCESS_CODE_CHARS};
 
 impl Store {
     /// Remembers the access code for `event_id` (as typed; surrounding spaces dropped), or
@@ -21,13 +18,13 @@ impl Store {
         let code = code.map(str::trim);
         if let Some(code) = code
             && (code.is_empty()
-                || code.chars().count() > MAX_CODE_CHARS
+                || code.chars().count() > MAX_ACCESS_CODE_CHARS
                 || code.chars().any(char::is_control))
         {
             return Err(Error::invalid(
                 "access code",
                 "code",
-                format!("is 1 to {MAX_CODE_CHARS} printable characters"),
+                format!("is 1 to {MAX_ACCESS_CODE_CHARS} printable characters"),
             ));
         }
         self.write_user(|tx| {
