@@ -47,7 +47,7 @@ final class SearchModel {
         let text = self.text
         let kind = self.kind
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            running = nil
+            // `running` stays the superseded task: the next keystroke still waits for it.
             results = []
             searching = false
             problem = nil

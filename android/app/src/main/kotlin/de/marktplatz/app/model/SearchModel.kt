@@ -6,6 +6,7 @@ import de.marktplatz.core.SearchField
 import de.marktplatz.core.SearchHit
 import de.marktplatz.core.SearchQuery
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -62,12 +63,14 @@ class SearchModel(
         // Interrupts the superseded search in the core now; it returns Cancelled promptly.
         field.cancel()
         if (text.isBlank()) {
-            running = null
+            // `running` stays the superseded job: the next keystroke still waits for it.
             mutableState.update { it.copy(results = emptyList(), searching = false, problem = null) }
             return
         }
         mutableState.update { it.copy(searching = true) }
-        running = scope.launch {
+        // Undispatched: the job starts waiting at once, so it cannot be cancelled before it
+        // waits (a job cancelled before it starts never runs, and would not wait at all).
+        running = scope.launch(start = CoroutineStart.UNDISPATCHED) {
             // Keystrokes reach the core in the order typed: an older search still on its way
             // would otherwise arrive after this one and cancel it, leaving no results at all.
             // The wait is not cut short when this job is superseded in turn, so each job waits

@@ -35,9 +35,13 @@ class SearchModelTest {
         // cancel the newest search and leave the field spinning without results.
         val words = listOf("Buergeramt", "Rosenboom", "Rechnung", "Station", "Cyber")
         SearchModel(world.repo, world.scope, world.event).use { search ->
-            repeat(300) { round ->
+            repeat(1500) { round ->
                 val word = words[round % words.size]
-                for (end in 1..word.length) search.onTextChange(word.substring(0, end))
+                for (end in 1..word.length) {
+                    search.onTextChange(word.substring(0, end))
+                    // Now and then the field is cleared mid-word, as people do.
+                    if (end == 3 && round % 4 == 0) search.onTextChange("")
+                }
                 val settled = search.state.awaitState { it.text == word && !it.searching }
                 assertEquals("round $round: $word", null, settled.problem)
                 assertTrue("round $round: no results for $word", settled.results.isNotEmpty())
