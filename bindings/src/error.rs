@@ -1,7 +1,8 @@
 //! The errors the shells see: few, each saying what a person can do about it. Every core error
 //! is mapped here, in one place.
 
-use marktplatz_core::{Error, wire};
+use marktplatz_core::Error;
+use marktplatz_model::wire;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ApiError {

@@ -1,8 +1,8 @@
 //! Organiser mode: sign in with a token, queue operations (shown at once, sent when online),
 //! watch the outbox.
 
-use marktplatz_core::ops::Op;
 use marktplatz_core::sync::outbox::{OrganiserInfo, OutboxEntry, PushReport};
+use marktplatz_model::ops::Op;
 
 use crate::store::{MarktplatzStore, Result};
 use crate::types::Instant;
@@ -72,5 +72,5 @@ impl MarktplatzStore {
 /// A fresh id for an entity an organiser creates (`announcement-…`), as the CLI makes them.
 #[uniffi::export]
 pub fn new_entity_id(prefix: String) -> String {
-    marktplatz_core::ops::new_entity_id(&prefix)
+    marktplatz_model::ops::new_entity_id(&prefix)
 }

@@ -51,7 +51,7 @@ impl MarktplatzStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use marktplatz_core::bundle::Bundle;
+    use marktplatz_model::bundle::Bundle;
 
     const BUNDLE: &str = r#"{"format":"marktplatz-bundle","version":1,
       "event":{"id":"e","title":"Marktplatz","venue":{"name":"Markthalle"},

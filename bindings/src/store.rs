@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use marktplatz_core::device::Device;
-use marktplatz_core::model::{Announcement, GalleryItem, InfoPage, Location, Speaker, Track};
 use marktplatz_core::store::{
     EventOverview, EventSummary, ExhibitorEntry, NowNext, SessionDetail, SessionSummary,
     StationEntry, Store,
 };
+use marktplatz_model::model::{Announcement, GalleryItem, InfoPage, Location, Speaker, Track};
 
 use crate::error::ApiError;
 use crate::types::{Instant, LocalDate};

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use marktplatz_core::device::{SyncOutcome, Update};
 use marktplatz_core::listeners::Subscription;
-use marktplatz_core::model::AssetRef;
+use marktplatz_model::model::AssetRef;
 
 use crate::error::ApiError;
 use crate::store::{MarktplatzStore, Result};

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Duration;
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::{Entity, EntityKind};
 use marktplatz_core::store::Store;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{Entity, EntityKind};
 use serde_json::Value;
 
 const EVENT: &str = "fav-fair";

@@ -3,8 +3,8 @@
 
 use std::process::Command;
 
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::store::Store;
+use marktplatz_model::bundle::Bundle;
 
 fn device() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -13,11 +13,11 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, TimeZone, Utc};
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::favourites::{CalendarSelection, FavouriteKind};
-use marktplatz_core::model::{Entity, Priority};
-use marktplatz_core::ops::Op;
 use marktplatz_core::store::{Store, schema};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{Entity, Priority};
+use marktplatz_model::ops::Op;
 
 const EVENT: &str = "fixture-fair";
 

@@ -19,12 +19,12 @@ use tokio::task::JoinHandle;
 use crate::error::{Error, Result};
 use crate::favourites::AlertNotice;
 use crate::listeners::{Listeners, Subscription};
-use crate::model::{AssetRef, EntityKind};
 use crate::store::Store;
 use crate::sync::outbox::{PushOptions, PushReport};
 use crate::sync::{
     AssetCache, CancelToken, Client, ClientConfig, Progress, SyncOptions, SyncReport,
 };
+use marktplatz_model::model::{AssetRef, EntityKind};
 
 /// Bytes the asset cache may use before it evicts the least recently used unpinned files.
 pub const DEFAULT_ASSET_BUDGET: u64 = 200 * 1024 * 1024;

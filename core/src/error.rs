@@ -119,6 +119,27 @@ impl Error {
     }
 }
 
+/// The contract's errors keep their kind (and their text) in the core's.
+impl From<marktplatz_model::Error> for Error {
+    fn from(error: marktplatz_model::Error) -> Error {
+        use marktplatz_model::Error as Model;
+        match error {
+            Model::Invalid {
+                entity,
+                field,
+                message,
+            } => Error::Invalid {
+                entity,
+                field,
+                message,
+            },
+            Model::Malformed { what, message } => Error::Malformed { what, message },
+            Model::NotFound { kind, id } => Error::NotFound { kind, id },
+            Model::Protocol(message) => Error::Protocol(message),
+        }
+    }
+}
+
 fn is_disk_full(error: &std::io::Error) -> bool {
     // ENOSPC (28) and EDQUOT (122) on Linux/Android; ENOSPC is 28 on Apple platforms too.
     matches!(error.raw_os_error(), Some(28) | Some(122))

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use marktplatz_core::Error;
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::*;
 use marktplatz_core::store::{Store, schema};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::*;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marktplatz_core::import::{Format, ImportOptions, import};
+use marktplatz_import::{Format, ImportOptions, import};
 
 fuzz_target!(|data: &[u8]| {
     let options = ImportOptions {
@@ -17,5 +17,5 @@ fuzz_target!(|data: &[u8]| {
             .expect("an imported bundle is valid");
     }
     // Detection reads every format's markers: it must not panic either.
-    let _ = marktplatz_core::import::detect(data);
+    let _ = marktplatz_import::detect(data);
 });

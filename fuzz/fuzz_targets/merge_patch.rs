@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marktplatz_core::wire::merge_patch;
+use marktplatz_model::wire::merge_patch;
 use serde_json::Value;
 
 fn has_null(v: &Value) -> bool {

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use marktplatz_core::bundle::Bundle;
+use marktplatz_model::bundle::Bundle;
 use marktplatz_core::search::SearchQuery;
 use marktplatz_core::store::Store;
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marktplatz_core::model::{Entity, EntityKind};
+use marktplatz_model::model::{Entity, EntityKind};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else {

@@ -2,12 +2,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marktplatz_core::wire::Page;
+use marktplatz_model::wire::Page;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(page) = serde_json::from_slice::<Page>(data) {
         let _ = page.decode(None, page.since);
         let _ = page.decode(Some(&page.epoch), page.since.wrapping_add(1));
-        let _ = marktplatz_core::wire::page_etag(&page.epoch, page.next);
+        let _ = marktplatz_model::wire::page_etag(&page.epoch, page.next);
     }
 });

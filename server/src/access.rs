@@ -21,7 +21,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use marktplatz_core::wire::{ACCESS_CODE_HEADER, code, is_valid_event_id};
+use marktplatz_model::wire::{ACCESS_CODE_HEADER, code, is_valid_event_id};
 use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -36,7 +36,7 @@ use crate::http::event_path;
 
 /// Shortest and longest code an admin may set (it is typed on a phone).
 pub const MIN_CODE_CHARS: usize = 4;
-pub const MAX_CODE_CHARS: usize = marktplatz_core::wire::MAX_ACCESS_CODE_CHARS;
+pub const MAX_CODE_CHARS: usize = marktplatz_model::wire::MAX_ACCESS_CODE_CHARS;
 
 /// Wrong codes one client address may send: a burst of 10, then one every 6 seconds.
 pub const WRONG_CODES_PER_IP: RateLimit = RateLimit {

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::AssetRef;
-use marktplatz_core::wire::{Head, PublishOutcome, is_valid_event_id};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::AssetRef;
+use marktplatz_model::wire::{Head, PublishOutcome, is_valid_event_id};
 
 use crate::auth::{IssuedToken, Role, TokenInfo, TokenSpec};
 use crate::db::Db;
@@ -103,7 +103,7 @@ impl Admin {
             let stored = self.put_asset(bytes, &asset.media_type)?;
             if stored.sha256 != asset.sha256 || stored.bytes != asset.bytes {
                 return Err(ApiError::unprocessable(
-                    marktplatz_core::wire::code::HASH_MISMATCH,
+                    marktplatz_model::wire::code::HASH_MISMATCH,
                     format!(
                         "asset {} does not match its bytes ({} bytes hashing to {})",
                         asset.sha256, stored.bytes, stored.sha256

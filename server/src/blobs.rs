@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
-use marktplatz_core::model::AssetRef;
-use marktplatz_core::wire::{code, is_sha256};
+use marktplatz_model::assets::is_sha256;
+use marktplatz_model::model::AssetRef;
+use marktplatz_model::wire::code;
 
 use crate::db::{Db, now};
 use crate::error::{ApiError, ApiResult};

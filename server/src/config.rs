@@ -55,7 +55,7 @@ impl Config {
             page_limit: 500,
             page_max_bytes: 512 * 1024,
             max_body_bytes: 64 * 1024 * 1024,
-            max_asset_bytes: marktplatz_core::ops::MAX_PHOTO_BYTES,
+            max_asset_bytes: marktplatz_model::ops::MAX_PHOTO_BYTES,
             max_connections: 1024,
             request_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),

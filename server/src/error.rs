@@ -2,8 +2,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use marktplatz_core::ops::{CurrentVersion, OpRejection};
-use marktplatz_core::wire::{ErrorBody, code};
+use marktplatz_model::ops::{CurrentVersion, OpRejection};
+use marktplatz_model::wire::{ErrorBody, code};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -92,9 +92,9 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
-impl From<marktplatz_core::Error> for ApiError {
-    fn from(error: marktplatz_core::Error) -> ApiError {
-        use marktplatz_core::Error as E;
+impl From<marktplatz_model::Error> for ApiError {
+    fn from(error: marktplatz_model::Error) -> ApiError {
+        use marktplatz_model::Error as E;
         match error {
             E::Malformed { .. } => ApiError::new(
                 StatusCode::BAD_REQUEST,

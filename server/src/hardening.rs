@@ -22,7 +22,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use futures_util::FutureExt;
-use marktplatz_core::wire::code;
+use marktplatz_model::wire::code;
 
 use crate::config::{Config, RateLimit};
 use crate::error::error_response;

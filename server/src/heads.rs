@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
-use marktplatz_core::wire::Head;
+use marktplatz_model::wire::Head;
 
 use crate::db::Db;
 use crate::error::ApiResult;
@@ -127,7 +127,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::log::{NewChange, append, ensure_event};
-    use marktplatz_core::model::EntityKind;
+    use marktplatz_model::model::EntityKind;
 
     fn publish(db: &Db, id: &str) -> u64 {
         db.write_blocking(|tx| {

@@ -17,7 +17,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use marktplatz_core::wire::code;
+use marktplatz_model::wire::code;
 
 use crate::error::error_response;
 

@@ -7,8 +7,8 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use marktplatz_core::model::EntityKind;
-use marktplatz_core::wire::Head;
+use marktplatz_model::model::EntityKind;
+use marktplatz_model::wire::Head;
 
 use crate::db::now;
 use crate::error::{ApiError, ApiResult};

@@ -13,9 +13,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use marktplatz_core::model::{AssetRef, Entity, EntityKind};
-use marktplatz_core::ops::{CurrentVersion, Op, OpOutcome, OpRequest};
-use marktplatz_core::wire::code;
+use marktplatz_model::model::{AssetRef, Entity, EntityKind};
+use marktplatz_model::ops::{CurrentVersion, Op, OpOutcome, OpRequest};
+use marktplatz_model::wire::code;
 
 use crate::auth::Principal;
 use crate::blobs;
@@ -188,7 +188,7 @@ fn prepare_photo(db: &Db, data_dir: &Path, op: Op) -> ApiResult<(Op, Option<Asse
     }
     let path = blobs::blob_path(data_dir, &image.sha256);
     let head = read_head(&path).map_err(|e| ApiError::internal("reading a photo", e))?;
-    let sniffed = marktplatz_core::media::sniff_image(&head)
+    let sniffed = marktplatz_model::assets::sniff_image(&head)
         .map_err(|e| ApiError::unprocessable(code::NOT_AN_IMAGE, format!("photo: {e}")))?;
     let (thumbnail, _) = thumbs::thumbnail_for(db, data_dir, &meta.asset_ref())?;
     let mut image = meta.asset_ref();

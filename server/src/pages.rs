@@ -102,7 +102,7 @@ pub async fn cached_pages(State(state): State<AppState>, request: Request, next:
         && !request.headers().contains_key(header::IF_NONE_MATCH)
         && !request.headers().contains_key(header::RANGE);
     let event = changes_event(request.uri().path())
-        .filter(|e| cacheable && marktplatz_core::wire::is_valid_event_id(e))
+        .filter(|e| cacheable && marktplatz_model::wire::is_valid_event_id(e))
         .map(str::to_string);
     let Some(event) = event else {
         return next.run(request).await;
@@ -147,7 +147,7 @@ pub async fn cached_pages(State(state): State<AppState>, request: Request, next:
                 Ok(body) => Err(Response::from_parts(parts, Body::from(body))),
                 Err(_) => Err(crate::error::error_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    marktplatz_core::wire::code::INTERNAL,
+                    marktplatz_model::wire::code::INTERNAL,
                     "the page could not be produced; try again",
                     Some(1),
                 )),

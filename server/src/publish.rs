@@ -7,9 +7,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::{AssetRef, EntityKind};
-use marktplatz_core::wire::{PublishOutcome, code};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{AssetRef, EntityKind};
+use marktplatz_model::wire::{PublishOutcome, code};
 
 use crate::blobs;
 use crate::db::Db;

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use rusqlite::{OptionalExtension, params};
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::media;
-use marktplatz_core::model::AssetRef;
-use marktplatz_core::wire::code;
+use marktplatz_media as media;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::AssetRef;
+use marktplatz_model::wire::code;
 
 use crate::blobs::{self, blob_path};
 use crate::db::Db;
@@ -41,7 +41,7 @@ pub fn fill_gallery_thumbnails(db: &Db, data_dir: &Path, bundle: &mut Bundle) ->
 #[derive(Debug)]
 pub enum ThumbnailError {
     /// Not a JPEG or PNG, cut short, too large to decode: the uploader's fault.
-    Image(marktplatz_core::Error),
+    Image(marktplatz_media::Error),
     Server(ApiError),
 }
 

@@ -9,7 +9,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use marktplatz_core::wire::{head_etag, page_etag};
+use marktplatz_model::wire::{head_etag, page_etag};
 
 use crate::db::Db;
 use crate::http::{SHORT, event_path, if_none_match, not_modified};

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::AssetRef;
 use marktplatz_core::sync::SyncOptions;
-use marktplatz_core::time::EventClock;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::AssetRef;
+use marktplatz_model::time::EventClock;
 
 use crate::{Harness, raw_http};
 
@@ -27,7 +27,7 @@ pub struct BenchEvent {
 
 pub fn demo_event() -> BenchEvent {
     let demo =
-        marktplatz_core::demo::demo_content().unwrap_or_else(|e| panic!("the demo event: {e}"));
+        marktplatz_media::demo::demo_content().unwrap_or_else(|e| panic!("the demo event: {e}"));
     BenchEvent {
         key: "demo",
         name: "demo event (E-Government Marktplatz Nordwest)",

@@ -18,15 +18,15 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::model::{Entity, EntityKind, GalleryItem};
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{
     AssetCache, Client, ClientConfig, OpState, PushOptions, RetryPolicy, SyncOptions, push,
     sync_event,
 };
-use marktplatz_core::wire::sha256_hex;
+use marktplatz_model::assets::sha256_hex;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{Entity, EntityKind, GalleryItem};
 use marktplatz_server::{Admin, RunningServer};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 

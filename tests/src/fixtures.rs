@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::*;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::*;
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 3, day, hour, minute, 0)

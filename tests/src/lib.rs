@@ -15,11 +15,11 @@ pub mod synthetic;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{
     AssetCache, Client, ClientConfig, RetryPolicy, SyncOptions, SyncReport, sync_event,
 };
+use marktplatz_model::bundle::Bundle;
 use marktplatz_server::{Admin, Config, RunningServer};
 
 pub use fault_proxy::{Fault, FaultProxy, Traffic};
@@ -52,7 +52,7 @@ pub fn own_data() -> PathBuf {
 /// The three real successive publications of 36C3 (day before, day 2, final), imported as
 /// bundles of one event `event_id`.
 pub fn real_36c3_versions(event_id: &str) -> Vec<Bundle> {
-    use marktplatz_core::import::{ImportOptions, import};
+    use marktplatz_import::{ImportOptions, import};
     [
         "36c3-everything.snapshot-2019-12-26T2040.json",
         "36c3-everything.snapshot-2019-12-28T1650.json",
@@ -118,7 +118,7 @@ impl Harness {
     }
 
     /// Publishes directly into the data directory (no HTTP), creating the event if new.
-    pub fn publish(&self, bundle: &Bundle) -> marktplatz_core::wire::PublishOutcome {
+    pub fn publish(&self, bundle: &Bundle) -> marktplatz_model::wire::PublishOutcome {
         self.admin
             .publish(bundle.clone())
             .unwrap_or_else(|e| panic!("publish: {} ({})", e.message, e.code))

@@ -11,7 +11,7 @@ pub fn photo_jpeg(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
     });
-    marktplatz_core::media::encode_jpeg(&image, 85).unwrap_or_else(|e| panic!("jpeg: {e}"))
+    marktplatz_media::encode_jpeg(&image, 85).unwrap_or_else(|e| panic!("jpeg: {e}"))
 }
 
 /// A device that synced `event` and holds an organiser token for it (pushing to the proxy).

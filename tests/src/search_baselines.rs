@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::EntityKind;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::EntityKind;
 use rusqlite::{Connection, params};
 
 /// One searchable entity, flattened the way a simple app would.

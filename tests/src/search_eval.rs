@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::EntityKind;
 use marktplatz_core::search::SearchQuery;
 use marktplatz_core::store::Store;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::EntityKind;
 use serde::Deserialize;
 
 use crate::search_baselines::{Baselines, flatten};
@@ -141,7 +141,7 @@ impl Loaded {
 pub fn load_event(name: &str, own_data: &Path, shared_data: &Path) -> Bundle {
     let file = match name {
         "demo" => {
-            return marktplatz_core::demo::demo_content().unwrap().bundle;
+            return marktplatz_media::demo::demo_content().unwrap().bundle;
         }
         "fair" => {
             let text = std::fs::read_to_string(own_data.join("search/fair.bundle.json")).unwrap();
@@ -160,7 +160,7 @@ pub fn load_event(name: &str, own_data: &Path, shared_data: &Path) -> Bundle {
 
 /// A real schedule file through the real importer.
 pub fn import_schedule(path: &Path, event_id: &str) -> Bundle {
-    use marktplatz_core::import::{ImportOptions, import};
+    use marktplatz_import::{ImportOptions, import};
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let options = ImportOptions {
         event_id: Some(event_id.to_string()),

@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::{Entity, EntityKind, Priority};
-use marktplatz_core::ops::Op;
 use marktplatz_core::sync::{AssetCache, Client, ClientConfig, OpState, RetryPolicy};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{Entity, EntityKind, Priority};
+use marktplatz_model::ops::Op;
 
 use crate::crash::{read_device, read_server};
 use crate::fault_proxy::{Chaos, Injected, TightLoop};

@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::*;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::*;
 
 const HEADS: &[&str] = &[
     "Verwaltungs",

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::favourites::{AlertChange, FavouriteKind};
-use marktplatz_core::model::{Session, SessionStatus};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{Session, SessionStatus};
 use marktplatz_tests::Harness;
 
 const EVENT: &str = "36c3";

@@ -10,9 +10,9 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::Store;
+use marktplatz_model::bundle::Bundle;
 
 const EVENT: &str = "fav-fair";
 const ROUNDS: usize = 50;

@@ -23,10 +23,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::import::{self, Format, Import, ImportOptions};
-use marktplatz_core::model::Session;
-use marktplatz_core::time::EventClock;
+use marktplatz_import::{self as import, Format, Import, ImportOptions};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::Session;
+use marktplatz_model::time::EventClock;
 
 /// `shared/data` beside the checkout (CI: `<checkout>/../shared/data`); found by walking up from
 /// this crate, or named by `MARKTPLATZ_SHARED_DATA`.

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use marktplatz_core::wire::sha256_hex;
+use marktplatz_model::assets::sha256_hex;
 use marktplatz_server::auth::{Role, TokenSpec};
 use marktplatz_tests::Harness;
 use marktplatz_tests::fixtures::small_bundle;

@@ -11,10 +11,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use chrono::{TimeZone, Utc};
-use marktplatz_core::model::Priority;
-use marktplatz_core::ops::Op;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::OpState;
+use marktplatz_model::model::Priority;
+use marktplatz_model::ops::Op;
 use marktplatz_tests::Harness;
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::organiser::{organiser_device, states};

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use marktplatz_core::model::{Entity, EntityKind, Priority, SessionStatus};
-use marktplatz_core::ops::Op;
 use marktplatz_core::sync::outbox::{self, OutboxPolicy};
 use marktplatz_core::sync::{CancelToken, OpState, PushOptions, PushStop, push};
+use marktplatz_model::model::{Entity, EntityKind, Priority, SessionStatus};
+use marktplatz_model::ops::Op;
 use marktplatz_tests::Harness;
 use marktplatz_tests::fault_proxy::Fault;
 use marktplatz_tests::fixtures::small_bundle;
@@ -37,7 +37,7 @@ fn fast_policy() -> OutboxPolicy {
     }
 }
 
-fn session_of(entity: Option<Entity>) -> marktplatz_core::model::Session {
+fn session_of(entity: Option<Entity>) -> marktplatz_model::model::Session {
     match entity {
         Some(Entity::Session(s)) => s,
         other => panic!("expected a session, got {other:?}"),

@@ -367,7 +367,7 @@ async fn answers_carry_security_headers_but_the_poll_304_stays_small() {
     // The no-change poll: no security headers (no body to protect), under 300 bytes in all.
     let epoch = head.json()["epoch"].as_str().unwrap().to_string();
     let seq = head.json()["seq"].as_u64().unwrap();
-    let tag = marktplatz_core::wire::page_etag(&epoch, seq);
+    let tag = marktplatz_model::wire::page_etag(&epoch, seq);
     let poll = raw_http::get(
         addr,
         &format!("/v1/events/{EVENT}/changes/{epoch}/{seq}"),

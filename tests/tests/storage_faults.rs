@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::model::GalleryItem;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::CancelToken;
+use marktplatz_model::model::GalleryItem;
 use marktplatz_tests::crash::{integrity_ok, noise, read_device, read_server};
 use marktplatz_tests::fixtures::synthetic_bundle;
 use marktplatz_tests::{Device, Harness};

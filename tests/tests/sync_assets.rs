@@ -3,9 +3,9 @@
 //! downloads resume with Range/If-Range, a wrong hash is never used, the budget holds.
 
 use marktplatz_core::Error;
-use marktplatz_core::model::{AssetRef, GalleryItem};
 use marktplatz_core::sync::{AssetCache, CancelToken};
-use marktplatz_core::wire::sha256_hex;
+use marktplatz_model::assets::sha256_hex;
+use marktplatz_model::model::{AssetRef, GalleryItem};
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::{Fault, Harness};
 
@@ -285,7 +285,7 @@ fn photo(width: u32, height: u32) -> Vec<u8> {
             ((x + y) % 256) as u8,
         ])
     });
-    marktplatz_core::media::encode_jpeg(&image, 90).unwrap()
+    marktplatz_media::encode_jpeg(&image, 90).unwrap()
 }
 
 #[tokio::test]

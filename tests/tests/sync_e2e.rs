@@ -5,10 +5,10 @@
 use std::sync::{Arc, Mutex};
 
 use marktplatz_core::Error;
-use marktplatz_core::model::{Entity, EntityKind};
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{CancelToken, Phase, Progress, SyncOptions, apply_page};
-use marktplatz_core::wire::Page;
+use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::wire::Page;
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::{Device, Fault, Harness, raw_http};
 

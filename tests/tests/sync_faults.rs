@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use marktplatz_core::Error;
-use marktplatz_core::model::{Entity, EntityKind};
 use marktplatz_core::sync::pull::sync_state;
+use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::{Device, Fault, Harness};
 

@@ -5,9 +5,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use marktplatz_core::sync::publish::{AssetBytes, publish_bundle};
 use marktplatz_core::sync::{CancelToken, Client};
-use marktplatz_core::wire::{self, sha256_hex};
+use marktplatz_model::assets::sha256_hex;
+use marktplatz_model::wire;
+use marktplatz_publish::{AssetBytes, publish_bundle};
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::raw_http::{self, RawResponse};
 use marktplatz_tests::{Harness, fast_client_config};
@@ -127,7 +128,7 @@ async fn bad_bundles_are_refused_and_change_nothing() {
     assert_error(&response, 422, "event_mismatch");
 
     let mut missing = small_bundle(EVENT);
-    missing.speakers[0].photo = Some(marktplatz_core::model::AssetRef {
+    missing.speakers[0].photo = Some(marktplatz_model::model::AssetRef {
         sha256: "a".repeat(64),
         media_type: "image/jpeg".into(),
         bytes: 10,
@@ -153,7 +154,7 @@ async fn the_organiser_client_uploads_missing_assets_then_the_bundle() {
     let photo = b"not really a jpeg".to_vec();
     let sha = sha256_hex(&photo);
     let mut bundle = small_bundle(EVENT);
-    bundle.speakers[0].photo = Some(marktplatz_core::model::AssetRef {
+    bundle.speakers[0].photo = Some(marktplatz_model::model::AssetRef {
         sha256: sha.clone(),
         media_type: "image/jpeg".into(),
         bytes: photo.len() as u64,
@@ -486,7 +487,7 @@ async fn concurrent_publishers_never_make_a_device_miss_a_change() {
     device.sync(&h.url(), EVENT).await.unwrap();
     // The device's content equals the server's, entity by entity.
     let served = raw_http::get(h.server.addr(), &format!("/v1/events/{EVENT}/bundle"), &[]).await;
-    let served = marktplatz_core::bundle::Bundle::from_json(&served.text()).unwrap();
+    let served = marktplatz_model::bundle::Bundle::from_json(&served.text()).unwrap();
     for entity in served.entities() {
         let held = device
             .store

@@ -1,8 +1,8 @@
 //! Favourites, the personal agenda, alerts, reminders and sharing, mirrored for uniffi.
 
 use marktplatz_core::favourites::*;
-use marktplatz_core::model::SessionStatus;
 use marktplatz_core::store::SessionSummary;
+use marktplatz_model::model::SessionStatus;
 
 use super::{Instant, LocalDate};
 

@@ -1,7 +1,7 @@
 //! The content model, mirrored for uniffi.
 
 use super::{Instant, LocalDate};
-use marktplatz_core::model::*;
+use marktplatz_model::model::*;
 
 #[uniffi::remote(Enum)]
 pub enum EntityKind {

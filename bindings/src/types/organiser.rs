@@ -1,10 +1,10 @@
 //! Organiser operations and the device's outbox, mirrored for uniffi.
 
-use marktplatz_core::model::{AssetRef, Priority};
-use marktplatz_core::ops::Op;
 use marktplatz_core::sync::outbox::{
     OpState, OrganiserInfo, OutboxEntry, PushReport, PushStop, Rejection,
 };
+use marktplatz_model::model::{AssetRef, Priority};
+use marktplatz_model::ops::Op;
 
 use super::Instant;
 

@@ -1,7 +1,7 @@
 //! Search queries and hits, mirrored for uniffi.
 
-use marktplatz_core::model::EntityKind;
 use marktplatz_core::search::{Highlight, SearchHit, SearchQuery};
+use marktplatz_model::model::EntityKind;
 
 use super::{Instant, LocalDate};
 

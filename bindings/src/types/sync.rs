@@ -2,9 +2,9 @@
 
 use marktplatz_core::device::{KindCount, SyncOutcome, Update};
 use marktplatz_core::favourites::AlertNotice;
-use marktplatz_core::model::EntityKind;
 use marktplatz_core::sync::outbox::PushReport;
 use marktplatz_core::sync::{Phase, Progress};
+use marktplatz_model::model::EntityKind;
 
 use super::Instant;
 

@@ -1,7 +1,7 @@
 //! The store's screen views, mirrored for uniffi.
 
-use marktplatz_core::model::*;
 use marktplatz_core::store::*;
+use marktplatz_model::model::*;
 
 use super::{Instant, LocalDate};
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, Utc};
 use marktplatz_core::favourites::{FavouriteKind, PersonalAgenda};
 use marktplatz_core::store::{SessionSummary, Store};
-use marktplatz_core::time::EventClock;
+use marktplatz_model::time::EventClock;
 use serde_json::{Value, json};
 
 use super::{CmdResult, device};
@@ -92,7 +92,7 @@ pub(crate) fn line(s: &SessionSummary) -> String {
     if let Some(place) = &s.location_name {
         text.push_str(&format!("  [{place}]"));
     }
-    if s.status == marktplatz_core::model::SessionStatus::Cancelled {
+    if s.status == marktplatz_model::model::SessionStatus::Cancelled {
         text.push_str("  (cancelled)");
     }
     text

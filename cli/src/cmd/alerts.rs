@@ -70,7 +70,7 @@ fn describe(s: &KnownSession) -> String {
     if let Some(place) = &s.location_name.clone().or(s.location_id.clone()) {
         text.push_str(&format!(" [{place}]"));
     }
-    if s.status == marktplatz_core::model::SessionStatus::Cancelled {
+    if s.status == marktplatz_model::model::SessionStatus::Cancelled {
         text.push_str(" cancelled");
     }
     format!("{text}  \"{}\"", s.title)

@@ -1,7 +1,7 @@
 //! `marktplatz announce`: an announcement from the hall ("Häppchen und Getränke im Foyer").
 
-use marktplatz_core::model::Priority;
-use marktplatz_core::ops::{Op, new_entity_id};
+use marktplatz_model::model::Priority;
+use marktplatz_model::ops::{Op, new_entity_id};
 
 use super::CmdResult;
 use super::organiser::{WriteArgs, queue_op};

@@ -8,14 +8,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::Duration;
-use marktplatz_core::demo::{DEMO_EVENT_ID, demo_content, demo_now};
 use marktplatz_core::device::{Device, SyncOutcome};
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::model::{LocationKind, Priority, SessionStatus};
-use marktplatz_core::ops::Op;
 use marktplatz_core::search::SearchQuery;
 use marktplatz_core::store::{SessionSummary, Store};
-use marktplatz_core::time::EventClock;
+use marktplatz_media::demo::{DEMO_EVENT_ID, demo_content, demo_now};
+use marktplatz_model::model::{LocationKind, Priority, SessionStatus};
+use marktplatz_model::ops::Op;
+use marktplatz_model::time::EventClock;
 use marktplatz_server::{Admin, Config};
 
 use super::CmdResult;

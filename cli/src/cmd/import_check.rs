@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use marktplatz_core::import::{self, Import};
-use marktplatz_core::time::EventClock;
+use marktplatz_import::{self as import, Import};
+use marktplatz_model::time::EventClock;
 
 use super::CmdResult;
 use super::schedule_file::{ImportArgs, read_limited};
@@ -132,7 +132,7 @@ fn summary_text(result: &Import) -> String {
 mod tests {
     use super::*;
     use crate::cmd::schedule_file::parse_format;
-    use marktplatz_core::import::{Format, ImportOptions};
+    use marktplatz_import::{Format, ImportOptions};
 
     #[test]
     fn json_summary_has_the_documented_keys() {

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use marktplatz_core::ops::Op;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{Client, ClientConfig, OutboxEntry, PushOptions, PushReport, PushStop};
+use marktplatz_model::ops::Op;
 
 use super::{CmdResult, device};
 

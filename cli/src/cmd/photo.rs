@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use marktplatz_core::ops::Op;
+use marktplatz_model::ops::Op;
 
 use super::CmdResult;
 use super::organiser::{WriteArgs, queue_and_push};

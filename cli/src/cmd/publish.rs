@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use marktplatz_core::sync::publish::{AssetBytes, publish_bundle};
 use marktplatz_core::sync::{CancelToken, Client, ClientConfig};
-use marktplatz_core::wire::PublishOutcome;
-use marktplatz_core::wire::sha256_hex;
+use marktplatz_model::assets::sha256_hex;
+use marktplatz_model::wire::PublishOutcome;
+use marktplatz_publish::{AssetBytes, publish_bundle};
 use marktplatz_server::Admin;
 
 use super::CmdResult;
@@ -117,7 +117,7 @@ fn read_assets(dir: &Path) -> Result<AssetBytes, Box<dyn std::error::Error>> {
 
 /// Publishes the built-in demo event (bundle and assets) straight into a data directory.
 pub fn publish_demo(admin: &Admin) -> Result<PublishOutcome, Box<dyn std::error::Error>> {
-    let demo = marktplatz_core::demo::demo_content()?;
+    let demo = marktplatz_media::demo::demo_content()?;
     let outcome = admin
         .publish_with_assets(
             demo.bundle,

@@ -6,8 +6,8 @@ use std::io::Read;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use marktplatz_core::bundle::{BUNDLE_FORMAT, Bundle};
-use marktplatz_core::import::{self, Format, Import, ImportOptions};
+use marktplatz_import::{self as import, Format, Import, ImportOptions};
+use marktplatz_model::bundle::{BUNDLE_FORMAT, Bundle};
 
 /// How to read a file that is not a native bundle.
 #[derive(clap::Args, Clone, Debug, Default)]

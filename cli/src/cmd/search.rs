@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use marktplatz_core::model::EntityKind;
 use marktplatz_core::search::{Highlight, SearchHit, SearchQuery};
 use marktplatz_core::store::Store;
+use marktplatz_model::model::EntityKind;
 use serde::Serialize;
 
 use super::CmdResult;

@@ -1,9 +1,9 @@
 //! `marktplatz session move|retime|cancel|reinstate|edit`: programme changes from the hall.
 
 use chrono::NaiveTime;
-use marktplatz_core::model::{Entity, EntityKind};
-use marktplatz_core::ops::Op;
-use marktplatz_core::time::EventClock;
+use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::ops::Op;
+use marktplatz_model::time::EventClock;
 
 use super::organiser::{WriteArgs, queue_and_push};
 use super::{CmdResult, device};

@@ -11,8 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{FavouriteKind, FavouriteState, KnownSession};
 use crate::error::Result;
-use crate::model::{Location, SessionKind, SessionStatus};
 use crate::store::{NowNext, SessionSummary, Store};
+use marktplatz_model::model::{Location, SessionKind, SessionStatus};
 
 /// How many upcoming favourites "now and next" lists at most.
 const NEXT_LIMIT: usize = 12;

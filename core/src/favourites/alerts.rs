@@ -19,9 +19,9 @@ use super::known::{KnownName, KnownSession};
 use super::{FavouriteKind, clock_of, store_known, stored_known};
 use crate::error::{Result, SqliteContext};
 use crate::listeners::Subscription;
-use crate::model::{Entity, EntityKind, Location, SessionStatus};
 use crate::store::{AppliedChange, Store};
-use crate::time::EventClock;
+use marktplatz_model::model::{Entity, EntityKind, Location, SessionStatus};
+use marktplatz_model::time::EventClock;
 
 /// What the shells are told when alerts change (recorded, folded, or marked seen).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,15 +8,15 @@
 //! autumn DST change that means its second occurrence: RFC 5545 reads such a local time as the
 //! first one, so it is written in UTC instead.
 
-use crate::zone::Zone;
 use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
+use marktplatz_model::zone::Zone;
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::{FavouriteState, clock_of};
 use crate::error::{Error, Result, SqliteContext};
-use crate::model::{Entity, EntityKind, SessionStatus};
 use crate::store::{SessionSummary, Store};
+use marktplatz_model::model::{Entity, EntityKind, SessionStatus};
 
 const PRODID: &str = "-//Marktplatz//Marktplatz Event Companion//DE";
 /// RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.

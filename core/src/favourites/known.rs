@@ -11,9 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Location, Session, SessionStatus};
 use crate::store::SessionSummary;
-use crate::time::EventClock;
+use marktplatz_model::model::{Location, Session, SessionStatus};
+use marktplatz_model::time::EventClock;
 
 /// A session as the device last saw it (the `old` and `new` of a change alert).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,10 +28,10 @@ pub use reminders::{DEFAULT_REMINDER_LEAD_MINUTES, Reminder};
 pub use share::{SharedFavourites, SharedSession};
 
 use crate::error::{Error, Result, SqliteContext};
-use crate::model::{Entity, EntityKind, Event, Location, SessionStatus};
 use crate::store::Store;
-use crate::time::EventClock;
 use known::KnownName;
+use marktplatz_model::model::{Entity, EntityKind, Event, Location, SessionStatus};
+use marktplatz_model::time::EventClock;
 
 /// A personal note longer than this is refused (it is a note, not a document).
 pub const MAX_NOTE_CHARS: usize = 2000;
@@ -297,7 +297,7 @@ impl Store {
             (
                 f.kind,
                 f.session.as_ref().map(|s| (s.start, s.end)),
-                crate::text::fold(f.title.as_deref().unwrap_or(&f.id)),
+                marktplatz_model::text::fold(f.title.as_deref().unwrap_or(&f.id)),
             )
         });
         Ok(list)
@@ -403,7 +403,7 @@ pub(crate) struct FavouriteRow {
 }
 
 pub(crate) fn clock_of(event: &Event) -> Result<EventClock> {
-    EventClock::new(&event.timezone, event.day_change_hour)
+    Ok(EventClock::new(&event.timezone, event.day_change_hour)?)
 }
 
 fn entity_title(entity: &Entity) -> String {

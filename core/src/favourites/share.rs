@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 
 use super::{FavouriteKind, FavouriteState};
 use crate::error::{Error, Result, SqliteContext};
-use crate::model::SessionStatus;
 use crate::store::{SessionSummary, Store};
+use marktplatz_model::model::SessionStatus;
 
 const VERSION: u8 = 1;
 const MIN_HASH_LEN: usize = 3;

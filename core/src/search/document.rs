@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Error, Result, SqliteContext};
-use crate::model::*;
+use marktplatz_model::model::*;
 
 /// The kinds that are searched. Events and gallery items are not (nobody searches for them).
 pub const SEARCHED_KINDS: [EntityKind; 7] = [

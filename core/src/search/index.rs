@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::document::{Document, SEARCHED_KINDS, document_of, load_document};
 use super::normalize::index_text;
 use crate::error::{Result, SqliteContext};
-use crate::model::{Entity, EntityKind};
+use marktplatz_model::model::{Entity, EntityKind};
 
 pub(crate) fn on_upsert(tx: &Transaction<'_>, event_id: &str, entity: &Entity) -> Result<()> {
     if let Some(document) = document_of(tx, event_id, entity)? {

@@ -37,8 +37,8 @@ pub use run::MAX_LIMIT;
 pub use snapshot::{CacheStats, SearchCache};
 
 use crate::error::Result;
-use crate::model::EntityKind;
 use crate::store::Store;
+use marktplatz_model::model::EntityKind;
 
 /// What to search for, and where.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,13 +1,13 @@
 //! Search normalisation: the one place that decides what a "word" is, so the index, the query and
 //! the highlighter always agree.
 //!
-//! A word is a run of letters and digits after [`crate::text::fold`] (lower case, diacritics
+//! A word is a run of letters and digits after [`marktplatz_model::text::fold`] (lower case, diacritics
 //! removed, ß → ss), with the German transliterations `ae`/`oe`/`ue` reduced to `a`/`o`/`u`
 //! (`ue` not after `q`), so Bürgeramt, Buergeramt and Burgeramt are one word. Every byte of a
 //! normalised word remembers which characters of the original text it came from, so matches can
 //! be underlined in the text the user sees.
 
-use crate::text::push_folded;
+use marktplatz_model::text::push_folded;
 
 /// One normalised word and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -18,8 +18,8 @@ use super::snapshot::{DocMeta, Posting, Snapshot};
 use super::vocab::Expansion;
 use super::{SearchHit, SearchQuery};
 use crate::error::{Result, SqliteContext};
-use crate::model::EntityKind;
 use crate::store::Store;
+use marktplatz_model::model::EntityKind;
 
 /// Most hits one search returns.
 pub const MAX_LIMIT: u32 = 200;

@@ -12,7 +12,7 @@ use super::cancel::Checkpoint;
 use super::normalize::{joined_compounds, tokenize};
 use super::vocab::{Expansion, Vocabulary};
 use crate::error::{Result, SqliteContext};
-use crate::model::EntityKind;
+use marktplatz_model::model::EntityKind;
 
 /// Cached expansions per snapshot; cleared when full (typing rarely needs more than a few dozen).
 const MAX_CACHED_EXPANSIONS: usize = 512;

@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
 use super::*;
-use crate::bundle::Bundle;
-use crate::model::*;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::*;
 
 const EVENT: &str = "egov";
 

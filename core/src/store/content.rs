@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::error::{Error, Result, SqliteContext};
-use crate::model::*;
-use crate::time::EventClock;
+use marktplatz_model::model::*;
+use marktplatz_model::time::EventClock;
 
 /// `UPDATE session SET speaker_names = ...` for the sessions `$which` selects: the names a
 /// session's list row shows (`session.speaker_names`, content v5), from its links and the stored
@@ -338,7 +338,10 @@ impl<'conn> ContentTx<'conn> {
     }
 
     /// Replaces an event's content with a whole bundle (demo load, local import).
-    pub fn replace_with_bundle(&mut self, bundle: &crate::bundle::Bundle) -> Result<usize> {
+    pub fn replace_with_bundle(
+        &mut self,
+        bundle: &marktplatz_model::bundle::Bundle,
+    ) -> Result<usize> {
         let event_id = bundle.event.id.clone();
         self.clear_event(&event_id)?;
         let entities = bundle.entities();

@@ -13,8 +13,8 @@ use rusqlite::Connection;
 
 use super::content::read_entity;
 use crate::error::Result;
-use crate::model::{Entity, EntityKind};
-use crate::ops::Op;
+use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::ops::Op;
 
 #[derive(Debug, Default)]
 pub struct Overlay {

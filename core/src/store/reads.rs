@@ -10,8 +10,8 @@ use super::Store;
 use super::content::{read_entity, read_sync_state, topic_key};
 use super::views::*;
 use crate::error::{Error, Result, SqliteContext};
-use crate::model::*;
-use crate::time::EventClock;
+use marktplatz_model::model::*;
+use marktplatz_model::time::EventClock;
 
 /// Separates speaker names inside one aggregated column (a control character no name contains).
 const NAME_SEPARATOR: char = '\u{1f}';
@@ -584,7 +584,11 @@ fn overlay_locations(overlay: &Overlay, list: Vec<Location>) -> Vec<Location> {
 }
 
 impl SummaryContext {
-    fn load(tx: &Connection, event_id: &str, ops: &[crate::ops::Op]) -> Result<SummaryContext> {
+    fn load(
+        tx: &Connection,
+        event_id: &str,
+        ops: &[marktplatz_model::ops::Op],
+    ) -> Result<SummaryContext> {
         let overlay = Overlay::build(tx, event_id, ops)?;
         let event = load_event(tx, event_id)?;
         let clock = EventClock::new(&event.timezone, event.day_change_hour)?;
@@ -819,5 +823,5 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<T> {
 
 /// Case- and accent-insensitive sort key for names.
 fn sort_key(name: &str) -> String {
-    crate::text::fold(name)
+    marktplatz_model::text::fold(name)
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::model::*;
+use marktplatz_model::model::*;
 
 /// An event this device holds.
 #[derive(Clone, Debug, PartialEq)]

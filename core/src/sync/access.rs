@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::outbox::credential;
 use crate::error::{Error, Result, SqliteContext};
 use crate::store::Store;
-use crate::wire::{ACCESS_CODE_HEADER, MAX_ACCESS_CODE_CHARS};
+use marktplatz_model::wire::{ACCESS_CODE_HEADER, MAX_ACCESS_CODE_CHARS};
 
 impl Store {
     /// Remembers the access code for `event_id` (as typed; surrounding spaces dropped), or

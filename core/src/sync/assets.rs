@@ -21,9 +21,9 @@ use super::client::Client;
 use super::http;
 use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
-use crate::model::{AssetRef, Entity, EntityKind};
 use crate::store::{Store, table_of};
-use crate::wire::is_sha256;
+use marktplatz_model::assets::is_sha256;
+use marktplatz_model::model::{AssetRef, Entity, EntityKind};
 
 pub const ASSET_DIR: &str = "assets";
 const PARTIAL_DIR: &str = "partial";

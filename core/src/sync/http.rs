@@ -1,4 +1,5 @@
-//! One HTTP exchange, with the core's errors: network trouble is `Offline` or `Timeout`, an
+//! One HTTP exchange, with the core's errors (the sync's, and through `marktplatz-publish` the
+//! organiser's): network trouble is `Offline` or `Timeout`, an
 //! error status is `Server {status, code, message, retry_after}` from the JSON error body.
 
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -7,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use super::cancel::CancelToken;
 use super::client::Client;
 use crate::error::{Error, Result};
-use crate::wire::ErrorBody;
+use marktplatz_model::wire::ErrorBody;
 
 /// What a GET brought back.
 pub(crate) enum Fetched {
@@ -84,7 +85,7 @@ fn redact(url: &str) -> String {
 
 /// Sends a request and returns the response if its status is 2xx or 304; any other status
 /// becomes `Error::Server` (its JSON error body read, `Retry-After` honoured).
-pub(crate) async fn send(
+pub async fn send(
     client: &Client,
     method: Method,
     url: &str,
@@ -153,7 +154,7 @@ fn parse_retry_after(value: &str) -> Option<u64> {
 }
 
 /// Reads a body, at most `limit` bytes, reporting each chunk's size to `on_bytes`.
-pub(crate) async fn read_limited(
+pub async fn read_limited(
     client: &Client,
     url: &str,
     mut response: reqwest::Response,

@@ -7,10 +7,9 @@ mod access;
 pub mod assets;
 pub mod cancel;
 pub mod client;
-mod http;
+pub mod http;
 pub mod outbox;
 pub mod progress;
-pub mod publish;
 pub mod pull;
 pub mod retry;
 
@@ -177,7 +176,7 @@ mod tests {
             let future = sync_event(&client, store, Some(&cache), "http://x", "e", &options);
             assert_send(&future);
             let token = CancelToken::new();
-            let asset = crate::model::AssetRef {
+            let asset = marktplatz_model::model::AssetRef {
                 sha256: String::new(),
                 media_type: String::new(),
                 bytes: 0,

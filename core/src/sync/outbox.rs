@@ -31,10 +31,11 @@ use super::http;
 use super::retry::{is_transient, with_retry};
 use crate::error::{Error, Result, SqliteContext};
 use crate::failpoint;
-use crate::model::{AssetRef, EntityKind};
-use crate::ops::{IDEMPOTENCY_KEY, Op, OpOutcome, OpRejection, OpRequest, new_key};
 use crate::store::{Store, read_entity, read_sync_state, read_version};
-use crate::wire::{self, sha256_hex};
+use marktplatz_model::assets::sha256_hex;
+use marktplatz_model::model::{AssetRef, EntityKind};
+use marktplatz_model::ops::{IDEMPOTENCY_KEY, Op, OpOutcome, OpRejection, OpRequest, new_key};
+use marktplatz_model::wire;
 
 /// Where an operation stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -989,7 +990,7 @@ async fn post_op(
         let status = response.status().as_u16();
         let replayed = response
             .headers()
-            .get(crate::ops::REPLAYED)
+            .get(marktplatz_model::ops::REPLAYED)
             .is_some_and(|v| v.as_bytes() == b"true");
         let retry_after = response
             .headers()
@@ -1111,16 +1112,16 @@ impl Store {
         credit: &str,
         taken_at: Option<DateTime<Utc>>,
     ) -> Result<OutboxEntry> {
-        let media_type = crate::ops::photo_media_type(bytes)
+        let media_type = marktplatz_model::assets::image_media_type(bytes)
             .ok_or_else(|| Error::invalid("photo.add", "image", "is not a JPEG or PNG photo"))?;
-        if bytes.len() as u64 > crate::ops::MAX_PHOTO_BYTES {
+        if bytes.len() as u64 > marktplatz_model::ops::MAX_PHOTO_BYTES {
             return Err(Error::invalid(
                 "photo.add",
                 "image",
                 format!(
                     "has {} bytes; a photo may have at most {}",
                     bytes.len(),
-                    crate::ops::MAX_PHOTO_BYTES
+                    marktplatz_model::ops::MAX_PHOTO_BYTES
                 ),
             ));
         }
@@ -1157,7 +1158,7 @@ impl Store {
             Ok(())
         })?;
         let op = Op::PhotoAdd {
-            id: crate::ops::new_entity_id("photo"),
+            id: marktplatz_model::ops::new_entity_id("photo"),
             image: AssetRef {
                 sha256,
                 media_type: media_type.to_string(),

@@ -20,9 +20,9 @@ use super::progress::{ChangeSummary, Phase, Progress, ProgressFn};
 use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
 use crate::failpoint;
-use crate::model::{Entity, EntityKind};
 use crate::store::{AppliedChange, ContentTx, Store, SyncState, read_sync_state, table_of};
-use crate::wire::{self, DecodedChange, Page};
+use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::wire::{self, DecodedChange, Page};
 
 /// Called inside each page's content transaction, before it commits, with the page's changes
 /// (no-ops left out). An error rolls the page back. [`pull`] always records the favourites'

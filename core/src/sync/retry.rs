@@ -59,7 +59,9 @@ pub fn is_transient(error: &Error) -> bool {
     }
 }
 
-pub(crate) async fn with_retry<T, F, Fut>(
+/// Runs `operation` until it succeeds or fails for good: transient errors ([`is_transient`])
+/// are tried again up to `policy.attempts` times, with backoff or the server's `Retry-After`.
+pub async fn with_retry<T, F, Fut>(
     policy: &RetryPolicy,
     cancel: &CancelToken,
     mut operation: F,

@@ -2,8 +2,8 @@
 //! walking context; now and next among favourites.
 
 use marktplatz_core::favourites::{FavouriteState, PlaceChange};
-use marktplatz_core::model::{Entity, EntityKind};
 use marktplatz_core::store::Store;
+use marktplatz_model::model::{Entity, EntityKind};
 
 use crate::common::*;
 

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
 use marktplatz_core::favourites::{AlertChange, AlertNotice, FavouriteKind};
-use marktplatz_core::model::{Entity, SessionStatus};
+use marktplatz_model::model::{Entity, SessionStatus};
 
 use crate::common::*;
 

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::favourites::{AlertsRecorded, FavouriteKind};
-use marktplatz_core::model::*;
 use marktplatz_core::store::{AppliedChange, ContentTx, Store};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::*;
 
 pub const EVENT: &str = "fav-fair";
 

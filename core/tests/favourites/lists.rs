@@ -145,12 +145,16 @@ fn removed_and_cancelled_favourites_stay_visible() {
         vec![
             tx.delete(
                 EVENT,
-                marktplatz_core::model::EntityKind::Session,
+                marktplatz_model::model::EntityKind::Session,
                 "f-removed",
             )
             .unwrap(),
-            tx.delete(EVENT, marktplatz_core::model::EntityKind::Speaker, "sp-ole")
-                .unwrap(),
+            tx.delete(
+                EVENT,
+                marktplatz_model::model::EntityKind::Speaker,
+                "sp-ole",
+            )
+            .unwrap(),
         ]
     });
     let list = store.favourites(EVENT).unwrap();
@@ -308,8 +312,12 @@ fn favourites_of_a_frozen_v1_user_db_survive_the_migration() {
 
     // A v1 favourite has no recorded state yet: the first change still raises an alert, taking
     // the old values from the change itself.
-    let marktplatz_core::model::Entity::Session(mut late) = store
-        .entity(event, marktplatz_core::model::EntityKind::Session, "s-late")
+    let marktplatz_model::model::Entity::Session(mut late) = store
+        .entity(
+            event,
+            marktplatz_model::model::EntityKind::Session,
+            "s-late",
+        )
         .unwrap()
         .unwrap()
     else {
@@ -320,10 +328,14 @@ fn favourites_of_a_frozen_v1_user_db_survive_the_migration() {
     late.end += chrono::Duration::minutes(30);
     let recorded = store
         .write_content(|tx| {
-            let body = marktplatz_core::model::Entity::Session(late.clone())
+            let body = marktplatz_model::model::Entity::Session(late.clone())
                 .to_json()
                 .unwrap();
-            let change = tx.upsert(event, &marktplatz_core::model::Entity::Session(late), &body)?;
+            let change = tx.upsert(
+                event,
+                &marktplatz_model::model::Entity::Session(late),
+                &body,
+            )?;
             store.record_change_alerts(event, &[change])
         })
         .unwrap();

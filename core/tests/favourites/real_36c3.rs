@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use marktplatz_core::favourites::{AlertChange, FavouriteKind};
-use marktplatz_core::model::*;
 use marktplatz_core::store::{AppliedChange, Store};
+use marktplatz_model::model::*;
 use serde_json::Value;
 
 const EVENT: &str = "36c3";

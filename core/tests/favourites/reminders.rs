@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::model::SessionStatus;
+use marktplatz_model::model::SessionStatus;
 
 use crate::common::*;
 

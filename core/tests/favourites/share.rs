@@ -1,10 +1,10 @@
 //! Share codes: round trip, clashes with my favourites, sizes, and refusal of bad codes.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::model::*;
 use marktplatz_core::store::Store;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::*;
 use sha2_free_uuid::uuid_like;
 
 use crate::common::*;

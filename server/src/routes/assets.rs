@@ -9,7 +9,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use marktplatz_core::wire::{AssetList, asset_etag, code, is_sha256};
+use marktplatz_model::assets::is_sha256;
+use marktplatz_model::wire::{AssetList, asset_etag, code};
 
 use super::AppState;
 use crate::auth;

@@ -7,9 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::{Entity, EntityKind};
-use marktplatz_core::wire::code;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::wire::code;
 
 use super::{AppState, event_id};
 use crate::error::{ApiError, ApiResult};

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::value::RawValue;
 
-use marktplatz_core::wire::{Change, Page, code, merge_patch, page_etag, short_hash};
+use marktplatz_model::wire::{Change, Page, code, merge_patch, page_etag, short_hash};
 
 use super::{AppState, event_id};
 use crate::error::{ApiError, ApiResult};

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use marktplatz_core::wire::head_etag;
+use marktplatz_model::wire::head_etag;
 
 use super::{AppState, event_id};
 use crate::error::{ApiError, ApiResult};

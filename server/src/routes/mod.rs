@@ -90,7 +90,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Checks an event id from a path.
 fn event_id(event: &str) -> Result<(), ApiError> {
-    if marktplatz_core::wire::is_valid_event_id(event) {
+    if marktplatz_model::wire::is_valid_event_id(event) {
         Ok(())
     } else {
         Err(ApiError::bad_request(format!(

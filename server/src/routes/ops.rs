@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 
-use marktplatz_core::ops::{IDEMPOTENCY_KEY, REPLAYED, is_valid_key};
-use marktplatz_core::wire::code;
+use marktplatz_model::ops::{IDEMPOTENCY_KEY, REPLAYED, is_valid_key};
+use marktplatz_model::wire::code;
 
 use super::{AppState, event_id};
 use crate::error::{ApiError, ApiResult};

@@ -10,9 +10,9 @@
 
 use std::time::Instant;
 
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::search::{SearchQuery, rebuild_all};
 use marktplatz_core::store::{CONTENT_DB, Store};
+use marktplatz_model::bundle::Bundle;
 use marktplatz_tests::search_baselines::{Baselines, flatten};
 use marktplatz_tests::search_eval::import_schedule;
 use marktplatz_tests::{shared_data_dir, synthetic};

@@ -11,11 +11,11 @@ use std::time::Instant;
 use chrono::Duration;
 use serde::Serialize;
 
-use marktplatz_core::bundle::Bundle;
-use marktplatz_core::model::AssetRef;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{SyncOptions, apply_page};
-use marktplatz_core::wire::Page;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::AssetRef;
+use marktplatz_model::wire::Page;
 use marktplatz_tests::bench::{Stats, all_events};
 use marktplatz_tests::{Harness, Traffic, raw_http};
 

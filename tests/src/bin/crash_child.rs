@@ -23,10 +23,10 @@ use std::process::ExitCode;
 
 use chrono::{TimeZone, Utc};
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::model::{AssetRef, Entity, EntityKind, Priority};
-use marktplatz_core::ops::Op;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{AssetCache, CancelToken, Client, SyncOptions, sync_event};
+use marktplatz_model::model::{AssetRef, Entity, EntityKind, Priority};
+use marktplatz_model::ops::Op;
 use marktplatz_tests::crash::{FULL_ASSET_BUDGET, child_client_config};
 
 fn say(line: &str) {

@@ -20,11 +20,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::search::SearchQuery;
-use marktplatz_core::text::fold;
-use marktplatz_core::time::EventClock;
 use marktplatz_ffi::MarktplatzStore;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::text::fold;
+use marktplatz_model::time::EventClock;
 
 /// `started`: when the process's `main` began.
 pub fn run(started: Instant, args: &[String]) -> ExitCode {

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use marktplatz_core::bundle::Bundle;
 use marktplatz_core::device::Device;
 use marktplatz_core::search::SearchQuery;
-use marktplatz_core::text::fold;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::text::fold;
 use marktplatz_tests::bench::{machine, save, synthetic_20k};
 use marktplatz_tests::{Harness, raw_http};
 

@@ -19,12 +19,12 @@ mod text;
 mod tz;
 mod warnings;
 
-use crate::zone::Zone;
 use chrono::NaiveDate;
+use marktplatz_model::zone::Zone;
 use serde_json::Value;
 
-use crate::bundle::{Bundle, check_id};
-use crate::error::{Error, Result};
+use marktplatz_model::bundle::{Bundle, check_id};
+use marktplatz_model::error::{Error, Result};
 
 pub use warnings::ImportWarning;
 

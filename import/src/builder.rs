@@ -5,9 +5,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use crate::bundle::Bundle;
-use crate::model::{Event, Exhibitor, Link, Location, LocationKind, Session, Speaker, Track};
-use crate::time::EventClock;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{
+    Event, Exhibitor, Link, Location, LocationKind, Session, Speaker, Track,
+};
+use marktplatz_model::time::EventClock;
 
 use super::ids;
 use super::text::{clean_line, clean_text};
@@ -305,10 +307,12 @@ impl Builder {
         });
         self.warn_double_bookings(&sessions);
         self.speakers.sort_by(|a, b| {
-            (crate::text::fold(&a.name), &a.id).cmp(&(crate::text::fold(&b.name), &b.id))
+            (marktplatz_model::text::fold(&a.name), &a.id)
+                .cmp(&(marktplatz_model::text::fold(&b.name), &b.id))
         });
         self.exhibitors.sort_by(|a, b| {
-            (crate::text::fold(&a.name), &a.id).cmp(&(crate::text::fold(&b.name), &b.id))
+            (marktplatz_model::text::fold(&a.name), &a.id)
+                .cmp(&(marktplatz_model::text::fold(&b.name), &b.id))
         });
         let mut bundle = Bundle::new(event);
         bundle.locations = self.locations;
@@ -327,7 +331,8 @@ impl Builder {
         let mut by_room: Vec<&Session> = sessions
             .iter()
             .filter(|s| {
-                s.location_id.is_some() && s.status == crate::model::SessionStatus::Scheduled
+                s.location_id.is_some()
+                    && s.status == marktplatz_model::model::SessionStatus::Scheduled
             })
             .collect();
         by_room.sort_by(|a, b| {

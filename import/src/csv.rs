@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 
-use crate::bundle::Bundle;
-use crate::error::{Error, Result};
-use crate::model::{Contact, Event, Exhibitor, LocationKind, Session, Venue};
-use crate::time::EventClock;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::error::{Error, Result};
+use marktplatz_model::model::{Contact, Event, Exhibitor, LocationKind, Session, Venue};
+use marktplatz_model::time::EventClock;
 
 use super::builder::{Builder, Draft, Person, link};
 use super::schedule::{session_kind, status_of};
@@ -275,7 +275,7 @@ const EXHIBITOR_HEADERS: &[(Column, &[&str])] = &[
 ];
 
 fn header_key(header: &str) -> String {
-    crate::text::fold(header)
+    marktplatz_model::text::fold(header)
         .chars()
         .filter(|c| c.is_alphanumeric())
         .collect()
@@ -615,7 +615,7 @@ fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
         let kind_text = row.get(Column::Kind).map(clean_line).unwrap_or_default();
         let cancelled = row
             .get(Column::Status)
-            .map(crate::text::fold)
+            .map(marktplatz_model::text::fold)
             .is_some_and(|s| {
                 [
                     "abgesagt",
@@ -631,7 +631,7 @@ fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
             });
         let mut status = status_of(&title);
         if cancelled {
-            status = crate::model::SessionStatus::Cancelled;
+            status = marktplatz_model::model::SessionStatus::Cancelled;
         }
         let base_id = row
             .get(Column::Id)
@@ -784,7 +784,7 @@ fn end_of(
 
 /// `45`, `45 min`, `45 Minuten`, `0:45`, `1:30 h`, `1,5 h`.
 fn parse_minutes(text: &str) -> Option<i64> {
-    let folded = crate::text::fold(text);
+    let folded = marktplatz_model::text::fold(text);
     let t = folded.trim();
     let number_part =
         t.trim_end_matches(|c: char| c.is_alphabetic() || c == '.' || c.is_whitespace());
@@ -918,7 +918,7 @@ fn parse_german_date_any_year(text: &str) -> Option<NaiveDate> {
         return NaiveDate::from_ymd_opt(year, month, day);
     }
     // "1. Februar 2027"
-    let words: Vec<String> = crate::text::fold(text)
+    let words: Vec<String> = marktplatz_model::text::fold(text)
         .split([' ', '.'])
         .filter(|w| !w.is_empty())
         .map(str::to_string)

@@ -56,7 +56,7 @@ pub(crate) fn looks_like_uuid(text: &str) -> bool {
 /// A readable id from a name (`36C3 Congress` -> `36c3-congress`), or None if nothing is left.
 pub(crate) fn slug(name: &str) -> Option<String> {
     let mut out = String::new();
-    for c in crate::text::fold(name).chars() {
+    for c in marktplatz_model::text::fold(name).chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -72,7 +72,7 @@ pub(crate) fn slug(name: &str) -> Option<String> {
 
 /// The key two names share when they differ only in case, accents or spacing.
 pub(crate) fn name_key(name: &str) -> String {
-    crate::text::fold(name)
+    marktplatz_model::text::fold(name)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -296,7 +296,7 @@ impl Op {
                 credit,
                 ..
             } => {
-                if !crate::wire::is_sha256(&image.sha256) {
+                if !crate::assets::is_sha256(&image.sha256) {
                     return Err(Error::invalid(
                         &what,
                         "image",
@@ -559,18 +559,6 @@ pub fn new_entity_id(prefix: &str) -> String {
     )
 }
 
-/// The media type of a PNG or JPEG file by its first bytes (the device checks a picked photo
-/// with this; the server decodes it fully under `media`'s limits).
-pub fn photo_media_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else {
-        None
-    }
-}
-
 /// `POST /v1/events/{event}/ops`: one operation with the version it was based on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -786,9 +774,9 @@ mod tests {
         assert!(!is_valid_key("has spaces in it"));
         assert!(is_valid_new_id(&new_entity_id("photo")));
         assert_eq!(
-            photo_media_type(b"\x89PNG\r\n\x1a\nrest"),
+            crate::assets::image_media_type(b"\x89PNG\r\n\x1a\nrest"),
             Some("image/png")
         );
-        assert_eq!(photo_media_type(b"<html>"), None);
+        assert_eq!(crate::assets::image_media_type(b"<html>"), None);
     }
 }

@@ -1,9 +1,15 @@
-//! Image files: what they are (hash, size, dimensions), decoding them safely, and thumbnails.
+//! Image work for organisers' tools and the server: describing a file (hash, size, dimensions),
+//! decoding it safely, thumbnails; and the demo event with its drawn pictures ([`demo`]).
 //!
 //! Organisers upload photos from anywhere, so every decode runs under [`Limits`]: a file that
 //! declares huge dimensions (a decompression bomb) or is cut short is an [`Error`], never a
 //! panic or an out-of-memory abort. Only PNG and JPEG are accepted; they are recognised by their
-//! first bytes, not by a name or a declared type.
+//! first bytes ([`marktplatz_model::assets`]), not by a name or a declared type.
+//!
+//! The phone library never links this crate (nor the `image` crate): a phone shows pictures,
+//! it does not make them.
+
+pub mod demo;
 
 use std::io::Cursor;
 
@@ -14,13 +20,10 @@ use image::{
     DynamicImage, ImageBuffer, ImageDecoder, ImageEncoder, ImageError, ImageFormat, ImageReader,
     Limits, PixelWithColorType, RgbImage,
 };
-use sha2::{Digest, Sha256};
-
-use crate::error::{Error, Result};
-use crate::model::AssetRef;
-
-pub const PNG: &str = "image/png";
-pub const JPEG: &str = "image/jpeg";
+pub use marktplatz_model::assets::{JPEG, PNG};
+use marktplatz_model::assets::{sha256_hex, sniff_image};
+use marktplatz_model::model::AssetRef;
+pub use marktplatz_model::{Error, Result};
 
 /// Largest width or height we decode. Phone cameras stay well below (a 200 MP sensor is about
 /// 16000 x 12000, but phones save 12 MP by default); anything larger is refused.
@@ -29,38 +32,6 @@ pub const MAX_DIMENSION: u32 = 12_000;
 pub const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 /// JPEG quality of thumbnails: small files with no visible blocking at list sizes.
 pub const THUMBNAIL_QUALITY: u8 = 80;
-
-const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
-const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
-
-/// The media type of a PNG or JPEG file, recognised by its first bytes; anything else is refused.
-pub fn sniff_image(bytes: &[u8]) -> Result<&'static str> {
-    sniff_format(bytes).map(|(media_type, _)| media_type)
-}
-
-fn sniff_format(bytes: &[u8]) -> Result<(&'static str, ImageFormat)> {
-    if bytes.starts_with(PNG_MAGIC) {
-        Ok((PNG, ImageFormat::Png))
-    } else if bytes.starts_with(JPEG_MAGIC) {
-        Ok((JPEG, ImageFormat::Jpeg))
-    } else if bytes.is_empty() {
-        Err(Error::malformed("image", "the file is empty"))
-    } else {
-        let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        Err(Error::malformed(
-            "image",
-            format!(
-                "not a PNG or JPEG file (it starts with the bytes {}); only PNG and JPEG are accepted",
-                head.join(" ")
-            ),
-        ))
-    }
-}
-
-/// Lower-case hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
 
 /// Describes a file for the content model: its hash and size, and for a PNG or JPEG whose
 /// header reads within the limits, its display dimensions (EXIF rotation applied).
@@ -174,7 +145,10 @@ fn limits() -> Limits {
 
 /// A decoder that has read the header and accepted the limits.
 fn decoder(bytes: &[u8]) -> Result<impl ImageDecoder + '_> {
-    let (_, format) = sniff_format(bytes)?;
+    let format = match sniff_image(bytes)? {
+        PNG => ImageFormat::Png,
+        _ => ImageFormat::Jpeg,
+    };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits());
     reader.into_decoder().map_err(image_error)
@@ -292,7 +266,7 @@ mod tests {
         ihdr.extend_from_slice(&width.to_be_bytes());
         ihdr.extend_from_slice(&height.to_be_bytes());
         ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA, deflate, no filter, no interlace
-        let mut file = PNG_MAGIC.to_vec();
+        let mut file = b"\x89PNG\r\n\x1a\n".to_vec();
         file.extend_from_slice(&13u32.to_be_bytes());
         let mut chunk = b"IHDR".to_vec();
         chunk.extend_from_slice(&ihdr);

@@ -1,8 +1,8 @@
 //! Timezone names as files write them: IANA names, Windows names (Outlook, Exchange), Mozilla's
 //! prefixed names, and guessing a zone from the UTC offsets a file's dates carry.
 
-use crate::zone::Zone;
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
+use marktplatz_model::zone::Zone;
 
 /// The zone assumed when a file names none and no `--timezone` was given.
 pub(crate) fn default_zone() -> Zone {

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::assets::sha256_hex;
 use crate::error::{Error, Result};
 use crate::model::{Entity, EntityKind};
 
@@ -362,20 +363,6 @@ pub fn asset_etag(sha256: &str) -> String {
     format!("\"{sha256}\"")
 }
 
-/// The lower-case hex SHA-256 of `bytes`: an asset's name.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// Whether `text` is a lower-case hex SHA-256.
-pub fn is_sha256(text: &str) -> bool {
-    text.len() == 64
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 /// Event ids travel in URL paths: keep them to a safe alphabet.
 pub fn is_valid_event_id(id: &str) -> bool {
     !id.is_empty()
@@ -388,6 +375,7 @@ pub fn is_valid_event_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assets::is_sha256;
 
     fn page(json: &str) -> Page {
         serde_json::from_str(json).unwrap()

@@ -6,16 +6,16 @@
 
 use std::collections::BTreeSet;
 
-use crate::zone::Zone;
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
     Weekday,
 };
+use marktplatz_model::zone::Zone;
 
-use crate::bundle::Bundle;
-use crate::error::{Error, Result};
-use crate::model::{Event, LocationKind, Session, SessionStatus, Venue};
-use crate::time::EventClock;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::error::{Error, Result};
+use marktplatz_model::model::{Event, LocationKind, Session, SessionStatus, Venue};
+use marktplatz_model::time::EventClock;
 
 use super::builder::{Builder, Draft, link};
 use super::schedule::session_kind;

@@ -71,7 +71,7 @@ pub(crate) struct Languages {
 
 pub(crate) fn normalise(raw: &str) -> Languages {
     let mut out = Languages::default();
-    let folded = crate::text::fold(raw);
+    let folded = marktplatz_model::text::fold(raw);
     let mut normalised = folded.clone();
     for separator in [" und ", " and ", " & ", " + ", "/", ";", "|", "+", "&"] {
         normalised = normalised.replace(separator, ",");

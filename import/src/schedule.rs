@@ -4,15 +4,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::zone::Zone;
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc,
 };
+use marktplatz_model::zone::Zone;
 
-use crate::bundle::Bundle;
-use crate::error::{Error, Result};
-use crate::model::{Event, LocationKind, Session, SessionKind, SessionStatus, Venue};
-use crate::time::EventClock;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::error::{Error, Result};
+use marktplatz_model::model::{Event, LocationKind, Session, SessionKind, SessionStatus, Venue};
+use marktplatz_model::time::EventClock;
 
 use super::builder::{Builder, Draft, Person, absolute_url, link};
 use super::text::{clean_line, clean_text};
@@ -683,7 +683,9 @@ fn session(
     }
     for (title, url) in &event.links {
         if let Some(l) = link(title, &absolute_url(url, base))
-            && !links.iter().any(|x: &crate::model::Link| x.url == l.url)
+            && !links
+                .iter()
+                .any(|x: &marktplatz_model::model::Link| x.url == l.url)
         {
             links.push(l);
         }
@@ -826,9 +828,9 @@ fn session_id(event: &RawEvent, title: &str, start: DateTime<Utc>) -> String {
 
 /// Maps the free-text event types schedules use onto the model's kinds.
 pub(crate) fn session_kind(type_name: &str, title: &str) -> SessionKind {
-    let t = crate::text::fold(type_name);
+    let t = marktplatz_model::text::fold(type_name);
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["keynote"]) || crate::text::fold(title).starts_with("keynote") {
+    if has(&["keynote"]) || marktplatz_model::text::fold(title).starts_with("keynote") {
         SessionKind::Keynote
     } else if has(&[
         "workshop",
@@ -876,7 +878,7 @@ pub(crate) fn session_kind(type_name: &str, title: &str) -> SessionKind {
 
 /// Schedules have no cancellation field; a title that starts with one of these words says so.
 pub(crate) fn status_of(title: &str) -> SessionStatus {
-    let t = crate::text::fold(title);
+    let t = marktplatz_model::text::fold(title);
     let t = t.trim_start_matches(|c: char| !c.is_alphanumeric());
     if [
         "cancelled",

@@ -3,8 +3,8 @@
 //! `wire_entity` and `merge_patch`; the importers' and the search parser's smokes are the
 //! proptests in `import/tests.rs` and `search/tests.rs`). `PROPTEST_CASES=20000` for more.
 
-use marktplatz_core::model::{Entity, EntityKind};
-use marktplatz_core::wire::{Page, merge_patch};
+use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::wire::{Page, merge_patch};
 use proptest::prelude::*;
 use serde_json::Value;
 

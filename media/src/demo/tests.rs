@@ -5,9 +5,9 @@ use std::time::Instant;
 use chrono::{NaiveDate, Timelike};
 
 use super::*;
-use crate::model::{Entity, SessionKind, SessionStatus};
-use crate::store::Store;
-use crate::zone::Zone;
+use marktplatz_core::store::Store;
+use marktplatz_model::model::{Entity, SessionKind, SessionStatus};
+use marktplatz_model::zone::Zone;
 
 const STATION_NAMES: [&str; 10] = [
     "E-Gov Intern",
@@ -135,13 +135,16 @@ fn asset_hashes_match_their_bytes_and_every_reference_resolves() {
         }
     }
     for file in &content.assets {
-        assert_eq!(file.asset.sha256, media::sha256_hex(&file.bytes));
+        assert_eq!(
+            file.asset.sha256,
+            marktplatz_model::assets::sha256_hex(&file.bytes)
+        );
         assert_eq!(file.asset.bytes, file.bytes.len() as u64);
         assert_eq!(
-            media::sniff_image(&file.bytes).unwrap(),
+            marktplatz_model::assets::sniff_image(&file.bytes).unwrap(),
             file.asset.media_type
         );
-        let decoded = media::decode(&file.bytes).unwrap();
+        let decoded = crate::decode(&file.bytes).unwrap();
         assert_eq!(
             (Some(decoded.width()), Some(decoded.height())),
             (file.asset.width, file.asset.height)
@@ -167,8 +170,8 @@ fn generated_assets_stay_small() {
             .filter(|a| a.asset.media_type == media_type)
             .fold((0, 0), |(n, b), a| (n + 1, b + a.bytes.len() as u64))
     };
-    let (jpeg_files, jpeg_bytes) = by_type(media::JPEG);
-    let (png_files, png_bytes) = by_type(media::PNG);
+    let (jpeg_files, jpeg_bytes) = by_type(crate::JPEG);
+    let (png_files, png_bytes) = by_type(crate::PNG);
     println!(
         "demo assets: {} files, {total} bytes ({jpeg_files} JPEG / {jpeg_bytes} bytes, {png_files} PNG / {png_bytes} bytes)",
         content.assets.len(),
@@ -524,7 +527,7 @@ fn store_round_trip_returns_what_the_bundle_says() {
     let Some(Entity::Event(event)) = store
         .entity(
             DEMO_EVENT_ID,
-            crate::model::EntityKind::Event,
+            marktplatz_model::model::EntityKind::Event,
             DEMO_EVENT_ID,
         )
         .unwrap()
@@ -560,7 +563,7 @@ fn generated_files_match_the_recorded_digest() {
         .iter()
         .map(|a| a.asset.sha256.as_str())
         .collect();
-    let digest = media::sha256_hex(all.join("\n").as_bytes());
+    let digest = marktplatz_model::assets::sha256_hex(all.join("\n").as_bytes());
     assert_eq!(
         digest,
         "132312e811f5d31a8f9022fa73881353d541436945508792ce20152fd1e18d90"

@@ -1,9 +1,9 @@
-//! Times the importers on real files: `cargo run --release -p marktplatz-core --features import
+//! Times the importers on real files: `cargo run --release -p marktplatz-import
 //! --example import_timing -- FILE...` (prints the best and median of 10 runs per file).
 
 use std::time::Instant;
 
-use marktplatz_core::import::{ImportOptions, import};
+use marktplatz_import::{ImportOptions, import};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     for path in std::env::args().skip(1) {

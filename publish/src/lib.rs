@@ -1,19 +1,23 @@
 //! The organiser's side of publishing over HTTP: upload the assets the server lacks, then the
 //! bundle. Both steps are idempotent, so they are retried like reads.
+//!
+//! Organiser tooling (the `marktplatz` command, tests), never the phone library nor the server:
+//! it reuses the device's HTTP client and retry policy (`marktplatz_core::sync`) and sends what
+//! `marktplatz-model` defines.
 
 use std::collections::HashMap;
 
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 
-use super::cancel::CancelToken;
-use super::client::Client;
-use super::http;
-use super::retry::with_retry;
-use crate::bundle::Bundle;
-use crate::error::{Error, Result};
-use crate::model::AssetRef;
-use crate::wire::{AssetList, PublishOutcome, is_valid_event_id};
+use marktplatz_core::sync::cancel::CancelToken;
+use marktplatz_core::sync::client::Client;
+use marktplatz_core::sync::http;
+use marktplatz_core::sync::retry::with_retry;
+use marktplatz_core::{Error, Result};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::AssetRef;
+use marktplatz_model::wire::{AssetList, PublishOutcome, is_valid_event_id};
 
 /// Bytes of the assets a bundle refers to, by SHA-256.
 pub type AssetBytes = HashMap<String, Vec<u8>>;
@@ -67,7 +71,7 @@ pub async fn publish_bundle(
             }
         }
     }
-    let policy = &client.config.retry;
+    let policy = &client.config().retry;
     let missing: AssetList = {
         let list = AssetList {
             sha256: refs.iter().map(|r| r.sha256.clone()).collect(),

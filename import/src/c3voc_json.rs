@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
-use crate::model::LocationKind;
+use marktplatz_model::error::{Error, Result};
+use marktplatz_model::model::LocationKind;
 
 use super::Format;
 use super::builder::Person;

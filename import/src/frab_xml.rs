@@ -4,8 +4,8 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::error::{Error, Result};
-use crate::model::LocationKind;
+use marktplatz_model::error::{Error, Result};
+use marktplatz_model::model::LocationKind;
 
 use super::builder::Person;
 use super::schedule::{RawDay, RawEvent, RawRoom, RawSchedule, RawTrack};

@@ -14,11 +14,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::bundle::Bundle;
-use crate::error::{Error, Result};
-use crate::media;
-use crate::model::{AssetRef, GalleryItem, LocationKind};
-use crate::time::EventClock;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{AssetRef, GalleryItem, LocationKind};
+use marktplatz_model::time::EventClock;
+use marktplatz_model::{Error, Result};
 
 use canvas::Colour;
 use pictures::{MapMark, Scene};
@@ -121,10 +120,10 @@ fn add_event_pictures(
     files: &mut Files,
 ) -> Result<()> {
     let colours: Vec<Colour> = stations.iter().map(|(_, colour)| *colour).collect();
-    let logo = media::encode_png(&pictures::event_logo(&colours, EVENT_LOGO_SIZE))?;
-    bundle.event.logo = Some(files.add(logo, media::PNG));
+    let logo = crate::encode_png(&pictures::event_logo(&colours, EVENT_LOGO_SIZE))?;
+    bundle.event.logo = Some(files.add(logo, crate::PNG));
     let map = venue_map(bundle, stations)?;
-    bundle.event.venue.map = Some(files.add(map, media::PNG));
+    bundle.event.venue.map = Some(files.add(map, crate::PNG));
     Ok(())
 }
 
@@ -133,8 +132,8 @@ fn add_portraits(bundle: &mut Bundle, files: &mut Files) -> Result<()> {
     for speaker in &mut bundle.speakers {
         let accent = accents.get(&speaker.id).copied().unwrap_or(FALLBACK_COLOUR);
         let picture = pictures::portrait(&speaker.id, accent, PORTRAIT_SIZE);
-        let jpeg = media::encode_jpeg(&picture, PORTRAIT_QUALITY)?;
-        speaker.photo = Some(files.add(jpeg, media::JPEG));
+        let jpeg = crate::encode_jpeg(&picture, PORTRAIT_QUALITY)?;
+        speaker.photo = Some(files.add(jpeg, crate::JPEG));
     }
     Ok(())
 }
@@ -154,7 +153,7 @@ fn add_logos(bundle: &mut Bundle, stations: &[(String, Colour)], files: &mut Fil
         *neighbours += 1;
         let colour = station_colour(stations, station);
         let picture = pictures::logo(&exhibitor.id, colour, design, LOGO_SIZE);
-        exhibitor.logo = Some(files.add(media::encode_png(&picture)?, media::PNG));
+        exhibitor.logo = Some(files.add(crate::encode_png(&picture)?, crate::PNG));
     }
     Ok(())
 }
@@ -202,7 +201,7 @@ fn gallery(
     for ((shot, taken_at, _), photo) in planned.into_iter().zip(gallery_photos(&scenes)?) {
         items.push(GalleryItem {
             id: shot.id.to_string(),
-            image: files.add(photo.jpeg, media::JPEG),
+            image: files.add(photo.jpeg, crate::JPEG),
             thumbnail: Some(files.add_described(photo.thumbnail.0, photo.thumbnail.1)),
             caption: shot.caption.to_string(),
             credit: GALLERY_CREDIT.to_string(),
@@ -287,8 +286,8 @@ struct Photo {
 
 fn gallery_photo(seed: &str, scene: Scene) -> Result<Photo> {
     let (width, height) = PHOTO_SIZE;
-    let jpeg = media::encode_jpeg(&pictures::photo(scene, seed, width, height), PHOTO_QUALITY)?;
-    let thumbnail = media::thumbnail(&jpeg, THUMBNAIL_EDGE)?;
+    let jpeg = crate::encode_jpeg(&pictures::photo(scene, seed, width, height), PHOTO_QUALITY)?;
+    let thumbnail = crate::thumbnail(&jpeg, THUMBNAIL_EDGE)?;
     Ok(Photo { jpeg, thumbnail })
 }
 
@@ -332,7 +331,7 @@ struct Files {
 
 impl Files {
     fn add(&mut self, bytes: Vec<u8>, media_type: &str) -> AssetRef {
-        let asset = media::asset_ref(&bytes, media_type);
+        let asset = crate::asset_ref(&bytes, media_type);
         self.add_described(asset, bytes)
     }
 
@@ -427,7 +426,7 @@ fn venue_map(bundle: &Bundle, stations: &[(String, Colour)]) -> Result<Vec<u8>> 
         marks.push((position.x as f32, position.y as f32, mark));
     }
     let (width, height) = MAP_SIZE;
-    media::encode_png(&pictures::venue_map(&marks, width, height))
+    crate::encode_png(&pictures::venue_map(&marks, width, height))
 }
 
 #[cfg(test)]

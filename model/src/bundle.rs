@@ -369,7 +369,8 @@ fn decode_section<T: DeserializeOwned>(
 
 const MAX_ID_LEN: usize = 200;
 
-pub(crate) fn check_id(entity: &str, id: &str) -> Result<()> {
+/// Checks an entity id: not blank, at most 200 bytes, no control characters.
+pub fn check_id(entity: &str, id: &str) -> Result<()> {
     if id.trim().is_empty() {
         return Err(Error::invalid(entity, "id", "is empty"));
     }
@@ -427,12 +428,7 @@ fn check_ref(entity: &str, field: &str, target: Option<&str>, known: &HashSet<&s
 }
 
 fn check_asset(entity: &str, field: &str, asset: &AssetRef) -> Result<()> {
-    let hex_ok = asset.sha256.len() == 64
-        && asset
-            .sha256
-            .chars()
-            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
-    if !hex_ok {
+    if !crate::assets::is_sha256(&asset.sha256) {
         return Err(Error::invalid(
             entity,
             field,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
-use crate::model::{Session, SessionKind, SessionStatus};
+use marktplatz_model::model::{Session, SessionKind, SessionStatus};
 
 fn run(text: &str) -> Import {
     match import(text.as_bytes(), &ImportOptions::default()) {
@@ -47,7 +47,7 @@ fn session<'a>(result: &'a Import, title: &str) -> &'a Session {
 }
 
 fn local(result: &Import, instant: DateTime<Utc>) -> String {
-    let clock = crate::time::EventClock::new(&result.bundle.event.timezone, 0).unwrap();
+    let clock = marktplatz_model::time::EventClock::new(&result.bundle.event.timezone, 0).unwrap();
     clock.local(instant).format("%Y-%m-%d %H:%M").to_string()
 }
 
@@ -185,7 +185,7 @@ fn frab_xml_maps_days_rooms_tracks_speakers_and_text() {
 
     // 01:30 on the 5th is before the 05:00 day change: the 4th's programme.
     let night = session(&result, "Nachtprogramm");
-    let clock = crate::time::EventClock::new("Europe/Berlin", 5).unwrap();
+    let clock = marktplatz_model::time::EventClock::new("Europe/Berlin", 5).unwrap();
     assert_eq!(
         clock.conference_day(night.start),
         NaiveDate::from_ymd_opt(2027, 3, 4).unwrap()
@@ -776,7 +776,7 @@ fn csv_sessions_german_spreadsheet() {
         bundle
             .locations
             .iter()
-            .all(|l| l.kind == crate::model::LocationKind::Station)
+            .all(|l| l.kind == marktplatz_model::model::LocationKind::Station)
     );
     assert_eq!(bundle.speakers.len(), 3);
     assert_eq!(bundle.event.days.len(), 2);
@@ -838,7 +838,7 @@ fn csv_exhibitors_need_days_and_map_stations() {
     );
     assert_eq!(
         bundle.locations[0].kind,
-        crate::model::LocationKind::Station
+        marktplatz_model::model::LocationKind::Station
     );
     let text = warnings(&result);
     assert!(
@@ -859,11 +859,7 @@ fn documented_examples_import() {
         days: vec![NaiveDate::from_ymd_opt(2027, 3, 4).unwrap()],
         ..ImportOptions::default()
     };
-    let programme = import(
-        include_bytes!("../../../docs/examples/programm.csv"),
-        &options,
-    )
-    .unwrap();
+    let programme = import(include_bytes!("../../docs/examples/programm.csv"), &options).unwrap();
     assert_eq!(programme.format, Format::CsvSessions);
     assert_eq!(programme.bundle.sessions.len(), 5);
     let ozg = session(&programme, "OZG-Leistungen gemeinsam nutzen");
@@ -881,7 +877,7 @@ fn documented_examples_import() {
         ["Anna Beispiel", "Erik Muster"]
     );
     let exhibitors = import(
-        include_bytes!("../../../docs/examples/aussteller.csv"),
+        include_bytes!("../../docs/examples/aussteller.csv"),
         &options,
     )
     .unwrap();

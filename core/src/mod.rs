@@ -1,3 +1,0 @@
-
-#[cfg(test)]
-mod tests;
