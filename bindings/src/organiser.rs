@@ -1,7 +1,9 @@
 //! Organiser mode: sign in with a token, queue operations (shown at once, sent when online),
 //! watch the outbox.
 
-use marktplatz_core::sync::outbox::{OrganiserInfo, OutboxEntry, PushReport};
+use marktplatz_core::sync;
+use marktplatz_core::sync::organiser::OrganiserInfo;
+use marktplatz_core::sync::outbox::{OutboxEntry, PushReport};
 use marktplatz_model::ops::Op;
 
 use crate::store::{MarktplatzStore, Result};
@@ -11,15 +13,20 @@ use crate::types::Instant;
 impl MarktplatzStore {
     /// Stores the organiser token for an event on this device (user.db; never logged).
     pub fn set_organiser(&self, event_id: String, server_url: String, token: String) -> Result<()> {
-        Ok(self.store().set_organiser(&event_id, &server_url, &token)?)
+        Ok(sync::set_organiser(
+            self.store(),
+            &event_id,
+            &server_url,
+            &token,
+        )?)
     }
 
     pub fn forget_organiser(&self, event_id: String) -> Result<()> {
-        Ok(self.store().forget_organiser(&event_id)?)
+        Ok(sync::forget_organiser(self.store(), &event_id)?)
     }
 
     pub fn organiser(&self, event_id: String) -> Result<Option<OrganiserInfo>> {
-        Ok(self.store().organiser(&event_id)?)
+        Ok(sync::organiser(self.store(), &event_id)?)
     }
 
     /// Queues an operation; every read shows it at once. It is sent by `push` or the next sync.
@@ -36,9 +43,14 @@ impl MarktplatzStore {
         credit: String,
         taken_at: Option<Instant>,
     ) -> Result<OutboxEntry> {
-        Ok(self
-            .store()
-            .queue_photo(&event_id, &bytes, &caption, &credit, taken_at)?)
+        Ok(sync::queue_photo(
+            self.store(),
+            &event_id,
+            &bytes,
+            &caption,
+            &credit,
+            taken_at,
+        )?)
     }
 
     pub fn outbox(&self, event_id: String, include_done: bool) -> Result<Vec<OutboxEntry>> {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use marktplatz_core::search::{SearchHit, SearchQuery, TypeAhead};
+use marktplatz_core::search::{self, SearchHit, SearchQuery, TypeAhead};
 
 use crate::store::{MarktplatzStore, Result};
 
@@ -29,7 +29,11 @@ impl SearchField {
 impl MarktplatzStore {
     /// Searches an event; any text is fine (it never fails because of what was typed).
     pub fn search(&self, query: SearchQuery) -> Result<Vec<SearchHit>> {
-        Ok(self.store().search(&query)?)
+        Ok(search::search(
+            self.store(),
+            self.device.search_cache(),
+            &query,
+        )?)
     }
 
     /// Like `search`, cancelling the field's previous search if it is still running (that call
@@ -39,12 +43,17 @@ impl MarktplatzStore {
         field: Arc<SearchField>,
         query: SearchQuery,
     ) -> Result<Vec<SearchHit>> {
-        Ok(field.type_ahead.search(self.store(), &query)?)
+        Ok(field
+            .type_ahead
+            .search(self.store(), self.device.search_cache(), &query)?)
     }
 
     /// Loads the search's in-memory state for the current content (call after a sync).
     pub fn warm_search(&self) -> Result<()> {
-        Ok(self.store().warm_search()?)
+        Ok(search::warm_search(
+            self.store(),
+            self.device.search_cache(),
+        )?)
     }
 }
 

@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use marktplatz_core::device::{SyncOutcome, Update};
 use marktplatz_core::listeners::Subscription;
+use marktplatz_core::sync;
 use marktplatz_model::model::AssetRef;
 
 use crate::error::ApiError;
@@ -32,12 +33,16 @@ impl SubscriptionHandle {
 impl MarktplatzStore {
     /// Remembers the access code of a protected event (the next sync sends it); `None` forgets it.
     pub fn set_access_code(&self, event_id: String, code: Option<String>) -> Result<()> {
-        Ok(self.store().set_access_code(&event_id, code.as_deref())?)
+        Ok(sync::set_access_code(
+            self.store(),
+            &event_id,
+            code.as_deref(),
+        )?)
     }
 
     /// Whether an access code is stored for the event (the code is never shown back).
     pub fn has_access_code(&self, event_id: String) -> Result<bool> {
-        Ok(self.store().has_access_code(&event_id)?)
+        Ok(sync::has_access_code(self.store(), &event_id)?)
     }
 
     /// Brings the event up to date from `server_url` (or the server it came from before).

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Duration;
+use marktplatz_core::favourites;
 use marktplatz_core::store::Store;
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{Entity, EntityKind};
@@ -107,7 +108,7 @@ fn favourites_agenda_alerts_and_calendar_from_the_command_line() {
                 let body = Entity::Session(s.clone()).to_json().unwrap();
                 let moved = tx.upsert(EVENT, &Entity::Session(s), &body)?;
                 let removed = tx.delete(EVENT, EntityKind::Session, "f-removed")?;
-                store.record_change_alerts(EVENT, &[moved, removed])
+                favourites::record_change_alerts(&store, EVENT, &[moved, removed])
             })
             .unwrap();
     }

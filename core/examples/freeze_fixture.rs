@@ -13,8 +13,10 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, TimeZone, Utc};
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{CalendarSelection, FavouriteKind};
 use marktplatz_core::store::{Store, schema};
+use marktplatz_core::sync;
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{Entity, Priority};
 use marktplatz_model::ops::Op;
@@ -40,14 +42,16 @@ fn fill_user_data(store: &Store, bundle: &Bundle) -> Result<(), Box<dyn std::err
         return Ok(());
     }
     // Through the real API from here on: what the app itself writes.
-    store.add_favourite(
+    favourites::add_favourite(
+        store,
         EVENT,
         FavouriteKind::Session,
         "s-opening",
         Some("Eröffnung"),
     )?;
-    store.add_favourite(EVENT, FavouriteKind::Session, "s-dst", None)?;
-    store.export_calendar(
+    favourites::add_favourite(store, EVENT, FavouriteKind::Session, "s-dst", None)?;
+    favourites::export_calendar(
+        store,
         EVENT,
         &CalendarSelection::Favourites,
         Utc.with_ymd_and_hms(2026, 10, 20, 12, 0, 0)
@@ -64,16 +68,23 @@ fn fill_user_data(store: &Store, bundle: &Bundle) -> Result<(), Box<dyn std::err
         let entity = Entity::Session(session);
         let body = entity.to_json()?;
         let change = store.write_content(|tx| tx.upsert(EVENT, &entity, &body))?;
-        store.record_change_alerts(EVENT, &[change])?;
+        favourites::record_change_alerts(store, EVENT, &[change])?;
     }
-    let alerts = store.alerts(EVENT, false)?;
+    let alerts = favourites::alerts(store, EVENT, false)?;
     if let Some(last) = alerts.last() {
-        store.mark_alerts_seen(EVENT, &[last.id])?;
+        // Nobody listens while fixtures are written.
+        let listeners = favourites::AlertListeners::default();
+        favourites::mark_alerts_seen(store, &listeners, EVENT, &[last.id])?;
     }
     if schema::USER.latest_version() < 3 {
         return Ok(());
     }
-    store.set_organiser(EVENT, "http://127.0.0.1:9", "fixture.0123456789abcdef")?;
+    sync::set_organiser(
+        store,
+        EVENT,
+        "http://127.0.0.1:9",
+        "fixture.0123456789abcdef",
+    )?;
     let mut keys = Vec::new();
     for n in 0..3 {
         let entry = store.queue_op(
@@ -112,12 +123,12 @@ fn fill_user_data(store: &Store, bundle: &Bundle) -> Result<(), Box<dyn std::err
         return Ok(());
     }
     // v4: the alerts so far were shown as notifications; a v4 app must not show them again.
-    store.take_alerts_to_notify(EVENT)?;
+    favourites::take_alerts_to_notify(store, EVENT)?;
     if schema::USER.latest_version() < 5 {
         return Ok(());
     }
     // v5: the access code of a protected event, entered once.
-    store.set_access_code(EVENT, Some("Markthalle 2027"))?;
+    sync::set_access_code(store, EVENT, Some("Markthalle 2027"))?;
     Ok(())
 }
 

@@ -7,8 +7,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::{Store, schema};
+use marktplatz_core::sync;
 use marktplatz_core::sync::OpState;
 use rusqlite::types::Value;
 
@@ -86,16 +88,20 @@ fn every_frozen_user_db_opens_with_nothing_dropped() {
             assert!(now.len() >= rows.len(), "v{version}: {table} lost rows");
         }
         let store = Store::open(dir.path()).unwrap();
-        let sessions = store.favourite_ids(EVENT, FavouriteKind::Session).unwrap();
+        let sessions = favourites::favourite_ids(&store, EVENT, FavouriteKind::Session).unwrap();
         assert!(
             sessions.contains(&"s-late".to_string()) && sessions.contains(&"s-day2".to_string()),
             "v{version}: {sessions:?}"
         );
         if version >= 2 {
             assert!(sessions.len() >= 4, "v{version}: {sessions:?}");
-            let alerts = store.alerts(EVENT, true).unwrap();
+            let alerts = favourites::alerts(&store, EVENT, true).unwrap();
             assert_eq!(alerts.len(), 2, "v{version}: {alerts:?}");
-            assert_eq!(store.alerts(EVENT, false).unwrap().len(), 1, "v{version}");
+            assert_eq!(
+                favourites::alerts(&store, EVENT, false).unwrap().len(),
+                1,
+                "v{version}"
+            );
             assert!(!before["calendar_sequence"].is_empty());
         }
         if version >= 3 {
@@ -118,26 +124,32 @@ fn every_frozen_user_db_opens_with_nothing_dropped() {
                 keys
             );
             assert!(outbox[2].rejection.is_some());
-            assert!(store.organiser(EVENT).unwrap().is_some());
+            assert!(sync::organiser(&store, EVENT).unwrap().is_some());
         }
         // v5 kept the access code entered for a protected event; older files had none.
         assert_eq!(
-            store.has_access_code(EVENT).unwrap(),
+            sync::has_access_code(&store, EVENT).unwrap(),
             version >= 5,
             "v{version}"
         );
         if version >= 4 {
             // Alerts already shown as notifications are not notified again.
             assert!(
-                store.take_alerts_to_notify(EVENT).unwrap().is_empty(),
+                favourites::take_alerts_to_notify(&store, EVENT)
+                    .unwrap()
+                    .is_empty(),
                 "v{version}"
             );
         } else {
             // Older apps never notified: every unseen change alert is notified once.
-            let first = store.take_alerts_to_notify(EVENT).unwrap().len();
+            let first = favourites::take_alerts_to_notify(&store, EVENT)
+                .unwrap()
+                .len();
             assert!(version < 2 || first > 0, "v{version}");
             assert!(
-                store.take_alerts_to_notify(EVENT).unwrap().is_empty(),
+                favourites::take_alerts_to_notify(&store, EVENT)
+                    .unwrap()
+                    .is_empty(),
                 "v{version}"
             );
         }

@@ -183,10 +183,11 @@ pub async fn prepare_device(root: &Path, event: &BenchEvent) -> PreparedDevice {
         let client =
             marktplatz_core::sync::Client::new(marktplatz_core::sync::ClientConfig::default())
                 .unwrap_or_else(|e| panic!("client: {e}"));
-        marktplatz_core::sync::sync_event(
+        marktplatz_core::device::sync_event(
             &client,
             &device.store,
             None,
+            &device.alerts,
             &h.server.url(),
             event,
             &options,

@@ -18,11 +18,14 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
+use marktplatz_core::device::sync_event;
+use marktplatz_core::favourites;
+use marktplatz_core::favourites::AlertListeners;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::Store;
+use marktplatz_core::sync;
 use marktplatz_core::sync::{
     AssetCache, Client, ClientConfig, OpState, PushOptions, RetryPolicy, SyncOptions, push,
-    sync_event,
 };
 use marktplatz_model::assets::sha256_hex;
 use marktplatz_model::bundle::Bundle;
@@ -468,9 +471,7 @@ impl CrashHarness {
             .create_token(EVENT, "organiser")
             .map_err(|e| e.message)?;
         let store = Store::open(&harness.device).map_err(|e| e.to_string())?;
-        store
-            .set_organiser(EVENT, &harness.url, &token)
-            .map_err(|e| e.to_string())?;
+        sync::set_organiser(&store, EVENT, &harness.url, &token).map_err(|e| e.to_string())?;
         Ok(harness)
     }
 
@@ -722,11 +723,11 @@ impl CrashHarness {
         if !store.notices().is_empty() {
             return Err(format!("run {run}: reopening: {:?}", store.notices()));
         }
-        let favourites: BTreeSet<String> = store
-            .favourite_ids(EVENT, FavouriteKind::Session)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .collect();
+        let favourites: BTreeSet<String> =
+            favourites::favourite_ids(&store, EVENT, FavouriteKind::Session)
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .collect();
         if let Some(id) = self.acks.fav_in_flight.take() {
             // Killed during the toggle: either outcome is right; from now on it must stay.
             self.acks
@@ -872,6 +873,7 @@ impl CrashHarness {
                 &client,
                 &store,
                 Some(&cache),
+                &AlertListeners::default(),
                 &self.url,
                 EVENT,
                 &SyncOptions::default(),

@@ -15,9 +15,12 @@ pub mod synthetic;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use marktplatz_core::device::sync_event;
+use marktplatz_core::favourites::AlertListeners;
+use marktplatz_core::search::SearchCache;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{
-    AssetCache, Client, ClientConfig, RetryPolicy, SyncOptions, SyncReport, sync_event,
+    AssetCache, Client, ClientConfig, RetryPolicy, SyncOptions, SyncReport,
 };
 use marktplatz_model::bundle::Bundle;
 use marktplatz_server::{Admin, Config, RunningServer};
@@ -134,10 +137,13 @@ impl Harness {
     }
 }
 
-/// A device: its store folder, store and asset cache.
+/// A device: its store folder, store and asset cache, and what the app keeps beside the store
+/// (the search's in-memory state, the change alerts' listeners).
 pub struct Device {
     pub dir: PathBuf,
     pub store: Store,
+    pub search: SearchCache,
+    pub alerts: AlertListeners,
     pub cache: AssetCache,
     pub client: Client,
 }
@@ -166,6 +172,8 @@ impl Device {
         Device {
             dir,
             store,
+            search: SearchCache::default(),
+            alerts: AlertListeners::default(),
             cache,
             client,
         }
@@ -185,6 +193,7 @@ impl Device {
             &self.client,
             &self.store,
             Some(&self.cache),
+            &self.alerts,
             server,
             event,
             options,

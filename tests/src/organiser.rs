@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use marktplatz_core::sync;
 use marktplatz_core::sync::{OpState, OutboxEntry};
 
 use crate::{Device, Harness};
@@ -21,9 +22,7 @@ pub async fn organiser_device(h: &Harness, name: &str, event: &str, token: &str)
         .sync(&h.url(), event)
         .await
         .unwrap_or_else(|e| panic!("sync {name}: {e}"));
-    device
-        .store
-        .set_organiser(event, &h.url(), token)
+    sync::set_organiser(&device.store, event, &h.url(), token)
         .unwrap_or_else(|e| panic!("organiser {name}: {e}"));
     device
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use marktplatz_core::search::SearchQuery;
+use marktplatz_core::search::{self, SearchCache, SearchQuery};
 use marktplatz_core::store::Store;
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::EntityKind;
@@ -78,6 +78,7 @@ pub fn score(cases: &[(&QueryCase, Ranked)]) -> Scores {
 pub struct Loaded {
     pub event_id: String,
     pub store: Store,
+    pub search: SearchCache,
     pub baselines: Baselines,
     /// (kind, id) → title, to turn baseline hits into titles.
     pub titles: HashMap<(EntityKind, String), String>,
@@ -101,6 +102,7 @@ impl Loaded {
         Loaded {
             event_id: bundle.event.id.clone(),
             store,
+            search: SearchCache::default(),
             baselines,
             titles,
             _dir: dir,
@@ -110,8 +112,7 @@ impl Loaded {
     pub fn ours(&self, text: &str, limit: u32) -> Ranked {
         let mut q = SearchQuery::new(self.event_id.clone(), text);
         q.limit = limit;
-        self.store
-            .search(&q)
+        search::search(&self.store, &self.search, &q)
             .unwrap()
             .into_iter()
             .map(|h| (h.kind, h.title))

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
+use marktplatz_core::sync;
 use marktplatz_core::sync::{AssetCache, Client, ClientConfig, OpState, RetryPolicy};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{Entity, EntityKind, Priority};
@@ -155,6 +156,8 @@ fn soak_device(h: &Harness, name: &str) -> Result<Device, String> {
         cache: AssetCache::new(&dir, 16 * 1024 * 1024),
         client: Client::new(soak_client(name.to_string())).map_err(|e| e.to_string())?,
         store,
+        search: marktplatz_core::search::SearchCache::default(),
+        alerts: marktplatz_core::favourites::AlertListeners::default(),
         dir,
     })
 }
@@ -227,10 +230,7 @@ pub async fn run(config: SoakConfig) -> Result<SoakReport, String> {
             .sync(&h.url(), EVENT)
             .await
             .map_err(|e| format!("organiser {k}: first sync: {e}"))?;
-        device
-            .store
-            .set_organiser(EVENT, &h.url(), &token)
-            .map_err(|e| e.to_string())?;
+        sync::set_organiser(&device.store, EVENT, &h.url(), &token).map_err(|e| e.to_string())?;
         organisers.push(Arc::new(device));
     }
     h.proxy.reset_counters();

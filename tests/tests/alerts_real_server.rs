@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{AlertChange, FavouriteKind};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{Session, SessionStatus};
@@ -71,22 +72,23 @@ async fn real_36c3_versions_raise_exactly_the_expected_alerts() {
     let phone = h.device("phone");
     let told = Arc::new(AtomicU32::new(0));
     let counter = told.clone();
-    let _listening = phone.store.subscribe_alerts(Box::new(move |_| {
+    let _listening = phone.alerts.subscribe(Box::new(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     }));
 
     h.publish(&versions[0]);
     phone.sync(&h.url(), EVENT).await.unwrap();
-    assert!(phone.store.unseen_alerts(EVENT).unwrap().is_empty());
+    assert!(
+        favourites::unseen_alerts(&phone.store, EVENT)
+            .unwrap()
+            .is_empty()
+    );
 
     // Every third session of the day-before version is a favourite.
     let first = sessions(&versions[0]);
     let favourites: Vec<String> = first.keys().step_by(3).cloned().collect();
     for id in &favourites {
-        phone
-            .store
-            .add_favourite(EVENT, FavouriteKind::Session, id, None)
-            .unwrap();
+        favourites::add_favourite(&phone.store, EVENT, FavouriteKind::Session, id, None).unwrap();
     }
     // The final version also cancels two favourites that the real data keeps (36C3 cancelled
     // nothing in its files), so cancellation is exercised through the server too.
@@ -109,9 +111,7 @@ async fn real_36c3_versions_raise_exactly_the_expected_alerts() {
             .collect()
     };
     let unseen = |phone: &marktplatz_tests::Device| -> BTreeMap<String, Vec<AlertChange>> {
-        phone
-            .store
-            .unseen_alerts(EVENT)
+        favourites::unseen_alerts(&phone.store, EVENT)
             .unwrap()
             .into_iter()
             .map(|a| (a.session_id, a.changes))
@@ -149,7 +149,7 @@ async fn real_36c3_versions_raise_exactly_the_expected_alerts() {
     );
     assert_eq!(counts.get("cancelled").copied(), Some(kept_in_final.len()));
     let old = sessions(&versions[0]);
-    for alert in phone.store.unseen_alerts(EVENT).unwrap() {
+    for alert in favourites::unseen_alerts(&phone.store, EVENT).unwrap() {
         assert_eq!(
             alert.old.title, old[&alert.session_id].title,
             "old values are the first seen"
@@ -157,12 +157,12 @@ async fn real_36c3_versions_raise_exactly_the_expected_alerts() {
     }
 
     // Seen: the next no-change sync raises nothing new.
-    phone.store.mark_all_alerts_seen(EVENT).unwrap();
+    favourites::mark_all_alerts_seen(&phone.store, &phone.alerts, EVENT).unwrap();
     phone.sync(&h.url(), EVENT).await.unwrap();
     assert!(unseen(&phone).is_empty());
     // Favourites were never dropped: removed ones stay listed as removed.
     assert_eq!(
-        phone.store.favourites(EVENT).unwrap().len(),
+        favourites::favourites(&phone.store, EVENT).unwrap().len(),
         favourites.len()
     );
 }

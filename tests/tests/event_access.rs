@@ -6,7 +6,9 @@
 use std::net::SocketAddr;
 
 use marktplatz_core::Error;
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
+use marktplatz_core::sync;
 use marktplatz_model::wire::{ACCESS_CODE_HEADER, code};
 use marktplatz_server::hardening::SECURITY_HEADERS;
 use marktplatz_tests::Harness;
@@ -55,7 +57,10 @@ fn admin_token(h: &Harness) -> String {
 /// How many search hits the device finds for `text` (what the attendee still sees).
 fn hits(store: &marktplatz_core::store::Store, text: &str) -> usize {
     let query = marktplatz_core::search::SearchQuery::new(EVENT, text);
-    store.search(&query).unwrap().len()
+    let cache = marktplatz_core::search::SearchCache::default();
+    marktplatz_core::search::search(store, &cache, &query)
+        .unwrap()
+        .len()
 }
 
 async fn protected() -> Harness {
@@ -303,18 +308,12 @@ async fn a_device_syncs_with_the_code_it_was_given_and_keeps_everything_when_it_
     // Synced while the event was public, with a favourite.
     let phone = h.device("phone");
     phone.sync(&url, EVENT).await.unwrap();
-    phone
-        .store
-        .add_favourite(EVENT, FavouriteKind::Session, "ozg", None)
-        .unwrap();
+    favourites::add_favourite(&phone.store, EVENT, FavouriteKind::Session, "ozg", None).unwrap();
     let sessions_before = hits(&phone.store, "OZG");
     assert!(sessions_before > 0);
     let nothing_lost = || {
         hits(&phone.store, "OZG") == sessions_before
-            && phone
-                .store
-                .is_favourite(EVENT, FavouriteKind::Session, "ozg")
-                .unwrap()
+            && favourites::is_favourite(&phone.store, EVENT, FavouriteKind::Session, "ozg").unwrap()
     };
 
     h.admin.set_access_code(EVENT, Some(CODE)).unwrap();
@@ -331,10 +330,7 @@ async fn a_device_syncs_with_the_code_it_was_given_and_keeps_everything_when_it_
     );
 
     // A wrong code: told so, still nothing lost.
-    phone
-        .store
-        .set_access_code(EVENT, Some("Markthalle 2026"))
-        .unwrap();
+    sync::set_access_code(&phone.store, EVENT, Some("Markthalle 2026")).unwrap();
     refused_sync(&phone, &url, code::ACCESS_CODE_WRONG).await;
     assert!(
         nothing_lost(),
@@ -342,11 +338,8 @@ async fn a_device_syncs_with_the_code_it_was_given_and_keeps_everything_when_it_
     );
 
     // The right code (typed with a trailing space): the update arrives, and later syncs too.
-    phone
-        .store
-        .set_access_code(EVENT, Some(&format!("{CODE} ")))
-        .unwrap();
-    assert!(phone.store.has_access_code(EVENT).unwrap());
+    sync::set_access_code(&phone.store, EVENT, Some(&format!("{CODE} "))).unwrap();
+    assert!(sync::has_access_code(&phone.store, EVENT).unwrap());
     let report = phone.sync(&url, EVENT).await.unwrap();
     assert!(report.content.summary.total() > 0, "{report:?}");
     let report = phone.sync(&url, EVENT).await.unwrap();
@@ -354,7 +347,7 @@ async fn a_device_syncs_with_the_code_it_was_given_and_keeps_everything_when_it_
 
     // A new phone with the code from the start bootstraps in full.
     let fresh = h.device("fresh");
-    fresh.store.set_access_code(EVENT, Some(CODE)).unwrap();
+    sync::set_access_code(&fresh.store, EVENT, Some(CODE)).unwrap();
     fresh.sync(&url, EVENT).await.unwrap();
     assert_eq!(hits(&fresh.store, "Zugangscode"), 1);
 
@@ -366,8 +359,8 @@ async fn a_device_syncs_with_the_code_it_was_given_and_keeps_everything_when_it_
     assert_eq!(hits(&fresh.store, "Zugangscode"), 1);
 
     // Forgetting the code: refused as "required" again.
-    fresh.store.set_access_code(EVENT, None).unwrap();
-    assert!(!fresh.store.has_access_code(EVENT).unwrap());
+    sync::set_access_code(&fresh.store, EVENT, None).unwrap();
+    assert!(!sync::has_access_code(&fresh.store, EVENT).unwrap());
     refused_sync(&fresh, &url, code::ACCESS_CODE_REQUIRED).await;
 }
 
@@ -376,19 +369,16 @@ async fn an_organiser_device_reads_with_its_token_and_sends_it_to_no_other_serve
     let h = protected().await;
     let token = h.admin.create_token(EVENT, "organiser").unwrap();
     let phone = h.device("organiser");
-    phone.store.set_organiser(EVENT, &h.url(), &token).unwrap();
+    sync::set_organiser(&phone.store, EVENT, &h.url(), &token).unwrap();
     phone.sync(&h.url(), EVENT).await.unwrap();
     // An outdated code stored beside the token does not lock the organiser out.
-    phone
-        .store
-        .set_access_code(EVENT, Some("Markthalle 2026"))
-        .unwrap();
+    sync::set_access_code(&phone.store, EVENT, Some("Markthalle 2026")).unwrap();
     phone.sync(&h.url(), EVENT).await.unwrap();
 
     // The same event from another server: the token is not sent there, so that server refuses.
     let other = protected().await;
     let phone2 = h.device("organiser-2");
-    phone2.store.set_organiser(EVENT, &h.url(), &token).unwrap();
+    sync::set_organiser(&phone2.store, EVENT, &h.url(), &token).unwrap();
     let error = phone2.sync(&other.url(), EVENT).await.unwrap_err();
     assert_eq!(
         access_refusal(&error),
@@ -402,11 +392,11 @@ fn codes_a_device_cannot_send_are_refused_before_they_are_stored() {
     let dir = tempfile::tempdir().unwrap();
     let store = marktplatz_core::store::Store::open(dir.path()).unwrap();
     for bad in ["", "   ", "zeile\nzwei", &"x".repeat(65)] {
-        let error = store.set_access_code(EVENT, Some(bad)).unwrap_err();
+        let error = sync::set_access_code(&store, EVENT, Some(bad)).unwrap_err();
         assert!(
             error.to_string().contains("access code"),
             "{bad:?}: {error}"
         );
     }
-    assert!(!store.has_access_code(EVENT).unwrap());
+    assert!(!sync::has_access_code(&store, EVENT).unwrap());
 }

@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::Store;
 use marktplatz_model::bundle::Bundle;
@@ -72,11 +73,11 @@ fn a_toggle_that_returned_survives_kill_9() {
         assert_eq!(answer, want, "round {round}, {id}");
         let store = Store::open(dir.path()).unwrap();
         assert!(store.notices().is_empty(), "{:?}", store.notices());
-        let stored: BTreeSet<String> = store
-            .favourite_ids(EVENT, FavouriteKind::Session)
-            .unwrap()
-            .into_iter()
-            .collect();
+        let stored: BTreeSet<String> =
+            favourites::favourite_ids(&store, EVENT, FavouriteKind::Session)
+                .unwrap()
+                .into_iter()
+                .collect();
         assert_eq!(
             stored, expected,
             "round {round}: the toggle of {id} was lost"

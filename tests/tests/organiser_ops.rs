@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use marktplatz_core::sync;
 use marktplatz_core::sync::outbox::{self, OutboxPolicy};
 use marktplatz_core::sync::{CancelToken, OpState, PushOptions, PushStop, push};
 use marktplatz_model::model::{Entity, EntityKind, Priority, SessionStatus};
@@ -86,15 +87,15 @@ async fn queued_offline_drains_by_itself_and_applies_exactly_once() {
     for n in 0..5 {
         queue(announce(&format!("note-{n}"), &format!("Hinweis {n}")));
     }
-    let photo = store
-        .queue_photo(
-            EVENT,
-            &photo_jpeg(1200, 800),
-            "Blick in die Markthalle",
-            "Team",
-            None,
-        )
-        .unwrap();
+    let photo = sync::queue_photo(
+        store,
+        EVENT,
+        &photo_jpeg(1200, 800),
+        "Blick in die Markthalle",
+        "Team",
+        None,
+    )
+    .unwrap();
     keys.insert(photo.key.clone());
     assert_eq!(keys.len(), 12, "every operation has its own key");
 
@@ -499,10 +500,7 @@ async fn a_revoked_token_stops_the_push_and_loses_nothing() {
             expires_in: Some(3600),
         })
         .unwrap();
-    organiser
-        .store
-        .set_organiser(EVENT, &h.url(), &renewed.token)
-        .unwrap();
+    sync::set_organiser(&organiser.store, EVENT, &h.url(), &renewed.token).unwrap();
     let report = push(
         &organiser.client,
         &organiser.store,

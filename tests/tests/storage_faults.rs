@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::CancelToken;
@@ -40,7 +41,7 @@ fn assert_equals_server(h: &Harness, dir: &Path) {
 }
 
 fn favourites(store: &Store) -> Vec<String> {
-    store.favourite_ids(EVENT, FavouriteKind::Session).unwrap()
+    favourites::favourite_ids(store, EVENT, FavouriteKind::Session).unwrap()
 }
 
 /// A synced device with three favourites; returns it and the favourites.
@@ -48,10 +49,14 @@ async fn synced_device(h: &Harness, dir: PathBuf) -> (Device, Vec<String>) {
     let device = Device::open(dir.clone());
     device.sync(&h.url(), EVENT).await.unwrap();
     for id in ["session-1", "session-5", "session-9"] {
-        device
-            .store
-            .add_favourite(EVENT, FavouriteKind::Session, id, Some("hin!"))
-            .unwrap();
+        favourites::add_favourite(
+            &device.store,
+            EVENT,
+            FavouriteKind::Session,
+            id,
+            Some("hin!"),
+        )
+        .unwrap();
     }
     let kept = favourites(&device.store);
     assert_eq!(kept.len(), 3);

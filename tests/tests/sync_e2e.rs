@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use marktplatz_core::Error;
+use marktplatz_core::favourites;
 use marktplatz_core::store::Store;
 use marktplatz_core::sync::{CancelToken, Phase, Progress, SyncOptions, apply_page};
 use marktplatz_model::model::{Entity, EntityKind};
@@ -479,13 +480,10 @@ async fn a_moved_favourite_raises_one_alert_and_tells_the_listeners() {
     h.publish(&bundle);
     let device = h.device("phone");
     device.sync(&h.url(), EVENT).await.unwrap();
-    device
-        .store
-        .add_favourite(EVENT, FavouriteKind::Session, "ozg", None)
-        .unwrap();
+    favourites::add_favourite(&device.store, EVENT, FavouriteKind::Session, "ozg", None).unwrap();
     let notices = Arc::new(Mutex::new(Vec::new()));
     let sink = notices.clone();
-    let _subscription = device.store.subscribe_alerts(Box::new(move |notice| {
+    let _subscription = device.alerts.subscribe(Box::new(move |notice| {
         sink.lock().unwrap().push(notice.unseen)
     }));
 
@@ -493,13 +491,18 @@ async fn a_moved_favourite_raises_one_alert_and_tells_the_listeners() {
     bundle.sessions[2].end += chrono::Duration::minutes(30);
     h.publish(&bundle);
     device.sync(&h.url(), EVENT).await.unwrap();
-    let alerts = device.store.unseen_alerts(EVENT).unwrap();
+    let alerts = favourites::unseen_alerts(&device.store, EVENT).unwrap();
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0].session_id, "ozg");
     assert_eq!(*notices.lock().unwrap(), vec![1]);
     // Syncing again (nothing new) raises nothing.
     device.sync(&h.url(), EVENT).await.unwrap();
-    assert_eq!(device.store.unseen_alerts(EVENT).unwrap().len(), 1);
+    assert_eq!(
+        favourites::unseen_alerts(&device.store, EVENT)
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,7 @@
 //! Organiser operations and the device's outbox, mirrored for uniffi.
 
-use marktplatz_core::sync::outbox::{
-    OpState, OrganiserInfo, OutboxEntry, PushReport, PushStop, Rejection,
-};
+use marktplatz_core::sync::organiser::OrganiserInfo;
+use marktplatz_core::sync::outbox::{OpState, OutboxEntry, PushReport, PushStop, Rejection};
 use marktplatz_model::model::{AssetRef, Priority};
 use marktplatz_model::ops::Op;
 

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, Utc};
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{FavouriteKind, PersonalAgenda};
 use marktplatz_core::store::{SessionSummary, Store};
 use marktplatz_model::time::EventClock;
@@ -37,7 +38,7 @@ pub fn run(args: Args) -> CmdResult {
         None => default_day(&store, &event_id)?,
     };
     if args.favourites {
-        let agenda = store.personal_agenda(&event_id, day)?;
+        let agenda = favourites::personal_agenda(&store, &event_id, day)?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&personal_json(&agenda))?);
         } else {
@@ -46,7 +47,7 @@ pub fn run(args: Args) -> CmdResult {
         return Ok(());
     }
     let sessions = store.agenda(&event_id, day)?;
-    let mine = store.favourite_ids(&event_id, FavouriteKind::Session)?;
+    let mine = favourites::favourite_ids(&store, &event_id, FavouriteKind::Session)?;
     if args.json {
         let list: Vec<Value> = sessions
             .iter()

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{ChangeAlert, KnownSession};
 use serde_json::{Value, json};
 
@@ -28,7 +29,7 @@ pub struct Args {
 pub fn run(args: Args) -> CmdResult {
     let store = device::open(&args.device)?;
     let event_id = device::resolve_event(&store, args.event.as_deref())?;
-    let alerts = store.alerts(&event_id, args.all)?;
+    let alerts = favourites::alerts(&store, &event_id, args.all)?;
     if args.json {
         let list: Vec<Value> = alerts.iter().map(alert_json).collect();
         println!(
@@ -51,7 +52,9 @@ pub fn run(args: Args) -> CmdResult {
     }
     if args.mark_seen {
         let ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
-        let marked = store.mark_alerts_seen(&event_id, &ids)?;
+        // Nobody listens to a one-shot command.
+        let listeners = favourites::AlertListeners::default();
+        let marked = favourites::mark_alerts_seen(&store, &listeners, &event_id, &ids)?;
         if !args.json {
             println!("marked {marked} seen");
         }

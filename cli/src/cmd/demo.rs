@@ -9,9 +9,11 @@ use std::time::Instant;
 
 use chrono::Duration;
 use marktplatz_core::device::{Device, SyncOutcome};
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::search::SearchQuery;
+use marktplatz_core::search::{self, SearchCache, SearchQuery};
 use marktplatz_core::store::{SessionSummary, Store};
+use marktplatz_core::sync;
 use marktplatz_media::demo::{DEMO_EVENT_ID, demo_content, demo_now};
 use marktplatz_model::model::{LocationKind, Priority, SessionStatus};
 use marktplatz_model::ops::Op;
@@ -69,7 +71,7 @@ pub fn run(args: Args) -> CmdResult {
     let first = runtime.block_on(phone.sync(Some(url.clone()), EVENT.to_string()))?;
     println!("Attendee's phone: first sync {}", describe(&first));
     tour(phone.store())?;
-    search_examples(phone.store())?;
+    search_examples(phone.store(), phone.search_cache())?;
 
     // Favourites: the cyber-attack talk and a station session at the same time.
     let store = phone.store();
@@ -83,9 +85,9 @@ pub fn run(args: Args) -> CmdResult {
         .clone();
     let archive = find(&agenda, "Digitales Archiv: Jede Kommune")?;
     for session in [&talk, &clash, &archive] {
-        store.add_favourite(EVENT, FavouriteKind::Session, &session.id, None)?;
+        favourites::add_favourite(store, EVENT, FavouriteKind::Session, &session.id, None)?;
     }
-    let mine = store.personal_agenda(EVENT, now.date_naive())?;
+    let mine = favourites::personal_agenda(store, EVENT, now.date_naive())?;
     println!(
         "\nMein Programm ({} Favoriten, {} im Konflikt):",
         mine.entries.len(),
@@ -106,7 +108,7 @@ pub fn run(args: Args) -> CmdResult {
         .map_err(|e| format!("{} ({})", e.message, e.code))?;
     let organiser = Device::open(root.join("organiser"))?;
     runtime.block_on(organiser.sync(Some(url.clone()), EVENT.to_string()))?;
-    organiser.store().set_organiser(EVENT, &url, &token)?;
+    sync::set_organiser(organiser.store(), EVENT, &url, &token)?;
     let seminar = organiser
         .store()
         .locations(EVENT)?
@@ -129,7 +131,7 @@ pub fn run(args: Args) -> CmdResult {
     // The attendee's next sync: a small delta and a change alert on the favourite.
     let delta = runtime.block_on(phone.sync(None, EVENT.to_string()))?;
     println!("Attendee's phone: next sync {}", describe(&delta));
-    for alert in store.unseen_alerts(EVENT)? {
+    for alert in favourites::unseen_alerts(store, EVENT)? {
         let changes: Vec<&str> = alert.changes.iter().map(|c| c.as_str()).collect();
         println!(
             "  Änderung an einem Favoriten ({}): \"{}\" {} → {}",
@@ -139,7 +141,7 @@ pub fn run(args: Args) -> CmdResult {
             alert.new.location_name.as_deref().unwrap_or("?")
         );
     }
-    let reminders = store.reminders(EVENT, now - Duration::hours(3))?;
+    let reminders = favourites::reminders(store, EVENT, now - Duration::hours(3))?;
     if let Some(first) = reminders.first() {
         println!(
             "  Erinnerung: \"{}\", {} ({} Erinnerungen geplant)",
@@ -244,14 +246,14 @@ fn tour(store: &Store) -> CmdResult {
     Ok(())
 }
 
-fn search_examples(store: &Store) -> CmdResult {
+fn search_examples(store: &Store, cache: &SearchCache) -> CmdResult {
     println!("\nSuche (offline, wie getippt):");
     for typed in ["rechnung", "Buergeramt", "sicherhiet", "archiv bruggemann"] {
         let mut query = SearchQuery::new(EVENT, typed);
         query.now = demo_now();
         query.limit = 3;
         let began = Instant::now();
-        let hits = store.search(&query)?;
+        let hits = search::search(store, cache, &query)?;
         let titles: Vec<String> = hits
             .iter()
             .map(|h| {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{Favourite, FavouriteKind};
 use marktplatz_core::store::Store;
 use serde_json::{Value, json};
@@ -89,7 +90,7 @@ pub fn run(args: Args) -> CmdResult {
         } => {
             let (store, event_id) = open(&target)?;
             let kind = resolve_kind(&store, &event_id, kind.as_deref(), &id)?;
-            let added = store.add_favourite(&event_id, kind, &id, note.as_deref())?;
+            let added = favourites::add_favourite(&store, &event_id, kind, &id, note.as_deref())?;
             // Printed only after the call returned: the favourite is on disk by now.
             println!(
                 "{} {kind} {id}",
@@ -106,7 +107,8 @@ pub fn run(args: Args) -> CmdResult {
                 Some(kind) => parse_kind(&kind)?,
                 None => resolve_favourite_kind(&store, &event_id, &id)?,
             };
-            if store.remove_favourite(&event_id, kind, &id)? {
+            let listeners = favourites::AlertListeners::default();
+            if favourites::remove_favourite(&store, &listeners, &event_id, kind, &id)? {
                 println!("removed {kind} {id}");
             } else {
                 return Err(format!("{kind} '{id}' is not a favourite").into());
@@ -123,7 +125,7 @@ pub fn run(args: Args) -> CmdResult {
                 Some(kind) => parse_kind(&kind)?,
                 None => resolve_favourite_kind(&store, &event_id, &id)?,
             };
-            store.set_favourite_note(&event_id, kind, &id, text.as_deref())?;
+            favourites::set_favourite_note(&store, &event_id, kind, &id, text.as_deref())?;
             println!(
                 "note {} for {kind} {id}",
                 if text.is_some() { "saved" } else { "cleared" }
@@ -131,7 +133,7 @@ pub fn run(args: Args) -> CmdResult {
         }
         Action::List { target, json } => {
             let (store, event_id) = open(&target)?;
-            let list = store.favourites(&event_id)?;
+            let list = favourites::favourites(&store, &event_id)?;
             if json {
                 let items: Vec<Value> = list.iter().map(favourite_json).collect();
                 println!(
@@ -146,7 +148,7 @@ pub fn run(args: Args) -> CmdResult {
         }
         Action::Share { target } => {
             let (store, event_id) = open(&target)?;
-            println!("{}", store.share_code(&event_id)?);
+            println!("{}", favourites::share_code(&store, &event_id)?);
         }
         Action::Import {
             target,
@@ -155,7 +157,7 @@ pub fn run(args: Args) -> CmdResult {
             json,
         } => {
             let store = device::open(&target.device)?;
-            let shared = store.read_share_code(&code)?;
+            let shared = favourites::read_share_code(&store, &code)?;
             if let Some(event) = &target.event
                 && event != &shared.event_id
             {
@@ -181,7 +183,7 @@ pub fn run(args: Args) -> CmdResult {
                 ];
                 for (kind, ids) in groups {
                     for id in ids {
-                        if store.add_favourite(&shared.event_id, kind, &id, None)? {
+                        if favourites::add_favourite(&store, &shared.event_id, kind, &id, None)? {
                             added += 1;
                         }
                     }
@@ -261,7 +263,7 @@ fn resolve_kind(
     if let Some(kind) = named {
         return parse_kind(kind);
     }
-    match store.favourable_kinds(event_id, id)?.as_slice() {
+    match favourites::favourable_kinds(store, event_id, id)?.as_slice() {
         [only] => Ok(*only),
         [] => Err(format!("no session, speaker or exhibitor '{id}' in event '{event_id}'").into()),
         several => Err(format!(
@@ -284,7 +286,7 @@ fn resolve_favourite_kind(
 ) -> Result<FavouriteKind, Box<dyn std::error::Error>> {
     let mut kinds = Vec::new();
     for kind in FavouriteKind::ALL {
-        if store.is_favourite(event_id, kind, id)? {
+        if favourites::is_favourite(store, event_id, kind, id)? {
             kinds.push(kind);
         }
     }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::Utc;
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::CalendarSelection;
 
 use super::{CmdResult, device};
@@ -35,7 +36,7 @@ pub fn run(args: Args) -> CmdResult {
         (true, None) => CalendarSelection::Favourites,
         (false, None) => CalendarSelection::Programme,
     };
-    let calendar = store.export_calendar(&event_id, &selection, Utc::now())?;
+    let calendar = favourites::export_calendar(&store, &event_id, &selection, Utc::now())?;
     match args.out {
         Some(path) => std::fs::write(&path, calendar)
             .map_err(|e| format!("writing {}: {e}", path.display()))?,

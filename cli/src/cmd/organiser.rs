@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use marktplatz_core::store::Store;
+use marktplatz_core::sync;
 use marktplatz_core::sync::{Client, ClientConfig, OutboxEntry, PushOptions, PushReport, PushStop};
 use marktplatz_model::ops::Op;
 
@@ -58,19 +59,19 @@ pub fn run(args: Args) -> CmdResult {
                     .map_err(|_| "give the token with --token or MARKTPLATZ_TOKEN")?,
             };
             let store = device::open(&device)?;
-            store.set_organiser(&event, &server, &token)?;
+            sync::set_organiser(&store, &event, &server, &token)?;
             println!("organiser mode for {event} on {server}");
         }
         Action::Logout { device, event } => {
             let store = device::open(&device)?;
             let event = device::resolve_event(&store, event.as_deref())?;
-            store.forget_organiser(&event)?;
+            sync::forget_organiser(&store, &event)?;
             println!("left organiser mode for {event}");
         }
         Action::Status { device, event } => {
             let store = device::open(&device)?;
             let event = device::resolve_event(&store, event.as_deref())?;
-            match store.organiser(&event)? {
+            match sync::organiser(&store, &event)? {
                 Some(info) => println!(
                     "organiser of {event} on {} (token {})",
                     info.server_url, info.token_id

@@ -7,6 +7,7 @@ use marktplatz_model::ops::Op;
 
 use super::CmdResult;
 use super::organiser::{WriteArgs, queue_and_push};
+use marktplatz_core::sync;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -45,7 +46,7 @@ pub fn run(args: Args) -> CmdResult {
             let bytes =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             queue_and_push(&write, |store, event| {
-                store.queue_photo(event, &bytes, &caption, &credit, None)
+                sync::queue_photo(store, event, &bytes, &caption, &credit, None)
             })
         }
         Action::Remove { write, id } => queue_and_push(&write, |store, event| {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use marktplatz_core::search::{Highlight, SearchHit, SearchQuery};
+use marktplatz_core::search::{self, Highlight, SearchCache, SearchHit, SearchQuery};
 use marktplatz_core::store::Store;
 use marktplatz_model::model::EntityKind;
 use serde::Serialize;
@@ -81,7 +81,8 @@ pub fn run(args: Args) -> CmdResult {
     let mut query = SearchQuery::new(event_id, args.query);
     query.kinds = kinds;
     query.limit = args.limit;
-    let hits = store.search(&query)?;
+    // One search: the in-memory state is built for it and dropped with it.
+    let hits = search::search(&store, &SearchCache::default(), &query)?;
     if args.json {
         let json: Vec<JsonHit<'_>> = hits.iter().map(json_hit).collect();
         println!("{}", serde_json::to_string_pretty(&json)?);

@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use marktplatz_core::device::sync_event;
+use marktplatz_core::favourites::AlertListeners;
+use marktplatz_core::sync;
 use marktplatz_core::sync::{
     AssetCache, CancelToken, Client, ClientConfig, Phase, Progress, SyncOptions, SyncReport,
-    sync_event,
 };
 
 use super::{CmdResult, device};
@@ -40,9 +42,9 @@ pub struct Args {
 pub fn run(args: Args) -> CmdResult {
     let store = device::open(&args.device)?;
     if let Some(code) = &args.access_code {
-        store.set_access_code(&args.event, Some(code))?;
+        sync::set_access_code(&store, &args.event, Some(code))?;
     } else if args.forget_access_code {
-        store.set_access_code(&args.event, None)?;
+        sync::set_access_code(&store, &args.event, None)?;
     }
     let cache = AssetCache::new(&args.device, args.asset_budget_mib * 1024 * 1024);
     let cancel = CancelToken::new();
@@ -65,10 +67,12 @@ pub fn run(args: Args) -> CmdResult {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // Nobody listens to a one-shot command's alerts (`marktplatz alerts` lists them).
+    let alerts = AlertListeners::default();
     let report = runtime.block_on(async {
         let client = Client::new(ClientConfig::default())?;
         tokio::select! {
-            report = sync_event(&client, &store, Some(&cache), &args.server, &args.event, &options) => report,
+            report = sync_event(&client, &store, Some(&cache), &alerts, &args.server, &args.event, &options) => report,
             _ = tokio::signal::ctrl_c() => {
                 cancel.cancel();
                 Err(marktplatz_core::Error::Cancelled)

@@ -94,130 +94,126 @@ pub struct FreeGap {
     pub minutes: i64,
 }
 
-impl Store {
-    /// The attendee's agenda for one conference day.
-    pub fn personal_agenda(&self, event_id: &str, day: NaiveDate) -> Result<PersonalAgenda> {
-        let Some(clock) = self.event_clock(event_id)? else {
-            return Err(crate::Error::not_found("event", event_id));
-        };
-        let all = self.favourite_sessions(event_id)?;
-        let conflicts = conflicts(&all);
-        let locations = self.location_map(event_id)?;
-        let mut entries: Vec<AgendaEntry> = all
-            .into_iter()
-            .filter(|(summary, _, _)| summary.day == day)
-            .map(|(session, state, note)| AgendaEntry {
-                conflicts_with: conflicts.get(&session.id).cloned().unwrap_or_default(),
-                session,
-                state,
-                note,
-                walk: None,
-            })
-            .collect();
-        let mut gaps = Vec::new();
-        let mut previous: Option<usize> = None;
-        let mut busy_until: Option<DateTime<Utc>> = None;
-        for index in 0..entries.len() {
-            if !entries[index].is_active() {
-                continue;
-            }
-            let start = entries[index].session.start;
-            if let Some(until) = busy_until
-                && start > until
-            {
-                gaps.push(FreeGap {
-                    start: until,
-                    end: start,
-                    local_start: clock.hhmm(until),
-                    local_end: clock.hhmm(start),
-                    minutes: (start - until).num_minutes(),
-                });
-            }
-            busy_until = Some(busy_until.map_or(entries[index].session.end, |until| {
-                until.max(entries[index].session.end)
-            }));
-            if let Some(prev) = previous {
-                let walk =
-                    walk_between(&entries[prev].session, &entries[index].session, &locations);
-                entries[index].walk = Some(walk);
-            }
-            previous = Some(index);
-        }
-        let conflict_count = entries
-            .iter()
-            .filter(|e| !e.conflicts_with.is_empty())
-            .count() as u32;
-        Ok(PersonalAgenda {
-            event_id: event_id.to_string(),
-            day,
-            entries,
-            gaps,
-            conflict_count,
+/// The attendee's agenda for one conference day.
+pub fn personal_agenda(store: &Store, event_id: &str, day: NaiveDate) -> Result<PersonalAgenda> {
+    let Some(clock) = super::event_clock(store, event_id)? else {
+        return Err(crate::Error::not_found("event", event_id));
+    };
+    let all = favourite_sessions(store, event_id)?;
+    let conflicts = conflicts(&all);
+    let locations = super::location_map(store, event_id)?;
+    let mut entries: Vec<AgendaEntry> = all
+        .into_iter()
+        .filter(|(summary, _, _)| summary.day == day)
+        .map(|(session, state, note)| AgendaEntry {
+            conflicts_with: conflicts.get(&session.id).cloned().unwrap_or_default(),
+            session,
+            state,
+            note,
+            walk: None,
         })
-    }
-
-    /// What is running among the favourites at `at`, and the favourites starting next (within a
-    /// day, at most a dozen), each in start order. Cancelled and removed ones are left out.
-    pub fn favourites_now_next(&self, event_id: &str, at: DateTime<Utc>) -> Result<NowNext> {
-        let all = self.favourite_sessions(event_id)?;
-        let active = all
-            .into_iter()
-            .filter(|(_, state, _)| *state == FavouriteState::Present)
-            .map(|(summary, _, _)| summary);
-        let (mut now, mut next) = (Vec::new(), Vec::new());
-        for session in active {
-            if session.start <= at && session.end > at {
-                now.push(session);
-            } else if session.start > at
-                && (session.start - at).num_seconds() < NEXT_HORIZON_SECONDS
-                && next.len() < NEXT_LIMIT
-            {
-                next.push(session);
-            }
+        .collect();
+    let mut gaps = Vec::new();
+    let mut previous: Option<usize> = None;
+    let mut busy_until: Option<DateTime<Utc>> = None;
+    for index in 0..entries.len() {
+        if !entries[index].is_active() {
+            continue;
         }
-        Ok(NowNext { at, now, next })
+        let start = entries[index].session.start;
+        if let Some(until) = busy_until
+            && start > until
+        {
+            gaps.push(FreeGap {
+                start: until,
+                end: start,
+                local_start: clock.hhmm(until),
+                local_end: clock.hhmm(start),
+                minutes: (start - until).num_minutes(),
+            });
+        }
+        busy_until = Some(busy_until.map_or(entries[index].session.end, |until| {
+            until.max(entries[index].session.end)
+        }));
+        if let Some(prev) = previous {
+            let walk = walk_between(&entries[prev].session, &entries[index].session, &locations);
+            entries[index].walk = Some(walk);
+        }
+        previous = Some(index);
     }
+    let conflict_count = entries
+        .iter()
+        .filter(|e| !e.conflicts_with.is_empty())
+        .count() as u32;
+    Ok(PersonalAgenda {
+        event_id: event_id.to_string(),
+        day,
+        entries,
+        gaps,
+        conflict_count,
+    })
+}
 
-    /// Every favourited session of the event with its state and note, in start order. Removed
-    /// ones appear with their last known time and place.
-    pub(crate) fn favourite_sessions(
-        &self,
-        event_id: &str,
-    ) -> Result<Vec<(SessionSummary, FavouriteState, Option<String>)>> {
-        let favourites = self.favourites(event_id)?;
-        let ids: Vec<String> = favourites
-            .iter()
-            .filter(|f| f.kind == FavouriteKind::Session)
-            .map(|f| f.id.clone())
-            .collect();
-        let mut current: HashMap<String, SessionSummary> = self
-            .session_summaries(event_id, &ids)?
-            .into_iter()
-            .map(|s| (s.id.clone(), s))
-            .collect();
-        let mut list = Vec::new();
-        for favourite in favourites {
-            if favourite.kind != FavouriteKind::Session {
-                continue;
-            }
-            let summary = match current.remove(&favourite.id) {
-                Some(summary) => summary,
-                None => match &favourite.session {
-                    Some(known) => match summary_from_known(&favourite.id, known) {
-                        Some(summary) => summary,
-                        None => continue,
-                    },
+/// What is running among the favourites at `at`, and the favourites starting next (within a
+/// day, at most a dozen), each in start order. Cancelled and removed ones are left out.
+pub fn favourites_now_next(store: &Store, event_id: &str, at: DateTime<Utc>) -> Result<NowNext> {
+    let all = favourite_sessions(store, event_id)?;
+    let active = all
+        .into_iter()
+        .filter(|(_, state, _)| *state == FavouriteState::Present)
+        .map(|(summary, _, _)| summary);
+    let (mut now, mut next) = (Vec::new(), Vec::new());
+    for session in active {
+        if session.start <= at && session.end > at {
+            now.push(session);
+        } else if session.start > at
+            && (session.start - at).num_seconds() < NEXT_HORIZON_SECONDS
+            && next.len() < NEXT_LIMIT
+        {
+            next.push(session);
+        }
+    }
+    Ok(NowNext { at, now, next })
+}
+
+/// Every favourited session of the event with its state and note, in start order. Removed
+/// ones appear with their last known time and place.
+pub(crate) fn favourite_sessions(
+    store: &Store,
+    event_id: &str,
+) -> Result<Vec<(SessionSummary, FavouriteState, Option<String>)>> {
+    let favourites = super::favourites(store, event_id)?;
+    let ids: Vec<String> = favourites
+        .iter()
+        .filter(|f| f.kind == FavouriteKind::Session)
+        .map(|f| f.id.clone())
+        .collect();
+    let mut current: HashMap<String, SessionSummary> = store
+        .session_summaries(event_id, &ids)?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let mut list = Vec::new();
+    for favourite in favourites {
+        if favourite.kind != FavouriteKind::Session {
+            continue;
+        }
+        let summary = match current.remove(&favourite.id) {
+            Some(summary) => summary,
+            None => match &favourite.session {
+                Some(known) => match summary_from_known(&favourite.id, known) {
+                    Some(summary) => summary,
                     None => continue,
                 },
-            };
-            list.push((summary, favourite.state, favourite.note));
-        }
-        list.sort_by(|a, b| {
-            (a.0.start, a.0.end, &a.0.title, &a.0.id)
-                .cmp(&(b.0.start, b.0.end, &b.0.title, &b.0.id))
-        });
-        Ok(list)
+                None => continue,
+            },
+        };
+        list.push((summary, favourite.state, favourite.note));
     }
+    list.sort_by(|a, b| {
+        (a.0.start, a.0.end, &a.0.title, &a.0.id).cmp(&(b.0.start, b.0.end, &b.0.title, &b.0.id))
+    });
+    Ok(list)
 }
 
 /// A removed session's agenda line from its last known state (`None` without a known day).

@@ -1,7 +1,8 @@
 //! Change alerts: a favourited session moved, changed place, was renamed, cancelled or removed.
 //!
-//! The sync calls [`Store::record_change_alerts`] with the changes of each applied page (inside
-//! the content transaction, just before it commits). Each favourited session has a baseline in
+//! The sync (through the device's `PullHooks`, `crate::device`) calls [`record_change_alerts`]
+//! with the changes of each applied page (inside the content transaction, just before it
+//! commits), and [`notify_alerts`] once it committed. Each favourited session has a baseline in
 //! user.db (`favourite.known`: the state last seen); a change that differs from it opens an
 //! unseen alert or folds into the open one, which keeps the oldest `old` and the latest `new`.
 //! A change back to the `old` state removes the alert: the attendee sees the net change once.
@@ -18,10 +19,14 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::known::{KnownName, KnownSession};
 use super::{FavouriteKind, clock_of, store_known, stored_known};
 use crate::error::{Result, SqliteContext};
-use crate::listeners::Subscription;
+use crate::listeners::Listeners;
 use crate::store::{AppliedChange, Store};
 use marktplatz_model::model::{Entity, EntityKind, Location, SessionStatus};
 use marktplatz_model::time::EventClock;
+
+/// Who is told when an event's alerts change: held beside the store by whoever shows alerts
+/// (the [`crate::device::Device`]), passed to every call that can change them.
+pub type AlertListeners = Listeners<AlertNotice>;
 
 /// What the shells are told when alerts change (recorded, folded, or marked seen).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,358 +142,357 @@ enum Observed {
     },
 }
 
-impl Store {
-    /// Records alerts for the favourited sessions among one applied page's `changes`, in its own
-    /// user.db transaction. Safe to call again with the same page (no second alert). Returns how
-    /// many alerts changed.
-    ///
-    /// Listeners are not called here: the caller is inside its content transaction, and a
-    /// listener may read (or write) the store. Once that transaction committed, the caller calls
-    /// [`Store::notify_alerts`] if anything changed.
-    pub fn record_change_alerts(
-        &self,
-        event_id: &str,
-        changes: &[AppliedChange],
-    ) -> Result<AlertsRecorded> {
-        let relevant = changes.iter().any(|c| {
-            matches!(
-                c.kind,
-                EntityKind::Session | EntityKind::Speaker | EntityKind::Exhibitor
-            ) && !c.is_noop()
-        });
-        if !relevant {
-            return Ok(AlertsRecorded::default());
-        }
-        let (clock, locations) = self.page_context(event_id, changes)?;
-        let mut observed = Vec::new();
-        for change in changes.iter().filter(|c| !c.is_noop()) {
-            let snapshot = |entity: &Option<Entity>| match entity {
-                Some(Entity::Session(s)) => {
-                    Some(KnownSession::from_session(s, clock.as_ref(), &locations))
-                }
-                _ => None,
-            };
-            match change.kind {
-                EntityKind::Session => {
-                    let reported_old = snapshot(&change.old);
-                    let new = match snapshot(&change.new) {
-                        Some(new) => new,
-                        None => match &reported_old {
-                            Some(old) => old.clone().into_removed(),
-                            // Deleting what was never there: nothing to say.
-                            None => continue,
-                        },
-                    };
-                    observed.push(Observed::Session {
-                        id: change.id.clone(),
-                        reported_old: reported_old.map(Box::new),
-                        new: Box::new(new),
-                    });
-                }
-                EntityKind::Speaker | EntityKind::Exhibitor => {
-                    let kind = if change.kind == EntityKind::Speaker {
-                        FavouriteKind::Speaker
-                    } else {
-                        FavouriteKind::Exhibitor
-                    };
-                    let name = |e: &Option<Entity>| match e {
-                        Some(Entity::Speaker(s)) => Some(s.name.clone()),
-                        Some(Entity::Exhibitor(x)) => Some(x.name.clone()),
-                        _ => None,
-                    };
-                    let new = match (name(&change.new), name(&change.old)) {
-                        (Some(title), _) => KnownName {
-                            title,
-                            removed: false,
-                        },
-                        (None, Some(title)) => KnownName {
-                            title,
-                            removed: true,
-                        },
-                        (None, None) => continue,
-                    };
-                    observed.push(Observed::Named {
-                        kind,
-                        id: change.id.clone(),
-                        new,
-                    });
-                }
-                _ => {}
-            }
-        }
-        self.fold_observed(event_id, observed)
+/// Records alerts for the favourited sessions among one applied page's `changes`, in its own
+/// user.db transaction. Safe to call again with the same page (no second alert). Returns how
+/// many alerts changed.
+///
+/// Listeners are not called here: the caller is inside its content transaction, and a
+/// listener may read (or write) the store. Once that transaction committed, the caller calls
+/// [`notify_alerts`] if anything changed.
+pub fn record_change_alerts(
+    store: &Store,
+    event_id: &str,
+    changes: &[AppliedChange],
+) -> Result<AlertsRecorded> {
+    let relevant = changes.iter().any(|c| {
+        matches!(
+            c.kind,
+            EntityKind::Session | EntityKind::Speaker | EntityKind::Exhibitor
+        ) && !c.is_noop()
+    });
+    if !relevant {
+        return Ok(AlertsRecorded::default());
     }
-
-    /// Compares every favourite of the event with the content now on the device and records what
-    /// changed: the sync calls this after a re-bootstrap (epoch change, content reset), where
-    /// sessions removed meanwhile produce no change of their own. Does nothing while the event's
-    /// content is absent. Called outside any content transaction, it tells the listeners itself.
-    pub fn reconcile_favourites(&self, event_id: &str) -> Result<AlertsRecorded> {
-        if self.event_clock(event_id)?.is_none() {
-            return Ok(AlertsRecorded::default());
-        }
-        let rows = self.favourite_rows(event_id)?;
-        let session_ids: Vec<String> = rows
-            .iter()
-            .filter(|r| r.kind == FavouriteKind::Session)
-            .map(|r| r.id.clone())
-            .collect();
-        let current: HashMap<String, KnownSession> = self
-            .session_summaries(event_id, &session_ids)?
-            .iter()
-            .map(|s| (s.id.clone(), KnownSession::from_summary(s)))
-            .collect();
-        let mut observed = Vec::new();
-        for row in rows {
-            match row.kind {
-                FavouriteKind::Session => {
-                    let new = match current.get(&row.id) {
-                        Some(now) => now.clone(),
-                        None => match row.known.as_deref().map(KnownSession::from_json) {
-                            Some(last) => last?.into_removed(),
-                            None => continue,
-                        },
-                    };
-                    observed.push(Observed::Session {
-                        id: row.id,
-                        reported_old: None,
-                        new: Box::new(new),
-                    });
-                }
-                FavouriteKind::Speaker | FavouriteKind::Exhibitor => {
-                    let new = match self.entity(event_id, row.kind.entity_kind(), &row.id)? {
-                        Some(Entity::Speaker(s)) => KnownName {
-                            title: s.name,
-                            removed: false,
-                        },
-                        Some(Entity::Exhibitor(x)) => KnownName {
-                            title: x.name,
-                            removed: false,
-                        },
-                        _ => match row.known.as_deref().map(KnownName::from_json) {
-                            Some(last) => KnownName {
-                                removed: true,
-                                ..last?
-                            },
-                            None => continue,
-                        },
-                    };
-                    observed.push(Observed::Named {
-                        kind: row.kind,
-                        id: row.id,
-                        new,
-                    });
-                }
+    let (clock, locations) = page_context(store, event_id, changes)?;
+    let mut observed = Vec::new();
+    for change in changes.iter().filter(|c| !c.is_noop()) {
+        let snapshot = |entity: &Option<Entity>| match entity {
+            Some(Entity::Session(s)) => {
+                Some(KnownSession::from_session(s, clock.as_ref(), &locations))
             }
-        }
-        let recorded = self.fold_observed(event_id, observed)?;
-        if recorded.changed > 0 {
-            self.notify_alerts(event_id)?;
-        }
-        Ok(recorded)
-    }
-
-    /// Alerts of an event, newest first; with `include_seen` also those already acknowledged.
-    pub fn alerts(&self, event_id: &str, include_seen: bool) -> Result<Vec<ChangeAlert>> {
-        self.read_user(|tx| {
-            let mut stmt = tx
-                .prepare_cached(
-                    "SELECT id, session_id, old, new, created_at, updated_at, seen_at FROM alert
-                     WHERE event_id = ?1 AND (?2 OR seen_at IS NULL)
-                     ORDER BY updated_at DESC, id DESC",
-                )
-                .context("listing alerts")?;
-            let rows = stmt
-                .query_map(params![event_id, include_seen], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, i64>(5)?,
-                        r.get::<_, Option<i64>>(6)?,
-                    ))
-                })
-                .context("listing alerts")?;
-            let mut alerts = Vec::new();
-            for row in rows {
-                let (id, session_id, old, new, created, updated, seen) =
-                    row.context("listing alerts")?;
-                let old = KnownSession::from_json(&old)?;
-                let new = KnownSession::from_json(&new)?;
-                alerts.push(ChangeAlert {
-                    id,
-                    event_id: event_id.to_string(),
-                    session_id,
-                    changes: ChangeAlert::changes_between(&old, &new),
-                    old,
-                    new,
-                    created_at: instant(created),
-                    updated_at: instant(updated),
-                    seen_at: seen.map(instant),
+            _ => None,
+        };
+        match change.kind {
+            EntityKind::Session => {
+                let reported_old = snapshot(&change.old);
+                let new = match snapshot(&change.new) {
+                    Some(new) => new,
+                    None => match &reported_old {
+                        Some(old) => old.clone().into_removed(),
+                        // Deleting what was never there: nothing to say.
+                        None => continue,
+                    },
+                };
+                observed.push(Observed::Session {
+                    id: change.id.clone(),
+                    reported_old: reported_old.map(Box::new),
+                    new: Box::new(new),
                 });
             }
-            Ok(alerts)
-        })
-    }
-
-    pub fn unseen_alerts(&self, event_id: &str) -> Result<Vec<ChangeAlert>> {
-        self.alerts(event_id, false)
-    }
-
-    /// Marks the given alerts seen; returns how many were unseen.
-    pub fn mark_alerts_seen(&self, event_id: &str, ids: &[i64]) -> Result<usize> {
-        let now = Utc::now().timestamp();
-        let marked = self.write_user(|tx| {
-            let mut stmt = tx
-                .prepare_cached(
-                    "UPDATE alert SET seen_at = ?3 WHERE event_id = ?1 AND id = ?2 AND seen_at IS NULL",
-                )
-                .context("marking alerts seen")?;
-            let mut marked = 0;
-            for id in ids {
-                marked += stmt
-                    .execute(params![event_id, id, now])
-                    .context("marking an alert seen")?;
+            EntityKind::Speaker | EntityKind::Exhibitor => {
+                let kind = if change.kind == EntityKind::Speaker {
+                    FavouriteKind::Speaker
+                } else {
+                    FavouriteKind::Exhibitor
+                };
+                let name = |e: &Option<Entity>| match e {
+                    Some(Entity::Speaker(s)) => Some(s.name.clone()),
+                    Some(Entity::Exhibitor(x)) => Some(x.name.clone()),
+                    _ => None,
+                };
+                let new = match (name(&change.new), name(&change.old)) {
+                    (Some(title), _) => KnownName {
+                        title,
+                        removed: false,
+                    },
+                    (None, Some(title)) => KnownName {
+                        title,
+                        removed: true,
+                    },
+                    (None, None) => continue,
+                };
+                observed.push(Observed::Named {
+                    kind,
+                    id: change.id.clone(),
+                    new,
+                });
             }
-            Ok(marked)
-        })?;
-        if marked > 0 {
-            self.notify_alerts(event_id)?;
+            _ => {}
+        }
+    }
+    fold_observed(store, event_id, observed)
+}
+
+/// Compares every favourite of the event with the content now on the device and records what
+/// changed: the sync calls this after a re-bootstrap (epoch change, content reset), where
+/// sessions removed meanwhile produce no change of their own. Does nothing while the event's
+/// content is absent. Called outside any content transaction, it tells the listeners itself.
+pub fn reconcile_favourites(
+    store: &Store,
+    listeners: &AlertListeners,
+    event_id: &str,
+) -> Result<AlertsRecorded> {
+    if super::event_clock(store, event_id)?.is_none() {
+        return Ok(AlertsRecorded::default());
+    }
+    let rows = super::favourite_rows(store, event_id)?;
+    let session_ids: Vec<String> = rows
+        .iter()
+        .filter(|r| r.kind == FavouriteKind::Session)
+        .map(|r| r.id.clone())
+        .collect();
+    let current: HashMap<String, KnownSession> = store
+        .session_summaries(event_id, &session_ids)?
+        .iter()
+        .map(|s| (s.id.clone(), KnownSession::from_summary(s)))
+        .collect();
+    let mut observed = Vec::new();
+    for row in rows {
+        match row.kind {
+            FavouriteKind::Session => {
+                let new = match current.get(&row.id) {
+                    Some(now) => now.clone(),
+                    None => match row.known.as_deref().map(KnownSession::from_json) {
+                        Some(last) => last?.into_removed(),
+                        None => continue,
+                    },
+                };
+                observed.push(Observed::Session {
+                    id: row.id,
+                    reported_old: None,
+                    new: Box::new(new),
+                });
+            }
+            FavouriteKind::Speaker | FavouriteKind::Exhibitor => {
+                let new = match store.entity(event_id, row.kind.entity_kind(), &row.id)? {
+                    Some(Entity::Speaker(s)) => KnownName {
+                        title: s.name,
+                        removed: false,
+                    },
+                    Some(Entity::Exhibitor(x)) => KnownName {
+                        title: x.name,
+                        removed: false,
+                    },
+                    _ => match row.known.as_deref().map(KnownName::from_json) {
+                        Some(last) => KnownName {
+                            removed: true,
+                            ..last?
+                        },
+                        None => continue,
+                    },
+                };
+                observed.push(Observed::Named {
+                    kind: row.kind,
+                    id: row.id,
+                    new,
+                });
+            }
+        }
+    }
+    let recorded = fold_observed(store, event_id, observed)?;
+    if recorded.changed > 0 {
+        notify_alerts(store, listeners, event_id)?;
+    }
+    Ok(recorded)
+}
+
+/// Alerts of an event, newest first; with `include_seen` also those already acknowledged.
+pub fn alerts(store: &Store, event_id: &str, include_seen: bool) -> Result<Vec<ChangeAlert>> {
+    store.read_user(|tx| {
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT id, session_id, old, new, created_at, updated_at, seen_at FROM alert
+                 WHERE event_id = ?1 AND (?2 OR seen_at IS NULL)
+                 ORDER BY updated_at DESC, id DESC",
+            )
+            .context("listing alerts")?;
+        let rows = stmt
+            .query_map(params![event_id, include_seen], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                ))
+            })
+            .context("listing alerts")?;
+        let mut alerts = Vec::new();
+        for row in rows {
+            let (id, session_id, old, new, created, updated, seen) =
+                row.context("listing alerts")?;
+            let old = KnownSession::from_json(&old)?;
+            let new = KnownSession::from_json(&new)?;
+            alerts.push(ChangeAlert {
+                id,
+                event_id: event_id.to_string(),
+                session_id,
+                changes: ChangeAlert::changes_between(&old, &new),
+                old,
+                new,
+                created_at: instant(created),
+                updated_at: instant(updated),
+                seen_at: seen.map(instant),
+            });
+        }
+        Ok(alerts)
+    })
+}
+
+pub fn unseen_alerts(store: &Store, event_id: &str) -> Result<Vec<ChangeAlert>> {
+    alerts(store, event_id, false)
+}
+
+/// Marks the given alerts seen; returns how many were unseen.
+pub fn mark_alerts_seen(
+    store: &Store,
+    listeners: &AlertListeners,
+    event_id: &str,
+    ids: &[i64],
+) -> Result<usize> {
+    let now = Utc::now().timestamp();
+    let marked = store.write_user(|tx| {
+        let mut stmt = tx
+            .prepare_cached(
+                "UPDATE alert SET seen_at = ?3 WHERE event_id = ?1 AND id = ?2 AND seen_at IS NULL",
+            )
+            .context("marking alerts seen")?;
+        let mut marked = 0;
+        for id in ids {
+            marked += stmt
+                .execute(params![event_id, id, now])
+                .context("marking an alert seen")?;
         }
         Ok(marked)
+    })?;
+    if marked > 0 {
+        notify_alerts(store, listeners, event_id)?;
     }
+    Ok(marked)
+}
 
-    pub fn mark_all_alerts_seen(&self, event_id: &str) -> Result<usize> {
-        let now = Utc::now().timestamp();
-        let marked = self.write_user(|tx| {
-            tx.prepare_cached(
-                "UPDATE alert SET seen_at = ?2 WHERE event_id = ?1 AND seen_at IS NULL",
-            )
+pub fn mark_all_alerts_seen(
+    store: &Store,
+    listeners: &AlertListeners,
+    event_id: &str,
+) -> Result<usize> {
+    let now = Utc::now().timestamp();
+    let marked = store.write_user(|tx| {
+        tx.prepare_cached("UPDATE alert SET seen_at = ?2 WHERE event_id = ?1 AND seen_at IS NULL")
             .and_then(|mut s| s.execute(params![event_id, now]))
             .context("marking alerts seen")
-        })?;
-        if marked > 0 {
-            self.notify_alerts(event_id)?;
-        }
-        Ok(marked)
+    })?;
+    if marked > 0 {
+        notify_alerts(store, listeners, event_id)?;
     }
+    Ok(marked)
+}
 
-    /// The unseen alerts not yet shown as a notification in their current form (new, or
-    /// changed since they were shown), marked as shown in the same transaction. The shells call
-    /// this after every sync and post one notification per alert returned, so the same change
-    /// is never announced twice, and a further change to it is announced again.
-    pub fn take_alerts_to_notify(&self, event_id: &str) -> Result<Vec<ChangeAlert>> {
-        let now = Utc::now().timestamp();
-        let taken: Vec<i64> = self.write_user(|tx| {
-            let ids = tx
-                .prepare_cached(
-                    "SELECT id FROM alert
-                     WHERE event_id = ?1 AND seen_at IS NULL AND notified_at IS NULL",
-                )
-                .and_then(|mut s| {
-                    s.query_map([event_id], |r| r.get(0))?
-                        .collect::<rusqlite::Result<Vec<i64>>>()
-                })
-                .context("listing alerts to notify")?;
-            let mut mark = tx
-                .prepare_cached("UPDATE alert SET notified_at = ?2 WHERE id = ?1")
-                .context("marking alerts notified")?;
-            for id in &ids {
-                mark.execute(params![id, now])
-                    .context("marking an alert notified")?;
+/// The unseen alerts not yet shown as a notification in their current form (new, or
+/// changed since they were shown), marked as shown in the same transaction. The shells call
+/// this after every sync and post one notification per alert returned, so the same change
+/// is never announced twice, and a further change to it is announced again.
+pub fn take_alerts_to_notify(store: &Store, event_id: &str) -> Result<Vec<ChangeAlert>> {
+    let now = Utc::now().timestamp();
+    let taken: Vec<i64> = store.write_user(|tx| {
+        let ids = tx
+            .prepare_cached(
+                "SELECT id FROM alert
+                 WHERE event_id = ?1 AND seen_at IS NULL AND notified_at IS NULL",
+            )
+            .and_then(|mut s| {
+                s.query_map([event_id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<i64>>>()
+            })
+            .context("listing alerts to notify")?;
+        let mut mark = tx
+            .prepare_cached("UPDATE alert SET notified_at = ?2 WHERE id = ?1")
+            .context("marking alerts notified")?;
+        for id in &ids {
+            mark.execute(params![id, now])
+                .context("marking an alert notified")?;
+        }
+        Ok(ids)
+    })?;
+    if taken.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(alerts(store, event_id, false)?
+        .into_iter()
+        .filter(|alert| taken.contains(&alert.id))
+        .collect())
+}
+
+pub fn unseen_alert_count(store: &Store, event_id: &str) -> Result<u32> {
+    store.read_user(|tx| unseen_count(tx, event_id))
+}
+
+/// Tells the alert listeners the event's unseen count. Marking seen and removing a favourite
+/// call this themselves; the sync calls it after committing a page that changed alerts.
+/// Listeners run on the calling thread; one that panics is skipped.
+pub fn notify_alerts(store: &Store, listeners: &AlertListeners, event_id: &str) -> Result<()> {
+    if listeners.is_empty() {
+        return Ok(());
+    }
+    let unseen = unseen_alert_count(store, event_id)?;
+    listeners.emit(&AlertNotice {
+        event_id: event_id.to_string(),
+        unseen,
+    });
+    Ok(())
+}
+
+/// The event clock and locations to describe a page's sessions with: from the page itself
+/// where it carries them (not committed yet), else from the content on the device.
+fn page_context(
+    store: &Store,
+    event_id: &str,
+    changes: &[AppliedChange],
+) -> Result<(Option<EventClock>, HashMap<String, Location>)> {
+    let mut clock = super::event_clock(store, event_id)?;
+    let mut locations = super::location_map(store, event_id)?;
+    for change in changes {
+        match &change.new {
+            Some(Entity::Event(event)) => clock = Some(clock_of(event)?),
+            Some(Entity::Location(location)) => {
+                locations.insert(location.id.clone(), location.clone());
             }
-            Ok(ids)
-        })?;
-        if taken.is_empty() {
-            return Ok(Vec::new());
+            _ => {}
         }
-        Ok(self
-            .alerts(event_id, false)?
-            .into_iter()
-            .filter(|alert| taken.contains(&alert.id))
-            .collect())
     }
+    Ok((clock, locations))
+}
 
-    pub fn unseen_alert_count(&self, event_id: &str) -> Result<u32> {
-        self.read_user(|tx| unseen_count(tx, event_id))
+fn fold_observed(store: &Store, event_id: &str, observed: Vec<Observed>) -> Result<AlertsRecorded> {
+    if observed.is_empty() {
+        return Ok(AlertsRecorded::default());
     }
-
-    /// Calls `listener` whenever an event's alerts change, until the subscription is dropped.
-    /// A listener that panics is skipped, never breaking the store.
-    pub fn subscribe_alerts(
-        &self,
-        listener: Box<dyn Fn(AlertNotice) + Send + Sync>,
-    ) -> Subscription {
-        self.alert_listeners().subscribe(listener)
-    }
-
-    /// Tells the alert listeners the event's unseen count. Marking seen and removing a favourite
-    /// call this themselves; the sync calls it after committing a page that changed alerts.
-    /// Listeners run on the calling thread; one that panics is skipped.
-    pub fn notify_alerts(&self, event_id: &str) -> Result<()> {
-        if self.alert_listeners().is_empty() {
-            return Ok(());
-        }
-        let unseen = self.unseen_alert_count(event_id)?;
-        self.alert_listeners().emit(&AlertNotice {
-            event_id: event_id.to_string(),
-            unseen,
-        });
-        Ok(())
-    }
-
-    /// The event clock and locations to describe a page's sessions with: from the page itself
-    /// where it carries them (not committed yet), else from the content on the device.
-    fn page_context(
-        &self,
-        event_id: &str,
-        changes: &[AppliedChange],
-    ) -> Result<(Option<EventClock>, HashMap<String, Location>)> {
-        let mut clock = self.event_clock(event_id)?;
-        let mut locations = self.location_map(event_id)?;
-        for change in changes {
-            match &change.new {
-                Some(Entity::Event(event)) => clock = Some(clock_of(event)?),
-                Some(Entity::Location(location)) => {
-                    locations.insert(location.id.clone(), location.clone());
-                }
-                _ => {}
-            }
-        }
-        Ok((clock, locations))
-    }
-
-    fn fold_observed(&self, event_id: &str, observed: Vec<Observed>) -> Result<AlertsRecorded> {
-        if observed.is_empty() {
-            return Ok(AlertsRecorded::default());
-        }
-        let now = Utc::now().timestamp();
-        let recorded = self.write_user(|tx| {
-            let mut recorded = AlertsRecorded::default();
-            for item in &observed {
-                match item {
-                    Observed::Session {
-                        id,
-                        reported_old,
-                        new,
-                    } => {
-                        if fold_session(tx, event_id, id, reported_old.as_deref(), new, now)? {
-                            recorded.changed += 1;
-                        }
+    let now = Utc::now().timestamp();
+    let recorded = store.write_user(|tx| {
+        let mut recorded = AlertsRecorded::default();
+        for item in &observed {
+            match item {
+                Observed::Session {
+                    id,
+                    reported_old,
+                    new,
+                } => {
+                    if fold_session(tx, event_id, id, reported_old.as_deref(), new, now)? {
+                        recorded.changed += 1;
                     }
-                    Observed::Named { kind, id, new } => {
-                        if stored_known(tx, event_id, *kind, id)?.is_some() {
-                            store_known(tx, event_id, *kind, id, &new.to_json()?)?;
-                        }
+                }
+                Observed::Named { kind, id, new } => {
+                    if stored_known(tx, event_id, *kind, id)?.is_some() {
+                        store_known(tx, event_id, *kind, id, &new.to_json()?)?;
                     }
                 }
             }
-            Ok(recorded)
-        })?;
+        }
         Ok(recorded)
-    }
+    })?;
+    Ok(recorded)
 }
 
 /// Folds one observed state of a session into its favourite's baseline and alert. Returns

@@ -1,7 +1,7 @@
 //! Reminders: the local notifications the shells should have scheduled, computed from the
 //! favourites and the lead time setting.
 //!
-//! The shells call [`Store::reminders`] after anything that may change them (a sync, a favourite
+//! The shells call [`reminders`] after anything that may change them (a sync, a favourite
 //! toggled, the setting changed) and replace what they had scheduled: each reminder's `key` and
 //! `notification_id` are stable per session, so rescheduling a moved session replaces its old
 //! notification instead of adding a second one.
@@ -35,72 +35,69 @@ pub struct Reminder {
     pub text: String,
 }
 
-impl Store {
-    pub fn reminder_lead_minutes(&self) -> Result<u32> {
-        let stored: Option<String> = self.read_user(|tx| {
-            tx.prepare_cached("SELECT value FROM setting WHERE key = ?1")
-                .and_then(|mut s| s.query_row([LEAD_SETTING], |r| r.get(0)).optional())
-                .context("reading the reminder setting")
-        })?;
-        match stored {
-            None => Ok(DEFAULT_REMINDER_LEAD_MINUTES),
-            Some(text) => text.trim().parse::<u32>().map_err(|e| {
-                Error::malformed(
-                    format!("the setting {LEAD_SETTING} in user.db ('{text}')"),
-                    e,
-                )
-            }),
-        }
-    }
-
-    pub fn set_reminder_lead_minutes(&self, minutes: u32) -> Result<()> {
-        if minutes > MAX_REMINDER_LEAD_MINUTES {
-            return Err(Error::invalid(
-                "setting",
-                LEAD_SETTING,
-                format!("{minutes} minutes is more than a day ({MAX_REMINDER_LEAD_MINUTES})"),
-            ));
-        }
-        self.write_user(|tx| {
-            tx.prepare_cached(
-                "INSERT INTO setting (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = ?2",
+pub fn reminder_lead_minutes(store: &Store) -> Result<u32> {
+    let stored: Option<String> = store.read_user(|tx| {
+        tx.prepare_cached("SELECT value FROM setting WHERE key = ?1")
+            .and_then(|mut s| s.query_row([LEAD_SETTING], |r| r.get(0)).optional())
+            .context("reading the reminder setting")
+    })?;
+    match stored {
+        None => Ok(DEFAULT_REMINDER_LEAD_MINUTES),
+        Some(text) => text.trim().parse::<u32>().map_err(|e| {
+            Error::malformed(
+                format!("the setting {LEAD_SETTING} in user.db ('{text}')"),
+                e,
             )
-            .and_then(|mut s| s.execute([LEAD_SETTING, &minutes.to_string()]))
-            .context("saving the reminder setting")?;
-            Ok(())
-        })
+        }),
     }
+}
 
-    /// The reminders still to fire after `now`, by firing time: one per favourited session that
-    /// is scheduled (not cancelled or removed), `lead` minutes before it starts.
-    pub fn reminders(&self, event_id: &str, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
-        let lead = Duration::minutes(i64::from(self.reminder_lead_minutes()?));
-        let mut list: Vec<Reminder> = self
-            .favourite_sessions(event_id)?
-            .into_iter()
-            .filter(|(_, state, _)| *state == FavouriteState::Present)
-            .map(|(session, _, _)| {
-                let key = format!("{event_id}/{}", session.id);
-                Reminder {
-                    notification_id: notification_id(&key),
-                    key,
-                    event_id: event_id.to_string(),
-                    fire_at: session.start - lead,
-                    session_start: session.start,
-                    text: match &session.location_name {
-                        Some(place) => format!("{} · {place}", session.local_start),
-                        None => session.local_start.clone(),
-                    },
-                    session_id: session.id,
-                    title: session.title,
-                }
-            })
-            .filter(|r| r.fire_at > now)
-            .collect();
-        list.sort_by(|a, b| (a.fire_at, &a.key).cmp(&(b.fire_at, &b.key)));
-        Ok(list)
+pub fn set_reminder_lead_minutes(store: &Store, minutes: u32) -> Result<()> {
+    if minutes > MAX_REMINDER_LEAD_MINUTES {
+        return Err(Error::invalid(
+            "setting",
+            LEAD_SETTING,
+            format!("{minutes} minutes is more than a day ({MAX_REMINDER_LEAD_MINUTES})"),
+        ));
     }
+    store.write_user(|tx| {
+        tx.prepare_cached(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+        )
+        .and_then(|mut s| s.execute([LEAD_SETTING, &minutes.to_string()]))
+        .context("saving the reminder setting")?;
+        Ok(())
+    })
+}
+
+/// The reminders still to fire after `now`, by firing time: one per favourited session that
+/// is scheduled (not cancelled or removed), `lead` minutes before it starts.
+pub fn reminders(store: &Store, event_id: &str, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
+    let lead = Duration::minutes(i64::from(reminder_lead_minutes(store)?));
+    let mut list: Vec<Reminder> = super::favourite_sessions(store, event_id)?
+        .into_iter()
+        .filter(|(_, state, _)| *state == FavouriteState::Present)
+        .map(|(session, _, _)| {
+            let key = format!("{event_id}/{}", session.id);
+            Reminder {
+                notification_id: notification_id(&key),
+                key,
+                event_id: event_id.to_string(),
+                fire_at: session.start - lead,
+                session_start: session.start,
+                text: match &session.location_name {
+                    Some(place) => format!("{} · {place}", session.local_start),
+                    None => session.local_start.clone(),
+                },
+                session_id: session.id,
+                title: session.title,
+            }
+        })
+        .filter(|r| r.fire_at > now)
+        .collect();
+    list.sort_by(|a, b| (a.fire_at, &a.key).cmp(&(b.fire_at, &b.key)));
+    Ok(list)
 }
 
 fn notification_id(key: &str) -> i32 {

@@ -48,125 +48,123 @@ pub struct SharedSession {
     pub clashes_with: Vec<String>,
 }
 
-impl Store {
-    /// The event's favourites as a share code.
-    pub fn share_code(&self, event_id: &str) -> Result<String> {
-        let mut groups = Vec::new();
-        let mut local_ids = Vec::new();
-        for kind in FavouriteKind::ALL {
-            groups.push(self.favourite_ids(event_id, kind)?);
-            local_ids.push(self.local_ids(event_id, kind)?);
+/// The event's favourites as a share code.
+pub fn share_code(store: &Store, event_id: &str) -> Result<String> {
+    let mut groups = Vec::new();
+    let mut local = Vec::new();
+    for kind in FavouriteKind::ALL {
+        groups.push(super::favourite_ids(store, event_id, kind)?);
+        local.push(local_ids(store, event_id, kind)?);
+    }
+    let hash_len = (MIN_HASH_LEN..=MAX_HASH_LEN)
+        .find(|&len| {
+            groups
+                .iter()
+                .zip(&local)
+                .all(|(shared, local)| distinguishes(shared, local, len))
+        })
+        .unwrap_or(MAX_HASH_LEN);
+    let mut bytes = vec![VERSION, hash_len as u8];
+    bytes.extend_from_slice(&event_hash(event_id));
+    for group in &groups {
+        push_leb128(&mut bytes, group.len() as u64);
+        for id in group {
+            bytes.extend_from_slice(&id_hash(id)[..hash_len]);
         }
-        let hash_len = (MIN_HASH_LEN..=MAX_HASH_LEN)
-            .find(|&len| {
-                groups
+    }
+    bytes.push(checksum(&bytes));
+    Ok(base32_encode(&bytes))
+}
+
+/// Reads a friend's share code: their sessions (with what clashes with my favourites),
+/// speakers and exhibitors. Changes nothing; add the ones wanted with `add_favourite`.
+pub fn read_share_code(store: &Store, code: &str) -> Result<SharedFavourites> {
+    let bytes = base32_decode(code)?;
+    let decoded = Decoded::parse(&bytes)?;
+    let event_id = store
+        .events()?
+        .into_iter()
+        .map(|e| e.id)
+        .find(|id| event_hash(id) == decoded.event_hash)
+        .ok_or_else(|| Error::NotFound {
+            kind: "event".into(),
+            id: "of this share code (it is for an event this device does not hold)".into(),
+        })?;
+    let mut unresolved = 0u32;
+    let mut resolved: Vec<Vec<String>> = Vec::new();
+    for (kind, hashes) in FavouriteKind::ALL.into_iter().zip(&decoded.groups) {
+        let mut by_hash: HashMap<Vec<u8>, Vec<String>> = HashMap::new();
+        for id in local_ids(store, &event_id, kind)? {
+            by_hash
+                .entry(id_hash(&id)[..decoded.hash_len].to_vec())
+                .or_default()
+                .push(id);
+        }
+        let mut ids = Vec::new();
+        for hash in hashes {
+            match by_hash.get(hash).map(Vec::as_slice) {
+                Some([only]) => ids.push(only.clone()),
+                _ => unresolved += 1,
+            }
+        }
+        resolved.push(ids);
+    }
+    let mine = super::favourite_sessions(store, &event_id)?;
+    let my_ids: Vec<&str> = mine.iter().map(|(s, _, _)| s.id.as_str()).collect();
+    let my_active: Vec<&SessionSummary> = mine
+        .iter()
+        .filter(|(s, state, _)| {
+            *state == FavouriteState::Present && s.status == SessionStatus::Scheduled
+        })
+        .map(|(s, _, _)| s)
+        .collect();
+    let sessions = store
+        .session_summaries(&event_id, &resolved[0])?
+        .into_iter()
+        .map(|session| {
+            let clashes_with = if session.status == SessionStatus::Scheduled {
+                my_active
                     .iter()
-                    .zip(&local_ids)
-                    .all(|(shared, local)| distinguishes(shared, local, len))
-            })
-            .unwrap_or(MAX_HASH_LEN);
-        let mut bytes = vec![VERSION, hash_len as u8];
-        bytes.extend_from_slice(&event_hash(event_id));
-        for group in &groups {
-            push_leb128(&mut bytes, group.len() as u64);
-            for id in group {
-                bytes.extend_from_slice(&id_hash(id)[..hash_len]);
+                    .filter(|m| {
+                        m.id != session.id && m.start < session.end && session.start < m.end
+                    })
+                    .map(|m| m.id.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            SharedSession {
+                mine: my_ids.contains(&session.id.as_str()),
+                clashes_with,
+                session,
             }
-        }
-        bytes.push(checksum(&bytes));
-        Ok(base32_encode(&bytes))
-    }
-
-    /// Reads a friend's share code: their sessions (with what clashes with my favourites),
-    /// speakers and exhibitors. Changes nothing; add the ones wanted with `add_favourite`.
-    pub fn read_share_code(&self, code: &str) -> Result<SharedFavourites> {
-        let bytes = base32_decode(code)?;
-        let decoded = Decoded::parse(&bytes)?;
-        let event_id = self
-            .events()?
-            .into_iter()
-            .map(|e| e.id)
-            .find(|id| event_hash(id) == decoded.event_hash)
-            .ok_or_else(|| Error::NotFound {
-                kind: "event".into(),
-                id: "of this share code (it is for an event this device does not hold)".into(),
-            })?;
-        let mut unresolved = 0u32;
-        let mut resolved: Vec<Vec<String>> = Vec::new();
-        for (kind, hashes) in FavouriteKind::ALL.into_iter().zip(&decoded.groups) {
-            let mut by_hash: HashMap<Vec<u8>, Vec<String>> = HashMap::new();
-            for id in self.local_ids(&event_id, kind)? {
-                by_hash
-                    .entry(id_hash(&id)[..decoded.hash_len].to_vec())
-                    .or_default()
-                    .push(id);
-            }
-            let mut ids = Vec::new();
-            for hash in hashes {
-                match by_hash.get(hash).map(Vec::as_slice) {
-                    Some([only]) => ids.push(only.clone()),
-                    _ => unresolved += 1,
-                }
-            }
-            resolved.push(ids);
-        }
-        let mine = self.favourite_sessions(&event_id)?;
-        let my_ids: Vec<&str> = mine.iter().map(|(s, _, _)| s.id.as_str()).collect();
-        let my_active: Vec<&SessionSummary> = mine
-            .iter()
-            .filter(|(s, state, _)| {
-                *state == FavouriteState::Present && s.status == SessionStatus::Scheduled
-            })
-            .map(|(s, _, _)| s)
-            .collect();
-        let sessions = self
-            .session_summaries(&event_id, &resolved[0])?
-            .into_iter()
-            .map(|session| {
-                let clashes_with = if session.status == SessionStatus::Scheduled {
-                    my_active
-                        .iter()
-                        .filter(|m| {
-                            m.id != session.id && m.start < session.end && session.start < m.end
-                        })
-                        .map(|m| m.id.clone())
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                SharedSession {
-                    mine: my_ids.contains(&session.id.as_str()),
-                    clashes_with,
-                    session,
-                }
-            })
-            .collect();
-        let mut resolved = resolved.into_iter().skip(1);
-        Ok(SharedFavourites {
-            event_id,
-            sessions,
-            speaker_ids: resolved.next().unwrap_or_default(),
-            exhibitor_ids: resolved.next().unwrap_or_default(),
-            unresolved,
         })
-    }
+        .collect();
+    let mut resolved = resolved.into_iter().skip(1);
+    Ok(SharedFavourites {
+        event_id,
+        sessions,
+        speaker_ids: resolved.next().unwrap_or_default(),
+        exhibitor_ids: resolved.next().unwrap_or_default(),
+        unresolved,
+    })
+}
 
-    fn local_ids(&self, event_id: &str, kind: FavouriteKind) -> Result<Vec<String>> {
-        let table = match kind {
-            FavouriteKind::Session => "session",
-            FavouriteKind::Speaker => "speaker",
-            FavouriteKind::Exhibitor => "exhibitor",
-        };
-        self.read(|tx| {
-            let mut stmt = tx
-                .prepare_cached(&format!("SELECT id FROM {table} WHERE event_id = ?1"))
-                .context("listing ids")?;
-            let rows = stmt
-                .query_map([event_id], |r| r.get(0))
-                .context("listing ids")?;
-            rows.collect::<rusqlite::Result<_>>().context("listing ids")
-        })
-    }
+fn local_ids(store: &Store, event_id: &str, kind: FavouriteKind) -> Result<Vec<String>> {
+    let table = match kind {
+        FavouriteKind::Session => "session",
+        FavouriteKind::Speaker => "speaker",
+        FavouriteKind::Exhibitor => "exhibitor",
+    };
+    store.read(|tx| {
+        let mut stmt = tx
+            .prepare_cached(&format!("SELECT id FROM {table} WHERE event_id = ?1"))
+            .context("listing ids")?;
+        let rows = stmt
+            .query_map([event_id], |r| r.get(0))
+            .context("listing ids")?;
+        rows.collect::<rusqlite::Result<_>>().context("listing ids")
+    })
 }
 
 struct Decoded {

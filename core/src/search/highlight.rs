@@ -1,9 +1,9 @@
 //! Highlight ranges (char offsets into the text shown) and the short context line of a hit.
 
-use super::document::Document;
 use super::matcher::Matcher;
-use super::normalize::{Token, find_word, tokenize};
 use crate::error::Result;
+use crate::store::search_index::Document;
+use marktplatz_search::normalize::{Token, find_word, tokenize};
 
 /// Characters of long text shown around the first match.
 const CONTEXT_CHARS: usize = 110;
@@ -180,7 +180,7 @@ fn merge(mut ranges: Vec<Highlight>) -> Vec<Highlight> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::parse::Group;
+    use marktplatz_search::parse::Group;
 
     fn word(w: &str) -> Matcher {
         Matcher::new(

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::parse::Group;
 use super::vocab::{Expansion, MIN_INFIX_CHARS, Vocabulary};
+use marktplatz_search::parse::Group;
 
 /// How a text word matched, best first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

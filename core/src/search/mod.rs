@@ -7,19 +7,19 @@
 //! letters, requires every word (any order) and honours quoted phrases. Any input is safe: what
 //! the user typed never reaches FTS5 as syntax. See `docs/adr/0004-search.md`.
 //!
-//! Jobs: [`normalize`] what a word is; [`parse`] typed text → words and phrases; [`vocab`] word →
-//! indexed words (prefix, infix, typo); [`plan`] → MATCH expressions; [`rank`] ordering;
-//! [`highlight`] underlines and context; [`index`] keeping the index current; [`snapshot`] the
-//! in-memory state reused between keystrokes; [`cancel`] interrupting a superseded query.
+//! Searching reads the index the store keeps (`store::search_index`) and the in-memory
+//! [`SearchCache`] its caller holds beside the store (the [`crate::device::Device`] holds one):
+//! free functions over `&Store`, like the other features.
+//!
+//! Jobs: the text rules (what a word is, what was typed, one typo) are the engine's
+//! ([`marktplatz_search`]); here `vocab` word → indexed words (prefix, infix, typo); `plan` →
+//! MATCH expressions; `matcher` which words a query word matches; `rank` ordering; `highlight`
+//! underlines and context; `run` one search from typed text to hits; `snapshot` the in-memory
+//! state reused between keystrokes; `cancel` interrupting a superseded query.
 
 mod cancel;
-mod document;
-mod fuzzy;
 mod highlight;
-pub(crate) mod index;
 mod matcher;
-mod normalize;
-mod parse;
 mod plan;
 mod rank;
 mod run;
@@ -29,10 +29,9 @@ mod vocab;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+pub use crate::store::search_index::SEARCHED_KINDS;
 pub use cancel::{SearchCancel, TypeAhead};
-pub use document::SEARCHED_KINDS;
 pub use highlight::Highlight;
-pub use index::rebuild_all;
 pub use run::MAX_LIMIT;
 pub use snapshot::{CacheStats, SearchCache};
 
@@ -97,36 +96,41 @@ pub struct SearchHit {
     pub start: Option<DateTime<Utc>>,
 }
 
-impl Store {
-    /// Searches an event's content. Never fails because of what was typed.
-    pub fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
-        run::search(self, query, None)
-    }
+/// Searches an event's content. Never fails because of what was typed. `cache` is kept beside
+/// `store` between searches (the first search after content changed rebuilds it).
+pub fn search(store: &Store, cache: &SearchCache, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+    run::search(store, cache, query, None)
+}
 
-    /// Loads the search's in-memory state for the current content, so the next keystroke does
-    /// not pay for it. Sync calls this after applying pages (it takes about half a second for
-    /// 20,000 entities; a keystroke takes a few milliseconds once it is loaded).
-    pub fn warm_search(&self) -> Result<()> {
-        self.read(|tx| self.search_cache().get(tx).map(|_| ()))
-    }
+/// Loads the search's in-memory state for the current content, so the next keystroke does not
+/// pay for it. Call it after a sync applied pages (it takes about half a second for 20,000
+/// entities; a keystroke takes a few milliseconds once it is loaded).
+pub fn warm_search(store: &Store, cache: &SearchCache) -> Result<()> {
+    store.read(|tx| cache.get(tx).map(|_| ()))
+}
 
-    /// Like [`Store::search`], but [`SearchCancel::cancel`] (from any thread) stops it with
-    /// [`crate::Error::Cancelled`]. [`TypeAhead`] hands out one handle per keystroke.
-    pub fn search_cancellable(
-        &self,
-        query: &SearchQuery,
-        cancel: &SearchCancel,
-    ) -> Result<Vec<SearchHit>> {
-        run::search(self, query, Some(cancel))
-    }
+/// Like [`search`], but [`SearchCancel::cancel`] (from any thread) stops it with
+/// [`crate::Error::Cancelled`]. [`TypeAhead`] hands out one handle per keystroke.
+pub fn search_cancellable(
+    store: &Store,
+    cache: &SearchCache,
+    query: &SearchQuery,
+    cancel: &SearchCancel,
+) -> Result<Vec<SearchHit>> {
+    run::search(store, cache, query, Some(cancel))
 }
 
 impl TypeAhead {
     /// Searches, cancelling the previous search of this type-ahead if it is still running (it
     /// returns [`crate::Error::Cancelled`]).
-    pub fn search(&self, store: &Store, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+    pub fn search(
+        &self,
+        store: &Store,
+        cache: &SearchCache,
+        query: &SearchQuery,
+    ) -> Result<Vec<SearchHit>> {
         let cancel = self.next_query();
-        store.search_cancellable(query, &cancel)
+        search_cancellable(store, cache, query, &cancel)
     }
 }
 

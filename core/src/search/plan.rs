@@ -9,8 +9,8 @@
 //! document lists (it keeps no prefix index: that would double its size). Such words are looked
 //! up exactly here; their prefix matches in titles, names and places come from memory.
 
-use super::parse::Group;
 use super::vocab::Expansion;
+use marktplatz_search::parse::Group;
 
 pub(crate) struct Plan {
     pub strong: Option<String>,

@@ -8,18 +8,19 @@ use chrono::DateTime;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::cancel::{Checkpoint, SearchCancel};
-use super::document::{Document, load_body};
 use super::highlight::{context, highlights};
 use super::matcher::{Matcher, Quality};
-use super::parse::{Group, parse};
 use super::plan::plan;
 use super::rank::{PostingScores, Ranked, score_with_body, short_match, top};
-use super::snapshot::{DocMeta, Posting, Snapshot};
+use super::snapshot::{DocMeta, Posting, SearchCache, Snapshot};
 use super::vocab::Expansion;
 use super::{SearchHit, SearchQuery};
 use crate::error::{Result, SqliteContext};
+use crate::favourites::favourite_keys;
 use crate::store::Store;
+use crate::store::search_index::{Document, load_body};
 use marktplatz_model::model::EntityKind;
+use marktplatz_search::parse::{Group, parse};
 
 /// Most hits one search returns.
 pub const MAX_LIMIT: u32 = 200;
@@ -35,6 +36,7 @@ const CHECK_EVERY: usize = 1024;
 
 pub(crate) fn search(
     store: &Store,
+    cache: &SearchCache,
     query: &SearchQuery,
     cancel: Option<&SearchCancel>,
 ) -> Result<Vec<SearchHit>> {
@@ -43,7 +45,7 @@ pub(crate) fn search(
         return Ok(Vec::new());
     }
     let favourites = if query.favourites_only {
-        Some(favourites(store, &query.event_id)?)
+        Some(favourite_keys(store, &query.event_id)?)
     } else {
         None
     };
@@ -53,7 +55,7 @@ pub(crate) fn search(
             None => Checkpoint::never(),
         };
         run(
-            store,
+            cache,
             tx,
             query,
             &parsed.groups,
@@ -65,7 +67,7 @@ pub(crate) fn search(
 }
 
 fn run(
-    store: &Store,
+    cache: &SearchCache,
     conn: &Connection,
     query: &SearchQuery,
     groups: &[Group],
@@ -76,7 +78,7 @@ fn run(
     // The search prepares a dozen statements per keystroke; the default cache of 16 would evict
     // them between keystrokes together with the store's own.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    let snapshot = store.search_cache().get(conn)?;
+    let snapshot = cache.get(conn)?;
     let Some(event) = snapshot.event_index(&query.event_id) else {
         return Ok(Vec::new());
     };
@@ -360,19 +362,6 @@ fn short_fields(conn: &Connection, rowid: i64) -> Result<Option<Document>> {
             .optional()
         })
         .context("reading a search hit")
-}
-
-fn favourites(store: &Store, event_id: &str) -> Result<HashSet<(String, String)>> {
-    store.read_user(|tx| {
-        let mut stmt = tx
-            .prepare_cached("SELECT kind, entity_id FROM favourite WHERE event_id = ?1")
-            .context("reading favourites")?;
-        let rows = stmt
-            .query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .context("reading favourites")?;
-        rows.collect::<rusqlite::Result<_>>()
-            .context("reading favourites")
-    })
 }
 
 struct Filter<'a> {

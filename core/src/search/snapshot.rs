@@ -9,10 +9,10 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::cancel::Checkpoint;
-use super::normalize::{joined_compounds, tokenize};
 use super::vocab::{Expansion, Vocabulary};
 use crate::error::{Result, SqliteContext};
 use marktplatz_model::model::EntityKind;
+use marktplatz_search::normalize::{joined_compounds, tokenize};
 
 /// Cached expansions per snapshot; cleared when full (typing rarely needs more than a few dozen).
 const MAX_CACHED_EXPANSIONS: usize = 512;

@@ -172,9 +172,44 @@ fn fixture() -> Bundle {
     bundle
 }
 
-fn store() -> (tempfile::TempDir, Store) {
+/// A store with the search cache kept beside it, as the device holds them.
+struct Searched {
+    store: Store,
+    cache: SearchCache,
+}
+
+impl Searched {
+    fn open(dir: &std::path::Path) -> Searched {
+        Searched {
+            store: Store::open(dir).unwrap(),
+            cache: SearchCache::default(),
+        }
+    }
+
+    fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+        search(&self.store, &self.cache, query)
+    }
+
+    fn search_cancellable(
+        &self,
+        query: &SearchQuery,
+        cancel: &SearchCancel,
+    ) -> Result<Vec<SearchHit>> {
+        search_cancellable(&self.store, &self.cache, query, cancel)
+    }
+}
+
+impl std::ops::Deref for Searched {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+fn store() -> (tempfile::TempDir, Searched) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Searched::open(dir.path());
     store
         .write_content(|tx| tx.replace_with_bundle(&fixture()))
         .unwrap();
@@ -187,7 +222,7 @@ fn query(text: &str) -> SearchQuery {
     q
 }
 
-fn ids(store: &Store, text: &str) -> Vec<String> {
+fn ids(store: &Searched, text: &str) -> Vec<String> {
     store
         .search(&query(text))
         .unwrap()
@@ -196,7 +231,7 @@ fn ids(store: &Store, text: &str) -> Vec<String> {
         .collect()
 }
 
-fn top(store: &Store, text: &str) -> String {
+fn top(store: &Searched, text: &str) -> String {
     ids(store, text).into_iter().next().unwrap_or_default()
 }
 
@@ -468,9 +503,9 @@ fn index_follows_changes_to_referenced_names() {
 #[test]
 fn warming_loads_the_snapshot_for_the_current_content() {
     let (_dir, store) = store();
-    assert!(store.search_cache().stats().is_none());
-    store.warm_search().unwrap();
-    let stats = store.search_cache().stats().unwrap();
+    assert!(store.cache.stats().is_none());
+    warm_search(&store.store, &store.cache).unwrap();
+    let stats = store.cache.stats().unwrap();
     // 3 locations, 1 track, 3 speakers, 4 sessions, 2 exhibitors, 1 announcement, 1 info page.
     assert_eq!(stats.documents, 15);
     assert!(stats.terms > 50);
@@ -482,7 +517,7 @@ fn warming_loads_the_snapshot_for_the_current_content() {
         })
         .unwrap();
     assert_eq!(top(&store, "Anfahrt"), "");
-    assert_eq!(store.search_cache().stats().unwrap().documents, 14);
+    assert_eq!(store.cache.stats().unwrap().documents, 14);
 }
 
 #[test]
@@ -503,7 +538,7 @@ fn a_database_from_before_search_is_indexed_when_opened() {
         )
         .unwrap();
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = Searched::open(dir.path());
     assert_eq!(top(&store, "Digitalisierung"), "digital");
 }
 
@@ -552,7 +587,7 @@ proptest! {
     #[test]
     fn any_string_searches_without_error(text in ".{0,80}", quotes in 0usize..3) {
         thread_local! {
-            static STORE: (tempfile::TempDir, Store) = store();
+            static STORE: (tempfile::TempDir, Searched) = store();
         }
         let text = format!("{}{}", "\"".repeat(quotes), text);
         STORE.with(|(_, store)| {
@@ -580,7 +615,7 @@ proptest! {
         0..12,
     )) {
         thread_local! {
-            static STORE: (tempfile::TempDir, Store) = store();
+            static STORE: (tempfile::TempDir, Searched) = store();
         }
         let text = words.join("");
         let spaced = words.join(" ");
@@ -612,7 +647,7 @@ fn the_next_keystroke_interrupts_a_running_query() {
     use std::time::{Duration, Instant};
     // Enough content that a broad query runs for a while in a debug build.
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let store = Arc::new(Searched::open(dir.path()));
     let mut bundle = fixture();
     for i in 0..4000 {
         let mut s = session(
@@ -642,13 +677,16 @@ fn the_next_keystroke_interrupts_a_running_query() {
     let (worker_store, worker_ahead) = (store.clone(), type_ahead.clone());
     let worker = std::thread::spawn(move || {
         let started = Instant::now();
-        (worker_ahead.search(&worker_store, &slow), started.elapsed())
+        (
+            worker_ahead.search(&worker_store.store, &worker_store.cache, &slow),
+            started.elapsed(),
+        )
     });
     eprintln!("uninterrupted query: {full_time:?}");
     std::thread::sleep(full_time / 4);
     // The next keystroke: its query supersedes the running one.
     let next = type_ahead
-        .search(&store, &query("Digitalisierung"))
+        .search(&store.store, &store.cache, &query("Digitalisierung"))
         .unwrap();
     assert_eq!(next[0].id, "digital");
     let (result, took) = worker.join().unwrap();

@@ -7,8 +7,8 @@
 use rusqlite::Connection;
 
 use super::cancel::Checkpoint;
-use super::fuzzy::within_one;
 use crate::error::{Result, SqliteContext};
+use marktplatz_search::fuzzy::within_one;
 
 /// Words shorter than this are not looked for inside compounds (too many hits, no meaning).
 pub(crate) const MIN_INFIX_CHARS: usize = 3;

@@ -65,7 +65,8 @@ impl<'conn> ContentTx<'conn> {
         }
     }
 
-    /// The underlying transaction, for modules that keep their own tables in content.db (search).
+    /// The underlying transaction, for modules that keep their own tables in content.db (the
+    /// asset cache, `sync::assets`).
     pub fn sql(&self) -> &Transaction<'conn> {
         &self.tx
     }
@@ -260,7 +261,7 @@ impl<'conn> ContentTx<'conn> {
                 .context("saving an info page")?;
             }
         }
-        crate::search::index::on_upsert(&self.tx, event_id, entity)?;
+        super::search_index::on_upsert(&self.tx, event_id, entity)?;
         Ok(AppliedChange {
             kind: entity.kind(),
             id: entity.id().to_string(),
@@ -308,7 +309,7 @@ impl<'conn> ContentTx<'conn> {
             }
             _ => {}
         }
-        crate::search::index::on_delete(&self.tx, event_id, kind, id)?;
+        super::search_index::on_delete(&self.tx, event_id, kind, id)?;
         Ok(AppliedChange {
             kind,
             id: id.to_string(),
@@ -333,7 +334,7 @@ impl<'conn> ContentTx<'conn> {
             .and_then(|mut s| s.execute([event_id]))
             .context("resetting the sync cursor")?;
         self.clocks.remove(event_id);
-        crate::search::index::on_clear(&self.tx, event_id)?;
+        super::search_index::on_clear(&self.tx, event_id)?;
         Ok(())
     }
 

@@ -4,9 +4,11 @@
 
 mod content;
 mod gate;
+pub mod outbox;
 mod overlay;
 mod reads;
 pub mod schema;
+pub mod search_index;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +24,6 @@ pub(crate) use overlay::Overlay;
 pub use views::*;
 
 use crate::error::{Error, Result, SqliteContext};
-use crate::favourites::AlertNotice;
-use crate::listeners::Listeners;
 
 pub const CONTENT_DB: &str = "content.db";
 pub const USER_DB: &str = "user.db";
@@ -50,10 +50,8 @@ pub struct Store {
     content_readers: Mutex<Vec<Connection>>,
     user: Mutex<Connection>,
     notices: Vec<String>,
-    alert_listeners: Listeners<AlertNotice>,
     /// One outbox push at a time (a connectivity change and a sync may both start one).
     push_lock: tokio::sync::Mutex<()>,
-    search: crate::search::SearchCache,
 }
 
 #[derive(Clone, Copy)]
@@ -93,7 +91,7 @@ impl Store {
             Durability::Rebuildable,
             &mut notices,
         )?;
-        if let Err(error) = crate::search::index::ensure_built(&mut content_writer) {
+        if let Err(error) = search_index::ensure_built(&mut content_writer) {
             // Building the search index reads every row: damage past the schema shows here.
             if !is_damaged(&error) {
                 return Err(error);
@@ -110,7 +108,7 @@ impl Store {
                 Durability::Rebuildable,
                 &mut notices,
             )?;
-            crate::search::index::ensure_built(&mut content_writer)?;
+            search_index::ensure_built(&mut content_writer)?;
         }
         let user = open_migrated(
             &dir.join(USER_DB),
@@ -125,9 +123,7 @@ impl Store {
             content_readers: Mutex::new(Vec::new()),
             user: Mutex::new(user),
             notices,
-            alert_listeners: Listeners::default(),
             push_lock: tokio::sync::Mutex::new(()),
-            search: crate::search::SearchCache::default(),
         })
     }
 
@@ -144,18 +140,8 @@ impl Store {
         &self.gate
     }
 
-    /// Who is told about new or acknowledged change alerts (see `favourites::alerts`).
-    pub(crate) fn alert_listeners(&self) -> &Listeners<AlertNotice> {
-        &self.alert_listeners
-    }
-
     pub(crate) fn push_lock(&self) -> &tokio::sync::Mutex<()> {
         &self.push_lock
-    }
-
-    /// The search's in-memory state (vocabulary, ranking fields), rebuilt when content changes.
-    pub fn search_cache(&self) -> &crate::search::SearchCache {
-        &self.search
     }
 
     /// Runs `f` in a read transaction on a pooled reader: a consistent snapshot that never waits

@@ -6,48 +6,46 @@ use chrono::Utc;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::outbox::credential;
+use super::organiser::credential;
 use crate::error::{Error, Result, SqliteContext};
 use crate::store::Store;
 use marktplatz_model::wire::{ACCESS_CODE_HEADER, MAX_ACCESS_CODE_CHARS};
 
-impl Store {
-    /// Remembers the access code for `event_id` (as typed; surrounding spaces dropped), or
-    /// forgets it with `None`. The next sync sends it.
-    pub fn set_access_code(&self, event_id: &str, code: Option<&str>) -> Result<()> {
-        let code = code.map(str::trim);
-        if let Some(code) = code
-            && (code.is_empty()
-                || code.chars().count() > MAX_ACCESS_CODE_CHARS
-                || code.chars().any(char::is_control))
-        {
-            return Err(Error::invalid(
-                "access code",
-                "code",
-                format!("is 1 to {MAX_ACCESS_CODE_CHARS} printable characters"),
-            ));
+/// Remembers the access code for `event_id` (as typed; surrounding spaces dropped), or
+/// forgets it with `None`. The next sync sends it.
+pub fn set_access_code(store: &Store, event_id: &str, code: Option<&str>) -> Result<()> {
+    let code = code.map(str::trim);
+    if let Some(code) = code
+        && (code.is_empty()
+            || code.chars().count() > MAX_ACCESS_CODE_CHARS
+            || code.chars().any(char::is_control))
+    {
+        return Err(Error::invalid(
+            "access code",
+            "code",
+            format!("is 1 to {MAX_ACCESS_CODE_CHARS} printable characters"),
+        ));
+    }
+    store.write_user(|tx| {
+        match code {
+            Some(code) => tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO access_code (event_id, code, created_at)
+                     VALUES (?1, ?2, ?3)",
+                )
+                .and_then(|mut s| s.execute(params![event_id, code, Utc::now().timestamp()])),
+            None => tx
+                .prepare_cached("DELETE FROM access_code WHERE event_id = ?1")
+                .and_then(|mut s| s.execute([event_id])),
         }
-        self.write_user(|tx| {
-            match code {
-                Some(code) => tx
-                    .prepare_cached(
-                        "INSERT OR REPLACE INTO access_code (event_id, code, created_at)
-                         VALUES (?1, ?2, ?3)",
-                    )
-                    .and_then(|mut s| s.execute(params![event_id, code, Utc::now().timestamp()])),
-                None => tx
-                    .prepare_cached("DELETE FROM access_code WHERE event_id = ?1")
-                    .and_then(|mut s| s.execute([event_id])),
-            }
-            .context("saving the access code")?;
-            Ok(())
-        })
-    }
+        .context("saving the access code")?;
+        Ok(())
+    })
+}
 
-    /// Whether an access code is stored for the event (the code itself is not shown back).
-    pub fn has_access_code(&self, event_id: &str) -> Result<bool> {
-        Ok(self.read_user(|tx| access_code(tx, event_id))?.is_some())
-    }
+/// Whether an access code is stored for the event (the code itself is not shown back).
+pub fn has_access_code(store: &Store, event_id: &str) -> Result<bool> {
+    Ok(store.read_user(|tx| access_code(tx, event_id))?.is_some())
 }
 
 fn access_code(tx: &Transaction<'_>, event_id: &str) -> Result<Option<String>> {

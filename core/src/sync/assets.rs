@@ -561,6 +561,31 @@ fn hash_file(path: &Path) -> Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
+/// Records a file this device put into the asset folder itself (a photo the organiser queued)
+/// as complete, pinned for `owner` until it lets go.
+pub(crate) fn record_local_file(
+    store: &Store,
+    sha256: &str,
+    media_type: &str,
+    bytes: u64,
+    owner: &str,
+) -> Result<()> {
+    store.write_content(|tx| {
+        let sql = tx.sql();
+        sql.prepare_cached(
+            "INSERT INTO asset_cache (sha256, media_type, bytes, complete, last_used)
+             VALUES (?1, ?2, ?3, 1, ?4)
+             ON CONFLICT (sha256) DO UPDATE SET complete = 1, last_used = ?4",
+        )
+        .and_then(|mut s| s.execute(params![sha256, media_type, bytes as i64, now_ms()]))
+        .context("recording a queued photo")?;
+        sql.prepare_cached("INSERT OR IGNORE INTO asset_pin (sha256, owner) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![sha256, owner]))
+            .context("pinning a queued photo")?;
+        Ok(())
+    })
+}
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }

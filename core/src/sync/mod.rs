@@ -1,13 +1,17 @@
 //! Pulling an event from its server: pages into content.db, small assets into the cache.
 //!
-//! [`sync_event`] is what the apps call: it pulls the content ([`pull::pull`]), then fetches
-//! the assets that travel with it. Protocol: `docs/adr/0002-sync-protocol.md`.
+//! [`sync_event`] pushes the organiser's queued operations, pulls the content ([`pull::pull`]),
+//! then fetches the assets that travel with it. What the device keeps beside the content
+//! (change alerts, the outbox's bookkeeping) follows through [`PullHooks`]: the apps call
+//! [`crate::device::sync_event`], which hooks those in. Protocol:
+//! `docs/adr/0002-sync-protocol.md`.
 
 mod access;
 pub mod assets;
 pub mod cancel;
 pub mod client;
 pub mod http;
+pub mod organiser;
 pub mod outbox;
 pub mod progress;
 pub mod pull;
@@ -18,15 +22,17 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+pub use access::{has_access_code, set_access_code};
 pub use assets::AssetCache;
 pub use cancel::CancelToken;
 pub use client::{Client, ClientConfig};
+pub use organiser::{OrganiserInfo, forget_organiser, organiser, set_organiser};
 pub use outbox::{
-    OpState, OrganiserInfo, OutboxEntry, OutboxPolicy, PushOptions, PushReport, PushStop,
-    Rejection, push,
+    OpState, OutboxEntry, OutboxPolicy, PushOptions, PushReport, PushStop, Rejection, push,
+    queue_photo,
 };
 pub use progress::{ChangeSummary, KindChanges, Phase, Progress, ProgressFn};
-pub use pull::{ApplyHook, PullOptions, PullReport, apply_page, pull};
+pub use pull::{ApplyHook, NoHooks, PullHooks, PullOptions, PullReport, apply_page, pull};
 pub use retry::RetryPolicy;
 
 use crate::error::{Error, Result};
@@ -68,7 +74,7 @@ pub struct SyncReport {
 
 /// Syncs one event: content first (each page committed as it arrives), then the small assets.
 /// An asset that fails does not fail the sync: it is listed in the report and retried next
-/// time. Cancellation stops between pages and between assets.
+/// time. Cancellation stops between pages and between assets. `hooks` follow each page.
 pub async fn sync_event(
     client: &Client,
     store: &Store,
@@ -76,6 +82,7 @@ pub async fn sync_event(
     server_url: &str,
     event_id: &str,
     options: &SyncOptions,
+    hooks: &dyn PullHooks,
 ) -> Result<SyncReport> {
     let started = Instant::now();
     // An organiser's operations go out first, so the pull that follows brings them back as
@@ -98,7 +105,7 @@ pub async fn sync_event(
         progress: options.progress.clone(),
         hook: options.hook.clone(),
     };
-    let content = pull(client, store, server_url, event_id, &pull_options).await?;
+    let content = pull(client, store, server_url, event_id, &pull_options, hooks).await?;
     let mut report = SyncReport {
         event_id: event_id.to_string(),
         push,
@@ -173,7 +180,15 @@ mod tests {
         let store: Option<&Store> = None;
         if let Some(store) = store {
             let options = SyncOptions::default();
-            let future = sync_event(&client, store, Some(&cache), "http://x", "e", &options);
+            let future = sync_event(
+                &client,
+                store,
+                Some(&cache),
+                "http://x",
+                "e",
+                &options,
+                &NoHooks,
+            );
             assert_send(&future);
             let token = CancelToken::new();
             let asset = marktplatz_model::model::AssetRef {

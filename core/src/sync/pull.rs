@@ -25,10 +25,47 @@ use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::wire::{self, DecodedChange, Page};
 
 /// Called inside each page's content transaction, before it commits, with the page's changes
-/// (no-ops left out). An error rolls the page back. [`pull`] always records the favourites'
-/// change alerts this way (`Store::record_change_alerts`); `PullOptions::hook` adds to that.
+/// (no-ops left out). An error rolls the page back. `PullOptions::hook` is one; the device's
+/// [`PullHooks::applying`] (change alerts) runs before it.
 pub type ApplyHook<'a> =
     dyn Fn(&mut ContentTx<'_>, &str, &[AppliedChange]) -> Result<()> + Send + Sync + 'a;
+
+/// What is kept beside the content and follows it page by page: the seam through which
+/// [`crate::device`] adds the favourites' change alerts and settles the organiser's outbox.
+/// The pull itself knows neither.
+pub trait PullHooks: Sync {
+    /// Inside each page's transaction, before it commits (an [`ApplyHook`]); an error rolls the
+    /// page back.
+    fn applying(
+        &self,
+        tx: &mut ContentTx<'_>,
+        event_id: &str,
+        changes: &[AppliedChange],
+    ) -> Result<()>;
+
+    /// After a page committed (also the empty tail page a 304 stands for).
+    fn committed(&self, event_id: &str, page: &AppliedPage) -> Result<()>;
+
+    /// After a pull that downloaded the content afresh (re-bootstrap) ended.
+    fn rebuilt(&self, event_id: &str) -> Result<()>;
+}
+
+/// A pull with nothing beside the content (benchmarks, tools).
+pub struct NoHooks;
+
+impl PullHooks for NoHooks {
+    fn applying(&self, _: &mut ContentTx<'_>, _: &str, _: &[AppliedChange]) -> Result<()> {
+        Ok(())
+    }
+
+    fn committed(&self, _: &str, _: &AppliedPage) -> Result<()> {
+        Ok(())
+    }
+
+    fn rebuilt(&self, _: &str) -> Result<()> {
+        Ok(())
+    }
+}
 
 /// What applying one page did.
 #[derive(Clone, Debug, Default)]
@@ -304,13 +341,14 @@ pub struct PullReport {
 }
 
 /// Pulls every page after the device's cursor. Cancellation is checked between pages; a page
-/// already received is applied before returning.
+/// already received is applied before returning. `hooks` follow each page (see [`PullHooks`]).
 pub async fn pull(
     client: &Client,
     store: &Store,
     server_url: &str,
     event_id: &str,
     options: &PullOptions,
+    hooks: &dyn PullHooks,
 ) -> Result<PullReport> {
     if !wire::is_valid_event_id(event_id) {
         return Err(Error::invalid(
@@ -345,12 +383,8 @@ pub async fn pull(
         }
     };
     report_progress(&progress);
-    // Change alerts for favourites are recorded inside each page's transaction (user.db,
-    // idempotent), and listeners told once the page committed.
-    let alerts_changed = AtomicU64::new(0);
     let hook = |tx: &mut ContentTx<'_>, event: &str, changes: &[AppliedChange]| {
-        let recorded = store.record_change_alerts(event, changes)?;
-        alerts_changed.fetch_add(u64::from(recorded.changed), Ordering::Relaxed);
+        hooks.applying(tx, event, changes)?;
         match &options.hook {
             Some(extra) => extra(tx, event, changes),
             None => Ok(()),
@@ -418,12 +452,9 @@ pub async fn pull(
                     changes: Vec::new(),
                 };
                 let applied = apply_page(store, event_id, server_url, &tail, Some(&hook))?;
-                super::outbox::settle(store, event_id, applied.cursor)?;
+                hooks.committed(event_id, &applied)?;
                 for change in &applied.changes {
                     report.summary.record(change);
-                }
-                if alerts_changed.swap(0, Ordering::Relaxed) > 0 {
-                    store.notify_alerts(event_id)?;
                 }
                 report.not_modified = report.pages == 0 && applied.changes.is_empty();
                 report.head = state.cursor;
@@ -497,11 +528,7 @@ pub async fn pull(
             }
         }
         failpoint::hit("after_page_apply");
-        // The organiser's operations this page brought are done.
-        super::outbox::settle(store, event_id, applied.cursor)?;
-        if alerts_changed.swap(0, Ordering::Relaxed) > 0 {
-            store.notify_alerts(event_id)?;
-        }
+        hooks.committed(event_id, &applied)?;
         report.pages += 1;
         for change in &applied.changes {
             report.summary.record(change);
@@ -524,8 +551,7 @@ pub async fn pull(
         }
     }
     if report.rebootstrapped {
-        // Favourites whose sessions vanished while the history was reset get their alerts.
-        store.reconcile_favourites(event_id)?;
+        hooks.rebuilt(event_id)?;
     }
     report.epoch = state.epoch.clone();
     report.cursor = state.cursor;

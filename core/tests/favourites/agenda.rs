@@ -1,6 +1,7 @@
 //! The personal agenda: order, conflicts (also across midnight), gaps across the DST change,
 //! walking context; now and next among favourites.
 
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{FavouriteState, PlaceChange};
 use marktplatz_core::store::Store;
 use marktplatz_model::model::{Entity, EntityKind};
@@ -20,7 +21,7 @@ const DAY_ONE: [&str; 10] = [
     "f-dst-2",
 ];
 
-fn with_favourites(dir: &std::path::Path) -> Store {
+fn with_favourites(dir: &std::path::Path) -> Phone {
     let store = loaded(dir);
     for id in DAY_ONE.iter().chain(&["f-cancel", "f-removed"]) {
         fav(&store, id);
@@ -32,7 +33,7 @@ fn with_favourites(dir: &std::path::Path) -> Store {
 fn a_day_in_order_with_conflicts_gaps_and_walks() {
     let dir = tempfile::tempdir().unwrap();
     let store = with_favourites(dir.path());
-    let agenda = store.personal_agenda(EVENT, day("2026-10-24")).unwrap();
+    let agenda = favourites::personal_agenda(&store, EVENT, day("2026-10-24")).unwrap();
     let ids: Vec<&str> = agenda
         .entries
         .iter()
@@ -130,7 +131,7 @@ fn cancelled_and_removed_favourites_show_but_take_no_time() {
     let store = with_favourites(dir.path());
     fav(&store, "f-other");
     remove_session(&store, "f-removed");
-    let agenda = store.personal_agenda(EVENT, day("2026-10-25")).unwrap();
+    let agenda = favourites::personal_agenda(&store, EVENT, day("2026-10-25")).unwrap();
     let entries: Vec<(&str, FavouriteState, usize)> = agenda
         .entries
         .iter()
@@ -171,8 +172,8 @@ fn conflicts_are_found_across_the_day_boundary() {
     };
     event.day_change_hour = 0;
     apply(&store, |tx| vec![upsert(tx, Entity::Event(event))]);
-    let first = store.personal_agenda(EVENT, day("2026-10-24")).unwrap();
-    let second = store.personal_agenda(EVENT, day("2026-10-25")).unwrap();
+    let first = favourites::personal_agenda(&store, EVENT, day("2026-10-24")).unwrap();
+    let second = favourites::personal_agenda(&store, EVENT, day("2026-10-25")).unwrap();
     let late = first
         .entries
         .iter()
@@ -193,7 +194,7 @@ fn now_and_next_among_favourites() {
     let dir = tempfile::tempdir().unwrap();
     let store = with_favourites(dir.path());
     let at = utc("2026-10-24T08:45:00Z");
-    let now_next = store.favourites_now_next(EVENT, at).unwrap();
+    let now_next = favourites::favourites_now_next(&store, EVENT, at).unwrap();
     let now: Vec<&str> = now_next.now.iter().map(|s| s.id.as_str()).collect();
     let next: Vec<&str> = now_next.next.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(now, ["f-talk-a", "f-talk-b"]);
@@ -211,8 +212,6 @@ fn now_and_next_among_favourites() {
 fn agenda_of_an_event_not_on_the_device_is_not_found() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let err = store
-        .personal_agenda("nope", day("2026-10-24"))
-        .unwrap_err();
+    let err = favourites::personal_agenda(&store, "nope", day("2026-10-24")).unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
 }

@@ -5,13 +5,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{AlertChange, AlertNotice, FavouriteKind};
 use marktplatz_model::model::{Entity, SessionStatus};
 
 use crate::common::*;
 
 fn one_alert(store: &marktplatz_core::store::Store) -> marktplatz_core::favourites::ChangeAlert {
-    let mut alerts = store.unseen_alerts(EVENT).unwrap();
+    let mut alerts = favourites::unseen_alerts(store, EVENT).unwrap();
     assert_eq!(alerts.len(), 1, "{alerts:#?}");
     alerts.remove(0)
 }
@@ -47,7 +48,7 @@ fn each_kind_of_change_raises_an_alert_with_old_and_new_values() {
     assert_eq!(moved.changes, [AlertChange::Moved]);
     assert_eq!(moved.old.local_start.as_deref(), Some("10:00"));
     assert_eq!(moved.new.local_start.as_deref(), Some("10:30"));
-    store.mark_all_alerts_seen(EVENT).unwrap();
+    favourites::mark_all_alerts_seen(&store, &store.alerts, EVENT).unwrap();
 
     change_session(&store, "f-talk-b", |s| s.location_id = Some("annex".into()));
     let relocated = one_alert(&store);
@@ -60,7 +61,7 @@ fn each_kind_of_change_raises_an_alert_with_old_and_new_values() {
         relocated.new.location_name.as_deref(),
         Some("Rathaus, Ratssaal")
     );
-    store.mark_alerts_seen(EVENT, &[relocated.id]).unwrap();
+    favourites::mark_alerts_seen(&store, &store.alerts, EVENT, &[relocated.id]).unwrap();
 
     change_session(&store, "f-annex", |s| {
         s.title = "E-Akte: Erfahrungen".into()
@@ -69,7 +70,7 @@ fn each_kind_of_change_raises_an_alert_with_old_and_new_values() {
     assert_eq!(retitled.changes, [AlertChange::Retitled]);
     assert_eq!(retitled.old.title, "Ratssaal: E-Akte in der Praxis");
     assert_eq!(retitled.new.title, "E-Akte: Erfahrungen");
-    store.mark_all_alerts_seen(EVENT).unwrap();
+    favourites::mark_all_alerts_seen(&store, &store.alerts, EVENT).unwrap();
 
     change_session(&store, "f-afternoon", |s| {
         s.status = SessionStatus::Cancelled
@@ -77,7 +78,7 @@ fn each_kind_of_change_raises_an_alert_with_old_and_new_values() {
     let cancelled = one_alert(&store);
     assert_eq!(cancelled.changes, [AlertChange::Cancelled]);
     assert_eq!(cancelled.new.status, SessionStatus::Cancelled);
-    store.mark_all_alerts_seen(EVENT).unwrap();
+    favourites::mark_all_alerts_seen(&store, &store.alerts, EVENT).unwrap();
 
     assert_eq!(remove_session(&store, "f-removed"), 1);
     let removed = one_alert(&store);
@@ -87,13 +88,13 @@ fn each_kind_of_change_raises_an_alert_with_old_and_new_values() {
         removed.new.title, "Wird gestrichen",
         "the last known values"
     );
-    store.mark_all_alerts_seen(EVENT).unwrap();
+    favourites::mark_all_alerts_seen(&store, &store.alerts, EVENT).unwrap();
 
     // Everything acknowledged is still in the history.
-    let history = store.alerts(EVENT, true).unwrap();
+    let history = favourites::alerts(&store, EVENT, true).unwrap();
     assert_eq!(history.len(), 5);
     assert!(history.iter().all(|a| a.seen_at.is_some()));
-    assert_eq!(store.unseen_alert_count(EVENT).unwrap(), 0);
+    assert_eq!(favourites::unseen_alert_count(&store, EVENT).unwrap(), 0);
 }
 
 #[test]
@@ -130,7 +131,7 @@ fn two_changes_before_being_seen_show_the_net_change_once() {
         s.end -= Duration::hours(2);
         s.location_id = Some("forum".into());
     });
-    assert!(store.unseen_alerts(EVENT).unwrap().is_empty());
+    assert!(favourites::unseen_alerts(&store, EVENT).unwrap().is_empty());
 
     // Cancelled and then removed before being seen: one alert, "removed".
     change_session(&store, "f-talk-a", |s| s.status = SessionStatus::Cancelled);
@@ -160,22 +161,22 @@ fn recording_the_same_page_twice_gives_the_same_alert() {
                 upsert(tx, Entity::Session(moved.clone())),
                 upsert(tx, Entity::Session(renamed.clone())),
             ];
-            store.record_change_alerts(EVENT, &changes)?;
+            favourites::record_change_alerts(&store, EVENT, &changes)?;
             Ok(changes)
         })
         .unwrap();
-    let first = store.unseen_alerts(EVENT).unwrap();
+    let first = favourites::unseen_alerts(&store, EVENT).unwrap();
     assert_eq!(first.len(), 2);
     // Replaying: same changes (same old and new) again.
-    let again = store.record_change_alerts(EVENT, &changes).unwrap();
+    let again = favourites::record_change_alerts(&store, EVENT, &changes).unwrap();
     assert_eq!(again.changed, 0);
-    let second = store.unseen_alerts(EVENT).unwrap();
+    let second = favourites::unseen_alerts(&store, EVENT).unwrap();
     assert_eq!(second, first);
     // Even after the alerts were seen, a replay does not bring them back.
-    store.mark_all_alerts_seen(EVENT).unwrap();
-    store.record_change_alerts(EVENT, &changes).unwrap();
-    assert!(store.unseen_alerts(EVENT).unwrap().is_empty());
-    assert_eq!(store.alerts(EVENT, true).unwrap().len(), 2);
+    favourites::mark_all_alerts_seen(&store, &store.alerts, EVENT).unwrap();
+    favourites::record_change_alerts(&store, EVENT, &changes).unwrap();
+    assert!(favourites::unseen_alerts(&store, EVENT).unwrap().is_empty());
+    assert_eq!(favourites::alerts(&store, EVENT, true).unwrap().len(), 2);
 }
 
 #[test]
@@ -190,15 +191,15 @@ fn a_rolled_back_page_leaves_an_alert_that_the_real_next_page_corrects() {
         moved.start += Duration::hours(3);
         moved.end += Duration::hours(3);
         let change = upsert(tx, Entity::Session(moved));
-        store.record_change_alerts(EVENT, &[change])?;
+        favourites::record_change_alerts(&store, EVENT, &[change])?;
         Err(marktplatz_core::Error::Cancelled)
     });
     assert!(failed.is_err());
-    assert_eq!(store.unseen_alerts(EVENT).unwrap().len(), 1);
+    assert_eq!(favourites::unseen_alerts(&store, EVENT).unwrap().len(), 1);
     // The server meanwhile moved it back: the retried page carries the original time, so the
     // content is unchanged and the reconcile after the sync dissolves the stale alert.
-    store.reconcile_favourites(EVENT).unwrap();
-    assert!(store.unseen_alerts(EVENT).unwrap().is_empty());
+    favourites::reconcile_favourites(&store, &store.alerts, EVENT).unwrap();
+    assert!(favourites::unseen_alerts(&store, EVENT).unwrap().is_empty());
 }
 
 #[test]
@@ -208,17 +209,17 @@ fn listeners_hear_of_new_and_acknowledged_alerts() {
     fav(&store, "f-talk-a");
     let heard: Arc<Mutex<Vec<AlertNotice>>> = Arc::default();
     let sink = heard.clone();
-    let subscription = store.subscribe_alerts(Box::new(move |notice| {
+    let subscription = store.alerts.subscribe(Box::new(move |notice| {
         sink.lock().unwrap().push(notice);
     }));
     let panics = Arc::new(AtomicU32::new(0));
     let counter = panics.clone();
-    let _bad = store.subscribe_alerts(Box::new(move |_| {
+    let _bad = store.alerts.subscribe(Box::new(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
         panic!("a shell bug");
     }));
     change_session(&store, "f-talk-a", |s| s.title = "Umbenannt".into());
-    store.mark_all_alerts_seen(EVENT).unwrap();
+    favourites::mark_all_alerts_seen(&store, &store.alerts, EVENT).unwrap();
     assert_eq!(
         *heard.lock().unwrap(),
         [
@@ -255,11 +256,16 @@ fn unfavouriting_drops_the_unseen_alert() {
     let store = loaded(dir.path());
     fav(&store, "f-talk-a");
     change_session(&store, "f-talk-a", |s| s.status = SessionStatus::Cancelled);
-    assert_eq!(store.unseen_alert_count(EVENT).unwrap(), 1);
-    store
-        .remove_favourite(EVENT, FavouriteKind::Session, "f-talk-a")
-        .unwrap();
-    assert_eq!(store.unseen_alert_count(EVENT).unwrap(), 0);
+    assert_eq!(favourites::unseen_alert_count(&store, EVENT).unwrap(), 1);
+    favourites::remove_favourite(
+        &store,
+        &store.alerts,
+        EVENT,
+        FavouriteKind::Session,
+        "f-talk-a",
+    )
+    .unwrap();
+    assert_eq!(favourites::unseen_alert_count(&store, EVENT).unwrap(), 0);
 }
 
 /// After a re-bootstrap (content cleared and fetched again) a session removed meanwhile produces
@@ -286,9 +292,8 @@ fn reconcile_after_a_rebootstrap() {
         recorded.changed, 1,
         "the moved session, compared with what was known"
     );
-    store.reconcile_favourites(EVENT).unwrap();
-    let mut alerts: Vec<(String, Vec<AlertChange>)> = store
-        .unseen_alerts(EVENT)
+    favourites::reconcile_favourites(&store, &store.alerts, EVENT).unwrap();
+    let mut alerts: Vec<(String, Vec<AlertChange>)> = favourites::unseen_alerts(&store, EVENT)
         .unwrap()
         .into_iter()
         .map(|a| (a.session_id, a.changes))
@@ -302,11 +307,21 @@ fn reconcile_after_a_rebootstrap() {
         ]
     );
     // Reconciling again changes nothing.
-    assert_eq!(store.reconcile_favourites(EVENT).unwrap().changed, 0);
+    assert_eq!(
+        favourites::reconcile_favourites(&store, &store.alerts, EVENT)
+            .unwrap()
+            .changed,
+        0
+    );
     // While the content is absent, nothing is flagged removed.
     store.write_content(|tx| tx.clear_event(EVENT)).unwrap();
-    assert_eq!(store.reconcile_favourites(EVENT).unwrap().changed, 0);
-    assert_eq!(store.unseen_alert_count(EVENT).unwrap(), 2);
+    assert_eq!(
+        favourites::reconcile_favourites(&store, &store.alerts, EVENT)
+            .unwrap()
+            .changed,
+        0
+    );
+    assert_eq!(favourites::unseen_alert_count(&store, EVENT).unwrap(), 2);
 }
 
 /// A listener may read the store from its callback (the FFI's foreign listeners will).
@@ -318,9 +333,9 @@ fn a_listener_can_read_the_alerts_it_is_told_about() {
     let weak = Arc::downgrade(&store);
     let titles: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = titles.clone();
-    let _subscription = store.subscribe_alerts(Box::new(move |notice| {
+    let _subscription = store.alerts.subscribe(Box::new(move |notice| {
         let store = weak.upgrade().unwrap();
-        for alert in store.unseen_alerts(&notice.event_id).unwrap() {
+        for alert in favourites::unseen_alerts(&store, &notice.event_id).unwrap() {
             sink.lock().unwrap().push(alert.new.title);
         }
     }));
@@ -334,25 +349,33 @@ fn each_change_is_taken_for_a_notification_once() {
     let store = loaded(dir.path());
     fav(&store, "f-talk-a");
     fav(&store, "f-talk-b");
-    assert!(store.take_alerts_to_notify(EVENT).unwrap().is_empty());
+    assert!(
+        favourites::take_alerts_to_notify(&store, EVENT)
+            .unwrap()
+            .is_empty()
+    );
 
     change_session(&store, "f-talk-a", |s| {
         s.start += Duration::minutes(30);
         s.end += Duration::minutes(30);
     });
-    let first = store.take_alerts_to_notify(EVENT).unwrap();
+    let first = favourites::take_alerts_to_notify(&store, EVENT).unwrap();
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].session_id, "f-talk-a");
     assert_eq!(first[0].changes, [AlertChange::Moved]);
     // Taken: not again, though it is still unseen.
-    assert!(store.take_alerts_to_notify(EVENT).unwrap().is_empty());
-    assert_eq!(store.unseen_alert_count(EVENT).unwrap(), 1);
+    assert!(
+        favourites::take_alerts_to_notify(&store, EVENT)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(favourites::unseen_alert_count(&store, EVENT).unwrap(), 1);
 
     // A further change folds into the same alert and is news again; the other session's
     // first change comes with it.
     change_session(&store, "f-talk-a", |s| s.location_id = Some("annex".into()));
     change_session(&store, "f-talk-b", |s| s.status = SessionStatus::Cancelled);
-    let mut second = store.take_alerts_to_notify(EVENT).unwrap();
+    let mut second = favourites::take_alerts_to_notify(&store, EVENT).unwrap();
     second.sort_by(|a, b| a.session_id.cmp(&b.session_id));
     assert_eq!(second.len(), 2);
     assert_eq!(second[0].id, first[0].id, "the same alert, folded");
@@ -361,15 +384,23 @@ fn each_change_is_taken_for_a_notification_once() {
         [AlertChange::Moved, AlertChange::Relocated]
     );
     assert_eq!(second[1].changes, [AlertChange::Cancelled]);
-    assert!(store.take_alerts_to_notify(EVENT).unwrap().is_empty());
+    assert!(
+        favourites::take_alerts_to_notify(&store, EVENT)
+            .unwrap()
+            .is_empty()
+    );
 
     // Seen alerts are never notified; the taken mark survives reopening the store.
-    store.mark_alerts_seen(EVENT, &[second[1].id]).unwrap();
+    favourites::mark_alerts_seen(&store, &store.alerts, EVENT, &[second[1].id]).unwrap();
     drop(store);
-    let store = marktplatz_core::store::Store::open(dir.path()).unwrap();
-    assert!(store.take_alerts_to_notify(EVENT).unwrap().is_empty());
+    let store = Phone::open(dir.path());
+    assert!(
+        favourites::take_alerts_to_notify(&store, EVENT)
+            .unwrap()
+            .is_empty()
+    );
     change_session(&store, "f-talk-b", |s| s.status = SessionStatus::Scheduled);
-    let reinstated = store.take_alerts_to_notify(EVENT).unwrap();
+    let reinstated = favourites::take_alerts_to_notify(&store, EVENT).unwrap();
     assert_eq!(reinstated.len(), 1);
     assert_eq!(reinstated[0].changes, [AlertChange::Reinstated]);
 }

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use marktplatz_core::favourites::{AlertsRecorded, FavouriteKind};
+use marktplatz_core::favourites;
+use marktplatz_core::favourites::{AlertListeners, AlertsRecorded, FavouriteKind};
 use marktplatz_core::store::{AppliedChange, ContentTx, Store};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::*;
@@ -20,12 +21,35 @@ pub fn bundle() -> Bundle {
     Bundle::from_json(&text).unwrap()
 }
 
-pub fn loaded(dir: &Path) -> Store {
-    let store = Store::open(dir).unwrap();
-    store
+/// A store with the alert listeners beside it, as the device holds them.
+pub struct Phone {
+    pub store: Store,
+    pub alerts: AlertListeners,
+}
+
+impl Phone {
+    pub fn open(dir: &Path) -> Phone {
+        Phone {
+            store: Store::open(dir).unwrap(),
+            alerts: AlertListeners::default(),
+        }
+    }
+}
+
+impl std::ops::Deref for Phone {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+pub fn loaded(dir: &Path) -> Phone {
+    let phone = Phone::open(dir);
+    phone
         .write_content(|tx| tx.replace_with_bundle(&bundle()))
         .unwrap();
-    store
+    phone
 }
 
 pub fn utc(text: &str) -> DateTime<Utc> {
@@ -39,11 +63,7 @@ pub fn day(text: &str) -> NaiveDate {
 }
 
 pub fn fav(store: &Store, id: &str) {
-    assert!(
-        store
-            .add_favourite(EVENT, FavouriteKind::Session, id, None)
-            .unwrap()
-    );
+    assert!(favourites::add_favourite(store, EVENT, FavouriteKind::Session, id, None).unwrap());
 }
 
 pub fn session(store: &Store, id: &str) -> Session {
@@ -56,19 +76,19 @@ pub fn session(store: &Store, id: &str) -> Session {
 /// Applies content edits in one transaction and records alerts for them before it commits,
 /// then tells the listeners, as the sync does with each page.
 pub fn apply(
-    store: &Store,
+    store: &Phone,
     edit: impl FnOnce(&mut ContentTx<'_>) -> Vec<AppliedChange>,
 ) -> (Vec<AppliedChange>, AlertsRecorded) {
     let (changes, recorded) = store
         .write_content(|tx| {
             let changes = edit(tx);
-            let recorded = store.record_change_alerts(EVENT, &changes)?;
+            let recorded = favourites::record_change_alerts(store, EVENT, &changes)?;
             Ok((changes, recorded))
         })
         .unwrap();
     // After the commit, as the sync does.
     if recorded.changed > 0 {
-        store.notify_alerts(EVENT).unwrap();
+        favourites::notify_alerts(store, &store.alerts, EVENT).unwrap();
     }
     (changes, recorded)
 }
@@ -79,7 +99,7 @@ pub fn upsert(tx: &mut ContentTx<'_>, entity: Entity) -> AppliedChange {
 }
 
 /// Edits one session and records alerts; returns how many alerts changed.
-pub fn change_session(store: &Store, id: &str, edit: impl FnOnce(&mut Session)) -> u32 {
+pub fn change_session(store: &Phone, id: &str, edit: impl FnOnce(&mut Session)) -> u32 {
     let mut s = session(store, id);
     edit(&mut s);
     apply(store, |tx| vec![upsert(tx, Entity::Session(s))])
@@ -87,7 +107,7 @@ pub fn change_session(store: &Store, id: &str, edit: impl FnOnce(&mut Session)) 
         .changed
 }
 
-pub fn remove_session(store: &Store, id: &str) -> u32 {
+pub fn remove_session(store: &Phone, id: &str) -> u32 {
     apply(store, |tx| {
         vec![tx.delete(EVENT, EntityKind::Session, id).unwrap()]
     })

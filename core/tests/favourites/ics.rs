@@ -7,6 +7,7 @@ use std::io::BufReader;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use ical::parser::ical::component::{IcalCalendar, IcalTimeZone};
 use ical::property::Property;
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::CalendarSelection;
 use marktplatz_core::store::Store;
 
@@ -108,9 +109,8 @@ struct Parsed {
 }
 
 fn export(store: &Store, selection: &CalendarSelection) -> (String, Parsed) {
-    let text = store
-        .export_calendar(EVENT, selection, utc("2026-10-20T12:00:00Z"))
-        .unwrap();
+    let text =
+        favourites::export_calendar(store, EVENT, selection, utc("2026-10-20T12:00:00Z")).unwrap();
     // RFC 5545 3.1: CRLF line breaks, lines of at most 75 octets.
     assert!(text.ends_with("\r\n"));
     for line in text.split("\r\n") {
@@ -165,14 +165,14 @@ fn favourites_round_trip_through_an_independent_parser() {
     for id in ids {
         fav(&store, id);
     }
-    store
-        .set_favourite_note(
-            EVENT,
-            marktplatz_core::favourites::FavouriteKind::Session,
-            "f-talk-a",
-            Some("Fragen: Cloud, Recht"),
-        )
-        .unwrap();
+    favourites::set_favourite_note(
+        &store,
+        EVENT,
+        marktplatz_core::favourites::FavouriteKind::Session,
+        "f-talk-a",
+        Some("Fragen: Cloud, Recht"),
+    )
+    .unwrap();
     let (text, parsed) = export(&store, &CalendarSelection::Favourites);
     assert_eq!(parsed.by_session.len(), ids.len());
     for id in ids {
@@ -280,12 +280,12 @@ fn one_session_and_the_whole_programme() {
             s.id
         );
     }
-    let err = store
-        .export_calendar(
-            EVENT,
-            &CalendarSelection::Session("nope".into()),
-            Utc::now(),
-        )
-        .unwrap_err();
+    let err = favourites::export_calendar(
+        &store,
+        EVENT,
+        &CalendarSelection::Session("nope".into()),
+        Utc::now(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
 }

@@ -1,14 +1,14 @@
 //! Adding, removing and listing favourites; their survival of content resets and a migration.
 
 use marktplatz_core::Error;
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{FavouriteKind, FavouriteState};
 use marktplatz_core::store::{CONTENT_DB, Store, schema};
 
 use crate::common::*;
 
 fn states(store: &Store, event: &str) -> Vec<(String, FavouriteState, Option<String>)> {
-    store
-        .favourites(event)
+    favourites::favourites(store, event)
         .unwrap()
         .into_iter()
         .map(|f| (f.id, f.state, f.title))
@@ -21,29 +21,29 @@ fn add_toggle_note_remove() {
     let store = loaded(dir.path());
     let session = FavouriteKind::Session;
     assert!(
-        store
-            .add_favourite(EVENT, session, "f-talk-a", Some("  mit Ole  "))
-            .unwrap()
+        favourites::add_favourite(&store, EVENT, session, "f-talk-a", Some("  mit Ole  ")).unwrap()
     );
     assert!(
-        !store
-            .add_favourite(EVENT, session, "f-talk-a", None)
-            .unwrap(),
+        !favourites::add_favourite(&store, EVENT, session, "f-talk-a", None).unwrap(),
         "already one"
     );
     assert!(
-        store
-            .toggle_favourite(EVENT, FavouriteKind::Speaker, "sp-kim")
-            .unwrap()
+        favourites::toggle_favourite(
+            &store,
+            &store.alerts,
+            EVENT,
+            FavouriteKind::Speaker,
+            "sp-kim"
+        )
+        .unwrap()
     );
     assert!(
-        store
-            .add_favourite(EVENT, FavouriteKind::Exhibitor, "x-secure", None)
+        favourites::add_favourite(&store, EVENT, FavouriteKind::Exhibitor, "x-secure", None)
             .unwrap()
     );
-    assert!(store.add_favourite(EVENT, session, "f-open", None).unwrap());
+    assert!(favourites::add_favourite(&store, EVENT, session, "f-open", None).unwrap());
 
-    let list = store.favourites(EVENT).unwrap();
+    let list = favourites::favourites(&store, EVENT).unwrap();
     let ids: Vec<&str> = list.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(
         ids,
@@ -66,67 +66,69 @@ fn add_toggle_note_remove() {
     assert_eq!(list[2].title.as_deref(), Some("Kim Beispiel"));
     assert!(list.iter().all(|f| f.state == FavouriteState::Present));
 
-    store
-        .set_favourite_note(EVENT, session, "f-talk-a", Some("   "))
-        .unwrap();
+    favourites::set_favourite_note(&store, EVENT, session, "f-talk-a", Some("   ")).unwrap();
     assert_eq!(
-        store.favourites(EVENT).unwrap()[1].note,
+        favourites::favourites(&store, EVENT).unwrap()[1].note,
         None,
         "blank clears"
     );
-    store
-        .set_favourite_note(EVENT, session, "f-open", Some("vorne sitzen"))
-        .unwrap();
+    favourites::set_favourite_note(&store, EVENT, session, "f-open", Some("vorne sitzen")).unwrap();
     assert_eq!(
-        store.favourites(EVENT).unwrap()[0].note.as_deref(),
+        favourites::favourites(&store, EVENT).unwrap()[0]
+            .note
+            .as_deref(),
         Some("vorne sitzen")
     );
 
     assert!(
-        !store
-            .toggle_favourite(EVENT, FavouriteKind::Speaker, "sp-kim")
-            .unwrap()
+        !favourites::toggle_favourite(
+            &store,
+            &store.alerts,
+            EVENT,
+            FavouriteKind::Speaker,
+            "sp-kim"
+        )
+        .unwrap()
     );
+    assert!(!favourites::is_favourite(&store, EVENT, FavouriteKind::Speaker, "sp-kim").unwrap());
+    assert!(favourites::remove_favourite(&store, &store.alerts, EVENT, session, "f-open").unwrap());
     assert!(
-        !store
-            .is_favourite(EVENT, FavouriteKind::Speaker, "sp-kim")
-            .unwrap()
+        !favourites::remove_favourite(&store, &store.alerts, EVENT, session, "f-open").unwrap()
     );
-    assert!(store.remove_favourite(EVENT, session, "f-open").unwrap());
-    assert!(!store.remove_favourite(EVENT, session, "f-open").unwrap());
-    assert_eq!(store.favourite_ids(EVENT, session).unwrap(), ["f-talk-a"]);
+    assert_eq!(
+        favourites::favourite_ids(&store, EVENT, session).unwrap(),
+        ["f-talk-a"]
+    );
 }
 
 #[test]
 fn bad_input_is_refused_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let store = loaded(dir.path());
-    let err = store
-        .add_favourite(EVENT, FavouriteKind::Session, "no-such-talk", None)
-        .unwrap_err();
+    let err =
+        favourites::add_favourite(&store, EVENT, FavouriteKind::Session, "no-such-talk", None)
+            .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");
     assert!(err.to_string().contains("no-such-talk"), "{err}");
     // A speaker id is not a session id.
     assert!(
-        store
-            .add_favourite(EVENT, FavouriteKind::Session, "sp-kim", None)
-            .is_err()
+        favourites::add_favourite(&store, EVENT, FavouriteKind::Session, "sp-kim", None).is_err()
     );
     let long = "x".repeat(5000);
-    let err = store
-        .add_favourite(EVENT, FavouriteKind::Session, "f-open", Some(&long))
-        .unwrap_err();
+    let err =
+        favourites::add_favourite(&store, EVENT, FavouriteKind::Session, "f-open", Some(&long))
+            .unwrap_err();
     assert!(err.to_string().contains("note"), "{err}");
     assert!(
-        store.favourites(EVENT).unwrap().is_empty(),
+        favourites::favourites(&store, EVENT).unwrap().is_empty(),
         "nothing half-saved"
     );
-    let err = store
-        .set_favourite_note(EVENT, FavouriteKind::Session, "f-open", Some("x"))
-        .unwrap_err();
+    let err =
+        favourites::set_favourite_note(&store, EVENT, FavouriteKind::Session, "f-open", Some("x"))
+            .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");
     assert_eq!(
-        store.favourable_kinds(EVENT, "sp-kim").unwrap(),
+        favourites::favourable_kinds(&store, EVENT, "sp-kim").unwrap(),
         [FavouriteKind::Speaker]
     );
 }
@@ -138,9 +140,7 @@ fn removed_and_cancelled_favourites_stay_visible() {
     for id in ["f-cancel", "f-removed", "f-open"] {
         fav(&store, id);
     }
-    store
-        .add_favourite(EVENT, FavouriteKind::Speaker, "sp-ole", None)
-        .unwrap();
+    favourites::add_favourite(&store, EVENT, FavouriteKind::Speaker, "sp-ole", None).unwrap();
     apply(&store, |tx| {
         vec![
             tx.delete(
@@ -157,7 +157,7 @@ fn removed_and_cancelled_favourites_stay_visible() {
             .unwrap(),
         ]
     });
-    let list = store.favourites(EVENT).unwrap();
+    let list = favourites::favourites(&store, EVENT).unwrap();
     let by_id = |id: &str| list.iter().find(|f| f.id == id).unwrap();
     assert_eq!(by_id("f-cancel").state, FavouriteState::Cancelled);
     let removed = by_id("f-removed");
@@ -187,21 +187,20 @@ fn favourites_survive_every_content_reset() {
         let store = loaded(dir.path());
         fav(&store, "f-talk-a");
         fav(&store, "f-late");
-        store
-            .add_favourite(
-                EVENT,
-                FavouriteKind::Exhibitor,
-                "x-secure",
-                Some("Stand besuchen"),
-            )
-            .unwrap();
+        favourites::add_favourite(
+            &store,
+            EVENT,
+            FavouriteKind::Exhibitor,
+            "x-secure",
+            Some("Stand besuchen"),
+        )
+        .unwrap();
         states(&store, EVENT)
     };
     assert_eq!(expected.len(), 3);
     let present = |store: &Store| {
         assert_eq!(states(store, EVENT), expected);
-        let notes: Vec<_> = store
-            .favourites(EVENT)
+        let notes: Vec<_> = favourites::favourites(store, EVENT)
             .unwrap()
             .into_iter()
             .map(|f| f.note)
@@ -289,7 +288,7 @@ fn favourites_of_a_frozen_v1_user_db_survive_the_migration() {
     let store = Store::open(dir.path()).unwrap();
     assert!(store.notices().is_empty(), "{:?}", store.notices());
     let event = "fixture-fair";
-    let list = store.favourites(event).unwrap();
+    let list = favourites::favourites(&store, event).unwrap();
     let summary: Vec<(&str, FavouriteState, Option<&str>)> = list
         .iter()
         .map(|f| (f.id.as_str(), f.state, f.note.as_deref()))
@@ -302,7 +301,7 @@ fn favourites_of_a_frozen_v1_user_db_survive_the_migration() {
             ("sp-kim", FavouriteState::Present, None),
         ]
     );
-    assert_eq!(store.reminder_lead_minutes().unwrap(), 10);
+    assert_eq!(favourites::reminder_lead_minutes(&store).unwrap(), 10);
     let conn = rusqlite::Connection::open(dir.path().join("user.db")).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -336,11 +335,11 @@ fn favourites_of_a_frozen_v1_user_db_survive_the_migration() {
                 &marktplatz_model::model::Entity::Session(late),
                 &body,
             )?;
-            store.record_change_alerts(event, &[change])
+            favourites::record_change_alerts(&store, event, &[change])
         })
         .unwrap();
     assert_eq!(recorded.changed, 1);
-    let alerts = store.unseen_alerts(event).unwrap();
+    let alerts = favourites::unseen_alerts(&store, event).unwrap();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].old.start, old_start);
 }

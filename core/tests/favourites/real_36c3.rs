@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::{AlertChange, FavouriteKind};
 use marktplatz_core::store::{AppliedChange, Store};
 use marktplatz_model::model::*;
@@ -162,7 +163,7 @@ fn apply_in_pages(store: &Store, delta: Vec<Delta>) -> Vec<Vec<AppliedChange>> {
                         Delta::Delete(id) => tx.delete(EVENT, EntityKind::Session, id)?,
                     });
                 }
-                store.record_change_alerts(EVENT, &changes)?;
+                favourites::record_change_alerts(store, EVENT, &changes)?;
                 Ok(changes)
             })
             .unwrap();
@@ -195,8 +196,7 @@ fn expected_changes(old: Option<&Session>, new: Option<&Session>) -> Option<Vec<
 }
 
 fn unseen(store: &Store) -> BTreeMap<String, Vec<AlertChange>> {
-    store
-        .unseen_alerts(EVENT)
+    favourites::unseen_alerts(store, EVENT)
         .unwrap()
         .into_iter()
         .map(|a| (a.session_id, a.changes))
@@ -225,16 +225,14 @@ fn alerts_from_the_real_36c3_versions() {
     first.extend(delta(&empty, &versions[0]));
     apply_in_pages(&store, first);
     assert!(
-        store.unseen_alerts(EVENT).unwrap().is_empty(),
+        favourites::unseen_alerts(&store, EVENT).unwrap().is_empty(),
         "the initial sync raises nothing"
     );
 
     // Every third session of the day-before version is a favourite.
     let favourites: Vec<&String> = versions[0].sessions.keys().step_by(3).collect();
     for id in &favourites {
-        store
-            .add_favourite(EVENT, FavouriteKind::Session, id, None)
-            .unwrap();
+        favourites::add_favourite(&store, EVENT, FavouriteKind::Session, id, None).unwrap();
     }
     let expected = |from: &Version, to: &Version| -> BTreeMap<String, Vec<AlertChange>> {
         favourites
@@ -273,7 +271,7 @@ fn alerts_from_the_real_36c3_versions() {
         tally(&net)
     );
     // Alerts hold the oldest old and the latest new values.
-    for alert in store.unseen_alerts(EVENT).unwrap() {
+    for alert in favourites::unseen_alerts(&store, EVENT).unwrap() {
         let old = &versions[0].sessions[&alert.session_id];
         assert_eq!((alert.old.start, &alert.old.title), (old.start, &old.title));
         match versions[2].sessions.get(&alert.session_id) {
@@ -284,23 +282,26 @@ fn alerts_from_the_real_36c3_versions() {
 
     // Replaying the last version's pages (a crash before the content commit) adds nothing.
     for page in &pages {
-        assert_eq!(store.record_change_alerts(EVENT, page).unwrap().changed, 0);
+        assert_eq!(
+            favourites::record_change_alerts(&store, EVENT, page)
+                .unwrap()
+                .changed,
+            0
+        );
     }
     assert_eq!(unseen(&store), net);
 
     // Seen after day 2 instead: the final version alerts relative to day 2 only.
     let dir2 = tempfile::tempdir().unwrap();
-    let store2 = Store::open(dir2.path()).unwrap();
+    let store2 = crate::common::Phone::open(dir2.path());
     let mut first = vec![Delta::Upsert(Box::new(event(versions[0].days.clone())))];
     first.extend(delta(&empty, &versions[0]));
     apply_in_pages(&store2, first);
     for id in &favourites {
-        store2
-            .add_favourite(EVENT, FavouriteKind::Session, id, None)
-            .unwrap();
+        favourites::add_favourite(&store2, EVENT, FavouriteKind::Session, id, None).unwrap();
     }
     apply_in_pages(&store2, delta(&versions[0], &versions[1]));
-    store2.mark_all_alerts_seen(EVENT).unwrap();
+    favourites::mark_all_alerts_seen(&store2, &store2.alerts, EVENT).unwrap();
     apply_in_pages(&store2, delta(&versions[1], &versions[2]));
     let since_seen = unseen(&store2);
     let want: BTreeMap<String, Vec<AlertChange>> = favourites

@@ -1,6 +1,7 @@
 //! Reminders follow the favourites, the lead time and moves.
 
 use chrono::Duration;
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_model::model::SessionStatus;
 
@@ -14,7 +15,7 @@ fn reminders_follow_a_moved_session() {
         fav(&store, id);
     }
     let now = utc("2026-10-24T07:45:00Z");
-    let before = store.reminders(EVENT, now).unwrap();
+    let before = favourites::reminders(&store, EVENT, now).unwrap();
     let summary: Vec<(&str, String, &str)> = before
         .iter()
         .map(|r| {
@@ -48,7 +49,7 @@ fn reminders_follow_a_moved_session() {
         s.end += Duration::hours(2);
         s.location_id = Some("annex".into());
     });
-    let after = store.reminders(EVENT, now).unwrap();
+    let after = favourites::reminders(&store, EVENT, now).unwrap();
     let moved = after.iter().find(|r| r.session_id == "f-talk-a").unwrap();
     assert_eq!(moved.fire_at, utc("2026-10-24T09:50:00Z"));
     assert_eq!(moved.text, "12:00 · Rathaus, Ratssaal");
@@ -59,13 +60,13 @@ fn reminders_follow_a_moved_session() {
     assert_eq!(moved.notification_id, before[0].notification_id);
 
     // Lead time setting.
-    store.set_reminder_lead_minutes(30).unwrap();
-    assert_eq!(store.reminder_lead_minutes().unwrap(), 30);
-    let earlier = store.reminders(EVENT, now).unwrap();
+    favourites::set_reminder_lead_minutes(&store, 30).unwrap();
+    assert_eq!(favourites::reminder_lead_minutes(&store).unwrap(), 30);
+    let earlier = favourites::reminders(&store, EVENT, now).unwrap();
     assert_eq!(earlier[0].fire_at, utc("2026-10-24T09:30:00Z"));
-    assert!(store.set_reminder_lead_minutes(100_000).is_err());
+    assert!(favourites::set_reminder_lead_minutes(&store, 100_000).is_err());
     assert_eq!(
-        store.reminder_lead_minutes().unwrap(),
+        favourites::reminder_lead_minutes(&store).unwrap(),
         30,
         "a refused value changes nothing"
     );
@@ -74,10 +75,19 @@ fn reminders_follow_a_moved_session() {
     change_session(&store, "f-afternoon", |s| {
         s.status = SessionStatus::Cancelled
     });
-    store
-        .remove_favourite(EVENT, FavouriteKind::Session, "f-talk-a")
-        .unwrap();
-    assert!(store.reminders(EVENT, now).unwrap().is_empty());
+    favourites::remove_favourite(
+        &store,
+        &store.alerts,
+        EVENT,
+        FavouriteKind::Session,
+        "f-talk-a",
+    )
+    .unwrap();
+    assert!(
+        favourites::reminders(&store, EVENT, now)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -94,7 +104,9 @@ fn a_corrupt_lead_time_setting_is_an_error_not_a_default() {
             Ok(())
         })
         .unwrap();
-    let err = store.reminder_lead_minutes().unwrap_err().to_string();
+    let err = favourites::reminder_lead_minutes(&store)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("reminder_lead_minutes") && err.contains("soon"),
         "{err}"

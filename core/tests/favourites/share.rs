@@ -1,6 +1,7 @@
 //! Share codes: round trip, clashes with my favourites, sizes, and refusal of bad codes.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::Store;
 use marktplatz_model::bundle::Bundle;
@@ -37,13 +38,9 @@ fn a_friends_code_shows_their_sessions_and_what_clashes_with_mine() {
     for id in ["f-talk-b", "f-annex", "f-open"] {
         fav(&friend, id);
     }
-    friend
-        .add_favourite(EVENT, FavouriteKind::Speaker, "sp-kim", None)
-        .unwrap();
-    friend
-        .add_favourite(EVENT, FavouriteKind::Exhibitor, "x-secure", None)
-        .unwrap();
-    let code = friend.share_code(EVENT).unwrap();
+    favourites::add_favourite(&friend, EVENT, FavouriteKind::Speaker, "sp-kim", None).unwrap();
+    favourites::add_favourite(&friend, EVENT, FavouriteKind::Exhibitor, "x-secure", None).unwrap();
+    let code = favourites::share_code(&friend, EVENT).unwrap();
     assert!(
         code.bytes()
             .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)),
@@ -63,7 +60,7 @@ fn a_friends_code_shows_their_sessions_and_what_clashes_with_mine() {
         .map(|c| c.iter().collect::<String>())
         .collect::<Vec<_>>()
         .join(" ");
-    let shared = me.read_share_code(&typed).unwrap();
+    let shared = favourites::read_share_code(&me, &typed).unwrap();
     assert_eq!(shared.event_id, EVENT);
     assert_eq!(shared.unresolved, 0);
     let sessions: Vec<(&str, bool, Vec<String>)> = shared
@@ -82,7 +79,7 @@ fn a_friends_code_shows_their_sessions_and_what_clashes_with_mine() {
     assert_eq!(shared.speaker_ids, ["sp-kim"]);
     assert_eq!(shared.exhibitor_ids, ["x-secure"]);
     assert!(
-        me.favourite_ids(EVENT, FavouriteKind::Session)
+        favourites::favourite_ids(&me, EVENT, FavouriteKind::Session)
             .unwrap()
             .len()
             == 2,
@@ -95,15 +92,16 @@ fn bad_codes_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let store = loaded(dir.path());
     fav(&store, "f-open");
-    let code = store.share_code(EVENT).unwrap();
-    let err = store.read_share_code("HELLO1").unwrap_err().to_string();
+    let code = favourites::share_code(&store, EVENT).unwrap();
+    let err = favourites::read_share_code(&store, "HELLO1")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("'1'"), "{err}");
     let cut = &code[..code.len() - 3];
-    assert!(store.read_share_code(cut).is_err());
+    assert!(favourites::read_share_code(&store, cut).is_err());
     let mut flipped: Vec<char> = code.chars().collect();
     flipped[5] = if flipped[5] == 'A' { 'B' } else { 'A' };
-    let err = store
-        .read_share_code(&flipped.into_iter().collect::<String>())
+    let err = favourites::read_share_code(&store, &flipped.into_iter().collect::<String>())
         .unwrap_err()
         .to_string();
     assert!(err.contains("share code"), "{err}");
@@ -115,12 +113,19 @@ fn bad_codes_are_refused_clearly() {
     other
         .write_content(|tx| tx.replace_with_bundle(&bundle))
         .unwrap();
-    other
-        .add_favourite("another-fair", FavouriteKind::Session, "f-open", None)
-        .unwrap();
-    let err = store
-        .read_share_code(&other.share_code("another-fair").unwrap())
-        .unwrap_err();
+    favourites::add_favourite(
+        &other,
+        "another-fair",
+        FavouriteKind::Session,
+        "f-open",
+        None,
+    )
+    .unwrap();
+    let err = favourites::read_share_code(
+        &store,
+        &favourites::share_code(&other, "another-fair").unwrap(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("does not hold"), "{err}");
 }
 
@@ -170,16 +175,13 @@ fn code_length_for_10_and_30_favourites() {
     let mut lengths = Vec::new();
     for (from, to) in [(0usize, 10usize), (10, 30)] {
         for s in &bundle.sessions[from..to] {
-            store
-                .add_favourite("36c3-sized", FavouriteKind::Session, &s.id, None)
+            favourites::add_favourite(&store, "36c3-sized", FavouriteKind::Session, &s.id, None)
                 .unwrap();
         }
-        let ids = store
-            .favourite_ids("36c3-sized", FavouriteKind::Session)
-            .unwrap();
+        let ids = favourites::favourite_ids(&store, "36c3-sized", FavouriteKind::Session).unwrap();
         assert_eq!(ids.len(), to);
-        let code = store.share_code("36c3-sized").unwrap();
-        let back = store.read_share_code(&code).unwrap();
+        let code = favourites::share_code(&store, "36c3-sized").unwrap();
+        let back = favourites::read_share_code(&store, &code).unwrap();
         let mut got: Vec<String> = back.sessions.iter().map(|s| s.session.id.clone()).collect();
         let mut want = ids.clone();
         got.sort();

@@ -10,7 +10,8 @@
 
 use std::time::Instant;
 
-use marktplatz_core::search::{SearchQuery, rebuild_all};
+use marktplatz_core::search::{self, SearchCache, SearchQuery};
+use marktplatz_core::store::search_index::rebuild_all;
 use marktplatz_core::store::{CONTENT_DB, Store};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_tests::search_baselines::{Baselines, flatten};
@@ -210,6 +211,7 @@ fn main() {
 fn run(name: &str, bundle: &Bundle, queries: &[&str]) -> DatasetResult {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("device")).unwrap();
+    let cache = SearchCache::default();
     let started = Instant::now();
     store
         .write_content(|tx| tx.replace_with_bundle(bundle))
@@ -219,7 +221,7 @@ fn run(name: &str, bundle: &Bundle, queries: &[&str]) -> DatasetResult {
     let started = Instant::now();
     store.write_content(|tx| rebuild_all(tx.sql())).unwrap();
     let build_ms = ms(started);
-    store.search_cache().clear();
+    cache.clear();
     let content = rusqlite::Connection::open(dir.path().join("device").join(CONTENT_DB)).unwrap();
     content
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
@@ -234,11 +236,14 @@ fn run(name: &str, bundle: &Bundle, queries: &[&str]) -> DatasetResult {
         .unwrap();
 
     let started = Instant::now();
-    store
-        .search(&SearchQuery::new(bundle.event.id.clone(), "a"))
-        .unwrap();
+    search::search(
+        &store,
+        &cache,
+        &SearchQuery::new(bundle.event.id.clone(), "a"),
+    )
+    .unwrap();
     let cold_ms = ms(started);
-    let stats = store.search_cache().stats().unwrap();
+    let stats = cache.stats().unwrap();
 
     let docs = flatten(bundle);
     let started = Instant::now();
@@ -261,10 +266,10 @@ fn run(name: &str, bundle: &Bundle, queries: &[&str]) -> DatasetResult {
             for _ in 0..rounds {
                 let q = SearchQuery::new(bundle.event.id.clone(), text.to_string());
                 if std::env::var_os("BENCH_PROBE_FORGET").is_some() {
-                    store.search_cache().forget_expansions();
+                    cache.forget_expansions();
                 }
                 let started = Instant::now();
-                store.search(&q).unwrap();
+                search::search(&store, &cache, &q).unwrap();
                 eprintln!("  [{text}] {:.3} ms", ms(started));
             }
         }
@@ -286,8 +291,8 @@ fn run(name: &str, bundle: &Bundle, queries: &[&str]) -> DatasetResult {
             q.limit = 20;
             ours.labels.push(typed.clone());
             ours.keystroke(|| {
-                store.search_cache().forget_expansions();
-                timed(|| store.search(&q).unwrap())
+                cache.forget_expansions();
+                timed(|| search::search(&store, &cache, &q).unwrap())
             });
             like.keystroke(|| timed(|| baselines.like(&typed, 20)));
             fts.keystroke(|| timed(|| baselines.fts(&typed, 20)));

@@ -22,9 +22,12 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use chrono::{TimeZone, Utc};
+use marktplatz_core::device::sync_event;
+use marktplatz_core::favourites;
+use marktplatz_core::favourites::AlertListeners;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::Store;
-use marktplatz_core::sync::{AssetCache, CancelToken, Client, SyncOptions, sync_event};
+use marktplatz_core::sync::{AssetCache, CancelToken, Client, SyncOptions};
 use marktplatz_model::model::{AssetRef, Entity, EntityKind, Priority};
 use marktplatz_model::ops::Op;
 use marktplatz_tests::crash::{FULL_ASSET_BUDGET, child_client_config};
@@ -37,6 +40,7 @@ fn say(line: &str) {
 
 struct Child {
     store: Store,
+    alerts: AlertListeners,
     cache: AssetCache,
     client: Client,
     server: String,
@@ -87,6 +91,7 @@ impl Child {
             &self.client,
             &self.store,
             Some(&self.cache),
+            &self.alerts,
             &self.server,
             &self.event,
             &SyncOptions::default(),
@@ -99,9 +104,13 @@ impl Child {
             let pick = (round.wrapping_mul(7) + self.incarnation.wrapping_mul(13)) as usize;
             let id = &sessions[pick % sessions.len()];
             say(&format!("fav-begin {id}"));
-            let added = self
-                .store
-                .toggle_favourite(&self.event, FavouriteKind::Session, id)?;
+            let added = favourites::toggle_favourite(
+                &self.store,
+                &self.alerts,
+                &self.event,
+                FavouriteKind::Session,
+                id,
+            )?;
             say(&format!(
                 "fav {id} {}",
                 if added { "added" } else { "removed" }
@@ -172,6 +181,7 @@ fn main() -> ExitCode {
             .map_err(|e| marktplatz_core::Error::io("starting a runtime", e))?;
         let child = Child {
             store,
+            alerts: AlertListeners::default(),
             cache,
             client,
             server: server.clone(),

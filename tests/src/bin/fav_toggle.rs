@@ -6,6 +6,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::Store;
 
@@ -22,7 +23,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let state = match store.toggle_favourite(event, FavouriteKind::Session, session) {
+    let listeners = favourites::AlertListeners::default();
+    let state = match favourites::toggle_favourite(
+        &store,
+        &listeners,
+        event,
+        FavouriteKind::Session,
+        session,
+    ) {
         Ok(true) => "added",
         Ok(false) => "removed",
         Err(e) => {

@@ -99,10 +99,12 @@ fn device_child(url: &str, event: &str, dir: &str) -> Phases {
     phases.after_sync_kb = status_kb("VmRSS:");
     reset_peak();
     for typed in prefixes() {
-        let hits = device
-            .store()
-            .search(&SearchQuery::new(event, typed))
-            .unwrap();
+        let hits = marktplatz_core::search::search(
+            device.store(),
+            device.search_cache(),
+            &SearchQuery::new(event, typed),
+        )
+        .unwrap();
         std::hint::black_box(hits);
         phases.keystrokes += 1;
     }

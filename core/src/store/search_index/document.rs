@@ -4,7 +4,8 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::error::{Error, Result, SqliteContext};
+use crate::error::{Result, SqliteContext};
+use crate::store::content::read_entity;
 use marktplatz_model::model::*;
 
 /// The kinds that are searched. Events and gallery items are not (nobody searches for them).
@@ -20,7 +21,7 @@ pub const SEARCHED_KINDS: [EntityKind; 7] = [
 
 /// The searchable text of one entity, as the user sees it (not normalised).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Document {
+pub struct Document {
     pub title: String,
     /// Sessions: speaker names. Speakers: organisation and role. Exhibitors: topics and contact.
     pub people: String,
@@ -137,12 +138,7 @@ pub(crate) fn body_of(entity: &Entity) -> String {
 }
 
 /// The long text of a stored entity (empty when it is gone).
-pub(crate) fn load_body(
-    conn: &Connection,
-    event_id: &str,
-    kind: EntityKind,
-    id: &str,
-) -> Result<String> {
+pub fn load_body(conn: &Connection, event_id: &str, kind: EntityKind, id: &str) -> Result<String> {
     Ok(load_entity(conn, event_id, kind, id)?
         .map(|entity| body_of(&entity))
         .unwrap_or_default())
@@ -161,33 +157,17 @@ pub(crate) fn load_document(
     }
 }
 
-pub(crate) fn load_entity(
+/// A stored entity of a searched kind (`None` for the kinds that are not searched).
+fn load_entity(
     conn: &Connection,
     event_id: &str,
     kind: EntityKind,
     id: &str,
 ) -> Result<Option<Entity>> {
-    let table = match kind {
-        EntityKind::Session => "session",
-        EntityKind::Speaker => "speaker",
-        EntityKind::Exhibitor => "exhibitor",
-        EntityKind::Location => "location",
-        EntityKind::Track => "track",
-        EntityKind::Announcement => "announcement",
-        EntityKind::InfoPage => "info_page",
-        EntityKind::Event | EntityKind::GalleryItem => return Ok(None),
-    };
-    let body: Option<String> = conn
-        .prepare_cached(&format!(
-            "SELECT body FROM {table} WHERE event_id = ?1 AND id = ?2"
-        ))
-        .and_then(|mut s| s.query_row(params![event_id, id], |r| r.get(0)).optional())
-        .context("reading an entity to index")?;
-    body.map(|json| {
-        Entity::from_json(kind, &json)
-            .map_err(|e| Error::malformed(format!("stored {kind} '{id}'"), e))
-    })
-    .transpose()
+    if !SEARCHED_KINDS.contains(&kind) {
+        return Ok(None);
+    }
+    read_entity(conn, event_id, kind, id)
 }
 
 /// The `name` column of a speaker, track or location; `None` when it has not arrived yet.

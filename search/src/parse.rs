@@ -2,26 +2,27 @@
 //! as query syntax: FTS operators, quotes, stars and colons are separators here, and the query
 //! planner quotes every term itself.
 
-use super::normalize::{Token, joined_compounds, tokenize};
+use crate::normalize::{Token, joined_compounds, tokenize};
 
 /// More than this many characters of a query are ignored (a pasted 10 KB text still searches).
 const MAX_QUERY_CHARS: usize = 256;
 /// At most this many words or phrases count; more would only slow the query down.
 const MAX_GROUPS: usize = 8;
 /// Words longer than this are cut (no real word is longer; it bounds fuzzy matching work).
-pub(crate) const MAX_WORD_CHARS: usize = 48;
+pub const MAX_WORD_CHARS: usize = 48;
 
 /// One required part of the query.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Group {
+pub enum Group {
     /// A normalised word; matched exactly, as a prefix, inside compounds, or with one typo.
     Word(String),
     /// Quoted words that must appear in this order; with `open` the last one may be incomplete.
     Phrase { words: Vec<String>, open: bool },
 }
 
+/// What was typed, as the required words and phrases (empty: nothing to search for).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ParsedQuery {
+pub struct ParsedQuery {
     pub groups: Vec<Group>,
 }
 
@@ -31,7 +32,8 @@ impl ParsedQuery {
     }
 }
 
-pub(crate) fn parse(text: &str) -> ParsedQuery {
+/// Splits typed text into words and quoted phrases (see the module documentation).
+pub fn parse(text: &str) -> ParsedQuery {
     let text: String = text.chars().take(MAX_QUERY_CHARS).collect();
     let mut groups = Vec::new();
     let mut in_quotes = false;

@@ -1,4 +1,7 @@
-//! Keeps the search index in step with content.db, inside the writer's transaction.
+//! The search index (`search_doc`, `search_fts`, `search_state` in content.db): kept in step
+//! with the content inside the writer's transaction, so a committed page is always searchable
+//! and never half indexed. Words are written by the engine's rules ([`marktplatz_search`]);
+//! `crate::search` reads them.
 //!
 //! A session's row holds its speakers', track's and location's names, an exhibitor's its
 //! station's, a location's its hall's: when one of those changes (or arrives after the session,
@@ -6,10 +9,13 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::document::{Document, SEARCHED_KINDS, document_of, load_document};
-use super::normalize::index_text;
+mod document;
+
 use crate::error::{Result, SqliteContext};
+pub use document::{Document, SEARCHED_KINDS, load_body};
+use document::{document_of, load_document};
 use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_search::normalize::index_text;
 
 pub(crate) fn on_upsert(tx: &Transaction<'_>, event_id: &str, entity: &Entity) -> Result<()> {
     if let Some(document) = document_of(tx, event_id, entity)? {

@@ -11,7 +11,7 @@ use marktplatz_model::text::push_folded;
 
 /// One normalised word and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Token {
+pub struct Token {
     /// Folded and transliterated; only alphanumeric characters.
     pub text: String,
     /// For each byte of `text`: the char offsets `[start, end)` in the original text it stands for.
@@ -41,7 +41,7 @@ impl Token {
 }
 
 /// Splits `text` into normalised words.
-pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current = RawToken::default();
     // Separator characters seen since the last token ended: a lone hyphen or slash joins.
@@ -90,7 +90,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
 /// Normalises a text into the space-separated words the FTS index stores, followed by the joined
 /// forms of hyphenated compounds (`e-rechnung` also as `erechnung`), so a query typed with or
 /// without the hyphen finds it. Joined forms go last so phrase positions stay intact.
-pub(crate) fn index_text(text: &str) -> String {
+pub fn index_text(text: &str) -> String {
     let tokens = tokenize(text);
     let mut out = String::with_capacity(text.len());
     for token in &tokens {
@@ -107,7 +107,7 @@ pub(crate) fn index_text(text: &str) -> String {
 }
 
 /// The concatenations of hyphen-joined token groups (`IT-Sicherheit` → `itsicherheit`).
-pub(crate) fn joined_compounds(tokens: &[Token]) -> Vec<String> {
+pub fn joined_compounds(tokens: &[Token]) -> Vec<String> {
     let mut out = Vec::new();
     let mut group = String::new();
     let mut parts = 0;
@@ -132,7 +132,7 @@ pub(crate) fn joined_compounds(tokens: &[Token]) -> Vec<String> {
 
 /// Normalises one word the way the index does (for tests and callers with a single word).
 #[cfg(test)]
-pub(crate) fn normalize_word(word: &str) -> String {
+pub fn normalize_word(word: &str) -> String {
     tokenize(word)
         .into_iter()
         .map(|t| t.text)
@@ -143,7 +143,7 @@ pub(crate) fn normalize_word(word: &str) -> String {
 /// The char offset of the first word of `text` (or hyphenated compound, joined) for which
 /// `wanted` is true. Allocation-free apart from two reused buffers: it scans descriptions that
 /// run to pages, usually stopping early.
-pub(crate) fn find_word(text: &str, mut wanted: impl FnMut(&str) -> bool) -> Option<usize> {
+pub fn find_word(text: &str, mut wanted: impl FnMut(&str) -> bool) -> Option<usize> {
     let mut raw = String::new();
     let mut word = String::new();
     let mut joined = String::new();

@@ -1,5 +1,7 @@
-//! `Device`: what one phone app holds — the store, the asset cache, the HTTP client and the one
-//! tokio runtime that network work runs on — and the notices it tells the shells about.
+//! `Device`: what one phone app holds — the store with the search's in-memory state and the
+//! change alerts' listeners beside it, the asset cache, the HTTP client and the one tokio
+//! runtime that network work runs on — and the notices it tells the shells about. It composes
+//! the sync with the alerts and the outbox ([`sync_event`], `sync.rs`).
 //!
 //! Local reads and writes are synchronous calls on [`Device::store`] (the shells call them off
 //! the main thread). Network work (`sync`, asset downloads) is `async`: it runs as a task on the
@@ -16,9 +18,14 @@ use chrono::{DateTime, Utc};
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
+mod sync;
+
+pub use sync::{DeviceHooks, sync_event};
+
 use crate::error::{Error, Result};
-use crate::favourites::AlertNotice;
+use crate::favourites::{AlertListeners, AlertNotice};
 use crate::listeners::{Listeners, Subscription};
+use crate::search::SearchCache;
 use crate::store::Store;
 use crate::sync::outbox::{PushOptions, PushReport};
 use crate::sync::{
@@ -117,6 +124,10 @@ pub struct Device {
 
 struct Inner {
     store: Store,
+    /// The search's in-memory state for this store (rebuilt when the content changes).
+    search: SearchCache,
+    /// Who is told when change alerts change (the device forwards them as [`Update::Alerts`]).
+    alerts: AlertListeners,
     cache: AssetCache,
     client: Client,
     updates: Listeners<Update>,
@@ -152,9 +163,11 @@ impl Device {
             running: Mutex::new(HashMap::new()),
             turns: Mutex::new(HashMap::new()),
             store,
+            search: SearchCache::default(),
+            alerts: AlertListeners::default(),
         });
         let forward = Arc::downgrade(&inner);
-        let alerts = inner.store.subscribe_alerts(Box::new(move |notice| {
+        let alerts = inner.alerts.subscribe(Box::new(move |notice: AlertNotice| {
             if let Some(inner) = forward.upgrade() {
                 inner.updates.emit(&Update::Alerts { notice });
             }
@@ -168,6 +181,16 @@ impl Device {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The search's in-memory state kept beside the store (pass it to `search::search`).
+    pub fn search_cache(&self) -> &SearchCache {
+        &self.inner.search
+    }
+
+    /// Who hears of change alerts (pass it to the favourites' calls that change alerts).
+    pub fn alerts(&self) -> &AlertListeners {
+        &self.inner.alerts
     }
 
     pub fn dir(&self) -> &Path {
@@ -304,10 +327,11 @@ impl Inner {
             hook: None,
             skip_assets: false,
         };
-        let result = crate::sync::sync_event(
+        let result = sync_event(
             &self.client,
             &self.store,
             Some(&self.cache),
+            &self.alerts,
             &server,
             &event_id,
             &options,
@@ -320,7 +344,7 @@ impl Inner {
                 if outcome.total_changed() > 0 {
                     // Loads search's in-memory state now rather than on the next keystroke. An
                     // optimisation only: if it fails, the next search reports the same error.
-                    let _warming = self.store.warm_search();
+                    let _warming = crate::search::warm_search(&self.store, &self.search);
                 }
                 self.updates.emit(&Update::SyncFinished {
                     outcome: outcome.clone(),

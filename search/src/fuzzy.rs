@@ -7,7 +7,7 @@
 /// With one edit allowed no table is needed: the edit can always be placed at the first position
 /// where the two differ, so the four possible edits are tried there and the rests compared. This
 /// runs for thousands of vocabulary words per keystroke, in time linear in the word.
-pub(crate) fn within_one<T: PartialEq>(word: &[T], term: &[T], prefix: bool) -> bool {
+pub fn within_one<T: PartialEq>(word: &[T], term: &[T], prefix: bool) -> bool {
     let n = word.len();
     let m = term.len();
     if !prefix && n.abs_diff(m) > 1 {

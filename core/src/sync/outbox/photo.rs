@@ -1,0 +1,145 @@
+//! A photo for the gallery: kept in the asset folder under its hash until its `photo.add` is
+//! sent, and uploaded just before it (unless the server has it already).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+
+use super::send::auth_headers;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::outbox::OutboxEntry;
+use crate::sync::assets::{ASSET_DIR, record_local_file};
+use crate::sync::cancel::CancelToken;
+use crate::sync::client::Client;
+use crate::sync::http;
+use crate::sync::retry::with_retry;
+use marktplatz_model::assets::{image_media_type, sha256_hex};
+use marktplatz_model::model::AssetRef;
+use marktplatz_model::ops::{MAX_PHOTO_BYTES, Op, new_entity_id};
+use marktplatz_model::wire;
+
+/// Uploads a queued photo from the device's asset folder unless the server has it already.
+pub(super) async fn upload_photo(
+    client: &Client,
+    store_dir: &Path,
+    base_url: &str,
+    token: &str,
+    asset: &AssetRef,
+    cancel: &CancelToken,
+) -> Result<()> {
+    let url = format!("{base_url}{}/assets/{}", wire::API_PREFIX, asset.sha256);
+    let has = with_retry(&client.config.retry, cancel, || async {
+        match http::send(client, Method::HEAD, &url, HeaderMap::new(), None).await {
+            Ok(_) => Ok(true),
+            Err(Error::Server { status: 404, .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    })
+    .await?;
+    if has {
+        return Ok(());
+    }
+    let path = photo_path(store_dir, &asset.sha256);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Error::io(
+            format!(
+                "reading the queued photo {} (was it deleted?)",
+                path.display()
+            ),
+            e,
+        )
+    })?;
+    if sha256_hex(&bytes) != asset.sha256 {
+        return Err(Error::invalid(
+            "photo.add",
+            "image",
+            format!(
+                "the file {} no longer holds the photo that was queued",
+                path.display()
+            ),
+        ));
+    }
+    let mut headers = auth_headers(token)?;
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(&asset.media_type)
+            .map_err(|_| Error::invalid("photo.add", "image", "unusable media type"))?,
+    );
+    let (url, headers, bytes) = (url.as_str(), &headers, &bytes);
+    with_retry(&client.config.retry, cancel, move || async move {
+        http::send(
+            client,
+            Method::PUT,
+            url,
+            headers.clone(),
+            Some(bytes.clone()),
+        )
+        .await
+        .map(|_| ())
+    })
+    .await
+}
+
+/// Where a queued photo waits: in the asset folder, under its hash (a content.db reset keeps
+/// the files; the outbox in user.db keeps the reference).
+pub fn photo_path(store_dir: &Path, sha256: &str) -> std::path::PathBuf {
+    store_dir.join(ASSET_DIR).join(sha256)
+}
+
+/// Queues a photo for the gallery: checks it is a JPEG or PNG within the size limit, keeps it
+/// in the asset folder under its hash (pinned for the outbox), and queues `photo.add`.
+pub fn queue_photo(
+    store: &Store,
+    event_id: &str,
+    bytes: &[u8],
+    caption: &str,
+    credit: &str,
+    taken_at: Option<DateTime<Utc>>,
+) -> Result<OutboxEntry> {
+    let media_type = image_media_type(bytes)
+        .ok_or_else(|| Error::invalid("photo.add", "image", "is not a JPEG or PNG photo"))?;
+    if bytes.len() as u64 > MAX_PHOTO_BYTES {
+        return Err(Error::invalid(
+            "photo.add",
+            "image",
+            format!(
+                "has {} bytes; a photo may have at most {MAX_PHOTO_BYTES}",
+                bytes.len()
+            ),
+        ));
+    }
+    let sha256 = sha256_hex(bytes);
+    let path = photo_path(store.dir(), &sha256);
+    if !path.is_file() {
+        let dir = store.dir().join(ASSET_DIR);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        let temp = dir.join(format!(".{sha256}.queued"));
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&temp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&temp, &path)
+        };
+        write().map_err(|e| Error::io(format!("keeping the photo in {}", dir.display()), e))?;
+    }
+    record_local_file(store, &sha256, media_type, bytes.len() as u64, "outbox")?;
+    let op = Op::PhotoAdd {
+        id: new_entity_id("photo"),
+        image: AssetRef {
+            sha256,
+            media_type: media_type.to_string(),
+            bytes: bytes.len() as u64,
+            width: None,
+            height: None,
+        },
+        caption: caption.to_string(),
+        credit: credit.to_string(),
+        taken_at,
+    };
+    store.queue_op(event_id, op)
+}
