@@ -18,7 +18,10 @@ use marktplatz_model::model::{Event, LocationKind, Session, SessionStatus, Venue
 use marktplatz_model::time::EventClock;
 
 use super::builder::{Builder, Draft, link};
-use super::schedule::session_kind;
+use super::dates::{
+    parse_ical_date_time, parse_ical_duration, parse_ical_offset, plausible, sane_year,
+};
+use super::kinds::session_kind;
 use super::text::{clean_line, clean_text};
 use super::warnings::ImportWarning;
 use super::{Context, ids, lang, tz};
@@ -267,11 +270,15 @@ impl VTimezone {
             if child.name != "STANDARD" && child.name != "DAYLIGHT" {
                 continue;
             }
-            let start = child.get("DTSTART").and_then(|p| parse_naive(&p.value));
+            let start = child
+                .get("DTSTART")
+                .and_then(|p| parse_ical_date_time(&p.value));
             let from = child
                 .get("TZOFFSETFROM")
-                .and_then(|p| parse_offset(&p.value));
-            let to = child.get("TZOFFSETTO").and_then(|p| parse_offset(&p.value));
+                .and_then(|p| parse_ical_offset(&p.value));
+            let to = child
+                .get("TZOFFSETTO")
+                .and_then(|p| parse_ical_offset(&p.value));
             let (Some(start), Some(to)) = (start, to) else {
                 continue;
             };
@@ -360,7 +367,7 @@ fn yearly_rule(rule: &str) -> Option<(u32, i32, Weekday, Option<NaiveDateTime>)>
             "FREQ" => yearly = value.eq_ignore_ascii_case("YEARLY"),
             "BYMONTH" => month = value.parse::<u32>().ok(),
             "BYDAY" => byday = Some(value.to_ascii_uppercase()),
-            "UNTIL" => until = parse_naive(value),
+            "UNTIL" => until = parse_ical_date_time(value),
             _ => {}
         }
     }
@@ -407,35 +414,6 @@ fn nth_weekday(year: i32, month: u32, nth: i32, weekday: Weekday) -> Option<Naiv
     }
 }
 
-fn parse_offset(text: &str) -> Option<FixedOffset> {
-    let text = text.trim();
-    let (sign, digits) = match text.as_bytes().first()? {
-        b'+' => (1, &text[1..]),
-        b'-' => (-1, &text[1..]),
-        _ => return None,
-    };
-    if !(digits.len() == 4 || digits.len() == 6) || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let hours: i32 = digits[0..2].parse().ok()?;
-    let minutes: i32 = digits[2..4].parse().ok()?;
-    let seconds: i32 = digits
-        .get(4..6)
-        .map(|s| s.parse().ok())
-        .unwrap_or(Some(0))?;
-    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60 + seconds))
-}
-
-/// Years outside 1000..=9999 are refused: they are typos, and date arithmetic near chrono's
-/// limits would overflow.
-fn parse_naive(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim().trim_end_matches(['Z', 'z']);
-    NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
-        .ok()
-        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M").ok())
-        .filter(|t| (1000..=9999).contains(&t.year()))
-}
-
 /// A DATE or DATE-TIME value resolved to an instant.
 enum When {
     Instant(DateTime<Utc>),
@@ -461,11 +439,11 @@ impl Zones<'_> {
         if is_date {
             return NaiveDate::parse_from_str(value, "%Y%m%d")
                 .ok()
-                .filter(|d| (1000..=9999).contains(&d.year()))
+                .and_then(sane_year)
                 .map(When::Date)
                 .ok_or_else(|| format!("'{value}' is not a date (YYYYMMDD)"));
         }
-        let Some(wall) = parse_naive(value) else {
+        let Some(wall) = parse_ical_date_time(value) else {
             return Err(format!("'{value}' is not a date-time (YYYYMMDDTHHMMSS)"));
         };
         if value.ends_with(['Z', 'z']) {
@@ -498,43 +476,6 @@ fn local_in(zone: Zone, wall: NaiveDateTime) -> DateTime<Utc> {
         Ok(clock) => clock.instant_of_local(wall),
         Err(_) => Utc.from_utc_datetime(&wall),
     }
-}
-
-/// RFC 5545 DURATION: `PT1H30M`, `P1D`, `-PT5M`, `P2W`.
-fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let (negative, text) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let text = text.strip_prefix(['P', 'p'])?;
-    let mut total = Duration::zero();
-    let mut number = String::new();
-    let mut any = false;
-    for c in text.chars() {
-        match c.to_ascii_uppercase() {
-            'T' => {}
-            d if d.is_ascii_digit() => number.push(d),
-            unit => {
-                let n: i64 = number.parse().ok()?;
-                number.clear();
-                any = true;
-                let part = match unit {
-                    'W' => Duration::try_weeks(n),
-                    'D' => Duration::try_days(n),
-                    'H' => Duration::try_hours(n),
-                    'M' => Duration::try_minutes(n),
-                    'S' => Duration::try_seconds(n),
-                    _ => return None,
-                }?;
-                total = total.checked_add(&part)?;
-            }
-        }
-    }
-    if !any || !number.is_empty() {
-        return None;
-    }
-    Some(if negative { -total } else { total })
 }
 
 pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
@@ -681,7 +622,7 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarni
                 }
             }
         } else if let Some(duration) = event.get("DURATION") {
-            match parse_duration(&duration.value).and_then(|d| start.checked_add_signed(d)) {
+            match parse_ical_duration(&duration.value).and_then(|d| start.checked_add_signed(d)) {
                 Some(end) => end,
                 None => {
                     zones.warnings.push(
@@ -706,7 +647,7 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarni
                 .push(subject, "DTEND", "is before DTSTART; the event was skipped");
             continue;
         }
-        if !super::schedule::plausible(start) || !super::schedule::plausible(end) {
+        if !plausible(start) || !plausible(end) {
             zones.warnings.push(
                 subject,
                 "DTSTART",
@@ -927,16 +868,6 @@ mod tests {
             unescape(r"Eins\nZwei\, drei\; vier\\fünf"),
             "Eins\nZwei, drei; vier\\fünf"
         );
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("PT1H30M"), Some(Duration::minutes(90)));
-        assert_eq!(parse_duration("P1D"), Some(Duration::days(1)));
-        assert_eq!(parse_duration("P1W"), Some(Duration::weeks(1)));
-        assert_eq!(parse_duration("-PT5M"), Some(Duration::minutes(-5)));
-        assert_eq!(parse_duration("PT"), None);
-        assert_eq!(parse_duration("1H"), None);
     }
 
     #[test]

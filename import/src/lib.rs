@@ -10,9 +10,11 @@
 mod builder;
 mod c3voc_json;
 mod csv;
+mod dates;
 mod frab_xml;
 mod ical;
 mod ids;
+mod kinds;
 mod lang;
 mod schedule;
 mod text;

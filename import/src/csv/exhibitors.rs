@@ -1,0 +1,180 @@
+//! A spreadsheet of exhibitors: name, station, topics, contact, website, the fair's days.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::error::{Error, Result};
+use marktplatz_model::model::{Contact, Exhibitor, LocationKind};
+
+use super::columns::{Column, EXHIBITOR_HEADERS};
+use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
+use crate::builder::{Builder, link};
+use crate::dates::parse_german_date;
+use crate::text::{clean_line, clean_text};
+use crate::warnings::{ImportWarning, Warnings};
+use crate::{Context, ids, tz};
+
+pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
+    let Table {
+        headers,
+        columns,
+        rows,
+    } = rows(text, EXHIBITOR_HEADERS)?;
+    require(&headers, &columns, &[(Column::Name, "name (Aussteller)")])?;
+    let mut builder = Builder::new();
+    let zone = ctx.timezone.unwrap_or(tz::default_zone());
+    let mut days: BTreeSet<NaiveDate> = ctx.days.iter().copied().collect();
+    let mut seen: Vec<(String, Exhibitor)> = Vec::new();
+    for row in &rows {
+        let name = clean_line(row.get(Column::Name).unwrap_or_default());
+        let subject = format!(
+            "row {} '{}'",
+            row.line,
+            name.chars().take(60).collect::<String>()
+        );
+        if name.is_empty() {
+            builder.warnings.push(
+                format!("row {}", row.line),
+                "name",
+                "is empty; the row was skipped",
+            );
+            continue;
+        }
+        add_days(row, &subject, &mut days, &mut builder.warnings);
+        let station_id = row
+            .get(Column::Room)
+            .and_then(|s| builder.location(s, None, LocationKind::Station, ""));
+        let topics: Vec<String> = row
+            .get(Column::Topics)
+            .map(|t| {
+                t.split([';', ',', '|', '\n'])
+                    .map(clean_line)
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let contact = contact(row, &subject, &mut builder.warnings);
+        let website = website(row, &subject, &mut builder.warnings);
+        let key = row
+            .get(Column::Id)
+            .and_then(ids::usable)
+            .unwrap_or_else(|| ids::derived("exhibitor", &format!("csv:{}", ids::name_key(&name))));
+        let exhibitor = Exhibitor {
+            id: key.clone(),
+            name,
+            station_id,
+            topics,
+            description: row
+                .get(Column::Description)
+                .map(clean_text)
+                .unwrap_or_default(),
+            contact,
+            website,
+            logo: None,
+        };
+        match seen.iter().find(|(k, _)| *k == key) {
+            Some((_, earlier)) if *earlier == exhibitor => {
+                builder.warnings.push(
+                    subject,
+                    "name",
+                    "is listed twice with the same details; the second row was skipped",
+                );
+            }
+            Some(_) => {
+                let n = seen.iter().filter(|(k, _)| k.starts_with(&key)).count() + 1;
+                let mut exhibitor = exhibitor;
+                exhibitor.id = format!("{key}-{n}");
+                builder.warnings.push(
+                    subject,
+                    "name",
+                    format!(
+                        "is listed again with other details; kept as its own exhibitor with id {}",
+                        exhibitor.id
+                    ),
+                );
+                seen.push((exhibitor.id.clone(), exhibitor.clone()));
+                builder.push_exhibitor(exhibitor);
+            }
+            None => {
+                seen.push((key, exhibitor.clone()));
+                builder.push_exhibitor(exhibitor);
+            }
+        }
+    }
+    if builder.exhibitor_count() == 0 {
+        return Err(Error::malformed(
+            WHAT,
+            "has no row with an exhibitor name; nothing to import",
+        ));
+    }
+    if days.is_empty() {
+        return Err(Error::invalid(
+            WHAT,
+            "date",
+            "an exhibitor list carries no event days: add a 'Datum' column or pass the fair's day(s) (--day 2027-03-04)",
+        ));
+    }
+    Ok(builder.finish(csv_event(ctx, zone.name(), days)))
+}
+
+/// The fair's days a row names in its date column (several, separated by `;`, `,` or lines).
+fn add_days(row: &Row, subject: &str, days: &mut BTreeSet<NaiveDate>, warnings: &mut Warnings) {
+    if let Some(text) = row.get(Column::Date) {
+        for part in text
+            .split([';', ',', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match parse_german_date(part) {
+                Some(day) => {
+                    days.insert(day);
+                }
+                None => warnings.push(subject, "date", format!("'{part}' is not a date; left out")),
+            }
+        }
+    }
+}
+
+/// Contact person, e-mail (checked) and phone; `None` when the row has none of them.
+fn contact(row: &Row, subject: &str, warnings: &mut Warnings) -> Option<Contact> {
+    let email = match row.get(Column::Email).map(str::trim) {
+        Some(e) if e.contains('@') && !e.contains(' ') => {
+            Some(e.trim_start_matches("mailto:").to_string())
+        }
+        Some(e) => {
+            warnings.push(
+                subject,
+                "email",
+                format!("'{e}' is not an e-mail address; left out"),
+            );
+            None
+        }
+        None => None,
+    };
+    let contact_name = row.get(Column::Contact).map(clean_line);
+    let phone = row.get(Column::Phone).map(clean_line);
+    (contact_name.is_some() || email.is_some() || phone.is_some()).then_some(Contact {
+        name: contact_name,
+        email,
+        phone,
+    })
+}
+
+/// The website, with `https://` added when the cell has no scheme.
+fn website(row: &Row, subject: &str, warnings: &mut Warnings) -> Option<String> {
+    match row.get(Column::Url) {
+        Some(url) => match link("", &with_scheme(url)) {
+            Some(l) => Some(l.url),
+            None => {
+                warnings.push(
+                    subject,
+                    "website",
+                    format!("'{url}' is not a web address; left out"),
+                );
+                None
+            }
+        },
+        None => None,
+    }
+}
