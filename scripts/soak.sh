@@ -4,7 +4,7 @@
 # latency, a bandwidth cap) for SECONDS while the event is republished; then the network
 # heals and everything must converge, every outbox drain, and no device have looped.
 #   scripts/soak.sh 50 300 [SEED]
-# CI runs 8 devices for 8 s (tests/tests/soak.rs). Design: docs/adr/0007-reliability.md.
+# CI runs 8 devices for 8 s (tests/tests/e2e/soak.rs). Design: docs/adr/0007-reliability.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVICES=${1:?usage: scripts/soak.sh DEVICES SECONDS [SEED]}

@@ -1,0 +1,22 @@
+//! The end-to-end tests, one binary: a real server on 127.0.0.1, devices with their own store
+//! folders, crash and fault harnesses, the importers over ../shared/data. One binary links the
+//! workspace once instead of once per file. Run one file's tests with its module name as the
+//! filter: `cargo test -p marktplatz-tests --test e2e sync_e2e::`.
+
+mod alerts_real_server;
+mod crash_harness;
+mod event_access;
+mod favourites_crash;
+mod ffi_surface;
+mod import_conformance;
+mod organiser_auth;
+mod organiser_crash;
+mod organiser_ops;
+mod search_quality;
+mod server_hardening;
+mod soak;
+mod storage_faults;
+mod sync_assets;
+mod sync_e2e;
+mod sync_faults;
+mod sync_server;
