@@ -5,6 +5,10 @@
 //! `<name>@<n>` (also with `:pause`) fires on the n-th time the point is reached, so a harness
 //! can stop the process in the middle of a run rather than always at its first step.
 //!
+//! Only builds with the feature `failpoints` have them (the crash harness and the tests enable it,
+//! `marktplatz-tests`); everywhere else, the phone library and every release build included,
+//! [`hit`] is an empty function the compiler removes, and the variable is never read.
+//!
 //! The variable is read once per process. Without it, [`hit`] is a cheap check of a cached
 //! `None`. Fail points in use (grep `failpoint::hit`; the crash harness drives each, see
 //! `docs/adr/0007-reliability.md`):
@@ -19,7 +23,9 @@
 //! - `mid_asset_download`: some bytes of an asset were written to its partial file, the rest
 //!   has not arrived.
 
+#[cfg(feature = "failpoints")]
 use std::sync::OnceLock;
+#[cfg(feature = "failpoints")]
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const ENV: &str = "MARKTPLATZ_FAILPOINT";
@@ -33,11 +39,13 @@ pub const ALL: [&str; 5] = [
     "mid_asset_download",
 ];
 
+#[cfg(feature = "failpoints")]
 enum Action {
     Abort,
     Pause,
 }
 
+#[cfg(feature = "failpoints")]
 struct Config {
     name: String,
     /// Fire on this hit (1 = the first).
@@ -46,6 +54,7 @@ struct Config {
     hits: AtomicU64,
 }
 
+#[cfg(feature = "failpoints")]
 fn parse(value: &str) -> Option<Config> {
     let value = value.trim();
     if value.is_empty() {
@@ -67,6 +76,7 @@ fn parse(value: &str) -> Option<Config> {
     })
 }
 
+#[cfg(feature = "failpoints")]
 fn configured() -> Option<&'static Config> {
     static CONFIG: OnceLock<Option<Config>> = OnceLock::new();
     CONFIG
@@ -75,6 +85,7 @@ fn configured() -> Option<&'static Config> {
 }
 
 /// Aborts (or pauses) the process here if the fail point `name` is switched on.
+#[cfg(feature = "failpoints")]
 pub fn hit(name: &str) {
     let Some(config) = configured() else {
         return;
@@ -93,7 +104,12 @@ pub fn hit(name: &str) {
     }
 }
 
-#[cfg(test)]
+/// Builds without the feature have no fail points.
+#[cfg(not(feature = "failpoints"))]
+#[inline(always)]
+pub fn hit(_name: &str) {}
+
+#[cfg(all(test, feature = "failpoints"))]
 mod tests {
     use super::*;
 
