@@ -24,6 +24,17 @@ use crate::store::{AppliedChange, Store};
 use marktplatz_model::model::{Entity, EntityKind, Location, SessionStatus};
 use marktplatz_model::time::EventClock;
 
+/// Drops the unseen alert of a session (its favourite was removed), in the caller's user.db
+/// transaction; the caller tells the listeners once it committed.
+pub(super) fn drop_unseen(tx: &Transaction<'_>, event_id: &str, session_id: &str) -> Result<()> {
+    tx.prepare_cached(
+        "DELETE FROM alert WHERE event_id = ?1 AND session_id = ?2 AND seen_at IS NULL",
+    )
+    .and_then(|mut s| s.execute(params![event_id, session_id]))
+    .context("removing the favourite's alert")?;
+    Ok(())
+}
+
 /// Who is told when an event's alerts change: held beside the store by whoever shows alerts
 /// (the [`crate::device::Device`]), passed to every call that can change them.
 pub type AlertListeners = Listeners<AlertNotice>;

@@ -503,11 +503,7 @@ fn remove(
         .context("removing a favourite")?;
     if kind == FavouriteKind::Session {
         // An alert about a session the attendee no longer follows is noise.
-        tx.prepare_cached(
-            "DELETE FROM alert WHERE event_id = ?1 AND session_id = ?2 AND seen_at IS NULL",
-        )
-        .and_then(|mut s| s.execute(params![event_id, id]))
-        .context("removing the favourite's alert")?;
+        alerts::drop_unseen(tx, event_id, id)?;
     }
     Ok(removed > 0)
 }
