@@ -3,6 +3,7 @@
 #   Debian: libjna-java, junit4 (Kotlin JVM tests), a JDK
 #   npm:    kotlin-compiler@2.4.20 into .tools/kotlin (kotlinc + kotlinx-coroutines jars)
 #   PyPI:   tree-sitter + tree-sitter-swift into .tools/pyenv (Swift syntax check)
+#   crates.io: cargo-deny (licences, bans, sources, advisories; deny.toml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -26,6 +27,12 @@ fi
 for component in rustfmt clippy; do
   cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1 || rustup component add "$component"
 done
+
+CARGO_DENY_VERSION=0.20.2
+if ! cargo deny --version >/dev/null 2>&1; then
+  echo "setup: installing cargo-deny@$CARGO_DENY_VERSION (crates.io)"
+  cargo install -q --locked "cargo-deny@$CARGO_DENY_VERSION"
+fi
 
 KOTLIN_VERSION=2.4.20
 if [ ! -x "$TOOLS/kotlin/bin/kotlinc" ]; then

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every check the project has: formatting, lints, the Rust tests (unit, store, end-to-end
-# over loopback, conformance over ../shared/data), the Kotlin bridge on the JVM against the real
-# library and server, and the syntax checks of the Android UI Kotlin and the Swift sources.
+# Runs every check the project has: formatting, lints, the crate boundaries, cargo-deny
+# (licences, bans, sources; advisories where the RustSec database can be fetched), the API
+# docs without warnings, the Rust tests (unit, store, end-to-end over loopback, conformance
+# over ../shared/data), the Kotlin bridge on the JVM against the real library and server, and
+# the syntax checks of the Android UI Kotlin and the Swift sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,22 @@ cargo fmt --all -- --check
 
 step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+
+step "crate boundaries (scripts/check-components.sh)"
+scripts/check-components.sh
+
+step "cargo deny check licenses bans sources"
+cargo deny check licenses bans sources
+# The advisory database is a git clone from GitHub; this machine and CI reach crates.io only.
+if cargo deny fetch db >/dev/null 2>&1; then
+  step "cargo deny check advisories"
+  cargo deny check --disable-fetch advisories
+else
+  echo "cargo deny: advisories NOT checked: the RustSec database (github.com/rustsec/advisory-db) cannot be fetched from here"
+fi
+
+step "cargo doc -D warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 step "cargo test"
 cargo test --workspace --all-targets

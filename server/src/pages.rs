@@ -5,7 +5,7 @@
 //!
 //! A page answer depends on the URL, the negotiated encoding and the event's head (pages carry
 //! it), so the head is part of the key: a publication makes every older entry unreachable, and a
-//! head from [`Db::current_head`] is exact for this process's writes (see `heads`). Requests for
+//! head from [`crate::db::Db::current_head`] is exact for this process's writes (see `heads`). Requests for
 //! the same missing entry wait for one computation (single flight) instead of each reading and
 //! compressing the page. Only `200` answers are kept; conditional requests and errors pass
 //! through. The middleware sits outside the compression layer, so it stores exactly the bytes

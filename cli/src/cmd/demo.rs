@@ -277,7 +277,7 @@ fn search_examples(store: &Store, cache: &SearchCache) -> CmdResult {
     Ok(())
 }
 
-/// Marks highlighted ranges with [brackets] (the apps underline them).
+/// Marks highlighted ranges with `[brackets]` (the apps underline them).
 fn underline(text: &str, ranges: &[marktplatz_core::search::Highlight]) -> String {
     let mut out = String::new();
     for (index, c) in text.chars().enumerate() {

@@ -136,7 +136,7 @@ fn only_event(store: &Store) -> Result<String, Box<dyn std::error::Error>> {
     }
 }
 
-/// Marks matched ranges with [brackets] for a terminal.
+/// Marks matched ranges with `[brackets]` for a terminal.
 fn underline(text: &str, ranges: &[Highlight]) -> String {
     let mut out = String::with_capacity(text.len() + ranges.len() * 2);
     for (i, c) in text.chars().enumerate() {

@@ -2,7 +2,7 @@
 //! until the pulled content includes them. The store owns it because its reads show the queue
 //! over the content (`overlay`); the sync sends it (`crate::sync::outbox`).
 //!
-//! - [`queue`]: what the organiser does: queue, list, dismiss, send again.
+//! - `queue`: what the organiser does: queue, list, dismiss, send again.
 //! - [`delivery`]: what the push does: claim the next operation, record the answer, schedule a
 //!   retry, and mark operations done once the pulled content has them ([`delivery::settle`]).
 
