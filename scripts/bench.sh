@@ -27,7 +27,7 @@ want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; 
 step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
 if want library; then
-  step "library: cargo build --release -p marktplatz-ffi (alone: core's organiser features stay off)"
+  step "library: cargo build --release -p marktplatz-ffi (no organiser code: scripts/check-components.sh)"
   cargo build --release -p marktplatz-ffi
   mkdir -p "$CARGO_TARGET_DIR/bench"
   cp "$bin/libmarktplatz_ffi.so" "$CARGO_TARGET_DIR/bench/libmarktplatz_ffi.stripped.so"

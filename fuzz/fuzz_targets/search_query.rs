@@ -5,14 +5,14 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use marktplatz_model::bundle::Bundle;
-use marktplatz_core::search::SearchQuery;
+use marktplatz_core::search::{self, SearchCache, SearchQuery};
 use marktplatz_core::store::Store;
+use marktplatz_model::bundle::Bundle;
 
 const BUNDLE: &str = include_str!("../../core/tests/fixtures/small-bundle.json");
 
-fn store() -> &'static (tempfile::TempDir, Store) {
-    static STORE: OnceLock<(tempfile::TempDir, Store)> = OnceLock::new();
+fn store() -> &'static (tempfile::TempDir, Store, SearchCache) {
+    static STORE: OnceLock<(tempfile::TempDir, Store, SearchCache)> = OnceLock::new();
     STORE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let store = Store::open(dir.path()).expect("a store");
@@ -20,16 +20,19 @@ fn store() -> &'static (tempfile::TempDir, Store) {
         store
             .write_content(|tx| tx.replace_with_bundle(&bundle))
             .expect("content");
-        (dir, store)
+        (dir, store, SearchCache::default())
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let (_, store) = store();
-    let hits = store
-        .search(&SearchQuery::new("fixture-fair", text.as_ref()))
-        .expect("any text is a query");
+    let (_, store, cache) = store();
+    let hits = search::search(
+        store,
+        cache,
+        &SearchQuery::new("fixture-fair", text.as_ref()),
+    )
+    .expect("any text is a query");
     for hit in hits {
         let len = hit.title.chars().count() as u32;
         for h in &hit.title_highlights {

@@ -6,6 +6,19 @@
 //! incomplete, is an error and nothing is produced. The same bytes always give the same bundle:
 //! ids come from the file's guids or are derived from what identifies an entry (see `ids`), and
 //! entities are in a stable order. Decisions: `docs/adr/0005-importers.md`.
+//!
+//! Organiser tooling only (the CLI, the tests): the phone library never links this crate.
+//!
+//! - [`import`] and [`detect`]: the entry points (this file): the format by its content, the
+//!   text decoded, the right reader, the bundle checked.
+//! - `frab_xml`, `c3voc_json`: the two schedule formats, read into `schedule`'s raw model;
+//!   `schedule` turns that into a bundle (timezone, day change, sessions, the event).
+//! - `ical`: iCalendar with its own VTIMEZONE rules; `csv`: spreadsheets of sessions or
+//!   exhibitors.
+//! - `builder`: collects locations, tracks, speakers and sessions with stable, unique ids;
+//!   `ids` derives ids; `text` cleans text and HTML; `lang` normalises languages; `tz` resolves
+//!   time zones; `dates` reads dates, times and durations; `kinds` a session's kind and
+//!   cancellation from free text; `warnings` what was repaired or left out.
 
 mod builder;
 mod c3voc_json;
