@@ -27,8 +27,10 @@ want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; 
 step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
 if want library; then
-  step "library: cargo build --release -p marktplatz-ffi (no organiser code: scripts/check-components.sh)"
-  cargo build --release -p marktplatz-ffi
+  # `cargo rustc --crate-type cdylib`: cargo silently builds a crate whose crate types include
+  # `lib` without LTO (rust-lang/cargo#9672); only the shipped crate type alone gets fat LTO.
+  step "library: cargo rustc --release -p marktplatz-ffi --lib --crate-type cdylib (fat LTO; no organiser code)"
+  cargo rustc --release -p marktplatz-ffi --lib --crate-type cdylib
   mkdir -p "$CARGO_TARGET_DIR/bench"
   cp "$bin/libmarktplatz_ffi.so" "$CARGO_TARGET_DIR/bench/libmarktplatz_ffi.stripped.so"
   # The same build linked with its symbols, to see what each dependency costs.

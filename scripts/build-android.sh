@@ -20,7 +20,9 @@ flags=()
 targets=()
 for abi in "${ABIS[@]}"; do targets+=(-t "$abi"); done
 # API 26 (Android 8) is the app's minSdk; cargo-ndk links against that platform level.
-cargo ndk "${targets[@]}" --platform 26 -o "$JNI_LIBS" build -p marktplatz-ffi "${flags[@]}"
+# `rustc --crate-type cdylib`: with its `lib` crate type alongside, cargo would build the .so
+# without the release profile's LTO (rust-lang/cargo#9672; ADR 0001).
+cargo ndk "${targets[@]}" --platform 26 -o "$JNI_LIBS" rustc -p marktplatz-ffi --lib --crate-type cdylib "${flags[@]}"
 
 # Bindings come from a host build of the same sources (library mode reads its metadata).
 scripts/gen-bindings.sh "$PROFILE"

@@ -13,8 +13,10 @@ TARGET_DIR=${CARGO_TARGET_DIR:-target}
 KIT=ios/MarktplatzKit
 OUT="$KIT/MarktplatzFFI.xcframework"
 
+# `--crate-type staticlib` alone: with the `lib` crate type alongside, cargo would build it
+# without the release profile's LTO (rust-lang/cargo#9672; ADR 0001).
 for target in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
-  cargo build --release -p marktplatz-ffi --target "$target"
+  cargo rustc --release -p marktplatz-ffi --lib --crate-type staticlib --target "$target"
 done
 
 # One fat library for both simulator architectures.

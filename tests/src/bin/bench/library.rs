@@ -168,7 +168,7 @@ pub fn run(args: &[String]) -> ExitCode {
 
     let kb = |b: u64| b as f64 / 1024.0;
     let mut md = format!(
-        "# Library size\n\n`libmarktplatz_ffi.so` (x86_64 Linux, release profile, opt-level \"{opt_level}\", fat LTO, one codegen unit, `cargo build --release -p marktplatz-ffi`; it cannot reach organiser code, `scripts/check-components.sh`): **{:.2} MB stripped** ({stripped_bytes} bytes; {:.2} MB with symbols).\n\nWhat each dependency costs (symbol sizes from `nm` on the unstripped build; after LTO, inlined code counts for its caller; {:.0} KB are in no symbol: ELF and unwind tables, string literals):\n\n| dependency | KB | share of the stripped file |\n|---|---:|---:|\n",
+        "# Library size\n\n`libmarktplatz_ffi.so` (x86_64 Linux, release profile, opt-level \"{opt_level}\", fat LTO, one codegen unit, `cargo rustc --release -p marktplatz-ffi --lib --crate-type cdylib`: built with its `lib` crate type alongside, cargo drops LTO; it cannot reach organiser code, `scripts/check-components.sh`): **{:.2} MB stripped** ({stripped_bytes} bytes; {:.2} MB with symbols).\n\nWhat each dependency costs (symbol sizes from `nm` on the unstripped build; after LTO, inlined code counts for its caller; {:.0} KB are in no symbol: ELF and unwind tables, string literals):\n\n| dependency | KB | share of the stripped file |\n|---|---:|---:|\n",
         stripped_bytes as f64 / 1e6,
         unstripped_bytes as f64 / 1e6,
         kb(stripped_bytes.saturating_sub(attributed)),
