@@ -1,6 +1,13 @@
 //! Device storage: `content.db` (a rebuildable cache of the server's content) and `user.db`
 //! (the attendee's own data), each with one writer connection and, for content, a pool of
 //! readers so a search or an agenda never waits for a sync (WAL).
+//!
+//! The bottom layer of the device: it imports no feature module. It owns the tables it writes:
+//! `content` the content tables and the sync state (`ContentTx`), `search_index` the search
+//! index (kept in step inside each content transaction), `outbox` the organiser's queue (shown
+//! over the content by `overlay`); `reads` and `views` are what the screens show, `schema` the
+//! migrations, `gate` suspending the store. Features keep their own user.db tables through
+//! [`Store::write_user`] and [`Store::read_user`] (`docs/ARCHITECTURE.md`).
 
 mod content;
 mod gate;
