@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 
 use marktplatz_core::sync::cancel::CancelToken;
 use marktplatz_core::sync::client::Client;
@@ -23,15 +23,7 @@ use marktplatz_model::wire::{AssetList, PublishOutcome, is_valid_event_id};
 pub type AssetBytes = HashMap<String, Vec<u8>>;
 
 fn auth_headers(token: &str, content_type: &str) -> Result<HeaderMap> {
-    let mut headers = HeaderMap::new();
-    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-        Error::invalid(
-            "publish",
-            "token",
-            "contains characters a header cannot carry",
-        )
-    })?;
-    headers.insert(AUTHORIZATION, bearer);
+    let mut headers = http::bearer_headers("publish", token)?;
     let media = HeaderValue::from_str(content_type).map_err(|_| {
         Error::invalid(
             "publish",

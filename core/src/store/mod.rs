@@ -3,13 +3,15 @@
 //! readers so a search or an agenda never waits for a sync (WAL).
 //!
 //! The bottom layer of the device: it imports no feature module. It owns the tables it writes:
-//! `content` the content tables and the sync state (`ContentTx`), `search_index` the search
+//! `content` the content tables and the sync state (`ContentTx`), `entities` where each kind is
+//! stored and reading one entity back, `search_index` the search
 //! index (kept in step inside each content transaction), `outbox` the organiser's queue (shown
 //! over the content by `overlay`); `reads` and `views` are what the screens show, `schema` the
 //! migrations, `gate` suspending the store. Features keep their own user.db tables through
 //! [`Store::write_user`] and [`Store::read_user`] (`docs/ARCHITECTURE.md`).
 
 mod content;
+mod entities;
 mod gate;
 pub mod outbox;
 mod overlay;
@@ -24,8 +26,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub(crate) use content::read_sync_state;
 pub use content::{AppliedChange, ContentTx, SyncState};
-pub(crate) use content::{read_entity, read_sync_state, read_version, table_of};
+pub(crate) use entities::{read_entity, read_version, table_of};
 pub use gate::Gate;
 pub(crate) use overlay::Overlay;
 pub use views::*;

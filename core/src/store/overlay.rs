@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::content::read_entity;
+use super::entities::read_entity;
 use crate::error::Result;
 use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::ops::Op;

@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Overlay;
 use super::Store;
-use super::content::{read_entity, read_sync_state, topic_key};
+use super::content::{read_sync_state, topic_key};
+use super::entities::read_entity;
 use super::views::*;
 use crate::error::{Error, Result, SqliteContext};
 use marktplatz_model::model::*;

@@ -2,13 +2,23 @@
 //! organiser's): network trouble is `Offline` or `Timeout`, an
 //! error status is `Server {status, code, message, retry_after}` from the JSON error body.
 
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
 use super::cancel::CancelToken;
 use super::client::Client;
 use crate::error::{Error, Result};
 use marktplatz_model::wire::ErrorBody;
+
+/// An `Authorization: Bearer` header for `token`; a token a header cannot carry is an error
+/// naming `who` wanted to send it ("organiser", "publish").
+pub fn bearer_headers(who: &str, token: &str) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| Error::invalid(who, "token", "contains characters a header cannot carry"))?;
+    headers.insert(AUTHORIZATION, bearer);
+    Ok(headers)
+}
 
 /// What a GET brought back.
 pub(crate) enum Fetched {

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Result, SqliteContext};
-use crate::store::content::read_entity;
+use crate::store::entities::read_entity;
 use marktplatz_model::model::*;
 
 /// The kinds that are searched. Events and gallery items are not (nobody searches for them).

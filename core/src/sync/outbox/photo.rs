@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 
-use super::send::auth_headers;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::outbox::OutboxEntry;
@@ -62,7 +61,7 @@ pub(super) async fn upload_photo(
             ),
         ));
     }
-    let mut headers = auth_headers(token)?;
+    let mut headers = http::bearer_headers("organiser", token)?;
     headers.insert(
         CONTENT_TYPE,
         HeaderValue::from_str(&asset.media_type)

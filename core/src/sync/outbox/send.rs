@@ -2,7 +2,7 @@
 //! key, retried on transient trouble; the answer classified as accepted, refused or "stop".
 
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
 use super::photo::upload_photo;
 use super::{PushOptions, PushStop};
@@ -106,19 +106,6 @@ fn classify(error: Error) -> Sent {
     }
 }
 
-pub(super) fn auth_headers(token: &str) -> Result<HeaderMap> {
-    let mut headers = HeaderMap::new();
-    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-        Error::invalid(
-            "organiser",
-            "token",
-            "contains characters a header cannot carry",
-        )
-    })?;
-    headers.insert(AUTHORIZATION, bearer);
-    Ok(headers)
-}
-
 /// One operation, retried on transient trouble with the client's policy (same key each time).
 async fn post_op(
     client: &Client,
@@ -128,7 +115,7 @@ async fn post_op(
     body: Vec<u8>,
     cancel: &CancelToken,
 ) -> Result<Sent> {
-    let mut headers = auth_headers(token)?;
+    let mut headers = http::bearer_headers("organiser", token)?;
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(
         IDEMPOTENCY_KEY,
