@@ -28,11 +28,12 @@ for src in model/src search/src core/src import/src media/src publish/src bindin
 done
 
 step "cargo deny check licenses bans sources"
-cargo deny check licenses bans sources
+# Duplicate versions are reported (not fatal), without their inclusion graphs.
+cargo deny check --hide-inclusion-graph licenses bans sources
 # The advisory database is a git clone from GitHub; this machine and CI reach crates.io only.
 if cargo deny fetch db >/dev/null 2>&1; then
   step "cargo deny check advisories"
-  cargo deny check --disable-fetch advisories
+  cargo deny check --hide-inclusion-graph --disable-fetch advisories
 else
   echo "cargo deny: advisories NOT checked: the RustSec database (github.com/rustsec/advisory-db) cannot be fetched from here"
 fi
