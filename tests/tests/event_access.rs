@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use marktplatz_core::Error;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::wire::{ACCESS_CODE_HEADER, code};
-use marktplatz_server::hardening::SECURITY_HEADERS;
+use marktplatz_server::http::SECURITY_HEADERS;
 use marktplatz_tests::Harness;
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::raw_http::{self, RawResponse};

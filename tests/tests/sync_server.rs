@@ -291,7 +291,7 @@ async fn head_and_pages_carry_etags_cache_lifetimes_and_answer_304() {
 
 #[tokio::test]
 async fn a_poll_answered_from_memory_never_hides_a_publication() {
-    // The 304 for an unchanged head or tail is answered before routing (server/src/unchanged.rs);
+    // The 304 for an unchanged head or tail is answered before any handler (server/src/http/poll.rs);
     // after a publication the same request must reach the router and get the change.
     let h = Harness::start().await;
     let mut bundle = small_bundle(EVENT);

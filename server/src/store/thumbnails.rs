@@ -1,0 +1,117 @@
+//! Gallery thumbnails made by the server (table `thumbnail`), so phones never download a full
+//! photo to list it.
+//!
+//! A thumbnail is made once per source image and remembered, so a republished bundle gets the
+//! same thumbnail reference and its gallery items stay unchanged.
+
+use std::path::Path;
+
+use rusqlite::{OptionalExtension, params};
+
+use marktplatz_core::bundle::Bundle;
+use marktplatz_core::media;
+use marktplatz_core::model::AssetRef;
+use marktplatz_core::wire::code;
+
+use super::blobs::{self, blob_path};
+use super::db::Db;
+use super::error::{Result, StoreError};
+
+/// Longest edge of a gallery thumbnail, in pixels.
+pub const THUMBNAIL_EDGE: u32 = 480;
+
+/// Gives every gallery item without a thumbnail one (its image must be stored already).
+/// Returns how many were newly made. An image that cannot be decoded refuses the bundle.
+pub fn fill_gallery_thumbnails(db: &Db, data_dir: &Path, bundle: &mut Bundle) -> Result<u64> {
+    let mut made = 0;
+    for item in bundle.gallery.iter_mut().filter(|g| g.thumbnail.is_none()) {
+        let (thumb, new) = thumbnail_for(db, data_dir, &item.image).map_err(|e| match e {
+            ThumbnailError::Image(e) => StoreError::refused(
+                code::INVALID_BUNDLE,
+                format!("gallery item '{}': image: {e}", item.id),
+            ),
+            ThumbnailError::Store(e) => e,
+        })?;
+        made += u64::from(new);
+        item.thumbnail = Some(thumb);
+    }
+    Ok(made)
+}
+
+/// Why a thumbnail could not be made: the image itself, or the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ThumbnailError {
+    /// Not a JPEG or PNG, cut short, too large to decode: the uploader's fault.
+    #[error("{0}")]
+    Image(marktplatz_core::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<ThumbnailError> for StoreError {
+    fn from(error: ThumbnailError) -> StoreError {
+        match error {
+            ThumbnailError::Image(e) => StoreError::refused(code::NOT_AN_IMAGE, e.to_string()),
+            ThumbnailError::Store(e) => e,
+        }
+    }
+}
+
+/// The thumbnail of a stored image (made once, then remembered), and whether it was made now.
+/// A small image is its own thumbnail.
+pub fn thumbnail_for(
+    db: &Db,
+    data_dir: &Path,
+    image: &AssetRef,
+) -> Result<(AssetRef, bool), ThumbnailError> {
+    if let Some(known) = known_thumbnail(db, &image.sha256)? {
+        return Ok((known, false));
+    }
+    let path = blob_path(data_dir, &image.sha256);
+    let bytes = std::fs::read(&path).map_err(StoreError::io("reading a gallery image"))?;
+    let (thumb, jpeg) = media::thumbnail(&bytes, THUMBNAIL_EDGE).map_err(ThumbnailError::Image)?;
+    // A small image is its own thumbnail: no second file for nothing.
+    let (thumb, made) = if thumb.bytes >= image.bytes {
+        (image.clone(), false)
+    } else {
+        blobs::put(
+            db,
+            data_dir,
+            &thumb.sha256,
+            &thumb.media_type,
+            &jpeg,
+            thumb.width.zip(thumb.height),
+        )?;
+        (thumb, true)
+    };
+    db.write_blocking(|tx| {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO thumbnail (source, max_edge, thumb) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![image.sha256, THUMBNAIL_EDGE, thumb.sha256])?;
+        Ok(())
+    })?;
+    Ok((thumb, made))
+}
+
+fn known_thumbnail(db: &Db, source: &str) -> Result<Option<AssetRef>> {
+    db.read_blocking(|tx| {
+        let thumb: Option<String> = tx
+            .prepare_cached("SELECT thumb FROM thumbnail WHERE source = ?1 AND max_edge = ?2")?
+            .query_row(params![source, THUMBNAIL_EDGE], |r| r.get(0))
+            .optional()?;
+        match thumb {
+            Some(sha) => Ok(blobs::meta(tx, &sha)?.map(|m| m.asset_ref())),
+            None => Ok(None),
+        }
+    })
+}
+
+/// Width and height of an image, when the server can read its header (recorded with the asset).
+pub fn image_size(bytes: &[u8], media_type: &str) -> Option<(u32, u32)> {
+    if !media_type.starts_with("image/") {
+        return None;
+    }
+    let described = media::asset_ref(bytes, media_type);
+    described.width.zip(described.height)
+}
