@@ -15,6 +15,7 @@ pub mod admin;
 pub mod cache;
 pub mod config;
 pub mod http;
+pub mod probe;
 pub mod store;
 
 use std::future::Future;
@@ -130,8 +131,12 @@ async fn run(
     db: store::Db,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let listener =
-        http::listener::LimitedListener::new(listener, config.max_connections, config.idle_timeout);
+    let listener = http::listener::LimitedListener::new(
+        listener,
+        config.max_connections,
+        config.max_connections_per_ip,
+        config.idle_timeout,
+    );
     let config = Arc::new(config);
     tracing::info!(
         listen = %config.listen,

@@ -1,16 +1,26 @@
-//! The gate in front of a protected event's content: its head, change pages and bundle are
-//! answered only to a request that carries the event's access code
-//! (`X-Marktplatz-Access-Code`) or a bearer token for the event (attendee, organiser) or an
-//! admin's. The policy is the store's (`store::access`); this decides for one request.
+//! The gate in front of every event's content: a read (GET, HEAD) of any route with an
+//! `{event}` is decided here, on the event id exactly as the router decoded it for the handler
+//! (`extract::event_of`), before anything can answer it (not even the 304 from memory). A
+//! protected event's content is answered only to a request that carries the event's access
+//! code (`X-Marktplatz-Access-Code`) or a bearer token for the event (attendee, organiser) or
+//! an admin's. The policy is the store's (`store::access`); this decides for one request, and
+//! hands the handler a [`ReadAccess`] that its `extract::Readable` requires (a read route the
+//! gate did not see answers 500, never the content).
 //!
-//! Wrong codes are counted per client address and answered 429 once a client has guessed too
-//! often, so a short code cannot be found by trying.
+//! Guessing: wrong codes are counted per client address and per event. While either is over
+//! its limit every code is refused alike, the right one too (429 with `Retry-After`), so the
+//! limit tells nothing about a guess. A token still admits: it cannot be guessed.
 //!
-//! The check runs before the 304 answered from memory, and keeps each event's policy in memory
-//! like its head, so a public event's poll costs a map lookup. Answers about a protected event
-//! are marked `Cache-Control: private`: a shared cache must not hand them to someone without
-//! the code. Assets stay public: they are addressed by the SHA-256 of their bytes, which only
-//! the protected content names. Decisions: `docs/adr/0006-organiser-ops.md`.
+//! Existence: once any event on the server is protected, an unknown event answers exactly as
+//! a protected one (401 without a code, 401 "wrong" with one, the same limits), so the answer
+//! does not tell whether an event exists. A server without protected events keeps answering
+//! 404 for unknown events (there is nothing to hide, and devices say "no such event").
+//!
+//! Policies (and the fact that an id is unknown) are kept in memory like the heads, so a
+//! public event's poll costs a map lookup. Answers about a protected event are marked
+//! `Cache-Control: private`: a shared cache must not hand them on. Assets stay public: they
+//! are addressed by the SHA-256 of their bytes, which only the protected content names.
+//! Decisions: `docs/adr/0006-organiser-ops.md`.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -19,76 +29,137 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use marktplatz_core::wire::{ACCESS_CODE_HEADER, code, is_valid_event_id};
+use marktplatz_core::wire::{ACCESS_CODE_HEADER, code};
 
 use super::credentials::bearer;
 use super::error::{ApiError, ApiResult};
-use super::paths::event_path;
-use super::rate_limit::{RateLimiter, client_ip};
+use super::extract::event_of;
+use super::rate_limit::{Buckets, client_ip, client_key, too_many};
 use crate::cache::PerEvent;
-use crate::config::RateLimit;
+use crate::config::Config;
 use crate::store::access::{self, Access};
 use crate::store::{Db, auth};
 
-/// Wrong codes one client address may send: a burst of 10, then one every 6 seconds.
-pub const WRONG_CODES_PER_IP: RateLimit = RateLimit {
-    burst: 10,
-    per_second: 1.0 / 6.0,
-};
+/// Handed to a read handler by the gate: this request may read `event`.
+#[derive(Clone, Debug)]
+pub struct ReadAccess {
+    pub event: String,
+}
 
-/// The gate's state: remembered policies and the wrong-code counter.
+/// What the gate knows about an event id.
+enum Policy {
+    Public,
+    Protected(Arc<Access>),
+    /// No such event; `guarded` when it must look protected (some event on the server is).
+    Unknown {
+        guarded: bool,
+    },
+}
+
+/// The gate's state: remembered policies and the wrong-code buckets.
 pub struct Gate {
     db: Db,
     policies: PerEvent<Access>,
-    wrong_codes: RateLimiter,
+    /// Ids known not to exist (kept apart, so a flood of made-up ids cannot evict policies).
+    unknown: PerEvent<()>,
+    /// Whether any event is protected (one entry, under the key "").
+    any_protected: PerEvent<bool>,
+    wrong_per_ip: Buckets<IpAddr>,
+    wrong_per_event: Buckets<String>,
+    /// Made-up ids get buckets like real ones (or the limit would tell them apart), in a table
+    /// of their own that a flood of them may empty without touching the real events'.
+    wrong_per_unknown: Buckets<String>,
 }
 
 impl Gate {
-    pub fn new(db: Db) -> Gate {
+    pub fn new(db: Db, config: &Config) -> Gate {
         Gate {
             db,
             policies: PerEvent::default(),
-            // The per-token bucket is unused: wrong codes are counted by address only.
-            wrong_codes: RateLimiter::new(WRONG_CODES_PER_IP, WRONG_CODES_PER_IP),
+            unknown: PerEvent::default(),
+            any_protected: PerEvent::default(),
+            wrong_per_ip: Buckets::new(config.wrong_codes_per_ip),
+            wrong_per_event: Buckets::new(config.wrong_codes_per_event),
+            wrong_per_unknown: Buckets::new(config.wrong_codes_per_event),
         }
     }
 
-    /// The event's policy, from memory when still current (same rules as the heads); unknown
-    /// events count as public and are left to the routes to answer 404.
-    async fn policy(&self, event_id: &str) -> ApiResult<Arc<Access>> {
+    /// The event's policy, from memory when still current (same rules as the heads).
+    async fn policy(&self, event_id: &str) -> ApiResult<Policy> {
         let generation = self.db.generation();
         if let Some(access) = self.policies.get(event_id, generation) {
-            return Ok(access);
+            return Ok(policy_of(access));
         }
-        let id = event_id.to_string();
-        let Some(access) = self.db.read(move |tx| access::read(tx, &id)).await? else {
-            return Ok(Arc::new(Access::Public));
+        if self.unknown.get(event_id, generation).is_none() {
+            let id = event_id.to_string();
+            let found = self.db.read(move |tx| access::read(tx, &id)).await?;
+            if let Some(access) = found {
+                let access = Arc::new(access);
+                self.policies.put(event_id, access.clone(), generation);
+                return Ok(policy_of(access));
+            }
+            self.unknown.put(event_id, Arc::new(()), generation);
+        }
+        let guarded = match self.any_protected.get("", generation) {
+            Some(any) => *any,
+            None => {
+                let any = self.db.read(access::any_protected).await?;
+                self.any_protected.put("", Arc::new(any), generation);
+                any
+            }
         };
-        let access = Arc::new(access);
-        self.policies.put(event_id, access.clone(), generation);
-        Ok(access)
+        Ok(Policy::Unknown { guarded })
     }
 
-    /// `Ok(true)`: the request may read a protected event; `Ok(false)`: the event is public.
-    /// The right code admits; otherwise a bearer token decides (an organiser whose phone still
-    /// holds an old code is let in by the token); otherwise the code is wrong or missing.
-    async fn admit(&self, event_id: &str, headers: &HeaderMap, ip: IpAddr) -> ApiResult<bool> {
-        let policy = self.policy(event_id).await?;
-        if *policy == Access::Public {
-            return Ok(false);
+    fn wrong_codes(&self, known: bool) -> &Buckets<String> {
+        if known {
+            &self.wrong_per_event
+        } else {
+            &self.wrong_per_unknown
         }
+    }
+
+    /// `Ok(true)`: the request may read a protected event (its answer is private);
+    /// `Ok(false)`: the event is public (or unknown and answered 404 by the handler).
+    async fn admit(&self, event_id: &str, headers: &HeaderMap, ip: IpAddr) -> ApiResult<bool> {
+        let (policy, known) = match self.policy(event_id).await? {
+            Policy::Public | Policy::Unknown { guarded: false } => return Ok(false),
+            Policy::Protected(access) => (Some(access), true),
+            Policy::Unknown { guarded: true } => (None, false),
+        };
         let given = headers
             .get(ACCESS_CODE_HEADER)
             .map(|value| value.to_str().unwrap_or_default());
-        if given.is_some_and(|given| policy.admits(given)) {
+        let client = client_key(ip);
+        let event_key = event_id.to_string();
+        let wait = if given.is_some() {
+            self.wrong_per_ip
+                .wait(&client)
+                .max(self.wrong_codes(known).wait(&event_key))
+        } else {
+            0
+        };
+        if wait == 0
+            && let (Some(given), Some(policy)) = (given, &policy)
+            && policy.admits(given)
+        {
             return Ok(true);
         }
+        // A token decides next (an organiser whose phone still holds an old code is let in by
+        // it): tokens cannot be guessed, so no limit applies.
         if let Some(token) = bearer(headers) {
             let (token, id) = (token.to_string(), event_id.to_string());
             self.db
                 .read(move |tx| auth::authenticate(tx, &token)?.may_read(&id))
                 .await?;
             return Ok(true);
+        }
+        if wait > 0 {
+            tracing::info!(event = event_id, %ip, wait, "access refused: too many wrong codes");
+            return Err(too_many(
+                "too many wrong access codes; try again after the time in Retry-After",
+                wait,
+            ));
         }
         if given.is_none() {
             tracing::info!(event = event_id, %ip, "access refused: no code");
@@ -101,16 +172,9 @@ impl Gate {
                 ),
             ));
         }
-        if let Err(wait) = self.wrong_codes.check(ip, None) {
-            tracing::warn!(event = event_id, %ip, "access refused: too many wrong codes");
-            let mut error = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                code::RATE_LIMITED,
-                "too many wrong access codes; try again after the time in Retry-After",
-            );
-            error.retry_after = Some(wait);
-            return Err(error);
-        }
+        // Within both limits (checked above): these takes succeed; each wrong code costs both.
+        let _ = self.wrong_per_ip.take(client);
+        let _ = self.wrong_codes(known).take(event_key);
         tracing::info!(event = event_id, %ip, "access refused: wrong code");
         Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -122,36 +186,42 @@ impl Gate {
     }
 }
 
-/// The event a read of its content names: `GET|HEAD /v1/events/{event}/...`.
-fn read_of_event(request: &Request) -> Option<&str> {
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return None;
+fn policy_of(access: Arc<Access>) -> Policy {
+    match *access {
+        Access::Public => Policy::Public,
+        Access::Code { .. } => Policy::Protected(access),
     }
-    let (event, _) = event_path(request.uri().path())?;
-    is_valid_event_id(event).then_some(event)
 }
 
-/// Middleware: answers reads of a protected event without the code or a token with 401 (403
-/// for a token of another event), and marks the answers to admitted ones private.
+/// Middleware: decides every read of a route with an `{event}` (see the module documentation),
+/// refusing with 401 (403 for a token of another event, 429 over the limits), and marks the
+/// answers to admitted reads of a protected event private.
 pub async fn require_access(
     State(gate): State<Arc<Gate>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(event) = read_of_event(&request) else {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
-    };
-    let event = event.to_string();
-    let ip = client_ip(request.extensions());
-    match gate.admit(&event, request.headers(), ip).await {
-        Ok(false) => next.run(request).await,
-        Ok(true) => {
-            let mut response = next.run(request).await;
-            mark_private(response.headers_mut());
-            response
-        }
-        Err(error) => error.into_response(),
     }
+    let (mut parts, body) = request.into_parts();
+    let event = match event_of(&mut parts).await {
+        Ok(Some(event)) => event,
+        // A route without an event (assets, admin, the fallback): not the gate's.
+        Ok(None) => return next.run(Request::from_parts(parts, body)).await,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let ip = client_ip(&parts.extensions);
+    let private = match gate.admit(&event, &parts.headers, ip).await {
+        Ok(private) => private,
+        Err(refusal) => return refusal.into_response(),
+    };
+    parts.extensions.insert(ReadAccess { event });
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if private {
+        mark_private(response.headers_mut());
+    }
+    response
 }
 
 fn mark_private(headers: &mut HeaderMap) {

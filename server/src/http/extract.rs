@@ -2,7 +2,8 @@
 //! id is taken from the path exactly as the router decoded it; a principal is the bearer
 //! token's holder, authenticated from the headers alone.
 
-use axum::extract::{FromRequestParts, RawPathParams};
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -10,30 +11,82 @@ use serde::de::DeserializeOwned;
 use marktplatz_core::ops::{IDEMPOTENCY_KEY, is_valid_key};
 use marktplatz_core::wire::is_valid_event_id;
 
+use super::access::ReadAccess;
 use super::credentials::bearer;
 use super::error::{ApiError, ApiResult};
+use super::rate_limit::client_ip;
 use super::state::AppState;
 use crate::store::auth::{self, Principal};
 
-/// The `{event}` of the path, percent-decoded as the router decodes every parameter, and a
-/// valid event id (400 otherwise).
+/// The `{event}` of the path, exactly as the router decoded it for the handler, and a valid
+/// event id written as it is (400 otherwise).
 #[derive(Clone, Debug)]
 pub struct EventId(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for EventId {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<EventId> {
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|e| ApiError::bad_request(e.body_text()))?;
-        let event = params
-            .iter()
-            .find(|(key, _)| *key == "event")
-            .map(|(_, value)| value)
-            .ok_or_else(|| ApiError::internal("routing", "a route without {event}"))?;
-        check_event_id(event)?;
-        Ok(EventId(event.to_string()))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> ApiResult<EventId> {
+        match event_of(parts).await? {
+            Some(event) => Ok(EventId(event)),
+            None => Err(ApiError::internal("routing", "a route without {event}")),
+        }
+    }
+}
+
+/// The `{event}` of a routed request (`None`: the route has none): the parameter as decoded
+/// for the handler (the same extraction `Path` uses), which must be a valid event id and
+/// spelled in the path exactly so. Valid ids hold only characters a path carries as they are,
+/// so a percent-encoded one is refused rather than read two ways (by the handler decoded, by
+/// anything keyed by the raw path).
+pub async fn event_of(parts: &mut Parts) -> ApiResult<Option<String>> {
+    let params = match RawPathParams::from_request_parts(parts, &()).await {
+        Ok(params) => params,
+        Err(RawPathParamsRejection::MissingPathParams(_)) => return Ok(None),
+        Err(e) => return Err(ApiError::bad_request(e.body_text())),
+    };
+    let Some(event) = params
+        .iter()
+        .find(|(key, _)| *key == "event")
+        .map(|(_, v)| v)
+    else {
+        return Ok(None);
+    };
+    check_event_id(event)?;
+    if raw_segment(parts, "event") != Some(event) {
+        return Err(ApiError::bad_request(format!(
+            "write the event id '{event}' as it is, without percent-encoding"
+        )));
+    }
+    Ok(Some(event.to_string()))
+}
+
+/// The raw (undecoded) path segment where the matched route has `{name}`.
+fn raw_segment<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    let template = parts.extensions.get::<MatchedPath>()?.as_str();
+    let index = template.split('/').position(|segment| {
+        segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) == Some(name)
+    })?;
+    parts.uri.path().split('/').nth(index)
+}
+
+/// An event this request may read: the gate (`access::require_access`) admitted it, for the
+/// same decoded id the handler gets. Without the gate's word the handler does not run (500):
+/// a read route the gate does not cover can never serve a protected event.
+pub struct Readable(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Readable {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Readable> {
+        let EventId(event) = EventId::from_request_parts(parts, state).await?;
+        match parts.extensions.get::<ReadAccess>() {
+            Some(admitted) if admitted.event == event => Ok(Readable(event)),
+            _ => Err(ApiError::internal(
+                "checking access",
+                format!("a read of event '{event}' the access gate did not see"),
+            )),
+        }
     }
 }
 
@@ -50,7 +103,7 @@ pub fn check_event_id(event: &str) -> ApiResult<()> {
 
 /// The principal behind the request's bearer token: 401 when there is none, or it is unknown,
 /// revoked or expired.
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Principal> {
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Principal> {
     let token = bearer(headers)
         .ok_or_else(|| {
             ApiError::unauthorized("this needs a token: send Authorization: Bearer <token>")
@@ -69,7 +122,15 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        Ok(Authenticated(authenticate(state, &parts.headers).await?))
+        let principal = authenticate(state, &parts.headers)
+            .await
+            .inspect_err(|refusal| {
+                let ip = client_ip(&parts.extensions);
+                tracing::info!(%ip, reason = refusal.message, "authentication refused");
+            })?;
+        // Charged only now: a token nobody can present cannot be used up by others.
+        state.limits.charge_token(&principal.token_id)?;
+        Ok(Authenticated(principal))
     }
 }
 

@@ -5,6 +5,7 @@
 //! [`app`] lists the whole middleware stack, outermost first, in one `ServiceBuilder`.
 
 pub mod access;
+pub mod body;
 pub mod caching;
 pub mod connections;
 pub mod credentials;
@@ -23,7 +24,6 @@ pub mod state;
 pub mod trace;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -53,7 +53,8 @@ pub fn app(state: AppState) -> Router {
         .layer(security_headers::layer())
         // A panic in anything below becomes a plain JSON 500.
         .layer(CatchPanicLayer::custom(error::panic_response))
-        // A protected event is not read without its code, not even as a 304.
+        // Every read of an event decided on its decoded id: a protected one is not read
+        // without its code or a token, not even as a 304.
         .layer(from_fn_with_state(
             state.gate.clone(),
             access::require_access,
@@ -62,15 +63,13 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), poll::answer_from_memory))
         // Writes and admin requests: per address and per token.
         .layer(from_fn_with_state(
-            state.limiter.clone(),
+            state.limits.clone(),
             rate_limit::rate_limit,
         ))
         // Reads answered within `request_timeout` (503), writes within `upload_timeout` (408).
         .layer(from_fn(move |request, next| {
             deadlines::deadlines(deadlines, request, next)
         }))
-        // The largest body a handler reads.
-        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         // JSON for the errors axum answers itself.
         .layer(from_fn(json_errors::json_errors));
     routes::router(state.clone()).layer(stack).with_state(state)

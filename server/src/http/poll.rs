@@ -3,8 +3,8 @@
 //! `changes/{epoch}/{since}` at the head.
 //!
 //! At 9:00 on the opening day nearly every request is such a poll with the ETag it holds; when
-//! the event's head is in memory (`cache::heads`), [`answer_from_memory`] answers it 304 before
-//! any handler runs: no body limit, no compression, no page cache, no blocking thread.
+//! the event's head is in memory (`cache::heads`), [`answer_from_memory`] answers it 304 right
+//! after the access gate, before any handler runs: no body limit, no compression, no page cache, no blocking thread.
 //! Anything it cannot answer for certain goes on to the handlers, which ask the same question
 //! ([`unchanged`]) with a head they may have to read first.
 
@@ -15,6 +15,7 @@ use axum::response::Response;
 
 use marktplatz_core::wire::{Head, head_etag, page_etag};
 
+use super::access::ReadAccess;
 use super::caching::{SHORT, if_none_match, not_modified};
 use super::paths::event_path;
 use super::state::AppState;
@@ -43,8 +44,9 @@ pub fn unchanged(head: &Head, poll: Poll<'_>, headers: &HeaderMap) -> Option<Res
     if_none_match(headers, &etag).then(|| not_modified(&etag, SHORT))
 }
 
-/// The poll a plain conditional `GET` of a raw path is, with its event: `None` for anything
-/// else (other methods, a query string, no `If-None-Match`, other paths).
+/// The poll a plain conditional `GET` is, with its event: `None` for anything else (other
+/// methods, a query string, no `If-None-Match`, other paths). The event is the one the access
+/// gate admitted (`ReadAccess`); nothing the gate did not see is answered from here.
 fn poll_of(request: &Request) -> Option<(&str, Poll<'_>)> {
     if request.method() != Method::GET
         || request.uri().query().is_some()
@@ -52,7 +54,11 @@ fn poll_of(request: &Request) -> Option<(&str, Poll<'_>)> {
     {
         return None;
     }
+    let admitted = request.extensions().get::<ReadAccess>()?;
     let (event, rest) = event_path(request.uri().path())?;
+    if event != admitted.event {
+        return None;
+    }
     if rest == "head" {
         return Some((event, Poll::Head));
     }

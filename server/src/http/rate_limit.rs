@@ -1,19 +1,28 @@
-//! Token-bucket rate limits on writes and admin requests, per client address and per bearer
-//! token, answered `429` with `Retry-After`. Reads are never limited: polls are cheap 304s, and
-//! a venue NAT puts every attendee behind one address. Decisions: `docs/adr/0007-reliability.md`.
+//! Token-bucket rate limits, answered `429` with `Retry-After`.
+//!
+//! - Every write and admin request costs its client address one token (this middleware),
+//!   before anything else is looked at: failed authentications are paid for by the address.
+//! - A bearer token's bucket is charged only once the token is known to be valid
+//!   (`extract::Authenticated`): knowing a token's public id is not enough to use it up, and
+//!   the spelling of the header does not matter.
+//! - Wrong access codes have buckets of their own per address and per event (`access`).
+//!
+//! Reads are never limited here: polls are cheap 304s, and a venue NAT puts every attendee
+//! behind one address. Decisions: `docs/adr/0007-reliability.md`.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::hash::Hash;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{Extensions, Method, StatusCode, header};
+use axum::http::{Extensions, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use marktplatz_core::wire::code;
 
-use super::error::error_response;
+use super::error::{ApiError, error_response};
 use crate::config::RateLimit;
 
 /// Whether a request changes something (reads: GET, HEAD, OPTIONS).
@@ -34,8 +43,57 @@ pub fn client_ip(extensions: &Extensions) -> IpAddr {
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
+/// What one client is, for limits: its IPv4 address, or its IPv6 /64 (one subscriber's
+/// network: handing out addresses from it costs a client nothing).
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
+
+/// The 429 for a limit that says to wait `seconds`.
+pub fn too_many(message: &str, seconds: u64) -> ApiError {
+    let mut error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code::RATE_LIMITED, message);
+    error.retry_after = Some(seconds);
+    error
+}
+
+/// The per-address and per-token limits of writes and admin requests.
+pub struct WriteLimits {
+    pub per_ip: Buckets<IpAddr>,
+    pub per_token: Buckets<String>,
+}
+
+impl WriteLimits {
+    pub fn new(per_ip: RateLimit, per_token: RateLimit) -> WriteLimits {
+        WriteLimits {
+            per_ip: Buckets::new(per_ip),
+            per_token: Buckets::new(per_token),
+        }
+    }
+
+    /// Charges the token of an authenticated principal (`Err(seconds)` to wait).
+    pub fn charge_token(&self, token_id: &str) -> Result<(), ApiError> {
+        self.per_token.take(token_id.to_string()).map_err(|wait| {
+            tracing::info!(token = token_id, wait, "rate limit hit (token)");
+            too_many(
+                "too many requests with this token; try again after the time in Retry-After",
+                wait,
+            )
+        })
+    }
+}
+
+/// Middleware: every write and admin request costs its address one token.
 pub async fn rate_limit(
-    State(limiter): State<Arc<RateLimiter>>,
+    State(limits): State<Arc<WriteLimits>>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -43,13 +101,8 @@ pub async fn rate_limit(
         return next.run(request).await;
     }
     let ip = client_ip(request.extensions());
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(token_id);
-    if let Err(wait) = limiter.check(ip, token.as_deref()) {
-        tracing::info!(%ip, token = token.as_deref(), wait, "rate limit hit");
+    if let Err(wait) = limits.per_ip.take(client_key(ip)) {
+        tracing::info!(%ip, wait, "rate limit hit (address)");
         return error_response(
             StatusCode::TOO_MANY_REQUESTS,
             code::RATE_LIMITED,
@@ -60,96 +113,77 @@ pub async fn rate_limit(
     next.run(request).await
 }
 
-/// The public part of `Bearer ID.SECRET` (or a prefix of a legacy token): buckets are never
-/// keyed by a secret.
-fn token_id(authorization: &str) -> Option<String> {
-    let token = authorization.strip_prefix("Bearer ")?.trim();
-    let id = token.split('.').next().unwrap_or(token);
-    Some(id.chars().take(32).collect())
-}
-
 #[derive(Clone, Copy)]
 struct Bucket {
     tokens: f64,
     at: Instant,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Ip(IpAddr),
-    Token(String),
-}
-
-/// Token buckets per client address and per token. The table is bounded: when it is full,
-/// buckets that have refilled completely (idle clients) are forgotten first.
-pub struct RateLimiter {
-    per_ip: RateLimit,
-    per_token: RateLimit,
-    buckets: Mutex<HashMap<Key, Bucket>>,
+/// Token buckets by key, all with the same limit. The table is bounded: when it is full,
+/// buckets that have refilled completely (idle clients) are forgotten first, and if that is
+/// not enough, all of them (a new key starts with a full bucket anyway).
+pub struct Buckets<K> {
+    limit: RateLimit,
+    table: Mutex<HashMap<K, Bucket>>,
 }
 
 const MAX_BUCKETS: usize = 50_000;
 
-impl RateLimiter {
-    pub fn new(per_ip: RateLimit, per_token: RateLimit) -> RateLimiter {
-        RateLimiter {
-            per_ip,
-            per_token,
-            buckets: Mutex::new(HashMap::new()),
+impl<K: Hash + Eq> Buckets<K> {
+    pub fn new(limit: RateLimit) -> Buckets<K> {
+        Buckets {
+            limit,
+            table: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Takes one request from the address's bucket and the token's; `Err(seconds)` to wait.
-    pub fn check(&self, ip: IpAddr, token: Option<&str>) -> Result<(), u64> {
+    /// Seconds until `key` may spend a token; 0 when it may now.
+    pub fn wait(&self, key: &K) -> u64 {
+        let table = self.table.lock().unwrap_or_else(PoisonError::into_inner);
+        let tokens = table.get(key).map_or(f64::from(self.limit.burst), |b| {
+            self.refilled(b, Instant::now())
+        });
+        self.seconds_to_one(tokens)
+    }
+
+    /// Takes a token from `key`'s bucket; `Err(seconds)` to wait when it has none.
+    pub fn take(&self, key: K) -> Result<(), u64> {
         let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-        if buckets.len() >= MAX_BUCKETS {
-            let (per_ip, per_token) = (self.per_ip, self.per_token);
-            buckets.retain(|key, bucket| {
-                let limit = match key {
-                    Key::Ip(_) => per_ip,
-                    Key::Token(_) => per_token,
-                };
-                refilled(bucket, limit, now) < f64::from(limit.burst)
-            });
+        let mut table = self.table.lock().unwrap_or_else(PoisonError::into_inner);
+        let tokens = table
+            .get(&key)
+            .map_or(f64::from(self.limit.burst), |b| self.refilled(b, now));
+        if tokens < 1.0 {
+            return Err(self.seconds_to_one(tokens));
         }
-        let mut keys = vec![(Key::Ip(ip), self.per_ip)];
-        if let Some(token) = token {
-            keys.push((Key::Token(token.to_string()), self.per_token));
-        }
-        // Both buckets must have a token; only then is one taken from each.
-        let mut wait = 0u64;
-        for (key, limit) in &keys {
-            let tokens = buckets
-                .get(key)
-                .map_or(f64::from(limit.burst), |b| refilled(b, *limit, now));
-            if tokens < 1.0 {
-                let seconds = ((1.0 - tokens) / limit.per_second.max(0.001)).ceil() as u64;
-                wait = wait.max(seconds.max(1));
+        if table.len() >= MAX_BUCKETS && !table.contains_key(&key) {
+            let burst = f64::from(self.limit.burst);
+            table.retain(|_, bucket| self.refilled(bucket, now) < burst);
+            if table.len() >= MAX_BUCKETS {
+                table.clear();
             }
         }
-        if wait > 0 {
-            return Err(wait);
-        }
-        for (key, limit) in keys {
-            let tokens = buckets
-                .get(&key)
-                .map_or(f64::from(limit.burst), |b| refilled(b, limit, now));
-            buckets.insert(
-                key,
-                Bucket {
-                    tokens: tokens - 1.0,
-                    at: now,
-                },
-            );
-        }
+        table.insert(
+            key,
+            Bucket {
+                tokens: tokens - 1.0,
+                at: now,
+            },
+        );
         Ok(())
     }
-}
 
-fn refilled(bucket: &Bucket, limit: RateLimit, now: Instant) -> f64 {
-    let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
-    (bucket.tokens + elapsed * limit.per_second).min(f64::from(limit.burst))
+    fn refilled(&self, bucket: &Bucket, now: Instant) -> f64 {
+        let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
+        (bucket.tokens + elapsed * self.limit.per_second).min(f64::from(self.limit.burst))
+    }
+
+    fn seconds_to_one(&self, tokens: f64) -> u64 {
+        if tokens >= 1.0 {
+            return 0;
+        }
+        (((1.0 - tokens) / self.limit.per_second.max(0.001)).ceil() as u64).max(1)
+    }
 }
 
 #[cfg(test)]
@@ -158,46 +192,39 @@ mod tests {
 
     #[test]
     fn a_bucket_allows_its_burst_then_says_how_long_to_wait() {
-        let limiter = RateLimiter::new(
-            RateLimit {
-                burst: 3,
-                per_second: 0.5,
-            },
-            RateLimit {
-                burst: 100,
-                per_second: 100.0,
-            },
-        );
-        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        let buckets = Buckets::new(RateLimit {
+            burst: 3,
+            per_second: 0.5,
+        });
+        let ip: IpAddr = "10.0.0.1"
+            .parse()
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
         for _ in 0..3 {
-            assert_eq!(limiter.check(ip, None), Ok(()));
+            assert_eq!(buckets.wait(&ip), 0);
+            assert_eq!(buckets.take(ip), Ok(()));
         }
-        assert_eq!(limiter.check(ip, None), Err(2));
+        assert_eq!(buckets.take(ip), Err(2));
+        assert_eq!(buckets.wait(&ip), 2);
         // Another address has its own bucket.
-        assert_eq!(limiter.check("10.0.0.2".parse().unwrap(), None), Ok(()));
+        assert_eq!(buckets.take(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2))), Ok(()));
     }
 
     #[test]
-    fn a_token_is_limited_across_addresses() {
-        let limiter = RateLimiter::new(
-            RateLimit {
-                burst: 100,
-                per_second: 100.0,
-            },
-            RateLimit {
-                burst: 2,
-                per_second: 1.0,
-            },
-        );
-        for n in 0..2u8 {
-            let ip = IpAddr::V4(Ipv4Addr::new(10, 0, 0, n));
-            assert_eq!(limiter.check(ip, Some("abc")), Ok(()));
-        }
-        assert_eq!(
-            limiter.check(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 9)), Some("abc")),
-            Err(1)
-        );
-        assert_eq!(token_id("Bearer abc.secret"), Some("abc".to_string()));
-        assert_eq!(token_id("Basic xyz"), None);
+    fn an_ipv6_client_is_its_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1"
+            .parse()
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let b: IpAddr = "2001:db8:1:2:bbbb::7"
+            .parse()
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let other: IpAddr = "2001:db8:1:3::1"
+            .parse()
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key(other));
+        let mapped: IpAddr = "::ffff:10.0.0.1"
+            .parse()
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        assert_eq!(client_key(mapped), IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)));
     }
 }

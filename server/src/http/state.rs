@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use super::access::Gate;
-use super::rate_limit::RateLimiter;
+use super::body::BodyRules;
+use super::rate_limit::WriteLimits;
 use crate::cache::{Heads, PageCache};
 use crate::config::Config;
 use crate::store::Db;
@@ -19,18 +20,21 @@ pub struct AppState {
     /// Who may read a protected event (see `access`).
     pub gate: Arc<Gate>,
     /// Writes and admin requests per address and per token (see `rate_limit`).
-    pub limiter: Arc<RateLimiter>,
+    pub limits: Arc<WriteLimits>,
+    /// How request bodies are read: size, pace, memory (see `body`).
+    pub bodies: Arc<BodyRules>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Arc<Config>) -> AppState {
         AppState {
             heads: Arc::new(Heads::new(db.clone())),
-            gate: Arc::new(Gate::new(db.clone())),
-            limiter: Arc::new(RateLimiter::new(
+            gate: Arc::new(Gate::new(db.clone(), &config)),
+            limits: Arc::new(WriteLimits::new(
                 config.rate_limit_per_ip,
                 config.rate_limit_per_token,
             )),
+            bodies: Arc::new(BodyRules::new(&config)),
             db,
             config,
             pages: Arc::default(),

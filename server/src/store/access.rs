@@ -11,8 +11,11 @@ use subtle::ConstantTimeEq;
 
 use super::error::{Result, StoreError};
 
-/// Shortest and longest code an admin may set (it is typed on a phone).
-pub const MIN_CODE_CHARS: usize = 4;
+/// Shortest and longest code an admin may set (it is typed on a phone). Eight characters:
+/// guessing is held to 86,400 tries a day per event (`Config::wrong_codes_per_event`), and even
+/// eight lower-case letters and digits are 2.8 * 10^12 codes; shorter ones were a matter of
+/// weeks for a patient guesser behind many addresses.
+pub const MIN_CODE_CHARS: usize = 8;
 pub const MAX_CODE_CHARS: usize = marktplatz_core::wire::MAX_ACCESS_CODE_CHARS;
 
 /// An event's read policy.
@@ -40,7 +43,7 @@ fn code_hash(salt: &[u8], code: &str) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-/// Checks a code an admin wants to set: printable, 4 to 64 characters, not only spaces.
+/// Checks a code an admin wants to set: printable, 8 to 64 characters, not only spaces.
 fn check_code(code: &str) -> Result<()> {
     let chars = code.trim().chars().count();
     if !(MIN_CODE_CHARS..=MAX_CODE_CHARS).contains(&chars) || code.chars().any(char::is_control) {
@@ -67,6 +70,13 @@ pub fn read(tx: &Transaction<'_>, event_id: &str) -> Result<Option<Access>> {
             })
         })
         .optional()?)
+}
+
+/// Whether any event on this server has an access code.
+pub fn any_protected(tx: &Transaction<'_>) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM event_access)")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Gives the event an access code (`Some`, replacing any earlier one) or makes it public
@@ -146,7 +156,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(dir.path()).unwrap();
         db.write_blocking(|tx| ensure_event(tx, "e")).unwrap();
-        for bad in ["abc", "   ", "tab\there", &"x".repeat(65)] {
+        for bad in ["abc", "Markt27", "   ", "tab\there", &"x".repeat(65)] {
             let error = db.write_blocking(|tx| set(tx, "e", Some(bad))).unwrap_err();
             assert!(matches!(error, StoreError::BadInput(_)), "{bad:?}");
         }

@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use marktplatz_core::media;
 use marktplatz_core::model::AssetRef;
 use marktplatz_core::wire::{code, is_sha256, sha256_hex};
 
 use super::db::{Db, now};
 use super::error::{Result, StoreError};
+use super::thumbnails;
 
 pub const ASSET_DIR: &str = "assets";
 
@@ -57,6 +59,27 @@ pub fn meta(tx: &Transaction<'_>, sha256: &str) -> Result<Option<BlobMeta>> {
         .optional()?)
 }
 
+/// The media types an asset is served as; anything else stored (by an older server, or by an
+/// admin on the data directory) is served as `application/octet-stream`. With `nosniff` a
+/// browser then renders nothing of it: no organiser can host a page on the server's origin.
+pub const SERVED_TYPES: [&str; 2] = [media::PNG, media::JPEG];
+
+/// The `Content-Type` a stored asset is served with.
+pub fn served_type(stored: &str) -> &'static str {
+    SERVED_TYPES
+        .into_iter()
+        .find(|served| *served == stored)
+        .unwrap_or("application/octet-stream")
+}
+
+/// What an uploaded asset is, recognised by its first bytes: a PNG or JPEG image (the only
+/// files the content model refers to), or refused with `not_an_image`. The declared
+/// `Content-Type` is not trusted.
+pub fn sniff_upload(head: &[u8]) -> Result<&'static str> {
+    media::sniff_image(head)
+        .map_err(|e| StoreError::refused(code::NOT_AN_IMAGE, format!("asset: {e}")))
+}
+
 /// Stores `bytes` under `sha256` after checking the hash. Returns whether it was new.
 pub fn put(
     db: &Db,
@@ -66,6 +89,75 @@ pub fn put(
     bytes: &[u8],
     size: Option<(u32, u32)>,
 ) -> Result<bool> {
+    check(sha256, &sha256_hex(bytes), bytes.len() as u64, media_type)?;
+    if db.read_blocking(|tx| meta(tx, sha256))?.is_some() {
+        return Ok(false);
+    }
+    let dir = data_dir.join(ASSET_DIR);
+    std::fs::create_dir_all(&dir).map_err(StoreError::io("creating the asset folder"))?;
+    let temp_path = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&temp_path)?;
+        file.write_all(bytes)?;
+        Ok(())
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&temp_path);
+        return Err(StoreError::Io {
+            context: "storing an asset",
+            source: e,
+        });
+    }
+    let stored = Stored {
+        sha256,
+        media_type,
+        bytes: bytes.len() as u64,
+        size,
+    };
+    let result = persist(db, data_dir, &temp_path, &stored);
+    let _ = std::fs::remove_file(&temp_path);
+    result.map(|()| true)
+}
+
+/// What a file is about to be stored as.
+pub struct Stored<'a> {
+    pub sha256: &'a str,
+    pub media_type: &'a str,
+    pub bytes: u64,
+    pub size: Option<(u32, u32)>,
+}
+
+/// An upload written to a file in the asset folder, as it arrived.
+pub struct Upload<'a> {
+    /// The hash it was sent as (its name to be).
+    pub sha256: &'a str,
+    pub temp: &'a Path,
+    /// The hash of the bytes written.
+    pub actual: &'a str,
+    pub bytes: u64,
+    /// Its first bytes (what it is, its dimensions).
+    pub head: &'a [u8],
+}
+
+/// Stores an uploaded file under the hash it was sent as, once its bytes hash to it and it is
+/// a PNG or JPEG image ([`sniff_upload`]; stored with the type recognised, never the one
+/// declared). Returns whether it was new; the caller removes the file when it is still there.
+pub fn put_upload(db: &Db, data_dir: &Path, upload: &Upload<'_>) -> Result<bool> {
+    check(upload.sha256, upload.actual, upload.bytes, media::JPEG)?;
+    let media_type = sniff_upload(upload.head)?;
+    if db.read_blocking(|tx| meta(tx, upload.sha256))?.is_some() {
+        return Ok(false);
+    }
+    let asset = Stored {
+        sha256: upload.sha256,
+        media_type,
+        bytes: upload.bytes,
+        size: thumbnails::image_size(upload.head, media_type),
+    };
+    persist(db, data_dir, upload.temp, &asset).map(|()| true)
+}
+
+fn check(sha256: &str, actual: &str, bytes: u64, media_type: &str) -> Result<()> {
     if !is_sha256(sha256) {
         return Err(StoreError::BadInput(format!(
             "'{sha256}' is not a lower-case hex SHA-256"
@@ -76,52 +168,41 @@ pub fn put(
             "send the asset's media type in Content-Type (like image/jpeg)".into(),
         ));
     }
-    if bytes.is_empty() {
+    if bytes == 0 {
         return Err(StoreError::BadInput("an asset cannot be empty".into()));
     }
-    let actual = sha256_hex(bytes);
     if actual != sha256 {
         return Err(StoreError::refused(
             code::HASH_MISMATCH,
             format!("the bytes sent hash to {actual}, not {sha256}"),
         ));
     }
-    if db.read_blocking(|tx| meta(tx, sha256))?.is_some() {
-        return Ok(false);
-    }
-    let dir = data_dir.join(ASSET_DIR);
-    std::fs::create_dir_all(&dir).map_err(StoreError::io("creating the asset folder"))?;
-    let final_path = blob_path(data_dir, sha256);
-    let temp_path = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temp_path)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp_path, &final_path)
-    };
-    if let Err(e) = write() {
-        let _ = std::fs::remove_file(&temp_path);
-        return Err(StoreError::Io {
-            context: "storing an asset",
-            source: e,
-        });
-    }
+    Ok(())
+}
+
+/// Makes the written file durable, renames it to its hash (so a file under its final name
+/// always holds exactly the bytes its name promises) and records it.
+fn persist(db: &Db, data_dir: &Path, temp: &Path, asset: &Stored<'_>) -> Result<()> {
+    let final_path = blob_path(data_dir, asset.sha256);
+    std::fs::File::open(temp)
+        .and_then(|file| file.sync_all())
+        .and_then(|()| std::fs::rename(temp, &final_path))
+        .map_err(StoreError::io("storing an asset"))?;
     db.write_blocking(|tx| {
         tx.prepare_cached(
             "INSERT OR IGNORE INTO asset (sha256, media_type, bytes, width, height, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![
-            sha256,
-            media_type,
-            bytes.len() as i64,
-            size.map(|s| s.0),
-            size.map(|s| s.1),
+            asset.sha256,
+            asset.media_type,
+            asset.bytes as i64,
+            asset.size.map(|s| s.0),
+            asset.size.map(|s| s.1),
             now()
         ])?;
         Ok(())
-    })?;
-    Ok(true)
+    })
 }
 
 /// Which of `hashes` the server does not hold.

@@ -3,8 +3,14 @@
 //!
 //! A thumbnail is made once per source image and remembered, so a republished bundle gets the
 //! same thumbnail reference and its gallery items stay unchanged.
+//!
+//! Decoding an image may take up to `media::MAX_DECODE_BYTES` of memory and seconds of CPU, so
+//! decodes are bounded in total, not only each one: at most [`decode_slots`] run at once in the
+//! process; the rest wait their turn (up to [`DECODE_WAIT`], then `Busy`: 503).
 
 use std::path::Path;
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 use rusqlite::{OptionalExtension, params};
 
@@ -69,7 +75,10 @@ pub fn thumbnail_for(
     }
     let path = blob_path(data_dir, &image.sha256);
     let bytes = std::fs::read(&path).map_err(StoreError::io("reading a gallery image"))?;
-    let (thumb, jpeg) = media::thumbnail(&bytes, THUMBNAIL_EDGE).map_err(ThumbnailError::Image)?;
+    let (thumb, jpeg) = {
+        let _slot = DecodeSlot::take()?;
+        media::thumbnail(&bytes, THUMBNAIL_EDGE).map_err(ThumbnailError::Image)?
+    };
     // A small image is its own thumbnail: no second file for nothing.
     let (thumb, made) = if thumb.bytes >= image.bytes {
         (image.clone(), false)
@@ -114,4 +123,69 @@ pub fn image_size(bytes: &[u8], media_type: &str) -> Option<(u32, u32)> {
     }
     let described = media::asset_ref(bytes, media_type);
     described.width.zip(described.height)
+}
+
+/// How long a decode waits for a free slot before the request is answered 503.
+pub const DECODE_WAIT: Duration = Duration::from_secs(30);
+
+/// How many images may be decoded at once: one per core, at most four.
+pub fn decode_slots() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+}
+
+#[derive(Default)]
+struct Decodes {
+    running: usize,
+    /// The most that ever ran at once (for tests and the log).
+    peak: usize,
+}
+
+fn decodes() -> &'static (Mutex<Decodes>, Condvar) {
+    static DECODES: OnceLock<(Mutex<Decodes>, Condvar)> = OnceLock::new();
+    DECODES.get_or_init(Default::default)
+}
+
+/// The most image decodes that ran at once in this process so far.
+pub fn peak_decodes() -> usize {
+    decodes()
+        .0
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .peak
+}
+
+/// One of the [`decode_slots`], held while an image is decoded (blocking: call off the async
+/// runtime, as all store work is).
+struct DecodeSlot;
+
+impl DecodeSlot {
+    fn take() -> Result<DecodeSlot> {
+        let (lock, freed) = decodes();
+        let deadline = Instant::now() + DECODE_WAIT;
+        let mut state = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        while state.running >= decode_slots() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                tracing::warn!(slots = decode_slots(), "no image decode slot free");
+                return Err(StoreError::Busy("decoding other images"));
+            }
+            state = freed
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        state.running += 1;
+        state.peak = state.peak.max(state.running);
+        Ok(DecodeSlot)
+    }
+}
+
+impl Drop for DecodeSlot {
+    fn drop(&mut self) {
+        let (lock, freed) = decodes();
+        lock.lock().unwrap_or_else(PoisonError::into_inner).running -= 1;
+        freed.notify_one();
+    }
 }

@@ -7,13 +7,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
 use crate::http::caching::json_no_store;
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{Administrator, EventId, Query, authenticate, check_event_id};
+use crate::http::extract::{Administrator, EventId, Query, check_event_id};
 use crate::http::state::AppState;
 use crate::store::auth::{self, Role, TokenSpec};
 use crate::store::{access, change_log};
@@ -33,14 +33,12 @@ pub struct IssueRequest {
 
 pub async fn post_token(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Administrator(admin): Administrator,
     Json(request): Json<IssueRequest>,
 ) -> ApiResult<Response> {
     if let Some(event) = &request.event {
         check_event_id(event)?;
     }
-    let admin = authenticate(&state, &headers).await?;
-    admin.may_administer()?;
     let issued = state
         .db
         .write(move |tx| {
@@ -115,11 +113,9 @@ pub struct AccessCodeRequest {
 pub async fn put_access_code(
     State(state): State<AppState>,
     EventId(event): EventId,
-    headers: HeaderMap,
+    Administrator(admin): Administrator,
     Json(request): Json<AccessCodeRequest>,
 ) -> ApiResult<Response> {
-    let admin = authenticate(&state, &headers).await?;
-    admin.may_administer()?;
     let replaced = set_access_code(&state, &admin, event, Some(request.code)).await?;
     Ok(json_no_store(
         format!("{{\"protected\":true,\"replaced\":{replaced}}}").into_bytes(),

@@ -3,7 +3,7 @@
 //! uploader which of its files the server lacks.
 
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,10 +13,10 @@ use marktplatz_core::wire::{AssetList, asset_etag, code, is_sha256};
 
 use crate::http::caching::{IMMUTABLE, if_none_match, json_no_store, not_modified};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::authenticate;
+use crate::http::extract::Uploader;
 use crate::http::state::AppState;
+use crate::store;
 use crate::store::blobs::{self, blob_path};
-use crate::store::{self, thumbnails};
 
 fn check_hash(sha256: &str) -> ApiResult<()> {
     if is_sha256(sha256) {
@@ -101,9 +101,10 @@ pub async fn get_asset(
     };
     let mut response = Response::new(body);
     let h = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&meta.media_type) {
-        h.insert(header::CONTENT_TYPE, value);
-    }
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(blobs::served_type(&meta.media_type)),
+    );
     if let Ok(value) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, value);
     }
@@ -146,31 +147,34 @@ fn parse_range(text: &str, total: u64) -> Option<(u64, u64)> {
 
 pub async fn put_asset(
     State(state): State<AppState>,
+    Uploader(principal): Uploader,
     Path(sha256): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<Response> {
     check_hash(&sha256)?;
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let principal = authenticate(&state, &headers).await?;
-    principal.may_upload()?;
-    let max_bytes = state.config.max_asset_bytes;
-    if body.len() as u64 > max_bytes {
-        tracing::info!(size = body.len(), "asset too large");
-        return Err(ApiError::payload_too_large(format!(
-            "an asset is at most {max_bytes} bytes; this one has {}",
-            body.len()
-        )));
-    }
+    let dir = state.config.data_dir.join(blobs::ASSET_DIR);
+    let upload = state
+        .bodies
+        .to_file(
+            &headers,
+            body,
+            state.config.max_asset_bytes,
+            &dir,
+            "an asset",
+        )
+        .await?;
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
-    let stored = sha256.clone();
+    let name = sha256.clone();
     let created = store::blocking("storing an asset", move || {
-        let size = thumbnails::image_size(&body, &media_type);
-        blobs::put(&db, &data_dir, &stored, &media_type, &body, size)
+        let stored = blobs::Upload {
+            sha256: &name,
+            temp: &upload.path,
+            actual: &upload.sha256,
+            bytes: upload.bytes,
+            head: &upload.head,
+        };
+        blobs::put_upload(&db, &data_dir, &stored)
     })
     .await??;
     if created {
@@ -185,13 +189,12 @@ pub async fn put_asset(
 
 pub async fn post_missing(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _uploader: Uploader,
     Json(list): Json<AssetList>,
 ) -> ApiResult<Response> {
     for hash in &list.sha256 {
         check_hash(hash)?;
     }
-    authenticate(&state, &headers).await?.may_upload()?;
     let missing = state
         .db
         .read(move |tx| blobs::missing(tx, &list.sha256))

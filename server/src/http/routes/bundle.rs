@@ -2,7 +2,7 @@
 //! `GET` returns the current content as one bundle (exports, and the benchmark's baseline:
 //! what schedule apps do when they re-download the whole file with an ETag).
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -13,23 +13,25 @@ use marktplatz_core::wire::code;
 
 use crate::http::caching::{SHORT, if_none_match, json, json_no_store, not_modified};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{EventId, authenticate};
+use crate::http::extract::{Organiser, Readable};
 use crate::http::state::AppState;
 use crate::store::{self, StoreError, change_log, publish};
 
 pub async fn put_bundle(
     State(state): State<AppState>,
-    EventId(event): EventId,
+    Organiser { principal, event }: Organiser,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<Response> {
-    let principal = authenticate(&state, &headers).await?;
-    principal.may_write(&event)?;
+    let body = state
+        .bodies
+        .to_memory(&headers, body, state.config.max_body_bytes, "a bundle")
+        .await?;
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
     let retention = state.config.tombstone_retention_secs;
     let published = event.clone();
     let outcome = store::blocking("publishing", move || {
-        let text = std::str::from_utf8(&body).map_err(|_| StoreError::Malformed {
+        let text = std::str::from_utf8(&body.bytes).map_err(|_| StoreError::Malformed {
             code: code::MALFORMED_BUNDLE,
             message: "the bundle is not UTF-8 text".into(),
         })?;
@@ -52,7 +54,7 @@ pub async fn put_bundle(
 
 pub async fn get_bundle(
     State(state): State<AppState>,
-    EventId(event): EventId,
+    Readable(event): Readable,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let (head, rows) = state

@@ -19,7 +19,7 @@ use marktplatz_core::wire::{Change, Head, Page, code, merge_patch, page_etag, sh
 
 use crate::http::caching::{IMMUTABLE, SHORT, if_none_match, json, not_modified};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{EventId, Query};
+use crate::http::extract::{Query, Readable};
 use crate::http::poll::{Poll, unchanged};
 use crate::http::state::AppState;
 use crate::store::change_log;
@@ -35,7 +35,7 @@ pub struct PageQuery {
 /// `GET /v1/events/{event}/changes`: the first page of a snapshot of the current epoch.
 pub async fn get_first_page(
     State(state): State<AppState>,
-    EventId(event): EventId,
+    Readable(event): Readable,
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -45,7 +45,7 @@ pub async fn get_first_page(
 /// `GET /v1/events/{event}/changes/{epoch}/{since}`: the page after cursor `since`.
 pub async fn get_page(
     State(state): State<AppState>,
-    EventId(event): EventId,
+    Readable(event): Readable,
     Path((_, epoch, since)): Path<(String, String, String)>,
     Query(query): Query<PageQuery>,
     headers: HeaderMap,

@@ -8,13 +8,13 @@ use marktplatz_core::wire::head_etag;
 
 use crate::http::caching::{SHORT, json};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::EventId;
+use crate::http::extract::Readable;
 use crate::http::poll::{Poll, unchanged};
 use crate::http::state::AppState;
 
 pub async fn get_head(
     State(state): State<AppState>,
-    EventId(event): EventId,
+    Readable(event): Readable,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let head = state.heads.current(&event).await?;

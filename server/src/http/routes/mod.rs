@@ -13,6 +13,7 @@ mod ops;
 pub use ops::MAX_OP_BYTES;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
@@ -24,6 +25,10 @@ use super::state::AppState;
 /// Bodies smaller than this are sent as they are: compressing them saves less than the
 /// `content-encoding` and `vary` headers cost.
 pub const COMPRESS_FROM_BYTES: u64 = 1024;
+
+/// The largest JSON request an admin or uploader sends (a token request, a list of hashes):
+/// read with axum's `Json` once the sender is authenticated.
+pub const SMALL_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router<AppState> {
     let compression = CompressionLayer::new()
@@ -50,7 +55,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/v1/assets/{sha256}",
             get(assets::get_asset).put(assets::put_asset),
         )
-        .route("/v1/assets/missing", post(assets::post_missing));
+        .route(
+            "/v1/assets/missing",
+            post(assets::post_missing).layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
+        );
     let admin = Router::new()
         .route(
             "/v1/admin/tokens",
@@ -60,7 +68,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/v1/admin/events/{event}/access-code",
             put(admin::put_access_code).delete(admin::delete_access_code),
-        );
+        )
+        .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES));
     Router::new()
         .merge(events)
         .merge(assets)

@@ -1,7 +1,7 @@
 //! `POST /v1/events/{event}/ops`: one organiser operation (organiser token, `Idempotency-Key`).
 //! See `store::ops` and `docs/adr/0006-organiser-ops.md`.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
@@ -10,7 +10,7 @@ use marktplatz_core::ops::REPLAYED;
 
 use crate::http::caching::json_no_store;
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{EventId, IdempotencyKey, authenticate};
+use crate::http::extract::{IdempotencyKey, Organiser};
 use crate::http::state::AppState;
 use crate::store::{self, ops};
 
@@ -19,23 +19,31 @@ pub const MAX_OP_BYTES: usize = 64 * 1024;
 
 pub async fn post_op(
     State(state): State<AppState>,
-    EventId(event): EventId,
+    Organiser { principal, event }: Organiser,
+    IdempotencyKey(key): IdempotencyKey,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<Response> {
-    let principal = authenticate(&state, &headers).await?;
-    principal.may_write(&event)?;
-    let IdempotencyKey(key) = IdempotencyKey::from_headers(&headers)?;
-    if body.len() > MAX_OP_BYTES {
-        tracing::info!(event, size = body.len(), "operation too large");
-        return Err(ApiError::payload_too_large(format!(
-            "an operation is at most {MAX_OP_BYTES} bytes; upload photos as assets"
-        )));
-    }
+    let body = state
+        .bodies
+        .to_memory(
+            &headers,
+            body,
+            MAX_OP_BYTES,
+            "an operation (upload photos as assets)",
+        )
+        .await?;
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
     let (applied_event, subject) = (event.clone(), principal.subject.clone());
     let applied = store::blocking("applying an operation", move || {
-        ops::apply(&db, &data_dir, &applied_event, &principal, &key, &body)
+        ops::apply(
+            &db,
+            &data_dir,
+            &applied_event,
+            &principal,
+            &key,
+            &body.bytes,
+        )
     })
     .await??;
     let outcome = applied.outcome();
