@@ -33,9 +33,10 @@ use marktplatz_core::wire::{ACCESS_CODE_HEADER, code};
 
 use super::credentials::bearer;
 use super::error::{ApiError, ApiResult};
-use super::extract::event_of;
+use super::extract::{canonical_event, event_of};
+use super::poll::answer_from_memory;
 use super::rate_limit::{Buckets, client_ip, client_key, too_many};
-use crate::cache::PerEvent;
+use crate::cache::{Heads, PerEvent};
 use crate::config::Config;
 use crate::store::access::{self, Access};
 use crate::store::{Db, auth};
@@ -193,11 +194,20 @@ fn policy_of(access: Arc<Access>) -> Policy {
     }
 }
 
+/// What the read middleware needs: the gate, and the heads to answer an unchanged poll.
+#[derive(Clone)]
+pub struct ReadState {
+    pub gate: Arc<Gate>,
+    pub heads: Arc<Heads>,
+}
+
 /// Middleware: decides every read of a route with an `{event}` (see the module documentation),
-/// refusing with 401 (403 for a token of another event, 429 over the limits), and marks the
-/// answers to admitted reads of a protected event private.
+/// refusing with 401 (403 for a token of another event, 429 over the limits); answers an
+/// admitted no-change poll 304 from the head in memory (`poll::answer_from_memory`, the hot
+/// path: one layer, no allocation); and marks the answers to admitted reads of a protected
+/// event private.
 pub async fn require_access(
-    State(gate): State<Arc<Gate>>,
+    State(read): State<ReadState>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -205,19 +215,34 @@ pub async fn require_access(
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let event = match event_of(&mut parts).await {
-        Ok(Some(event)) => event,
-        // A route without an event (assets, admin, the fallback): not the gate's.
-        Ok(None) => return next.run(Request::from_parts(parts, body)).await,
-        Err(refusal) => return refusal.into_response(),
+    // The id as the handler will get it: spelled as it is, it is the router's decoding of
+    // itself; anything else is decoded here the router's way and refused (or not an event).
+    let event = match canonical_event(&parts) {
+        Some(event) => event,
+        None => match event_of(&mut parts).await {
+            Ok(None) => return next.run(Request::from_parts(parts, body)).await,
+            Ok(Some(event)) => {
+                // Unreachable: a decoded id that passes was spelled as it is. Refuse all
+                // the same rather than admit on a second reading.
+                return ApiError::internal("checking access", format!("event '{event}'"))
+                    .into_response();
+            }
+            Err(refusal) => return refusal.into_response(),
+        },
     };
     let ip = client_ip(&parts.extensions);
-    let private = match gate.admit(&event, &parts.headers, ip).await {
+    let private = match read.gate.admit(event, &parts.headers, ip).await {
         Ok(private) => private,
         Err(refusal) => return refusal.into_response(),
     };
-    parts.extensions.insert(ReadAccess { event });
-    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let mut response = match answer_from_memory(&read.heads, event, &parts) {
+        Some(not_modified) => not_modified,
+        None => {
+            let event = event.to_string();
+            parts.extensions.insert(ReadAccess { event });
+            next.run(Request::from_parts(parts, body)).await
+        }
+    };
     if private {
         mark_private(response.headers_mut());
     }

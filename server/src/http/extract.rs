@@ -61,6 +61,14 @@ pub async fn event_of(parts: &mut Parts) -> ApiResult<Option<String>> {
     Ok(Some(event.to_string()))
 }
 
+/// The `{event}` of a routed request when it is spelled as a valid event id: such an id holds no
+/// `%`, so the router's percent-decoding gives it unchanged, and this is exactly what
+/// [`event_of`] (and the handler) get, without decoding anything. `None` for anything else
+/// (no `{event}` in the route, or one that [`event_of`] will decode and refuse).
+pub fn canonical_event(parts: &Parts) -> Option<&str> {
+    raw_segment(parts, "event").filter(|raw| is_valid_event_id(raw))
+}
+
 /// The raw (undecoded) path segment where the matched route has `{name}`.
 fn raw_segment<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     let template = parts.extensions.get::<MatchedPath>()?.as_str();

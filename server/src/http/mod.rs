@@ -53,14 +53,16 @@ pub fn app(state: AppState) -> Router {
         .layer(security_headers::layer())
         // A panic in anything below becomes a plain JSON 500.
         .layer(CatchPanicLayer::custom(error::panic_response))
-        // Every read of an event decided on its decoded id: a protected one is not read
-        // without its code or a token, not even as a 304.
+        // Every read of an event decided on its id as the handler gets it: a protected one is
+        // not read without its code or a token, not even as a 304; then an admitted
+        // no-change poll is answered 304 from the head in memory (`poll`).
         .layer(from_fn_with_state(
-            state.gate.clone(),
+            access::ReadState {
+                gate: state.gate.clone(),
+                heads: state.heads.clone(),
+            },
             access::require_access,
         ))
-        // The no-change poll, answered from the head in memory.
-        .layer(from_fn_with_state(state.clone(), poll::answer_from_memory))
         // Writes and admin requests: per address and per token.
         .layer(from_fn_with_state(
             state.limits.clone(),
