@@ -22,8 +22,7 @@ step "crate boundaries (scripts/check-components.sh)"
 scripts/check-components.sh
 
 step "no module import circles (scripts/module-graph.py)"
-# The server is left out until its layering (issue 16) lands: db/heads/log and pages/routes.
-for src in model/src search/src core/src import/src media/src publish/src bindings/src cli/src tests/src; do
+for src in model/src search/src core/src import/src media/src publish/src server/src bindings/src cli/src tests/src; do
   scripts/module-graph.py "$src" 3 | tail -1
 done
 

@@ -1,5 +1,5 @@
 //! Importer tests over small fixtures written for this purpose, one per quirk seen in real files
-//! (see `shared/data/README.md`). The real files are exercised by `tests/tests/import_conformance.rs`.
+//! (see `shared/data/README.md`). The real files are exercised by `tests/tests/e2e/import_conformance.rs`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 

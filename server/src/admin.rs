@@ -7,10 +7,28 @@ use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
 use marktplatz_model::wire::{Head, PublishOutcome, is_valid_event_id};
 
-use crate::auth::{IssuedToken, Role, TokenInfo, TokenSpec};
-use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
-use crate::{ServerError, auth, blobs, log, ops, publish};
+use crate::ServerError;
+use crate::store::auth::{self, IssuedToken, Role, TokenInfo, TokenSpec};
+use crate::store::{Db, StoreError, access, blobs, change_log, ops, publish};
+
+/// What went wrong, with the stable code the HTTP API would answer (`wire::code`).
+#[derive(Debug, thiserror::Error)]
+#[error("{message} ({code})")]
+pub struct AdminError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<StoreError> for AdminError {
+    fn from(error: StoreError) -> AdminError {
+        AdminError {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+pub type AdminResult<T> = Result<T, AdminError>;
 
 pub struct Admin {
     db: Db,
@@ -31,7 +49,7 @@ impl Admin {
     }
 
     /// Creates the event if it is new and returns a fresh token for it (no expiry).
-    pub fn create_token(&self, event_id: &str, role: &str) -> ApiResult<String> {
+    pub fn create_token(&self, event_id: &str, role: &str) -> AdminResult<String> {
         let spec = TokenSpec {
             role: Role::parse(role)?,
             event_id: Some(event_id.to_string()),
@@ -42,54 +60,59 @@ impl Admin {
     }
 
     /// Issues a token; an organiser's or attendee's event is created if new.
-    pub fn issue_token(&self, spec: &TokenSpec) -> ApiResult<IssuedToken> {
+    pub fn issue_token(&self, spec: &TokenSpec) -> AdminResult<IssuedToken> {
         if let Some(event_id) = &spec.event_id
             && !is_valid_event_id(event_id)
         {
-            return Err(ApiError::bad_request(format!(
+            return Err(StoreError::BadInput(format!(
                 "'{event_id}' is not an event id (letters, digits, '-', '_' and '.', at most 100)"
-            )));
+            ))
+            .into());
         }
-        self.db.write_blocking(|tx| {
+        Ok(self.db.write_blocking(|tx| {
             if let (Some(event_id), Role::Organiser | Role::Attendee) = (&spec.event_id, spec.role)
             {
-                log::ensure_event(tx, event_id)?;
+                change_log::ensure_event(tx, event_id)?;
             }
             auth::issue(tx, spec)
-        })
+        })?)
     }
 
     /// Revokes a token named by its id (or given whole). `Ok(false)`: it was revoked already.
-    pub fn revoke_token(&self, id_or_token: &str) -> ApiResult<bool> {
-        self.db.write_blocking(|tx| auth::revoke(tx, id_or_token))
+    pub fn revoke_token(&self, id_or_token: &str) -> AdminResult<bool> {
+        Ok(self.db.write_blocking(|tx| auth::revoke(tx, id_or_token))?)
     }
 
     /// Gives the event an access code for reading it (`None`: public again). Returns whether it
     /// had one before. The event must exist.
-    pub fn set_access_code(&self, event_id: &str, code: Option<&str>) -> ApiResult<bool> {
-        self.db
-            .write_blocking(|tx| crate::access::set(tx, event_id, code))
+    pub fn set_access_code(&self, event_id: &str, code: Option<&str>) -> AdminResult<bool> {
+        Ok(self
+            .db
+            .write_blocking(|tx| access::set(tx, event_id, code))?)
     }
 
     /// Tokens (never their secrets), of one event or all.
-    pub fn tokens(&self, event_id: Option<&str>) -> ApiResult<Vec<TokenInfo>> {
-        self.db.read_blocking(|tx| auth::list(tx, event_id))
+    pub fn tokens(&self, event_id: Option<&str>) -> AdminResult<Vec<TokenInfo>> {
+        Ok(self.db.read_blocking(|tx| auth::list(tx, event_id))?)
     }
 
     /// How many organiser operations were applied to the event (one stored result each).
-    pub fn applied_ops(&self, event_id: &str) -> ApiResult<u64> {
-        self.db.read_blocking(|tx| ops::applied_count(tx, event_id))
+    pub fn applied_ops(&self, event_id: &str) -> AdminResult<u64> {
+        Ok(self
+            .db
+            .read_blocking(|tx| ops::applied_count(tx, event_id))?)
     }
 
     /// Stores an asset and returns its reference.
-    pub fn put_asset(&self, bytes: &[u8], media_type: &str) -> ApiResult<AssetRef> {
-        let sha256 = blobs::sha256_hex(bytes);
-        let size = crate::thumbs::image_size(bytes, media_type);
+    pub fn put_asset(&self, bytes: &[u8], media_type: &str) -> AdminResult<AssetRef> {
+        let sha256 = marktplatz_model::assets::sha256_hex(bytes);
+        let size = blobs::image_size(bytes, media_type);
         blobs::put(&self.db, &self.data_dir, &sha256, media_type, bytes, size)?;
-        self.db
+        Ok(self
+            .db
             .read_blocking(|tx| blobs::meta(tx, &sha256))?
             .map(|m| m.asset_ref())
-            .ok_or_else(|| ApiError::internal("storing an asset", "it vanished"))
+            .ok_or_else(|| StoreError::internal("storing an asset", "it vanished"))?)
     }
 
     /// Stores the given assets (each checked against its reference: hash and size), then
@@ -98,42 +121,54 @@ impl Admin {
         &self,
         bundle: Bundle,
         assets: impl IntoIterator<Item = (&'a AssetRef, &'a [u8])>,
-    ) -> ApiResult<PublishOutcome> {
+    ) -> AdminResult<PublishOutcome> {
         for (asset, bytes) in assets {
             let stored = self.put_asset(bytes, &asset.media_type)?;
             if stored.sha256 != asset.sha256 || stored.bytes != asset.bytes {
-                return Err(ApiError::unprocessable(
+                return Err(StoreError::refused(
                     marktplatz_model::wire::code::HASH_MISMATCH,
                     format!(
                         "asset {} does not match its bytes ({} bytes hashing to {})",
                         asset.sha256, stored.bytes, stored.sha256
                     ),
-                ));
+                )
+                .into());
             }
         }
         self.publish(bundle)
     }
 
     /// Publishes a bundle (its assets must be stored first), creating the event if new.
-    pub fn publish(&self, bundle: Bundle) -> ApiResult<PublishOutcome> {
+    pub fn publish(&self, bundle: Bundle) -> AdminResult<PublishOutcome> {
         let event_id = bundle.event.id.clone();
         self.db
-            .write_blocking(|tx| log::ensure_event(tx, &event_id))?;
-        publish::publish_bundle(&self.db, &self.data_dir, &event_id, bundle, None)
+            .write_blocking(|tx| change_log::ensure_event(tx, &event_id))?;
+        Ok(publish::publish_bundle(
+            &self.db,
+            &self.data_dir,
+            &event_id,
+            bundle,
+            None,
+        )?)
     }
 
-    pub fn head(&self, event_id: &str) -> ApiResult<Head> {
-        self.db.read_blocking(|tx| log::require_head(tx, event_id))
+    pub fn head(&self, event_id: &str) -> AdminResult<Head> {
+        Ok(self
+            .db
+            .read_blocking(|tx| change_log::require_head(tx, event_id))?)
     }
 
     /// Starts a new epoch: every device re-bootstraps (after a restore or a history reset).
-    pub fn rotate_epoch(&self, event_id: &str) -> ApiResult<String> {
-        self.db.write_blocking(|tx| log::rotate_epoch(tx, event_id))
+    pub fn rotate_epoch(&self, event_id: &str) -> AdminResult<String> {
+        Ok(self
+            .db
+            .write_blocking(|tx| change_log::rotate_epoch(tx, event_id))?)
     }
 
     /// Purges tombstones older than `older_than_secs` (0: all), moving the retention horizon.
-    pub fn purge_tombstones(&self, event_id: &str, older_than_secs: i64) -> ApiResult<usize> {
-        self.db
-            .write_blocking(|tx| log::purge_tombstones(tx, event_id, older_than_secs))
+    pub fn purge_tombstones(&self, event_id: &str, older_than_secs: i64) -> AdminResult<usize> {
+        Ok(self
+            .db
+            .write_blocking(|tx| change_log::purge_tombstones(tx, event_id, older_than_secs))?)
     }
 }

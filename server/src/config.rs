@@ -19,6 +19,10 @@ pub struct Config {
     pub max_asset_bytes: u64,
     /// Most connections open at once; more wait in the listen backlog.
     pub max_connections: usize,
+    /// Most connections open at once from one client address (an IPv6 client: its /64); a
+    /// further one is answered 503 and closed. Behind a reverse proxy every client has the
+    /// proxy's address: set this to `max_connections` there and let the proxy cap its clients.
+    pub max_connections_per_ip: usize,
     /// Deadline for answering a read (GET, HEAD).
     pub request_timeout: Duration,
     /// A connection on which nothing moved for this long is closed (frees its slot).
@@ -34,10 +38,26 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// A write (PUT, POST, DELETE) must arrive and be answered within this long.
     pub upload_timeout: Duration,
+    /// After `body_grace`, a request body must have arrived at this average rate at least
+    /// (bytes per second), else the request is cut with 408: a trickle cannot hold a slot.
+    pub min_body_bytes_per_sec: u64,
+    /// How long a body may take before the minimum rate applies (a phone waking its radio).
+    pub body_grace: Duration,
+    /// Bytes of request bodies held in memory at once, over all requests (bundles, operations,
+    /// admin requests; assets go to disk as they arrive). A body that does not fit is answered
+    /// 503 with `Retry-After`.
+    pub max_body_memory: usize,
     /// Writes and admin requests per client address.
     pub rate_limit_per_ip: RateLimit,
-    /// Writes and admin requests per bearer token (by its public id).
+    /// Writes and admin requests per bearer token (by its public id), charged once the token
+    /// is known to be valid.
     pub rate_limit_per_token: RateLimit,
+    /// Wrong access codes one client address may send. While it is over the limit, every code
+    /// it sends is refused alike, the right one too.
+    pub wrong_codes_per_ip: RateLimit,
+    /// Wrong access codes for one event from all addresses together (guessing spread over many
+    /// addresses). While it is over the limit, every code for the event is refused alike.
+    pub wrong_codes_per_event: RateLimit,
 }
 
 /// A token bucket: `burst` requests at once, refilled at `per_second`.
@@ -57,6 +77,7 @@ impl Config {
             max_body_bytes: 64 * 1024 * 1024,
             max_asset_bytes: marktplatz_model::ops::MAX_PHOTO_BYTES,
             max_connections: 1024,
+            max_connections_per_ip: 256,
             request_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),
             tombstone_retention_secs: Some(30 * 24 * 3600),
@@ -64,6 +85,11 @@ impl Config {
             max_headers: 64,
             header_read_timeout: Duration::from_secs(10),
             upload_timeout: Duration::from_secs(300),
+            // 8 KiB/s is a poor mobile uplink; a bundle or photo that slow still fits in
+            // `upload_timeout` up to 2.4 MB, and a trickle of bytes is cut after 10 s.
+            min_body_bytes_per_sec: 8 * 1024,
+            body_grace: Duration::from_secs(10),
+            max_body_memory: 128 * 1024 * 1024,
             // Organisers behind one venue NAT share an address: generous per address, tighter
             // per token. Reads (GET/HEAD) are never rate limited: they are cheap 304s.
             rate_limit_per_ip: RateLimit {
@@ -73,6 +99,17 @@ impl Config {
             rate_limit_per_token: RateLimit {
                 burst: 100,
                 per_second: 20.0,
+            },
+            // A burst of 10, then one every 6 seconds (14,400 a day from one address).
+            wrong_codes_per_ip: RateLimit {
+                burst: 10,
+                per_second: 1.0 / 6.0,
+            },
+            // A burst of 100, then one a second (86,400 a day for one event, however many
+            // addresses guess). docs/adr/0006-organiser-ops.md, 10.
+            wrong_codes_per_event: RateLimit {
+                burst: 100,
+                per_second: 1.0,
             },
         }
     }

@@ -1,29 +1,22 @@
 //! Marktplatz publishing server: a change log per event, delta pages, content-addressed assets.
 //!
+//! Three layers, each depending only on the ones below it
+//! (`docs/ARCHITECTURE.md, "The server"`):
+//! - [`store`]: the database and the asset files; its own errors, never HTTP;
+//! - [`cache`]: what is kept in memory in front of it (heads, finished pages);
+//! - [`http`]: routes, extractors, the middleware stack and the connection loop.
+//!
 //! [`serve`] runs until its shutdown future completes, then finishes in-flight requests.
 //! [`start`] runs it in the background on an already bound address (tests, the CLI's demo).
 //! [`Admin`] works on a data directory directly: tokens, publishing, history resets.
 //! The protocol is described in `docs/adr/0002-sync-protocol.md`.
 
-pub mod access;
 pub mod admin;
-pub mod auth;
-pub mod blobs;
+pub mod cache;
 pub mod config;
-pub mod connections;
-pub mod db;
-pub mod error;
-pub mod hardening;
-pub mod heads;
 pub mod http;
-pub mod limits;
-pub mod log;
-pub mod ops;
-pub mod pages;
-pub mod publish;
-pub mod routes;
-pub mod thumbs;
-pub mod unchanged;
+pub mod probe;
+pub mod store;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -33,13 +26,15 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use admin::Admin;
+pub use admin::{Admin, AdminError};
 pub use config::Config;
+/// Tokens and roles (what `Admin::issue_token` takes and gives).
+pub use store::auth;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error(transparent)]
-    Db(#[from] db::DbError),
+    Store(#[from] store::StoreError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -52,14 +47,8 @@ pub enum ServerError {
     },
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
-    #[error("{0}")]
-    Api(String),
-}
-
-impl From<error::ApiError> for ServerError {
-    fn from(error: error::ApiError) -> ServerError {
-        ServerError::Api(format!("{} ({})", error.message, error.code))
-    }
+    #[error("the server task failed: {0}")]
+    Task(String),
 }
 
 /// Binds `config.listen` and serves until `shutdown` completes; in-flight requests finish.
@@ -96,7 +85,7 @@ impl RunningServer {
         }
         match (&mut self.task).await {
             Ok(result) => result,
-            Err(e) => Err(ServerError::Api(format!("the server task failed: {e}"))),
+            Err(e) => Err(ServerError::Task(e.to_string())),
         }
     }
 }
@@ -128,39 +117,34 @@ async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
         })
 }
 
-fn open_data(config: &Config) -> Result<db::Db, ServerError> {
+fn open_data(config: &Config) -> Result<store::Db, ServerError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::DataDir {
         path: config.data_dir.clone(),
         source,
     })?;
-    Ok(db::Db::open(&config.data_dir)?)
+    Ok(store::Db::open(&config.data_dir)?)
 }
 
 async fn run(
     listener: TcpListener,
     config: Config,
-    db: db::Db,
+    db: store::Db,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let listener =
-        limits::LimitedListener::new(listener, config.max_connections, config.idle_timeout);
+    let listener = http::listener::LimitedListener::new(
+        listener,
+        config.max_connections,
+        config.max_connections_per_ip,
+        config.idle_timeout,
+    );
     let config = Arc::new(config);
-    let app = routes::router(routes::AppState {
-        db: db.clone(),
-        config: config.clone(),
-        pages: Arc::default(),
-    });
-    let app = hardening::protect(app, &config)
-        // Outermost: the poll that finds nothing new costs the least (unchanged.rs).
-        .layer(axum::middleware::from_fn_with_state(
-            db.clone(),
-            unchanged::answer_unchanged,
-        ))
-        // Before even that: a protected event is not read without its code (access.rs).
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::new(access::Gate::new(db.clone())),
-            access::require_access,
-        ));
-    connections::serve(listener, app, &config, shutdown).await?;
+    tracing::info!(
+        listen = %config.listen,
+        data = %config.data_dir.display(),
+        "serving"
+    );
+    let app = http::app(http::AppState::new(db, config.clone()));
+    http::connections::serve(listener, app, &config, shutdown).await?;
+    tracing::info!("stopped");
     Ok(())
 }

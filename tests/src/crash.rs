@@ -451,7 +451,7 @@ impl CrashHarness {
                 ..CrashReport::default()
             },
             config,
-            server_db: data.join(marktplatz_server::db::DB_FILE),
+            server_db: data.join(marktplatz_server::store::DB_FILE),
             _root: root,
             device,
             runtime,

@@ -131,6 +131,19 @@ impl Harness {
         Device::open(self.root.path().join(name))
     }
 
+    /// A new admin token (every event; issues and revokes tokens).
+    pub fn admin_token(&self) -> marktplatz_server::auth::IssuedToken {
+        let spec = marktplatz_server::auth::TokenSpec {
+            role: marktplatz_server::auth::Role::Admin,
+            event_id: None,
+            subject: None,
+            expires_in: None,
+        };
+        self.admin
+            .issue_token(&spec)
+            .unwrap_or_else(|e| panic!("admin token: {e}"))
+    }
+
     /// The URL devices use: through the proxy.
     pub fn url(&self) -> String {
         self.proxy.url()

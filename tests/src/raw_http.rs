@@ -1,7 +1,7 @@
 //! Plain HTTP/1.1 exchanges over a fresh TCP connection, so tests see exact status lines,
 //! headers and body bytes (no client library adding or hiding anything).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -42,9 +42,44 @@ pub async fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> RawResponse {
-    let mut stream = TcpStream::connect(addr)
+    let stream = TcpStream::connect(addr)
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
+    exchange(stream, addr, method, path, headers, body).await
+}
+
+/// A connection to `addr` from the local address `source` (any of 127.0.0.0/8 works on
+/// loopback): a client at another address, for limits per client.
+pub async fn connect_from(source: IpAddr, addr: SocketAddr) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap_or_else(|e| panic!("socket: {e}"));
+    socket
+        .bind(SocketAddr::new(source, 0))
+        .unwrap_or_else(|e| panic!("bind {source}: {e}"));
+    socket
+        .connect(addr)
+        .await
+        .unwrap_or_else(|e| panic!("connect from {source}: {e}"))
+}
+
+/// [`get`] from the local address `source`.
+pub async fn get_from(
+    source: IpAddr,
+    addr: SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> RawResponse {
+    let stream = connect_from(source, addr).await;
+    exchange(stream, addr, "GET", path, headers, &[]).await
+}
+
+async fn exchange(
+    mut stream: TcpStream,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> RawResponse {
     let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));

@@ -175,7 +175,7 @@ fn version(h: &Harness, sessions: usize, v: u64) -> Bundle {
         .root
         .path()
         .join("server")
-        .join(marktplatz_server::db::DB_FILE);
+        .join(marktplatz_server::store::DB_FILE);
     if let Ok(state) = read_server(&db, EVENT) {
         for ((kind, _), (_, body)) in &state.rows {
             if kind == "announcement"
@@ -196,7 +196,7 @@ fn converged(h: &Harness, device: &Device) -> Result<bool, String> {
         .root
         .path()
         .join("server")
-        .join(marktplatz_server::db::DB_FILE);
+        .join(marktplatz_server::store::DB_FILE);
     let server = read_server(&db, EVENT)?;
     let held = read_device(&device.dir, EVENT)?;
     Ok(held.cursor == server.head && held.contents() == server.live())
@@ -358,7 +358,7 @@ pub async fn run(config: SoakConfig) -> Result<SoakReport, String> {
         .root
         .path()
         .join("server")
-        .join(marktplatz_server::db::DB_FILE);
+        .join(marktplatz_server::store::DB_FILE);
     let server = read_server(&db, EVENT)?;
     let queued = ops_queued.load(Ordering::Relaxed);
     if server.op_results != queued {

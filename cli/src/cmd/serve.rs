@@ -18,9 +18,15 @@ pub struct Args {
     /// Publish the built-in demo event before serving.
     #[arg(long)]
     demo: bool,
+    /// What to log on stderr: error, warn, info (publishes, operations, refusals, limits hit),
+    /// debug (every request) or trace; or a filter like `info,marktplatz_server=debug`.
+    /// Without it, RUST_LOG is used when set, else `info`.
+    #[arg(long, value_name = "LEVEL")]
+    log: Option<String>,
 }
 
 pub fn run(args: Args) -> CmdResult {
+    init_logging(args.log.as_deref())?;
     if args.demo {
         let admin = marktplatz_server::Admin::open(&args.data)?;
         let outcome = super::publish::publish_demo(&admin)?;
@@ -42,6 +48,23 @@ pub fn run(args: Args) -> CmdResult {
         eprintln!("stopping: finishing requests in flight");
         server.shutdown().await
     })?;
+    Ok(())
+}
+
+/// Logs to stderr at `level` (or RUST_LOG, or `info`).
+fn init_logging(level: Option<&str>) -> CmdResult {
+    use tracing_subscriber::EnvFilter;
+    let filter = match level {
+        Some(level) => EnvFilter::try_new(level)
+            .map_err(|e| format!("--log {level}: not a level or filter ({e})"))?,
+        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init()
+        .map_err(|e| format!("cannot start logging: {e}"))?;
     Ok(())
 }
 

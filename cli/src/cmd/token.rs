@@ -54,7 +54,8 @@ enum Action {
     },
 }
 
-fn api(e: marktplatz_server::error::ApiError) -> String {
+fn api(e: impl Into<marktplatz_server::AdminError>) -> String {
+    let e = e.into();
     format!("{} ({})", e.message, e.code)
 }
 

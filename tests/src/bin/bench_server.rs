@@ -1,7 +1,8 @@
 //! `bench-server DATA`: the publishing server for `bench server`, run until stdin closes; prints
 //! `listening ADDR` first. The production router and allocator (as `marktplatz serve`), with
 //! enough connection slots for every simulated device (the default, 1,024, would queue the rest
-//! in the listen backlog).
+//! in the listen backlog; `BENCH_SERVER_PRODUCTION_LIMITS=1` keeps the defaults). Logs at `info` to stderr like `marktplatz serve` (a subscriber is
+//! installed, so what tracing costs on the hot path is measured too).
 
 // A benchmark harness: anything unexpected should stop the run loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -19,8 +20,17 @@ fn main() {
         .nth(1)
         .expect("usage: bench-server DATA_DIR")
         .into();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
     let mut config = Config::new(&data, "127.0.0.1:0".parse().unwrap());
-    config.max_connections = 20_000;
+    // `bench server-abuse` measures the production limits as they are.
+    if std::env::var_os("BENCH_SERVER_PRODUCTION_LIMITS").is_none() {
+        config.max_connections = 20_000;
+        config.max_connections_per_ip = 20_000;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -14,6 +14,7 @@ mod organiser_crash;
 mod organiser_ops;
 mod search_quality;
 mod server_hardening;
+mod server_security;
 mod soak;
 mod storage_faults;
 mod sync_assets;

@@ -23,7 +23,7 @@ fn assert_error(response: &RawResponse, status: u16, code: &str) {
 }
 
 fn assert_secure_headers(response: &RawResponse) {
-    for (name, value) in marktplatz_server::hardening::SECURITY_HEADERS {
+    for (name, value) in marktplatz_server::http::SECURITY_HEADERS {
         assert_eq!(
             response.header(name),
             Some(value),

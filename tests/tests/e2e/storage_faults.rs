@@ -27,7 +27,7 @@ fn server_db(h: &Harness) -> PathBuf {
     h.root
         .path()
         .join("server")
-        .join(marktplatz_server::db::DB_FILE)
+        .join(marktplatz_server::store::DB_FILE)
 }
 
 fn assert_equals_server(h: &Harness, dir: &Path) {

@@ -151,7 +151,8 @@ async fn bad_bundles_are_refused_and_change_nothing() {
 async fn the_organiser_client_uploads_missing_assets_then_the_bundle() {
     let h = Harness::start().await;
     let token = h.admin.create_token(EVENT, "organiser").unwrap();
-    let photo = b"not really a jpeg".to_vec();
+    // A JPEG's first bytes: the server takes only images as assets.
+    let photo = b"\xFF\xD8\xFF not really a jpeg".to_vec();
     let sha = sha256_hex(&photo);
     let mut bundle = small_bundle(EVENT);
     bundle.speakers[0].photo = Some(marktplatz_model::model::AssetRef {
@@ -292,7 +293,7 @@ async fn head_and_pages_carry_etags_cache_lifetimes_and_answer_304() {
 
 #[tokio::test]
 async fn a_poll_answered_from_memory_never_hides_a_publication() {
-    // The 304 for an unchanged head or tail is answered before routing (server/src/unchanged.rs);
+    // The 304 for an unchanged head or tail is answered before any handler (server/src/http/poll.rs);
     // after a publication the same request must reach the router and get the change.
     let h = Harness::start().await;
     let mut bundle = small_bundle(EVENT);
@@ -507,7 +508,9 @@ async fn concurrent_publishers_never_make_a_device_miss_a_change() {
 async fn shutdown_finishes_requests_in_flight() {
     let h = Harness::start().await;
     let token = h.admin.create_token(EVENT, "organiser").unwrap();
-    let bytes = vec![7u8; 200_000];
+    // A PNG's first bytes: the server takes only images as assets.
+    let mut bytes = vec![7u8; 200_000];
+    bytes[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
     let sha = sha256_hex(&bytes);
     let addr = h.server.addr();
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();

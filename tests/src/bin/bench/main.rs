@@ -6,6 +6,7 @@
 //! bench coldstart                              # first agenda / first search, fresh processes
 //! bench memory                                 # peak RSS of sync and search, 20,000 entities
 //! bench server                                 # req/s and latency vs nginx (needs nginx, wrk)
+//! bench server-abuse                           # 304 polls and memory under 1,000 anonymous uploads (wrk)
 //! bench library STRIPPED.so SYMBOLS.so [OPT]   # the phone library's size, per dependency
 //! bench report                                 # bench-results/report.{md,json}
 //! bench report profiles LEVEL=DIR...           # the opt-level comparison (bench-profiles.sh)
@@ -18,6 +19,7 @@ mod library;
 mod memory;
 mod report;
 mod server;
+mod server_abuse;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -27,7 +29,9 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((part, rest)) = args.split_first() else {
-        eprintln!("usage: bench coldstart|memory|server|library|report [ARGS] (see the source)");
+        eprintln!(
+            "usage: bench coldstart|memory|server|server-abuse|library|report [ARGS] (see the source)"
+        );
         return ExitCode::FAILURE;
     };
     match part.as_str() {
@@ -36,10 +40,13 @@ fn main() -> ExitCode {
         "memory" => memory::parent(),
         "memory-child" => memory::run(rest),
         "server" => server::run(),
+        "server-abuse" => server_abuse::run(),
         "library" => library::run(rest),
         "report" => report::run(rest),
         other => {
-            eprintln!("bench: no part {other:?} (coldstart, memory, server, library, report)");
+            eprintln!(
+                "bench: no part {other:?} (coldstart, memory, server, server-abuse, library, report)"
+            );
             ExitCode::FAILURE
         }
     }

@@ -30,10 +30,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use marktplatz_server::Admin;
-use marktplatz_tests::bench::{Stats, event_36c3, machine, save};
+use marktplatz_tests::bench::{BenchEvent, Stats, event_36c3, machine, save};
 use marktplatz_tests::raw_http;
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+pub(super) fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -42,7 +42,7 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 
 /// Lets this process and its children (server, nginx, wrk) open as many files as allowed.
 #[allow(unsafe_code)]
-fn raise_open_files() -> u64 {
+pub(super) fn raise_open_files() -> u64 {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -59,7 +59,7 @@ fn raise_open_files() -> u64 {
 
 /// One wrk run's figures (latencies in µs).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-struct WrkRun {
+pub(super) struct WrkRun {
     requests: u64,
     duration_us: u64,
     bytes: u64,
@@ -68,20 +68,20 @@ struct WrkRun {
     write_errors: u64,
     status_errors: u64,
     timeouts: u64,
-    p50_us: f64,
-    p90_us: f64,
-    p99_us: f64,
-    max_us: f64,
+    pub(super) p50_us: f64,
+    pub(super) p90_us: f64,
+    pub(super) p99_us: f64,
+    pub(super) max_us: f64,
     /// CPU time the server process used during the run.
     #[serde(default)]
     server_cpu_ms: f64,
 }
 
 impl WrkRun {
-    fn rps(&self) -> f64 {
+    pub(super) fn rps(&self) -> f64 {
         self.requests as f64 / (self.duration_us.max(1) as f64 / 1e6)
     }
-    fn errors(&self) -> u64 {
+    pub(super) fn errors(&self) -> u64 {
         self.connect_errors
             + self.read_errors
             + self.write_errors
@@ -104,7 +104,7 @@ end
 "#;
 
 /// A wrk script sending `headers` with every request and printing JSON when done.
-fn wrk_script(dir: &Path, name: &str, headers: &[(&str, &str)]) -> PathBuf {
+pub(super) fn wrk_script(dir: &Path, name: &str, headers: &[(&str, &str)]) -> PathBuf {
     let mut lua = String::new();
     for (k, v) in headers {
         lua.push_str(&format!("wrk.headers[\"{k}\"] = [[{v}]]\n"));
@@ -139,7 +139,7 @@ fn children_of(pid: u32) -> Vec<u32> {
         .collect()
 }
 
-fn status_kb(pid: u32, field: &str) -> u64 {
+pub(super) fn status_kb(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
         .lines()
@@ -150,10 +150,10 @@ fn status_kb(pid: u32, field: &str) -> u64 {
 }
 
 /// A server under test: its address and the processes whose CPU and memory count.
-struct Target {
-    name: &'static str,
-    addr: SocketAddr,
-    child: Child,
+pub(super) struct Target {
+    pub(super) name: &'static str,
+    pub(super) addr: SocketAddr,
+    pub(super) child: Child,
 }
 
 impl Target {
@@ -174,7 +174,13 @@ impl Target {
     }
 }
 
-fn wrk(target: &Target, path: &str, script: &Path, connections: usize, seconds: u64) -> WrkRun {
+pub(super) fn wrk(
+    target: &Target,
+    path: &str,
+    script: &Path,
+    connections: usize,
+    seconds: u64,
+) -> WrkRun {
     let threads = 2;
     let cpu_before = target.cpu_ms();
     let output = Command::new("wrk")
@@ -217,14 +223,35 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A temporary folder with a server data directory in it (`<root>/server`) holding the 36C3
+/// event, published.
+pub(super) fn published_36c3() -> (tempfile::TempDir, PathBuf, BenchEvent) {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("server");
+    let event = event_36c3();
+    Admin::open(&data)
+        .unwrap()
+        .publish(event.bundle.clone())
+        .unwrap();
+    (root, data, event)
+}
+
 fn start_ours(data: &Path) -> Target {
+    start_server(data, None, &[])
+}
+
+/// `bench-server DATA` (or the binary `exe`), with `env` set: its address and process.
+pub(super) fn start_server(data: &Path, exe: Option<&Path>, env: &[(&str, &str)]) -> Target {
     // A binary of its own, with the server's allocator (this one measures the phone library
     // too, which keeps the system allocator).
-    let exe = std::env::current_exe()
-        .unwrap()
-        .with_file_name("bench-server");
+    let exe = exe.map(Path::to_path_buf).unwrap_or_else(|| {
+        std::env::current_exe()
+            .unwrap()
+            .with_file_name("bench-server")
+    });
     let mut child = Command::new(exe)
         .arg(data)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -375,14 +402,8 @@ pub fn run() -> std::process::ExitCode {
         .enable_all()
         .build()
         .unwrap();
-    let root = tempfile::tempdir().unwrap();
-    let data = root.path().join("server");
-    let event = event_36c3();
+    let (root, data, event) = published_36c3();
     let id = event.bundle.event.id.clone();
-    Admin::open(&data)
-        .unwrap()
-        .publish(event.bundle.clone())
-        .unwrap();
     let mut ours = start_ours(&data);
 
     // The bodies nginx serves: exactly what our server sends.

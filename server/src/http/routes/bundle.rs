@@ -1,0 +1,90 @@
+//! `PUT /v1/events/{event}/bundle` publishes a whole bundle (organiser token);
+//! `GET` returns the current content as one bundle (exports, and the benchmark's baseline:
+//! what schedule apps do when they re-download the whole file with an ETag).
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::wire::code;
+
+use crate::http::caching::{SHORT, if_none_match, json, json_no_store, not_modified};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{Organiser, Readable};
+use crate::http::state::AppState;
+use crate::store::{self, StoreError, change_log, publish};
+
+pub async fn put_bundle(
+    State(state): State<AppState>,
+    Organiser { principal, event }: Organiser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let body = state
+        .bodies
+        .to_memory(&headers, body, state.config.max_body_bytes, "a bundle")
+        .await?;
+    let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
+    let retention = state.config.tombstone_retention_secs;
+    let published = event.clone();
+    let outcome = store::blocking("publishing", move || {
+        let text = std::str::from_utf8(&body.bytes).map_err(|_| StoreError::Malformed {
+            code: code::MALFORMED_BUNDLE,
+            message: "the bundle is not UTF-8 text".into(),
+        })?;
+        publish::publish_bundle_text(&db, &data_dir, &published, text, retention)
+    })
+    .await??;
+    tracing::info!(
+        event,
+        token = principal.token_id,
+        seq = outcome.seq,
+        added = outcome.added,
+        updated = outcome.updated,
+        removed = outcome.removed,
+        "published"
+    );
+    let body =
+        serde_json::to_vec(&outcome).map_err(|e| ApiError::internal("encoding the outcome", e))?;
+    Ok(json_no_store(body))
+}
+
+pub async fn get_bundle(
+    State(state): State<AppState>,
+    Readable(event): Readable,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (head, rows) = state
+        .db
+        .read(move |tx| {
+            let head = change_log::require_head(tx, &event)?;
+            let (rows, _) =
+                change_log::changes_since(tx, &event, 0, u64::MAX, usize::MAX - 1, usize::MAX)?;
+            Ok((head, rows))
+        })
+        .await?;
+    let etag = format!("\"{}.{}\"", head.epoch, head.seq);
+    if if_none_match(&headers, &etag) {
+        return Ok(not_modified(&etag, SHORT));
+    }
+    let mut entities = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(body) = row.body {
+            let entity = Entity::from_json(row.kind, &body)
+                .map_err(|e| ApiError::internal("reading a stored entity", e))?;
+            entities.push(entity);
+        }
+    }
+    if !entities.iter().any(|e| e.kind() == EntityKind::Event) {
+        return Err(ApiError::not_found(format!(
+            "event '{}' has no published content yet",
+            head.event
+        )));
+    }
+    let bundle = Bundle::from_entities(entities).map_err(StoreError::from)?;
+    let body = serde_json::to_vec(&bundle).map_err(|e| ApiError::internal("encoding", e))?;
+    Ok(json(body, &etag, SHORT))
+}

@@ -1,0 +1,237 @@
+//! `GET /v1/events/{event}/changes[/{epoch}/{since}]`: one page of the change log.
+//!
+//! The first page (no epoch, cursor 0) starts a snapshot taken at the current head H (no tombstones: a device starting
+//! from nothing has nothing to delete); its next pages are asked for with `?snapshot=H`, so
+//! they skip tombstones up to H too and are not refused (410) for being below the retention
+//! horizon unless a tombstone after H was purged.
+//!
+//! A full page asked for with its epoch is immutable in the CDN sense: its content may later be
+//! superseded by newer versions further on in the log, but it is never wrong, because a row
+//! with a given seq never changes and every later change of an entity gets a larger seq.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use marktplatz_model::wire::{Change, Head, Page, code, merge_patch, page_etag, short_hash};
+
+use crate::http::caching::{IMMUTABLE, SHORT, if_none_match, json, not_modified};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{Query, Readable};
+use crate::http::poll::{Poll, unchanged};
+use crate::http::state::AppState;
+use crate::store::change_log;
+
+/// `?snapshot=H` (the next pages of a snapshot taken at head H), `?full=1` (bodies, no
+/// patches). Numbers are parsed here, to say which one was wrong.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    snapshot: Option<String>,
+    full: Option<String>,
+}
+
+/// `GET /v1/events/{event}/changes`: the first page of a snapshot of the current epoch.
+pub async fn get_first_page(
+    State(state): State<AppState>,
+    Readable(event): Readable,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    changes(state, event, None, 0, query, headers).await
+}
+
+/// `GET /v1/events/{event}/changes/{epoch}/{since}`: the page after cursor `since`.
+pub async fn get_page(
+    State(state): State<AppState>,
+    Readable(event): Readable,
+    Path((_, epoch, since)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let since = since.parse().map_err(|_| {
+        ApiError::bad_request(format!("the cursor must be a seq number, not '{since}'"))
+    })?;
+    changes(state, event, Some(epoch), since, query, headers).await
+}
+
+async fn changes(
+    state: AppState,
+    event: String,
+    epoch: Option<String>,
+    since: u64,
+    query: PageQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let snapshot: Option<u64> = query
+        .snapshot
+        .map(|value| {
+            value.parse().map_err(|_| {
+                ApiError::bad_request(format!("snapshot must be a seq number, not '{value}'"))
+            })
+        })
+        .transpose()?;
+    let full = query.full.as_deref() == Some("1");
+    // The no-change poll of a device at the head, answered from memory when it is there.
+    if snapshot.is_none()
+        && !full
+        && let Some(epoch) = &epoch
+        && let Some(head) = state.heads.cached(&event)
+        && let Some(not_modified) = unchanged(&head, Poll::Tail { epoch, since }, &headers)
+    {
+        return Ok(not_modified);
+    }
+    // Patches only for deltas: a snapshot's device holds nothing to patch.
+    let patches_allowed = since > 0 && snapshot.is_none() && !full;
+    let limit = state.config.page_limit;
+    let max_bytes = state.config.page_max_bytes;
+    let asked_epoch = epoch.clone();
+    let generation = state.db.generation();
+    let (head, page) = state
+        .db
+        .read(move |tx| {
+            let head = change_log::require_head(tx, &event)?;
+            let page = match refusal(&head, asked_epoch.as_deref(), since, snapshot) {
+                Some(refusal) => Err(refusal),
+                None => {
+                    // A snapshot taken at head H never held an entity deleted at or before H.
+                    let skip_tombstones_upto = match snapshot {
+                        _ if since == 0 => head.seq,
+                        Some(snapshot_head) => snapshot_head,
+                        None => 0,
+                    };
+                    Ok(change_log::changes_since(
+                        tx,
+                        &event,
+                        since,
+                        skip_tombstones_upto,
+                        limit,
+                        max_bytes,
+                    )?)
+                }
+            };
+            Ok((head, page))
+        })
+        .await?;
+    let (rows, more) = page?;
+    state.heads.remember(head.clone(), generation);
+    let next = match rows.last() {
+        Some(last) if more => last.seq,
+        _ => head.seq,
+    };
+    let etag = page_etag(&head.epoch, next);
+    // Only a full page named by its epoch is fixed forever; a tail grows, and a page asked
+    // for without an epoch belongs to whatever epoch is current.
+    let cache = if more && epoch.is_some() {
+        IMMUTABLE
+    } else {
+        SHORT
+    };
+    if if_none_match(&headers, &etag) {
+        return Ok(not_modified(&etag, cache));
+    }
+    let mut changes = Vec::with_capacity(rows.len());
+    for row in rows {
+        changes.push(to_change(row, since, patches_allowed)?);
+    }
+    let page = Page {
+        epoch: head.epoch,
+        since,
+        next,
+        head: head.seq,
+        more,
+        changes,
+    };
+    let body = serde_json::to_vec(&page).map_err(|e| ApiError::internal("encoding a page", e))?;
+    Ok(json(body, &etag, cache))
+}
+
+/// Why a page cannot be answered from the log as it stands: an ended epoch, a cursor ahead of
+/// the head, or tombstones the device needs that were purged.
+fn refusal(
+    head: &Head,
+    epoch: Option<&str>,
+    since: u64,
+    snapshot: Option<u64>,
+) -> Option<ApiError> {
+    if let Some(epoch) = epoch
+        && epoch != head.epoch
+    {
+        return Some(ApiError::new(
+            StatusCode::CONFLICT,
+            code::EPOCH_MISMATCH,
+            format!(
+                "epoch '{epoch}' has ended (the event's history was reset); start again from the first page"
+            ),
+        ));
+    }
+    if since > head.seq {
+        return Some(ApiError::new(
+            StatusCode::CONFLICT,
+            code::EPOCH_MISMATCH,
+            format!(
+                "cursor {since} is ahead of the log (head {}); start again from the first page",
+                head.seq
+            ),
+        ));
+    }
+    // A snapshot taken at head H only needs tombstones after H; a delta needs all tombstones
+    // after its cursor. Either way, purged ones mean starting over.
+    let needs_tombstones_from = match snapshot {
+        Some(snapshot_head) if since > 0 => snapshot_head.max(since),
+        _ => since,
+    };
+    if since > 0 && needs_tombstones_from < head.min_retained_seq {
+        return Some(ApiError::new(
+            StatusCode::GONE,
+            code::CURSOR_EXPIRED,
+            format!(
+                "changes before seq {} are no longer kept; start again from the first page",
+                head.min_retained_seq
+            ),
+        ));
+    }
+    None
+}
+
+/// The wire form of a log row: a patch when the device at `since` most likely holds the
+/// previous version (it changed at or before `since`) and the patch is smaller; else the body.
+fn to_change(row: change_log::LogRow, since: u64, patches_allowed: bool) -> ApiResult<Change> {
+    let raw = |text: String| {
+        RawValue::from_string(text).map_err(|e| ApiError::internal("reading a stored entity", e))
+    };
+    let mut change = Change {
+        seq: row.seq,
+        kind: row.kind,
+        id: row.id,
+        body: None,
+        base: None,
+        patch: None,
+        sha: None,
+    };
+    let Some(body) = row.body else {
+        return Ok(change);
+    };
+    if patches_allowed
+        && let Some((prev_seq, prev_body)) = &row.prev
+        && *prev_seq <= since
+        && let (Ok(old), Ok(new)) = (
+            serde_json::from_str::<serde_json::Value>(prev_body),
+            serde_json::from_str::<serde_json::Value>(&body),
+        )
+    {
+        let patch = merge_patch::diff(&old, &new);
+        let patch_text =
+            serde_json::to_string(&patch).map_err(|e| ApiError::internal("encoding a patch", e))?;
+        // base and sha cost about 40 bytes; a patch must beat the body by more than that.
+        if patch_text.len() + 40 < body.len() {
+            change.base = Some(short_hash(prev_body));
+            change.sha = Some(short_hash(&body));
+            change.patch = Some(raw(patch_text)?);
+            return Ok(change);
+        }
+    }
+    change.body = Some(raw(body)?);
+    Ok(change)
+}

@@ -1,0 +1,78 @@
+//! The HTTP API, one file per resource, and the router that maps paths to them. See
+//! `docs/adr/0002-sync-protocol.md`. The middleware around every route is listed in
+//! `http::app`; here only what belongs to some routes: compression and the page cache for the
+//! event routes (assets are images, served by byte ranges: never compressed).
+
+mod admin;
+mod assets;
+mod bundle;
+mod changes;
+mod head;
+mod ops;
+
+pub use ops::MAX_OP_BYTES;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post, put};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+
+use super::error::ApiError;
+use super::page_cache::cached_pages;
+use super::state::AppState;
+
+/// Bodies smaller than this are sent as they are: compressing them saves less than the
+/// `content-encoding` and `vary` headers cost.
+pub const COMPRESS_FROM_BYTES: u64 = 1024;
+
+/// The largest JSON request an admin or uploader sends (a token request, a list of hashes):
+/// read with axum's `Json` once the sender is authenticated.
+pub const SMALL_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let compression = CompressionLayer::new()
+        .gzip(true)
+        .zstd(true)
+        .compress_when(SizeAbove::new(COMPRESS_FROM_BYTES).and(NotForContentType::IMAGES));
+    let events = Router::new()
+        .route("/v1/events/{event}/head", get(head::get_head))
+        .route("/v1/events/{event}/changes", get(changes::get_first_page))
+        .route(
+            "/v1/events/{event}/changes/{epoch}/{since}",
+            get(changes::get_page),
+        )
+        .route(
+            "/v1/events/{event}/bundle",
+            get(bundle::get_bundle).put(bundle::put_bundle),
+        )
+        .route("/v1/events/{event}/ops", post(ops::post_op))
+        .layer(compression)
+        // Outside the compression: it keeps the compressed bytes.
+        .layer(axum::middleware::from_fn_with_state(state, cached_pages));
+    let assets = Router::new()
+        .route(
+            "/v1/assets/{sha256}",
+            get(assets::get_asset).put(assets::put_asset),
+        )
+        .route(
+            "/v1/assets/missing",
+            post(assets::post_missing).layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
+        );
+    let admin = Router::new()
+        .route(
+            "/v1/admin/tokens",
+            post(admin::post_token).get(admin::get_tokens),
+        )
+        .route("/v1/admin/tokens/{id}", delete(admin::delete_token))
+        .route(
+            "/v1/admin/events/{event}/access-code",
+            put(admin::put_access_code).delete(admin::delete_access_code),
+        )
+        .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES));
+    Router::new()
+        .merge(events)
+        .merge(assets)
+        .merge(admin)
+        .fallback(|| async { ApiError::not_found("no such endpoint") })
+}

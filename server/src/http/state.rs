@@ -1,0 +1,43 @@
+//! What every handler and middleware shares.
+
+use std::sync::Arc;
+
+use super::access::Gate;
+use super::body::BodyRules;
+use super::rate_limit::WriteLimits;
+use crate::cache::{Heads, PageCache};
+use crate::config::Config;
+use crate::store::Db;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    /// Each event's head, in memory (see `cache::heads`).
+    pub heads: Arc<Heads>,
+    /// Finished change pages (see `cache::pages`).
+    pub pages: Arc<PageCache>,
+    /// Who may read a protected event (see `access`).
+    pub gate: Arc<Gate>,
+    /// Writes and admin requests per address and per token (see `rate_limit`).
+    pub limits: Arc<WriteLimits>,
+    /// How request bodies are read: size, pace, memory (see `body`).
+    pub bodies: Arc<BodyRules>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Arc<Config>) -> AppState {
+        AppState {
+            heads: Arc::new(Heads::new(db.clone())),
+            gate: Arc::new(Gate::new(db.clone(), &config)),
+            limits: Arc::new(WriteLimits::new(
+                config.rate_limit_per_ip,
+                config.rate_limit_per_token,
+            )),
+            bodies: Arc::new(BodyRules::new(&config)),
+            db,
+            config,
+            pages: Arc::default(),
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! The per-event change log (tables `event` and `entity`): compacted to the latest state per entity, with tombstones, a
+//! retention horizon and an epoch.
+//!
+//! Seqs are assigned inside the writer's IMMEDIATE transaction from `event.head_seq`, so they
+//! grow strictly in commit order: a reader's snapshot holds every seq up to the head it sees,
+//! and no later commit can add a smaller one. That is what lets a device trust its cursor.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use marktplatz_model::model::EntityKind;
+use marktplatz_model::wire::Head;
+
+use super::db::now;
+use super::error::{Result, StoreError};
+
+/// One row of the log as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRow {
+    pub seq: u64,
+    pub kind: EntityKind,
+    pub id: String,
+    /// `None` for a tombstone.
+    pub body: Option<String>,
+    /// The previous live version, when there was one.
+    pub prev: Option<(u64, String)>,
+}
+
+/// A change to record: an upsert (`Some(body)`) or a delete (`None`).
+#[derive(Clone, Debug)]
+pub struct NewChange {
+    pub kind: EntityKind,
+    pub id: String,
+    pub body: Option<String>,
+}
+
+/// Six random characters: only has to differ from the event's previous epochs, and every
+/// poll carries it twice.
+pub fn new_epoch() -> String {
+    use base64::Engine;
+    let bytes: [u8; 4] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Creates the event if it does not exist yet. Returns whether it was created.
+pub fn ensure_event(tx: &Transaction<'_>, event_id: &str) -> Result<bool> {
+    let created = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO event (id, epoch, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+        )?
+        .execute(params![event_id, new_epoch(), now()])?;
+    Ok(created > 0)
+}
+
+pub fn head(tx: &Transaction<'_>, event_id: &str) -> Result<Option<Head>> {
+    Ok(tx
+        .prepare_cached("SELECT epoch, head_seq, min_retained_seq FROM event WHERE id = ?1")?
+        .query_row([event_id], |r| {
+            Ok(Head {
+                event: event_id.to_string(),
+                epoch: r.get(0)?,
+                seq: r.get::<_, i64>(1)?.max(0) as u64,
+                min_retained_seq: r.get::<_, i64>(2)?.max(0) as u64,
+            })
+        })
+        .optional()?)
+}
+
+pub fn require_head(tx: &Transaction<'_>, event_id: &str) -> Result<Head> {
+    head(tx, event_id)?.ok_or_else(|| StoreError::EventNotFound(event_id.to_string()))
+}
+
+/// The entries after `since`, in seq order, at most `limit` rows and about `max_bytes` of
+/// bodies (always at least one row). Tombstones up to `skip_tombstones_upto` are left out: a
+/// snapshot taken at head H never held an entity deleted at or before H.
+pub fn changes_since(
+    tx: &Transaction<'_>,
+    event_id: &str,
+    since: u64,
+    skip_tombstones_upto: u64,
+    limit: usize,
+    max_bytes: usize,
+) -> Result<(Vec<LogRow>, bool)> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT seq, kind, id, body, prev_seq, prev_body FROM entity
+         WHERE event_id = ?1 AND seq > ?2 AND (body IS NOT NULL OR seq > ?4)
+         ORDER BY seq LIMIT ?3",
+    )?;
+    let mut rows = stmt.query(params![
+        event_id,
+        since as i64,
+        limit.saturating_add(1).min(i64::MAX as usize) as i64,
+        skip_tombstones_upto.min(i64::MAX as u64) as i64
+    ])?;
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    let mut more = false;
+    while let Some(row) = rows.next()? {
+        if out.len() == limit || (bytes >= max_bytes && !out.is_empty()) {
+            more = true;
+            break;
+        }
+        let kind_text: String = row.get(1)?;
+        let kind = EntityKind::parse(&kind_text).ok_or_else(|| {
+            StoreError::internal(
+                "reading the change log",
+                format!("unknown kind {kind_text}"),
+            )
+        })?;
+        let body: Option<String> = row.get(3)?;
+        bytes += body.as_ref().map_or(0, String::len) + 48;
+        let prev = match (
+            row.get::<_, Option<i64>>(4)?,
+            row.get::<_, Option<String>>(5)?,
+        ) {
+            (Some(seq), Some(body)) => Some((seq.max(0) as u64, body)),
+            _ => None,
+        };
+        out.push(LogRow {
+            seq: row.get::<_, i64>(0)?.max(0) as u64,
+            kind,
+            id: row.get(2)?,
+            body,
+            prev,
+        });
+    }
+    Ok((out, more))
+}
+
+/// The current body of every live entity of the event, keyed by (kind, id).
+pub fn live_bodies(
+    tx: &Transaction<'_>,
+    event_id: &str,
+) -> Result<std::collections::HashMap<(EntityKind, String), String>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT kind, id, body FROM entity WHERE event_id = ?1 AND body IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([event_id])?;
+    let mut map = std::collections::HashMap::new();
+    while let Some(row) = rows.next()? {
+        let kind_text: String = row.get(0)?;
+        if let Some(kind) = EntityKind::parse(&kind_text) {
+            map.insert((kind, row.get(1)?), row.get(2)?);
+        }
+    }
+    Ok(map)
+}
+
+/// Appends changes to the log, each with the next seq. Returns the new head.
+pub fn append(tx: &Transaction<'_>, event_id: &str, changes: &[NewChange]) -> Result<u64> {
+    let head = require_head(tx, event_id)?;
+    if changes.is_empty() {
+        return Ok(head.seq);
+    }
+    let stamp = now();
+    let mut seq = head.seq;
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO entity (event_id, kind, id, seq, body, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (event_id, kind, id) DO UPDATE SET
+           prev_seq = CASE WHEN body IS NOT NULL THEN seq END, prev_body = body,
+           seq = ?4, body = ?5, changed_at = ?6",
+    )?;
+    for change in changes {
+        seq += 1;
+        upsert.execute(params![
+            event_id,
+            change.kind.as_str(),
+            change.id,
+            seq as i64,
+            change.body,
+            stamp
+        ])?;
+    }
+    tx.prepare_cached("UPDATE event SET head_seq = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![event_id, seq as i64, stamp])?;
+    Ok(seq)
+}
+
+/// Drops tombstones older than `older_than_secs` and moves the retention horizon past them.
+/// Devices whose cursor is below the horizon get 410 and re-bootstrap. Returns how many went.
+pub fn purge_tombstones(
+    tx: &Transaction<'_>,
+    event_id: &str,
+    older_than_secs: i64,
+) -> Result<usize> {
+    let cutoff = now() - older_than_secs;
+    let newest_purged: Option<i64> = tx
+        .prepare_cached(
+            "SELECT max(seq) FROM entity WHERE event_id = ?1 AND body IS NULL AND changed_at <= ?2",
+        )?
+        .query_row(params![event_id, cutoff], |r| r.get(0))?;
+    let Some(horizon) = newest_purged else {
+        return Ok(0);
+    };
+    let purged = tx
+        .prepare_cached("DELETE FROM entity WHERE event_id = ?1 AND body IS NULL AND seq <= ?2")?
+        .execute(params![event_id, horizon])?;
+    tx.prepare_cached(
+        "UPDATE event SET min_retained_seq = max(min_retained_seq, ?2) WHERE id = ?1",
+    )?
+    .execute(params![event_id, horizon])?;
+    Ok(purged)
+}
+
+/// Starts a new epoch (after a restore or a history reset): every device re-bootstraps, so
+/// tombstones are no longer needed and the horizon starts afresh. Returns the new epoch.
+pub fn rotate_epoch(tx: &Transaction<'_>, event_id: &str) -> Result<String> {
+    let old = require_head(tx, event_id)?.epoch;
+    let mut epoch = new_epoch();
+    while epoch == old {
+        epoch = new_epoch();
+    }
+    tx.prepare_cached("DELETE FROM entity WHERE event_id = ?1 AND body IS NULL")?
+        .execute([event_id])?;
+    tx.prepare_cached(
+        "UPDATE event SET epoch = ?2, min_retained_seq = 0, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![event_id, epoch, now()])?;
+    Ok(epoch)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::store::Db;
+
+    fn change(id: &str, body: Option<&str>) -> NewChange {
+        NewChange {
+            kind: EntityKind::Track,
+            id: id.into(),
+            body: body.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn seqs_grow_and_compaction_keeps_latest_state_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        db.write_blocking(|tx| {
+            ensure_event(tx, "e")?;
+            assert_eq!(
+                append(tx, "e", &[change("a", Some("1")), change("b", Some("2"))])?,
+                2
+            );
+            assert_eq!(append(tx, "e", &[change("a", Some("3"))])?, 3);
+            assert_eq!(append(tx, "e", &[change("b", None)])?, 4);
+            Ok(())
+        })
+        .unwrap();
+        db.read_blocking(|tx| {
+            let (rows, more) = changes_since(tx, "e", 0, 4, 10, 1 << 20)?;
+            assert!(!more);
+            // From 0: only the live entity, at its latest seq; no tombstone.
+            assert_eq!(rows.len(), 1);
+            assert_eq!((rows[0].seq, rows[0].body.as_deref()), (3, Some("3")));
+            let (rows, _) = changes_since(tx, "e", 2, 0, 10, 1 << 20)?;
+            let seqs: Vec<u64> = rows.iter().map(|r| r.seq).collect();
+            assert_eq!(seqs, vec![3, 4]);
+            assert_eq!(rows[1].body, None);
+            let (rows, more) = changes_since(tx, "e", 2, 0, 1, 1 << 20)?;
+            assert_eq!((rows.len(), more), (1, true));
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn purge_moves_the_horizon_and_rotation_changes_epoch() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        db.write_blocking(|tx| {
+            ensure_event(tx, "e")?;
+            append(tx, "e", &[change("a", Some("1")), change("b", Some("2"))])?;
+            append(tx, "e", &[change("a", None)])?;
+            assert_eq!(purge_tombstones(tx, "e", 0)?, 1);
+            let head = require_head(tx, "e")?;
+            assert_eq!((head.seq, head.min_retained_seq), (3, 3));
+            let before = head.epoch;
+            let after = rotate_epoch(tx, "e")?;
+            assert_ne!(before, after);
+            assert_eq!(require_head(tx, "e")?.min_retained_seq, 0);
+            Ok(())
+        })
+        .unwrap();
+    }
+}

@@ -1,0 +1,25 @@
+//! The bottom layer: the server's SQLite database and asset files. Each table has one module
+//! that writes it (`docs/ARCHITECTURE.md, "The server"`); every function takes the [`Db`] or a
+//! transaction and returns [`StoreError`], never an HTTP answer.
+//!
+//! - [`db`]: connections, transactions, migrations (`sql/`), the write generation;
+//! - [`change_log`]: events and their compacted change logs (`event`, `entity`);
+//! - [`auth`]: bearer tokens and roles (`token`);
+//! - [`access`]: read policies, access codes (`event_access`);
+//! - [`blobs`]: content-addressed files (`asset`, `<data>/assets/`);
+//! - [`thumbnails`]: gallery thumbnails (`thumbnail`);
+//! - [`publish`]: a whole bundle into the change log;
+//! - [`ops`]: one organiser operation into the change log (`op_result`).
+
+pub mod access;
+pub mod auth;
+pub mod blobs;
+pub mod change_log;
+pub mod db;
+pub mod error;
+pub mod ops;
+pub mod publish;
+pub mod thumbnails;
+
+pub use db::{DB_FILE, Db, blocking, now};
+pub use error::{Result, StoreError};

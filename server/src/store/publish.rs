@@ -1,0 +1,156 @@
+//! Publishing a whole bundle: stores only what changed, entity by entity, in one transaction.
+//!
+//! Each entity's body is its canonical JSON (`Entity::to_json` of the parsed bundle), so a
+//! republished file that only differs in layout changes nothing, and a changed session costs
+//! exactly one log entry. Entities missing from the new bundle become tombstones.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::{AssetRef, EntityKind};
+use marktplatz_model::wire::{PublishOutcome, code};
+
+use super::blobs;
+use super::change_log::{self, NewChange};
+use super::db::Db;
+use super::error::{Result, StoreError};
+use super::thumbnails;
+
+/// Parses, checks and publishes a bundle for `event_id` (blocking: call off the async runtime).
+pub fn publish_bundle_text(
+    db: &Db,
+    data_dir: &Path,
+    event_id: &str,
+    text: &str,
+    tombstone_retention_secs: Option<i64>,
+) -> Result<PublishOutcome> {
+    let bundle = Bundle::from_json(text)?;
+    publish_bundle(db, data_dir, event_id, bundle, tombstone_retention_secs)
+}
+
+pub fn publish_bundle(
+    db: &Db,
+    data_dir: &Path,
+    event_id: &str,
+    mut bundle: Bundle,
+    tombstone_retention_secs: Option<i64>,
+) -> Result<PublishOutcome> {
+    bundle.validate()?;
+    if bundle.event.id != event_id {
+        return Err(StoreError::refused(
+            code::EVENT_MISMATCH,
+            format!(
+                "the bundle is for event '{}', but was sent to event '{event_id}'",
+                bundle.event.id
+            ),
+        ));
+    }
+    check_assets(db, &bundle)?;
+    let thumbnails_made = thumbnails::fill_gallery_thumbnails(db, data_dir, &mut bundle)?;
+
+    let mut entities = Vec::with_capacity(bundle.entity_count());
+    for entity in bundle.entities() {
+        let body = entity.to_json().map_err(|e| {
+            StoreError::internal(
+                "encoding an entity",
+                format!("{} '{}': {e}", entity.kind(), entity.id()),
+            )
+        })?;
+        entities.push((entity.kind(), entity.id().to_string(), body));
+    }
+    let event_id = event_id.to_string();
+    db.write_blocking(move |tx| {
+        change_log::ensure_event(tx, &event_id)?;
+        let mut live = change_log::live_bodies(tx, &event_id)?;
+        let mut outcome = PublishOutcome {
+            thumbnails_made,
+            ..PublishOutcome::default()
+        };
+        let mut changes = Vec::new();
+        for (kind, id, body) in entities {
+            match live.remove(&(kind, id.clone())) {
+                Some(old) if old == body => outcome.unchanged += 1,
+                Some(_) => {
+                    outcome.updated += 1;
+                    changes.push(NewChange {
+                        kind,
+                        id,
+                        body: Some(body),
+                    });
+                }
+                None => {
+                    outcome.added += 1;
+                    changes.push(NewChange {
+                        kind,
+                        id,
+                        body: Some(body),
+                    });
+                }
+            }
+        }
+        let gone: BTreeSet<(EntityKind, String)> = live.into_keys().collect();
+        for (kind, id) in gone {
+            outcome.removed += 1;
+            changes.push(NewChange {
+                kind,
+                id,
+                body: None,
+            });
+        }
+        outcome.seq = change_log::append(tx, &event_id, &changes)?;
+        if let Some(secs) = tombstone_retention_secs {
+            change_log::purge_tombstones(tx, &event_id, secs)?;
+        }
+        outcome.epoch = change_log::require_head(tx, &event_id)?.epoch;
+        Ok(outcome)
+    })
+}
+
+/// Every referenced asset must be on the server already, with the size the bundle claims.
+fn check_assets(db: &Db, bundle: &Bundle) -> Result<()> {
+    let refs: Vec<(String, AssetRef)> = bundle
+        .entities()
+        .iter()
+        .flat_map(|entity| {
+            let name = format!("{} '{}'", entity.kind(), entity.id());
+            entity
+                .assets()
+                .into_iter()
+                .map(move |a| (name.clone(), a.clone()))
+        })
+        .collect();
+    db.read_blocking(|tx| {
+        let mut missing = Vec::new();
+        for (name, asset) in &refs {
+            match blobs::meta(tx, &asset.sha256)? {
+                None => {
+                    if !missing.contains(&asset.sha256) {
+                        missing.push(asset.sha256.clone());
+                    }
+                }
+                Some(meta) if meta.bytes != asset.bytes => {
+                    return Err(StoreError::refused(
+                        code::INVALID_BUNDLE,
+                        format!(
+                            "{name}: asset {} has {} bytes on the server, the bundle says {}",
+                            asset.sha256, meta.bytes, asset.bytes
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::refused(
+                code::MISSING_ASSETS,
+                format!(
+                    "upload these assets first (PUT /v1/assets/<sha256>): {}",
+                    missing.join(", ")
+                ),
+            ))
+        }
+    })
+}
