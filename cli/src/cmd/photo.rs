@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use marktplatz_core::ops::Op;
 
-use super::CmdResult;
-use super::organiser::{WriteArgs, queue_and_push};
+use super::write::{WriteArgs, queue_and_push};
+use crate::error::{CliError, CmdResult};
+use crate::i18n::{errors, messages as msg};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -16,20 +17,26 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Action {
+    /// Add a photo (JPEG or PNG) to the event's gallery.
     Add {
         #[command(flatten)]
         write: WriteArgs,
         /// A JPEG or PNG file.
+        #[arg(value_name = "FILE")]
         file: PathBuf,
-        #[arg(long, default_value = "")]
+        /// The caption shown under the photo.
+        #[arg(long, value_name = "TEXT", default_value = "")]
         caption: String,
-        #[arg(long, default_value = "")]
+        /// Who took it.
+        #[arg(long, value_name = "NAME", default_value = "")]
         credit: String,
     },
+    /// Remove a photo from the gallery.
     Remove {
         #[command(flatten)]
         write: WriteArgs,
         /// The gallery item's id.
+        #[arg(value_name = "ID")]
         id: String,
     },
 }
@@ -42,14 +49,14 @@ pub fn run(args: Args) -> CmdResult {
             caption,
             credit,
         } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CliError::invalid(errors::io(&msg::reading(&file), &e)))?;
             queue_and_push(&write, |store, event| {
-                store.queue_photo(event, &bytes, &caption, &credit, None)
+                Ok(store.queue_photo(event, &bytes, &caption, &credit, None)?)
             })
         }
         Action::Remove { write, id } => queue_and_push(&write, |store, event| {
-            store.queue_op(event, Op::PhotoRemove { id })
+            Ok(store.queue_op(event, Op::PhotoRemove { id })?)
         }),
     }
 }

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod progress;
 pub mod publish;
 pub mod pull;
+pub mod request;
 pub mod retry;
 
 use std::sync::Arc;
