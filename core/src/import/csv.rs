@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use crate::bundle::Bundle;
 use crate::error::{Error, Result};
@@ -16,7 +16,7 @@ use super::builder::{Builder, Draft, Person, link};
 use super::schedule::{session_kind, status_of};
 use super::text::{clean_line, clean_text};
 use super::warnings::ImportWarning;
-use super::{Context, Format, ids, tz};
+use super::{Context, Format, ids, local_time, tz};
 
 const WHAT: &str = "the CSV file";
 const MAX_ROWS: usize = 100_000;
@@ -574,8 +574,22 @@ fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
             }
         };
         previous_date = Some(date);
+        local_time::check(
+            zone,
+            date.and_time(start_time),
+            &mut builder.warnings,
+            &subject,
+            "start",
+        );
         let start = clock.instant_of_local(date.and_time(start_time));
         let end = match end_of(row, date, start, range_end, &clock) {
+            Ok(Some((end, Some(wall)))) => {
+                local_time::check(zone, wall, &mut builder.warnings, &subject, "end");
+                Ok(Some(end))
+            }
+            other => other.map(|end| end.map(|(end, _)| end)),
+        };
+        let end = match end {
             Ok(Some(end)) => end,
             Ok(None) => {
                 no_end += 1;
@@ -741,22 +755,27 @@ fn split_range(text: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// An end, and the wall-clock time it was written as (none for a duration).
+type End = (DateTime<Utc>, Option<NaiveDateTime>);
+
+/// The end, if the row has one.
 fn end_of(
     row: &Row,
     date: NaiveDate,
     start: DateTime<Utc>,
     range_end: Option<NaiveTime>,
     clock: &EventClock,
-) -> std::result::Result<Option<DateTime<Utc>>, String> {
+) -> std::result::Result<Option<End>, String> {
     let end_time = match (range_end, row.get(Column::End)) {
         (Some(t), _) => Some(t),
         (None, Some(text)) => match split_start(text) {
             Some((Some(end_date), time, _)) => {
-                let end = clock.instant_of_local(end_date.and_time(time));
+                let wall = end_date.and_time(time);
+                let end = clock.instant_of_local(wall);
                 return if end < start {
                     Err(format!("'{text}' is before the start"))
                 } else {
-                    Ok(Some(end))
+                    Ok(Some((end, Some(wall))))
                 };
             }
             Some((None, time, _)) => Some(time),
@@ -765,15 +784,18 @@ fn end_of(
         (None, None) => None,
     };
     if let Some(time) = end_time {
-        let end = clock.instant_of_local(date.and_time(time));
+        let wall = date.and_time(time);
+        let end = clock.instant_of_local(wall);
         if end < start {
             return Err(format!("{} is before the start", time.format("%H:%M")));
         }
-        return Ok(Some(end));
+        return Ok(Some((end, Some(wall))));
     }
     if let Some(text) = row.get(Column::Duration) {
         return match parse_minutes(text) {
-            Some(minutes) => Ok(start.checked_add_signed(Duration::minutes(minutes))),
+            Some(minutes) => Ok(start
+                .checked_add_signed(Duration::minutes(minutes))
+                .map(|end| (end, None))),
             None => Err(format!(
                 "duration '{text}' is not minutes (45) or hours and minutes (0:45)"
             )),

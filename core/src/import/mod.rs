@@ -14,6 +14,7 @@ mod frab_xml;
 mod ical;
 mod ids;
 mod lang;
+mod local_time;
 mod schedule;
 mod text;
 mod tz;

@@ -17,7 +17,7 @@ use crate::time::EventClock;
 use super::builder::{Builder, Draft, Person, absolute_url, link};
 use super::text::{clean_line, clean_text};
 use super::warnings::{ImportWarning, Warnings};
-use super::{Context, ids, lang, tz};
+use super::{Context, ids, lang, local_time, tz};
 
 #[derive(Debug, Default)]
 pub(crate) struct RawSchedule {
@@ -224,6 +224,7 @@ pub(crate) fn build(raw: RawSchedule, ctx: &Context) -> Result<(Bundle, Vec<Impo
                 if time.hour() < u32::from(day_change) {
                     wall += Duration::days(1);
                 }
+                local_time::check(zone, wall, &mut builder.warnings, &event.subject(), "start");
                 clock.instant_of_local(wall)
             }
         };
@@ -482,6 +483,7 @@ fn timing(
         .filter(|s| !s.is_empty());
     if let Some(text) = date_text {
         if let Some(wall) = parse_naive_datetime(text) {
+            local_time::check(clock.tz, wall, warnings, &subject, "date");
             return Some(Timing::Dated {
                 instant: clock.instant_of_local(wall),
             });
