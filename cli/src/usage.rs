@@ -61,7 +61,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("organiser", "marktplatz organiser status --device ./phone"),
     (
         "organiser login",
-        "MARKTPLATZ_TOKEN=... marktplatz organiser login --device ./phone --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027",
+        "marktplatz organiser login --token-file organiser.token --device ./phone --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027",
     ),
     (
         "organiser logout",
@@ -115,7 +115,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("push", "marktplatz push --device ./phone"),
     (
         "publish",
-        "MARKTPLATZ_TOKEN=... marktplatz publish --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027 programm.csv",
+        "marktplatz publish --token-file organiser.token --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027 programm.csv",
     ),
     (
         "sync",
