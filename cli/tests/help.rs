@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 
 struct Words {
@@ -134,6 +132,6 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
         "{page}"
     );
     assert!(page.contains("import\\-check"), "{page}");
-    let german = run(Command::from(german()).arg("man")).ok();
+    let german = run(german().arg("man")).ok();
     assert!(german.contains("Offline\\-Begleiter"), "{german}");
 }
