@@ -12,7 +12,8 @@ use std::process::{Command, Stdio};
 /// The lines of the README's ```sh blocks, in order.
 fn readme_commands() -> Vec<String> {
     let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
     let mut commands = Vec::new();
     let mut in_block = false;
     for line in readme.lines() {
@@ -59,7 +60,10 @@ fn every_readme_command_works_as_written() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let address = format!("127.0.0.1:{}", common::dead_url().rsplit(':').next().unwrap());
+    let address = format!(
+        "127.0.0.1:{}",
+        common::dead_url().rsplit(':').next().unwrap()
+    );
     let shell = |line: &str| {
         let mut command = Command::new("sh");
         command
@@ -102,7 +106,14 @@ fn every_readme_command_works_as_written() {
     }
     assert!(server.is_some(), "the README starts a server");
     // What the commands left behind is what the README says they make.
-    for made in ["organiser.token", "meine-termine.ics", "marktplatz.bash", "marktplatz.1", "phone/user.db", "tablet/user.db"] {
+    for made in [
+        "organiser.token",
+        "meine-termine.ics",
+        "marktplatz.bash",
+        "marktplatz.1",
+        "phone/user.db",
+        "tablet/user.db",
+    ] {
         assert!(work.path().join(made).exists(), "{made}");
     }
 }
