@@ -131,7 +131,7 @@ pub fn run(args: Args) -> CmdResult {
             let clock = event_clock(store, event)
                 .ok_or_else(|| CliError::invalid(msg::event_not_on_device(event, &[])))?;
             let day = session.day;
-            let day_change = u32::from(clock_day_change(store, event));
+            let day_change = u32::from(clock.day_change_hour);
             // Before the day-change hour, a time belongs to the night after the day.
             let at = |time: NaiveTime| -> DateTime<Utc> {
                 let date = if day_change > time.hour() {
@@ -159,11 +159,4 @@ pub fn run(args: Args) -> CmdResult {
             )?)
         }),
     }
-}
-
-fn clock_day_change(store: &marktplatz_core::store::Store, event: &str) -> u8 {
-    store
-        .event_overview(event)
-        .map(|o| o.event.day_change_hour)
-        .unwrap_or(0)
 }
