@@ -1,6 +1,15 @@
 //! `marktplatz`: the demo, the organisers' tools and a device you can drive from a terminal.
+//!
+//! Exit statuses, language and output conventions: `docs/cli.md`; decisions: ADR 0012.
 
+mod candidate;
 mod cmd;
+mod error;
+mod i18n;
+mod out;
+mod parse;
+mod resolve;
+mod usage;
 
 /// The server runs in this binary: mimalloc, because glibc malloc was a quarter of its CPU under
 /// load (docs/adr/0010-performance.md).
@@ -9,15 +18,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::error::CmdResult;
 
 #[derive(Parser)]
 #[command(
     name = "marktplatz",
     version,
-    about = "Offline-first event companion: demo, server, device"
+    about = "Offline-first event companion: demo, server, device",
+    after_help = "Example: marktplatz demo\nExit statuses: 0 done, 1 failure, 2 usage, 3 invalid input, 4 refused, \
+                  5 offline, 6 conflict, 130 interrupted (docs/cli.md)."
 )]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -30,11 +43,14 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Issue a bearer token on a server's data directory (or `token revoke ID`, `token list`).
     Token(cmd::token::Args),
-    /// Make an event readable only with an access code (or public again with --clear).
+    /// Make an event readable only with an access code (or public again with --clear), on the
+    /// server's data directory.
     AccessCode(cmd::access_code::Args),
-    /// Organiser mode on a device: login (store the token), logout, status.
+    /// Issue, list and revoke tokens and set access codes on a running server, over HTTP.
+    Admin(cmd::admin::Args),
+    /// Organiser mode on a device: login (check and store the token), logout, status.
     Organiser(cmd::organiser::Args),
-    /// Organiser: make, edit (--edit ID) or retract (--retract) an announcement.
+    /// Organiser: make, edit (--edit ID) or retract (--retract ID) an announcement.
     Announce(cmd::announce::Args),
     /// Organiser: move, retime, cancel, reinstate or edit a session.
     Session(cmd::session::Args),
@@ -44,9 +60,9 @@ enum Command {
     Outbox(cmd::outbox::Args),
     /// Organiser: send the queued operations now.
     Push(cmd::push::Args),
-    /// Publish a native bundle (and its assets) to a server.
+    /// Publish a schedule (native bundle, frab XML, schedule JSON, iCalendar, CSV) to a server.
     Publish(cmd::publish::Args),
-    /// Sync a device folder with an event's server.
+    /// Sync a device folder with an event's server (creates the folder).
     Sync(cmd::sync::Args),
     /// Favourites on a device: add, remove, note, list, share, import a friend's code.
     Fav(cmd::fav::Args),
@@ -56,19 +72,29 @@ enum Command {
     Alerts(cmd::alerts::Args),
     /// iCalendar export of my favourites, one session or the programme.
     Ics(cmd::ics::Args),
-    /// Show what a schedule file (frab XML, c3voc JSON, iCalendar, CSV) would import, without publishing.
+    /// Show what a schedule file (frab XML, c3voc JSON, iCalendar, CSV) would import, without
+    /// publishing.
     ImportCheck(cmd::import_check::Args),
     /// Search a device's content as the apps do (type-ahead, German-aware).
     Search(cmd::search::Args),
+    /// Print a shell completion script (bash, zsh or fish).
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff), made from the same definitions as --help.
+    Man(cmd::completions::ManArgs),
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+/// The whole command tree, in the run's language: `--help`, completions and the man page.
+pub fn command() -> clap::Command {
+    usage::localize(Cli::command())
+}
+
+fn run(command: Command) -> CmdResult {
+    match command {
         Command::Demo(args) => cmd::demo::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Token(args) => cmd::token::run(args),
         Command::AccessCode(args) => cmd::access_code::run(args),
+        Command::Admin(args) => cmd::admin::run(args),
         Command::Organiser(args) => cmd::organiser::run(args),
         Command::Announce(args) => cmd::announce::run(args),
         Command::Session(args) => cmd::session::run(args),
@@ -83,12 +109,27 @@ fn main() -> ExitCode {
         Command::Ics(args) => cmd::ics::run(args),
         Command::ImportCheck(args) => cmd::import_check::run(args),
         Command::Search(args) => cmd::search::run(args),
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man(args) => cmd::completions::man(args),
+    }
+}
+
+fn main() -> ExitCode {
+    let matches = match command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return usage::exit_on(error),
     };
-    match result {
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => return usage::exit_on(error),
+    };
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        // `marktplatz agenda | head`: the reader has what it wanted.
+        Err(error) if error.is_closed_pipe() => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("marktplatz: {error}");
-            ExitCode::FAILURE
+            note!("marktplatz: {error}");
+            ExitCode::from(error.exit.code())
         }
     }
 }

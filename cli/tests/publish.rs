@@ -19,7 +19,9 @@ impl Drop for Server {
 }
 
 fn marktplatz() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_marktplatz"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_marktplatz"));
+    command.env("LC_ALL", "C");
+    command
 }
 
 fn serve(data: &Path) -> Server {
@@ -193,10 +195,16 @@ fn a_protected_event_syncs_only_with_its_access_code() {
     assert!(!refused.status.success());
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(message.contains("needs an access code"), "{message}");
+    // Said for people: no HTTP header named, and the status says "refused".
+    assert!(
+        !message.to_lowercase().contains("x-marktplatz"),
+        "{message}"
+    );
+    assert_eq!(refused.status.code(), Some(4), "{message}");
     let wrong = sync(&["--access-code", "Markthalle 2026"]);
     let message = String::from_utf8_lossy(&wrong.stderr);
     assert!(
-        message.contains("access code") && message.contains("not right"),
+        message.contains("access code is wrong") && wrong.status.code() == Some(4),
         "{message}"
     );
 

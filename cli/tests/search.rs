@@ -25,6 +25,7 @@ fn device() -> tempfile::TempDir {
 
 fn search(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_marktplatz"))
+        .env("LC_ALL", "C")
         .arg("search")
         .args(args)
         .output()
@@ -97,7 +98,8 @@ fn clear_errors_for_a_missing_store_or_a_bad_kind() {
     let empty = tempfile::tempdir().unwrap();
     let out = search(&["--device", empty.path().to_str().unwrap(), "x"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no device store"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("there is no device in"));
+    assert_eq!(out.status.code(), Some(3));
     let dir = device();
     let out = search(&[
         "--device",

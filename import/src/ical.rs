@@ -24,7 +24,7 @@ use super::dates::{
 use super::kinds::session_kind;
 use super::text::{clean_line, clean_text};
 use super::warnings::ImportWarning;
-use super::{Context, ids, lang, tz};
+use super::{Context, ids, lang, local_time, tz};
 
 const WHAT: &str = "the iCalendar file";
 const MAX_DEPTH: usize = 16;
@@ -453,6 +453,7 @@ impl Zones<'_> {
             return Ok(When::Floating(wall));
         };
         if let Some(zone) = tz::resolve(tzid) {
+            local_time::check(zone, wall, self.warnings, subject, &property.name);
             return Ok(When::Instant(local_in(zone, wall)));
         }
         if let Some((_, vtz)) = self.vtimezones.iter().find(|(id, _)| id == tzid)
@@ -608,10 +609,18 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarni
                 continue;
             }
         };
+        if let When::Floating(wall) = start_when {
+            local_time::check(clock.tz, wall, zones.warnings, &subject, "DTSTART");
+        }
         let start = instant(&start_when, &clock);
         let end = if let Some(dtend) = event.get("DTEND") {
             match zones.when(dtend, &subject) {
-                Ok(when) => instant(&when, &clock),
+                Ok(when) => {
+                    if let When::Floating(wall) = when {
+                        local_time::check(clock.tz, wall, zones.warnings, &subject, "DTEND");
+                    }
+                    instant(&when, &clock)
+                }
                 Err(message) => {
                     zones.warnings.push(
                         subject,

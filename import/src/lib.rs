@@ -29,6 +29,7 @@ mod ical;
 mod ids;
 mod kinds;
 mod lang;
+mod local_time;
 mod schedule;
 mod text;
 mod tz;

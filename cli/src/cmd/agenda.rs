@@ -1,38 +1,41 @@
 //! `marktplatz agenda`: a day's programme, or with `--favourites` the personal agenda with
 //! conflicts, gaps and walks marked.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use marktplatz_core::favourites;
-use marktplatz_core::favourites::{FavouriteKind, PersonalAgenda};
+use marktplatz_core::favourites::{FavouriteKind, PersonalAgenda, PlaceChange};
 use marktplatz_core::store::{SessionSummary, Store};
 use marktplatz_model::time::EventClock;
 use serde_json::{Value, json};
 
-use super::{CmdResult, device};
+use super::device::Target;
+use crate::error::{CliError, CmdResult};
+use crate::i18n::messages as msg;
+use crate::{out, parse};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The device's store folder.
-    #[arg(long)]
-    device: PathBuf,
-    /// The event (needed only when the device holds several).
-    #[arg(long)]
-    event: Option<String>,
-    /// The conference day (YYYY-MM-DD); default today if the event runs today, else its first day.
-    #[arg(long)]
+    #[command(flatten)]
+    target: Target,
+    /// The conference day, 01.02.2027 or 2027-02-01 (default: today if the event runs today,
+    /// else its first day).
+    #[arg(long, value_name = "DATE", value_parser = parse::date)]
     day: Option<NaiveDate>,
     /// Only my favourites, with conflicts, free gaps and walks between sessions.
     #[arg(long)]
     favourites: bool,
+    /// Show each session's id (for `marktplatz session`, `fav` and `ics --session`).
+    #[arg(long)]
+    ids: bool,
+    /// Print JSON instead of lines (ids included).
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let store = device::open(&args.device)?;
-    let event_id = device::resolve_event(&store, args.event.as_deref())?;
+    let (store, event_id) = args.target.open()?;
     let day = match args.day {
         Some(day) => day,
         None => default_day(&store, &event_id)?,
@@ -40,11 +43,9 @@ pub fn run(args: Args) -> CmdResult {
     if args.favourites {
         let agenda = favourites::personal_agenda(&store, &event_id, day)?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&personal_json(&agenda))?);
-        } else {
-            print_personal(&agenda);
+            return crate::out::json(&personal_json(&agenda));
         }
-        return Ok(());
+        return print_personal(&agenda, args.ids);
     }
     let sessions = store.agenda(&event_id, day)?;
     let mine = favourites::favourite_ids(&store, &event_id, FavouriteKind::Session)?;
@@ -57,25 +58,18 @@ pub fn run(args: Args) -> CmdResult {
                 value
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(
-                &json!({"event_id": event_id, "day": day, "sessions": list})
-            )?
-        );
-    } else {
-        println!("{event_id}, {day}: {} sessions", sessions.len());
-        for s in &sessions {
-            let star = if mine.contains(&s.id) { "*" } else { " " };
-            println!("{star} {}", line(s));
-        }
+        return crate::out::json(&json!({"event_id": event_id, "day": day, "sessions": list}));
+    }
+    out!("{}", msg::agenda_header(&event_id, day, sessions.len()))?;
+    for s in &sessions {
+        let star = if mine.contains(&s.id) { "*" } else { " " };
+        out!("{star} {}", line(s, args.ids))?;
     }
     Ok(())
 }
 
-fn default_day(store: &Store, event_id: &str) -> Result<NaiveDate, Box<dyn std::error::Error>> {
-    let overview = store.event_overview(event_id)?;
-    let event = overview.event;
+fn default_day(store: &Store, event_id: &str) -> CmdResult<NaiveDate> {
+    let event = store.event_overview(event_id)?.event;
     let today = EventClock::new(&event.timezone, event.day_change_hour)?.conference_day(Utc::now());
     if event.days.contains(&today) {
         return Ok(today);
@@ -84,17 +78,21 @@ fn default_day(store: &Store, event_id: &str) -> Result<NaiveDate, Box<dyn std::
         .days
         .first()
         .copied()
-        .ok_or_else(|| format!("event '{event_id}' has no days; pass --day").into())
+        .ok_or_else(|| CliError::invalid(msg::event_has_no_days(event_id)))
 }
 
-/// `10:00-11:00  Title  [Place] (cancelled)`
-pub(crate) fn line(s: &SessionSummary) -> String {
-    let mut text = format!("{}-{}  {}", s.local_start, s.local_end, s.title);
+/// `10:00-11:00  Title  [Place] (cancelled)`, with `--ids` the id in front.
+pub(crate) fn line(s: &SessionSummary, ids: bool) -> String {
+    let mut text = format!("{}-{}  ", s.local_start, s.local_end);
+    if ids {
+        text.push_str(&format!("{:<24} ", s.id));
+    }
+    text.push_str(&s.title);
     if let Some(place) = &s.location_name {
         text.push_str(&format!("  [{place}]"));
     }
     if s.status == marktplatz_model::model::SessionStatus::Cancelled {
-        text.push_str("  (cancelled)");
+        text.push_str(&format!("  ({})", msg::cancelled()));
     }
     text
 }
@@ -148,51 +146,62 @@ fn personal_json(agenda: &PersonalAgenda) -> Value {
     })
 }
 
-fn print_personal(agenda: &PersonalAgenda) {
-    println!(
-        "{}, {}: {} favourites, {} in conflict",
-        agenda.event_id,
-        agenda.day,
-        agenda.entries.len(),
-        agenda.conflict_count
-    );
+fn print_personal(agenda: &PersonalAgenda, ids: bool) -> CmdResult {
+    out!(
+        "{}",
+        msg::personal_header(
+            &agenda.event_id,
+            agenda.day,
+            agenda.entries.len(),
+            agenda.conflict_count as usize
+        )
+    )?;
+    let titles: HashMap<&str, &str> = agenda
+        .entries
+        .iter()
+        .map(|e| (e.session.id.as_str(), e.session.title.as_str()))
+        .collect();
     let mut gaps = agenda.gaps.iter().peekable();
     for entry in &agenda.entries {
         while let Some(gap) = gaps.next_if(|g| g.end <= entry.session.start) {
-            println!(
-                "    ... free {}-{} ({} min)",
-                gap.local_start, gap.local_end, gap.minutes
-            );
+            out!(
+                "    ... {}",
+                msg::free_gap(&gap.local_start, &gap.local_end, gap.minutes)
+            )?;
         }
         if let Some(walk) = &entry.walk {
-            use marktplatz_core::favourites::PlaceChange;
             let place = match walk.place {
-                PlaceChange::SameLocation => "stay",
-                PlaceChange::SameHall => "walk within the hall",
-                PlaceChange::DifferentLocation => "go elsewhere",
-                PlaceChange::Unknown => "place unknown",
+                PlaceChange::SameLocation => msg::walk_stay(),
+                PlaceChange::SameHall => msg::walk_within_hall(),
+                PlaceChange::DifferentLocation => msg::walk_elsewhere(),
+                PlaceChange::Unknown => msg::walk_unknown(),
             };
-            let tight = if walk.tight { ", TIGHT" } else { "" };
-            println!("    -> {place}, {} min{tight}", walk.minutes);
+            out!("    -> {}", msg::walk(&place, walk.minutes, walk.tight))?;
         }
         let mark = match entry.state.as_str() {
             "present" if !entry.conflicts_with.is_empty() => "!",
             "present" => " ",
             _ => "x",
         };
-        let mut text = format!("{mark} {}", line(&entry.session));
+        let mut text = format!("{mark} {}", line(&entry.session, ids));
         if entry.state.as_str() == "removed" {
-            text.push_str("  (removed)");
+            text.push_str(&format!("  ({})", msg::removed()));
         }
         if !entry.conflicts_with.is_empty() {
-            text.push_str(&format!(
-                "  CONFLICT with {}",
-                entry.conflicts_with.join(", ")
-            ));
+            let names: Vec<String> = entry
+                .conflicts_with
+                .iter()
+                .map(|id| match titles.get(id.as_str()) {
+                    Some(title) => msg::quote(title),
+                    None => format!("'{id}'"),
+                })
+                .collect();
+            text.push_str(&format!("  {}", msg::conflict_with(&names.join(", "))));
         }
-        println!("{text}");
+        out!("{text}")?;
         if let Some(note) = &entry.note {
-            println!("    note: {note}");
+            out!("    {}", msg::note_line(note))?;
         }
     }
+    Ok(())
 }

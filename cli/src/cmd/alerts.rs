@@ -1,62 +1,63 @@
 //! `marktplatz alerts`: changes to favourited sessions since they were last seen.
 
-use std::path::PathBuf;
-
 use marktplatz_core::favourites;
 use marktplatz_core::favourites::{ChangeAlert, KnownSession};
 use serde_json::{Value, json};
 
-use super::{CmdResult, device};
+use super::device::Target;
+use crate::error::CmdResult;
+use crate::i18n::messages as msg;
+use crate::out;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The device's store folder.
-    #[arg(long)]
-    device: PathBuf,
-    /// The event (needed only when the device holds several).
-    #[arg(long)]
-    event: Option<String>,
+    #[command(flatten)]
+    target: Target,
     /// Also list alerts already seen.
     #[arg(long)]
     all: bool,
     /// Mark the listed alerts as seen.
     #[arg(long)]
     mark_seen: bool,
+    /// Print JSON instead of lines.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let store = device::open(&args.device)?;
-    let event_id = device::resolve_event(&store, args.event.as_deref())?;
+    let (store, event_id) = args.target.open()?;
     let alerts = favourites::alerts(&store, &event_id, args.all)?;
     if args.json {
         let list: Vec<Value> = alerts.iter().map(alert_json).collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({"event_id": event_id, "alerts": list}))?
-        );
+        crate::out::json(&json!({"event_id": event_id, "alerts": list}))?;
     } else {
-        println!("{event_id}: {} alerts", alerts.len());
+        out!("{}", msg::alerts_header(&event_id, alerts.len()))?;
         for alert in &alerts {
-            let kinds: Vec<&str> = alert.changes.iter().map(|c| c.as_str()).collect();
+            let kinds: Vec<String> = alert
+                .changes
+                .iter()
+                .map(|c| msg::alert_change(c.as_str()))
+                .collect();
             let seen = if alert.seen_at.is_some() {
-                " (seen)"
+                format!(" ({})", msg::seen())
             } else {
-                ""
+                String::new()
             };
-            println!("{} [{}]{seen}", alert.new.title, kinds.join(", "));
-            println!("    was: {}", describe(&alert.old));
-            println!("    now: {}", describe(&alert.new));
+            out!("{} [{}]{seen}", alert.new.title, kinds.join(", "))?;
+            out!("    {}", msg::was(&describe(&alert.old)))?;
+            out!("    {}", msg::now_is(&describe(&alert.new)))?;
         }
     }
     if args.mark_seen {
         let ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
-        // Nobody listens to a one-shot command.
-        let listeners = favourites::AlertListeners::default();
-        let marked = favourites::mark_alerts_seen(&store, &listeners, &event_id, &ids)?;
+        let marked = favourites::mark_alerts_seen(
+            &store,
+            &favourites::AlertListeners::default(),
+            &event_id,
+            &ids,
+        )?;
         if !args.json {
-            println!("marked {marked} seen");
+            out!("{}", msg::marked_seen(marked))?;
         }
     }
     Ok(())
@@ -64,17 +65,17 @@ pub fn run(args: Args) -> CmdResult {
 
 fn describe(s: &KnownSession) -> String {
     if s.removed {
-        return "removed from the programme".into();
+        return msg::removed_from_programme();
     }
     let mut text = match (&s.day, &s.local_start, &s.local_end) {
-        (Some(day), Some(start), Some(end)) => format!("{day} {start}-{end}"),
+        (Some(day), Some(start), Some(end)) => format!("{} {start}-{end}", msg::date(*day)),
         _ => format!("{} - {}", s.start.to_rfc3339(), s.end.to_rfc3339()),
     };
     if let Some(place) = &s.location_name.clone().or(s.location_id.clone()) {
         text.push_str(&format!(" [{place}]"));
     }
     if s.status == marktplatz_model::model::SessionStatus::Cancelled {
-        text.push_str(" cancelled");
+        text.push_str(&format!(" {}", msg::cancelled()));
     }
     format!("{text}  \"{}\"", s.title)
 }

@@ -3,28 +3,37 @@
 use marktplatz_model::model::Priority;
 use marktplatz_model::ops::{Op, new_entity_id};
 
-use super::CmdResult;
-use super::organiser::{WriteArgs, queue_op};
-use super::token::parse_duration;
+use super::write::{WriteArgs, queue_and_push};
+use crate::error::{CliError, CmdResult};
+use crate::i18n::messages as msg;
+use crate::parse;
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     write: WriteArgs,
-    /// The headline.
+    /// The headline (with --retract: the id of the announcement to retract).
+    #[arg(value_name = "TITLE")]
     title: String,
-    #[arg(long, default_value = "")]
+    /// The text under the headline.
+    #[arg(long, value_name = "TEXT", default_value = "")]
     body: String,
-    /// normal, important or urgent.
-    #[arg(long, default_value = "normal")]
+    /// normal, important or urgent (default normal).
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value = "normal",
+        hide_default_value = true
+    )]
     priority: String,
-    /// It disappears after this long (like 2h).
-    #[arg(long)]
-    expires_in: Option<String>,
-    /// Edit this announcement instead of making a new one (only what is given changes).
-    #[arg(long)]
+    /// It disappears after this long: 90m, 2h, 1d.
+    #[arg(long, value_name = "DURATION", value_parser = parse::duration_seconds)]
+    expires_in: Option<i64>,
+    /// Edit the announcement with this id instead of making a new one (only what is given
+    /// changes).
+    #[arg(long, value_name = "ID")]
     edit: Option<String>,
-    /// Retract this announcement.
+    /// Retract the announcement whose id is given as TITLE.
     #[arg(long, conflicts_with = "edit")]
     retract: bool,
 }
@@ -34,17 +43,12 @@ pub fn run(args: Args) -> CmdResult {
         "normal" => Priority::Normal,
         "important" => Priority::Important,
         "urgent" => Priority::Urgent,
-        other => {
-            return Err(format!("unknown priority '{other}' (normal, important, urgent)").into());
-        }
+        other => return Err(CliError::invalid(msg::bad_priority(other))),
     };
     let now = chrono::Utc::now();
     let expires_at = args
         .expires_in
-        .as_deref()
-        .map(parse_duration)
-        .transpose()?
-        .map(|s| now + chrono::Duration::seconds(s));
+        .map(|seconds| now + chrono::Duration::seconds(seconds));
     let op = match (args.edit, args.retract) {
         (Some(id), _) if args.title.is_empty() => Op::AnnouncementRetract { id },
         (Some(id), true) => Op::AnnouncementRetract { id },
@@ -65,5 +69,5 @@ pub fn run(args: Args) -> CmdResult {
             expires_at,
         },
     };
-    queue_op(&args.write, op)
+    queue_and_push(&args.write, |store, event| Ok(store.queue_op(event, op)?))
 }

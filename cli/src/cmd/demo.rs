@@ -15,61 +15,68 @@ use marktplatz_core::search::{self, SearchCache, SearchQuery};
 use marktplatz_core::store::{SessionSummary, Store};
 use marktplatz_core::sync;
 use marktplatz_media::demo::{DEMO_EVENT_ID, demo_content, demo_now};
-use marktplatz_model::model::{LocationKind, Priority, SessionStatus};
+use marktplatz_model::model::{LocationKind, SessionStatus};
 use marktplatz_model::ops::Op;
 use marktplatz_model::time::EventClock;
 use marktplatz_server::{Admin, Config};
 
-use super::CmdResult;
+use super::search::underline;
+use crate::error::{CliError, CmdResult};
+use crate::i18n::messages as msg;
+use crate::out;
 
 const EVENT: &str = DEMO_EVENT_ID;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Keep the server's and the phones' files in this folder instead of a temporary one.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let temporary = tempfile::tempdir()?;
+    let temporary = tempfile::tempdir().map_err(CliError::from)?;
     let root = args.dir.unwrap_or_else(|| temporary.path().to_path_buf());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
-        .build()?;
+        .build()
+        .map_err(CliError::from)?;
 
     // The organisers' server, on loopback, with the demo event published.
     let began = Instant::now();
     let content = demo_content()?;
     let admin = Admin::open(root.join("server"))?;
-    let published = admin
-        .publish_with_assets(
-            content.bundle.clone(),
-            content
-                .assets
-                .iter()
-                .map(|a| (&a.asset, a.bytes.as_slice())),
-        )
-        .map_err(|e| format!("{} ({})", e.message, e.code))?;
-    let listen: SocketAddr = "127.0.0.1:0".parse()?;
-    let server = runtime.block_on(marktplatz_server::start(Config::new(
-        root.join("server"),
-        listen,
-    )))?;
+    let published = admin.publish_with_assets(
+        content.bundle.clone(),
+        content
+            .assets
+            .iter()
+            .map(|a| (&a.asset, a.bytes.as_slice())),
+    )?;
+    let listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = runtime
+        .block_on(marktplatz_server::start(Config::new(
+            root.join("server"),
+            listen,
+        )))
+        .map_err(|e| CliError::failure(msg::server_start_failed(&e.to_string())))?;
     let url = server.url();
-    println!(
-        "Server: {url} publishes \"{}\" ({} entities, {} images, {} ms to generate and publish)",
-        content.bundle.event.title,
-        published.added,
-        content.assets.len(),
-        began.elapsed().as_millis()
-    );
+    out!(
+        "{}",
+        msg::demo_server(
+            &url,
+            &content.bundle.event.title,
+            published.added,
+            content.assets.len(),
+            began.elapsed().as_millis()
+        )
+    )?;
 
     // An attendee's phone: the first sync.
     let phone = Device::open(root.join("attendee"))?;
     let first = runtime.block_on(phone.sync(Some(url.clone()), EVENT.to_string()))?;
-    println!("Attendee's phone: first sync {}", describe(&first));
+    out!("{}", msg::demo_first_sync(&describe(&first)))?;
     tour(phone.store())?;
     search_examples(phone.store(), phone.search_cache())?;
 
@@ -81,31 +88,28 @@ pub fn run(args: Args) -> CmdResult {
     let clash = agenda
         .iter()
         .find(|s| s.id != talk.id && s.start < talk.end && s.end > talk.start)
-        .ok_or("the demo programme has no overlapping session")?
+        .ok_or_else(|| CliError::failure("the demo programme has no overlapping session"))?
         .clone();
     let archive = find(&agenda, "Digitales Archiv: Jede Kommune")?;
     for session in [&talk, &clash, &archive] {
         favourites::add_favourite(store, EVENT, FavouriteKind::Session, &session.id, None)?;
     }
     let mine = favourites::personal_agenda(store, EVENT, now.date_naive())?;
-    println!(
-        "\nMein Programm ({} Favoriten, {} im Konflikt):",
-        mine.entries.len(),
-        mine.conflict_count
-    );
+    out!(
+        "\n{}",
+        msg::demo_my_programme(mine.entries.len(), mine.conflict_count as usize)
+    )?;
     for entry in &mine.entries {
         let marker = if entry.conflicts_with.is_empty() {
             " "
         } else {
             "!"
         };
-        println!("  {marker} {}", line(&entry.session));
+        out!("  {marker} {}", line(&entry.session))?;
     }
 
     // An organiser's phone moves the archive talk to another room and pushes it.
-    let token = admin
-        .create_token(EVENT, "organiser")
-        .map_err(|e| format!("{} ({})", e.message, e.code))?;
+    let token = admin.create_token(EVENT, "organiser")?;
     let organiser = Device::open(root.join("organiser"))?;
     runtime.block_on(organiser.sync(Some(url.clone()), EVENT.to_string()))?;
     sync::set_organiser(organiser.store(), EVENT, &url, &token)?;
@@ -114,7 +118,7 @@ pub fn run(args: Args) -> CmdResult {
         .locations(EVENT)?
         .into_iter()
         .find(|l| l.kind == LocationKind::Room && l.name.starts_with("Seminar"))
-        .ok_or("the demo has no seminar room")?;
+        .ok_or_else(|| CliError::failure("the demo has no seminar room"))?;
     organiser.store().queue_op(
         EVENT,
         Op::SessionMove {
@@ -123,48 +127,51 @@ pub fn run(args: Args) -> CmdResult {
         },
     )?;
     let pushed = runtime.block_on(organiser.push(EVENT.to_string()))?;
-    println!(
-        "\nOrganiser: \"{}\" moves to {} ({} operation accepted by the server)",
-        archive.title, seminar.name, pushed.accepted
-    );
+    out!(
+        "\n{}",
+        msg::demo_organiser_move(&archive.title, &seminar.name, pushed.accepted)
+    )?;
 
     // The attendee's next sync: a small delta and a change alert on the favourite.
     let delta = runtime.block_on(phone.sync(None, EVENT.to_string()))?;
-    println!("Attendee's phone: next sync {}", describe(&delta));
+    out!("{}", msg::demo_next_sync(&describe(&delta)))?;
     for alert in favourites::unseen_alerts(store, EVENT)? {
-        let changes: Vec<&str> = alert.changes.iter().map(|c| c.as_str()).collect();
-        println!(
-            "  Änderung an einem Favoriten ({}): \"{}\" {} → {}",
-            changes.join(", "),
-            alert.new.title,
-            alert.old.location_name.as_deref().unwrap_or("?"),
-            alert.new.location_name.as_deref().unwrap_or("?")
-        );
+        let changes: Vec<String> = alert
+            .changes
+            .iter()
+            .map(|c| msg::alert_change(c.as_str()))
+            .collect();
+        out!(
+            "  {}",
+            msg::demo_alert(
+                &changes.join(", "),
+                &alert.new.title,
+                alert.old.location_name.as_deref().unwrap_or("?"),
+                alert.new.location_name.as_deref().unwrap_or("?")
+            )
+        )?;
     }
     let reminders = favourites::reminders(store, EVENT, now - Duration::hours(3))?;
     if let Some(first) = reminders.first() {
-        println!(
-            "  Erinnerung: \"{}\", {} ({} Erinnerungen geplant)",
-            first.title,
-            first.text,
-            reminders.len()
-        );
+        out!(
+            "  {}",
+            msg::demo_reminder(&first.title, &first.text, reminders.len())
+        )?;
     }
     let poll = runtime.block_on(phone.sync(None, EVENT.to_string()))?;
-    println!("Attendee's phone: polling again {}", describe(&poll));
+    out!("{}", msg::demo_poll(&describe(&poll)))?;
 
     drop(phone);
     drop(organiser);
-    runtime.block_on(server.shutdown())?;
+    runtime
+        .block_on(server.shutdown())
+        .map_err(|e| CliError::failure(msg::server_start_failed(&e.to_string())))?;
     Ok(())
 }
 
 fn describe(outcome: &SyncOutcome) -> String {
     if outcome.not_modified {
-        return format!(
-            "— nothing new (one conditional request), {} ms",
-            outcome.elapsed_ms
-        );
+        return msg::demo_nothing_new(outcome.elapsed_ms);
     }
     let changed: Vec<String> = outcome
         .changed
@@ -180,15 +187,18 @@ fn describe(outcome: &SyncOutcome) -> String {
             if c.removed > 0 {
                 parts.push(format!("-{}", c.removed));
             }
-            format!("{} {}", c.kind, parts.join("/"))
+            format!(
+                "{} {}",
+                msg::entity_kind(&c.kind.to_string()),
+                parts.join("/")
+            )
         })
         .collect();
-    format!(
-        "— {} bytes of content, {} images, {} ms: {}",
+    msg::demo_delta(
         outcome.bytes,
         outcome.assets_downloaded,
         outcome.elapsed_ms,
-        changed.join(", ")
+        &changed.join(", "),
     )
 }
 
@@ -196,58 +206,57 @@ fn tour(store: &Store) -> CmdResult {
     let overview = store.event_overview(EVENT)?;
     let event = &overview.event;
     let venue = &event.venue;
-    println!(
+    out!(
         "\n{}\n{}, {}, {} {}",
-        event.title, venue.name, venue.street, venue.postal_code, venue.city
-    );
+        event.title,
+        venue.name,
+        venue.street,
+        venue.postal_code,
+        venue.city
+    )?;
     let now = demo_now();
     let clock = EventClock::new(&event.timezone, event.day_change_hour)?;
     for day in &event.days {
-        println!(
-            "\nProgramm {} ({} Sessions):",
-            day.format("%d.%m.%Y"),
-            overview.session_count
-        );
+        out!(
+            "\n{}",
+            msg::demo_programme(*day, overview.session_count as usize)
+        )?;
         for session in store.agenda(EVENT, *day)? {
-            println!("  {}", line(&session));
+            out!("  {}", line(&session))?;
         }
     }
     let now_next = store.now_next(EVENT, now)?;
-    println!("\nJetzt ({} Uhr):", clock.hhmm(now));
+    out!("\n{}", msg::demo_now(&clock.hhmm(now)))?;
     for session in &now_next.now {
-        println!("  ▶ {}", line(session));
+        out!("  ▶ {}", line(session))?;
     }
-    println!("Als Nächstes:");
+    out!("{}", msg::demo_next())?;
     for session in now_next.next.iter().take(4) {
-        println!("  · {}", line(session));
+        out!("  · {}", line(session))?;
     }
     let stations: Vec<_> = store
         .stations(EVENT)?
         .into_iter()
         .filter(|s| s.location.kind == LocationKind::Station)
         .collect();
-    println!("\n{} Stationen:", stations.len());
+    out!("\n{}", msg::demo_stations(stations.len()))?;
     for station in stations {
         let exhibitors = store.exhibitors(EVENT, Some(&station.location.id), None)?;
         let names: Vec<&str> = exhibitors
             .iter()
             .map(|e| e.exhibitor.name.as_str())
             .collect();
-        println!("  {:<26} {}", station.location.name, names.join(", "));
+        out!("  {:<26} {}", station.location.name, names.join(", "))?;
     }
     if let Some(announcement) = store.announcements(EVENT, now)?.first() {
-        let marker = match announcement.priority {
-            Priority::Urgent => "DRINGEND",
-            Priority::Important => "Wichtig",
-            Priority::Normal => "Hinweis",
-        };
-        println!("\n{marker}: {}", announcement.title);
+        let marker = msg::priority_marker(announcement.priority);
+        out!("\n{marker}: {}", announcement.title)?;
     }
     Ok(())
 }
 
 fn search_examples(store: &Store, cache: &SearchCache) -> CmdResult {
-    println!("\nSuche (offline, wie getippt):");
+    out!("\n{}", msg::demo_search())?;
     for typed in ["rechnung", "Buergeramt", "sicherhiet", "archiv bruggemann"] {
         let mut query = SearchQuery::new(EVENT, typed);
         query.now = demo_now();
@@ -258,13 +267,13 @@ fn search_examples(store: &Store, cache: &SearchCache) -> CmdResult {
             .iter()
             .map(|h| {
                 format!(
-                    "{} \"{}\"",
-                    h.kind,
-                    underline(&h.title, &h.title_highlights)
+                    "{} {}",
+                    msg::entity_kind(h.kind.as_str()),
+                    msg::quote(&underline(&h.title, &h.title_highlights))
                 )
             })
             .collect();
-        println!(
+        out!(
             "  {typed:<18} {:>5.1} ms  {}",
             began.elapsed().as_secs_f64() * 1000.0,
             if titles.is_empty() {
@@ -272,40 +281,28 @@ fn search_examples(store: &Store, cache: &SearchCache) -> CmdResult {
             } else {
                 titles.join("; ")
             }
-        );
+        )?;
     }
     Ok(())
 }
 
-/// Marks highlighted ranges with `[brackets]` (the apps underline them).
-fn underline(text: &str, ranges: &[marktplatz_core::search::Highlight]) -> String {
-    let mut out = String::new();
-    for (index, c) in text.chars().enumerate() {
-        let index = index as u32;
-        if ranges.iter().any(|r| r.start == index) {
-            out.push('[');
-        }
-        out.push(c);
-        if ranges.iter().any(|r| r.end == index + 1) {
-            out.push(']');
-        }
-    }
-    out
-}
-
-fn find(agenda: &[SessionSummary], title_start: &str) -> Result<SessionSummary, String> {
+fn find(agenda: &[SessionSummary], title_start: &str) -> CmdResult<SessionSummary> {
     agenda
         .iter()
         .find(|s| s.title.starts_with(title_start))
         .cloned()
-        .ok_or_else(|| format!("the demo programme has no session \"{title_start}…\""))
+        .ok_or_else(|| {
+            CliError::failure(format!(
+                "the demo programme has no session \"{title_start}…\""
+            ))
+        })
 }
 
 fn line(session: &SessionSummary) -> String {
     let cancelled = if session.status == SessionStatus::Cancelled {
-        " [ABGESAGT]"
+        format!(" [{}]", msg::cancelled().to_uppercase())
     } else {
-        ""
+        String::new()
     };
     let place = session.location_name.as_deref().unwrap_or("");
     let people = if session.speaker_names.is_empty() {

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use marktplatz_import::{self as import, Import};
 use marktplatz_model::time::EventClock;
 
-use super::CmdResult;
 use super::schedule_file::{ImportArgs, read_limited};
+use crate::error::{CliError, CmdResult};
+use crate::i18n::messages as msg;
 
 /// How many warnings the human output lists (`--json` lists them all).
 const SHOWN_WARNINGS: usize = 20;
@@ -16,12 +17,13 @@ const SHOWN_WARNINGS: usize = 20;
 #[derive(clap::Args)]
 pub struct Args {
     /// The schedule file: frab XML, c3voc JSON, iCalendar or CSV.
+    #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Print a JSON object instead of a summary.
     #[arg(long)]
     pub json: bool,
     /// The event id to use (default: the file's acronym or a slug of its title).
-    #[arg(long)]
+    #[arg(long, value_name = "ID")]
     pub event_id: Option<String>,
     #[command(flatten)]
     pub import: ImportArgs,
@@ -30,14 +32,17 @@ pub struct Args {
 pub fn run(args: Args) -> CmdResult {
     let options = args.import.options(args.event_id.as_deref());
     let bytes = read_limited(&args.file, options.max_bytes)?;
-    let result =
-        import::import(&bytes, &options).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let result = import::import(&bytes, &options).map_err(|error| {
+        let error = CliError::from(error);
+        CliError::new(
+            error.exit,
+            format!("{}: {}", args.file.display(), error.message),
+        )
+    })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary_json(&result))?);
-    } else {
-        print!("{}", summary_text(&result));
+        return crate::out::json(&summary_json(&result));
     }
-    Ok(())
+    crate::out::bytes(summary_text(&result).as_bytes())
 }
 
 /// Sessions per local day.
@@ -87,44 +92,37 @@ fn summary_text(result: &Import) -> String {
         "{} ({}): {} [{}]\n",
         event.title,
         event.id,
-        result.format.describe(),
+        msg::format_name(result.format),
         result.format
     ));
-    out.push_str(&format!(
-        "timezone {}, day change at {:02}:00\n",
-        event.timezone, event.day_change_hour
-    ));
-    out.push_str(&format!(
-        "{} sessions, {} locations, {} tracks, {} speakers, {} exhibitors\n",
+    out.push_str(&msg::import_zone(&event.timezone, event.day_change_hour));
+    out.push_str(&msg::import_counts(
         bundle.sessions.len(),
         bundle.locations.len(),
         bundle.tracks.len(),
         bundle.speakers.len(),
-        bundle.exhibitors.len()
+        bundle.exhibitors.len(),
     ));
-    out.push_str(&format!("{} days:\n", event.days.len()));
+    out.push_str(&msg::import_days(event.days.len()));
     for (day, sessions) in sessions_per_day(result) {
         out.push_str(&format!(
-            "  {} {}: {sessions} sessions\n",
-            day,
-            day.format("%a")
+            "  {}: {}\n",
+            msg::date_with_weekday(day),
+            msg::sessions_count(sessions)
         ));
     }
     if result.warnings.is_empty() {
-        out.push_str("no warnings\n");
+        out.push_str(&msg::no_warnings());
     } else {
-        out.push_str(&format!("{} warnings:\n", result.warnings.len()));
+        out.push_str(&msg::warnings_header(result.warnings.len()));
         for warning in result.warnings.iter().take(SHOWN_WARNINGS) {
             out.push_str(&format!("  - {warning}\n"));
         }
         if result.warnings.len() > SHOWN_WARNINGS {
-            out.push_str(&format!(
-                "  ... and {} more (--json lists all)\n",
-                result.warnings.len() - SHOWN_WARNINGS
-            ));
+            out.push_str(&msg::more_warnings(result.warnings.len() - SHOWN_WARNINGS));
         }
     }
-    out.push_str("nothing was published (import-check only reads)\n");
+    out.push_str(&msg::nothing_published());
     out
 }
 
@@ -149,8 +147,9 @@ mod tests {
         assert_eq!(json["tracks"], 0);
         assert!(json["warnings"][0].as_str().unwrap().contains("timezone"));
         let text = summary_text(&result);
-        assert!(text.contains("2 sessions, 1 locations"), "{text}");
-        assert!(text.contains("nothing was published"), "{text}");
+        // In the run's language (the binary's tests check both).
+        assert!(text.contains(&msg::import_counts(2, 1, 0, 2, 0)), "{text}");
+        assert!(text.contains(&msg::nothing_published()), "{text}");
     }
 
     #[test]

@@ -1,9 +1,14 @@
-//! One module per subcommand; each exposes `Args` (clap) and `run(args)`.
+//! One module per subcommand; each exposes `Args` (clap) and `run(args)`. Shared parts:
+//! `device` (the device folder), `write` (organiser operations), `credentials` (tokens),
+//! `server` (a runtime and the HTTP client), `schedule_file` (reading schedules).
 
 pub mod access_code;
+pub mod admin;
 pub mod agenda;
 pub mod alerts;
 pub mod announce;
+pub mod completions;
+pub mod credentials;
 pub mod demo;
 pub mod device;
 pub mod fav;
@@ -17,9 +22,8 @@ pub mod push;
 pub mod schedule_file;
 pub mod search;
 pub mod serve;
+pub mod server;
 pub mod session;
 pub mod sync;
 pub mod token;
-
-/// What a subcommand returns: errors are printed as one line and exit with status 1.
-pub type CmdResult = Result<(), Box<dyn std::error::Error>>;
+pub mod write;

@@ -1,14 +1,17 @@
-//! `marktplatz organiser login|logout|status`: organiser mode on a device folder (the token is
-//! kept in user.db and never printed back), and what the write commands share.
+//! `marktplatz organiser login|logout|status`: organiser mode on a device folder. The token is
+//! checked with the server before it is kept in user.db, and never printed back.
 
 use std::path::PathBuf;
 
-use marktplatz_core::store::Store;
 use marktplatz_core::sync;
-use marktplatz_core::sync::{Client, ClientConfig, OutboxEntry, PushOptions, PushReport, PushStop};
-use marktplatz_model::ops::Op;
+use marktplatz_core::sync::Client;
 
-use super::{CmdResult, device};
+use super::credentials::TokenArgs;
+use super::device::{self, Target};
+use super::server;
+use crate::error::{CliError, CmdResult, Exit};
+use crate::i18n::messages as msg;
+use crate::out;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -18,30 +21,34 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Action {
-    /// Store an organiser token for an event on this device.
+    /// Check an organiser token with the server and keep it on this device (creates the
+    /// device folder if needed).
     Login {
-        #[arg(long)]
+        /// The device folder (created if missing).
+        #[arg(long, value_name = "DIR")]
         device: PathBuf,
-        #[arg(long)]
+        /// The server's base URL, e.g. http://127.0.0.1:8080.
+        #[arg(long, value_name = "URL")]
         server: String,
-        #[arg(long)]
+        /// The event's id, e.g. egov-marktplatz-nordwest-2027.
+        #[arg(long, value_name = "ID")]
         event: String,
-        /// The token (or set MARKTPLATZ_TOKEN, which keeps it out of the shell history).
+        #[command(flatten)]
+        token: TokenArgs,
+        /// Keep the token even when the server cannot be reached to check it (it is checked
+        /// on the first push).
         #[arg(long)]
-        token: Option<String>,
+        unchecked: bool,
     },
     /// Forget the token (queued operations stay).
     Logout {
-        #[arg(long)]
-        device: PathBuf,
-        #[arg(long)]
-        event: Option<String>,
+        #[command(flatten)]
+        target: Target,
     },
+    /// Whether this device is in organiser mode for the event, and with which token id.
     Status {
-        #[arg(long)]
-        device: PathBuf,
-        #[arg(long)]
-        event: Option<String>,
+        #[command(flatten)]
+        target: Target,
     },
 }
 
@@ -52,115 +59,63 @@ pub fn run(args: Args) -> CmdResult {
             server,
             event,
             token,
-        } => {
-            let token = match token {
-                Some(token) => token,
-                None => std::env::var("MARKTPLATZ_TOKEN")
-                    .map_err(|_| "give the token with --token or MARKTPLATZ_TOKEN")?,
-            };
-            let store = device::open(&device)?;
-            sync::set_organiser(&store, &event, &server, &token)?;
-            println!("organiser mode for {event} on {server}");
-        }
-        Action::Logout { device, event } => {
-            let store = device::open(&device)?;
-            let event = device::resolve_event(&store, event.as_deref())?;
+            unchecked,
+        } => login(&device, &server, &event, &token.resolve()?, unchecked),
+        Action::Logout { target } => {
+            let (store, event) = target.open()?;
             sync::forget_organiser(&store, &event)?;
-            println!("left organiser mode for {event}");
+            out!("{}", msg::logged_out(&event))
         }
-        Action::Status { device, event } => {
-            let store = device::open(&device)?;
-            let event = device::resolve_event(&store, event.as_deref())?;
+        Action::Status { target } => {
+            let (store, event) = target.open()?;
             match sync::organiser(&store, &event)? {
-                Some(info) => println!(
-                    "organiser of {event} on {} (token {})",
-                    info.server_url, info.token_id
+                Some(info) => out!(
+                    "{}",
+                    msg::organiser_status(&event, &info.server_url, &info.token_id)
                 ),
-                None => println!("not an organiser of {event} on this device"),
+                None => out!("{}", msg::not_organiser(&event)),
             }
         }
     }
-    Ok(())
 }
 
-/// Options every write command has.
-#[derive(clap::Args)]
-pub struct WriteArgs {
-    /// The device folder.
-    #[arg(long)]
-    pub device: PathBuf,
-    #[arg(long)]
-    pub event: Option<String>,
-    /// Only queue it; do not try to send now.
-    #[arg(long)]
-    pub no_push: bool,
-}
-
-/// Queues `op` (shown on this device at once), then tries one push unless told not to.
-pub fn queue_and_push(
-    args: &WriteArgs,
-    make: impl FnOnce(&Store, &str) -> Result<OutboxEntry, marktplatz_core::Error>,
+fn login(
+    device: &std::path::Path,
+    server: &str,
+    event: &str,
+    token: &str,
+    unchecked: bool,
 ) -> CmdResult {
-    let store = device::open(&args.device)?;
-    let event = device::resolve_event(&store, args.event.as_deref())?;
-    let entry = make(&store, &event)?;
-    println!(
-        "queued #{} {} {}",
-        entry.id,
-        entry.op.name(),
-        entry.op.target().1
-    );
-    if !args.no_push {
-        let report = push_now(&store, &event)?;
-        print_push(&report);
-        if let Some(now) = store.outbox_entry(entry.id)? {
-            println!("#{}: {}", now.id, describe(&now));
+    match server::block_on(check_token(server, event, token)) {
+        Ok(()) => {}
+        Err(error) if error.exit == Exit::Offline && unchecked => {
+            crate::note!("{}", msg::token_not_checked(&error.message));
         }
-    }
-    Ok(())
-}
-
-pub fn queue_op(args: &WriteArgs, op: Op) -> CmdResult {
-    queue_and_push(args, |store, event| store.queue_op(event, op))
-}
-
-pub fn push_now(store: &Store, event: &str) -> Result<PushReport, Box<dyn std::error::Error>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let report = runtime.block_on(async {
-        let client = Client::new(ClientConfig::default())?;
-        marktplatz_core::sync::push(&client, store, event, &PushOptions::default()).await
-    })?;
-    Ok(report)
-}
-
-pub fn print_push(report: &PushReport) {
-    println!(
-        "pushed: {} accepted ({} already applied before), {} rejected, {} waiting",
-        report.accepted, report.replayed, report.rejected, report.remaining
-    );
-    match &report.stopped {
-        Some(PushStop::Offline(m)) => println!("stopped: server not reachable ({m}); will retry"),
-        Some(PushStop::Unauthorized(m)) => {
-            println!("stopped: token refused ({m}); nothing is lost: log in with a new token")
+        Err(error) if error.exit == Exit::Offline => {
+            return Err(CliError::offline(msg::token_check_offline(&error.message)));
         }
-        None => {}
+        Err(error) => return Err(error),
     }
+    let store = device::open_or_create(device)?;
+    sync::set_organiser(&store, event, server, token)?;
+    out!("{}", msg::logged_in(event, server))
 }
 
-pub fn describe(entry: &OutboxEntry) -> String {
-    let mut text = entry.state.as_str().replace('_', " ");
-    if let Some(seq) = entry.seq {
-        text.push_str(&format!(" (version {seq})"));
+/// Asks the server whether `token` may write to `event`, changing nothing: an operation
+/// request without its Idempotency-Key is authenticated first (401 or 403 for a token that
+/// may not write) and then refused for the missing key (400) before anything is read or
+/// applied.
+async fn check_token(server: &str, event: &str, token: &str) -> CmdResult {
+    let client = Client::new(marktplatz_core::sync::ClientConfig::default())?;
+    let url = format!("{}/v1/events/{event}/ops", server.trim_end_matches('/'));
+    match marktplatz_core::sync::request::send_json(&client, "POST", &url, token, None).await {
+        Err(marktplatz_core::Error::Server { status: 400, .. }) => Ok(()),
+        Err(marktplatz_core::Error::Server {
+            status: 401 | 403,
+            code,
+            ..
+        }) => Err(CliError::refused(msg::token_refused(event, &code))),
+        Err(error) => Err(error.into()),
+        Ok(_) => Err(CliError::failure(msg::token_check_unexpected())),
     }
-    if let Some(r) = &entry.rejection {
-        text.push_str(&format!(": {} ({} {})", r.message, r.status, r.code));
-        if let Some(seq) = r.current_seq {
-            text.push_str(&format!("; the server has version {seq}"));
-        }
-    } else if let Some(error) = &entry.last_error {
-        text.push_str(&format!(" (last try: {error})"));
-    }
-    text
 }

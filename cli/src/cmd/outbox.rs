@@ -1,58 +1,53 @@
 //! `marktplatz outbox`: the organiser's operations on this device and where each stands.
 
-use std::path::PathBuf;
-
-use super::organiser::describe;
-use super::{CmdResult, device};
+use super::device::Target;
+use super::write::{describe_op, describe_state};
+use crate::error::CmdResult;
+use crate::i18n::messages as msg;
+use crate::out;
 
 #[derive(clap::Args)]
 pub struct Args {
-    #[arg(long)]
-    device: PathBuf,
-    #[arg(long)]
-    event: Option<String>,
+    #[command(flatten)]
+    target: Target,
     /// Also list the operations the content already includes.
     #[arg(long)]
     all: bool,
+    /// Print the outbox as JSON.
     #[arg(long)]
     json: bool,
     /// Remove a rejected (or never sent) operation.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "NUMBER")]
     dismiss: Option<i64>,
     /// Send a rejected operation again, over the server's current version.
-    #[arg(long, value_name = "ID", conflicts_with = "dismiss")]
+    #[arg(long, value_name = "NUMBER", conflicts_with = "dismiss")]
     retry: Option<i64>,
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let store = device::open(&args.device)?;
-    let event = device::resolve_event(&store, args.event.as_deref())?;
+    let (store, event) = args.target.open()?;
     if let Some(id) = args.dismiss {
         store.dismiss_op(id)?;
-        println!("removed #{id}");
-        return Ok(());
+        return out!("{}", msg::dismissed(id));
     }
     if let Some(id) = args.retry {
         let entry = store.retry_rejected(id)?;
-        println!("queued again as #{}", entry.id);
-        return Ok(());
+        return out!("{}", msg::queued_again(entry.id));
     }
     let entries = store.outbox(&event, args.all)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
-        return Ok(());
+        return crate::out::json(&entries);
     }
     if entries.is_empty() {
-        println!("the outbox of {event} is empty");
+        out!("{}", msg::outbox_empty(&event))?;
     }
     for entry in &entries {
-        let (kind, id) = entry.op.target();
-        println!(
-            "#{:<4} {:<20} {kind} '{id}': {}",
+        out!(
+            "#{:<4} {}: {}",
             entry.id,
-            entry.op.name(),
-            describe(entry)
-        );
+            describe_op(&store, &event, &entry.op),
+            describe_state(entry)
+        )?;
     }
     Ok(())
 }

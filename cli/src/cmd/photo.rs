@@ -3,11 +3,12 @@
 
 use std::path::PathBuf;
 
+use marktplatz_core::sync;
 use marktplatz_model::ops::Op;
 
-use super::CmdResult;
-use super::organiser::{WriteArgs, queue_and_push};
-use marktplatz_core::sync;
+use super::write::{WriteArgs, queue_and_push};
+use crate::error::{CliError, CmdResult};
+use crate::i18n::{errors, messages as msg};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,20 +18,26 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Action {
+    /// Add a photo (JPEG or PNG) to the event's gallery.
     Add {
         #[command(flatten)]
         write: WriteArgs,
         /// A JPEG or PNG file.
+        #[arg(value_name = "FILE")]
         file: PathBuf,
-        #[arg(long, default_value = "")]
+        /// The caption shown under the photo.
+        #[arg(long, value_name = "TEXT", default_value = "")]
         caption: String,
-        #[arg(long, default_value = "")]
+        /// Who took it.
+        #[arg(long, value_name = "NAME", default_value = "")]
         credit: String,
     },
+    /// Remove a photo from the gallery.
     Remove {
         #[command(flatten)]
         write: WriteArgs,
         /// The gallery item's id.
+        #[arg(value_name = "ID")]
         id: String,
     },
 }
@@ -43,14 +50,16 @@ pub fn run(args: Args) -> CmdResult {
             caption,
             credit,
         } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CliError::invalid(errors::io(&msg::reading(&file), &e)))?;
             queue_and_push(&write, |store, event| {
-                sync::queue_photo(store, event, &bytes, &caption, &credit, None)
+                Ok(sync::queue_photo(
+                    store, event, &bytes, &caption, &credit, None,
+                )?)
             })
         }
         Action::Remove { write, id } => queue_and_push(&write, |store, event| {
-            store.queue_op(event, Op::PhotoRemove { id })
+            Ok(store.queue_op(event, Op::PhotoRemove { id })?)
         }),
     }
 }

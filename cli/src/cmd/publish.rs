@@ -4,55 +4,58 @@
 
 use std::path::{Path, PathBuf};
 
-use marktplatz_core::sync::{CancelToken, Client, ClientConfig};
+use marktplatz_core::sync::CancelToken;
 use marktplatz_model::assets::sha256_hex;
 use marktplatz_model::wire::PublishOutcome;
 use marktplatz_publish::{AssetBytes, publish_bundle};
 use marktplatz_server::Admin;
 
-use super::CmdResult;
+use super::credentials::ServerToken;
 use super::schedule_file::{ImportArgs, Loaded, load};
+use super::server;
+use crate::error::{CliError, CmdResult};
+use crate::i18n::{errors, messages as msg};
+use crate::{note, out};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The server's base URL, e.g. http://127.0.0.1:8080.
-    #[arg(long)]
-    server: String,
-    /// An organiser token of the event (from `marktplatz token`).
-    #[arg(long)]
-    token: String,
-    #[arg(long)]
+    #[command(flatten)]
+    to: ServerToken,
+    /// The event's id, e.g. egov-marktplatz-nordwest-2027.
+    #[arg(long, value_name = "ID")]
     event: String,
     /// Folder with the asset files the bundle refers to (any names; matched by SHA-256).
     /// Defaults to `assets/` next to the bundle, when it exists.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     assets: Option<PathBuf>,
     /// The schedule: a native bundle, frab XML, schedule JSON, iCalendar or CSV.
+    #[arg(value_name = "FILE")]
     file: PathBuf,
     #[command(flatten)]
     import: ImportArgs,
 }
 
 pub fn run(args: Args) -> CmdResult {
+    let token = args.to.token.resolve()?;
     let loaded = load(&args.file, Some(&args.event), &args.import)?;
     if let Loaded::Imported(import) = &loaded {
-        eprintln!(
-            "imported {} as {}: {} sessions, {} warnings (marktplatz import-check lists them)",
-            args.file.display(),
-            import.format.as_str(),
-            import.bundle.sessions.len(),
-            import.warnings.len()
+        note!(
+            "{}",
+            msg::imported(
+                &args.file,
+                import.format.as_str(),
+                import.bundle.sessions.len(),
+                import.warnings.len()
+            )
         );
     }
     let bundle = loaded.into_bundle();
     if bundle.event.id != args.event {
-        return Err(format!(
-            "{} is a bundle of event '{}', not '{}'",
-            args.file.display(),
-            bundle.event.id,
-            args.event
-        )
-        .into());
+        return Err(CliError::invalid(msg::bundle_of_other_event(
+            &args.file,
+            &bundle.event.id,
+            &args.event,
+        )));
     }
     let folder = args.assets.clone().or_else(|| {
         let next_to = args.file.parent()?.join("assets");
@@ -62,53 +65,34 @@ pub fn run(args: Args) -> CmdResult {
         Some(dir) => read_assets(&dir)?,
         None => AssetBytes::new(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let outcome = runtime.block_on(async {
-        let client = Client::new(ClientConfig::default())?;
-        publish_bundle(
+    let outcome = server::block_on(async {
+        let client = server::client()?;
+        Ok(publish_bundle(
             &client,
-            &args.server,
-            &args.token,
+            &args.to.server,
+            &token,
             &args.event,
             &bundle,
             &assets,
             &CancelToken::new(),
         )
-        .await
+        .await?)
     })?;
-    print_outcome(&args.event, &outcome);
-    Ok(())
-}
-
-fn print_outcome(event: &str, outcome: &PublishOutcome) {
-    println!(
-        "published {event}: {} added, {} updated, {} removed, {} unchanged; head {} (epoch {}){}",
-        outcome.added,
-        outcome.updated,
-        outcome.removed,
-        outcome.unchanged,
-        outcome.seq,
-        outcome.epoch,
-        if outcome.thumbnails_made > 0 {
-            format!("; {} thumbnails made", outcome.thumbnails_made)
-        } else {
-            String::new()
-        }
-    );
+    out!("{}", msg::published(&args.event, &outcome))
 }
 
 /// Every file in `dir`, by the SHA-256 of its bytes.
-fn read_assets(dir: &Path) -> Result<AssetBytes, Box<dyn std::error::Error>> {
+fn read_assets(dir: &Path) -> CmdResult<AssetBytes> {
     let mut assets = AssetBytes::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| CliError::invalid(errors::io(&msg::reading(dir), &e)))?;
     for entry in entries {
-        let path = entry?.path();
+        let path = entry
+            .map_err(|e| CliError::invalid(errors::io(&msg::reading(dir), &e)))?
+            .path();
         if path.is_file() {
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let bytes = std::fs::read(&path)
+                .map_err(|e| CliError::invalid(errors::io(&msg::reading(&path), &e)))?;
             assets.insert(sha256_hex(&bytes), bytes);
         }
     }
@@ -116,13 +100,10 @@ fn read_assets(dir: &Path) -> Result<AssetBytes, Box<dyn std::error::Error>> {
 }
 
 /// Publishes the built-in demo event (bundle and assets) straight into a data directory.
-pub fn publish_demo(admin: &Admin) -> Result<PublishOutcome, Box<dyn std::error::Error>> {
+pub fn publish_demo(admin: &Admin) -> CmdResult<PublishOutcome> {
     let demo = marktplatz_media::demo::demo_content()?;
-    let outcome = admin
-        .publish_with_assets(
-            demo.bundle,
-            demo.assets.iter().map(|a| (&a.asset, a.bytes.as_slice())),
-        )
-        .map_err(|e| format!("{} ({})", e.message, e.code))?;
-    Ok(outcome)
+    Ok(admin.publish_with_assets(
+        demo.bundle,
+        demo.assets.iter().map(|a| (&a.asset, a.bytes.as_slice())),
+    )?)
 }

@@ -1,35 +1,36 @@
 //! `marktplatz search`: searches a device store the way the apps do, as you would type it.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Utc};
 use marktplatz_core::search::{self, Highlight, SearchCache, SearchHit, SearchQuery};
-use marktplatz_core::store::Store;
 use marktplatz_model::model::EntityKind;
 use serde::Serialize;
 
-use super::CmdResult;
+use super::device::Target;
+use crate::error::{CliError, CmdResult};
+use crate::i18n::messages as msg;
+use crate::out;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The device store folder (content.db, user.db).
-    #[arg(long)]
-    device: PathBuf,
-    /// The event to search; may be left out when the device holds exactly one.
-    #[arg(long)]
-    event: Option<String>,
+    #[command(flatten)]
+    target: Target,
     /// Only this kind (session, speaker, exhibitor, location, track, announcement, info_page);
     /// repeat for several.
-    #[arg(long = "kind", value_name = "K")]
+    #[arg(long = "kind", value_name = "KIND")]
     kinds: Vec<String>,
-    /// At most this many hits.
-    #[arg(long, default_value_t = 20)]
+    /// At most this many hits (default 20).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        hide_default_value = true
+    )]
     limit: u32,
     /// Print a JSON array of hits instead of lines.
     #[arg(long)]
     json: bool,
     /// What the attendee typed (may start with a hyphen).
-    #[arg(allow_hyphen_values = true)]
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     query: String,
 }
 
@@ -47,34 +48,16 @@ struct JsonHit<'a> {
 }
 
 pub fn run(args: Args) -> CmdResult {
-    if !args
-        .device
-        .join(marktplatz_core::store::CONTENT_DB)
-        .exists()
-    {
-        return Err(format!(
-            "{} holds no device store (no {})",
-            args.device.display(),
-            marktplatz_core::store::CONTENT_DB
-        )
-        .into());
-    }
-    let store = Store::open(&args.device)?;
-    let event_id = match args.event {
-        Some(event) => event,
-        None => only_event(&store)?,
-    };
+    let (store, event_id) = args.target.open()?;
     let mut kinds = Vec::new();
     for name in &args.kinds {
         let kind = EntityKind::parse(name)
             .filter(|k| marktplatz_core::search::SEARCHED_KINDS.contains(k))
             .ok_or_else(|| {
-                format!(
-                    "--kind {name}: not a searched kind (use one of: {})",
-                    marktplatz_core::search::SEARCHED_KINDS
-                        .map(|k| k.as_str())
-                        .join(", ")
-                )
+                CliError::invalid(msg::bad_search_kind(
+                    name,
+                    &marktplatz_core::search::SEARCHED_KINDS.map(|k| k.as_str()),
+                ))
             })?;
         kinds.push(kind);
     }
@@ -85,23 +68,23 @@ pub fn run(args: Args) -> CmdResult {
     let hits = search::search(&store, &SearchCache::default(), &query)?;
     if args.json {
         let json: Vec<JsonHit<'_>> = hits.iter().map(json_hit).collect();
-        println!("{}", serde_json::to_string_pretty(&json)?);
-    } else if hits.is_empty() {
-        println!("no hits");
-    } else {
-        for hit in &hits {
-            println!(
+        return crate::out::json(&json);
+    }
+    if hits.is_empty() {
+        return out!("{}", msg::no_hits());
+    }
+    for hit in &hits {
+        out!(
+            "{:<12} {}",
+            msg::entity_kind(hit.kind.as_str()),
+            underline(&hit.title, &hit.title_highlights)
+        )?;
+        if !hit.context.is_empty() {
+            out!(
                 "{:<12} {}",
-                hit.kind.as_str(),
-                underline(&hit.title, &hit.title_highlights)
-            );
-            if !hit.context.is_empty() {
-                println!(
-                    "{:<12} {}",
-                    "",
-                    underline(&hit.context, &hit.context_highlights)
-                );
-            }
+                "",
+                underline(&hit.context, &hit.context_highlights)
+            )?;
         }
     }
     Ok(())
@@ -120,24 +103,8 @@ fn json_hit(hit: &SearchHit) -> JsonHit<'_> {
     }
 }
 
-fn only_event(store: &Store) -> Result<String, Box<dyn std::error::Error>> {
-    let events = store.events()?;
-    match events.as_slice() {
-        [only] => Ok(only.id.clone()),
-        [] => Err("the device holds no event yet (sync or load one first)".into()),
-        many => Err(format!(
-            "the device holds several events; choose one with --event ({})",
-            many.iter()
-                .map(|e| e.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-        .into()),
-    }
-}
-
-/// Marks matched ranges with `[brackets]` for a terminal.
-fn underline(text: &str, ranges: &[Highlight]) -> String {
+/// Marks matched ranges with `[brackets]` for a terminal (the apps underline them).
+pub fn underline(text: &str, ranges: &[Highlight]) -> String {
     let mut out = String::with_capacity(text.len() + ranges.len() * 2);
     for (i, c) in text.chars().enumerate() {
         let i = i as u32;

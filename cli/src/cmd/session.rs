@@ -1,12 +1,13 @@
 //! `marktplatz session move|retime|cancel|reinstate|edit`: programme changes from the hall.
+//! Sessions and places are named by id or by name (`--to foyer`); see `resolve`.
 
-use chrono::NaiveTime;
-use marktplatz_model::model::{Entity, EntityKind};
+use chrono::{DateTime, NaiveTime, Timelike, Utc};
 use marktplatz_model::ops::Op;
-use marktplatz_model::time::EventClock;
 
-use super::organiser::{WriteArgs, queue_and_push};
-use super::{CmdResult, device};
+use super::write::{WriteArgs, event_clock, queue_and_push};
+use crate::error::{CliError, CmdResult};
+use crate::i18n::messages as msg;
+use crate::{parse, resolve};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -20,43 +21,61 @@ enum Action {
     Move {
         #[command(flatten)]
         write: WriteArgs,
+        /// The session: its id (`marktplatz agenda --ids`) or its title (or the start of it).
+        #[arg(value_name = "SESSION")]
         session: String,
-        /// The location id (see `marktplatz agenda`).
-        #[arg(long)]
+        /// The station or room: its name (or the start of it) or its id.
+        #[arg(long, value_name = "PLACE")]
         to: String,
     },
-    /// New start and end (local HH:MM on the session's day).
+    /// New start and end, local time on the session's day (14:30, 14.30 or 14:30 Uhr).
     Retime {
         #[command(flatten)]
         write: WriteArgs,
+        /// The session: its id (`marktplatz agenda --ids`) or its title (or the start of it).
+        #[arg(value_name = "SESSION")]
         session: String,
-        #[arg(long)]
-        start: String,
-        #[arg(long)]
-        end: String,
+        /// The new start, local time (14:30, 14.30, 14:30 Uhr).
+        #[arg(long, value_name = "TIME", value_parser = parse::time)]
+        start: NaiveTime,
+        /// The new end, local time (15:15, 15.15, 15:15 Uhr).
+        #[arg(long, value_name = "TIME", value_parser = parse::time)]
+        end: NaiveTime,
     },
+    /// Cancel the session (it stays in the programme, marked cancelled).
     Cancel {
         #[command(flatten)]
         write: WriteArgs,
+        /// The session: its id (`marktplatz agenda --ids`) or its title (or the start of it).
+        #[arg(value_name = "SESSION")]
         session: String,
     },
+    /// Take back a cancellation: the session takes place after all.
     Reinstate {
         #[command(flatten)]
         write: WriteArgs,
+        /// The session: its id (`marktplatz agenda --ids`) or its title (or the start of it).
+        #[arg(value_name = "SESSION")]
         session: String,
     },
     /// Change title, subtitle, abstract or description (only what is given).
     Edit {
         #[command(flatten)]
         write: WriteArgs,
+        /// The session: its id (`marktplatz agenda --ids`) or its title (or the start of it).
+        #[arg(value_name = "SESSION")]
         session: String,
-        #[arg(long)]
+        /// The new title.
+        #[arg(long, value_name = "TEXT")]
         title: Option<String>,
-        #[arg(long)]
+        /// The new subtitle.
+        #[arg(long, value_name = "TEXT")]
         subtitle: Option<String>,
-        #[arg(long = "abstract")]
+        /// The new abstract (the short summary).
+        #[arg(long = "abstract", value_name = "TEXT")]
         abstract_text: Option<String>,
-        #[arg(long)]
+        /// The new description.
+        #[arg(long, value_name = "TEXT")]
         description: Option<String>,
     },
 }
@@ -64,19 +83,23 @@ enum Action {
 pub fn run(args: Args) -> CmdResult {
     match args.action {
         Action::Move { write, session, to } => queue_and_push(&write, |store, event| {
-            store.queue_op(
+            let session = resolve::session(store, event, &session)?;
+            let place = resolve::place(store, event, &to)?;
+            Ok(store.queue_op(
                 event,
                 Op::SessionMove {
-                    id: session,
-                    location_id: to,
+                    id: session.id,
+                    location_id: place.id,
                 },
-            )
+            )?)
         }),
         Action::Cancel { write, session } => queue_and_push(&write, |store, event| {
-            store.queue_op(event, Op::SessionCancel { id: session })
+            let id = resolve::session(store, event, &session)?.id;
+            Ok(store.queue_op(event, Op::SessionCancel { id })?)
         }),
         Action::Reinstate { write, session } => queue_and_push(&write, |store, event| {
-            store.queue_op(event, Op::SessionReinstate { id: session })
+            let id = resolve::session(store, event, &session)?.id;
+            Ok(store.queue_op(event, Op::SessionReinstate { id })?)
         }),
         Action::Edit {
             write,
@@ -86,61 +109,54 @@ pub fn run(args: Args) -> CmdResult {
             abstract_text,
             description,
         } => queue_and_push(&write, |store, event| {
-            store.queue_op(
+            let id = resolve::session(store, event, &session)?.id;
+            Ok(store.queue_op(
                 event,
                 Op::SessionEdit {
-                    id: session,
+                    id,
                     title,
                     subtitle,
                     abstract_text,
                     description,
                 },
-            )
+            )?)
         }),
         Action::Retime {
             write,
             session,
             start,
             end,
-        } => {
-            let store = device::open(&write.device)?;
-            let event_id = device::resolve_event(&store, write.event.as_deref())?;
-            let Some(Entity::Event(event)) =
-                store.entity(&event_id, EntityKind::Event, &event_id)?
-            else {
-                return Err(format!("event '{event_id}' is not on this device").into());
-            };
-            let Some(Entity::Session(current)) =
-                store.entity(&event_id, EntityKind::Session, &session)?
-            else {
-                return Err(format!("there is no session '{session}'").into());
-            };
-            let clock = EventClock::new(&event.timezone, event.day_change_hour)?;
-            let day = clock.conference_day(current.start);
-            let at =
-                |text: &str| -> Result<chrono::DateTime<chrono::Utc>, Box<dyn std::error::Error>> {
-                    let time = NaiveTime::parse_from_str(text, "%H:%M")
-                        .map_err(|_| format!("'{text}' is not HH:MM"))?;
-                    // Before the day-change hour, a time belongs to the night after the day.
-                    let date = if u32::from(event.day_change_hour) > chrono::Timelike::hour(&time) {
-                        day.succ_opt().unwrap_or(day)
-                    } else {
-                        day
-                    };
-                    Ok(clock.instant_of_local(date.and_time(time)))
+        } => queue_and_push(&write, |store, event| {
+            let session = resolve::session(store, event, &session)?;
+            let clock = event_clock(store, event)
+                .ok_or_else(|| CliError::invalid(msg::event_not_on_device(event, &[])))?;
+            let day = session.day;
+            let day_change = u32::from(clock.day_change_hour);
+            // Before the day-change hour, a time belongs to the night after the day.
+            let at = |time: NaiveTime| -> DateTime<Utc> {
+                let date = if day_change > time.hour() {
+                    day.succ_opt().unwrap_or(day)
+                } else {
+                    day
                 };
-            let (start, end) = (at(&start)?, at(&end)?);
-            drop(store);
-            queue_and_push(&write, |store, event| {
-                store.queue_op(
-                    event,
-                    Op::SessionRetime {
-                        id: session,
-                        start,
-                        end,
-                    },
-                )
-            })
-        }
+                clock.instant_of_local(date.and_time(time))
+            };
+            let (start_at, end_at) = (at(start), at(end));
+            if end_at <= start_at {
+                return Err(CliError::invalid(msg::ends_before_start(
+                    &session.title,
+                    &start.format("%H:%M").to_string(),
+                    &end.format("%H:%M").to_string(),
+                )));
+            }
+            Ok(store.queue_op(
+                event,
+                Op::SessionRetime {
+                    id: session.id,
+                    start: start_at,
+                    end: end_at,
+                },
+            )?)
+        }),
     }
 }

@@ -1,26 +1,30 @@
-//! `marktplatz sync`: brings a device folder up to date with an event's server.
+//! `marktplatz sync`: brings a device folder up to date with an event's server. The one
+//! command (with `organiser login`) that creates a device folder.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use marktplatz_core::device::sync_event;
 use marktplatz_core::favourites::AlertListeners;
-use marktplatz_core::sync;
 use marktplatz_core::sync::{
-    AssetCache, CancelToken, Client, ClientConfig, Phase, Progress, SyncOptions, SyncReport,
+    self, AssetCache, CancelToken, Phase, Progress, SyncOptions, SyncReport,
 };
 
-use super::{CmdResult, device};
+use super::{device, server};
+use crate::error::CmdResult;
+use crate::i18n::messages as msg;
+use crate::{note, out};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The device folder (content.db, user.db, assets/); created if missing.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     device: PathBuf,
     /// The server's base URL, e.g. http://127.0.0.1:8080.
-    #[arg(long)]
+    #[arg(long, value_name = "URL")]
     server: String,
-    #[arg(long)]
+    /// The event's id, e.g. egov-marktplatz-nordwest-2027.
+    #[arg(long, value_name = "ID")]
     event: String,
     /// Print the report as JSON (bytes, pages, changes per kind, assets).
     #[arg(long)]
@@ -28,23 +32,40 @@ pub struct Args {
     /// Content only: do not fetch logos, photos, maps and thumbnails.
     #[arg(long)]
     no_assets: bool,
-    /// Asset cache budget in MiB.
-    #[arg(long, default_value_t = 200)]
+    /// Asset cache budget in MiB (default 200).
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = 200,
+        hide_default_value = true
+    )]
     asset_budget_mib: u64,
     /// The event's access code, if the organisers protected it; kept on the device for later
     /// syncs (`--forget-access-code` removes it).
-    #[arg(long, conflicts_with = "forget_access_code")]
+    #[arg(long, value_name = "CODE", conflicts_with = "forget_access_code")]
     access_code: Option<String>,
+    /// Remove the access code kept on the device.
     #[arg(long)]
     forget_access_code: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let store = device::open(&args.device)?;
+    let created = !args.device.exists();
+    let store = device::open_or_create(&args.device)?;
+    let result = sync(&args, &store);
+    if result.is_err() && created && store.events().map(|e| e.is_empty()).unwrap_or(false) {
+        // A first sync that brought nothing (a typo in --event or --server) leaves no folder.
+        drop(store);
+        let _ = std::fs::remove_dir_all(&args.device);
+    }
+    result
+}
+
+fn sync(args: &Args, store: &marktplatz_core::store::Store) -> CmdResult {
     if let Some(code) = &args.access_code {
-        sync::set_access_code(&store, &args.event, Some(code))?;
+        sync::set_access_code(store, &args.event, Some(code))?;
     } else if args.forget_access_code {
-        sync::set_access_code(&store, &args.event, None)?;
+        sync::set_access_code(store, &args.event, None)?;
     }
     let cache = AssetCache::new(&args.device, args.asset_budget_mib * 1024 * 1024);
     let cancel = CancelToken::new();
@@ -53,76 +74,76 @@ pub fn run(args: Args) -> CmdResult {
         cancel: cancel.clone(),
         progress: Some(Arc::new(move |p: &Progress| {
             if !quiet && p.phase == Phase::Content && p.seq_total > 0 {
-                eprint!(
-                    "\rcontent {:>3.0}%  {} entities  {} KiB",
-                    p.fraction() * 100.0,
-                    p.entities,
-                    p.bytes / 1024
-                );
+                crate::out::progress(format_args!(
+                    "{}",
+                    msg::sync_progress(p.fraction() * 100.0, p.entities, p.bytes / 1024)
+                ));
             }
         })),
         hook: None,
         skip_assets: args.no_assets,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    // Nobody listens to a one-shot command's alerts (`marktplatz alerts` lists them).
+    // Nobody listens to a one-shot command; the alerts are recorded all the same.
     let alerts = AlertListeners::default();
-    let report = runtime.block_on(async {
-        let client = Client::new(ClientConfig::default())?;
+    let report = server::block_on(async {
+        let client = server::client()?;
         tokio::select! {
-            report = sync_event(&client, &store, Some(&cache), &alerts, &args.server, &args.event, &options) => report,
+            report = sync_event(&client, store, Some(&cache), &alerts, &args.server, &args.event, &options) => Ok(report?),
             _ = tokio::signal::ctrl_c() => {
                 cancel.cancel();
-                Err(marktplatz_core::Error::Cancelled)
+                Err(marktplatz_core::Error::Cancelled.into())
             }
         }
     });
     if !quiet {
-        eprintln!();
+        note!("");
     }
     let report = report?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_report(&report);
+        return crate::out::json(&report);
     }
-    Ok(())
+    print_report(&report)
 }
 
-fn print_report(report: &SyncReport) {
+fn print_report(report: &SyncReport) -> CmdResult {
     let content = &report.content;
     if content.not_modified {
-        println!("{}: up to date (seq {})", report.event_id, content.cursor);
+        out!("{}", msg::up_to_date(&report.event_id, content.cursor))?;
     } else {
-        println!(
-            "{}: now at seq {} of epoch {}; {} page(s), {} bytes{}",
-            report.event_id,
-            content.cursor,
-            content.epoch.as_deref().unwrap_or("?"),
-            content.pages,
-            content.bytes,
-            if content.rebootstrapped {
-                "; content re-bootstrapped"
-            } else {
-                ""
-            }
-        );
+        out!(
+            "{}",
+            msg::synced(
+                &report.event_id,
+                content.cursor,
+                content.epoch.as_deref().unwrap_or("?"),
+                content.pages,
+                content.bytes,
+                content.rebootstrapped
+            )
+        )?;
     }
     for (kind, counts) in &content.summary.kinds {
-        println!(
-            "  {kind}: {} added, {} updated, {} removed",
-            counts.added, counts.updated, counts.removed
-        );
+        out!(
+            "  {}",
+            msg::kind_changes(
+                &msg::entity_kind(&kind.to_string()),
+                counts.added,
+                counts.updated,
+                counts.removed
+            )
+        )?;
     }
     if report.assets.wanted > 0 {
-        println!(
-            "  assets: {} of {} fetched",
-            report.assets.downloaded, report.assets.wanted
-        );
+        out!(
+            "  {}",
+            msg::assets_fetched(report.assets.downloaded, report.assets.wanted)
+        )?;
     }
     for (sha, error) in &report.assets.failed {
-        println!("  asset {sha} not fetched: {error}");
+        out!("  {}", msg::asset_failed(sha, error))?;
     }
+    if let Some(error) = &report.push_error {
+        out!("  {}", msg::push_before_pull_failed(error))?;
+    }
+    Ok(())
 }

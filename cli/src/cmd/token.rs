@@ -1,12 +1,15 @@
 //! `marktplatz token`: issues a bearer token on a server's data directory (creating the event
 //! if new); `marktplatz token revoke ID` revokes one; `marktplatz token list` lists them.
-//! The token is printed on stdout only; its id (for revoking) goes to stderr.
+//! The token is printed on stdout only; its id (for revoking) goes to stderr. On a running
+//! server the same is `marktplatz admin` over HTTP.
 
 use std::path::PathBuf;
 
-use marktplatz_server::auth::{Role, TokenSpec};
+use marktplatz_server::auth::{IssuedToken, Role, TokenInfo, TokenSpec};
 
-use super::CmdResult;
+use crate::error::{CliError, CmdResult};
+use crate::i18n::messages as msg;
+use crate::{note, out, parse};
 
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -17,129 +20,159 @@ pub struct Args {
     issue: IssueArgs,
 }
 
+// Issuing, flattened into `token` itself (and used by `admin issue`).
 #[derive(clap::Args)]
-struct IssueArgs {
-    /// The server's data directory.
-    #[arg(long)]
+pub struct IssueArgs {
+    /// The server's data directory (as given to `marktplatz serve --data`).
+    #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+}
+
+// What a token is for, shared by `token` and `admin issue`.
+#[derive(clap::Args)]
+pub struct SpecArgs {
     /// The event the token is for (created if new); not for admin tokens.
-    #[arg(long)]
-    event: Option<String>,
-    /// `organiser` writes to the event, `attendee` reads it, `admin` issues and revokes tokens.
-    #[arg(long, default_value = "organiser")]
-    role: String,
+    #[arg(long, value_name = "ID")]
+    pub event: Option<String>,
+    /// organiser (writes to the event), attendee (reads it) or admin (issues and revokes
+    /// tokens); default organiser.
+    #[arg(
+        long,
+        value_name = "ROLE",
+        default_value = "organiser",
+        hide_default_value = true
+    )]
+    pub role: String,
     /// Lifetime, like 90m, 12h or 3d (default: no expiry).
-    #[arg(long)]
-    expires_in: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = parse::duration_seconds)]
+    pub expires_in: Option<i64>,
     /// Whom the token is for (shown in lists; a replacement token for the same subject
     /// recognises operations sent with the old one).
-    #[arg(long)]
-    subject: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub subject: Option<String>,
+}
+
+impl SpecArgs {
+    pub fn spec(&self) -> CmdResult<TokenSpec> {
+        let role = Role::parse(&self.role)
+            .map_err(|e| CliError::from(marktplatz_server::AdminError::from(e)))?;
+        if role != Role::Admin && self.event.is_none() {
+            return Err(CliError::invalid(msg::token_needs_event(&self.role)));
+        }
+        Ok(TokenSpec {
+            role,
+            event_id: self.event.clone(),
+            subject: self.subject.clone(),
+            expires_in: self.expires_in,
+        })
+    }
 }
 
 #[derive(clap::Subcommand)]
 enum Action {
     /// Revoke a token, named by its id (the part before the '.') or given whole.
     Revoke {
-        #[arg(long)]
+        /// The server's data directory.
+        #[arg(long, value_name = "DIR")]
         data: PathBuf,
+        /// The token's id (or the whole token).
+        #[arg(value_name = "ID", allow_hyphen_values = true)]
         id: String,
     },
     /// List tokens (never their secrets).
     List {
-        #[arg(long)]
+        /// The server's data directory.
+        #[arg(long, value_name = "DIR")]
         data: PathBuf,
-        #[arg(long)]
+        /// Only the tokens of this event.
+        #[arg(long, value_name = "ID")]
         event: Option<String>,
     },
-}
-
-fn api(e: impl Into<marktplatz_server::AdminError>) -> String {
-    let e = e.into();
-    format!("{} ({})", e.message, e.code)
-}
-
-/// `90m`, `12h`, `3d`, `45s` or plain seconds.
-pub fn parse_duration(text: &str) -> Result<i64, String> {
-    let text = text.trim();
-    let (number, unit) = text.split_at(
-        text.find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len()),
-    );
-    let n: i64 = number
-        .parse()
-        .map_err(|_| format!("'{text}' is not a duration (like 90m, 12h, 3d)"))?;
-    let factor = match unit {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(format!("'{text}' is not a duration (like 90m, 12h, 3d)")),
-    };
-    Ok(n.saturating_mul(factor))
 }
 
 pub fn run(args: Args) -> CmdResult {
     match args.action {
         Some(Action::Revoke { data, id }) => {
             let admin = marktplatz_server::Admin::open(&data)?;
-            let was_active = admin.revoke_token(&id).map_err(api)?;
-            println!(
-                "{}",
-                if was_active {
-                    "revoked"
-                } else {
-                    "was already revoked"
-                }
-            );
-            Ok(())
+            let was_active = admin.revoke_token(&id)?;
+            out!("{}", msg::revoked(was_active))
         }
         Some(Action::List { data, event }) => {
             let admin = marktplatz_server::Admin::open(&data)?;
-            for t in admin.tokens(event.as_deref()).map_err(api)? {
-                let state = match (t.revoked_at, t.expires_at) {
-                    (Some(_), _) => "revoked".to_string(),
-                    (None, Some(at)) if at <= chrono::Utc::now().timestamp() => "expired".into(),
-                    (None, Some(at)) => format!(
-                        "until {}",
-                        chrono::DateTime::from_timestamp(at, 0).unwrap_or_default()
-                    ),
-                    (None, None) => "active".into(),
-                };
-                println!(
-                    "{}  {:<9}  {:<24}  {:<20}  {state}",
-                    t.id,
-                    t.role,
-                    t.event.as_deref().unwrap_or("*"),
-                    t.subject
-                );
-            }
-            Ok(())
+            print_tokens(&admin.tokens(event.as_deref())?)
         }
         None => {
-            let a = args.issue;
-            let data = a.data.ok_or("--data DIR is required")?;
-            let role = Role::parse(&a.role).map_err(api)?;
-            if role != Role::Admin && a.event.is_none() {
-                return Err(format!("a {} token needs --event", a.role).into());
-            }
-            let spec = TokenSpec {
-                role,
-                event_id: a.event,
-                subject: a.subject,
-                expires_in: a.expires_in.as_deref().map(parse_duration).transpose()?,
-            };
+            let data = args
+                .issue
+                .data
+                .ok_or_else(|| CliError::new(crate::error::Exit::Usage, msg::data_required()))?;
+            let spec = args.issue.spec.spec()?;
             let admin = marktplatz_server::Admin::open(&data)?;
-            let issued = admin.issue_token(&spec).map_err(api)?;
-            eprintln!(
-                "token id {} ({}); revoke with: marktplatz token revoke --data {} {}",
-                issued.id,
-                role.as_str(),
-                data.display(),
-                issued.id
-            );
-            println!("{}", issued.token);
-            Ok(())
+            let issued = admin.issue_token(&spec)?;
+            print_issued(
+                &issued,
+                &format!(
+                    "marktplatz token revoke --data {} {}",
+                    data.display(),
+                    issued.id
+                ),
+            )
         }
     }
+}
+
+/// The token on standard output (for `$(...)`), its id and how to revoke it on standard error.
+pub fn print_issued(issued: &IssuedToken, revoke: &str) -> CmdResult {
+    note!(
+        "{}",
+        msg::token_issued(&issued.id, issued.role.as_str(), revoke)
+    );
+    out!("{}", issued.token)
+}
+
+/// An event's access code, or `--clear` (for `access-code` and `admin access-code`).
+#[derive(clap::Args)]
+pub struct CodeArgs {
+    /// The event's id.
+    #[arg(long, value_name = "ID")]
+    pub event: String,
+    /// The code attendees enter (4 to 64 characters; only a salted hash of it is stored).
+    #[arg(
+        long,
+        value_name = "CODE",
+        conflicts_with = "clear",
+        required_unless_present = "clear"
+    )]
+    pub code: Option<String>,
+    /// Make the event public again.
+    #[arg(long)]
+    pub clear: bool,
+}
+
+/// One line per token: id, role, event, subject, state (expiry in this machine's local time).
+pub fn print_tokens(tokens: &[TokenInfo]) -> CmdResult {
+    for t in tokens {
+        let state = match (t.revoked_at, t.expires_at) {
+            (Some(_), _) => msg::token_revoked(),
+            (None, Some(at)) if at <= chrono::Utc::now().timestamp() => msg::token_expired(),
+            (None, Some(at)) => msg::token_until(
+                &chrono::DateTime::from_timestamp(at, 0)
+                    .unwrap_or_default()
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+            ),
+            (None, None) => msg::token_active(),
+        };
+        out!(
+            "{}  {:<9}  {:<32}  {:<20}  {state}",
+            t.id,
+            t.role,
+            t.event.as_deref().unwrap_or("*"),
+            t.subject
+        )?;
+    }
+    Ok(())
 }

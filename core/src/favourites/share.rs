@@ -86,9 +86,12 @@ pub fn read_share_code(store: &Store, code: &str) -> Result<SharedFavourites> {
         .into_iter()
         .map(|e| e.id)
         .find(|id| event_hash(id) == decoded.event_hash)
-        .ok_or_else(|| Error::NotFound {
-            kind: "event".into(),
-            id: "of this share code (it is for an event this device does not hold)".into(),
+        .ok_or_else(|| {
+            Error::invalid(
+                "share code",
+                "event",
+                "is for an event this device does not hold; sync that event first",
+            )
         })?;
     let mut unresolved = 0u32;
     let mut resolved: Vec<Vec<String>> = Vec::new();

@@ -28,6 +28,8 @@ pub(crate) enum Fetched {
 
 pub(crate) fn map_reqwest(url: &str, error: reqwest::Error, client: &Client) -> Error {
     let url = redact(url);
+    // The message names the URL once, up front; reqwest's own text would repeat it.
+    let error = error.without_url();
     if error.is_timeout() {
         let limit = client
             .config
@@ -220,6 +222,27 @@ pub(crate) async fn get(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_network_error_names_the_url_once() {
+        let client = Client::new(super::super::ClientConfig::default()).unwrap();
+        // A port that nothing listens on any more.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}/v1/events/x/head");
+        let error = send(&client, Method::GET, &url, HeaderMap::new(), None)
+            .await
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, Error::Offline { .. }), "{text}");
+        assert_eq!(
+            text.matches(&format!("127.0.0.1:{port}")).count(),
+            1,
+            "{text}"
+        );
+    }
 
     #[test]
     fn retry_after_accepts_seconds_and_dates() {

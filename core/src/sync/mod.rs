@@ -15,6 +15,7 @@ pub mod organiser;
 pub mod outbox;
 pub mod progress;
 pub mod pull;
+pub mod request;
 pub mod retry;
 
 use std::sync::Arc;

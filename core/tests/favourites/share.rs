@@ -1,6 +1,7 @@
 //! Share codes: round trip, clashes with my favourites, sizes, and refusal of bad codes.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use marktplatz_core::Error;
 use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::Store;
@@ -127,6 +128,12 @@ fn bad_codes_are_refused_clearly() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("does not hold"), "{err}");
+    // Said as what it is, not as an event with a sentence for its id that was "not found".
+    assert!(
+        matches!(&err, Error::Invalid { entity, field, .. } if entity == "share code" && field == "event"),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("not found"), "{err}");
 }
 
 /// Code length for 10 and 30 favourites in a programme the size of 36C3 (1351 sessions with

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::{LocationKind, Session, SessionStatus};
@@ -15,8 +15,8 @@ use crate::builder::{Builder, Draft, Person, link};
 use crate::dates::{parse_german_date, parse_german_time, parse_minutes};
 use crate::kinds::{session_kind, status_of};
 use crate::text::{clean_line, clean_text};
-use crate::warnings::ImportWarning;
-use crate::{Context, ids, tz};
+use crate::warnings::{ImportWarning, Warnings};
+use crate::{Context, ids, local_time, tz};
 
 pub(super) fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
     let Table {
@@ -80,7 +80,7 @@ pub(super) fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportW
             );
             continue;
         }
-        let (start, end) = match times(row, &mut dates, &clock) {
+        let (start, end) = match times(row, &mut dates, &clock, &mut builder.warnings, &subject) {
             Ok(times) => times,
             Err((field, message)) => {
                 builder
@@ -131,6 +131,8 @@ fn times(
     row: &Row,
     dates: &mut Dates,
     clock: &EventClock,
+    warnings: &mut Warnings,
+    subject: &str,
 ) -> std::result::Result<(DateTime<Utc>, Option<DateTime<Utc>>), Skip> {
     let start_text = row.get(Column::Start).unwrap_or_default();
     // "01.02.2027 14:30" in the start column carries its own date.
@@ -158,9 +160,19 @@ fn times(
         }
     };
     dates.previous = Some(date);
+    local_time::check(
+        clock.tz,
+        date.and_time(start_time),
+        warnings,
+        subject,
+        "start",
+    );
     let start = clock.instant_of_local(date.and_time(start_time));
     let end = end_of(row, date, start, range_end, clock).map_err(|message| ("end", message))?;
-    Ok((start, end))
+    if let Some((_, Some(wall))) = end {
+        local_time::check(clock.tz, wall, warnings, subject, "end");
+    }
+    Ok((start, end.map(|(end, _)| end)))
 }
 
 /// The session of a row whose times are known.
@@ -295,22 +307,26 @@ fn split_range(text: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// An end, and the wall-clock time it was written as (none for a duration).
+type End = (DateTime<Utc>, Option<NaiveDateTime>);
+
 fn end_of(
     row: &Row,
     date: NaiveDate,
     start: DateTime<Utc>,
     range_end: Option<NaiveTime>,
     clock: &EventClock,
-) -> std::result::Result<Option<DateTime<Utc>>, String> {
+) -> std::result::Result<Option<End>, String> {
     let end_time = match (range_end, row.get(Column::End)) {
         (Some(t), _) => Some(t),
         (None, Some(text)) => match split_start(text) {
             Some((Some(end_date), time, _)) => {
-                let end = clock.instant_of_local(end_date.and_time(time));
+                let wall = end_date.and_time(time);
+                let end = clock.instant_of_local(wall);
                 return if end < start {
                     Err(format!("'{text}' is before the start"))
                 } else {
-                    Ok(Some(end))
+                    Ok(Some((end, Some(wall))))
                 };
             }
             Some((None, time, _)) => Some(time),
@@ -319,15 +335,18 @@ fn end_of(
         (None, None) => None,
     };
     if let Some(time) = end_time {
-        let end = clock.instant_of_local(date.and_time(time));
+        let wall = date.and_time(time);
+        let end = clock.instant_of_local(wall);
         if end < start {
             return Err(format!("{} is before the start", time.format("%H:%M")));
         }
-        return Ok(Some(end));
+        return Ok(Some((end, Some(wall))));
     }
     if let Some(text) = row.get(Column::Duration) {
         return match parse_minutes(text) {
-            Some(minutes) => Ok(start.checked_add_signed(Duration::minutes(minutes))),
+            Some(minutes) => Ok(start
+                .checked_add_signed(Duration::minutes(minutes))
+                .map(|end| (end, None))),
             None => Err(format!(
                 "duration '{text}' is not minutes (45) or hours and minutes (0:45)"
             )),

@@ -203,7 +203,7 @@ fn add_sessions(
     let mut languages: Vec<(String, usize)> = Vec::new();
     for (event, timing) in raw.events.iter().zip(timings) {
         let Some(timing) = timing else { continue };
-        let start = timing.start(clock, day_change);
+        let start = timing.start(clock, day_change, &mut builder.warnings, &event.subject());
         if !plausible(start) {
             builder.warnings.push(
                 event.subject(),

@@ -9,6 +9,7 @@ use super::super::tz;
 use super::super::warnings::Warnings;
 use super::{DayBounds, RawEvent, RawSchedule};
 use crate::dates::{parse_clock, parse_date, parse_naive_datetime};
+use crate::local_time;
 
 /// When an event starts, before the day change hour is known.
 pub(super) enum Timing {
@@ -21,7 +22,14 @@ pub(super) enum Timing {
 impl Timing {
     /// The instant, once the day change hour is known: a wall-clock time before it belongs to
     /// the next calendar day of the conference day it is listed under.
-    pub fn start(&self, clock: &EventClock, day_change: u8) -> DateTime<Utc> {
+    /// A wall-clock time the night the clocks change is warned about under `subject`.
+    pub fn start(
+        &self,
+        clock: &EventClock,
+        day_change: u8,
+        warnings: &mut Warnings,
+        subject: &str,
+    ) -> DateTime<Utc> {
         match *self {
             Timing::Dated { instant } => instant,
             Timing::Clock { day, time } => {
@@ -29,6 +37,7 @@ impl Timing {
                 if time.hour() < u32::from(day_change) {
                     wall += Duration::days(1);
                 }
+                local_time::check(clock.tz, wall, warnings, subject, "start");
                 clock.instant_of_local(wall)
             }
         }
@@ -93,6 +102,7 @@ pub(super) fn timing(
         .filter(|s| !s.is_empty());
     if let Some(text) = date_text {
         if let Some(wall) = parse_naive_datetime(text) {
+            local_time::check(clock.tz, wall, warnings, &subject, "date");
             return Some(Timing::Dated {
                 instant: clock.instant_of_local(wall),
             });
