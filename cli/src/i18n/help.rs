@@ -247,6 +247,11 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "Vor dem Start die eingebaute Demo-Veranstaltung (egov-marktplatz-nordwest-2027) veröffentlichen",
     ),
     (
+        "serve",
+        "log",
+        "Was auf stderr protokolliert wird: error, warn, info (Veröffentlichungen, Operationen, Ablehnungen, erreichte Grenzen), debug (jede Anfrage) oder trace; oder ein Filter wie `info,marktplatz_server=debug`. Ohne Angabe gilt RUST_LOG, sonst `info`",
+    ),
+    (
         "token",
         "data",
         "Der Datenordner des Servers (wie bei `marktplatz serve --data`)",
