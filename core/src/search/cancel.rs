@@ -44,6 +44,12 @@ impl SearchCancel {
         self.inner.cancelled.load(Ordering::SeqCst)
     }
 
+    /// Whether the search is on its connection now (tests wait for this instead of sleeping).
+    #[cfg(test)]
+    pub(crate) fn is_running(&self) -> bool {
+        self.running().is_some()
+    }
+
     fn running(&self) -> MutexGuard<'_, Option<InterruptHandle>> {
         self.inner
             .running

@@ -674,16 +674,32 @@ fn the_next_keystroke_interrupts_a_running_query() {
     let full_time = started.elapsed();
     assert!(!uninterrupted.is_empty());
 
-    let (worker_store, worker_ahead) = (store.clone(), type_ahead.clone());
+    // The first keystroke's handle, taken here so the test can see when its query is on
+    // SQLite: a sleep instead would race the worker thread's start on a loaded machine.
+    let first = type_ahead.next_query();
+    let worker_store = store.clone();
+    let worker_cancel = first.clone();
     let worker = std::thread::spawn(move || {
         let started = Instant::now();
         (
-            worker_ahead.search(&worker_store.store, &worker_store.cache, &slow),
+            super::search_cancellable(
+                &worker_store.store,
+                &worker_store.cache,
+                &slow,
+                &worker_cancel,
+            ),
             started.elapsed(),
         )
     });
     eprintln!("uninterrupted query: {full_time:?}");
-    std::thread::sleep(full_time / 4);
+    let waited = Instant::now();
+    while !first.is_running() && !worker.is_finished() {
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "the query never started"
+        );
+        std::thread::sleep(Duration::from_micros(200));
+    }
     // The next keystroke: its query supersedes the running one.
     let next = type_ahead
         .search(&store.store, &store.cache, &query("Digitalisierung"))
