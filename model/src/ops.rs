@@ -470,6 +470,7 @@ impl Op {
             }),
             _ => return Err(missing()),
         };
+        crate::wire::check_entity(&new)?;
         Ok(Some(new))
     }
 }
@@ -630,6 +631,20 @@ mod tests {
             tags: Vec::new(),
             links: Vec::new(),
         })
+    }
+
+    #[test]
+    fn an_op_leaving_an_entity_over_the_limits_is_refused() {
+        let mut current = session();
+        if let Entity::Session(s) = &mut current {
+            s.description = "d".repeat(crate::wire::MAX_TEXT_FIELD_BYTES + 1);
+        }
+        let op = Op::SessionMove {
+            id: "s1".into(),
+            location_id: "station-2".into(),
+        };
+        let err = op.apply(Some(&current)).unwrap_err().to_string();
+        assert!(err.contains("session 's1': description:"), "{err}");
     }
 
     #[test]
