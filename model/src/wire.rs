@@ -31,6 +31,9 @@ pub const MAX_ENTITY_BYTES: usize = 512 * 1024;
 /// device that cannot take a page (over [`MAX_PAGE_BYTES`]) steps past it to there.
 pub const PAGE_NEXT_HEADER: &str = "x-marktplatz-page-next";
 
+/// Response header of a changes page naming its epoch (beside [`PAGE_NEXT_HEADER`]).
+pub const PAGE_EPOCH_HEADER: &str = "x-marktplatz-page-epoch";
+
 /// Checks an entity's JSON against [`MAX_TEXT_FIELD_BYTES`] and [`MAX_ENTITY_BYTES`]; the
 /// error names the entity (`what`) and the field (a JSON path such as `speakers[2].bio`).
 pub fn check_entity_limits(what: &str, body: &serde_json::Value) -> Result<()> {

@@ -221,3 +221,32 @@ async fn an_unreachable_server_is_offline() {
     assert!(matches!(err, Error::Offline { .. }), "{err}");
     assert!(err.to_string().contains("cannot reach"), "{err}");
 }
+
+/// Issue 15 point 5: a page over `MAX_PAGE_BYTES` (a hostile server) is stepped past to where
+/// its headers say it ends, reported, and what follows still arrives: no stall.
+#[tokio::test]
+async fn a_page_too_large_to_take_is_stepped_past_and_syncing_goes_on() {
+    use marktplatz_model::wire::{MAX_PAGE_BYTES, PAGE_NEXT_HEADER};
+    let (h, device, cursor) = setup().await;
+    h.proxy.inject(
+        "/changes",
+        Fault::Respond {
+            status: 200,
+            headers: vec![
+                ("content-type".into(), "application/json".into()),
+                (PAGE_NEXT_HEADER.into(), (cursor + 1).to_string()),
+            ],
+            body: vec![b' '; MAX_PAGE_BYTES + 1],
+        },
+        1,
+    );
+    let report = device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(report.content.skipped_pages, vec![(cursor, cursor + 1)]);
+    assert!(sync_state(&device.store, EVENT).unwrap().cursor > cursor);
+    // A later change arrives as usual.
+    let mut bundle = small_bundle(EVENT);
+    bundle.sessions[1].title = "Später".into();
+    h.publish(&bundle);
+    device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(title(&device), "Später");
+}
