@@ -124,6 +124,19 @@ pub async fn send(
     if status.is_success() || status == StatusCode::NOT_MODIFIED {
         return Ok(response);
     }
+    if status.is_redirection() {
+        // Only a redirect to another origin comes back (see `client::same_origin_redirects`).
+        let target = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("nowhere");
+        return Err(Error::Protocol(format!(
+            "{} redirected to {} (another origin, or too many redirects): not followed, as no credential may go elsewhere",
+            redact(url),
+            redact(target)
+        )));
+    }
     Err(server_error(client, url, response).await)
 }
 
