@@ -65,6 +65,7 @@ impl Bundle {
 
     /// Parses without validating references (for tools that repair before validating).
     pub fn parse(text: &str) -> Result<Bundle> {
+        crate::json::reject_duplicate_keys(text).map_err(|e| Error::malformed("bundle", e))?;
         let root: Value = serde_json::from_str(text).map_err(|e| Error::malformed("bundle", e))?;
         let Value::Object(mut root) = root else {
             return Err(Error::malformed(
@@ -509,6 +510,17 @@ mod tests {
         );
         let err = error_of(&text);
         assert!(err.contains("session 's1': (whole entity):"), "{err}");
+    }
+
+    #[test]
+    fn a_key_named_twice_is_refused_naming_it() {
+        let text = minimal().replace(
+            r#""name": "Anna Beispiel"}"#,
+            r#""name": "Anna Beispiel", "name": "Eve"}"#,
+        );
+        let err = error_of(&text);
+        assert!(err.contains("bundle is malformed"), "{err}");
+        assert!(err.contains("\"name\" appears twice"), "{err}");
     }
 
     #[test]

@@ -218,6 +218,11 @@ impl Page {
 
 impl Change {
     fn decode(&self) -> Result<DecodedChange> {
+        for raw in [&self.body, &self.patch].into_iter().flatten() {
+            crate::json::reject_duplicate_keys(raw.get()).map_err(|e| {
+                Error::Protocol(format!("{} '{}' cannot be read: {e}", self.kind, self.id))
+            })?;
+        }
         if let Some(patch) = &self.patch {
             let (Some(base), Some(sha)) = (&self.base, &self.sha) else {
                 return Err(Error::Protocol(format!(
@@ -533,6 +538,12 @@ mod tests {
                 Some("E"),
                 3,
                 "inconsistent",
+            ),
+            (
+                ok.replace(r#""id":"t1","name""#, r#""id":"t1","x":1,"x":2,"name""#),
+                Some("E"),
+                3,
+                "\"x\" appears twice",
             ),
         ];
         for (json, epoch, since, needle) in cases {

@@ -250,3 +250,24 @@ async fn a_page_too_large_to_take_is_stepped_past_and_syncing_goes_on() {
     device.sync(&h.url(), EVENT).await.unwrap();
     assert_eq!(title(&device), "Später");
 }
+
+/// Issue 15: a page whose entity body names a key twice is refused whole, naming the key; the
+/// device keeps what it had.
+#[tokio::test]
+async fn a_body_naming_a_key_twice_applies_nothing() {
+    let (h, device, cursor) = setup().await;
+    h.proxy.inject(
+        "/changes",
+        Fault::MapBody(Arc::new(|body: &[u8]| {
+            String::from_utf8_lossy(body)
+                .replacen(r#""body":{"#, r#""body":{"x":1,"x":2,"#, 1)
+                .replacen(r#""patch":{"#, r#""patch":{"x":1,"x":2,"#, 1)
+                .into_bytes()
+        })),
+        1,
+    );
+    let err = device.sync(&h.url(), EVENT).await.unwrap_err();
+    assert!(matches!(err, Error::Protocol(_)), "{err}");
+    assert!(err.to_string().contains("\"x\" appears twice"), "{err}");
+    recovers(&h, &device, cursor).await;
+}

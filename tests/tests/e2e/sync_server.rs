@@ -650,3 +650,17 @@ async fn publishing_refuses_a_text_field_over_the_limit_naming_it() {
     let again = h.publish(&small_bundle(EVENT));
     assert_eq!(again.seq, before.seq, "nothing was published");
 }
+
+/// Issue 15: a bundle naming a key twice is refused, naming the key.
+#[tokio::test]
+async fn publishing_refuses_a_key_named_twice() {
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    let text = serde_json::to_string(&small_bundle(EVENT))
+        .unwrap()
+        .replacen(r#""title":"#, r#""title":"Harmlos","title":"#, 1);
+    let response = put_bundle(h.server.addr(), Some(&token), EVENT, text.as_bytes()).await;
+    assert_error(&response, 400, "malformed_bundle");
+    let message = response.json()["message"].as_str().unwrap().to_string();
+    assert!(message.contains("\"title\" appears twice"), "{message}");
+}
