@@ -66,7 +66,9 @@ impl Bundle {
     /// Parses without validating references (for tools that repair before validating).
     pub fn parse(text: &str) -> Result<Bundle> {
         crate::json::reject_duplicate_keys(text).map_err(|e| Error::malformed("bundle", e))?;
-        let root: Value = serde_json::from_str(text).map_err(|e| Error::malformed("bundle", e))?;
+        let mut root: Value =
+            serde_json::from_str(text).map_err(|e| Error::malformed("bundle", e))?;
+        crate::clean::clean_value(&mut root);
         let Value::Object(mut root) = root else {
             return Err(Error::malformed(
                 "bundle",
@@ -521,6 +523,13 @@ mod tests {
         let err = error_of(&text);
         assert!(err.contains("bundle is malformed"), "{err}");
         assert!(err.contains("\"name\" appears twice"), "{err}");
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_are_taken_out_of_titles() {
+        let text = minimal().replace("Eröffnung", "Er\\u001b[31möff\\u202enung\\nneu");
+        let bundle = Bundle::from_json(&text).unwrap();
+        assert_eq!(bundle.sessions[0].title, "Er[31möffnung neu");
     }
 
     #[test]
