@@ -20,11 +20,18 @@ macro_rules! note {
 }
 
 pub fn line(args: std::fmt::Arguments<'_>) -> CmdResult {
+    let text = terminal_safe(args);
     let mut stdout = std::io::stdout().lock();
     stdout
-        .write_fmt(args)
+        .write_all(text.as_bytes())
         .and_then(|()| stdout.write_all(b"\n"))
         .map_err(CliError::from)
+}
+
+/// The text without controls, escapes and bidi overrides (newlines and tabs stay): content
+/// from a server or an older store never reaches the terminal raw.
+fn terminal_safe(args: std::fmt::Arguments<'_>) -> String {
+    marktplatz_model::clean::clean_text(&args.to_string(), false)
 }
 
 /// Writes bytes as they are (an iCalendar file, a man page), then flushes.
@@ -43,9 +50,10 @@ pub fn json(value: &impl serde::Serialize) -> CmdResult {
 }
 
 pub fn note_line(args: std::fmt::Arguments<'_>) {
+    let text = terminal_safe(args);
     let mut stderr = std::io::stderr().lock();
     let _ = stderr
-        .write_fmt(args)
+        .write_all(text.as_bytes())
         .and_then(|()| stderr.write_all(b"\n"));
 }
 
@@ -55,4 +63,18 @@ pub fn progress(args: std::fmt::Arguments<'_>) {
     let _ = stderr
         .write_all(b"\r")
         .and_then(|()| stderr.write_fmt(args));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_escape_or_bidi_override_reaches_the_terminal() {
+        let title = "Er\u{1b}]52;c;cGF5bG9hZA==\u{7}öff\u{202E}nung\u{9b}2J";
+        assert_eq!(
+            terminal_safe(format_args!("{title}\nzweite Zeile")),
+            "Er]52;c;cGF5bG9hZA==öffnung2J\nzweite Zeile"
+        );
+    }
 }

@@ -65,7 +65,10 @@ impl Bundle {
 
     /// Parses without validating references (for tools that repair before validating).
     pub fn parse(text: &str) -> Result<Bundle> {
-        let root: Value = serde_json::from_str(text).map_err(|e| Error::malformed("bundle", e))?;
+        crate::json::reject_duplicate_keys(text).map_err(|e| Error::malformed("bundle", e))?;
+        let mut root: Value =
+            serde_json::from_str(text).map_err(|e| Error::malformed("bundle", e))?;
+        crate::clean::clean_value(&mut root);
         let Value::Object(mut root) = root else {
             return Err(Error::malformed(
                 "bundle",
@@ -168,6 +171,9 @@ impl Bundle {
         let event_name = format!("event '{}'", event.id);
         check_id("event", &event.id)?;
         check_text(&event_name, "title", &event.title)?;
+        for entity in self.entities() {
+            crate::wire::check_entity(&entity)?;
+        }
         EventClock::new(&event.timezone, event.day_change_hour).map_err(|e| match e {
             Error::Invalid { field, message, .. } => Error::Invalid {
                 entity: event_name.clone(),
@@ -482,6 +488,48 @@ mod tests {
         let bundle = Bundle::from_json(&minimal()).unwrap();
         assert_eq!(bundle.entity_count(), 5);
         assert_eq!(bundle.entities()[0].kind(), EntityKind::Event);
+    }
+
+    #[test]
+    fn a_text_field_over_the_limit_is_refused_naming_entity_and_field() {
+        let bio = "x".repeat(crate::wire::MAX_TEXT_FIELD_BYTES + 1);
+        let text = minimal().replace(
+            r#""name": "Anna Beispiel"}"#,
+            &format!(r#""name": "Anna Beispiel", "bio": "{bio}"}}"#),
+        );
+        let err = error_of(&text);
+        assert!(err.contains("speaker 'sp1': bio:"), "{err}");
+        assert!(err.contains("bytes allowed for a text field"), "{err}");
+    }
+
+    #[test]
+    fn an_entity_over_the_limit_is_refused_naming_it() {
+        let tag = "t".repeat(1000);
+        let tags = vec![format!("\"{tag}\""); crate::wire::MAX_ENTITY_BYTES / 1000 + 1].join(",");
+        let text = minimal().replace(
+            r#""speaker_ids": ["sp1"]}"#,
+            &format!(r#""speaker_ids": ["sp1"], "tags": [{tags}]}}"#),
+        );
+        let err = error_of(&text);
+        assert!(err.contains("session 's1': (whole entity):"), "{err}");
+    }
+
+    #[test]
+    fn a_key_named_twice_is_refused_naming_it() {
+        let text = minimal().replace(
+            r#""name": "Anna Beispiel"}"#,
+            r#""name": "Anna Beispiel", "name": "Eve"}"#,
+        );
+        let err = error_of(&text);
+        assert!(err.contains("bundle is malformed"), "{err}");
+        assert!(err.contains("\"name\" appears twice"), "{err}");
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_are_taken_out_of_titles() {
+        let text = minimal().replace("Eröffnung", "Er\\u001b[31möff\\u202enung\\nneu");
+        let bundle = Bundle::from_json(&text).unwrap();
+        assert_eq!(bundle.sessions[0].title, "Er[31möffnung neu");
     }
 
     #[test]

@@ -12,11 +12,15 @@
 //! - [`time`]: an event's clock (local days, the hour its day changes).
 //! - [`zone`]: time zones from the bundled tz database.
 //! - [`text`]: folding text for sorting and comparing (case, diacritics).
+//! - [`clean`]: controls and bidi overrides taken out of published text.
+//! - [`json`]: strict JSON reading (no key named twice).
 //! - [`error`]: what can be wrong with content or a message.
 
 pub mod assets;
 pub mod bundle;
+pub mod clean;
 pub mod error;
+pub mod json;
 pub mod model;
 pub mod ops;
 pub mod text;

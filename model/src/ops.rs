@@ -470,8 +470,20 @@ impl Op {
             }),
             _ => return Err(missing()),
         };
+        let new = cleaned(new)?;
+        crate::wire::check_entity(&new)?;
         Ok(Some(new))
     }
+}
+
+/// `entity` with its text cleaned ([`crate::clean`]): controls and bidi overrides out.
+fn cleaned(entity: Entity) -> Result<Entity> {
+    let what = || format!("{} '{}'", entity.kind().as_str(), entity.id());
+    let body = entity.to_json().map_err(|e| Error::malformed(what(), e))?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(&body).map_err(|e| Error::malformed(what(), e))?;
+    crate::clean::clean_value(&mut value);
+    Entity::from_json(entity.kind(), &value.to_string()).map_err(|e| Error::malformed(what(), e))
 }
 
 fn set<T: Clone>(field: &mut T, value: &Option<T>) {
@@ -630,6 +642,36 @@ mod tests {
             tags: Vec::new(),
             links: Vec::new(),
         })
+    }
+
+    #[test]
+    fn an_op_leaving_an_entity_over_the_limits_is_refused() {
+        let mut current = session();
+        if let Entity::Session(s) = &mut current {
+            s.description = "d".repeat(crate::wire::MAX_TEXT_FIELD_BYTES + 1);
+        }
+        let op = Op::SessionMove {
+            id: "s1".into(),
+            location_id: "station-2".into(),
+        };
+        let err = op.apply(Some(&current)).unwrap_err().to_string();
+        assert!(err.contains("session 's1': description:"), "{err}");
+    }
+
+    #[test]
+    fn an_op_takes_controls_and_bidi_overrides_out_keeping_body_newlines() {
+        let op = Op::SessionEdit {
+            id: "s1".into(),
+            title: Some("Neu\u{1b}]0;x\u{7}\u{202E}titel\nzwei".into()),
+            subtitle: None,
+            abstract_text: None,
+            description: Some("Eins\nZwei\u{9b}".into()),
+        };
+        let Some(Entity::Session(s)) = op.apply(Some(&session())).unwrap() else {
+            panic!("not a session");
+        };
+        assert_eq!(s.title, "Neu]0;xtitel zwei");
+        assert_eq!(s.description, "Eins\nZwei");
     }
 
     #[test]

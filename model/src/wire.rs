@@ -19,6 +19,74 @@ pub const API_PREFIX: &str = "/v1";
 /// Largest page a device will read (a server's pages are far smaller; this only guards memory).
 pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
+/// Largest text field of any entity, in UTF-8 bytes. One limit set for the whole contract:
+/// checked at publish (bundle and server), in organiser operations, and by the device.
+pub const MAX_TEXT_FIELD_BYTES: usize = 128 * 1024;
+
+/// Largest entity, as its JSON body in bytes. A page always fits at least one entity, so no
+/// published entity can make a page a device refuses.
+pub const MAX_ENTITY_BYTES: usize = 512 * 1024;
+
+/// Response header of a changes page naming its `next` cursor, readable before the body: a
+/// device that cannot take a page (over [`MAX_PAGE_BYTES`]) steps past it to there.
+pub const PAGE_NEXT_HEADER: &str = "x-marktplatz-page-next";
+
+/// Response header of a changes page naming its epoch (beside [`PAGE_NEXT_HEADER`]).
+pub const PAGE_EPOCH_HEADER: &str = "x-marktplatz-page-epoch";
+
+/// Checks an entity's JSON against [`MAX_TEXT_FIELD_BYTES`] and [`MAX_ENTITY_BYTES`]; the
+/// error names the entity (`what`) and the field (a JSON path such as `speakers[2].bio`).
+pub fn check_entity_limits(what: &str, body: &serde_json::Value) -> Result<()> {
+    let size = serde_json::to_vec(body)
+        .map_err(|e| Error::malformed(what, e))?
+        .len();
+    if size > MAX_ENTITY_BYTES {
+        return Err(Error::invalid(
+            what,
+            "(whole entity)",
+            format!("is {size} bytes, more than the {MAX_ENTITY_BYTES} bytes allowed"),
+        ));
+    }
+    check_text_fields(what, "", body)
+}
+
+/// [`check_entity_limits`] for a typed entity, named by its kind and id.
+pub fn check_entity(entity: &Entity) -> Result<()> {
+    let what = format!("{} '{}'", entity.kind().as_str(), entity.id());
+    let body = entity.to_json().map_err(|e| Error::malformed(&what, e))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&body).map_err(|e| Error::malformed(&what, e))?;
+    check_entity_limits(&what, &value)
+}
+
+fn check_text_fields(what: &str, path: &str, value: &serde_json::Value) -> Result<()> {
+    match value {
+        serde_json::Value::String(text) if text.len() > MAX_TEXT_FIELD_BYTES => {
+            Err(Error::invalid(
+                what,
+                path,
+                format!(
+                    "is {} bytes, more than the {MAX_TEXT_FIELD_BYTES} bytes allowed for a text field",
+                    text.len()
+                ),
+            ))
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(n, item)| check_text_fields(what, &format!("{path}[{n}]"), item)),
+        serde_json::Value::Object(fields) => fields.iter().try_for_each(|(key, item)| {
+            let path = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            check_text_fields(what, &path, item)
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// `GET /v1/events/{event}/head`: where the event's change log stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Head {
@@ -150,6 +218,11 @@ impl Page {
 
 impl Change {
     fn decode(&self) -> Result<DecodedChange> {
+        for raw in [&self.body, &self.patch].into_iter().flatten() {
+            crate::json::reject_duplicate_keys(raw.get()).map_err(|e| {
+                Error::Protocol(format!("{} '{}' cannot be read: {e}", self.kind, self.id))
+            })?;
+        }
         if let Some(patch) = &self.patch {
             let (Some(base), Some(sha)) = (&self.base, &self.sha) else {
                 return Err(Error::Protocol(format!(
@@ -465,6 +538,12 @@ mod tests {
                 Some("E"),
                 3,
                 "inconsistent",
+            ),
+            (
+                ok.replace(r#""id":"t1","name""#, r#""id":"t1","x":1,"x":2,"name""#),
+                Some("E"),
+                3,
+                "\"x\" appears twice",
             ),
         ];
         for (json, epoch, since, needle) in cases {

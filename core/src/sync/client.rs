@@ -50,7 +50,8 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .timeout(config.request_timeout)
-            .pool_idle_timeout(Duration::from_secs(60));
+            .pool_idle_timeout(Duration::from_secs(60))
+            .redirect(same_origin_redirects());
         if let Some(agent) = &config.user_agent {
             builder = builder.user_agent(agent.clone());
         }
@@ -63,6 +64,26 @@ impl Client {
     pub fn config(&self) -> &ClientConfig {
         &self.config
     }
+}
+
+/// Most redirects followed in a row (reqwest's own default).
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Follows a redirect only within the origin (scheme, host, port) the request went to: the
+/// access code and the organiser token are sent to that origin alone, and https never turns
+/// into http. Any other redirect stops, and the 3xx comes back as the answer.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin || attempt.previous().len() > MAX_REDIRECTS {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn tls_config() -> Result<rustls::ClientConfig> {

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use super::cancel::CancelToken;
 use super::client::Client;
 use crate::error::{Error, Result};
-use marktplatz_model::wire::ErrorBody;
+use marktplatz_model::wire::{self, ErrorBody};
 
 /// An `Authorization: Bearer` header for `token`; a token a header cannot carry is an error
 /// naming `who` wanted to send it ("organiser", "publish").
@@ -23,7 +23,15 @@ pub fn bearer_headers(who: &str, token: &str) -> Result<HeaderMap> {
 /// What a GET brought back.
 pub(crate) enum Fetched {
     NotModified,
-    Body { bytes: Vec<u8> },
+    Body {
+        bytes: Vec<u8>,
+    },
+    /// The body was larger than allowed and was not read; the page's `next` cursor and epoch
+    /// as its headers named them ([`wire::PAGE_NEXT_HEADER`]), when they did.
+    TooLarge {
+        next: Option<u64>,
+        epoch: Option<String>,
+    },
 }
 
 pub(crate) fn map_reqwest(url: &str, error: reqwest::Error, client: &Client) -> Error {
@@ -116,6 +124,19 @@ pub async fn send(
     if status.is_success() || status == StatusCode::NOT_MODIFIED {
         return Ok(response);
     }
+    if status.is_redirection() {
+        // Only a redirect to another origin comes back (see `client::same_origin_redirects`).
+        let target = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("nowhere");
+        return Err(Error::Protocol(format!(
+            "{} redirected to {} (another origin, or too many redirects): not followed, as no credential may go elsewhere",
+            redact(url),
+            redact(target)
+        )));
+    }
     Err(server_error(client, url, response).await)
 }
 
@@ -169,11 +190,33 @@ fn parse_retry_after(value: &str) -> Option<u64> {
 pub async fn read_limited(
     client: &Client,
     url: &str,
-    mut response: reqwest::Response,
+    response: reqwest::Response,
     limit: usize,
     cancel: &CancelToken,
     on_bytes: &mut (dyn FnMut(u64) + Send),
 ) -> Result<Vec<u8>> {
+    read_within(client, url, response, limit, cancel, on_bytes)
+        .await?
+        .ok_or_else(|| {
+            Error::Protocol(format!(
+                "the answer from {} is larger than {limit} bytes",
+                redact(url)
+            ))
+        })
+}
+
+/// [`read_limited`], with `None` for a body over `limit` (reading stops there).
+async fn read_within(
+    client: &Client,
+    url: &str,
+    mut response: reqwest::Response,
+    limit: usize,
+    cancel: &CancelToken,
+    on_bytes: &mut (dyn FnMut(u64) + Send),
+) -> Result<Option<Vec<u8>>> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok(None);
+    }
     let mut body =
         Vec::with_capacity(response.content_length().unwrap_or(0).min(limit as u64) as usize);
     loop {
@@ -183,15 +226,12 @@ pub async fn read_limited(
             .map_err(|e| map_reqwest(url, e, client))?;
         let Some(chunk) = chunk else { break };
         if body.len() + chunk.len() > limit {
-            return Err(Error::Protocol(format!(
-                "the answer from {} is larger than {limit} bytes",
-                redact(url)
-            )));
+            return Ok(None);
         }
         on_bytes(chunk.len() as u64);
         body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok(Some(body))
 }
 
 /// A conditional GET: `If-None-Match: etag` when given; 304 becomes [`Fetched::NotModified`].
@@ -215,8 +255,19 @@ pub(crate) async fn get(
     if response.status() == StatusCode::NOT_MODIFIED {
         return Ok(Fetched::NotModified);
     }
-    let bytes = read_limited(client, url, response, limit, cancel, on_bytes).await?;
-    Ok(Fetched::Body { bytes })
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let next = header(wire::PAGE_NEXT_HEADER).and_then(|v| v.parse().ok());
+    let epoch = header(wire::PAGE_EPOCH_HEADER);
+    match read_within(client, url, response, limit, cancel, on_bytes).await? {
+        Some(bytes) => Ok(Fetched::Body { bytes }),
+        None => Ok(Fetched::TooLarge { next, epoch }),
+    }
 }
 
 #[cfg(test)]

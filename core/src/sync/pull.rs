@@ -178,6 +178,32 @@ pub fn apply_page(
     })
 }
 
+/// Moves the cursor from `since` past a page the device cannot take, in `epoch`: nothing of
+/// the page is stored. Refused when the device no longer stands at `since`.
+fn step_past(
+    store: &Store,
+    event_id: &str,
+    server_url: &str,
+    epoch: &str,
+    since: u64,
+    next: u64,
+) -> Result<()> {
+    store.write_content(|tx| {
+        let mut state = tx.sync_state(event_id)?;
+        if state.cursor != since {
+            return Err(Error::Protocol(format!(
+                "stepping past a page from {since}, but the device stands at {}",
+                state.cursor
+            )));
+        }
+        state.server_url = Some(server_url.to_string());
+        state.epoch = Some(epoch.to_string());
+        state.cursor = next;
+        state.head_etag = Some(wire::page_etag(epoch, next));
+        tx.set_sync_state(event_id, &state)
+    })
+}
+
 /// Starts a re-bootstrap: remembers every entity held now as unconfirmed and resets the cursor
 /// so the next page asked for is the new snapshot's first. Content stays as it is.
 pub fn begin_rebuild(store: &Store, event_id: &str) -> Result<()> {
@@ -337,6 +363,9 @@ pub struct PullReport {
     pub not_modified: bool,
     /// The content was re-bootstrapped (410, new epoch, other server).
     pub rebootstrapped: bool,
+    /// Pages stepped past because they were over [`wire::MAX_PAGE_BYTES`] (`since`, `next`):
+    /// their changes are missing on this device; what follows them was synced.
+    pub skipped_pages: Vec<(u64, u64)>,
     pub summary: ChangeSummary,
 }
 
@@ -461,6 +490,22 @@ pub async fn pull(
                 break;
             }
             Ok(Fetched::Body { bytes, .. }) => bytes,
+            Ok(Fetched::TooLarge { next, epoch }) => {
+                // One page too large to take must not stall the event for good: step past it
+                // to where its headers say it ends (or by one seq), record that, go on.
+                let Some(epoch) = state.epoch.clone().or(epoch) else {
+                    return Err(Error::Protocol(format!(
+                        "a first page from {server_url} is larger than {} bytes and names no epoch",
+                        wire::MAX_PAGE_BYTES
+                    )));
+                };
+                let next = next.filter(|n| *n > since).unwrap_or(since + 1);
+                step_past(store, event_id, server_url, &epoch, since, next)?;
+                report.skipped_pages.push((since, next));
+                state.epoch = Some(epoch);
+                state.cursor = next;
+                continue;
+            }
             Err(Error::Server {
                 status: 409 | 410,
                 ref code,
@@ -510,10 +555,19 @@ pub async fn pull(
                 .await?
             };
             report.bytes += received.load(Ordering::Relaxed);
-            let Fetched::Body { bytes } = fetched else {
-                return Err(Error::Protocol(
-                    "a full page was answered with 304".to_string(),
-                ));
+            let bytes = match fetched {
+                Fetched::Body { bytes } => bytes,
+                Fetched::NotModified => {
+                    return Err(Error::Protocol(
+                        "a full page was answered with 304".to_string(),
+                    ));
+                }
+                Fetched::TooLarge { .. } => {
+                    return Err(Error::Protocol(format!(
+                        "a full page is larger than {} bytes",
+                        wire::MAX_PAGE_BYTES
+                    )));
+                }
             };
             page = serde_json::from_slice(&bytes).map_err(|e| {
                 Error::Protocol(format!(

@@ -5,6 +5,7 @@
 
 mod alerts_real_server;
 mod crash_harness;
+mod device_redirects;
 mod event_access;
 mod favourites_crash;
 mod ffi_surface;

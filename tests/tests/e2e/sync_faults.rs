@@ -221,3 +221,53 @@ async fn an_unreachable_server_is_offline() {
     assert!(matches!(err, Error::Offline { .. }), "{err}");
     assert!(err.to_string().contains("cannot reach"), "{err}");
 }
+
+/// Issue 15 point 5: a page over `MAX_PAGE_BYTES` (a hostile server) is stepped past to where
+/// its headers say it ends, reported, and what follows still arrives: no stall.
+#[tokio::test]
+async fn a_page_too_large_to_take_is_stepped_past_and_syncing_goes_on() {
+    use marktplatz_model::wire::{MAX_PAGE_BYTES, PAGE_NEXT_HEADER};
+    let (h, device, cursor) = setup().await;
+    h.proxy.inject(
+        "/changes",
+        Fault::Respond {
+            status: 200,
+            headers: vec![
+                ("content-type".into(), "application/json".into()),
+                (PAGE_NEXT_HEADER.into(), (cursor + 1).to_string()),
+            ],
+            body: vec![b' '; MAX_PAGE_BYTES + 1],
+        },
+        1,
+    );
+    let report = device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(report.content.skipped_pages, vec![(cursor, cursor + 1)]);
+    assert!(sync_state(&device.store, EVENT).unwrap().cursor > cursor);
+    // A later change arrives as usual.
+    let mut bundle = small_bundle(EVENT);
+    bundle.sessions[1].title = "Später".into();
+    h.publish(&bundle);
+    device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(title(&device), "Später");
+}
+
+/// Issue 15: a page whose entity body names a key twice is refused whole, naming the key; the
+/// device keeps what it had.
+#[tokio::test]
+async fn a_body_naming_a_key_twice_applies_nothing() {
+    let (h, device, cursor) = setup().await;
+    h.proxy.inject(
+        "/changes",
+        Fault::MapBody(Arc::new(|body: &[u8]| {
+            String::from_utf8_lossy(body)
+                .replacen(r#""body":{"#, r#""body":{"x":1,"x":2,"#, 1)
+                .replacen(r#""patch":{"#, r#""patch":{"x":1,"x":2,"#, 1)
+                .into_bytes()
+        })),
+        1,
+    );
+    let err = device.sync(&h.url(), EVENT).await.unwrap_err();
+    assert!(matches!(err, Error::Protocol(_)), "{err}");
+    assert!(err.to_string().contains("\"x\" appears twice"), "{err}");
+    recovers(&h, &device, cursor).await;
+}

@@ -622,3 +622,45 @@ async fn publishing_purges_tombstones_past_the_retention_period() {
         "the tombstone went at once"
     );
 }
+
+/// Issue 15 point 5: a text field over `MAX_TEXT_FIELD_BYTES` is refused at publish, naming the
+/// entity and the field; the event as published before stays as it was.
+#[tokio::test]
+async fn publishing_refuses_a_text_field_over_the_limit_naming_it() {
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    let addr = h.server.addr();
+    let mut bundle = small_bundle(EVENT);
+    let before = h.publish(&bundle);
+    bundle.sessions[0].description = "x".repeat(marktplatz_model::wire::MAX_TEXT_FIELD_BYTES + 1);
+    let id = bundle.sessions[0].id.clone();
+    let response = put_bundle(
+        addr,
+        Some(&token),
+        EVENT,
+        &serde_json::to_vec(&bundle).unwrap(),
+    )
+    .await;
+    assert_error(&response, 422, "invalid_bundle");
+    let message = response.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains(&format!("session '{id}': description:")),
+        "{message}"
+    );
+    let again = h.publish(&small_bundle(EVENT));
+    assert_eq!(again.seq, before.seq, "nothing was published");
+}
+
+/// Issue 15: a bundle naming a key twice is refused, naming the key.
+#[tokio::test]
+async fn publishing_refuses_a_key_named_twice() {
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    let text = serde_json::to_string(&small_bundle(EVENT))
+        .unwrap()
+        .replacen(r#""title":"#, r#""title":"Harmlos","title":"#, 1);
+    let response = put_bundle(h.server.addr(), Some(&token), EVENT, text.as_bytes()).await;
+    assert_error(&response, 400, "malformed_bundle");
+    let message = response.json()["message"].as_str().unwrap().to_string();
+    assert!(message.contains("\"title\" appears twice"), "{message}");
+}

@@ -10,12 +10,15 @@
 //! with a given seq never changes and every later change of an entity gets a larger seq.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use marktplatz_model::wire::{Change, Head, Page, code, merge_patch, page_etag, short_hash};
+use marktplatz_model::wire::{
+    Change, Head, PAGE_EPOCH_HEADER, PAGE_NEXT_HEADER, Page, code, merge_patch, page_etag,
+    short_hash,
+};
 
 use crate::http::caching::{IMMUTABLE, SHORT, if_none_match, json, not_modified};
 use crate::http::error::{ApiError, ApiResult};
@@ -135,6 +138,7 @@ async fn changes(
     for row in rows {
         changes.push(to_change(row, since, patches_allowed)?);
     }
+    let epoch_header = HeaderValue::from_str(&head.epoch).ok();
     let page = Page {
         epoch: head.epoch,
         since,
@@ -144,7 +148,15 @@ async fn changes(
         changes,
     };
     let body = serde_json::to_vec(&page).map_err(|e| ApiError::internal("encoding a page", e))?;
-    Ok(json(body, &etag, cache))
+    let mut response = json(body, &etag, cache);
+    // Readable before the body: a device that cannot take this page steps past it.
+    response
+        .headers_mut()
+        .insert(PAGE_NEXT_HEADER, HeaderValue::from(next));
+    if let Some(epoch) = epoch_header {
+        response.headers_mut().insert(PAGE_EPOCH_HEADER, epoch);
+    }
+    Ok(response)
 }
 
 /// Why a page cannot be answered from the log as it stands: an ended epoch, a cursor ahead of
