@@ -142,6 +142,17 @@ fn strip_jpeg(bytes: &[u8], out: &mut Stripped) -> Result<()> {
                 continue;
             }
             SOI => return Err(Error::malformed("image", "a second JPEG start marker")),
+            // A stuffed zero belongs inside scan data; kept as a "segment" it would be read as
+            // scan data the next time (the stripped file would not strip to itself).
+            0x00 => {
+                return Err(Error::malformed(
+                    "image",
+                    format!(
+                        "a stuffed byte (FF 00) outside scan data at byte {}",
+                        at - 2
+                    ),
+                ));
+            }
             _ => {}
         }
         let length = match bytes.get(at..at + 2) {

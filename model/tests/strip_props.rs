@@ -88,6 +88,19 @@ fn the_seeds_strip_what_they_carry() {
     assert_eq!(png.removed, vec!["PNG text", "EXIF metadata"]);
 }
 
+/// Found by the `photo_strip` fuzz target: `FF 00` taken for a segment after a dropped one,
+/// which followed a scan, came out as scan data on the second pass.
+#[test]
+fn a_stuffed_byte_outside_scan_data_is_refused() {
+    let mut bytes = jpeg_structure();
+    let end = bytes.len() - 2;
+    let mut tail = segment(0xFE, b"dropped");
+    tail.extend_from_slice(&[0xFF, 0x00, 0x00, 0x04, 0xFF, 0xFF]);
+    bytes.splice(end..end, tail);
+    check(&bytes);
+    assert!(strip_metadata(&bytes).is_err());
+}
+
 proptest! {
     #[test]
     fn mutated_jpegs_never_panic_and_strip_stably(bytes in mutated(jpeg_structure())) {
