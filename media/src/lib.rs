@@ -23,6 +23,8 @@ use image::{
 pub use marktplatz_model::assets::{JPEG, PNG};
 use marktplatz_model::assets::{sha256_hex, sniff_image};
 use marktplatz_model::model::AssetRef;
+/// Personal-metadata stripping (lives in the model so the phone library can use it).
+pub use marktplatz_model::strip;
 pub use marktplatz_model::{Error, Result};
 
 /// Largest width or height we decode. Phone cameras stay well below (a 200 MP sensor is about
@@ -63,6 +65,9 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage> {
         let (width, height) = decoder.dimensions();
         return Err(too_large(Some((width, height))));
     }
+    // The structural walk refuses a cut-off file (the JPEG decoder would fill in grey) and
+    // oversized ancillary PNG chunks before any pixel data is decoded.
+    strip::strip_metadata(bytes)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(image_error)?;
     image.apply_orientation(orientation);

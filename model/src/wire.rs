@@ -373,6 +373,9 @@ pub mod code {
     pub const KEY_REUSED: &str = "idempotency_key_reused";
     /// An upload that should be a photo is not a JPEG or PNG the server can read (422).
     pub const NOT_AN_IMAGE: &str = "not_an_image";
+    /// An image that still carries location or personal metadata (EXIF, XMP, IPTC, comments,
+    /// PNG text); organiser tools strip it before hashing and upload (422).
+    pub const IMAGE_METADATA: &str = "image_metadata";
     /// Too many writes from one client or token: wait `Retry-After` seconds (429).
     pub const RATE_LIMITED: &str = "rate_limited";
     /// A write whose body did not arrive within the server's upload deadline (408).

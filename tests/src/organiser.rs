@@ -57,3 +57,42 @@ pub async fn wait_for_outbox(
 pub fn states(entries: &[OutboxEntry]) -> Vec<OpState> {
     entries.iter().map(|e| e.state).collect()
 }
+
+/// Big-endian EXIF ("Exif\0\0" + TIFF) with `orientation` and a GPS IFD; the coordinates are
+/// the text `GPS 52.5200N 13.4050E`, so a test can look for them in the bytes.
+pub fn exif_with_gps(orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x02".to_vec();
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38, 0, 0, 0, 0]);
+    tiff.extend_from_slice(&[0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0, 0, 0]);
+    tiff.extend_from_slice(b"GPS 52.5200N 13.4050E");
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend_from_slice(&tiff);
+    payload
+}
+
+/// [`photo_jpeg`] as a phone writes it: GPS EXIF (rotated 90°: orientation 6) and a comment.
+pub fn photo_jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
+    let plain = photo_jpeg(width, height);
+    let mut out = plain[..2].to_vec();
+    for (marker, payload) in [
+        (0xE1, exif_with_gps(6)),
+        (0xFE, b"Musterstrasse 1".to_vec()),
+    ] {
+        out.extend_from_slice(&[0xFF, marker]);
+        out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&payload);
+    }
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+/// A whole image of `width` x `height` noise pixels (does not compress: about 3 bytes a pixel
+/// as PNG), for tests that need a large upload the server accepts.
+pub fn noise_png(width: u32, height: u32) -> Vec<u8> {
+    let pixels = crate::crash::noise(7, (width * height * 3) as usize);
+    let image = image::RgbImage::from_raw(width, height, pixels)
+        .unwrap_or_else(|| panic!("{width}x{height} noise"));
+    marktplatz_media::encode_png(&image).unwrap_or_else(|e| panic!("png: {e}"))
+}

@@ -145,6 +145,7 @@ pub struct Upload<'a> {
 pub fn put_upload(db: &Db, data_dir: &Path, upload: &Upload<'_>) -> Result<bool> {
     check(upload.sha256, upload.actual, upload.bytes, media::JPEG)?;
     let media_type = sniff_upload(upload.head)?;
+    refuse_personal_metadata(upload.temp)?;
     if db.read_blocking(|tx| meta(tx, upload.sha256))?.is_some() {
         return Ok(false);
     }
@@ -155,6 +156,20 @@ pub fn put_upload(db: &Db, data_dir: &Path, upload: &Upload<'_>) -> Result<bool>
         size: image_size(upload.head, media_type),
     };
     persist(db, data_dir, upload.temp, &asset).map(|()| true)
+}
+
+/// Refuses an upload that is not a whole image or still carries location or personal metadata
+/// (issue 15). The server cannot strip it: an asset's name is the hash its uploader computed,
+/// so the organiser's tools strip before hashing (ADR 0007) and the server only checks.
+fn refuse_personal_metadata(temp: &Path) -> Result<()> {
+    // The upload is already bounded by the body limit and on disk; the walk copies it once.
+    let bytes = std::fs::read(temp).map_err(StoreError::io("reading an uploaded asset"))?;
+    media::strip::refuse_metadata(&bytes).map_err(|e| match e {
+        marktplatz_model::Error::Invalid { ref field, .. } if field == "metadata" => {
+            StoreError::refused(code::IMAGE_METADATA, format!("asset: {e}"))
+        }
+        _ => StoreError::refused(code::NOT_AN_IMAGE, format!("asset: {e}")),
+    })
 }
 
 fn check(sha256: &str, actual: &str, bytes: u64, media_type: &str) -> Result<()> {

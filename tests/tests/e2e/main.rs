@@ -13,6 +13,7 @@ mod import_conformance;
 mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;
+mod photo_privacy;
 mod search_quality;
 mod server_hardening;
 mod server_security;

@@ -544,9 +544,8 @@ async fn bodies_held_in_memory_share_one_budget() {
 async fn an_asset_is_written_to_disk_as_it_arrives() {
     let h = Harness::start().await;
     let token = h.admin.create_token(EVENT, "organiser").unwrap();
-    // 2 MB that start like a JPEG (the server recognises assets by their first bytes).
-    let mut photo = marktplatz_tests::crash::noise(5, 2_000_000);
-    photo[..3].copy_from_slice(&[0xFF, 0xD8, 0xFF]);
+    // A whole image of about 2 MB (the server takes only whole images as assets).
+    let photo = marktplatz_tests::organiser::noise_png(820, 820);
     let sha = sha256_hex(&photo);
     let assets = h.root.path().join("server").join("assets");
     let mut stream = TcpStream::connect(h.server.addr()).await.unwrap();

@@ -151,8 +151,8 @@ async fn bad_bundles_are_refused_and_change_nothing() {
 async fn the_organiser_client_uploads_missing_assets_then_the_bundle() {
     let h = Harness::start().await;
     let token = h.admin.create_token(EVENT, "organiser").unwrap();
-    // A JPEG's first bytes: the server takes only images as assets.
-    let photo = b"\xFF\xD8\xFF not really a jpeg".to_vec();
+    // The server takes only whole images as assets.
+    let photo = marktplatz_tests::organiser::photo_jpeg(16, 16);
     let sha = sha256_hex(&photo);
     let mut bundle = small_bundle(EVENT);
     bundle.speakers[0].photo = Some(marktplatz_model::model::AssetRef {
@@ -508,9 +508,8 @@ async fn concurrent_publishers_never_make_a_device_miss_a_change() {
 async fn shutdown_finishes_requests_in_flight() {
     let h = Harness::start().await;
     let token = h.admin.create_token(EVENT, "organiser").unwrap();
-    // A PNG's first bytes: the server takes only images as assets.
-    let mut bytes = vec![7u8; 200_000];
-    bytes[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
+    // A whole image of about 200 KB: the server takes only whole images as assets.
+    let bytes = marktplatz_tests::organiser::noise_png(260, 260);
     let sha = sha256_hex(&bytes);
     let addr = h.server.addr();
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();

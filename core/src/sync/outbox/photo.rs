@@ -18,6 +18,7 @@ use crate::sync::retry::with_retry;
 use marktplatz_model::assets::{image_media_type, sha256_hex};
 use marktplatz_model::model::AssetRef;
 use marktplatz_model::ops::{MAX_PHOTO_BYTES, Op, new_entity_id};
+use marktplatz_model::strip::strip_metadata;
 use marktplatz_model::wire;
 
 /// Uploads a queued photo from the device's asset folder unless the server has it already.
@@ -88,8 +89,10 @@ pub fn photo_path(store_dir: &Path, sha256: &str) -> std::path::PathBuf {
     store_dir.join(ASSET_DIR).join(sha256)
 }
 
-/// Queues a photo for the gallery: checks it is a JPEG or PNG within the size limit, keeps it
-/// in the asset folder under its hash (pinned for the outbox), and queues `photo.add`.
+/// Queues a photo for the gallery: checks it is a JPEG or PNG within the size limit, removes
+/// its location and personal metadata (keeping its orientation; a cut-off file is refused),
+/// keeps it in the asset folder under the hash of what remains (pinned for the outbox), and
+/// queues `photo.add`.
 pub fn queue_photo(
     store: &Store,
     event_id: &str,
@@ -110,6 +113,11 @@ pub fn queue_photo(
             ),
         ));
     }
+    // Stripped before hashing: the hash names what attendees will download (the server
+    // refuses an upload that still carries such metadata).
+    let stripped = strip_metadata(bytes)
+        .map_err(|e| Error::invalid("photo.add", "image", format!("cannot be used: {e}")))?;
+    let bytes = stripped.bytes.as_slice();
     let sha256 = sha256_hex(bytes);
     let path = photo_path(store.dir(), &sha256);
     if !path.is_file() {
