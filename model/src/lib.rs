@@ -19,6 +19,7 @@ pub mod bundle;
 pub mod error;
 pub mod model;
 pub mod ops;
+pub mod source;
 pub mod text;
 pub mod time;
 pub mod wire;

@@ -17,6 +17,7 @@ use marktplatz_core::sync::retry::with_retry;
 use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
+use marktplatz_model::source::{DEFAULT_SOURCE, SOURCE_PARAM, is_valid_source};
 use marktplatz_model::wire::{AssetList, PublishOutcome, is_valid_event_id};
 
 /// Bytes of the assets a bundle refers to, by SHA-256.
@@ -35,8 +36,7 @@ fn auth_headers(token: &str, content_type: &str) -> Result<HeaderMap> {
     Ok(headers)
 }
 
-/// Uploads the missing assets and publishes `bundle` to `event_id`. Every asset the bundle
-/// refers to must either be on the server already or be in `assets`.
+/// Uploads the missing assets and publishes `bundle` to `event_id` as the default source.
 pub async fn publish_bundle(
     client: &Client,
     server_url: &str,
@@ -46,11 +46,53 @@ pub async fn publish_bundle(
     assets: &AssetBytes,
     cancel: &CancelToken,
 ) -> Result<PublishOutcome> {
+    let to = Target {
+        server_url,
+        token,
+        event_id,
+        source: DEFAULT_SOURCE,
+    };
+    publish_source(client, &to, bundle, assets, cancel).await
+}
+
+/// Where a publish goes: the server, the organiser's token, the event and the source the
+/// bundle is a snapshot of.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    pub server_url: &'a str,
+    pub token: &'a str,
+    pub event_id: &'a str,
+    pub source: &'a str,
+}
+
+/// Uploads the missing assets and publishes `bundle` as `to.source`: the server replaces only
+/// what that source published before. Every asset the bundle refers to must either be on the
+/// server already or be in `assets`.
+pub async fn publish_source(
+    client: &Client,
+    to: &Target<'_>,
+    bundle: &Bundle,
+    assets: &AssetBytes,
+    cancel: &CancelToken,
+) -> Result<PublishOutcome> {
+    let Target {
+        server_url,
+        token,
+        event_id,
+        source,
+    } = *to;
     if !is_valid_event_id(event_id) {
         return Err(Error::invalid(
             "publish",
             "event",
             format!("'{event_id}' is not an event id"),
+        ));
+    }
+    if !is_valid_source(source) {
+        return Err(Error::invalid(
+            "publish",
+            "source",
+            format!("'{source}' is not a source name (letters, digits, '.', '_' or '-')"),
         ));
     }
     bundle.validate()?;
@@ -116,7 +158,7 @@ pub async fn publish_bundle(
         .await?;
     }
     let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
-    let url = format!("{base}/v1/events/{event_id}/bundle");
+    let url = format!("{base}/v1/events/{event_id}/bundle?{SOURCE_PARAM}={source}");
     let (url, body) = (url.as_str(), &body);
     let bytes = with_retry(policy, cancel, move || async move {
         let response = http::send(

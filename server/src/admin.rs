@@ -138,8 +138,14 @@ impl Admin {
         self.publish(bundle)
     }
 
-    /// Publishes a bundle (its assets must be stored first), creating the event if new.
+    /// Publishes a bundle as the default source (its assets must be stored first), creating
+    /// the event if new.
     pub fn publish(&self, bundle: Bundle) -> AdminResult<PublishOutcome> {
+        self.publish_as(marktplatz_model::source::DEFAULT_SOURCE, bundle)
+    }
+
+    /// Publishes a bundle as `source`: replaces only what that source published before.
+    pub fn publish_as(&self, source: &str, bundle: Bundle) -> AdminResult<PublishOutcome> {
         let event_id = bundle.event.id.clone();
         self.db
             .write_blocking(|tx| change_log::ensure_event(tx, &event_id))?;
@@ -147,6 +153,7 @@ impl Admin {
             &self.db,
             &self.data_dir,
             &event_id,
+            source,
             bundle,
             None,
         )?)

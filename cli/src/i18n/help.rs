@@ -365,6 +365,11 @@ pub const ARGS: &[(&str, &str, &str)] = &[
     ),
     (
         "publish",
+        "source",
+        "Die Quelle, deren Stand diese Datei ist: Veröffentlichen ersetzt nur, was dieselbe Quelle vorher veröffentlicht hat. Standard: der Dateiname ohne Endung",
+    ),
+    (
+        "publish",
         "file",
         "Das Programm: ein Bundle, frab-XML, schedule-JSON, iCalendar oder CSV",
     ),

@@ -755,6 +755,13 @@ pub fn imported(file: &Path, format: &str, sessions: usize, warnings: usize) -> 
     )
 }
 
+pub fn bad_source(name: &str) -> String {
+    pick(
+        format!("'{name}' is not a source name (1 to 64 letters, digits, '.', '_' or '-')"),
+        format!("'{name}' ist kein Quellenname (1 bis 64 Buchstaben, Ziffern, '.', '_' oder '-')"),
+    )
+}
+
 pub fn bundle_of_other_event(file: &Path, found: &str, wanted: &str) -> String {
     let file = file.display();
     pick(

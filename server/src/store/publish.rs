@@ -2,19 +2,23 @@
 //!
 //! Each entity's body is its canonical JSON (`Entity::to_json` of the parsed bundle), so a
 //! republished file that only differs in layout changes nothing, and a changed session costs
-//! exactly one log entry. Entities missing from the new bundle become tombstones.
+//! exactly one log entry. Every publish is a snapshot of one source (`store::sources`): an
+//! entity the source published before and no longer does becomes a tombstone, unless another
+//! source still names it; entities no source names (organiser operations) are never removed.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{AssetRef, EntityKind};
+use marktplatz_model::source::{MAX_SOURCE_CHARS, is_valid_source};
 use marktplatz_model::wire::{PublishOutcome, code};
 
 use super::blobs;
 use super::change_log::{self, NewChange};
 use super::db::Db;
 use super::error::{Result, StoreError};
+use super::sources;
 use super::thumbnails;
 
 /// Parses, checks and publishes a bundle for `event_id` (blocking: call off the async runtime).
@@ -22,20 +26,37 @@ pub fn publish_bundle_text(
     db: &Db,
     data_dir: &Path,
     event_id: &str,
+    source: &str,
     text: &str,
     tombstone_retention_secs: Option<i64>,
 ) -> Result<PublishOutcome> {
     let bundle = Bundle::from_json(text)?;
-    publish_bundle(db, data_dir, event_id, bundle, tombstone_retention_secs)
+    publish_bundle(
+        db,
+        data_dir,
+        event_id,
+        source,
+        bundle,
+        tombstone_retention_secs,
+    )
 }
 
 pub fn publish_bundle(
     db: &Db,
     data_dir: &Path,
     event_id: &str,
+    source: &str,
     mut bundle: Bundle,
     tombstone_retention_secs: Option<i64>,
 ) -> Result<PublishOutcome> {
+    if !is_valid_source(source) {
+        return Err(StoreError::Malformed {
+            code: code::BAD_REQUEST,
+            message: format!(
+                "'{source}' is not a source name (1 to {MAX_SOURCE_CHARS} letters, digits, '.', '_' or '-')"
+            ),
+        });
+    }
     bundle.validate()?;
     if bundle.event.id != event_id {
         return Err(StoreError::refused(
@@ -60,17 +81,21 @@ pub fn publish_bundle(
         entities.push((entity.kind(), entity.id().to_string(), body));
     }
     let event_id = event_id.to_string();
+    let source = source.to_string();
     db.write_blocking(move |tx| {
         change_log::ensure_event(tx, &event_id)?;
-        let mut live = change_log::live_bodies(tx, &event_id)?;
+        let live = change_log::live_bodies(tx, &event_id)?;
+        let mut previous = sources::published_by(tx, &event_id, &source)?;
         let mut outcome = PublishOutcome {
             thumbnails_made,
             ..PublishOutcome::default()
         };
         let mut changes = Vec::new();
-        for (kind, id, body) in entities {
-            match live.remove(&(kind, id.clone())) {
-                Some(old) if old == body => outcome.unchanged += 1,
+        for (kind, id, body) in &entities {
+            let (kind, id, body) = (*kind, id.clone(), body.clone());
+            previous.remove(&(kind, id.clone()));
+            match live.get(&(kind, id.clone())) {
+                Some(old) if *old == body => outcome.unchanged += 1,
                 Some(_) => {
                     outcome.updated += 1;
                     changes.push(NewChange {
@@ -89,7 +114,13 @@ pub fn publish_bundle(
                 }
             }
         }
-        let gone: BTreeSet<(EntityKind, String)> = live.into_keys().collect();
+        // What this source published before and no longer does, unless another source still
+        // names it (or an operation already removed it).
+        let kept = sources::named_by_others(tx, &event_id, &source)?;
+        let gone: BTreeSet<(EntityKind, String)> = previous
+            .into_keys()
+            .filter(|key| live.contains_key(key) && !kept.contains(key))
+            .collect();
         for (kind, id) in gone {
             outcome.removed += 1;
             changes.push(NewChange {
@@ -98,6 +129,7 @@ pub fn publish_bundle(
                 body: None,
             });
         }
+        sources::record(tx, &event_id, &source, &entities)?;
         outcome.seq = change_log::append(tx, &event_id, &changes)?;
         if let Some(secs) = tombstone_retention_secs {
             change_log::purge_tombstones(tx, &event_id, secs)?;

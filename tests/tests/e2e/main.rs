@@ -12,6 +12,7 @@ mod import_conformance;
 mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;
+mod publish_sources;
 mod search_quality;
 mod server_hardening;
 mod server_security;

@@ -9,17 +9,25 @@ use axum::response::Response;
 
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::source::DEFAULT_SOURCE;
 use marktplatz_model::wire::code;
 
 use crate::http::caching::{SHORT, if_none_match, json, json_no_store, not_modified};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{Organiser, Readable};
+use crate::http::extract::{Organiser, Query, Readable};
 use crate::http::state::AppState;
 use crate::store::{self, StoreError, change_log, publish};
+
+/// `?source=NAME`: the publishing source (default [`DEFAULT_SOURCE`], for older clients).
+#[derive(serde::Deserialize)]
+pub struct PublishParams {
+    source: Option<String>,
+}
 
 pub async fn put_bundle(
     State(state): State<AppState>,
     Organiser { principal, event }: Organiser,
+    Query(params): Query<PublishParams>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
@@ -30,17 +38,20 @@ pub async fn put_bundle(
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
     let retention = state.config.tombstone_retention_secs;
     let published = event.clone();
+    let source = params.source.unwrap_or_else(|| DEFAULT_SOURCE.to_string());
+    let logged_source = source.clone();
     let outcome = store::blocking("publishing", move || {
         let text = std::str::from_utf8(&body.bytes).map_err(|_| StoreError::Malformed {
             code: code::MALFORMED_BUNDLE,
             message: "the bundle is not UTF-8 text".into(),
         })?;
-        publish::publish_bundle_text(&db, &data_dir, &published, text, retention)
+        publish::publish_bundle_text(&db, &data_dir, &published, &source, text, retention)
     })
     .await??;
     tracing::info!(
         event,
         token = principal.token_id,
+        source = logged_source,
         seq = outcome.seq,
         added = outcome.added,
         updated = outcome.updated,

@@ -1,0 +1,59 @@
+//! Publishing sources: every publish is a snapshot of one named source (a file: the programme,
+//! the exhibitor list), and replaces only what that source published before
+//! (`docs/adr/0013-safe-publishing.md`).
+
+/// The source of a publish that names none (clients from before sources existed).
+pub const DEFAULT_SOURCE: &str = "bundle";
+
+/// The query parameter of `PUT /v1/events/{event}/bundle` that names the source.
+pub const SOURCE_PARAM: &str = "source";
+
+/// Longest source name accepted.
+pub const MAX_SOURCE_CHARS: usize = 64;
+
+/// A source name: 1 to 64 ASCII letters, digits, `.`, `_` or `-` (it travels in a URL query and
+/// is shown in release lists, so nothing that needs escaping).
+pub fn is_valid_source(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_SOURCE_CHARS
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// The source a file publishes as by default: its name without extension, with every character
+/// a source name cannot hold replaced by `-` (`None` when nothing usable is left).
+pub fn source_from_file_stem(stem: &str) -> Option<String> {
+    let name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(MAX_SOURCE_CHARS)
+        .collect();
+    let name = name.trim_matches('-').to_string();
+    is_valid_source(&name).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_names() {
+        assert!(is_valid_source("programme"));
+        assert!(is_valid_source("exhibitors-2027.v2"));
+        assert!(!is_valid_source(""));
+        assert!(!is_valid_source("a b"));
+        assert!(!is_valid_source(&"x".repeat(65)));
+        assert_eq!(
+            source_from_file_stem("Aussteller Liste").as_deref(),
+            Some("Aussteller-Liste")
+        );
+        assert_eq!(source_from_file_stem("   "), None);
+    }
+}
