@@ -156,6 +156,21 @@ fn a_newer_calendar_revision_publishes_only_the_difference() {
     sync();
     let store = marktplatz_core::store::Store::open(&device).unwrap();
     assert_eq!(store.event_overview("dataweek").unwrap().session_count, 20);
+    // Both publishes are releases, newest first, each with its source and diff.
+    let listed = run(marktplatz()
+        .args(["releases", "--server", &server.url, "--token", &token])
+        .args(["--event", "dataweek"]));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(
+        lines[0].starts_with("#2 ") && lines[0].contains(" calendar: "),
+        "{listed}"
+    );
+    assert!(lines[0].contains(&format!("{removed} removed")), "{listed}");
+    assert!(
+        lines[1].starts_with("#1 ") && lines[1].contains(" 0 removed"),
+        "{listed}"
+    );
 }
 
 #[test]

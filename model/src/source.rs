@@ -11,6 +11,37 @@ pub const SOURCE_PARAM: &str = "source";
 /// Longest source name accepted.
 pub const MAX_SOURCE_CHARS: usize = 64;
 
+/// Longest release note accepted (characters).
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// The query parameter of the bundle PUT with the release note.
+pub const NOTE_PARAM: &str = "note";
+
+/// One publish as `GET /v1/events/{event}/releases` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Release {
+    /// 1, 2, 3, ... per event.
+    pub number: u64,
+    /// Unix seconds.
+    pub published_at: i64,
+    /// Whom the publishing token was issued to.
+    pub subject: String,
+    pub source: String,
+    pub note: String,
+    /// The change-log head after the publish.
+    pub seq: u64,
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+}
+
+/// The answer of `GET /v1/events/{event}/releases`: newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReleaseList {
+    pub releases: Vec<Release>,
+}
+
 /// A source name: 1 to 64 ASCII letters, digits, `.`, `_` or `-` (it travels in a URL query and
 /// is shown in release lists, so nothing that needs escaping).
 pub fn is_valid_source(name: &str) -> bool {

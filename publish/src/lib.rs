@@ -17,7 +17,9 @@ use marktplatz_core::sync::retry::with_retry;
 use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
-use marktplatz_model::source::{DEFAULT_SOURCE, SOURCE_PARAM, is_valid_source};
+use marktplatz_model::source::{
+    DEFAULT_SOURCE, NOTE_PARAM, ReleaseList, SOURCE_PARAM, is_valid_source,
+};
 use marktplatz_model::wire::{AssetList, PublishOutcome, is_valid_event_id};
 
 /// Bytes of the assets a bundle refers to, by SHA-256.
@@ -51,18 +53,20 @@ pub async fn publish_bundle(
         token,
         event_id,
         source: DEFAULT_SOURCE,
+        note: "",
     };
     publish_source(client, &to, bundle, assets, cancel).await
 }
 
-/// Where a publish goes: the server, the organiser's token, the event and the source the
-/// bundle is a snapshot of.
+/// Where a publish goes: the server, the organiser's token, the event, the source the bundle
+/// is a snapshot of, and the release note (may be empty).
 #[derive(Clone, Copy, Debug)]
 pub struct Target<'a> {
     pub server_url: &'a str,
     pub token: &'a str,
     pub event_id: &'a str,
     pub source: &'a str,
+    pub note: &'a str,
 }
 
 /// Uploads the missing assets and publishes `bundle` as `to.source`: the server replaces only
@@ -80,6 +84,7 @@ pub async fn publish_source(
         token,
         event_id,
         source,
+        note,
     } = *to;
     if !is_valid_event_id(event_id) {
         return Err(Error::invalid(
@@ -158,7 +163,11 @@ pub async fn publish_source(
         .await?;
     }
     let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
-    let url = format!("{base}/v1/events/{event_id}/bundle?{SOURCE_PARAM}={source}");
+    let url = reqwest::Url::parse_with_params(
+        &format!("{base}/v1/events/{event_id}/bundle"),
+        [(SOURCE_PARAM, source), (NOTE_PARAM, note)],
+    )
+    .map_err(|e| Error::invalid("publish", "server", format!("'{base}': {e}")))?;
     let (url, body) = (url.as_str(), &body);
     let bytes = with_retry(policy, cancel, move || async move {
         let response = http::send(
@@ -177,4 +186,38 @@ pub async fn publish_source(
             "the server's answer to publishing is not valid: {e}"
         ))
     })
+}
+
+/// The event's releases, newest first (`GET /v1/events/{event}/releases`, organiser token).
+pub async fn releases(
+    client: &Client,
+    server_url: &str,
+    token: &str,
+    event_id: &str,
+    cancel: &CancelToken,
+) -> Result<ReleaseList> {
+    if !is_valid_event_id(event_id) {
+        return Err(Error::invalid(
+            "releases",
+            "event",
+            format!("'{event_id}' is not an event id"),
+        ));
+    }
+    let base = server_url.trim_end_matches('/');
+    let url = format!("{base}/v1/events/{event_id}/releases");
+    let url = url.as_str();
+    let bytes = with_retry(&client.config().retry, cancel, move || async move {
+        let response = http::send(
+            client,
+            Method::GET,
+            url,
+            http::bearer_headers("releases", token)?,
+            None,
+        )
+        .await?;
+        http::read_limited(client, url, response, 16 << 20, cancel, &mut |_| {}).await
+    })
+    .await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Protocol(format!("the server's list of releases is not valid: {e}")))
 }

@@ -9,6 +9,7 @@ use marktplatz_model::wire::{Head, PublishOutcome, is_valid_event_id};
 
 use crate::ServerError;
 use crate::store::auth::{self, IssuedToken, Role, TokenInfo, TokenSpec};
+use crate::store::releases::Publisher;
 use crate::store::{Db, StoreError, access, blobs, change_log, ops, publish};
 
 /// What went wrong, with the stable code the HTTP API would answer (`wire::code`).
@@ -153,7 +154,11 @@ impl Admin {
             &self.db,
             &self.data_dir,
             &event_id,
-            source,
+            &Publisher {
+                source: source.to_string(),
+                subject: "admin".into(),
+                note: String::new(),
+            },
             bundle,
             None,
         )?)

@@ -33,6 +33,9 @@ pub struct Args {
     /// source published before. Defaults to the file's name without extension.
     #[arg(long, value_name = "NAME")]
     source: Option<String>,
+    /// A note for this release (shown by `marktplatz releases`).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    note: String,
     /// The schedule: a native bundle, frab XML, schedule JSON, iCalendar or CSV.
     #[arg(value_name = "FILE")]
     file: PathBuf,
@@ -86,6 +89,7 @@ pub fn run(args: Args) -> CmdResult {
             token: &token,
             event_id: &args.event,
             source: &source,
+            note: &args.note,
         };
         Ok(publish_source(&client, &to, &bundle, &assets, &CancelToken::new()).await?)
     })?;

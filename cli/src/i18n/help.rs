@@ -118,6 +118,10 @@ pub const ABOUT: &[(&str, &str)] = &[
         "Veranstalter: die gespeicherten Aufträge jetzt senden",
     ),
     (
+        "releases",
+        "Alle Veröffentlichungen einer Veranstaltung, neueste zuerst (Nummer, Zeit, wer, Quelle, Notiz, Änderungen)",
+    ),
+    (
         "publish",
         "Ein Programm (Bundle, frab-XML, schedule-JSON, iCalendar, CSV) auf einem Server veröffentlichen",
     ),
@@ -368,6 +372,12 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "source",
         "Die Quelle, deren Stand diese Datei ist: Veröffentlichen ersetzt nur, was dieselbe Quelle vorher veröffentlicht hat. Standard: der Dateiname ohne Endung",
     ),
+    (
+        "publish",
+        "note",
+        "Eine Notiz zu dieser Veröffentlichung (erscheint in `marktplatz releases`)",
+    ),
+    ("releases", "event", EVENT_ID),
     (
         "publish",
         "file",

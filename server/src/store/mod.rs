@@ -10,7 +10,8 @@
 //! - [`thumbnails`]: gallery thumbnails (`thumbnail`);
 //! - [`publish`]: a whole bundle into the change log;
 //! - [`ops`]: one organiser operation into the change log (`op_result`);
-//! - [`sources`]: what each publishing source published last (`source_entity`).
+//! - [`sources`]: what each publishing source published last (`source_entity`);
+//! - [`releases`]: every publish, numbered (`release`).
 
 pub mod access;
 pub mod auth;
@@ -20,6 +21,7 @@ pub mod db;
 pub mod error;
 pub mod ops;
 pub mod publish;
+pub mod releases;
 pub mod sources;
 pub mod thumbnails;
 

@@ -11,13 +11,14 @@ use std::path::Path;
 
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{AssetRef, EntityKind};
-use marktplatz_model::source::{MAX_SOURCE_CHARS, is_valid_source};
+use marktplatz_model::source::{MAX_NOTE_CHARS, MAX_SOURCE_CHARS, is_valid_source};
 use marktplatz_model::wire::{PublishOutcome, code};
 
 use super::blobs;
 use super::change_log::{self, NewChange};
 use super::db::Db;
 use super::error::{Result, StoreError};
+use super::releases::{self, Publisher};
 use super::sources;
 use super::thumbnails;
 
@@ -26,29 +27,29 @@ pub fn publish_bundle_text(
     db: &Db,
     data_dir: &Path,
     event_id: &str,
-    source: &str,
+    by: &Publisher,
     text: &str,
     tombstone_retention_secs: Option<i64>,
 ) -> Result<PublishOutcome> {
     let bundle = Bundle::from_json(text)?;
-    publish_bundle(
-        db,
-        data_dir,
-        event_id,
-        source,
-        bundle,
-        tombstone_retention_secs,
-    )
+    publish_bundle(db, data_dir, event_id, by, bundle, tombstone_retention_secs)
 }
 
 pub fn publish_bundle(
     db: &Db,
     data_dir: &Path,
     event_id: &str,
-    source: &str,
+    by: &Publisher,
     mut bundle: Bundle,
     tombstone_retention_secs: Option<i64>,
 ) -> Result<PublishOutcome> {
+    let source = by.source.as_str();
+    if by.note.chars().count() > MAX_NOTE_CHARS {
+        return Err(StoreError::Malformed {
+            code: code::BAD_REQUEST,
+            message: format!("the release note is longer than {MAX_NOTE_CHARS} characters"),
+        });
+    }
     if !is_valid_source(source) {
         return Err(StoreError::Malformed {
             code: code::BAD_REQUEST,
@@ -81,7 +82,8 @@ pub fn publish_bundle(
         entities.push((entity.kind(), entity.id().to_string(), body));
     }
     let event_id = event_id.to_string();
-    let source = source.to_string();
+    let by = by.clone();
+    let source = by.source.clone();
     db.write_blocking(move |tx| {
         change_log::ensure_event(tx, &event_id)?;
         let live = change_log::live_bodies(tx, &event_id)?;
@@ -135,6 +137,7 @@ pub fn publish_bundle(
             change_log::purge_tombstones(tx, &event_id, secs)?;
         }
         outcome.epoch = change_log::require_head(tx, &event_id)?.epoch;
+        releases::record(tx, &event_id, &by, &outcome)?;
         Ok(outcome)
     })
 }

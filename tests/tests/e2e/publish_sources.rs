@@ -9,7 +9,7 @@ use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{EntityKind, Priority};
 use marktplatz_model::ops::Op;
 use marktplatz_model::wire::PublishOutcome;
-use marktplatz_publish::{AssetBytes, Target, publish_source};
+use marktplatz_publish::{AssetBytes, Target, publish_source, releases};
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::organiser::organiser_device;
 use marktplatz_tests::{Device, Harness, fast_client_config};
@@ -46,6 +46,7 @@ async fn publish(h: &Harness, token: &str, source: &str, bundle: &Bundle) -> Pub
         token,
         event_id: EVENT,
         source,
+        note: "",
     };
     publish_source(
         &client,
@@ -148,4 +149,57 @@ async fn an_entity_two_sources_name_stays_until_neither_names_it() {
     let attendee = h.device("attendee");
     attendee.sync(&h.url(), EVENT).await.unwrap();
     assert!(!has(&attendee, EntityKind::Location, "station-1"));
+}
+
+#[tokio::test]
+async fn every_publish_is_a_release_listed_for_organisers_only() {
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    let client = Client::new(fast_client_config()).unwrap();
+    let mut to = Target {
+        server_url: &h.url(),
+        token: &token,
+        event_id: EVENT,
+        source: "programme",
+        note: "erste Fassung & Räume",
+    };
+    let none = AssetBytes::new();
+    let cancel = CancelToken::new();
+    let first = publish_source(&client, &to, &programme(), &none, &cancel)
+        .await
+        .unwrap();
+    to.source = "exhibitors";
+    to.note = "";
+    publish_source(&client, &to, &exhibitors(), &none, &cancel)
+        .await
+        .unwrap();
+    let list = releases(&client, &h.url(), &token, EVENT, &cancel)
+        .await
+        .unwrap()
+        .releases;
+    assert_eq!(list.len(), 2);
+    let (newest, oldest) = (&list[0], &list[1]);
+    assert_eq!((newest.number, newest.source.as_str()), (2, "exhibitors"));
+    assert_eq!((newest.added, newest.removed), (1, 0));
+    assert_eq!(oldest.number, 1);
+    assert_eq!(oldest.note, "erste Fassung & Räume");
+    assert_eq!((oldest.added, oldest.seq), (first.added, first.seq));
+    assert!(!oldest.subject.is_empty());
+
+    // Attendees and another event's organisers do not see them.
+    let anonymous = marktplatz_tests::raw_http::get(
+        h.server.addr(),
+        &format!("/v1/events/{EVENT}/releases"),
+        &[],
+    )
+    .await;
+    assert_eq!(anonymous.status, 401);
+    let other = h.admin.create_token("other-event", "organiser").unwrap();
+    let err = releases(&client, &h.url(), &other, EVENT, &cancel)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("403") || err.to_string().contains("forbidden"),
+        "{err}"
+    );
 }

@@ -16,12 +16,15 @@ use crate::http::caching::{SHORT, if_none_match, json, json_no_store, not_modifi
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Organiser, Query, Readable};
 use crate::http::state::AppState;
+use crate::store::releases::Publisher;
 use crate::store::{self, StoreError, change_log, publish};
 
-/// `?source=NAME`: the publishing source (default [`DEFAULT_SOURCE`], for older clients).
+/// `?source=NAME&note=TEXT`: the publishing source (default [`DEFAULT_SOURCE`], for older
+/// clients) and the release note.
 #[derive(serde::Deserialize)]
 pub struct PublishParams {
     source: Option<String>,
+    note: Option<String>,
 }
 
 pub async fn put_bundle(
@@ -38,14 +41,18 @@ pub async fn put_bundle(
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
     let retention = state.config.tombstone_retention_secs;
     let published = event.clone();
-    let source = params.source.unwrap_or_else(|| DEFAULT_SOURCE.to_string());
-    let logged_source = source.clone();
+    let by = Publisher {
+        source: params.source.unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
+        subject: principal.subject.clone(),
+        note: params.note.unwrap_or_default(),
+    };
+    let logged_source = by.source.clone();
     let outcome = store::blocking("publishing", move || {
         let text = std::str::from_utf8(&body.bytes).map_err(|_| StoreError::Malformed {
             code: code::MALFORMED_BUNDLE,
             message: "the bundle is not UTF-8 text".into(),
         })?;
-        publish::publish_bundle_text(&db, &data_dir, &published, &source, text, retention)
+        publish::publish_bundle_text(&db, &data_dir, &published, &by, text, retention)
     })
     .await??;
     tracing::info!(

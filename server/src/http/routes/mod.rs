@@ -9,6 +9,7 @@ mod bundle;
 mod changes;
 mod head;
 mod ops;
+mod releases;
 
 pub use ops::MAX_OP_BYTES;
 
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(bundle::get_bundle).put(bundle::put_bundle),
         )
         .route("/v1/events/{event}/ops", post(ops::post_op))
+        .route("/v1/events/{event}/releases", get(releases::get_releases))
         .layer(compression)
         // Outside the compression: it keeps the compressed bytes.
         .layer(axum::middleware::from_fn_with_state(state, cached_pages));
