@@ -137,6 +137,18 @@ fn a_newer_calendar_revision_publishes_only_the_difference() {
             .arg(&device))
     };
     sync();
+    // A dry run first: it lists what the publish then does, and stores nothing.
+    let dry = run(marktplatz()
+        .args(["publish", "--server", &server.url, "--token", &token])
+        .args(["--event", "dataweek", "--timezone", "Europe/London"])
+        .args(["--source", "calendar", "--dry-run"])
+        .arg(
+            shared
+                .join("ics")
+                .join("bristol-dataweek-2025.rev-2025-05-22.ics"),
+        ));
+    assert!(dry.starts_with("dry run, nothing stored"), "{dry}");
+    let removed_lines = dry.lines().filter(|l| l.starts_with("- ")).count() as u64;
     let second = publish("bristol-dataweek-2025.rev-2025-05-22.ics");
     // 21 events become 20: the server stores only what the second revision changed.
     let counts: Vec<u64> = second
@@ -149,6 +161,10 @@ fn a_newer_calendar_revision_publishes_only_the_difference() {
         .collect();
     let (added, updated, removed) = (counts[0], counts[1], counts[2]);
     assert!(removed >= 1, "{second}");
+    assert_eq!(
+        removed, removed_lines,
+        "the dry run listed what was removed: {dry}"
+    );
     assert!(
         added + updated + removed < 21,
         "only the difference is stored: {second}"

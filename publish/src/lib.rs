@@ -18,7 +18,7 @@ use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
 use marktplatz_model::source::{
-    DEFAULT_SOURCE, NOTE_PARAM, ReleaseList, SOURCE_PARAM, is_valid_source,
+    DEFAULT_SOURCE, NOTE_PARAM, Preview, ReleaseList, SOURCE_PARAM, is_valid_source,
 };
 use marktplatz_model::wire::{AssetList, PublishOutcome, is_valid_event_id};
 
@@ -163,11 +163,7 @@ pub async fn publish_source(
         .await?;
     }
     let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
-    let url = reqwest::Url::parse_with_params(
-        &format!("{base}/v1/events/{event_id}/bundle"),
-        [(SOURCE_PARAM, source), (NOTE_PARAM, note)],
-    )
-    .map_err(|e| Error::invalid("publish", "server", format!("'{base}': {e}")))?;
+    let url = bundle_url(base, event_id, "", source, note)?;
     let (url, body) = (url.as_str(), &body);
     let bytes = with_retry(policy, cancel, move || async move {
         let response = http::send(
@@ -220,4 +216,47 @@ pub async fn releases(
     .await?;
     serde_json::from_slice(&bytes)
         .map_err(|e| Error::Protocol(format!("the server's list of releases is not valid: {e}")))
+}
+
+fn bundle_url(
+    base: &str,
+    event_id: &str,
+    suffix: &str,
+    source: &str,
+    note: &str,
+) -> Result<reqwest::Url> {
+    reqwest::Url::parse_with_params(
+        &format!("{base}/v1/events/{event_id}/bundle{suffix}"),
+        [(SOURCE_PARAM, source), (NOTE_PARAM, note)],
+    )
+    .map_err(|e| Error::invalid("publish", "server", format!("'{base}': {e}")))
+}
+
+/// What publishing `bundle` to `to` would do, entity by entity; the server stores nothing
+/// (`POST /v1/events/{event}/bundle/preview`). Its assets must be on the server already.
+pub async fn preview_source(
+    client: &Client,
+    to: &Target<'_>,
+    bundle: &Bundle,
+    cancel: &CancelToken,
+) -> Result<Preview> {
+    bundle.validate()?;
+    let base = to.server_url.trim_end_matches('/');
+    let url = bundle_url(base, to.event_id, "/preview", to.source, to.note)?;
+    let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
+    let (url, body, token) = (url.as_str(), &body, to.token);
+    let bytes = with_retry(&client.config().retry, cancel, move || async move {
+        let response = http::send(
+            client,
+            Method::POST,
+            url,
+            auth_headers(token, "application/json")?,
+            Some(body.clone()),
+        )
+        .await?;
+        http::read_limited(client, url, response, 64 << 20, cancel, &mut |_| {}).await
+    })
+    .await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Protocol(format!("the server's preview is not valid: {e}")))
 }

@@ -8,7 +8,7 @@ use marktplatz_core::sync::CancelToken;
 use marktplatz_model::assets::sha256_hex;
 use marktplatz_model::source::{DEFAULT_SOURCE, is_valid_source, source_from_file_stem};
 use marktplatz_model::wire::PublishOutcome;
-use marktplatz_publish::{AssetBytes, Target, publish_source};
+use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source};
 use marktplatz_server::Admin;
 
 use super::credentials::ServerToken;
@@ -33,6 +33,9 @@ pub struct Args {
     /// source published before. Defaults to the file's name without extension.
     #[arg(long, value_name = "NAME")]
     source: Option<String>,
+    /// Print what the publish would add, change and remove, and store nothing.
+    #[arg(long)]
+    dry_run: bool,
     /// A note for this release (shown by `marktplatz releases`).
     #[arg(long, value_name = "TEXT", default_value = "")]
     note: String,
@@ -82,15 +85,22 @@ pub fn run(args: Args) -> CmdResult {
         Some(dir) => read_assets(&dir)?,
         None => AssetBytes::new(),
     };
+    let to = Target {
+        server_url: &args.to.server,
+        token: &token,
+        event_id: &args.event,
+        source: &source,
+        note: &args.note,
+    };
+    if args.dry_run {
+        let preview = server::block_on(async {
+            let client = server::client()?;
+            Ok(preview_source(&client, &to, &bundle, &CancelToken::new()).await?)
+        })?;
+        return out!("{}", msg::previewed(&args.event, &source, &preview));
+    }
     let outcome = server::block_on(async {
         let client = server::client()?;
-        let to = Target {
-            server_url: &args.to.server,
-            token: &token,
-            event_id: &args.event,
-            source: &source,
-            note: &args.note,
-        };
         Ok(publish_source(&client, &to, &bundle, &assets, &CancelToken::new()).await?)
     })?;
     out!("{}", msg::published(&args.event, &outcome))

@@ -380,6 +380,11 @@ pub const ARGS: &[(&str, &str, &str)] = &[
     ("releases", "event", EVENT_ID),
     (
         "publish",
+        "dry_run",
+        "Ausgeben, was die Veröffentlichung hinzufügen, ändern und entfernen würde, ohne etwas zu speichern",
+    ),
+    (
+        "publish",
         "file",
         "Das Programm: ein Bundle, frab-XML, schedule-JSON, iCalendar oder CSV",
     ),

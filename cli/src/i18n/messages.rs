@@ -755,6 +755,27 @@ pub fn imported(file: &Path, format: &str, sessions: usize, warnings: usize) -> 
     )
 }
 
+/// A dry run: the counts, then one line per entity (`+ session a`, `~ session b`, `- session c`).
+pub fn previewed(event: &str, source: &str, p: &marktplatz_model::source::Preview) -> String {
+    let o = &p.outcome;
+    let mut text = pick(
+        format!(
+            "dry run, nothing stored: publishing {source} to {event} would add {}, update {}, remove {}, leave {} unchanged",
+            o.added, o.updated, o.removed, o.unchanged
+        ),
+        format!(
+            "Probelauf, nichts gespeichert: {source} auf {event} veröffentlichen fügte {} hinzu, änderte {}, entfernte {}, ließe {} unverändert",
+            o.added, o.updated, o.removed, o.unchanged
+        ),
+    );
+    for (mark, list) in [("+", &p.added), ("~", &p.updated), ("-", &p.removed)] {
+        for entity in list {
+            text.push_str(&format!("\n{mark} {} {}", entity.kind, entity.id));
+        }
+    }
+    text
+}
+
 pub fn no_releases(event: &str) -> String {
     pick(
         format!("{event} has no releases yet"),

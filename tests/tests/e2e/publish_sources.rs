@@ -8,8 +8,9 @@ use marktplatz_core::sync::client::Client;
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{EntityKind, Priority};
 use marktplatz_model::ops::Op;
+use marktplatz_model::source::EntityRef;
 use marktplatz_model::wire::PublishOutcome;
-use marktplatz_publish::{AssetBytes, Target, publish_source, releases};
+use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source, releases};
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::organiser::organiser_device;
 use marktplatz_tests::{Device, Harness, fast_client_config};
@@ -202,4 +203,81 @@ async fn every_publish_is_a_release_listed_for_organisers_only() {
         err.to_string().contains("403") || err.to_string().contains("forbidden"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn a_preview_stores_nothing_and_equals_what_the_publish_then_does() {
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    publish(&h, &token, "programme", &programme()).await;
+    publish(&h, &token, "exhibitors", &exhibitors()).await;
+    let head = h.admin.head(EVENT).unwrap().seq;
+
+    // Next version: one session dropped, one retitled.
+    let mut next = programme();
+    let dropped = next.sessions.remove(0).id;
+    next.sessions[0].title.push_str(" (neu)");
+    let retitled = next.sessions[0].id.clone();
+    let client = Client::new(fast_client_config()).unwrap();
+    let to = Target {
+        server_url: &h.url(),
+        token: &token,
+        event_id: EVENT,
+        source: "programme",
+        note: "",
+    };
+    let cancel = CancelToken::new();
+    let preview = preview_source(&client, &to, &next, &cancel).await.unwrap();
+    assert_eq!(
+        h.admin.head(EVENT).unwrap().seq,
+        head,
+        "a preview stores nothing"
+    );
+    let listed = releases(&client, &h.url(), &token, EVENT, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(listed.releases.len(), 2, "a preview is no release");
+    let refs = |list: &[EntityRef]| {
+        list.iter()
+            .map(|r| (r.kind.clone(), r.id.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(refs(&preview.removed), vec![("session".into(), dropped)]);
+    assert_eq!(refs(&preview.updated), vec![("session".into(), retitled)]);
+    assert!(preview.added.is_empty());
+
+    // The publish then does exactly that: the same counts, and the log's new entries are
+    // exactly the previewed entities.
+    let done = publish_source(&client, &to, &next, &AssetBytes::new(), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(
+        (done.added, done.updated, done.removed, done.unchanged),
+        (
+            preview.outcome.added,
+            preview.outcome.updated,
+            preview.outcome.removed,
+            preview.outcome.unchanged
+        )
+    );
+    let epoch = h.admin.head(EVENT).unwrap().epoch;
+    let page = marktplatz_tests::raw_http::get(
+        h.server.addr(),
+        &format!("/v1/events/{EVENT}/changes/{epoch}/{head}"),
+        &[],
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    let page: marktplatz_model::wire::Page = serde_json::from_slice(&page.body).unwrap();
+    assert!(!page.more);
+    let mut previewed: Vec<(String, String)> = refs(&preview.updated);
+    previewed.extend(refs(&preview.removed));
+    previewed.sort();
+    let mut logged: Vec<(String, String)> = page
+        .changes
+        .into_iter()
+        .map(|c| (c.kind.as_str().to_string(), c.id))
+        .collect();
+    logged.sort();
+    assert_eq!(logged, previewed);
 }

@@ -47,6 +47,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/v1/events/{event}/bundle",
             get(bundle::get_bundle).put(bundle::put_bundle),
         )
+        .route(
+            "/v1/events/{event}/bundle/preview",
+            post(bundle::preview_bundle),
+        )
         .route("/v1/events/{event}/ops", post(ops::post_op))
         .route("/v1/events/{event}/releases", get(releases::get_releases))
         .layer(compression)
