@@ -62,6 +62,8 @@ enum Command {
     Push(cmd::push::Args),
     /// Publish a schedule (native bundle, frab XML, schedule JSON, iCalendar, CSV) to a server.
     Publish(cmd::publish::Args),
+    /// Organiser: every publish of an event, newest first (number, time, who, source, note, diff).
+    Releases(cmd::releases::Args),
     /// Sync a device folder with an event's server (creates the folder).
     Sync(cmd::sync::Args),
     /// Favourites on a device: add, remove, note, list, share, import a friend's code.
@@ -102,6 +104,7 @@ fn run(command: Command) -> CmdResult {
         Command::Outbox(args) => cmd::outbox::run(args),
         Command::Push(args) => cmd::push::run(args),
         Command::Publish(args) => cmd::publish::run(args),
+        Command::Releases(args) => cmd::releases::run(args),
         Command::Sync(args) => cmd::sync::run(args),
         Command::Fav(args) => cmd::fav::run(args),
         Command::Agenda(args) => cmd::agenda::run(args),

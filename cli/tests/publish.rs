@@ -117,6 +117,8 @@ fn a_newer_calendar_revision_publishes_only_the_difference() {
         run(marktplatz()
             .args(["publish", "--server", &server.url, "--token", &token])
             .args(["--event", "dataweek", "--timezone", "Europe/London"])
+            // Both revisions are snapshots of one source (the file names differ).
+            .args(["--source", "calendar"])
             .arg(shared.join("ics").join(file)))
     };
     let first = publish("bristol-dataweek-2025.rev-2025-04-08.ics");
@@ -135,6 +137,18 @@ fn a_newer_calendar_revision_publishes_only_the_difference() {
             .arg(&device))
     };
     sync();
+    // A dry run first: it lists what the publish then does, and stores nothing.
+    let dry = run(marktplatz()
+        .args(["publish", "--server", &server.url, "--token", &token])
+        .args(["--event", "dataweek", "--timezone", "Europe/London"])
+        .args(["--source", "calendar", "--dry-run"])
+        .arg(
+            shared
+                .join("ics")
+                .join("bristol-dataweek-2025.rev-2025-05-22.ics"),
+        ));
+    assert!(dry.starts_with("dry run, nothing stored"), "{dry}");
+    let removed_lines = dry.lines().filter(|l| l.starts_with("- ")).count() as u64;
     let second = publish("bristol-dataweek-2025.rev-2025-05-22.ics");
     // 21 events become 20: the server stores only what the second revision changed.
     let counts: Vec<u64> = second
@@ -147,6 +161,10 @@ fn a_newer_calendar_revision_publishes_only_the_difference() {
         .collect();
     let (added, updated, removed) = (counts[0], counts[1], counts[2]);
     assert!(removed >= 1, "{second}");
+    assert_eq!(
+        removed, removed_lines,
+        "the dry run listed what was removed: {dry}"
+    );
     assert!(
         added + updated + removed < 21,
         "only the difference is stored: {second}"
@@ -154,6 +172,21 @@ fn a_newer_calendar_revision_publishes_only_the_difference() {
     sync();
     let store = marktplatz_core::store::Store::open(&device).unwrap();
     assert_eq!(store.event_overview("dataweek").unwrap().session_count, 20);
+    // Both publishes are releases, newest first, each with its source and diff.
+    let listed = run(marktplatz()
+        .args(["releases", "--server", &server.url, "--token", &token])
+        .args(["--event", "dataweek"]));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(
+        lines[0].starts_with("#2 ") && lines[0].contains(" calendar: "),
+        "{listed}"
+    );
+    assert!(lines[0].contains(&format!("{removed} removed")), "{listed}");
+    assert!(
+        lines[1].starts_with("#1 ") && lines[1].contains(" 0 removed"),
+        "{listed}"
+    );
 }
 
 #[test]

@@ -23,6 +23,7 @@ pub mod error;
 pub mod json;
 pub mod model;
 pub mod ops;
+pub mod source;
 pub mod strip;
 pub mod text;
 pub mod time;

@@ -17,6 +17,9 @@ use marktplatz_core::sync::retry::with_retry;
 use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
+use marktplatz_model::source::{
+    DEFAULT_SOURCE, NOTE_PARAM, Preview, ReleaseList, SOURCE_PARAM, is_valid_source,
+};
 use marktplatz_model::wire::{AssetList, PublishOutcome, is_valid_event_id};
 
 /// Bytes of the assets a bundle refers to, by SHA-256.
@@ -35,8 +38,7 @@ fn auth_headers(token: &str, content_type: &str) -> Result<HeaderMap> {
     Ok(headers)
 }
 
-/// Uploads the missing assets and publishes `bundle` to `event_id`. Every asset the bundle
-/// refers to must either be on the server already or be in `assets`.
+/// Uploads the missing assets and publishes `bundle` to `event_id` as the default source.
 pub async fn publish_bundle(
     client: &Client,
     server_url: &str,
@@ -46,11 +48,56 @@ pub async fn publish_bundle(
     assets: &AssetBytes,
     cancel: &CancelToken,
 ) -> Result<PublishOutcome> {
+    let to = Target {
+        server_url,
+        token,
+        event_id,
+        source: DEFAULT_SOURCE,
+        note: "",
+    };
+    publish_source(client, &to, bundle, assets, cancel).await
+}
+
+/// Where a publish goes: the server, the organiser's token, the event, the source the bundle
+/// is a snapshot of, and the release note (may be empty).
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    pub server_url: &'a str,
+    pub token: &'a str,
+    pub event_id: &'a str,
+    pub source: &'a str,
+    pub note: &'a str,
+}
+
+/// Uploads the missing assets and publishes `bundle` as `to.source`: the server replaces only
+/// what that source published before. Every asset the bundle refers to must either be on the
+/// server already or be in `assets`.
+pub async fn publish_source(
+    client: &Client,
+    to: &Target<'_>,
+    bundle: &Bundle,
+    assets: &AssetBytes,
+    cancel: &CancelToken,
+) -> Result<PublishOutcome> {
+    let Target {
+        server_url,
+        token,
+        event_id,
+        source,
+        note,
+    } = *to;
     if !is_valid_event_id(event_id) {
         return Err(Error::invalid(
             "publish",
             "event",
             format!("'{event_id}' is not an event id"),
+        ));
+    }
+    if !is_valid_source(source) {
+        return Err(Error::invalid(
+            "publish",
+            "source",
+            format!("'{source}' is not a source name (letters, digits, '.', '_' or '-')"),
         ));
     }
     bundle.validate()?;
@@ -116,7 +163,7 @@ pub async fn publish_bundle(
         .await?;
     }
     let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
-    let url = format!("{base}/v1/events/{event_id}/bundle");
+    let url = bundle_url(base, event_id, "", source, note)?;
     let (url, body) = (url.as_str(), &body);
     let bytes = with_retry(policy, cancel, move || async move {
         let response = http::send(
@@ -135,4 +182,81 @@ pub async fn publish_bundle(
             "the server's answer to publishing is not valid: {e}"
         ))
     })
+}
+
+/// The event's releases, newest first (`GET /v1/events/{event}/releases`, organiser token).
+pub async fn releases(
+    client: &Client,
+    server_url: &str,
+    token: &str,
+    event_id: &str,
+    cancel: &CancelToken,
+) -> Result<ReleaseList> {
+    if !is_valid_event_id(event_id) {
+        return Err(Error::invalid(
+            "releases",
+            "event",
+            format!("'{event_id}' is not an event id"),
+        ));
+    }
+    let base = server_url.trim_end_matches('/');
+    let url = format!("{base}/v1/events/{event_id}/releases");
+    let url = url.as_str();
+    let bytes = with_retry(&client.config().retry, cancel, move || async move {
+        let response = http::send(
+            client,
+            Method::GET,
+            url,
+            http::bearer_headers("releases", token)?,
+            None,
+        )
+        .await?;
+        http::read_limited(client, url, response, 16 << 20, cancel, &mut |_| {}).await
+    })
+    .await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Protocol(format!("the server's list of releases is not valid: {e}")))
+}
+
+fn bundle_url(
+    base: &str,
+    event_id: &str,
+    suffix: &str,
+    source: &str,
+    note: &str,
+) -> Result<reqwest::Url> {
+    reqwest::Url::parse_with_params(
+        &format!("{base}/v1/events/{event_id}/bundle{suffix}"),
+        [(SOURCE_PARAM, source), (NOTE_PARAM, note)],
+    )
+    .map_err(|e| Error::invalid("publish", "server", format!("'{base}': {e}")))
+}
+
+/// What publishing `bundle` to `to` would do, entity by entity; the server stores nothing
+/// (`POST /v1/events/{event}/bundle/preview`). Its assets must be on the server already.
+pub async fn preview_source(
+    client: &Client,
+    to: &Target<'_>,
+    bundle: &Bundle,
+    cancel: &CancelToken,
+) -> Result<Preview> {
+    bundle.validate()?;
+    let base = to.server_url.trim_end_matches('/');
+    let url = bundle_url(base, to.event_id, "/preview", to.source, to.note)?;
+    let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
+    let (url, body, token) = (url.as_str(), &body, to.token);
+    let bytes = with_retry(&client.config().retry, cancel, move || async move {
+        let response = http::send(
+            client,
+            Method::POST,
+            url,
+            auth_headers(token, "application/json")?,
+            Some(body.clone()),
+        )
+        .await?;
+        http::read_limited(client, url, response, 64 << 20, cancel, &mut |_| {}).await
+    })
+    .await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Protocol(format!("the server's preview is not valid: {e}")))
 }

@@ -9,6 +9,7 @@ use marktplatz_model::wire::{Head, PublishOutcome, is_valid_event_id};
 
 use crate::ServerError;
 use crate::store::auth::{self, IssuedToken, Role, TokenInfo, TokenSpec};
+use crate::store::releases::Publisher;
 use crate::store::{Db, StoreError, access, blobs, change_log, ops, publish};
 
 /// What went wrong, with the stable code the HTTP API would answer (`wire::code`).
@@ -138,8 +139,14 @@ impl Admin {
         self.publish(bundle)
     }
 
-    /// Publishes a bundle (its assets must be stored first), creating the event if new.
+    /// Publishes a bundle as the default source (its assets must be stored first), creating
+    /// the event if new.
     pub fn publish(&self, bundle: Bundle) -> AdminResult<PublishOutcome> {
+        self.publish_as(marktplatz_model::source::DEFAULT_SOURCE, bundle)
+    }
+
+    /// Publishes a bundle as `source`: replaces only what that source published before.
+    pub fn publish_as(&self, source: &str, bundle: Bundle) -> AdminResult<PublishOutcome> {
         let event_id = bundle.event.id.clone();
         self.db
             .write_blocking(|tx| change_log::ensure_event(tx, &event_id))?;
@@ -147,6 +154,11 @@ impl Admin {
             &self.db,
             &self.data_dir,
             &event_id,
+            &Publisher {
+                source: source.to_string(),
+                subject: "admin".into(),
+                note: String::new(),
+            },
             bundle,
             None,
         )?)

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod photo;
 pub mod publish;
 pub mod push;
+pub mod releases;
 pub mod schedule_file;
 pub mod search;
 pub mod serve;

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use marktplatz_core::sync::CancelToken;
 use marktplatz_model::assets::sha256_hex;
+use marktplatz_model::source::{DEFAULT_SOURCE, is_valid_source, source_from_file_stem};
 use marktplatz_model::wire::PublishOutcome;
-use marktplatz_publish::{AssetBytes, publish_bundle};
+use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source};
 use marktplatz_server::Admin;
 
 use super::credentials::ServerToken;
@@ -28,6 +29,16 @@ pub struct Args {
     /// Defaults to `assets/` next to the bundle, when it exists.
     #[arg(long, value_name = "DIR")]
     assets: Option<PathBuf>,
+    /// The source this file is a snapshot of: publishing it replaces only what the same
+    /// source published before. Defaults to the file's name without extension.
+    #[arg(long, value_name = "NAME")]
+    source: Option<String>,
+    /// Print what the publish would add, change and remove, and store nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// A note for this release (shown by `marktplatz releases`).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    note: String,
     /// The schedule: a native bundle, frab XML, schedule JSON, iCalendar or CSV.
     #[arg(value_name = "FILE")]
     file: PathBuf,
@@ -49,6 +60,15 @@ pub fn run(args: Args) -> CmdResult {
             )
         );
     }
+    let source = match &args.source {
+        Some(name) if is_valid_source(name) => name.clone(),
+        Some(name) => return Err(CliError::invalid(msg::bad_source(name))),
+        None => args
+            .file
+            .file_stem()
+            .and_then(|stem| source_from_file_stem(&stem.to_string_lossy()))
+            .unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
+    };
     let bundle = loaded.into_bundle();
     if bundle.event.id != args.event {
         return Err(CliError::invalid(msg::bundle_of_other_event(
@@ -65,18 +85,23 @@ pub fn run(args: Args) -> CmdResult {
         Some(dir) => read_assets(&dir)?,
         None => AssetBytes::new(),
     };
+    let to = Target {
+        server_url: &args.to.server,
+        token: &token,
+        event_id: &args.event,
+        source: &source,
+        note: &args.note,
+    };
+    if args.dry_run {
+        let preview = server::block_on(async {
+            let client = server::client()?;
+            Ok(preview_source(&client, &to, &bundle, &CancelToken::new()).await?)
+        })?;
+        return out!("{}", msg::previewed(&args.event, &source, &preview));
+    }
     let outcome = server::block_on(async {
         let client = server::client()?;
-        Ok(publish_bundle(
-            &client,
-            &args.to.server,
-            &token,
-            &args.event,
-            &bundle,
-            &assets,
-            &CancelToken::new(),
-        )
-        .await?)
+        Ok(publish_source(&client, &to, &bundle, &assets, &CancelToken::new()).await?)
     })?;
     out!("{}", msg::published(&args.event, &outcome))
 }

@@ -118,6 +118,10 @@ pub const ABOUT: &[(&str, &str)] = &[
         "Veranstalter: die gespeicherten Aufträge jetzt senden",
     ),
     (
+        "releases",
+        "Alle Veröffentlichungen einer Veranstaltung, neueste zuerst (Nummer, Zeit, wer, Quelle, Notiz, Änderungen)",
+    ),
+    (
         "publish",
         "Ein Programm (Bundle, frab-XML, schedule-JSON, iCalendar, CSV) auf einem Server veröffentlichen",
     ),
@@ -367,6 +371,22 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "publish",
         "assets",
         "Ordner mit den Bilddateien, auf die das Bundle verweist (beliebige Namen; zugeordnet per SHA-256). Standard: `assets/` neben dem Bundle, wenn es ihn gibt",
+    ),
+    (
+        "publish",
+        "source",
+        "Die Quelle, deren Stand diese Datei ist: Veröffentlichen ersetzt nur, was dieselbe Quelle vorher veröffentlicht hat. Standard: der Dateiname ohne Endung",
+    ),
+    (
+        "publish",
+        "note",
+        "Eine Notiz zu dieser Veröffentlichung (erscheint in `marktplatz releases`)",
+    ),
+    ("releases", "event", EVENT_ID),
+    (
+        "publish",
+        "dry_run",
+        "Ausgeben, was die Veröffentlichung hinzufügen, ändern und entfernen würde, ohne etwas zu speichern",
     ),
     (
         "publish",

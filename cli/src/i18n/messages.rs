@@ -755,6 +755,63 @@ pub fn imported(file: &Path, format: &str, sessions: usize, warnings: usize) -> 
     )
 }
 
+/// A dry run: the counts, then one line per entity (`+ session a`, `~ session b`, `- session c`).
+pub fn previewed(event: &str, source: &str, p: &marktplatz_model::source::Preview) -> String {
+    let o = &p.outcome;
+    let mut text = pick(
+        format!(
+            "dry run, nothing stored: publishing {source} to {event} would add {}, update {}, remove {}, leave {} unchanged",
+            o.added, o.updated, o.removed, o.unchanged
+        ),
+        format!(
+            "Probelauf, nichts gespeichert: {source} auf {event} veröffentlichen fügte {} hinzu, änderte {}, entfernte {}, ließe {} unverändert",
+            o.added, o.updated, o.removed, o.unchanged
+        ),
+    );
+    for (mark, list) in [("+", &p.added), ("~", &p.updated), ("-", &p.removed)] {
+        for entity in list {
+            text.push_str(&format!("\n{mark} {} {}", entity.kind, entity.id));
+        }
+    }
+    text
+}
+
+pub fn no_releases(event: &str) -> String {
+    pick(
+        format!("{event} has no releases yet"),
+        format!("{event} hat noch keine Veröffentlichungen"),
+    )
+}
+
+/// One release: `#3 2027-05-04 09:12 UTC anna programme: 2 added, 1 updated, 0 removed — note`.
+pub fn release_line(r: &marktplatz_model::source::Release) -> String {
+    let when = chrono::DateTime::from_timestamp(r.published_at, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| r.published_at.to_string());
+    let note = if r.note.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", r.note)
+    };
+    pick(
+        format!(
+            "#{} {when} {} {}: {} added, {} updated, {} removed, {} unchanged{note}",
+            r.number, r.subject, r.source, r.added, r.updated, r.removed, r.unchanged
+        ),
+        format!(
+            "#{} {when} {} {}: {} neu, {} geändert, {} entfernt, {} unverändert{note}",
+            r.number, r.subject, r.source, r.added, r.updated, r.removed, r.unchanged
+        ),
+    )
+}
+
+pub fn bad_source(name: &str) -> String {
+    pick(
+        format!("'{name}' is not a source name (1 to 64 letters, digits, '.', '_' or '-')"),
+        format!("'{name}' ist kein Quellenname (1 bis 64 Buchstaben, Ziffern, '.', '_' oder '-')"),
+    )
+}
+
 pub fn bundle_of_other_event(file: &Path, found: &str, wanted: &str) -> String {
     let file = file.display();
     pick(

@@ -21,6 +21,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0002_roles_ops.sql"),
     include_str!("sql/0003_access_code.sql"),
     include_str!("sql/0004_event_access.sql"),
+    include_str!("sql/0005_publish_source.sql"),
+    include_str!("sql/0006_release.sql"),
 ];
 const IDLE_READERS: usize = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -9,7 +9,9 @@
 //! - [`blobs`]: content-addressed files (`asset`, `<data>/assets/`);
 //! - [`thumbnails`]: gallery thumbnails (`thumbnail`);
 //! - [`publish`]: a whole bundle into the change log;
-//! - [`ops`]: one organiser operation into the change log (`op_result`).
+//! - [`ops`]: one organiser operation into the change log (`op_result`);
+//! - [`sources`]: what each publishing source published last (`source_entity`);
+//! - [`releases`]: every publish, numbered (`release`).
 
 pub mod access;
 pub mod auth;
@@ -19,6 +21,8 @@ pub mod db;
 pub mod error;
 pub mod ops;
 pub mod publish;
+pub mod releases;
+pub mod sources;
 pub mod thumbnails;
 
 pub use db::{DB_FILE, Db, blocking, now};

@@ -9,17 +9,28 @@ use axum::response::Response;
 
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::source::DEFAULT_SOURCE;
 use marktplatz_model::wire::code;
 
 use crate::http::caching::{SHORT, if_none_match, json, json_no_store, not_modified};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{Organiser, Readable};
+use crate::http::extract::{Organiser, Query, Readable};
 use crate::http::state::AppState;
+use crate::store::releases::Publisher;
 use crate::store::{self, StoreError, change_log, publish};
+
+/// `?source=NAME&note=TEXT`: the publishing source (default [`DEFAULT_SOURCE`], for older
+/// clients) and the release note.
+#[derive(serde::Deserialize)]
+pub struct PublishParams {
+    source: Option<String>,
+    note: Option<String>,
+}
 
 pub async fn put_bundle(
     State(state): State<AppState>,
     Organiser { principal, event }: Organiser,
+    Query(params): Query<PublishParams>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
@@ -30,17 +41,17 @@ pub async fn put_bundle(
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
     let retention = state.config.tombstone_retention_secs;
     let published = event.clone();
+    let by = params.publisher(&principal.subject);
+    let logged_source = by.source.clone();
     let outcome = store::blocking("publishing", move || {
-        let text = std::str::from_utf8(&body.bytes).map_err(|_| StoreError::Malformed {
-            code: code::MALFORMED_BUNDLE,
-            message: "the bundle is not UTF-8 text".into(),
-        })?;
-        publish::publish_bundle_text(&db, &data_dir, &published, text, retention)
+        let text = utf8(&body.bytes)?;
+        publish::publish_bundle_text(&db, &data_dir, &published, &by, text, retention)
     })
     .await??;
     tracing::info!(
         event,
         token = principal.token_id,
+        source = logged_source,
         seq = outcome.seq,
         added = outcome.added,
         updated = outcome.updated,
@@ -50,6 +61,46 @@ pub async fn put_bundle(
     let body =
         serde_json::to_vec(&outcome).map_err(|e| ApiError::internal("encoding the outcome", e))?;
     Ok(json_no_store(body))
+}
+
+/// `POST /v1/events/{event}/bundle/preview`: what the same PUT would do, storing nothing.
+pub async fn preview_bundle(
+    State(state): State<AppState>,
+    Organiser { principal, event }: Organiser,
+    Query(params): Query<PublishParams>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let body = state
+        .bodies
+        .to_memory(&headers, body, state.config.max_body_bytes, "a bundle")
+        .await?;
+    let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
+    let by = params.publisher(&principal.subject);
+    let preview = store::blocking("previewing", move || {
+        publish::preview_bundle_text(&db, &data_dir, &event, &by, utf8(&body.bytes)?)
+    })
+    .await??;
+    let body =
+        serde_json::to_vec(&preview).map_err(|e| ApiError::internal("encoding the preview", e))?;
+    Ok(json_no_store(body))
+}
+
+impl PublishParams {
+    fn publisher(self, subject: &str) -> Publisher {
+        Publisher {
+            source: self.source.unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
+            subject: subject.to_string(),
+            note: self.note.unwrap_or_default(),
+        }
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, StoreError> {
+    std::str::from_utf8(bytes).map_err(|_| StoreError::Malformed {
+        code: code::MALFORMED_BUNDLE,
+        message: "the bundle is not UTF-8 text".into(),
+    })
 }
 
 pub async fn get_bundle(

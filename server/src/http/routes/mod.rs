@@ -9,6 +9,7 @@ mod bundle;
 mod changes;
 mod head;
 mod ops;
+mod releases;
 
 pub use ops::MAX_OP_BYTES;
 
@@ -46,7 +47,12 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/v1/events/{event}/bundle",
             get(bundle::get_bundle).put(bundle::put_bundle),
         )
+        .route(
+            "/v1/events/{event}/bundle/preview",
+            post(bundle::preview_bundle),
+        )
         .route("/v1/events/{event}/ops", post(ops::post_op))
+        .route("/v1/events/{event}/releases", get(releases::get_releases))
         .layer(compression)
         // Outside the compression: it keeps the compressed bytes.
         .layer(axum::middleware::from_fn_with_state(state, cached_pages));

@@ -1,0 +1,74 @@
+//! Releases (table `release`): every publish, numbered per event, with who published which
+//! source, the note and the summary of its diff (`docs/adr/0013-safe-publishing.md`).
+
+use rusqlite::{Transaction, params};
+
+use marktplatz_model::source::Release;
+use marktplatz_model::wire::PublishOutcome;
+
+use super::db::now;
+use super::error::Result;
+
+/// Who publishes what: the source, the token's subject and the organiser's note.
+#[derive(Clone, Debug)]
+pub struct Publisher {
+    pub source: String,
+    pub subject: String,
+    pub note: String,
+}
+
+/// Records the publish `outcome` as the event's next release; returns its number.
+pub fn record(
+    tx: &Transaction<'_>,
+    event_id: &str,
+    by: &Publisher,
+    outcome: &PublishOutcome,
+) -> Result<u64> {
+    let number: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM release WHERE event_id = ?1")?
+        .query_row([event_id], |r| r.get(0))?;
+    tx.prepare_cached(
+        "INSERT INTO release (event_id, number, published_at, subject, source, note, seq,
+                              added, updated, removed, unchanged)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        event_id,
+        number,
+        now(),
+        by.subject,
+        by.source,
+        by.note,
+        outcome.seq.min(i64::MAX as u64) as i64,
+        outcome.added.min(i64::MAX as u64) as i64,
+        outcome.updated.min(i64::MAX as u64) as i64,
+        outcome.removed.min(i64::MAX as u64) as i64,
+        outcome.unchanged.min(i64::MAX as u64) as i64,
+    ])?;
+    Ok(number.max(0) as u64)
+}
+
+/// The event's releases, newest first.
+pub fn list(tx: &Transaction<'_>, event_id: &str) -> Result<Vec<Release>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT number, published_at, subject, source, note, seq, added, updated, removed,
+                unchanged
+         FROM release WHERE event_id = ?1 ORDER BY number DESC",
+    )?;
+    let count = |r: &rusqlite::Row<'_>, i: usize| r.get::<_, i64>(i).map(|n| n.max(0) as u64);
+    let rows = stmt.query_map([event_id], |r| {
+        Ok(Release {
+            number: count(r, 0)?,
+            published_at: r.get(1)?,
+            subject: r.get(2)?,
+            source: r.get(3)?,
+            note: r.get(4)?,
+            seq: count(r, 5)?,
+            added: count(r, 6)?,
+            updated: count(r, 7)?,
+            removed: count(r, 8)?,
+            unchanged: count(r, 9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
