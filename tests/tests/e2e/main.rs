@@ -9,6 +9,7 @@ mod event_access;
 mod favourites_crash;
 mod ffi_surface;
 mod import_conformance;
+mod live_updates;
 mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;

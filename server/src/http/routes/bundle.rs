@@ -38,6 +38,7 @@ pub async fn put_bundle(
         publish::publish_bundle_text(&db, &data_dir, &published, text, retention)
     })
     .await??;
+    state.heads.wake(&event);
     tracing::info!(
         event,
         token = principal.token_id,
