@@ -322,6 +322,9 @@ pub struct PullOptions {
     pub cancel: CancelToken,
     pub progress: Option<Arc<ProgressFn>>,
     pub hook: Option<Arc<ApplyHook<'static>>>,
+    /// Ask the server to hold the tail page this long for a change (long-poll, whole
+    /// seconds; see `follow`). `None`: answer at once.
+    pub wait: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -405,6 +408,10 @@ pub async fn pull(
             && let Some(head) = snapshot_head(store, event_id)?
         {
             url.push_str(&format!("?snapshot={head}"));
+        } else if since > 0
+            && let Some(wait) = options.wait.filter(|w| w.as_secs() > 0)
+        {
+            url.push_str(&super::follow::long_poll_query(wait));
         }
         let etag = state.epoch.as_deref().map(|e| wire::page_etag(e, since));
         let received = AtomicU64::new(0);

@@ -8,6 +8,7 @@ mod crash_harness;
 mod event_access;
 mod favourites_crash;
 mod ffi_surface;
+mod following;
 mod import_conformance;
 mod live_updates;
 mod organiser_auth;
