@@ -5,7 +5,7 @@
 //! stops it between requests or mid-request; a page already received is applied first.
 //! See `docs/adr/0014-live-updates-and-push.md`.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::cancel::CancelToken;
 use super::client::Client;
@@ -15,10 +15,6 @@ use crate::store::Store;
 
 /// How long the server holds a long-poll at most (ElectricSQL's live mode: 20 s).
 pub const MAX_WAIT: Duration = Duration::from_secs(20);
-
-/// The URL's cursor bucket lasts as long as a hold: followers share one URL per round, so a
-/// caching proxy collapses them, and a follower's next round (after a full hold) is a new URL.
-const BUCKET_SECS: u64 = 20;
 
 #[derive(Clone)]
 pub struct FollowOptions {
@@ -39,19 +35,6 @@ impl Default for FollowOptions {
             max_backoff: Duration::from_secs(60),
         }
     }
-}
-
-/// The query of a long-poll held up to `wait`, in the current cursor bucket.
-pub fn long_poll_query(wait: Duration) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    format!(
-        "?wait={}&cursor={}",
-        wait.as_secs().max(1),
-        now / BUCKET_SECS
-    )
 }
 
 /// The hold to ask for: `wanted`, at most [`MAX_WAIT`], and a few seconds under the client's

@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use super::error::{ApiError, ApiResult};
 use super::rate_limit::{client_ip, client_key, too_many};
-use super::state::AppState;
+use crate::cache::Heads;
 
 /// The response header naming the cursor bucket for the next long-poll.
 pub const CURSOR_HEADER: &str = "marktplatz-cursor";
@@ -133,20 +133,20 @@ impl Drop for WaitSlot {
 /// Holds until the head of `event` is no longer (`epoch`, `since`) or `wait` has passed.
 /// A write anywhere else never wakes it; a write to `event` always does.
 pub async fn until_changed(
-    state: &AppState,
+    heads: &Heads,
     event: &str,
     epoch: &str,
     since: u64,
     wait: Duration,
 ) -> ApiResult<()> {
     let deadline = Instant::now() + wait;
-    let waker = state.heads.waker(event);
+    let waker = heads.waker(event);
     loop {
         let notified = waker.notified();
         tokio::pin!(notified);
         // Registered before the head is read: a write committed after the read still wakes us.
         notified.as_mut().enable();
-        let head = state.heads.current(event).await?;
+        let head = heads.current(event).await?;
         if head.epoch != epoch || head.seq != since {
             return Ok(());
         }

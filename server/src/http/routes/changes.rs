@@ -70,7 +70,7 @@ pub async fn get_page(
         state.config.max_waiters,
         state.config.max_waiters_per_ip,
     )?;
-    until_changed(&state, &event, &epoch, since, wait).await?;
+    until_changed(&state.heads, &event, &epoch, since, wait).await?;
     drop(slot);
     let cursor = next_cursor(query.cursor.as_deref());
     let response = changes(state, event, Some(epoch), since, query, headers).await?;
