@@ -58,6 +58,13 @@ pub struct Config {
     /// Wrong access codes for one event from all addresses together (guessing spread over many
     /// addresses). While it is over the limit, every code for the event is refused alike.
     pub wrong_codes_per_event: RateLimit,
+    /// Longest a long-poll of the tail page (`?wait=N`) is held before the unchanged answer.
+    pub long_poll_max_wait: Duration,
+    /// Most long-polls held at once, over all addresses; more are answered 429.
+    pub max_waiters: usize,
+    /// Most long-polls held at once for one client address (its /64); more are answered 429.
+    /// Behind a caching proxy the proxy holds one per distinct URL: keep this above that.
+    pub max_waiters_per_ip: usize,
 }
 
 /// A token bucket: `burst` requests at once, refilled at `per_second`.
@@ -111,6 +118,12 @@ impl Config {
                 burst: 100,
                 per_second: 1.0,
             },
+            // ElectricSQL's live mode holds 20 s: under mobile carriers' idle cut-offs.
+            long_poll_max_wait: Duration::from_secs(20),
+            // A waiter is a parked future and a connection (a few KiB); connections are the
+            // bound that matters (`max_connections`).
+            max_waiters: 20_000,
+            max_waiters_per_ip: 64,
         }
     }
 }

@@ -10,6 +10,7 @@ mod access;
 pub mod assets;
 pub mod cancel;
 pub mod client;
+pub mod follow;
 pub mod http;
 pub mod organiser;
 pub mod outbox;
@@ -27,6 +28,7 @@ pub use access::{has_access_code, set_access_code};
 pub use assets::AssetCache;
 pub use cancel::CancelToken;
 pub use client::{Client, ClientConfig};
+pub use follow::{FollowOptions, Followed, follow};
 pub use organiser::{OrganiserInfo, forget_organiser, organiser, set_organiser};
 pub use outbox::{
     OpState, OutboxEntry, OutboxPolicy, PushOptions, PushReport, PushStop, Rejection, push,
@@ -105,6 +107,7 @@ pub async fn sync_event(
         cancel: options.cancel.clone(),
         progress: options.progress.clone(),
         hook: options.hook.clone(),
+        wait: None,
     };
     let content = pull(client, store, server_url, event_id, &pull_options, hooks).await?;
     let mut report = SyncReport {

@@ -348,6 +348,9 @@ pub struct PullOptions {
     pub cancel: CancelToken,
     pub progress: Option<Arc<ProgressFn>>,
     pub hook: Option<Arc<ApplyHook<'static>>>,
+    /// Ask the server to hold the tail page this long for a change (long-poll, whole
+    /// seconds; see `follow`). `None`: answer at once.
+    pub wait: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -434,6 +437,10 @@ pub async fn pull(
             && let Some(head) = snapshot_head(store, event_id)?
         {
             url.push_str(&format!("?snapshot={head}"));
+        } else if since > 0
+            && let Some(wait) = options.wait.filter(|w| w.as_secs() > 0)
+        {
+            url.push_str(&long_poll_query(wait));
         }
         let etag = state.epoch.as_deref().map(|e| wire::page_etag(e, since));
         let received = AtomicU64::new(0);
@@ -615,4 +622,21 @@ pub async fn pull(
 /// The device's standing with an event's server.
 pub fn sync_state(store: &Store, event_id: &str) -> Result<SyncState> {
     store.read(|tx| read_sync_state(tx, event_id))
+}
+
+/// The URL's cursor bucket lasts as long as a hold: followers share one URL per round, so a
+/// caching proxy collapses them, and a follower's next round (after a full hold) is a new URL.
+const BUCKET_SECS: u64 = 20;
+
+/// The query of a long-poll held up to `wait`, in the current cursor bucket.
+pub fn long_poll_query(wait: std::time::Duration) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!(
+        "?wait={}&cursor={}",
+        wait.as_secs().max(1),
+        now / BUCKET_SECS
+    )
 }

@@ -2,8 +2,14 @@
 //! on the opening day: every phone asks "anything new?") touches neither SQLite nor a blocking
 //! thread. Remembered under the rules of [`PerEvent`]. Measured in
 //! `docs/adr/0010-performance.md`.
+//!
+//! Also each event's waker: long-polls of the tail page park on it (no thread), and a write
+//! to the event's log wakes exactly that event's waiters ([`Heads::wake`]).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::Notify;
 
 use marktplatz_model::wire::Head;
 
@@ -13,6 +19,9 @@ use crate::store::{Db, Result, change_log};
 pub struct Heads {
     db: Db,
     remembered: PerEvent<Head>,
+    /// One waker per event that has been waited on (events are few and known: a waker is
+    /// made only after the event's head was read).
+    wakers: Mutex<HashMap<String, Arc<Notify>>>,
 }
 
 impl Heads {
@@ -20,6 +29,22 @@ impl Heads {
         Heads {
             db,
             remembered: PerEvent::default(),
+            wakers: Mutex::default(),
+        }
+    }
+
+    /// The waker of `event`: register with `notified()` (and `enable()` it) before reading
+    /// the head, so that no write slips between the read and the wait.
+    pub fn waker(&self, event: &str) -> Arc<Notify> {
+        let mut wakers = self.wakers.lock().unwrap_or_else(PoisonError::into_inner);
+        wakers.entry(event.to_string()).or_default().clone()
+    }
+
+    /// Wakes everyone waiting on `event` (after a write to its log has committed).
+    pub fn wake(&self, event: &str) {
+        let wakers = self.wakers.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(waker) = wakers.get(event) {
+            waker.notify_waiters();
         }
     }
 

@@ -15,6 +15,7 @@ pub mod event_param;
 pub mod extract;
 pub mod json_errors;
 pub mod listener;
+pub mod long_poll;
 pub mod page_cache;
 pub mod paths;
 pub mod poll;

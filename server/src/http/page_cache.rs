@@ -11,6 +11,7 @@ use axum::response::Response;
 use marktplatz_model::wire::{code, is_valid_event_id};
 
 use super::error::error_response;
+use super::long_poll::is_long_poll;
 use super::paths::changes_event;
 use super::state::AppState;
 use crate::cache::pages::{MAX_BODY, PageKey, StoredPage};
@@ -18,7 +19,8 @@ use crate::cache::pages::{MAX_BODY, PageKey, StoredPage};
 pub async fn cached_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let cacheable = request.method() == Method::GET
         && !request.headers().contains_key(header::IF_NONE_MATCH)
-        && !request.headers().contains_key(header::RANGE);
+        && !request.headers().contains_key(header::RANGE)
+        && !is_long_poll(request.uri());
     let event = changes_event(request.uri().path())
         .filter(|e| cacheable && is_valid_event_id(e))
         .map(str::to_string);

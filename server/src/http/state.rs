@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::access::Gate;
 use super::body::BodyRules;
+use super::long_poll::Waiters;
 use super::rate_limit::WriteLimits;
 use crate::cache::{Heads, PageCache};
 use crate::config::Config;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub limits: Arc<WriteLimits>,
     /// How request bodies are read: size, pace, memory (see `body`).
     pub bodies: Arc<BodyRules>,
+    /// Long-polls held now (see `long_poll`).
+    pub waiters: Arc<Waiters>,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
             db,
             config,
             pages: Arc::default(),
+            waiters: Arc::default(),
         }
     }
 }

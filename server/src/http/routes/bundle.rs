@@ -48,6 +48,7 @@ pub async fn put_bundle(
         publish::publish_bundle_text(&db, &data_dir, &published, &by, text, retention)
     })
     .await??;
+    state.heads.wake(&event);
     tracing::info!(
         event,
         token = principal.token_id,

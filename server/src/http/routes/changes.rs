@@ -23,6 +23,7 @@ use marktplatz_model::wire::{
 use crate::http::caching::{IMMUTABLE, SHORT, if_none_match, json, not_modified};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Query, Readable};
+use crate::http::long_poll::{ClientKey, next_cursor, requested_wait, until_changed, with_cursor};
 use crate::http::poll::{Poll, unchanged};
 use crate::http::state::AppState;
 use crate::store::change_log;
@@ -33,6 +34,10 @@ use crate::store::change_log;
 pub struct PageQuery {
     snapshot: Option<String>,
     full: Option<String>,
+    /// `?wait=N`: hold a tail page at the head up to N seconds for a change (`long_poll`).
+    wait: Option<String>,
+    /// `?cursor=B`: the bucket the last long-poll's answer named; only makes the URL new.
+    cursor: Option<String>,
 }
 
 /// `GET /v1/events/{event}/changes`: the first page of a snapshot of the current epoch.
@@ -51,12 +56,28 @@ pub async fn get_page(
     Readable(event): Readable,
     Path((_, epoch, since)): Path<(String, String, String)>,
     Query(query): Query<PageQuery>,
+    ClientKey(client): ClientKey,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let since = since.parse().map_err(|_| {
         ApiError::bad_request(format!("the cursor must be a seq number, not '{since}'"))
     })?;
-    changes(state, event, Some(epoch), since, query, headers).await
+    let wait = requested_wait(query.wait.as_deref(), state.config.long_poll_max_wait)?;
+    // Only a delta's tail waits: a snapshot or a full page has its answer now.
+    let Some(wait) = wait.filter(|_| since > 0 && query.snapshot.is_none() && query.full.is_none())
+    else {
+        return changes(state, event, Some(epoch), since, query, headers).await;
+    };
+    let slot = state.waiters.admit(
+        client,
+        state.config.max_waiters,
+        state.config.max_waiters_per_ip,
+    )?;
+    until_changed(&state.heads, &event, &epoch, since, wait).await?;
+    drop(slot);
+    let cursor = next_cursor(query.cursor.as_deref());
+    let response = changes(state, event, Some(epoch), since, query, headers).await?;
+    Ok(with_cursor(response, cursor))
 }
 
 async fn changes(

@@ -47,6 +47,9 @@ pub async fn post_op(
     })
     .await??;
     let outcome = applied.outcome();
+    if outcome.changed {
+        state.heads.wake(&event);
+    }
     tracing::info!(
         event,
         subject,
