@@ -118,6 +118,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "marktplatz publish --token-file organiser.token --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027 programm.csv",
     ),
     (
+        "releases",
+        "marktplatz releases --token-file organiser.token --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027",
+    ),
+    (
         "sync",
         "marktplatz sync --device ./phone --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027",
     ),
