@@ -426,6 +426,9 @@ pub struct CrashHarness {
     /// Operations whose announcements a publication removed again (every `RETIRE_EVERY` runs,
     /// so the event does not grow without bound over 10,000 runs): counted, then gone.
     retired: u64,
+    /// Announcements made by operations that the last publication named (adopted into the
+    /// file's source): the only ones the next retiring publication may remove.
+    adopted: u64,
     hashed: HashMap<PathBuf, (u64, SystemTime)>,
     report: CrashReport,
 }
@@ -463,6 +466,7 @@ impl CrashHarness {
             acks: Acks::default(),
             failpoint_turn: 0,
             retired: 0,
+            adopted: 0,
             hashed: HashMap::new(),
         };
         harness.publish_next()?;
@@ -477,8 +481,10 @@ impl CrashHarness {
 
     /// Version `v` of the event: the synthetic base with a few sessions retitled, one
     /// sometimes left out, the last three gallery items (a new full-size image each version),
-    /// and every announcement the organiser created through operations (a publication is the
-    /// whole event: leaving them out would remove them).
+    /// and every announcement the organiser created through operations. Naming them makes the
+    /// file's source share them; a retiring version leaves them out, which removes exactly the
+    /// ones an earlier version named (operations are their own source: an announcement no
+    /// file ever named survives every publish, ADR 0013).
     fn bundle(&self, v: u64) -> Result<Bundle, String> {
         let mut bundle = crate::fixtures::synthetic_bundle(EVENT, self.config.sessions);
         let n = bundle.sessions.len() as u64;
@@ -525,12 +531,18 @@ impl CrashHarness {
     fn publish_next(&mut self) -> Result<(), String> {
         let bundle = self.bundle(self.version)?;
         if self.version % RETIRE_EVERY == RETIRE_EVERY - 1 {
-            // No child runs now: every operation so far is counted before its entity goes.
-            self.retired = read_server(&self.server_db, EVENT)?.op_results;
+            // Only what the previous version named goes; operations made since stay.
+            self.retired += self.adopted;
         }
+        let adopted = bundle
+            .announcements
+            .iter()
+            .filter(|a| a.id.starts_with("crash-"))
+            .count() as u64;
         self.admin
             .publish(bundle)
             .map_err(|e| format!("publishing version {}: {}", self.version, e.message))?;
+        self.adopted = adopted;
         self.version += 1;
         self.report.versions_published += 1;
         self.snapshot()?;
