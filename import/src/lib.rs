@@ -15,6 +15,8 @@
 //!   `schedule` turns that into a bundle (timezone, day change, sessions, the event).
 //! - `ical`: iCalendar with its own VTIMEZONE rules; `csv`: spreadsheets of sessions or
 //!   exhibitors.
+//! - [`identity`]: gives sessions whose ids were made up the ids of the source's previous
+//!   publication (a fixed typo or a move stays the same session).
 //! - `builder`: collects locations, tracks, speakers and sessions with stable, unique ids;
 //!   `ids` derives ids; `text` cleans text and HTML; `lang` normalises languages; `tz` resolves
 //!   time zones; `dates` reads dates, times and durations; `kinds` a session's kind and
@@ -26,6 +28,7 @@ mod csv;
 mod dates;
 mod frab_xml;
 mod ical;
+pub mod identity;
 mod ids;
 mod kinds;
 mod lang;
@@ -35,12 +38,15 @@ mod text;
 mod tz;
 mod warnings;
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use marktplatz_model::zone::Zone;
 use serde_json::Value;
 
 use marktplatz_model::bundle::{Bundle, check_id};
 use marktplatz_model::error::{Error, Result};
+use marktplatz_model::model::Session;
 
 pub use warnings::ImportWarning;
 
@@ -153,6 +159,30 @@ pub struct Import {
     pub format: Format,
     pub bundle: Bundle,
     pub warnings: Vec<ImportWarning>,
+    /// Session ids the file did not give (no ID column, UID or guid, or one the file repeats):
+    /// made up from the content, so they should be matched to the previous publication
+    /// ([`Import::keep_identity`]) before publishing.
+    pub made_up_ids: BTreeSet<String>,
+}
+
+impl Import {
+    /// Gives the sessions with made-up ids the ids of the sessions they continue in
+    /// `previous` (what the same source published last; `docs/adr/0015-stable-identity.md`).
+    /// Answers the sessions whose id changed.
+    pub fn keep_identity(&mut self, previous: &[Session]) -> Vec<identity::Assigned> {
+        let changed =
+            identity::keep_session_ids(&mut self.bundle.sessions, previous, &self.made_up_ids);
+        for assigned in &changed {
+            self.made_up_ids.remove(&assigned.from);
+        }
+        self.made_up_ids.extend(
+            changed
+                .iter()
+                .filter(|a| a.rule == identity::Rule::Fresh)
+                .map(|a| a.id.clone()),
+        );
+        changed
+    }
 }
 
 /// Options after checking, shared by the format readers.
@@ -229,7 +259,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         (None, Some((found, json))) => (found, json),
         (None, None) => return Err(not_a_schedule(&text)),
     };
-    let (bundle, mut warnings) = match format {
+    let built = match format {
         Format::FrabXml => schedule::build(frab_xml::read(&text)?, &context)?,
         Format::ScheduleJson | Format::Schedule2Json => {
             let value = match json {
@@ -243,6 +273,11 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         Format::ICalendar => ical::read(&text, &context)?,
         Format::CsvSessions | Format::CsvExhibitors => csv::read(&text, format, &context)?,
     };
+    let builder::Built {
+        bundle,
+        mut warnings,
+        made_up_ids,
+    } = built;
     notes.append(&mut warnings);
     bundle.validate().map_err(|e| {
         Error::malformed(
@@ -256,6 +291,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         format,
         bundle,
         warnings: notes,
+        made_up_ids,
     })
 }
 

@@ -3,19 +3,18 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use marktplatz_model::bundle::Bundle;
 use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::{Contact, Exhibitor, LocationKind};
 
 use super::columns::{Column, EXHIBITOR_HEADERS};
 use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
-use crate::builder::{Builder, link};
+use crate::builder::{Builder, Built, link};
 use crate::dates::parse_german_date;
 use crate::text::{clean_line, clean_text};
-use crate::warnings::{ImportWarning, Warnings};
+use crate::warnings::Warnings;
 use crate::{Context, ids, tz};
 
-pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
+pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
     let Table {
         headers,
         columns,
