@@ -14,7 +14,7 @@
 //! matching none keeps its made-up id (already stable: derived from its content), suffixed
 //! `-2`, `-3`, ... if that id is taken.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use marktplatz_model::model::Session;
@@ -88,6 +88,13 @@ pub fn assign_session_ids(
         .collect();
     waiting.sort_by(|a, b| a.1.order().cmp(&b.1.order()));
 
+    // Only sessions sharing a slot or a title can pair: look them up instead of trying all.
+    let mut by_slot: HashMap<(DateTime<Utc>, Option<&str>), Vec<&Key<'_>>> = HashMap::new();
+    let mut by_title: HashMap<&str, Vec<&Key<'_>>> = HashMap::new();
+    for old in &free_previous {
+        by_slot.entry((old.start, old.place)).or_default().push(old);
+        by_title.entry(old.title.as_str()).or_default().push(old);
+    }
     let mut taken: HashSet<&str> = HashSet::new();
     let mut matched: HashSet<usize> = HashSet::new();
     for rule in [Rule::SameTitle, Rule::FixedTypo, Rule::Moved] {
@@ -96,7 +103,14 @@ pub fn assign_session_ids(
             if matched.contains(index) {
                 continue;
             }
-            for old in free_previous.iter().filter(|o| !taken.contains(o.id)) {
+            let candidates = match rule {
+                Rule::Moved => by_title.get(new.title.as_str()),
+                _ => by_slot.get(&(new.start, new.place)),
+            };
+            for old in candidates.into_iter().flatten() {
+                if taken.contains(old.id) {
+                    continue;
+                }
                 if let Some(rank) = rank(rule, new, old) {
                     pairs.push(((rank, rank_in), *index, old.id));
                 }
@@ -152,22 +166,22 @@ pub fn assign_session_ids(
         .collect()
 }
 
-/// Gives `sessions` the ids [`assign_session_ids`] chooses; answers what it chose for the
-/// sessions whose id it changed.
+/// Gives `sessions` the ids [`assign_session_ids`] chooses; answers what it chose for each
+/// session whose id was made up.
 pub fn keep_session_ids(
     sessions: &mut [Session],
     previous: &[Session],
     made_up: &BTreeSet<String>,
 ) -> Vec<Assigned> {
     let assigned = assign_session_ids(previous, sessions, made_up);
-    let mut changed = Vec::new();
+    let mut matched = Vec::new();
     for (session, assigned) in sessions.iter_mut().zip(assigned) {
-        if session.id != assigned.id {
+        if assigned.rule != Rule::FileId {
             session.id = assigned.id.clone();
-            changed.push(assigned);
+            matched.push(assigned);
         }
     }
-    changed
+    matched
 }
 
 /// What the rules compare of a session.
@@ -496,10 +510,11 @@ mod tests {
             session("same", "Other", 9, "r1"),
         ];
         let made_up = all_made_up(&sessions);
-        let changed = keep_session_ids(&mut sessions, &previous, &made_up);
+        let matched = keep_session_ids(&mut sessions, &previous, &made_up);
         assert_eq!(sessions[0].id, "old");
         assert_eq!(sessions[1].id, "same");
-        assert_eq!(changed.len(), 1);
-        assert_eq!(count_by_rule(&changed).get(&Rule::Moved), Some(&1));
+        let counts = count_by_rule(&matched);
+        assert_eq!(counts.get(&Rule::Moved), Some(&1));
+        assert_eq!(counts.get(&Rule::SameTitle), Some(&1));
     }
 }

@@ -168,20 +168,17 @@ pub struct Import {
 impl Import {
     /// Gives the sessions with made-up ids the ids of the sessions they continue in
     /// `previous` (what the same source published last; `docs/adr/0015-stable-identity.md`).
-    /// Answers the sessions whose id changed.
+    /// Answers the id each of them got and by which rule; afterwards `made_up_ids` holds the
+    /// ones that matched nothing.
     pub fn keep_identity(&mut self, previous: &[Session]) -> Vec<identity::Assigned> {
-        let changed =
+        let matched =
             identity::keep_session_ids(&mut self.bundle.sessions, previous, &self.made_up_ids);
-        for assigned in &changed {
-            self.made_up_ids.remove(&assigned.from);
-        }
-        self.made_up_ids.extend(
-            changed
-                .iter()
-                .filter(|a| a.rule == identity::Rule::Fresh)
-                .map(|a| a.id.clone()),
-        );
-        changed
+        self.made_up_ids = matched
+            .iter()
+            .filter(|a| a.rule == identity::Rule::Fresh)
+            .map(|a| a.id.clone())
+            .collect();
+        matched
     }
 }
 
