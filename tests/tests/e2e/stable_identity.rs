@@ -16,7 +16,7 @@ use marktplatz_import::{Import, ImportOptions, import};
 use marktplatz_model::model::Session;
 use marktplatz_model::wire::PublishOutcome;
 use marktplatz_publish::{AssetBytes, Target, publish_source, published_sessions};
-use marktplatz_tests::{Harness, fast_client_config, shared_data_dir};
+use marktplatz_tests::{Harness, fast_client_config, raw_http, shared_data_dir};
 
 fn read_import(bytes: &[u8], event: &str) -> Import {
     let options = ImportOptions {
@@ -320,4 +320,37 @@ async fn the_36c3_versions_without_guids_keep_their_ids() {
         }
         previous = Some(now);
     }
+}
+
+#[tokio::test]
+async fn a_sources_published_sessions_are_for_the_events_organisers_only() {
+    const EVENT: &str = "mp-nordwest";
+    let h = Harness::start().await;
+    let bundle = marktplatz_tests::fixtures::small_bundle(EVENT);
+    h.admin.publish_as("programm", bundle.clone()).unwrap();
+    let organiser = h.admin.create_token(EVENT, "organiser").unwrap();
+    let stranger = h.admin.create_token("other-event", "organiser").unwrap();
+    let addr = h.server.addr();
+    let get = |token: Option<String>, source: &'static str| async move {
+        let path = format!("/v1/events/{EVENT}/published?source={source}");
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = auth
+            .as_deref()
+            .map(|a| vec![("authorization", a)])
+            .unwrap_or_default();
+        raw_http::request(addr, "GET", &path, &headers, &[]).await
+    };
+    assert_eq!(get(None, "programm").await.status, 401);
+    assert_eq!(get(Some(stranger), "programm").await.status, 403);
+    assert_eq!(get(Some(organiser.clone()), "bad%20name").await.status, 400);
+    let never = get(Some(organiser.clone()), "aussteller").await;
+    assert_eq!(never.status, 200, "{}", never.text());
+    assert_eq!(never.json()["sessions"], serde_json::json!([]));
+    let published = get(Some(organiser), "programm").await;
+    assert_eq!(published.status, 200, "{}", published.text());
+    let sessions: Vec<Session> =
+        serde_json::from_value(published.json()["sessions"].clone()).unwrap();
+    let mut expected = bundle.sessions.clone();
+    expected.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(sessions, expected);
 }
