@@ -11,6 +11,7 @@ use marktplatz_model::model::{
 };
 use marktplatz_model::time::EventClock;
 
+use super::identity::MadeUpIds;
 use super::ids;
 use super::text::{clean_line, clean_text};
 use super::warnings::{ImportWarning, Warnings};
@@ -48,15 +49,15 @@ pub(crate) struct Builder {
     speaker_keys: HashMap<String, usize>,
     drafts: Vec<Draft>,
     exhibitors: Vec<Exhibitor>,
-    /// Session ids the file did not give: made up, or suffixed because the file repeats one.
-    made_up_ids: BTreeSet<String>,
+    /// Ids the file did not give: made up, or suffixed because the file repeats one.
+    pub made_up: MadeUpIds,
 }
 
 /// What a reader produced: the bundle, the repairs, and which session ids were made up.
 pub(crate) struct Built {
     pub bundle: Bundle,
     pub warnings: Vec<ImportWarning>,
-    pub made_up_ids: BTreeSet<String>,
+    pub made_up: MadeUpIds,
 }
 
 impl Builder {
@@ -282,7 +283,7 @@ impl Builder {
                         id = format!("{base}-{n}");
                     }
                     taken.insert(id.clone());
-                    self.made_up_ids.insert(id.clone());
+                    self.made_up.sessions.insert(id.clone());
                     self.warnings.push(
                         draft.subject.clone(),
                         "guid",
@@ -293,7 +294,7 @@ impl Builder {
                     session.id = id;
                 } else {
                     if !draft.id_from_file {
-                        self.made_up_ids.insert(base.clone());
+                        self.made_up.sessions.insert(base.clone());
                     }
                     session.id = base.clone();
                 }
@@ -339,7 +340,7 @@ impl Builder {
         Built {
             bundle,
             warnings: self.warnings.into_list(),
-            made_up_ids: self.made_up_ids,
+            made_up: self.made_up,
         }
     }
 }
@@ -546,7 +547,7 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(ids, [("g1", "10".to_string()), ("g1-2", "14".to_string())]);
         assert_eq!(b.warnings.len(), 2);
-        assert_eq!(b.made_up_ids, BTreeSet::from(["g1-2".to_string()]));
+        assert_eq!(b.made_up.sessions, BTreeSet::from(["g1-2".to_string()]));
     }
 
     #[test]

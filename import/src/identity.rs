@@ -2,6 +2,7 @@
 //! the importer had to make up (no ID column, no UID, no guid, or a guid the file repeats) gets
 //! the id of the session it continues in the source's previous publication, so a fixed typo or
 //! a move keeps attendees' favourites and reaches them as "retitled" or "moved", not "removed".
+//! Exhibitors alike, with their name as the title, their station as the place, and no time.
 //!
 //! Pure and deterministic: the same previous publication and the same sessions, in any order,
 //! give the same ids. Rules, tried in this order over every pair still free:
@@ -17,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use marktplatz_model::model::Session;
+use marktplatz_model::model::{Exhibitor, Session};
 
 use super::ids::name_key;
 
@@ -49,6 +50,23 @@ pub struct Assigned {
     pub rule: Rule,
 }
 
+/// Ids the importer made up, per kind (the only kinds whose ids are matched).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MadeUpIds {
+    pub sessions: BTreeSet<String>,
+    pub exhibitors: BTreeSet<String>,
+}
+
+impl MadeUpIds {
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty() && self.exhibitors.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.sessions.len() + self.exhibitors.len()
+    }
+}
+
 /// For each session of `incoming` (same order), its id: those in `made_up` are matched against
 /// `previous` (what the same source published last); the others keep theirs.
 pub fn assign_session_ids(
@@ -56,35 +74,62 @@ pub fn assign_session_ids(
     incoming: &[Session],
     made_up: &BTreeSet<String>,
 ) -> Vec<Assigned> {
+    assign(
+        previous.iter().map(Key::of_session).collect(),
+        incoming.iter().map(Key::of_session).collect(),
+        made_up,
+    )
+}
+
+/// [`assign_session_ids`] for exhibitors: the name is the title, the station the place, and
+/// there is no time (a fixed typo at the same station; the same name at another station).
+pub fn assign_exhibitor_ids(
+    previous: &[Exhibitor],
+    incoming: &[Exhibitor],
+    made_up: &BTreeSet<String>,
+) -> Vec<Assigned> {
+    assign(
+        previous.iter().map(Key::of_exhibitor).collect(),
+        incoming.iter().map(Key::of_exhibitor).collect(),
+        made_up,
+    )
+}
+
+fn assign(
+    previous: Vec<Key<'_>>,
+    incoming: Vec<Key<'_>>,
+    made_up: &BTreeSet<String>,
+) -> Vec<Assigned> {
     let kept_ids: HashSet<&str> = incoming
         .iter()
-        .filter(|s| !made_up.contains(&s.id))
-        .map(|s| s.id.as_str())
+        .filter(|k| !made_up.contains(k.id))
+        .map(|k| k.id)
         .collect();
     let mut result: Vec<Option<Assigned>> = incoming
         .iter()
-        .map(|s| {
-            kept_ids.contains(s.id.as_str()).then(|| Assigned {
-                from: s.id.clone(),
-                id: s.id.clone(),
+        .map(|k| {
+            kept_ids.contains(k.id).then(|| Assigned {
+                from: k.id.to_string(),
+                id: k.id.to_string(),
                 rule: Rule::FileId,
             })
         })
         .collect();
+    // A fresh id may be none of these.
+    let mut used: HashSet<String> = kept_ids.iter().map(|id| id.to_string()).collect();
+    used.extend(previous.iter().map(|p| p.id.to_string()));
 
     // Keys independent of the input order; a previous id the file itself uses is not free.
     let mut free_previous: Vec<Key<'_>> = previous
-        .iter()
-        .filter(|p| !kept_ids.contains(p.id.as_str()))
-        .map(Key::of)
+        .into_iter()
+        .filter(|p| !kept_ids.contains(p.id))
         .collect();
     free_previous.sort_by(|a, b| a.id.cmp(b.id));
     free_previous.dedup_by(|a, b| a.id == b.id);
-    let mut waiting: Vec<(usize, Key<'_>)> = incoming
+    let mut waiting: Vec<(usize, &Key<'_>)> = incoming
         .iter()
         .enumerate()
         .filter(|(i, _)| result[*i].is_none())
-        .map(|(i, s)| (i, Key::of(s)))
         .collect();
     waiting.sort_by(|a, b| a.1.order().cmp(&b.1.order()));
 
@@ -124,7 +169,7 @@ pub fn assign_session_ids(
             matched.insert(index);
             taken.insert(old_id);
             result[index] = Some(Assigned {
-                from: incoming[index].id.clone(),
+                from: incoming[index].id.to_string(),
                 id: old_id.to_string(),
                 rule,
             });
@@ -132,14 +177,12 @@ pub fn assign_session_ids(
     }
 
     // The rest keep their made-up ids, unless a previous or kept session has that id.
-    let mut used: HashSet<String> = kept_ids.iter().map(|id| id.to_string()).collect();
-    used.extend(previous.iter().map(|p| p.id.clone()));
     used.extend(result.iter().flatten().map(|a| a.id.clone()));
     for (index, _) in &waiting {
         if result[*index].is_some() {
             continue;
         }
-        let from = incoming[*index].id.clone();
+        let from = incoming[*index].id.to_string();
         let mut id = from.clone();
         let mut n = 2;
         while used.contains(&id) {
@@ -155,11 +198,11 @@ pub fn assign_session_ids(
     }
     result
         .into_iter()
-        .zip(incoming)
-        .map(|(assigned, s)| {
+        .zip(&incoming)
+        .map(|(assigned, k)| {
             assigned.unwrap_or_else(|| Assigned {
-                from: s.id.clone(),
-                id: s.id.clone(),
+                from: k.id.to_string(),
+                id: k.id.to_string(),
                 rule: Rule::FileId,
             })
         })
@@ -174,17 +217,32 @@ pub fn keep_session_ids(
     made_up: &BTreeSet<String>,
 ) -> Vec<Assigned> {
     let assigned = assign_session_ids(previous, sessions, made_up);
+    rename(sessions.iter_mut().map(|s| &mut s.id), assigned)
+}
+
+/// [`keep_session_ids`] for exhibitors.
+pub fn keep_exhibitor_ids(
+    exhibitors: &mut [Exhibitor],
+    previous: &[Exhibitor],
+    made_up: &BTreeSet<String>,
+) -> Vec<Assigned> {
+    let assigned = assign_exhibitor_ids(previous, exhibitors, made_up);
+    rename(exhibitors.iter_mut().map(|e| &mut e.id), assigned)
+}
+
+/// Sets each id to its assigned one; answers the assignments of made-up ids.
+fn rename<'a>(ids: impl Iterator<Item = &'a mut String>, assigned: Vec<Assigned>) -> Vec<Assigned> {
     let mut matched = Vec::new();
-    for (session, assigned) in sessions.iter_mut().zip(assigned) {
+    for (id, assigned) in ids.zip(assigned) {
         if assigned.rule != Rule::FileId {
-            session.id = assigned.id.clone();
+            id.clone_from(&assigned.id);
             matched.push(assigned);
         }
     }
     matched
 }
 
-/// What the rules compare of a session.
+/// What the rules compare of a session (or an exhibitor).
 struct Key<'a> {
     id: &'a str,
     title: String,
@@ -194,13 +252,23 @@ struct Key<'a> {
 }
 
 impl<'a> Key<'a> {
-    fn of(session: &'a Session) -> Key<'a> {
+    fn of_session(session: &'a Session) -> Key<'a> {
         Key {
             id: &session.id,
             title: name_key(&session.title),
             start: session.start,
             end: session.end,
             place: session.location_id.as_deref(),
+        }
+    }
+
+    fn of_exhibitor(exhibitor: &'a Exhibitor) -> Key<'a> {
+        Key {
+            id: &exhibitor.id,
+            title: name_key(&exhibitor.name),
+            start: DateTime::UNIX_EPOCH,
+            end: DateTime::UNIX_EPOCH,
+            place: exhibitor.station_id.as_deref(),
         }
     }
 
@@ -516,5 +584,43 @@ mod tests {
         let counts = count_by_rule(&matched);
         assert_eq!(counts.get(&Rule::Moved), Some(&1));
         assert_eq!(counts.get(&Rule::SameTitle), Some(&1));
+    }
+
+    fn exhibitor(id: &str, name: &str, station: &str) -> Exhibitor {
+        Exhibitor {
+            id: id.into(),
+            name: name.into(),
+            station_id: Some(station.into()),
+            topics: Vec::new(),
+            description: String::new(),
+            contact: None,
+            website: None,
+            logo: None,
+        }
+    }
+
+    #[test]
+    fn exhibitors_match_by_name_at_their_station() {
+        let previous = [
+            exhibitor("stadt", "Stadt Delmenhrost", "s1"),
+            exhibitor("kreis", "Landkreis Oldenburg", "s2"),
+            exhibitor("gone", "Zweckverband", "s3"),
+        ];
+        let incoming = [
+            exhibitor("a", "Stadt Delmenhorst", "s1"),
+            exhibitor("b", "Landkreis Oldenburg", "s4"),
+            exhibitor("c", "Gemeinde Ganderkesee", "s3"),
+        ];
+        let made_up: BTreeSet<String> = incoming.iter().map(|e| e.id.clone()).collect();
+        let assigned = assign_exhibitor_ids(&previous, &incoming, &made_up);
+        let got: Vec<(&str, Rule)> = assigned.iter().map(|a| (a.id.as_str(), a.rule)).collect();
+        assert_eq!(
+            got,
+            [
+                ("stadt", Rule::FixedTypo),
+                ("kreis", Rule::Moved),
+                ("c", Rule::Fresh)
+            ]
+        );
     }
 }

@@ -38,15 +38,13 @@ mod text;
 mod tz;
 mod warnings;
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 use marktplatz_model::zone::Zone;
 use serde_json::Value;
 
 use marktplatz_model::bundle::{Bundle, check_id};
 use marktplatz_model::error::{Error, Result};
-use marktplatz_model::model::Session;
+use marktplatz_model::source::PublishedSource;
 
 pub use warnings::ImportWarning;
 
@@ -159,26 +157,40 @@ pub struct Import {
     pub format: Format,
     pub bundle: Bundle,
     pub warnings: Vec<ImportWarning>,
-    /// Session ids the file did not give (no ID column, UID or guid, or one the file repeats):
-    /// made up from the content, so they should be matched to the previous publication
-    /// ([`Import::keep_identity`]) before publishing.
-    pub made_up_ids: BTreeSet<String>,
+    /// Session and exhibitor ids the file did not give (no ID column, UID or guid, or one the
+    /// file repeats): made up from the content, so they should be matched to the previous
+    /// publication ([`Import::keep_identity`]) before publishing.
+    pub made_up: identity::MadeUpIds,
 }
 
 impl Import {
-    /// Gives the sessions with made-up ids the ids of the sessions they continue in
+    /// Gives the sessions and exhibitors with made-up ids the ids of those they continue in
     /// `previous` (what the same source published last; `docs/adr/0015-stable-identity.md`).
-    /// Answers the id each of them got and by which rule; afterwards `made_up_ids` holds the
-    /// ones that matched nothing.
-    pub fn keep_identity(&mut self, previous: &[Session]) -> Vec<identity::Assigned> {
-        let matched =
-            identity::keep_session_ids(&mut self.bundle.sessions, previous, &self.made_up_ids);
-        self.made_up_ids = matched
-            .iter()
-            .filter(|a| a.rule == identity::Rule::Fresh)
-            .map(|a| a.id.clone())
-            .collect();
-        matched
+    /// Answers the id each of them got and by which rule; afterwards `made_up` holds the ones
+    /// that matched nothing.
+    pub fn keep_identity(&mut self, previous: &PublishedSource) -> Vec<identity::Assigned> {
+        let sessions = identity::keep_session_ids(
+            &mut self.bundle.sessions,
+            &previous.sessions,
+            &self.made_up.sessions,
+        );
+        let exhibitors = identity::keep_exhibitor_ids(
+            &mut self.bundle.exhibitors,
+            &previous.exhibitors,
+            &self.made_up.exhibitors,
+        );
+        let fresh = |assigned: &[identity::Assigned]| {
+            assigned
+                .iter()
+                .filter(|a| a.rule == identity::Rule::Fresh)
+                .map(|a| a.id.clone())
+                .collect()
+        };
+        self.made_up = identity::MadeUpIds {
+            sessions: fresh(&sessions),
+            exhibitors: fresh(&exhibitors),
+        };
+        sessions.into_iter().chain(exhibitors).collect()
     }
 }
 
@@ -273,7 +285,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
     let builder::Built {
         bundle,
         mut warnings,
-        made_up_ids,
+        made_up,
     } = built;
     notes.append(&mut warnings);
     bundle.validate().map_err(|e| {
@@ -288,7 +300,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         format,
         bundle,
         warnings: notes,
-        made_up_ids,
+        made_up,
     })
 }
 

@@ -17,7 +17,6 @@ use marktplatz_core::sync::retry::with_retry;
 use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
-use marktplatz_model::model::Session;
 use marktplatz_model::source::{
     DEFAULT_SOURCE, NOTE_PARAM, Preview, PublishedSource, ReleaseList, SOURCE_PARAM,
     is_valid_source,
@@ -232,14 +231,14 @@ async fn get(
     .await
 }
 
-/// The sessions `to.source` published last to `to.event_id` (none for a source never
-/// published): what a file without ids is matched to before it is published
+/// The sessions and exhibitors `to.source` published last to `to.event_id` (none for a source
+/// never published): what a file without ids is matched to before it is published
 /// (`marktplatz_import::Import::keep_identity`, `docs/adr/0015-stable-identity.md`).
-pub async fn published_sessions(
+pub async fn published_by_source(
     client: &Client,
     to: &Target<'_>,
     cancel: &CancelToken,
-) -> Result<Vec<Session>> {
+) -> Result<PublishedSource> {
     if !is_valid_event_id(to.event_id) {
         return Err(Error::invalid(
             "publish",
@@ -254,12 +253,11 @@ pub async fn published_sessions(
     )
     .map_err(|e| Error::invalid("publish", "server", format!("'{base}': {e}")))?;
     let bytes = get(client, url.as_str(), to.token, "publish", 64 << 20, cancel).await?;
-    let published: PublishedSource = serde_json::from_slice(&bytes).map_err(|e| {
+    serde_json::from_slice(&bytes).map_err(|e| {
         Error::Protocol(format!(
-            "the server's list of published sessions is not valid: {e}"
+            "the server's list of what the source published is not valid: {e}"
         ))
-    })?;
-    Ok(published.sessions)
+    })
 }
 
 fn bundle_url(

@@ -9,7 +9,7 @@ use marktplatz_import::identity::{Rule, count_by_rule};
 use marktplatz_model::assets::sha256_hex;
 use marktplatz_model::source::{DEFAULT_SOURCE, is_valid_source, source_from_file_stem};
 use marktplatz_model::wire::PublishOutcome;
-use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source, published_sessions};
+use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source, published_by_source};
 use marktplatz_server::Admin;
 
 use super::credentials::ServerToken;
@@ -78,15 +78,15 @@ pub fn run(args: Args) -> CmdResult {
         note: &args.note,
     };
     if let Loaded::Imported(import) = &mut loaded
-        && !import.made_up_ids.is_empty()
+        && !import.made_up.is_empty()
     {
         // Made-up ids continue what the same source published last (ADR 0015), for the
         // preview as for the publish.
         let previous = server::block_on(async {
             let client = server::client()?;
-            Ok(published_sessions(&client, &to, &CancelToken::new()).await?)
+            Ok(published_by_source(&client, &to, &CancelToken::new()).await?)
         })?;
-        let made_up = import.made_up_ids.len();
+        let made_up = import.made_up.len();
         let counts = count_by_rule(&import.keep_identity(&previous));
         let count = |rule| counts.get(&rule).copied().unwrap_or(0);
         note!(

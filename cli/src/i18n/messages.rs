@@ -751,10 +751,10 @@ pub fn kept_identity(
 ) -> String {
     pick(
         format!(
-            "{made_up} sessions without ids in the file, matched to what source {source} published last: {same} by title, {typos} with a fixed typo, {moves} moved; the rest are new"
+            "{made_up} sessions and exhibitors without ids in the file, matched to what source {source} published last: {same} by name, {typos} with a fixed typo, {moves} moved; the rest are new"
         ),
         format!(
-            "{made_up} Sessions ohne ID in der Datei, zugeordnet zu dem, was die Quelle {source} zuletzt veröffentlicht hat: {same} nach Titel, {typos} mit korrigiertem Tippfehler, {moves} verschoben; die übrigen sind neu"
+            "{made_up} Sessions und Aussteller ohne ID in der Datei, zugeordnet zu dem, was die Quelle {source} zuletzt veröffentlicht hat: {same} nach Namen, {typos} mit korrigiertem Tippfehler, {moves} verschoben; die übrigen sind neu"
         ),
     )
 }

@@ -55,9 +55,9 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
             .unwrap_or_default();
         let contact = contact(row, &subject, &mut builder.warnings);
         let website = website(row, &subject, &mut builder.warnings);
-        let key = row
-            .get(Column::Id)
-            .and_then(ids::usable)
+        let file_id = row.get(Column::Id).and_then(ids::usable);
+        let id_from_file = file_id.is_some();
+        let key = file_id
             .unwrap_or_else(|| ids::derived("exhibitor", &format!("csv:{}", ids::name_key(&name))));
         let exhibitor = Exhibitor {
             id: key.clone(),
@@ -93,9 +93,13 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
                     ),
                 );
                 seen.push((exhibitor.id.clone(), exhibitor.clone()));
+                builder.made_up.exhibitors.insert(exhibitor.id.clone());
                 builder.push_exhibitor(exhibitor);
             }
             None => {
+                if !id_from_file {
+                    builder.made_up.exhibitors.insert(key.clone());
+                }
                 seen.push((key, exhibitor.clone()));
                 builder.push_exhibitor(exhibitor);
             }

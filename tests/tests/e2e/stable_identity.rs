@@ -15,7 +15,7 @@ use marktplatz_import::identity::{Assigned, Rule, count_by_rule};
 use marktplatz_import::{Import, ImportOptions, import};
 use marktplatz_model::model::Session;
 use marktplatz_model::wire::PublishOutcome;
-use marktplatz_publish::{AssetBytes, Target, publish_source, published_sessions};
+use marktplatz_publish::{AssetBytes, Target, publish_source, published_by_source};
 use marktplatz_tests::{Harness, fast_client_config, raw_http, shared_data_dir};
 
 fn read_import(bytes: &[u8], event: &str) -> Import {
@@ -51,13 +51,15 @@ async fn publish_keeping_ids(
         note: "",
     };
     let cancel = CancelToken::new();
-    let previous = published_sessions(&client, &to, &cancel).await.unwrap();
+    let previous = published_by_source(&client, &to, &cancel).await.unwrap();
     let started = Instant::now();
     let assigned = file.keep_identity(&previous);
     println!(
-        "matched {} sessions to {} previous in {:.1} ms",
+        "matched {} sessions and {} exhibitors to {} and {} previous in {:.1} ms",
         file.bundle.sessions.len(),
-        previous.len(),
+        file.bundle.exhibitors.len(),
+        previous.sessions.len(),
+        previous.exhibitors.len(),
         started.elapsed().as_secs_f64() * 1000.0
     );
     let outcome = publish_source(&client, &to, &file.bundle, &AssetBytes::new(), &cancel)
@@ -75,6 +77,11 @@ fn session<'a>(file: &'a Import, title: &str) -> &'a Session {
         .collect();
     assert_eq!(found.len(), 1, "one session titled {title:?}");
     found[0]
+}
+
+fn exhibitor_id(file: &Import, name: &str) -> String {
+    let found = file.bundle.exhibitors.iter().find(|e| e.name == name);
+    found.map(|e| e.id.clone()).expect(name)
 }
 
 fn ids(file: &Import) -> BTreeSet<String> {
@@ -98,7 +105,11 @@ async fn a_typo_fix_in_an_id_less_csv_keeps_the_favourite_and_alerts_retitled_an
     let h = Harness::start().await;
     let token = h.admin.create_token(EVENT, "organiser").unwrap();
     let mut first = read_import(CSV_V1.as_bytes(), EVENT);
-    assert_eq!(first.made_up_ids, ids(&first), "the CSV has no ID column");
+    assert_eq!(
+        first.made_up.sessions,
+        ids(&first),
+        "the CSV has no ID column"
+    );
     let (assigned, outcome) = publish_keeping_ids(&h, &token, "programm", &mut first).await;
     assert!(
         assigned.iter().all(|a| a.rule == Rule::Fresh),
@@ -190,7 +201,11 @@ async fn fosdem_without_guids_keeps_every_id_through_a_retitle_and_a_move() {
 
     let mut first = read_import(without_event_ids(&original).as_bytes(), EVENT);
     assert_eq!(first.bundle.sessions.len(), 943);
-    assert_eq!(first.made_up_ids, ids(&first), "no event keeps a file id");
+    assert_eq!(
+        first.made_up.sessions,
+        ids(&first),
+        "no event keeps a file id"
+    );
     publish_keeping_ids(&h, &token, "fosdem", &mut first).await;
 
     let retitled = "A New Approach to Callee-Saved Registers in LLVM";
@@ -353,4 +368,49 @@ async fn a_sources_published_sessions_are_for_the_events_organisers_only() {
     let mut expected = bundle.sessions.clone();
     expected.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(sessions, expected);
+}
+
+#[tokio::test]
+async fn a_name_fixed_in_an_id_less_exhibitor_list_keeps_the_favourite() {
+    const EVENT: &str = "landkreis-2027";
+    let list = |name: &str| {
+        format!(
+            "Aussteller;Station;Datum\n{name};Station 1;01.02.2027\nLandkreis Oldenburg;Station 2;01.02.2027\n"
+        )
+    };
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    let mut first = read_import(list("Stadt Delmenhrost").as_bytes(), EVENT);
+    assert_eq!(first.made_up.exhibitors.len(), 2);
+    publish_keeping_ids(&h, &token, "aussteller", &mut first).await;
+    let city = exhibitor_id(&first, "Stadt Delmenhrost");
+    let phone = h.device("phone");
+    phone.sync(&h.url(), EVENT).await.unwrap();
+    favourites::add_favourite(&phone.store, EVENT, FavouriteKind::Exhibitor, &city, None).unwrap();
+
+    let mut second = read_import(list("Stadt Delmenhorst").as_bytes(), EVENT);
+    let (assigned, outcome) = publish_keeping_ids(&h, &token, "aussteller", &mut second).await;
+    assert_eq!(
+        count_by_rule(&assigned).get(&Rule::FixedTypo),
+        Some(&1),
+        "{assigned:?}"
+    );
+    assert_eq!(exhibitor_id(&second, "Stadt Delmenhorst"), city);
+    assert_eq!(
+        (outcome.added, outcome.updated, outcome.removed),
+        (0, 1, 0),
+        "{outcome:?}"
+    );
+    phone.sync(&h.url(), EVENT).await.unwrap();
+    assert!(
+        favourites::is_favourite(&phone.store, EVENT, FavouriteKind::Exhibitor, &city).unwrap()
+    );
+    let stored = phone
+        .store
+        .entity(EVENT, marktplatz_model::model::EntityKind::Exhibitor, &city)
+        .unwrap();
+    assert!(
+        stored.is_some(),
+        "the exhibitor is still there under its id"
+    );
 }

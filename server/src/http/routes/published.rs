@@ -1,11 +1,11 @@
-//! `GET /v1/events/{event}/published?source=NAME`: the sessions a source published last
-//! (organiser of the event or admin), so that a file without ids can keep them
+//! `GET /v1/events/{event}/published?source=NAME`: the sessions and exhibitors a source
+//! published last (organiser of the event or admin), so that a file without ids can keep them
 //! (`docs/adr/0015-stable-identity.md`). An event or source never published has none.
 
 use axum::extract::State;
 use axum::response::Response;
 
-use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::model::EntityKind;
 use marktplatz_model::source::{MAX_SOURCE_CHARS, PublishedSource, is_valid_source};
 
 use crate::http::caching::json_no_store;
@@ -32,23 +32,30 @@ pub async fn get_published(
     let published = state
         .db
         .read(move |tx| {
-            let mut sessions = Vec::new();
+            let mut published = PublishedSource {
+                source: source.clone(),
+                ..PublishedSource::default()
+            };
             for ((kind, id), body) in sources::published_by(tx, &event, &source)? {
-                if kind != EntityKind::Session {
-                    continue;
-                }
-                match Entity::from_json(kind, &body) {
-                    Ok(Entity::Session(session)) => sessions.push(session),
-                    Ok(_) | Err(_) => {
-                        return Err(StoreError::internal(
-                            "reading a source's sessions",
-                            format!("session '{id}' has a stored body that is not a session"),
-                        ));
-                    }
+                let stored = |e| {
+                    StoreError::internal(
+                        "reading a source's entities",
+                        format!("{kind} '{id}' has a stored body that does not parse: {e}"),
+                    )
+                };
+                match kind {
+                    EntityKind::Session => published
+                        .sessions
+                        .push(serde_json::from_str(&body).map_err(stored)?),
+                    EntityKind::Exhibitor => published
+                        .exhibitors
+                        .push(serde_json::from_str(&body).map_err(stored)?),
+                    _ => {}
                 }
             }
-            sessions.sort_by(|a, b| a.id.cmp(&b.id));
-            Ok(PublishedSource { source, sessions })
+            published.sessions.sort_by(|a, b| a.id.cmp(&b.id));
+            published.exhibitors.sort_by(|a, b| a.id.cmp(&b.id));
+            Ok(published)
         })
         .await?;
     let body = serde_json::to_vec(&published)
