@@ -279,3 +279,45 @@ fn a_protected_event_syncs_only_with_its_access_code() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no-such-fair"));
 }
+
+#[test]
+fn a_typo_fixed_in_a_spreadsheet_without_ids_stays_the_same_session() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("server");
+    let token = token(&data, "landkreis");
+    let server = serve(&data);
+    let csv = root.path().join("programm.csv");
+    let publish = |extra: &[&str]| {
+        run(marktplatz()
+            .args(["publish", "--server", &server.url, "--token", &token])
+            .args(["--event", "landkreis", "--timezone", "Europe/Berlin"])
+            .args(extra)
+            .arg(&csv))
+    };
+    let header = "Titel;Datum;Beginn;Ende;Raum\n";
+    let keynote = "Keynote;01.02.2027;09:00;09:45;Saal A\n";
+    std::fs::write(
+        &csv,
+        format!("{header}{keynote}Digitale Verwlatung;01.02.2027;10:00;10:45;Saal A\n"),
+    )
+    .unwrap();
+    let first = publish(&[]);
+    assert!(first.contains(": 4 added, 0 updated, 0 removed"), "{first}");
+    std::fs::write(
+        &csv,
+        format!("{header}{keynote}Digitale Verwaltung;01.02.2027;10:00;10:45;Saal A\n"),
+    )
+    .unwrap();
+    // The dry run matches like the publish (ADR 0015): one session changed, none removed.
+    let dry = publish(&["--dry-run"]);
+    assert_eq!(
+        dry.lines().filter(|l| l.starts_with("- ")).count(),
+        0,
+        "{dry}"
+    );
+    let second = publish(&[]);
+    assert!(
+        second.contains(": 0 added, 1 updated, 0 removed"),
+        "{second}"
+    );
+}

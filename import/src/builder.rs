@@ -11,6 +11,7 @@ use marktplatz_model::model::{
 };
 use marktplatz_model::time::EventClock;
 
+use super::identity::MadeUpIds;
 use super::ids;
 use super::text::{clean_line, clean_text};
 use super::warnings::{ImportWarning, Warnings};
@@ -29,6 +30,9 @@ pub(crate) struct Person {
 /// A session before its id is final: occurrences of one file entry share `base_id`.
 pub(crate) struct Draft {
     pub base_id: String,
+    /// Whether `base_id` is the file's own (a guid, UID, ID column, frab id) rather than made
+    /// up from the content; made-up ids are matched to the previous publication (`identity`).
+    pub id_from_file: bool,
     /// How the file names this entry in warnings.
     pub subject: String,
     pub session: Session,
@@ -45,6 +49,15 @@ pub(crate) struct Builder {
     speaker_keys: HashMap<String, usize>,
     drafts: Vec<Draft>,
     exhibitors: Vec<Exhibitor>,
+    /// Ids the file did not give: made up, or suffixed because the file repeats one.
+    pub made_up: MadeUpIds,
+}
+
+/// What a reader produced: the bundle, the repairs, and which session ids were made up.
+pub(crate) struct Built {
+    pub bundle: Bundle,
+    pub warnings: Vec<ImportWarning>,
+    pub made_up: MadeUpIds,
 }
 
 impl Builder {
@@ -270,6 +283,7 @@ impl Builder {
                         id = format!("{base}-{n}");
                     }
                     taken.insert(id.clone());
+                    self.made_up.sessions.insert(id.clone());
                     self.warnings.push(
                         draft.subject.clone(),
                         "guid",
@@ -279,6 +293,9 @@ impl Builder {
                     );
                     session.id = id;
                 } else {
+                    if !draft.id_from_file {
+                        self.made_up.sessions.insert(base.clone());
+                    }
                     session.id = base.clone();
                 }
                 kept.push(index);
@@ -290,7 +307,7 @@ impl Builder {
 
     /// The bundle, in a stable order: locations and tracks as first seen, sessions by time,
     /// speakers and exhibitors by name.
-    pub fn finish(mut self, event: Event) -> (Bundle, Vec<ImportWarning>) {
+    pub fn finish(mut self, event: Event) -> Built {
         let mut sessions = self.settle_session_ids();
         let room_order: HashMap<&str, i32> = self
             .locations
@@ -320,7 +337,11 @@ impl Builder {
         bundle.sessions = sessions;
         bundle.speakers = self.speakers;
         bundle.exhibitors = self.exhibitors;
-        (bundle, self.warnings.into_list())
+        Built {
+            bundle,
+            warnings: self.warnings.into_list(),
+            made_up: self.made_up,
+        }
     }
 }
 
@@ -434,11 +455,12 @@ pub(crate) fn absolute_url(url: &str, base: Option<&str>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
 
-    fn session(title: &str, hour: u32, room: Option<&str>) -> Session {
+    /// A session for tests (also `identity`'s): `title` at `hour` on 4 March 2027, 30 minutes.
+    pub(crate) fn session(title: &str, hour: u32, room: Option<&str>) -> Session {
         let start = Utc.with_ymd_and_hms(2027, 3, 4, hour, 0, 0).unwrap();
         Session {
             id: String::new(),
@@ -513,6 +535,7 @@ mod tests {
         for (hour, title) in [(14, "Löten"), (10, "Löten"), (10, "Löten")] {
             b.push_draft(Draft {
                 base_id: "g1".into(),
+                id_from_file: true,
                 subject: format!("event '{title}'"),
                 session: session(title, hour, Some("r")),
             });
@@ -524,6 +547,7 @@ mod tests {
             .collect();
         assert_eq!(ids, [("g1", "10".to_string()), ("g1-2", "14".to_string())]);
         assert_eq!(b.warnings.len(), 2);
+        assert_eq!(b.made_up.sessions, BTreeSet::from(["g1-2".to_string()]));
     }
 
     #[test]

@@ -12,18 +12,16 @@ use chrono::{
 };
 use marktplatz_model::zone::Zone;
 
-use marktplatz_model::bundle::Bundle;
 use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::{Event, LocationKind, Session, SessionStatus, Venue};
 use marktplatz_model::time::EventClock;
 
-use super::builder::{Builder, Draft, link};
+use super::builder::{Builder, Built, Draft, link};
 use super::dates::{
     parse_ical_date_time, parse_ical_duration, parse_ical_offset, plausible, sane_year,
 };
 use super::kinds::session_kind;
 use super::text::{clean_line, clean_text};
-use super::warnings::ImportWarning;
 use super::{Context, ids, lang, local_time, tz};
 
 const WHAT: &str = "the iCalendar file";
@@ -479,7 +477,7 @@ fn local_in(zone: Zone, wall: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
-pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
+pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
     let calendar = parse_calendar(text)?;
     let mut builder = Builder::new();
 
@@ -751,6 +749,7 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarni
         );
         builder.push_draft(Draft {
             base_id,
+            id_from_file: item.uid.is_some(),
             subject: item.subject,
             session: Session {
                 id: String::new(),

@@ -15,6 +15,8 @@
 //!   `schedule` turns that into a bundle (timezone, day change, sessions, the event).
 //! - `ical`: iCalendar with its own VTIMEZONE rules; `csv`: spreadsheets of sessions or
 //!   exhibitors.
+//! - [`identity`]: gives sessions whose ids were made up the ids of the source's previous
+//!   publication (a fixed typo or a move stays the same session).
 //! - `builder`: collects locations, tracks, speakers and sessions with stable, unique ids;
 //!   `ids` derives ids; `text` cleans text and HTML; `lang` normalises languages; `tz` resolves
 //!   time zones; `dates` reads dates, times and durations; `kinds` a session's kind and
@@ -26,6 +28,7 @@ mod csv;
 mod dates;
 mod frab_xml;
 mod ical;
+pub mod identity;
 mod ids;
 mod kinds;
 mod lang;
@@ -41,6 +44,7 @@ use serde_json::Value;
 
 use marktplatz_model::bundle::{Bundle, check_id};
 use marktplatz_model::error::{Error, Result};
+use marktplatz_model::source::PublishedSource;
 
 pub use warnings::ImportWarning;
 
@@ -153,6 +157,41 @@ pub struct Import {
     pub format: Format,
     pub bundle: Bundle,
     pub warnings: Vec<ImportWarning>,
+    /// Session and exhibitor ids the file did not give (no ID column, UID or guid, or one the
+    /// file repeats): made up from the content, so they should be matched to the previous
+    /// publication ([`Import::keep_identity`]) before publishing.
+    pub made_up: identity::MadeUpIds,
+}
+
+impl Import {
+    /// Gives the sessions and exhibitors with made-up ids the ids of those they continue in
+    /// `previous` (what the same source published last; `docs/adr/0015-stable-identity.md`).
+    /// Answers the id each of them got and by which rule; afterwards `made_up` holds the ones
+    /// that matched nothing.
+    pub fn keep_identity(&mut self, previous: &PublishedSource) -> Vec<identity::Assigned> {
+        let sessions = identity::keep_session_ids(
+            &mut self.bundle.sessions,
+            &previous.sessions,
+            &self.made_up.sessions,
+        );
+        let exhibitors = identity::keep_exhibitor_ids(
+            &mut self.bundle.exhibitors,
+            &previous.exhibitors,
+            &self.made_up.exhibitors,
+        );
+        let fresh = |assigned: &[identity::Assigned]| {
+            assigned
+                .iter()
+                .filter(|a| a.rule == identity::Rule::Fresh)
+                .map(|a| a.id.clone())
+                .collect()
+        };
+        self.made_up = identity::MadeUpIds {
+            sessions: fresh(&sessions),
+            exhibitors: fresh(&exhibitors),
+        };
+        sessions.into_iter().chain(exhibitors).collect()
+    }
 }
 
 /// Options after checking, shared by the format readers.
@@ -229,7 +268,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         (None, Some((found, json))) => (found, json),
         (None, None) => return Err(not_a_schedule(&text)),
     };
-    let (bundle, mut warnings) = match format {
+    let built = match format {
         Format::FrabXml => schedule::build(frab_xml::read(&text)?, &context)?,
         Format::ScheduleJson | Format::Schedule2Json => {
             let value = match json {
@@ -243,6 +282,11 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         Format::ICalendar => ical::read(&text, &context)?,
         Format::CsvSessions | Format::CsvExhibitors => csv::read(&text, format, &context)?,
     };
+    let builder::Built {
+        bundle,
+        mut warnings,
+        made_up,
+    } = built;
     notes.append(&mut warnings);
     bundle.validate().map_err(|e| {
         Error::malformed(
@@ -256,6 +300,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         format,
         bundle,
         warnings: notes,
+        made_up,
     })
 }
 

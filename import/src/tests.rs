@@ -828,6 +828,11 @@ fn csv_exhibitors_need_days_and_map_stations() {
     let bundle = &result.bundle;
     assert_eq!(bundle.event.id, "egov-2027");
     assert_eq!(bundle.exhibitors.len(), 2);
+    // No ID column: every exhibitor's id is made up (matched when published, ADR 0015).
+    let all: std::collections::BTreeSet<String> =
+        bundle.exhibitors.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(result.made_up.exhibitors, all);
+    assert!(result.made_up.sessions.is_empty());
     let city = &bundle.exhibitors[1];
     assert_eq!(city.name, "Stadt Delmenhorst");
     assert_eq!(city.topics, ["E-Akte", "Bürgerportal"]);
@@ -941,4 +946,35 @@ mod fuzz {
             }
         }
     }
+}
+
+#[test]
+fn only_ids_the_file_does_not_give_are_made_up() {
+    let csv = "ID;Titel;Datum;Beginn;Ende\n\
+               talk-1;Begrüßung;04.03.2027;09:00;09:15\n\
+               ;Mittagspause;04.03.2027;12:00;13:00\n";
+    let result = run(csv);
+    let pause = result
+        .bundle
+        .sessions
+        .iter()
+        .find(|s| s.title == "Mittagspause")
+        .unwrap();
+    assert_eq!(
+        result.made_up.sessions,
+        std::collections::BTreeSet::from([pause.id.clone()])
+    );
+    // A frab file's own guid is the file's id.
+    let xml = "<schedule><conference><title>T</title><start>2027-03-04</start><end>2027-03-04</end><days>1</days></conference>\
+<day index=\"1\" date=\"2027-03-04\"><room name=\"A\"><event guid=\"6a32cb72-a69d-423c-91b5-60d88eb8e6c7\"><date>2027-03-04T10:00:00+01:00</date><start>10:00</start><duration>00:30</duration><room>A</room><title>Eins</title></event>\
+<event><date>2027-03-04T11:00:00+01:00</date><start>11:00</start><duration>00:30</duration><room>A</room><title>Zwei</title></event></room></day></schedule>";
+    let result = run(xml);
+    let made_up: Vec<&str> = result
+        .bundle
+        .sessions
+        .iter()
+        .filter(|s| result.made_up.sessions.contains(&s.id))
+        .map(|s| s.title.as_str())
+        .collect();
+    assert_eq!(made_up, ["Zwei"]);
 }

@@ -42,6 +42,18 @@ pub struct ReleaseList {
     pub releases: Vec<Release>,
 }
 
+/// What one source published last (`GET /v1/events/{event}/published?source=NAME`, organiser
+/// token): its sessions and exhibitors as it sent them, for matching a file without ids to them
+/// (`docs/adr/0015-stable-identity.md`). Empty for a source never published.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PublishedSource {
+    pub source: String,
+    #[serde(default)]
+    pub sessions: Vec<crate::model::Session>,
+    #[serde(default)]
+    pub exhibitors: Vec<crate::model::Exhibitor>,
+}
+
 /// An entity named in a preview: its kind (`session`, `location`, ...) and id.
 #[derive(
     Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,

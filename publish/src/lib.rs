@@ -18,7 +18,8 @@ use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
 use marktplatz_model::source::{
-    DEFAULT_SOURCE, NOTE_PARAM, Preview, ReleaseList, SOURCE_PARAM, is_valid_source,
+    DEFAULT_SOURCE, NOTE_PARAM, Preview, PublishedSource, ReleaseList, SOURCE_PARAM,
+    is_valid_source,
 };
 use marktplatz_model::wire::{AssetList, PublishOutcome, is_valid_event_id};
 
@@ -201,21 +202,62 @@ pub async fn releases(
     }
     let base = server_url.trim_end_matches('/');
     let url = format!("{base}/v1/events/{event_id}/releases");
-    let url = url.as_str();
-    let bytes = with_retry(&client.config().retry, cancel, move || async move {
+    let bytes = get(client, &url, token, "releases", 16 << 20, cancel).await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Protocol(format!("the server's list of releases is not valid: {e}")))
+}
+
+/// GETs `url` with the organiser's token (retried) and reads its answer (at most `limit`
+/// bytes); `what` names the operation in errors.
+async fn get(
+    client: &Client,
+    url: &str,
+    token: &str,
+    what: &'static str,
+    limit: usize,
+    cancel: &CancelToken,
+) -> Result<Vec<u8>> {
+    with_retry(&client.config().retry, cancel, move || async move {
         let response = http::send(
             client,
             Method::GET,
             url,
-            http::bearer_headers("releases", token)?,
+            http::bearer_headers(what, token)?,
             None,
         )
         .await?;
-        http::read_limited(client, url, response, 16 << 20, cancel, &mut |_| {}).await
+        http::read_limited(client, url, response, limit, cancel, &mut |_| {}).await
     })
-    .await?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::Protocol(format!("the server's list of releases is not valid: {e}")))
+    .await
+}
+
+/// The sessions and exhibitors `to.source` published last to `to.event_id` (none for a source
+/// never published): what a file without ids is matched to before it is published
+/// (`marktplatz_import::Import::keep_identity`, `docs/adr/0015-stable-identity.md`).
+pub async fn published_by_source(
+    client: &Client,
+    to: &Target<'_>,
+    cancel: &CancelToken,
+) -> Result<PublishedSource> {
+    if !is_valid_event_id(to.event_id) {
+        return Err(Error::invalid(
+            "publish",
+            "event",
+            format!("'{}' is not an event id", to.event_id),
+        ));
+    }
+    let base = to.server_url.trim_end_matches('/');
+    let url = reqwest::Url::parse_with_params(
+        &format!("{base}/v1/events/{}/published", to.event_id),
+        [(SOURCE_PARAM, to.source)],
+    )
+    .map_err(|e| Error::invalid("publish", "server", format!("'{base}': {e}")))?;
+    let bytes = get(client, url.as_str(), to.token, "publish", 64 << 20, cancel).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Protocol(format!(
+            "the server's list of what the source published is not valid: {e}"
+        ))
+    })
 }
 
 fn bundle_url(

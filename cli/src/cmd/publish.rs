@@ -5,10 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use marktplatz_core::sync::CancelToken;
+use marktplatz_import::identity::{Rule, count_by_rule};
 use marktplatz_model::assets::sha256_hex;
 use marktplatz_model::source::{DEFAULT_SOURCE, is_valid_source, source_from_file_stem};
 use marktplatz_model::wire::PublishOutcome;
-use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source};
+use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source, published_by_source};
 use marktplatz_server::Admin;
 
 use super::credentials::ServerToken;
@@ -48,7 +49,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> CmdResult {
     let token = args.to.token.resolve()?;
-    let loaded = load(&args.file, Some(&args.event), &args.import)?;
+    let mut loaded = load(&args.file, Some(&args.event), &args.import)?;
     if let Loaded::Imported(import) = &loaded {
         note!(
             "{}",
@@ -69,6 +70,36 @@ pub fn run(args: Args) -> CmdResult {
             .and_then(|stem| source_from_file_stem(&stem.to_string_lossy()))
             .unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
     };
+    let to = Target {
+        server_url: &args.to.server,
+        token: &token,
+        event_id: &args.event,
+        source: &source,
+        note: &args.note,
+    };
+    if let Loaded::Imported(import) = &mut loaded
+        && !import.made_up.is_empty()
+    {
+        // Made-up ids continue what the same source published last (ADR 0015), for the
+        // preview as for the publish.
+        let previous = server::block_on(async {
+            let client = server::client()?;
+            Ok(published_by_source(&client, &to, &CancelToken::new()).await?)
+        })?;
+        let made_up = import.made_up.len();
+        let counts = count_by_rule(&import.keep_identity(&previous));
+        let count = |rule| counts.get(&rule).copied().unwrap_or(0);
+        note!(
+            "{}",
+            msg::kept_identity(
+                &source,
+                made_up,
+                count(Rule::SameTitle),
+                count(Rule::FixedTypo),
+                count(Rule::Moved)
+            )
+        );
+    }
     let bundle = loaded.into_bundle();
     if bundle.event.id != args.event {
         return Err(CliError::invalid(msg::bundle_of_other_event(
@@ -84,13 +115,6 @@ pub fn run(args: Args) -> CmdResult {
     let assets = match folder {
         Some(dir) => read_assets(&dir)?,
         None => AssetBytes::new(),
-    };
-    let to = Target {
-        server_url: &args.to.server,
-        token: &token,
-        event_id: &args.event,
-        source: &source,
-        note: &args.note,
     };
     if args.dry_run {
         let preview = server::block_on(async {

@@ -741,6 +741,24 @@ pub fn published(event: &str, o: &PublishOutcome) -> String {
     )
 }
 
+/// After matching a file without ids to the source's previous publication (ADR 0015).
+pub fn kept_identity(
+    source: &str,
+    made_up: usize,
+    same: usize,
+    typos: usize,
+    moves: usize,
+) -> String {
+    pick(
+        format!(
+            "{made_up} sessions and exhibitors without ids in the file, matched to what source {source} published last: {same} by name, {typos} with a fixed typo, {moves} moved; the rest are new"
+        ),
+        format!(
+            "{made_up} Sessions und Aussteller ohne ID in der Datei, zugeordnet zu dem, was die Quelle {source} zuletzt veröffentlicht hat: {same} nach Namen, {typos} mit korrigiertem Tippfehler, {moves} verschoben; die übrigen sind neu"
+        ),
+    )
+}
+
 pub fn imported(file: &Path, format: &str, sessions: usize, warnings: usize) -> String {
     let file = file.display();
     pick(

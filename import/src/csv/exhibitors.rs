@@ -3,19 +3,18 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use marktplatz_model::bundle::Bundle;
 use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::{Contact, Exhibitor, LocationKind};
 
 use super::columns::{Column, EXHIBITOR_HEADERS};
 use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
-use crate::builder::{Builder, link};
+use crate::builder::{Builder, Built, link};
 use crate::dates::parse_german_date;
 use crate::text::{clean_line, clean_text};
-use crate::warnings::{ImportWarning, Warnings};
+use crate::warnings::Warnings;
 use crate::{Context, ids, tz};
 
-pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
+pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
     let Table {
         headers,
         columns,
@@ -56,9 +55,9 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<(Bundle, Vec<Impor
             .unwrap_or_default();
         let contact = contact(row, &subject, &mut builder.warnings);
         let website = website(row, &subject, &mut builder.warnings);
-        let key = row
-            .get(Column::Id)
-            .and_then(ids::usable)
+        let file_id = row.get(Column::Id).and_then(ids::usable);
+        let id_from_file = file_id.is_some();
+        let key = file_id
             .unwrap_or_else(|| ids::derived("exhibitor", &format!("csv:{}", ids::name_key(&name))));
         let exhibitor = Exhibitor {
             id: key.clone(),
@@ -94,9 +93,13 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<(Bundle, Vec<Impor
                     ),
                 );
                 seen.push((exhibitor.id.clone(), exhibitor.clone()));
+                builder.made_up.exhibitors.insert(exhibitor.id.clone());
                 builder.push_exhibitor(exhibitor);
             }
             None => {
+                if !id_from_file {
+                    builder.made_up.exhibitors.insert(key.clone());
+                }
                 seen.push((key, exhibitor.clone()));
                 builder.push_exhibitor(exhibitor);
             }

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use marktplatz_model::bundle::Bundle;
 use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::{Event, Venue};
 
@@ -18,7 +17,7 @@ mod columns;
 mod exhibitors;
 mod sessions;
 
-use super::warnings::ImportWarning;
+use super::builder::Built;
 use super::{Context, Format};
 use columns::{Column, EXHIBITOR_HEADERS, SESSION_HEADERS, map_headers};
 
@@ -159,11 +158,7 @@ fn rows(text: &str, table: &[(Column, &[&str])]) -> Result<Table> {
     })
 }
 
-pub(crate) fn read(
-    text: &str,
-    format: Format,
-    ctx: &Context,
-) -> Result<(Bundle, Vec<ImportWarning>)> {
+pub(crate) fn read(text: &str, format: Format, ctx: &Context) -> Result<Built> {
     match format {
         Format::CsvExhibitors => exhibitors::exhibitors(text, ctx),
         _ => sessions::sessions(text, ctx),

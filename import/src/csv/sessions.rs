@@ -4,21 +4,20 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use marktplatz_model::bundle::Bundle;
 use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::{LocationKind, Session, SessionStatus};
 use marktplatz_model::time::EventClock;
 
 use super::columns::{Column, SESSION_HEADERS, header_key};
 use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
-use crate::builder::{Builder, Draft, Person, link};
+use crate::builder::{Builder, Built, Draft, Person, link};
 use crate::dates::{parse_german_date, parse_german_time, parse_minutes};
 use crate::kinds::{session_kind, status_of};
 use crate::text::{clean_line, clean_text};
-use crate::warnings::{ImportWarning, Warnings};
+use crate::warnings::Warnings;
 use crate::{Context, ids, local_time, tz};
 
-pub(super) fn sessions(text: &str, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
+pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
     let Table {
         headers,
         columns,
@@ -199,12 +198,13 @@ fn draft(
     } else {
         status_of(&title)
     };
-    let base_id = row
-        .get(Column::Id)
-        .and_then(ids::usable)
+    let file_id = row.get(Column::Id).and_then(ids::usable);
+    let id_from_file = file_id.is_some();
+    let base_id = file_id
         .unwrap_or_else(|| ids::derived("session", &format!("csv:{}", ids::name_key(&title))));
     Draft {
         base_id,
+        id_from_file,
         subject,
         session: Session {
             id: String::new(),

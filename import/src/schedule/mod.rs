@@ -11,14 +11,13 @@ mod zone;
 
 use chrono::{DateTime, FixedOffset};
 
-use marktplatz_model::bundle::Bundle;
 use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::LocationKind;
 use marktplatz_model::time::EventClock;
 use marktplatz_model::zone::Zone;
 
 use super::Context;
-use super::builder::{Builder, Person};
+use super::builder::{Builder, Built, Person};
 use super::dates::plausible;
 use super::text::clean_line;
 use super::warnings::ImportWarning;
@@ -117,7 +116,7 @@ type DayBounds = (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>);
 
 /// Turns what a reader found into a bundle; every repair is a warning, and a file that is
 /// visibly incomplete is an error.
-pub(crate) fn build(raw: RawSchedule, ctx: &Context) -> Result<(Bundle, Vec<ImportWarning>)> {
+pub(crate) fn build(raw: RawSchedule, ctx: &Context) -> Result<Built> {
     check_complete(&raw)?;
     let mut builder = Builder::new();
     for note in &raw.notes {

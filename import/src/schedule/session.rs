@@ -102,9 +102,10 @@ pub(super) fn session(
         description.clear();
     }
     let type_name = event.kind.as_deref().map(clean_line).unwrap_or_default();
-    let base_id = session_id(event, &title, start);
+    let (base_id, id_from_file) = session_id(event, &title, start);
     Some(Draft {
         base_id,
+        id_from_file,
         subject,
         session: Session {
             id: String::new(),
@@ -207,15 +208,17 @@ fn event_end(
     }
 }
 
-fn session_id(event: &RawEvent, title: &str, start: DateTime<Utc>) -> String {
+/// The session's id, and whether the file gave it (its guid or its own id).
+fn session_id(event: &RawEvent, title: &str, start: DateTime<Utc>) -> (String, bool) {
     if let Some(id) = event.guid.as_deref().and_then(ids::usable) {
-        return id;
+        return (id, true);
     }
     if let Some(id) = event.id.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
-        return ids::derived("session", &format!("id:{id}"));
+        return (ids::derived("session", &format!("id:{id}")), true);
     }
-    ids::derived(
+    let made_up = ids::derived(
         "session",
         &format!("title:{}|{}", ids::name_key(title), start.to_rfc3339()),
-    )
+    );
+    (made_up, false)
 }

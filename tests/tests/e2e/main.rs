@@ -21,6 +21,7 @@ mod search_quality;
 mod server_hardening;
 mod server_security;
 mod soak;
+mod stable_identity;
 mod storage_faults;
 mod sync_assets;
 mod sync_e2e;

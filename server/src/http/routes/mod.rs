@@ -9,6 +9,7 @@ mod bundle;
 mod changes;
 mod head;
 mod ops;
+mod published;
 mod releases;
 
 pub use ops::MAX_OP_BYTES;
@@ -53,6 +54,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/v1/events/{event}/ops", post(ops::post_op))
         .route("/v1/events/{event}/releases", get(releases::get_releases))
+        .route(
+            "/v1/events/{event}/published",
+            get(published::get_published),
+        )
         .layer(compression)
         // Outside the compression: it keeps the compressed bytes.
         .layer(axum::middleware::from_fn_with_state(state, cached_pages));
