@@ -914,10 +914,7 @@ pub fn import_days(n: usize) -> String {
 pub fn warnings_header(n: usize) -> String {
     pick(
         format!("{}:\n", count(n, ("warning", "warnings"), ("", ""))),
-        format!(
-            "{n} Warnung{} des Importers (im Wortlaut):\n",
-            if n == 1 { "" } else { "en" }
-        ),
+        format!("{n} Warnung{}:\n", if n == 1 { "" } else { "en" }),
     )
 }
 
