@@ -880,6 +880,10 @@ messages! {
         en: "the manual page could not be made: {reason}",
         de: "die Handbuchseite konnte nicht erzeugt werden: „{reason}“"
     }
+    man_no_such_command(path: &str) {
+        en: "'{path}' is not a marktplatz command (marktplatz --help lists them)",
+        de: "„{path}“ ist kein marktplatz-Befehl (marktplatz --help zeigt sie)"
+    }
 }
 
 // ---- import-check ----
