@@ -162,7 +162,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "completions",
         "marktplatz completions bash > /etc/bash_completion.d/marktplatz",
     ),
-    ("man", "marktplatz man > marktplatz.1"),
+    ("man", "marktplatz man session move | man -l -"),
 ];
 
 pub fn example(path: &str) -> Option<&'static str> {

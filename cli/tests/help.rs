@@ -132,6 +132,33 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
         "{page}"
     );
     assert!(page.contains("import\\-check"), "{page}");
-    let german = run(german().arg("man")).ok();
-    assert!(german.contains("Offline\\-Begleiter"), "{german}");
+    let german_main = run(german().arg("man")).ok();
+    assert!(german_main.contains("Offline\\-Begleiter"), "{german_main}");
+
+    // Every command has its own page, named as git names its own.
+    let page = run(marktplatz().args(["man", "session", "move"])).ok();
+    assert!(
+        page.contains(".TH marktplatz-session-move 1  marktplatz"),
+        "{page}"
+    );
+    assert!(page.contains("\\-\\-to"), "{page}");
+    let german_page = run(german().args(["man", "session", "move"])).ok();
+    assert!(german_page.contains("Beispiel"), "{german_page}");
+    let stderr = run(marktplatz().args(["man", "session", "fly"])).fails_with(3);
+    assert!(
+        stderr.contains("'session fly' is not a marktplatz command"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    run(marktplatz().arg("man").arg("--dir").arg(dir.path())).ok();
+    for name in [
+        "marktplatz.1",
+        "marktplatz-session-move.1",
+        "marktplatz-admin.1",
+        "marktplatz-import-check.1",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        assert!(text.contains(".TH"), "{name}: {text}");
+    }
+    assert!(!dir.path().join("marktplatz-help.1").exists());
 }

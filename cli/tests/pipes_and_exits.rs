@@ -249,3 +249,39 @@ fn alerts_count_in_words_that_fit_the_number() {
     assert!(text.contains(": 0 alerts"), "{text}");
     assert!(!text.contains("1 alerts"), "{text}");
 }
+
+#[test]
+fn import_warnings_follow_the_locale_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("programm.csv");
+    std::fs::write(
+        &file,
+        "Titel;Datum;Beginn;Dauer;Raum\n;01.02.2027;10:00;45;A\nEins;28.03.2027;02:30;45;A\nZwei;01.02.2027;kaputt;45;A\n",
+    )
+    .unwrap();
+    let german_text = run(german().arg("import-check").arg(&file)).ok();
+    for expected in [
+        "Zeile 2: title: ist leer; die Zeile wurde übersprungen",
+        "28.03.2027 02:30 gibt es in Europe/Berlin nicht",
+        "„kaputt“ ist keine Uhrzeit",
+    ] {
+        assert!(
+            german_text.contains(expected),
+            "{expected:?}:\n{german_text}"
+        );
+    }
+    for english in ["row ", "skipped", "does not exist", "is not a time"] {
+        assert!(
+            !german_text.contains(english),
+            "{english:?}:\n{german_text}"
+        );
+    }
+    let english_text = run(marktplatz().arg("import-check").arg(&file)).ok();
+    assert!(
+        english_text.contains("row 2: title: is empty; the row was skipped"),
+        "{english_text}"
+    );
+    assert!(!english_text.contains("Zeile"), "{english_text}");
+    let json = run(german().args(["import-check", "--json"]).arg(&file)).ok();
+    assert!(json.contains("die Zeile wurde übersprungen"), "{json}");
+}

@@ -14,7 +14,7 @@ use marktplatz_model::time::EventClock;
 use super::identity::MadeUpIds;
 use super::ids;
 use super::text::{clean_line, clean_text};
-use super::warnings::{ImportWarning, Warnings};
+use super::warnings::{ImportWarning, Text, Warnings, text};
 
 /// A person as a file names them.
 #[derive(Clone, Debug, Default)]
@@ -34,7 +34,7 @@ pub(crate) struct Draft {
     /// up from the content; made-up ids are matched to the previous publication (`identity`).
     pub id_from_file: bool,
     /// How the file names this entry in warnings.
-    pub subject: String,
+    pub subject: Text,
     pub session: Session,
 }
 
@@ -91,9 +91,12 @@ impl Builder {
             Some(id) if !self.locations.iter().any(|l| l.id == id) => id,
             Some(id) => {
                 self.warnings.push(
-                    format!("room '{name}'"),
+                    text!("room '{name}'", "Raum „{name}“"),
                     "guid",
-                    format!("guid {id} is already used by another room; a new id was derived from the name"),
+                    text!(
+                        "guid {id} is already used by another room; a new id was derived from the name",
+                        "guid {id} hat schon ein anderer Raum; eine neue ID wurde aus dem Namen gebildet"
+                    ),
                 );
                 ids::derived("location", &key)
             }
@@ -191,16 +194,17 @@ impl Builder {
 
     /// ISO codes from a language field ("Deutsch", "de, en"); unknown names are left out with
     /// one warning per distinct value.
-    pub fn languages(&mut self, raw: &str, subject: &str) -> Vec<String> {
+    pub fn languages(&mut self, raw: &str, subject: &Text) -> Vec<String> {
         let parsed = super::lang::normalise(raw);
         if !parsed.unknown.is_empty() {
             let unknown = parsed.unknown.join(", ");
             self.warnings.once(
                 &format!("lang:{}", parsed.unknown.join(",")),
-                subject.to_string(),
+                subject,
                 "language",
-                format!(
-                    "'{unknown}' is not a language code or name we know; it was left out (further entries with it are not listed)"
+                text!(
+                    "'{unknown}' is not a language code or name we know; it was left out (further entries with it are not listed)",
+                    "„{unknown}“ ist kein bekannter Sprachcode oder Sprachname; weggelassen (weitere Einträge damit werden nicht aufgeführt)"
                 ),
             );
         }
@@ -270,7 +274,10 @@ impl Builder {
                     self.warnings.push(
                         draft.subject.clone(),
                         "guid",
-                        "is listed twice at the same time and place; the second listing was skipped",
+                        text!(
+                            "is listed twice at the same time and place; the second listing was skipped",
+                            "steht zweimal zur selben Zeit am selben Ort; der zweite Eintrag wurde übersprungen"
+                        ),
                     );
                     continue;
                 }
@@ -287,8 +294,9 @@ impl Builder {
                     self.warnings.push(
                         draft.subject.clone(),
                         "guid",
-                        format!(
-                            "is listed again at another time or place; kept as its own session with id {id}"
+                        text!(
+                            "is listed again at another time or place; kept as its own session with id {id}",
+                            "steht noch einmal zu anderer Zeit oder an anderem Ort; als eigener Programmpunkt mit ID {id} behalten"
                         ),
                     );
                     session.id = id;
@@ -360,7 +368,7 @@ impl Builder {
             (&a.location_id, a.start, a.end).cmp(&(&b.location_id, b.start, b.end))
         });
         let mut overlaps = 0usize;
-        let mut examples: Vec<String> = Vec::new();
+        let mut examples: Vec<(String, String)> = Vec::new();
         let mut previous: Option<&Session> = None;
         for session in by_room {
             if let Some(p) = previous
@@ -369,7 +377,7 @@ impl Builder {
             {
                 overlaps += 1;
                 if examples.len() < 3 {
-                    examples.push(format!("'{}' and '{}'", p.title, session.title));
+                    examples.push((p.title.clone(), session.title.clone()));
                 }
             }
             previous = match previous {
@@ -378,12 +386,25 @@ impl Builder {
             };
         }
         if overlaps > 0 {
+            let listed = |and: &str| {
+                examples
+                    .iter()
+                    .map(|(a, b)| format!("'{a}' {and} '{b}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             self.warnings.push(
-                "schedule",
+                Text::new("schedule", "Programm"),
                 "rooms",
-                format!(
-                    "{overlaps} sessions overlap an earlier one in the same room (for example {}); kept as given",
-                    examples.join(", ")
+                Text::new(
+                    format!(
+                        "{overlaps} sessions overlap an earlier one in the same room (for example {}); kept as given",
+                        listed("and")
+                    ),
+                    format!(
+                        "{overlaps} Programmpunkte überschneiden sich mit einem früheren im selben Raum (zum Beispiel {}); so behalten",
+                        listed("und")
+                    ),
                 ),
             );
         }
@@ -536,7 +557,7 @@ pub(crate) mod tests {
             b.push_draft(Draft {
                 base_id: "g1".into(),
                 id_from_file: true,
-                subject: format!("event '{title}'"),
+                subject: text!("event '{title}'", "Programmpunkt „{title}“"),
                 session: session(title, hour, Some("r")),
             });
         }

@@ -10,7 +10,7 @@ use marktplatz_model::model::LocationKind;
 use super::Format;
 use super::builder::Person;
 use super::schedule::{RawDay, RawEvent, RawRoom, RawSchedule, RawTrack};
-use super::warnings::ImportWarning;
+use super::warnings::{ImportWarning, Text, text};
 
 const WHAT: &str = "the schedule.json";
 
@@ -81,10 +81,12 @@ pub(crate) fn read(root: &Value, format: Format) -> Result<RawSchedule> {
     if let Some(misplaced) = schedule.get("rooms") {
         // The schema forbids rooms outside the conference; read them anyway.
         raw.notes.push(ImportWarning {
-            subject: "schedule".into(),
+            subject: Text::new("schedule", "Programm"),
             field: "rooms".into(),
-            message: "is not part of the format (rooms belong in conference.rooms); read anyway"
-                .into(),
+            message: Text::new(
+                "is not part of the format (rooms belong in conference.rooms); read anyway",
+                "gehört nicht zum Format (Räume stehen in conference.rooms); trotzdem gelesen",
+            ),
         });
         for room in array(Some(misplaced)) {
             raw.rooms.push(room_of(room));
@@ -115,9 +117,15 @@ pub(crate) fn read(root: &Value, format: Format) -> Result<RawSchedule> {
             for event in array(Some(events)) {
                 let Some(event) = event.as_object() else {
                     raw.notes.push(ImportWarning {
-                        subject: format!("day {date}, room '{room_key}'"),
+                        subject: text!(
+                            "day {date}, room '{room_key}'",
+                            "Tag {date}, Raum „{room_key}“"
+                        ),
                         field: "events".into(),
-                        message: "an entry is not an object; it was skipped".into(),
+                        message: Text::new(
+                            "an entry is not an object; it was skipped",
+                            "ein Eintrag ist kein Objekt; übersprungen",
+                        ),
                     });
                     continue;
                 };
@@ -140,9 +148,12 @@ pub(crate) fn read(root: &Value, format: Format) -> Result<RawSchedule> {
         for (index, event) in events.iter().enumerate() {
             let Some(event) = event.as_object() else {
                 raw.notes.push(ImportWarning {
-                    subject: format!("schedule.events[{index}]"),
+                    subject: text!("schedule.events[{index}]", "schedule.events[{index}]"),
                     field: String::new(),
-                    message: "is not an object; it was skipped".into(),
+                    message: Text::new(
+                        "is not an object; it was skipped",
+                        "ist kein Objekt; übersprungen",
+                    ),
                 });
                 continue;
             };

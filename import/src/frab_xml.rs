@@ -9,7 +9,7 @@ use marktplatz_model::model::LocationKind;
 
 use super::builder::Person;
 use super::schedule::{RawDay, RawEvent, RawRoom, RawSchedule, RawTrack};
-use super::warnings::ImportWarning;
+use super::warnings::{ImportWarning, Text};
 
 const WHAT: &str = "the schedule.xml";
 /// Deeper nesting than any schedule needs is refused (a guard against hostile files).
@@ -116,9 +116,9 @@ pub(crate) fn read(text: &str) -> Result<RawSchedule> {
     }
     if raw.days.is_empty() && !root.children.iter().any(|c| c.name == "conference") {
         raw.notes.push(ImportWarning {
-            subject: "file".into(),
+            subject: Text::file(),
             field: "day".into(),
-            message: "no <day> elements".into(),
+            message: Text::new("no <day> elements", "keine <day>-Elemente"),
         });
     }
     Ok(raw)

@@ -22,6 +22,7 @@ use super::dates::{
 };
 use super::kinds::session_kind;
 use super::text::{clean_line, clean_text};
+use super::warnings::{Text, text};
 use super::{Context, ids, lang, local_time, tz};
 
 const WHAT: &str = "the iCalendar file";
@@ -428,7 +429,7 @@ struct Zones<'a> {
 }
 
 impl Zones<'_> {
-    fn when(&mut self, property: &Property, subject: &str) -> std::result::Result<When, String> {
+    fn when(&mut self, property: &Property, subject: &Text) -> std::result::Result<When, Text> {
         let value = property.value.trim();
         let is_date = property
             .param("VALUE")
@@ -439,10 +440,18 @@ impl Zones<'_> {
                 .ok()
                 .and_then(sane_year)
                 .map(When::Date)
-                .ok_or_else(|| format!("'{value}' is not a date (YYYYMMDD)"));
+                .ok_or_else(|| {
+                    text!(
+                        "'{value}' is not a date (YYYYMMDD)",
+                        "„{value}“ ist kein Datum (JJJJMMTT)"
+                    )
+                });
         }
         let Some(wall) = parse_ical_date_time(value) else {
-            return Err(format!("'{value}' is not a date-time (YYYYMMDDTHHMMSS)"));
+            return Err(text!(
+                "'{value}' is not a date-time (YYYYMMDDTHHMMSS)",
+                "„{value}“ ist kein Zeitpunkt (JJJJMMTTTHHMMSS)"
+            ));
         };
         if value.ends_with(['Z', 'z']) {
             return Ok(When::Instant(Utc.from_utc_datetime(&wall)));
@@ -462,12 +471,23 @@ impl Zones<'_> {
         let fallback = self.fallback;
         self.warnings.once(
             &format!("tzid:{tzid}"),
-            subject.to_string(),
+            subject,
             property.name.clone(),
-            format!("TZID '{tzid}' is neither a known timezone nor defined by a VTIMEZONE; its times were read as {fallback} (further events with it are not listed)"),
+            text!(
+                "TZID '{tzid}' is neither a known timezone nor defined by a VTIMEZONE; its times were read as {fallback} (further events with it are not listed)",
+                "TZID „{tzid}“ ist weder eine bekannte Zeitzone noch in einem VTIMEZONE beschrieben; ihre Zeiten wurden als {fallback} gelesen (weitere Termine damit werden nicht aufgeführt)"
+            ),
         );
         Ok(When::Instant(local_in(fallback, wall)))
     }
+}
+
+/// Why an event was skipped, in both languages.
+fn skipped_because(reason: &Text) -> Text {
+    Text::new(
+        format!("{}; the event was skipped", reason.en),
+        format!("{}; der Termin wurde übersprungen", reason.de),
+    )
 }
 
 fn local_in(zone: Zone, wall: NaiveDateTime) -> DateTime<Utc> {
@@ -527,16 +547,22 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
                 None => {
                     if let Some(name) = &calendar_zone {
                         builder.warnings.push(
-                            "calendar",
+                            Text::new("calendar", "Kalender"),
                             "X-WR-TIMEZONE",
-                            format!("'{name}' is not a known timezone; it was ignored"),
+                            text!(
+                                "'{name}' is not a known timezone; it was ignored",
+                                "„{name}“ ist keine bekannte Zeitzone; nicht beachtet"
+                            ),
                         );
                     }
                     let zone = tz::default_zone();
                     builder.warnings.push(
-                        "calendar",
+                        Text::new("calendar", "Kalender"),
                         "timezone",
-                        format!("the calendar names no timezone for its days; assumed {zone}; pass --timezone to choose another"),
+                        text!(
+                            "the calendar names no timezone for its days; assumed {zone}; pass --timezone to choose another",
+                            "der Kalender nennt keine Zeitzone für seine Tage; {zone} angenommen; mit --timezone lässt sich eine andere wählen"
+                        ),
                     );
                     zone
                 }
@@ -551,7 +577,7 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
     };
 
     struct Parsed {
-        subject: String,
+        subject: Text,
         uid: Option<String>,
         title: String,
         start: DateTime<Utc>,
@@ -571,14 +597,15 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
             .get("UID")
             .map(|p| p.value.trim().to_string())
             .filter(|u| !u.is_empty());
+        let shown: String = title.chars().take(60).collect();
         let subject = match &uid {
-            Some(uid) => format!(
-                "VEVENT '{}' (UID {uid})",
-                title.chars().take(60).collect::<String>()
+            Some(uid) => text!(
+                "VEVENT '{shown}' (UID {uid})",
+                "VEVENT „{shown}“ (UID {uid})"
             ),
-            None => format!(
-                "VEVENT '{}' (line {})",
-                title.chars().take(60).collect::<String>(),
+            None => text!(
+                "VEVENT '{shown}' (line {})",
+                "VEVENT „{shown}“ (Zeile {})",
                 event.line
             ),
         };
@@ -586,24 +613,30 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
             zones.warnings.push(
                 subject,
                 "SUMMARY",
-                "is missing or empty; the event was skipped",
+                text!(
+                    "is missing or empty; the event was skipped",
+                    "fehlt oder ist leer; der Termin wurde übersprungen"
+                ),
             );
             continue;
         }
         let Some(dtstart) = event.get("DTSTART") else {
-            zones
-                .warnings
-                .push(subject, "DTSTART", "is missing; the event was skipped");
+            zones.warnings.push(
+                subject,
+                "DTSTART",
+                text!(
+                    "is missing; the event was skipped",
+                    "fehlt; der Termin wurde übersprungen"
+                ),
+            );
             continue;
         };
         let start_when = match zones.when(dtstart, &subject) {
             Ok(when) => when,
             Err(message) => {
-                zones.warnings.push(
-                    subject,
-                    "DTSTART",
-                    format!("{message}; the event was skipped"),
-                );
+                zones
+                    .warnings
+                    .push(subject, "DTSTART", skipped_because(&message));
                 continue;
             }
         };
@@ -620,11 +653,9 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
                     instant(&when, &clock)
                 }
                 Err(message) => {
-                    zones.warnings.push(
-                        subject,
-                        "DTEND",
-                        format!("{message}; the event was skipped"),
-                    );
+                    zones
+                        .warnings
+                        .push(subject, "DTEND", skipped_because(&message));
                     continue;
                 }
             }
@@ -635,8 +666,9 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
                     zones.warnings.push(
                         subject,
                         "DURATION",
-                        format!(
+                        text!(
                             "'{}' is not a duration (like PT1H30M); the event was skipped",
+                            "„{}“ ist keine Dauer (etwa PT1H30M); der Termin wurde übersprungen",
                             duration.value.trim()
                         ),
                     );
@@ -649,24 +681,35 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
             start
         };
         if end < start {
-            zones
-                .warnings
-                .push(subject, "DTEND", "is before DTSTART; the event was skipped");
+            zones.warnings.push(
+                subject,
+                "DTEND",
+                text!(
+                    "is before DTSTART; the event was skipped",
+                    "liegt vor DTSTART; der Termin wurde übersprungen"
+                ),
+            );
             continue;
         }
         if !plausible(start) || !plausible(end) {
             zones.warnings.push(
                 subject,
                 "DTSTART",
-                "is not a plausible date (years 1900 to 2200); the event was skipped",
+                text!(
+                    "is not a plausible date (years 1900 to 2200); the event was skipped",
+                    "ist kein plausibles Datum (Jahre 1900 bis 2200); der Termin wurde übersprungen"
+                ),
             );
             continue;
         }
         if event.get("RRULE").is_some() || event.get("RDATE").is_some() {
             zones.warnings.push(
-                subject.clone(),
+                &subject,
                 "RRULE",
-                "recurring events are not expanded; only the first occurrence was imported",
+                text!(
+                    "recurring events are not expanded; only the first occurrence was imported",
+                    "Serientermine werden nicht aufgefächert; nur der erste Termin wurde übernommen"
+                ),
             );
         }
         let mut uid = uid;
@@ -727,9 +770,12 @@ pub(crate) fn read(text: &str, ctx: &Context) -> Result<Built> {
             None => {
                 if item.uid.is_none() {
                     builder.warnings.push(
-                        item.subject.clone(),
+                        &item.subject,
                         "UID",
-                        "is missing; an id was derived from the summary",
+                        text!(
+                            "is missing; an id was derived from the summary",
+                            "fehlt; eine ID wurde aus SUMMARY gebildet"
+                        ),
                     );
                 }
                 ids::derived(

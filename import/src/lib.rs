@@ -45,8 +45,9 @@ use serde_json::Value;
 use marktplatz_model::bundle::{Bundle, check_id};
 use marktplatz_model::error::{Error, Result};
 use marktplatz_model::source::PublishedSource;
+use warnings::text;
 
-pub use warnings::ImportWarning;
+pub use warnings::{ImportWarning, Text};
 
 /// Files larger than this are refused unless the caller sets another limit.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -240,10 +241,11 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
                 return Err(not_utf8(body, utf8_error.valid_up_to()));
             }
             notes.push(ImportWarning {
-                subject: "file".into(),
+                subject: Text::file(),
                 field: "encoding".into(),
-                message: format!(
+                message: text!(
                     "is not UTF-8 (first bad byte at offset {}); read as Windows-1252, the encoding Excel uses for \"CSV\" in Germany",
+                    "ist kein UTF-8 (erstes falsches Byte an Stelle {}); als Windows-1252 gelesen, die Kodierung, die Excel in Deutschland für „CSV“ verwendet",
                     utf8_error.valid_up_to()
                 ),
             });

@@ -892,13 +892,80 @@ fn documented_examples_import() {
 }
 
 #[test]
-fn import_warnings_name_subject_and_field() {
+fn import_warnings_name_subject_and_field_in_either_language() {
     let w = ImportWarning {
-        subject: "event 'x' (g)".into(),
+        subject: Text::new("event 'x' (g)", "Programmpunkt „x“ (g)"),
         field: "duration".into(),
-        message: "is odd".into(),
+        message: Text::new("is odd", "ist seltsam"),
     };
     assert_eq!(w.to_string(), "event 'x' (g): duration: is odd");
+    assert_eq!(w.line(false), w.to_string());
+    assert_eq!(w.line(true), "Programmpunkt „x“ (g): duration: ist seltsam");
+}
+
+/// Files that set off as many kinds of warning as possible, in every format.
+fn messy_files() -> Vec<String> {
+    let csv = "Titel;Datum;Beginn;Ende;Dauer;Raum;Sprache\n\
+        ;01.02.2027;10:00;;;A;de\n\
+        Eins;28.03.2027;02:30;03:30;;A;Klingonisch\n\
+        Zwei;;11:00;;;A;de\n\
+        Drei;01.02.2027;kaputt;;;A;de\n\
+        Vier;1.2.;10:00;;;A;de\n\
+        Fünf;01.02.2027;12:00;11:00;;A;de\n\
+        Sechs;01.02.2027;12:00;;viel;A;de\n\
+        Sieben;31.10.2027;02:30;;45;A;de\n"
+        .to_string();
+    let exhibitors = "Name;Datum;E-Mail;Website\n;01.02.2027;;\n\
+        Firma;01.02.2027, kaputt;keine mail;ht tp://x y\n\
+        Firma;01.02.2027;;\nFirma;01.02.2027;a@b.de;\n"
+        .to_string();
+    let ical = "BEGIN:VCALENDAR\nX-WR-TIMEZONE:Mars/Olympus\n\
+        BEGIN:VEVENT\nSUMMARY:Ohne UID\nDTSTART:20270604T150000\nRRULE:FREQ=DAILY\nEND:VEVENT\n\
+        BEGIN:VEVENT\nUID:b\nSUMMARY:Zone\nDTSTART;TZID=Mars/Olympus:20270604T150000\nDTEND:20270604T140000Z\nEND:VEVENT\n\
+        BEGIN:VEVENT\nUID:c\nSUMMARY:\nDTSTART:20270604T150000Z\nEND:VEVENT\n\
+        BEGIN:VEVENT\nUID:d\nSUMMARY:Kein Start\nEND:VEVENT\n\
+        BEGIN:VEVENT\nUID:e\nSUMMARY:Dauer\nDTSTART:20270604T150000Z\nDURATION:lang\nEND:VEVENT\n\
+        BEGIN:VEVENT\nUID:f\nSUMMARY:Datum\nDTSTART:2027\nEND:VEVENT\n\
+        BEGIN:VEVENT\nUID:g\nSUMMARY:Gut\nDTSTART:20270604T150000Z\nEND:VEVENT\n\
+        END:VCALENDAR\n"
+        .to_string();
+    let json = SCHEDULE_JSON
+        .replace(
+            "\"date\": \"2027-12-28T00:30:00+01:00\", \"start\": \"00:30\"",
+            "\"date\": null, \"start\": \"25:61\"",
+        )
+        .replace("\"duration\": \"0:30\"", "\"duration\": \"half an hour\"");
+    vec![csv, exhibitors, ical, json]
+}
+
+/// Words that give an English sentence away; none belongs in a German warning.
+const ENGLISH: [&str; 9] = [
+    " the ", " was ", " is ", " not ", "skipped", "missing", " kept", " left ", " and ",
+];
+
+#[test]
+fn every_warning_reads_in_german_without_english_in_it() {
+    let mut seen = 0;
+    for file in messy_files() {
+        let result = match import(file.as_bytes(), &ImportOptions::default()) {
+            Ok(result) => result,
+            Err(e) => panic!("{e}\n{file}"),
+        };
+        assert!(!result.warnings.is_empty(), "no warnings from\n{file}");
+        for warning in &result.warnings {
+            seen += 1;
+            let german = format!(" {} {} ", warning.subject.de, warning.message.de);
+            let english = format!(" {} {} ", warning.subject.en, warning.message.en);
+            for word in ENGLISH {
+                assert!(!german.contains(word), "{word:?} in German: {german}");
+            }
+            assert_ne!(german, english, "not translated: {english}");
+        }
+    }
+    assert!(
+        seen >= 20,
+        "only {seen} warnings: the files no longer set them off"
+    );
 }
 
 // ---------------------------------------------------------------- never panic

@@ -9,7 +9,7 @@ use marktplatz_model::time::EventClock;
 
 use super::schedule_file::{ImportArgs, read_limited};
 use crate::error::{CliError, CmdResult};
-use crate::i18n::messages as msg;
+use crate::i18n::{self, Lang, messages as msg};
 
 /// How many warnings the human output lists (`--json` lists them all).
 const SHOWN_WARNINGS: usize = 20;
@@ -80,8 +80,13 @@ fn summary_json(result: &Import) -> serde_json::Value {
         "tracks": bundle.tracks.len(),
         "exhibitors": bundle.exhibitors.len(),
         "languages": event.languages,
-        "warnings": result.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "warnings": result.warnings.iter().map(|w| w.line(in_german())).collect::<Vec<_>>(),
     })
+}
+
+/// Import warnings come in both languages; the run's decides (never mixed).
+fn in_german() -> bool {
+    i18n::current() == Lang::De
 }
 
 fn summary_text(result: &Import) -> String {
@@ -116,7 +121,7 @@ fn summary_text(result: &Import) -> String {
     } else {
         out.push_str(&msg::warnings_header(result.warnings.len()));
         for warning in result.warnings.iter().take(SHOWN_WARNINGS) {
-            out.push_str(&format!("  - {warning}\n"));
+            out.push_str(&format!("  - {}\n", warning.line(in_german())));
         }
         if result.warnings.len() > SHOWN_WARNINGS {
             out.push_str(&msg::more_warnings(result.warnings.len() - SHOWN_WARNINGS));

@@ -527,4 +527,14 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "Was getippt wurde (darf mit einem Bindestrich beginnen)",
     ),
     ("completions", "shell", "Die Shell: bash, zsh oder fish"),
+    (
+        "man",
+        "command",
+        "Der Befehl, dessen Seite ausgegeben wird (`session move`); keiner für die Hauptseite",
+    ),
+    (
+        "man",
+        "dir",
+        "Alle Seiten in diesen Ordner schreiben (marktplatz.1, marktplatz-session-move.1, ...), statt eine auszugeben",
+    ),
 ];

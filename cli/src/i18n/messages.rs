@@ -754,7 +754,7 @@ pub fn kept_identity(
             "{made_up} sessions and exhibitors without ids in the file, matched to what source {source} published last: {same} by name, {typos} with a fixed typo, {moves} moved; the rest are new"
         ),
         format!(
-            "{made_up} Sessions und Aussteller ohne ID in der Datei, zugeordnet zu dem, was die Quelle {source} zuletzt veröffentlicht hat: {same} nach Namen, {typos} mit korrigiertem Tippfehler, {moves} verschoben; die übrigen sind neu"
+            "{made_up} Programmpunkte und Aussteller ohne ID in der Datei, zugeordnet zu dem, was die Quelle {source} zuletzt veröffentlicht hat: {same} nach Namen, {typos} mit korrigiertem Tippfehler, {moves} verschoben; die übrigen sind neu"
         ),
     )
 }
@@ -898,6 +898,10 @@ messages! {
         en: "the manual page could not be made: {reason}",
         de: "die Handbuchseite konnte nicht erzeugt werden: „{reason}“"
     }
+    man_no_such_command(path: &str) {
+        en: "'{path}' is not a marktplatz command (marktplatz --help lists them)",
+        de: "„{path}“ ist kein marktplatz-Befehl (marktplatz --help zeigt sie)"
+    }
 }
 
 // ---- import-check ----
@@ -932,10 +936,7 @@ pub fn import_days(n: usize) -> String {
 pub fn warnings_header(n: usize) -> String {
     pick(
         format!("{}:\n", count(n, ("warning", "warnings"), ("", ""))),
-        format!(
-            "{n} Warnung{} des Importers (im Wortlaut):\n",
-            if n == 1 { "" } else { "en" }
-        ),
+        format!("{n} Warnung{}:\n", if n == 1 { "" } else { "en" }),
     )
 }
 

@@ -11,7 +11,7 @@ use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
 use crate::builder::{Builder, Built, link};
 use crate::dates::parse_german_date;
 use crate::text::{clean_line, clean_text};
-use crate::warnings::Warnings;
+use crate::warnings::{Text, Warnings, text};
 use crate::{Context, ids, tz};
 
 pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
@@ -27,16 +27,16 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
     let mut seen: Vec<(String, Exhibitor)> = Vec::new();
     for row in &rows {
         let name = clean_line(row.get(Column::Name).unwrap_or_default());
-        let subject = format!(
-            "row {} '{}'",
-            row.line,
-            name.chars().take(60).collect::<String>()
-        );
+        let shown: String = name.chars().take(60).collect();
+        let subject = text!("row {} '{shown}'", "Zeile {} „{shown}“", row.line);
         if name.is_empty() {
             builder.warnings.push(
-                format!("row {}", row.line),
+                Text::row(row.line),
                 "name",
-                "is empty; the row was skipped",
+                text!(
+                    "is empty; the row was skipped",
+                    "ist leer; die Zeile wurde übersprungen"
+                ),
             );
             continue;
         }
@@ -77,7 +77,10 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
                 builder.warnings.push(
                     subject,
                     "name",
-                    "is listed twice with the same details; the second row was skipped",
+                    text!(
+                        "is listed twice with the same details; the second row was skipped",
+                        "steht zweimal mit denselben Angaben; die zweite Zeile wurde übersprungen"
+                    ),
                 );
             }
             Some(_) => {
@@ -87,8 +90,9 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
                 builder.warnings.push(
                     subject,
                     "name",
-                    format!(
+                    text!(
                         "is listed again with other details; kept as its own exhibitor with id {}",
+                        "steht noch einmal mit anderen Angaben; als eigener Aussteller mit ID {} behalten",
                         exhibitor.id
                     ),
                 );
@@ -122,7 +126,7 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
 }
 
 /// The fair's days a row names in its date column (several, separated by `;`, `,` or lines).
-fn add_days(row: &Row, subject: &str, days: &mut BTreeSet<NaiveDate>, warnings: &mut Warnings) {
+fn add_days(row: &Row, subject: &Text, days: &mut BTreeSet<NaiveDate>, warnings: &mut Warnings) {
     if let Some(text) = row.get(Column::Date) {
         for part in text
             .split([';', ',', '\n'])
@@ -133,14 +137,21 @@ fn add_days(row: &Row, subject: &str, days: &mut BTreeSet<NaiveDate>, warnings: 
                 Some(day) => {
                     days.insert(day);
                 }
-                None => warnings.push(subject, "date", format!("'{part}' is not a date; left out")),
+                None => warnings.push(
+                    subject,
+                    "date",
+                    text!(
+                        "'{part}' is not a date; left out",
+                        "„{part}“ ist kein Datum; weggelassen"
+                    ),
+                ),
             }
         }
     }
 }
 
 /// Contact person, e-mail (checked) and phone; `None` when the row has none of them.
-fn contact(row: &Row, subject: &str, warnings: &mut Warnings) -> Option<Contact> {
+fn contact(row: &Row, subject: &Text, warnings: &mut Warnings) -> Option<Contact> {
     let email = match row.get(Column::Email).map(str::trim) {
         Some(e) if e.contains('@') && !e.contains(' ') => {
             Some(e.trim_start_matches("mailto:").to_string())
@@ -149,7 +160,10 @@ fn contact(row: &Row, subject: &str, warnings: &mut Warnings) -> Option<Contact>
             warnings.push(
                 subject,
                 "email",
-                format!("'{e}' is not an e-mail address; left out"),
+                text!(
+                    "'{e}' is not an e-mail address; left out",
+                    "„{e}“ ist keine E-Mail-Adresse; weggelassen"
+                ),
             );
             None
         }
@@ -165,7 +179,7 @@ fn contact(row: &Row, subject: &str, warnings: &mut Warnings) -> Option<Contact>
 }
 
 /// The website, with `https://` added when the cell has no scheme.
-fn website(row: &Row, subject: &str, warnings: &mut Warnings) -> Option<String> {
+fn website(row: &Row, subject: &Text, warnings: &mut Warnings) -> Option<String> {
     match row.get(Column::Url) {
         Some(url) => match link("", &with_scheme(url)) {
             Some(l) => Some(l.url),
@@ -173,7 +187,10 @@ fn website(row: &Row, subject: &str, warnings: &mut Warnings) -> Option<String> 
                 warnings.push(
                     subject,
                     "website",
-                    format!("'{url}' is not a web address; left out"),
+                    text!(
+                        "'{url}' is not a web address; left out",
+                        "„{url}“ ist keine Webadresse; weggelassen"
+                    ),
                 );
                 None
             }

@@ -14,7 +14,7 @@ use crate::builder::{Builder, Built, Draft, Person, link};
 use crate::dates::{parse_german_date, parse_german_time, parse_minutes};
 use crate::kinds::{session_kind, status_of};
 use crate::text::{clean_line, clean_text};
-use crate::warnings::Warnings;
+use crate::warnings::{Text, Warnings, text};
 use crate::{Context, ids, local_time, tz};
 
 pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
@@ -36,10 +36,11 @@ pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
         Some(zone) => zone,
         None => {
             builder.warnings.push(
-                "file",
+                Text::file(),
                 "timezone",
-                format!(
+                text!(
                     "a CSV file names no timezone; assumed {}; pass --timezone to choose another",
+                    "eine CSV-Datei nennt keine Zeitzone; {} angenommen; mit --timezone lässt sich eine andere wählen",
                     tz::default_zone()
                 ),
             );
@@ -66,25 +67,27 @@ pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
     let mut no_end = 0usize;
     for row in &rows {
         let title = clean_line(row.get(Column::Title).unwrap_or_default());
-        let subject = format!(
-            "row {} '{}'",
-            row.line,
-            title.chars().take(60).collect::<String>()
-        );
+        let shown: String = title.chars().take(60).collect();
+        let subject = text!("row {} '{shown}'", "Zeile {} „{shown}“", row.line);
         if title.is_empty() {
             builder.warnings.push(
-                format!("row {}", row.line),
+                Text::row(row.line),
                 "title",
-                "is empty; the row was skipped",
+                text!(
+                    "is empty; the row was skipped",
+                    "ist leer; die Zeile wurde übersprungen"
+                ),
             );
             continue;
         }
         let (start, end) = match times(row, &mut dates, &clock, &mut builder.warnings, &subject) {
             Ok(times) => times,
             Err((field, message)) => {
-                builder
-                    .warnings
-                    .push(subject, field, format!("{message}; the row was skipped"));
+                let message = Text::new(
+                    format!("{}; the row was skipped", message.en),
+                    format!("{}; die Zeile wurde übersprungen", message.de),
+                );
+                builder.warnings.push(subject, field, message);
                 continue;
             }
         };
@@ -96,10 +99,25 @@ pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
         builder.push_draft(draft);
     }
     if dates.filled_down > 0 {
-        builder.warnings.push("file", "date", format!("{} rows have no date; each took the date of the row above (as spreadsheets with merged date cells export)", dates.filled_down));
+        let n = dates.filled_down;
+        builder.warnings.push(
+            Text::file(),
+            "date",
+            text!(
+                "{n} rows have no date; each took the date of the row above (as spreadsheets with merged date cells export)",
+                "{n} Zeilen haben kein Datum; jede hat das Datum der Zeile darüber bekommen (so exportieren Tabellen mit verbundenen Datumszellen)"
+            ),
+        );
     }
     if no_end > 0 {
-        builder.warnings.push("file", "end", format!("{no_end} rows have neither an end time nor a duration; they were kept with no length"));
+        builder.warnings.push(
+            Text::file(),
+            "end",
+            text!(
+                "{no_end} rows have neither an end time nor a duration; they were kept with no length",
+                "{no_end} Zeilen haben weder ein Ende noch eine Dauer; sie wurden ohne Länge behalten"
+            ),
+        );
     }
     if !builder.has_sessions() {
         return Err(Error::malformed(
@@ -122,7 +140,7 @@ struct Dates {
 }
 
 /// Why a row was skipped: the field and what was wrong with it.
-type Skip = (&'static str, String);
+type Skip = (&'static str, Text);
 
 /// A row's start and (when it has one) end: the start column carries a time, a date and time,
 /// or a range; the date comes from its own column or from [`Dates`].
@@ -131,14 +149,17 @@ fn times(
     dates: &mut Dates,
     clock: &EventClock,
     warnings: &mut Warnings,
-    subject: &str,
+    subject: &Text,
 ) -> std::result::Result<(DateTime<Utc>, Option<DateTime<Utc>>), Skip> {
     let start_text = row.get(Column::Start).unwrap_or_default();
     // "01.02.2027 14:30" in the start column carries its own date.
     let Some((start_date, start_time, range_end)) = split_start(start_text) else {
         return Err((
             "start",
-            format!("'{start_text}' is not a time (like 14:30)"),
+            text!(
+                "'{start_text}' is not a time (like 14:30)",
+                "„{start_text}“ ist keine Uhrzeit (etwa 14:30)"
+            ),
         ));
     };
     let date = match (start_date, row.get(Column::Date)) {
@@ -146,14 +167,22 @@ fn times(
         (None, Some(text)) => parse_german_date(text).ok_or_else(|| {
             (
                 "date",
-                format!("'{text}' is not a date (like 01.02.2027 or 2027-02-01)"),
+                text!(
+                    "'{text}' is not a date (like 01.02.2027 or 2027-02-01)",
+                    "„{text}“ ist kein Datum (etwa 01.02.2027 oder 2027-02-01)"
+                ),
             )
         })?,
         (None, None) => {
-            let date = dates
-                .previous
-                .or(dates.only_day)
-                .ok_or(("date", "is empty and no earlier row has one".to_string()))?;
+            let date = dates.previous.or(dates.only_day).ok_or_else(|| {
+                (
+                    "date",
+                    text!(
+                        "is empty and no earlier row has one",
+                        "ist leer, und keine Zeile darüber hat eines"
+                    ),
+                )
+            })?;
             dates.filled_down += 1;
             date
         }
@@ -178,7 +207,7 @@ fn times(
 fn draft(
     row: &Row,
     title: String,
-    subject: String,
+    subject: Text,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
     room_kind: LocationKind,
     builder: &mut Builder,
@@ -316,7 +345,7 @@ fn end_of(
     start: DateTime<Utc>,
     range_end: Option<NaiveTime>,
     clock: &EventClock,
-) -> std::result::Result<Option<End>, String> {
+) -> std::result::Result<Option<End>, Text> {
     let end_time = match (range_end, row.get(Column::End)) {
         (Some(t), _) => Some(t),
         (None, Some(text)) => match split_start(text) {
@@ -324,13 +353,21 @@ fn end_of(
                 let wall = end_date.and_time(time);
                 let end = clock.instant_of_local(wall);
                 return if end < start {
-                    Err(format!("'{text}' is before the start"))
+                    Err(text!(
+                        "'{text}' is before the start",
+                        "„{text}“ liegt vor dem Beginn"
+                    ))
                 } else {
                     Ok(Some((end, Some(wall))))
                 };
             }
             Some((None, time, _)) => Some(time),
-            None => return Err(format!("'{text}' is not a time (like 15:15)")),
+            None => {
+                return Err(text!(
+                    "'{text}' is not a time (like 15:15)",
+                    "„{text}“ ist keine Uhrzeit (etwa 15:15)"
+                ));
+            }
         },
         (None, None) => None,
     };
@@ -338,7 +375,11 @@ fn end_of(
         let wall = date.and_time(time);
         let end = clock.instant_of_local(wall);
         if end < start {
-            return Err(format!("{} is before the start", time.format("%H:%M")));
+            let time = time.format("%H:%M");
+            return Err(text!(
+                "{time} is before the start",
+                "{time} liegt vor dem Beginn"
+            ));
         }
         return Ok(Some((end, Some(wall))));
     }
@@ -347,8 +388,9 @@ fn end_of(
             Some(minutes) => Ok(start
                 .checked_add_signed(Duration::minutes(minutes))
                 .map(|end| (end, None))),
-            None => Err(format!(
-                "duration '{text}' is not minutes (45) or hours and minutes (0:45)"
+            None => Err(text!(
+                "duration '{text}' is not minutes (45) or hours and minutes (0:45)",
+                "die Dauer „{text}“ ist weder Minuten (45) noch Stunden und Minuten (0:45)"
             )),
         };
     }

@@ -11,6 +11,7 @@ use marktplatz_model::zone::Zone;
 
 use super::super::builder::{Builder, link};
 use super::super::text::clean_line;
+use super::super::warnings::{Text, text};
 use super::super::{Context, ids, lang};
 use super::RawSchedule;
 use crate::dates::parse_date;
@@ -28,18 +29,24 @@ pub(super) fn days(
                 days.insert(date);
             }
             None => builder.warnings.push(
-                format!("day '{}'", day.date),
+                text!("day '{}'", "Tag „{}“", day.date),
                 "date",
-                "is not a date (YYYY-MM-DD); the day was left out",
+                text!(
+                    "is not a date (YYYY-MM-DD); the day was left out",
+                    "ist kein Datum (JJJJ-MM-TT); der Tag wurde weggelassen"
+                ),
             ),
         }
     }
     for day in builder.session_days(clock) {
         if days.insert(day) && !raw.days.is_empty() {
             builder.warnings.push(
-                "conference",
+                Text::conference(),
                 "days",
-                format!("does not list {day}, but sessions fall on it; the day was added"),
+                text!(
+                    "does not list {day}, but sessions fall on it; the day was added",
+                    "nennt den {day} nicht, aber Programmpunkte liegen darauf; der Tag wurde ergänzt"
+                ),
             );
         }
     }
@@ -84,16 +91,17 @@ pub(super) fn event(
         .or_else(|| ids::slug(&title))
         .unwrap_or_else(|| "imported-event".to_string());
     let title = if title.is_empty() {
+        let used = if acronym.is_empty() {
+            &event_id
+        } else {
+            &acronym
+        };
         builder.warnings.push(
-            "conference",
+            Text::conference(),
             "title",
-            format!(
-                "is missing; used '{}' instead",
-                if acronym.is_empty() {
-                    &event_id
-                } else {
-                    &acronym
-                }
+            text!(
+                "is missing; used '{used}' instead",
+                "fehlt; stattdessen „{used}“ verwendet"
             ),
         );
         if acronym.is_empty() {

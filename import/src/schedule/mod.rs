@@ -20,7 +20,7 @@ use super::Context;
 use super::builder::{Builder, Built, Person};
 use super::dates::plausible;
 use super::text::clean_line;
-use super::warnings::ImportWarning;
+use super::warnings::{ImportWarning, Text, text};
 use timing::{Timing, day_change_hour, timing};
 use zone::{FileDates, choose_zone};
 
@@ -98,15 +98,23 @@ pub(crate) struct RawEvent {
 }
 
 impl RawEvent {
-    fn subject(&self) -> String {
+    fn subject(&self) -> Text {
         let title = clean_line(&self.title);
         let title: String = title.chars().take(60).collect();
         match (&self.guid, &self.id) {
             (Some(guid), _) if !guid.trim().is_empty() => {
-                format!("event '{title}' ({})", guid.trim())
+                text!(
+                    "event '{title}' ({})",
+                    "Programmpunkt „{title}“ ({})",
+                    guid.trim()
+                )
             }
-            (_, Some(id)) if !id.trim().is_empty() => format!("event '{title}' (id {})", id.trim()),
-            _ => format!("event '{title}'"),
+            (_, Some(id)) if !id.trim().is_empty() => text!(
+                "event '{title}' (id {})",
+                "Programmpunkt „{title}“ (ID {})",
+                id.trim()
+            ),
+            _ => text!("event '{title}'", "Programmpunkt „{title}“"),
         }
     }
 }
@@ -120,11 +128,9 @@ pub(crate) fn build(raw: RawSchedule, ctx: &Context) -> Result<Built> {
     check_complete(&raw)?;
     let mut builder = Builder::new();
     for note in &raw.notes {
-        builder.warnings.push(
-            note.subject.clone(),
-            note.field.clone(),
-            note.message.clone(),
-        );
+        builder
+            .warnings
+            .push(&note.subject, note.field.clone(), note.message.clone());
     }
 
     // Everything with an explicit offset tells us which zone the file was written in.
@@ -207,7 +213,10 @@ fn add_sessions(
             builder.warnings.push(
                 event.subject(),
                 "date",
-                "is not a plausible date (years 1900 to 2200); the event was skipped",
+                text!(
+                    "is not a plausible date (years 1900 to 2200); the event was skipped",
+                    "ist kein plausibles Datum (Jahre 1900 bis 2200); der Programmpunkt wurde übersprungen"
+                ),
             );
             continue;
         }

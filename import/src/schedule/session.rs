@@ -7,7 +7,7 @@ use marktplatz_model::model::{LocationKind, Session};
 use super::super::builder::{Builder, Draft, absolute_url, link};
 use super::super::ids;
 use super::super::text::{clean_line, clean_text};
-use super::super::warnings::Warnings;
+use super::super::warnings::{Text, Warnings, text};
 use super::{RawEvent, RawSchedule};
 use crate::dates::{parse_datetime, parse_duration, plausible};
 use crate::kinds::{session_kind, status_of};
@@ -21,9 +21,14 @@ pub(super) fn session(
     let subject = event.subject();
     let title = clean_line(&event.title);
     if title.is_empty() {
-        builder
-            .warnings
-            .push(subject, "title", "is empty; the event was skipped");
+        builder.warnings.push(
+            subject,
+            "title",
+            text!(
+                "is empty; the event was skipped",
+                "ist leer; der Programmpunkt wurde übersprungen"
+            ),
+        );
         return None;
     }
     let end = match event_end(event, start, &subject, &mut builder.warnings) {
@@ -40,14 +45,15 @@ pub(super) fn session(
         && !own.trim().is_empty()
         && ids::name_key(own) != ids::name_key(&room_key)
     {
-        let message = format!(
+        let message = text!(
             "says '{}' but the event is listed under room '{}'; the listing's room was used",
+            "nennt „{}“, aber der Programmpunkt steht unter Raum „{}“; der Raum der Liste wurde verwendet",
             clean_line(own),
             clean_line(&room_key)
         );
         builder.warnings.once(
             &format!("room:{}|{}", ids::name_key(own), ids::name_key(&room_key)),
-            subject.clone(),
+            &subject,
             "room",
             message,
         );
@@ -70,9 +76,12 @@ pub(super) fn session(
                 }
             }
             None => builder.warnings.push(
-                subject.clone(),
+                &subject,
                 "persons",
-                "a person without a name was left out",
+                text!(
+                    "a person without a name was left out",
+                    "eine Person ohne Namen wurde weggelassen"
+                ),
             ),
         }
     }
@@ -134,7 +143,7 @@ pub(super) fn session(
 fn event_end(
     event: &RawEvent,
     start: DateTime<Utc>,
-    subject: &str,
+    subject: &Text,
     warnings: &mut Warnings,
 ) -> std::result::Result<DateTime<Utc>, ()> {
     if let Some(text) = event
@@ -147,7 +156,10 @@ fn event_end(
             warnings.push(
                 subject,
                 "end",
-                format!("'{text}' is not a date-time with offset; the event was skipped"),
+                text!(
+                    "'{text}' is not a date-time with offset; the event was skipped",
+                    "„{text}“ ist kein Zeitpunkt mit Versatz; der Programmpunkt wurde übersprungen"
+                ),
             );
             return Err(());
         };
@@ -156,7 +168,10 @@ fn event_end(
             warnings.push(
                 subject,
                 "end",
-                format!("{text} is before the start; the event was skipped"),
+                text!(
+                    "{text} is before the start; the event was skipped",
+                    "{text} liegt vor dem Beginn; der Programmpunkt wurde übersprungen"
+                ),
             );
             return Err(());
         }
@@ -168,14 +183,24 @@ fn event_end(
         .map(str::trim)
         .filter(|t| !t.is_empty())
     else {
-        warnings.push(subject, "duration", "is missing; kept with no length");
+        warnings.push(
+            subject,
+            "duration",
+            text!(
+                "is missing; kept with no length",
+                "fehlt; ohne Länge behalten"
+            ),
+        );
         return Ok(start);
     };
     let Some(duration) = parse_duration(text) else {
         warnings.push(
             subject,
             "duration",
-            format!("'{text}' is not a duration (HH:MM); the event was skipped"),
+            text!(
+                "'{text}' is not a duration (HH:MM); the event was skipped",
+                "„{text}“ ist keine Dauer (HH:MM); der Programmpunkt wurde übersprungen"
+            ),
         );
         return Err(());
     };
@@ -183,13 +208,19 @@ fn event_end(
         warnings.push(
             subject,
             "duration",
-            format!("is {text}; kept with no length"),
+            text!(
+                "is {text}; kept with no length",
+                "ist {text}; ohne Länge behalten"
+            ),
         );
     } else if duration > Duration::hours(24) {
         warnings.push(
             subject,
             "duration",
-            format!("is {text}, longer than a day; kept as given"),
+            text!(
+                "is {text}, longer than a day; kept as given",
+                "ist {text}, länger als ein Tag; so behalten"
+            ),
         );
     }
     match start
@@ -201,7 +232,10 @@ fn event_end(
             warnings.push(
                 subject,
                 "duration",
-                format!("'{text}' is too long; the event was skipped"),
+                text!(
+                    "'{text}' is too long; the event was skipped",
+                    "„{text}“ ist zu lang; der Programmpunkt wurde übersprungen"
+                ),
             );
             Err(())
         }

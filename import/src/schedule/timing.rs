@@ -6,7 +6,7 @@ use marktplatz_model::time::EventClock;
 use marktplatz_model::zone::Zone;
 
 use super::super::tz;
-use super::super::warnings::Warnings;
+use super::super::warnings::{Text, Warnings, text};
 use super::{DayBounds, RawEvent, RawSchedule};
 use crate::dates::{parse_clock, parse_date, parse_naive_datetime};
 use crate::local_time;
@@ -28,7 +28,7 @@ impl Timing {
         clock: &EventClock,
         day_change: u8,
         warnings: &mut Warnings,
-        subject: &str,
+        subject: &Text,
     ) -> DateTime<Utc> {
         match *self {
             Timing::Dated { instant } => instant,
@@ -71,10 +71,11 @@ pub(super) fn timing(
             // day-before snapshot wrote +00:00 on local times). Keep the wall clock.
             let local = clock.instant_of_local(wall);
             warnings.push(
-                subject.clone(),
+                &subject,
                 "date",
-                format!(
+                text!(
                     "has offset {} but {zone} is {} then; kept {} local time, as `start` says",
+                    "hat den Versatz {}, aber {zone} hat dann {}; {} Ortszeit behalten, wie `start` sagt",
                     tz::format_offset(offset),
                     tz::format_offset(tz::offset_at(zone, local)),
                     wall.format("%H:%M")
@@ -85,10 +86,11 @@ pub(super) fn timing(
             && !start_agrees
         {
             warnings.push(
-                subject.clone(),
+                &subject,
                 "start",
-                format!(
+                text!(
                     "'{text}' does not match date {}; the date was used",
+                    "„{text}“ passt nicht zum Datum {}; das Datum wurde verwendet",
                     event.date.as_deref().unwrap_or_default()
                 ),
             );
@@ -111,7 +113,10 @@ pub(super) fn timing(
             warnings.push(
                 subject,
                 "date",
-                format!("'{text}' is not a date-time; the event was skipped"),
+                text!(
+                    "'{text}' is not a date-time; the event was skipped",
+                    "„{text}“ ist kein Zeitpunkt; der Programmpunkt wurde übersprungen"
+                ),
             );
             return None;
         }
@@ -125,16 +130,33 @@ pub(super) fn timing(
             warnings.push(
                 subject,
                 "start",
-                format!("'{text}' is not a time of day (HH:MM); the event was skipped"),
+                text!(
+                    "'{text}' is not a time of day (HH:MM); the event was skipped",
+                    "„{text}“ ist keine Uhrzeit (HH:MM); der Programmpunkt wurde übersprungen"
+                ),
             );
             None
         }
         (None, _, _) => {
-            warnings.push(subject, "date", "is missing; the event was skipped");
+            warnings.push(
+                subject,
+                "date",
+                text!(
+                    "is missing; the event was skipped",
+                    "fehlt; der Programmpunkt wurde übersprungen"
+                ),
+            );
             None
         }
         (Some(_), None, None) => {
-            warnings.push(subject, "start", "is missing; the event was skipped");
+            warnings.push(
+                subject,
+                "start",
+                text!(
+                    "is missing; the event was skipped",
+                    "fehlt; der Programmpunkt wurde übersprungen"
+                ),
+            );
             None
         }
     }
@@ -159,10 +181,11 @@ pub(super) fn day_change_hour(
         match parse_clock(text) {
             Some(time) => return time.hour() as u8,
             None => warnings.push(
-                "conference",
+                Text::conference(),
                 "day_change",
-                format!(
-                    "'{text}' is not a time of day; derived the day change from the days instead"
+                text!(
+                    "'{text}' is not a time of day; derived the day change from the days instead",
+                    "„{text}“ ist keine Uhrzeit; der Tageswechsel wurde stattdessen aus den Tagen abgeleitet"
                 ),
             ),
         }
@@ -218,10 +241,11 @@ pub(super) fn day_change_hour(
     let left = misplaced(best);
     if left > 0 {
         warnings.push(
-            "conference",
+            Text::conference(),
             "days",
-            format!(
-                "{left} events are listed under a day their start time does not fall on (with the day change at {best:02}:00); they are shown on the day their time falls on"
+            text!(
+                "{left} events are listed under a day their start time does not fall on (with the day change at {best:02}:00); they are shown on the day their time falls on",
+                "{left} Programmpunkte stehen unter einem Tag, auf den ihre Startzeit nicht fällt (Tageswechsel um {best:02}:00); sie erscheinen an dem Tag, auf den ihre Zeit fällt"
             ),
         );
     }

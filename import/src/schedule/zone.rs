@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use marktplatz_model::zone::Zone;
 
 use super::super::tz;
-use super::super::warnings::Warnings;
+use super::super::warnings::{Text, Warnings, text};
 use super::{DayBounds, RawSchedule};
 use crate::dates::parse_datetime;
 
@@ -65,17 +65,20 @@ pub(super) fn choose_zone(
     dated: &[(DateTime<Utc>, FixedOffset)],
     warnings: &mut Warnings,
 ) -> Zone {
-    let dominant = tz::dominant_offset(dated)
-        .map(tz::format_offset)
-        .unwrap_or_else(|| "no".into());
+    let offset = tz::dominant_offset(dated).map(tz::format_offset);
+    let dominant = offset.clone().unwrap_or_else(|| "no".into());
+    let dominant_de = offset.unwrap_or_else(|| "keinen".into());
     if let Some(name) = declared.map(str::trim).filter(|n| !n.is_empty()) {
         match tz::resolve(name) {
             Some(zone) if dated.is_empty() || tz::agreement(zone, dated) * 2 >= dated.len() => {
                 if let Some(requested) = requested.filter(|r| *r != zone) {
                     warnings.push(
-                        "conference",
+                        Text::conference(),
                         "time_zone_name",
-                        format!("the file names {zone}; --timezone {requested} was ignored"),
+                        text!(
+                            "the file names {zone}; --timezone {requested} was ignored",
+                            "die Datei nennt {zone}; --timezone {requested} wurde nicht beachtet"
+                        ),
                     );
                 }
                 return zone;
@@ -83,10 +86,11 @@ pub(super) fn choose_zone(
             Some(zone) => {
                 let replacement = fitting_zone(requested, dated);
                 warnings.push(
-                    "conference",
+                    Text::conference(),
                     "time_zone_name",
-                    format!(
+                    text!(
                         "'{name}' contradicts the {dominant} offsets of {} of {} dated entries; used {replacement}, which fits them, so local times match the file's start times",
+                        "„{name}“ widerspricht den {dominant_de}-Versätzen von {} der {} datierten Einträge; {replacement} passt dazu und wurde verwendet, damit die Ortszeiten den Startzeiten der Datei entsprechen",
                         dated.len() - tz::agreement(zone, dated),
                         dated.len()
                     ),
@@ -94,28 +98,35 @@ pub(super) fn choose_zone(
                 return replacement;
             }
             None => warnings.push(
-                "conference",
+                Text::conference(),
                 "time_zone_name",
-                format!("'{name}' is not a known timezone; it was ignored"),
+                text!(
+                    "'{name}' is not a known timezone; it was ignored",
+                    "„{name}“ ist keine bekannte Zeitzone; nicht beachtet"
+                ),
             ),
         }
     }
     if let Some(zone) = requested {
         if !dated.is_empty() && tz::agreement(zone, dated) == 0 {
             warnings.push(
-                "conference",
+                Text::conference(),
                 "time_zone_name",
-                format!("--timezone {zone} does not fit the {dominant} offsets of the file's dates; used it as asked"),
+                text!(
+                    "--timezone {zone} does not fit the {dominant} offsets of the file's dates; used it as asked",
+                    "--timezone {zone} passt nicht zu den {dominant_de}-Versätzen der Daten in der Datei; wie verlangt verwendet"
+                ),
             );
         }
         return zone;
     }
     let zone = fitting_zone(None, dated);
     warnings.push(
-        "conference",
+        Text::conference(),
         "time_zone_name",
-        format!(
-            "is missing; assumed {zone} (it fits the {dominant} offsets of the file's dates); pass --timezone to choose another"
+        text!(
+            "is missing; assumed {zone} (it fits the {dominant} offsets of the file's dates); pass --timezone to choose another",
+            "fehlt; {zone} angenommen (passt zu den {dominant_de}-Versätzen der Daten in der Datei); mit --timezone lässt sich eine andere wählen"
         ),
     );
     zone

@@ -426,7 +426,7 @@ fn spot_checks() {
     let repaired = snapshot
         .warnings
         .iter()
-        .filter(|w| w.message.contains("has offset +00:00"))
+        .filter(|w| w.message.en.contains("has offset +00:00"))
         .count();
     assert_eq!(
         repaired, 43,
@@ -658,9 +658,10 @@ fn republishing_keeps_ids_for_the_same_guids() {
     let repaired: Vec<String> = before
         .warnings
         .iter()
-        .filter(|w| w.message.contains("has offset +00:00"))
+        .filter(|w| w.message.en.contains("has offset +00:00"))
         .filter_map(|w| {
             w.subject
+                .en
                 .rsplit_once('(')
                 .map(|(_, g)| g.trim_end_matches(')').to_string())
         })
