@@ -23,6 +23,7 @@ mod server_security;
 mod soak;
 mod storage_faults;
 mod sync_assets;
+mod sync_budget;
 mod sync_e2e;
 mod sync_faults;
 mod sync_server;

@@ -1,0 +1,157 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Issue 15: a hostile server that answers `more: true` forever cannot make a device store
+//! pages without limit. One pull stops at `MAX_SYNC_PAGES`, keeps every page it applied, says
+//! so in its report; the follow loop pauses after a spent budget instead of pulling again at
+//! once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::IntoResponse;
+use marktplatz_core::sync::budget::MAX_SYNC_PAGES;
+use marktplatz_core::sync::{
+    self, CancelToken, FollowOptions, Followed, NoHooks, PullOptions, PullReport,
+};
+use marktplatz_tests::Device;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+const EVENT: &str = "mp-nordwest";
+
+/// A server whose change log never ends: every page holds one new speaker and says more
+/// follow. Returns its URL and how many pages it has served.
+async fn endless_server() -> (String, Arc<AtomicU64>) {
+    let served = Arc::new(AtomicU64::new(0));
+    let counter = served.clone();
+    let app = Router::new().fallback(move |uri: Uri| {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::Relaxed);
+            let since: u64 = match uri.path().rsplit('/').next() {
+                Some("changes") => 0,
+                Some(last) => match last.parse() {
+                    Ok(since) => since,
+                    Err(_) => return StatusCode::NOT_FOUND.into_response(),
+                },
+                None => return StatusCode::NOT_FOUND.into_response(),
+            };
+            let next = since + 1;
+            let page = format!(
+                r#"{{"epoch":"endless","since":{since},"next":{next},"head":{head},"more":true,"changes":[{{"seq":{next},"kind":"speaker","id":"s{next}","body":{{"id":"s{next}","name":"Speaker {next}","bio":""}}}}]}}"#,
+                head = next + 1_000_000,
+            );
+            ([(header::CONTENT_TYPE, "application/json")], page).into_response()
+        }
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, served)
+}
+
+/// The endless server and a fresh device (its folder lives as long as the `TempDir`).
+async fn device_and_endless_server() -> (String, Arc<AtomicU64>, tempfile::TempDir, Device) {
+    let (url, served) = endless_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::open(dir.path().to_path_buf());
+    (url, served, dir, device)
+}
+
+fn speakers_stored(device: &Device) -> u64 {
+    let db = rusqlite::Connection::open(device.dir.join("content.db")).unwrap();
+    let count: i64 = db
+        .query_row(
+            "SELECT count(*) FROM speaker WHERE event_id = ?1",
+            [EVENT],
+            |r| r.get(0),
+        )
+        .unwrap();
+    count as u64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_stops_at_its_page_budget_and_keeps_what_it_applied() {
+    let (url, served, _dir, device) = device_and_endless_server().await;
+
+    // Without a budget this pull never ends: the timeout turns that into a failure.
+    let options = PullOptions::default();
+    let pull = sync::pull(
+        &device.client,
+        &device.store,
+        &url,
+        EVENT,
+        &options,
+        &NoHooks,
+    );
+    let report = tokio::time::timeout(Duration::from_secs(240), pull)
+        .await
+        .expect("the pull ends at its budget")
+        .unwrap();
+
+    let budget = u64::from(MAX_SYNC_PAGES);
+    assert!(report.budget_spent, "the report says the budget was spent");
+    assert_eq!(report.pages, MAX_SYNC_PAGES);
+    assert_eq!(report.cursor, budget);
+    assert_eq!(
+        served.load(Ordering::Relaxed),
+        budget,
+        "no page past the budget"
+    );
+    assert_eq!(speakers_stored(&device), budget, "every applied page kept");
+    let state = sync::pull::sync_state(&device.store, EVENT).unwrap();
+    assert_eq!(
+        state.cursor, budget,
+        "the cursor committed with the last page"
+    );
+    assert_eq!(state.epoch.as_deref(), Some("endless"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn following_pauses_after_a_spent_budget() {
+    let (url, served, _dir, device) = device_and_endless_server().await;
+    let cancel = CancelToken::new();
+    let options = FollowOptions {
+        cancel: cancel.clone(),
+        first_backoff: Duration::from_secs(4),
+        ..FollowOptions::default()
+    };
+    let (tx, mut heard) = mpsc::unbounded_channel::<PullReport>();
+    let told = move |followed: Followed<'_>| {
+        if let Followed::Applied(report) = followed {
+            let _ = tx.send(report.clone());
+        }
+    };
+    let following = tokio::spawn(async move {
+        let hooks = NoHooks;
+        sync::follow(
+            &device.client,
+            &device.store,
+            &url,
+            EVENT,
+            &options,
+            &hooks,
+            &told,
+        )
+        .await
+    });
+
+    let report = tokio::time::timeout(Duration::from_secs(240), heard.recv())
+        .await
+        .expect("a first round within the timeout")
+        .unwrap();
+    assert!(report.budget_spent);
+    let after_first_round = served.load(Ordering::Relaxed);
+    assert_eq!(after_first_round, u64::from(MAX_SYNC_PAGES));
+    // The pause is at least half the first backoff (jitter): nothing is asked meanwhile.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        served.load(Ordering::Relaxed),
+        after_first_round,
+        "no tight loop after a spent budget"
+    );
+    cancel.cancel();
+    following.await.unwrap().unwrap();
+}
