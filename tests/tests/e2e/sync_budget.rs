@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::IntoResponse;
-use marktplatz_core::sync::budget::MAX_SYNC_PAGES;
+use marktplatz_core::sync::budget::{MAX_SYNC_BYTES, MAX_SYNC_PAGES};
 use marktplatz_core::sync::{
     self, CancelToken, FollowOptions, Followed, NoHooks, PullOptions, PullReport,
 };
@@ -22,8 +22,9 @@ use tokio::sync::mpsc;
 const EVENT: &str = "mp-nordwest";
 
 /// A server whose change log never ends: every page holds one new speaker and says more
-/// follow. Returns its URL and how many pages it has served.
-async fn endless_server() -> (String, Arc<AtomicU64>) {
+/// follow, padded with trailing whitespace to `page_bytes` when that is larger. Returns its
+/// URL and how many pages it has served.
+async fn endless_server(page_bytes: usize) -> (String, Arc<AtomicU64>) {
     let served = Arc::new(AtomicU64::new(0));
     let counter = served.clone();
     let app = Router::new().fallback(move |uri: Uri| {
@@ -39,10 +40,11 @@ async fn endless_server() -> (String, Arc<AtomicU64>) {
                 None => return StatusCode::NOT_FOUND.into_response(),
             };
             let next = since + 1;
-            let page = format!(
+            let mut page = format!(
                 r#"{{"epoch":"endless","since":{since},"next":{next},"head":{head},"more":true,"changes":[{{"seq":{next},"kind":"speaker","id":"s{next}","body":{{"id":"s{next}","name":"Speaker {next}","bio":""}}}}]}}"#,
                 head = next + 1_000_000,
             );
+            page.extend(std::iter::repeat_n(' ', page_bytes.saturating_sub(page.len())));
             ([(header::CONTENT_TYPE, "application/json")], page).into_response()
         }
     });
@@ -53,11 +55,31 @@ async fn endless_server() -> (String, Arc<AtomicU64>) {
 }
 
 /// The endless server and a fresh device (its folder lives as long as the `TempDir`).
-async fn device_and_endless_server() -> (String, Arc<AtomicU64>, tempfile::TempDir, Device) {
-    let (url, served) = endless_server().await;
+async fn device_and_endless_server(
+    page_bytes: usize,
+) -> (String, Arc<AtomicU64>, tempfile::TempDir, Device) {
+    let (url, served) = endless_server(page_bytes).await;
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(dir.path().to_path_buf());
     (url, served, dir, device)
+}
+
+/// One pull from the endless server; without a budget it never ends, and the timeout turns
+/// that into a failure.
+async fn pull_to_the_end(url: &str, device: &Device) -> PullReport {
+    let options = PullOptions::default();
+    let pull = sync::pull(
+        &device.client,
+        &device.store,
+        url,
+        EVENT,
+        &options,
+        &NoHooks,
+    );
+    tokio::time::timeout(Duration::from_secs(240), pull)
+        .await
+        .expect("the pull ends at its budget")
+        .unwrap()
 }
 
 fn speakers_stored(device: &Device) -> u64 {
@@ -74,22 +96,9 @@ fn speakers_stored(device: &Device) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pull_stops_at_its_page_budget_and_keeps_what_it_applied() {
-    let (url, served, _dir, device) = device_and_endless_server().await;
+    let (url, served, _dir, device) = device_and_endless_server(0).await;
 
-    // Without a budget this pull never ends: the timeout turns that into a failure.
-    let options = PullOptions::default();
-    let pull = sync::pull(
-        &device.client,
-        &device.store,
-        &url,
-        EVENT,
-        &options,
-        &NoHooks,
-    );
-    let report = tokio::time::timeout(Duration::from_secs(240), pull)
-        .await
-        .expect("the pull ends at its budget")
-        .unwrap();
+    let report = pull_to_the_end(&url, &device).await;
 
     let budget = u64::from(MAX_SYNC_PAGES);
     assert!(report.budget_spent, "the report says the budget was spent");
@@ -110,8 +119,28 @@ async fn a_pull_stops_at_its_page_budget_and_keeps_what_it_applied() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_stops_at_its_byte_budget() {
+    // Pages of 1 MiB (one speaker, the rest whitespace): 256 of them spend 256 MiB.
+    const PAGE_BYTES: usize = 1024 * 1024;
+    let (url, served, _dir, device) = device_and_endless_server(PAGE_BYTES).await;
+
+    let report = pull_to_the_end(&url, &device).await;
+
+    let pages = MAX_SYNC_BYTES / PAGE_BYTES as u64;
+    assert!(report.budget_spent);
+    assert_eq!(report.bytes, MAX_SYNC_BYTES);
+    assert_eq!(u64::from(report.pages), pages);
+    assert_eq!(
+        served.load(Ordering::Relaxed),
+        pages,
+        "no page past the budget"
+    );
+    assert_eq!(speakers_stored(&device), pages, "every applied page kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn following_pauses_after_a_spent_budget() {
-    let (url, served, _dir, device) = device_and_endless_server().await;
+    let (url, served, _dir, device) = device_and_endless_server(0).await;
     let cancel = CancelToken::new();
     let options = FollowOptions {
         cancel: cancel.clone(),
