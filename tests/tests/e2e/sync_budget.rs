@@ -1,8 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Issue 15: a hostile server that answers `more: true` forever cannot make a device store
-//! pages without limit. One pull stops at `MAX_SYNC_PAGES`, keeps every page it applied, says
-//! so in its report; the follow loop pauses after a spent budget instead of pulling again at
-//! once.
+//! pages without limit. One pull stops at `MAX_SYNC_PAGES` or `MAX_SYNC_BYTES`, keeps every
+//! page it applied, says so in its report; the follow loop pauses after a spent budget instead
+//! of pulling again at once.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
