@@ -87,7 +87,8 @@ impl From<Error> for ApiError {
             Error::NewerSchema { .. }
             | Error::Corrupt { .. }
             | Error::Sqlite { .. }
-            | Error::Io { .. } => ApiError::Storage {
+            | Error::Io { .. }
+            | Error::Credentials(_) => ApiError::Storage {
                 reason: message,
                 is_full: false,
             },

@@ -1,7 +1,8 @@
 //! uniffi surface of the Marktplatz core: one object (`MarktplatzStore`), the mirrored model
-//! and view types, `ApiError`, and the `UpdateListener` foreign trait. No logic lives here:
+//! and view types, `ApiError`, and the `UpdateListener` and `CredentialStore` foreign traits. No logic lives here:
 //! each method is a call into the core plus an error conversion.
 
+mod credentials;
 mod error;
 mod favourites;
 mod organiser;
@@ -10,6 +11,7 @@ mod store;
 mod sync;
 mod types;
 
+pub use credentials::CredentialStore;
 pub use error::ApiError;
 pub use search::SearchField;
 pub use store::MarktplatzStore;

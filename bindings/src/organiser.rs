@@ -11,7 +11,7 @@ use crate::types::Instant;
 
 #[uniffi::export]
 impl MarktplatzStore {
-    /// Stores the organiser token for an event on this device (user.db; never logged).
+    /// Stores the organiser token for an event in the credential store (never logged).
     pub fn set_organiser(&self, event_id: String, server_url: String, token: String) -> Result<()> {
         Ok(sync::set_organiser(
             self.store(),

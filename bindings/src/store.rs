@@ -10,6 +10,7 @@ use marktplatz_core::store::{
 };
 use marktplatz_model::model::{Announcement, GalleryItem, InfoPage, Location, Speaker, Track};
 
+use crate::credentials::CredentialStore;
 use crate::error::ApiError;
 use crate::types::{Instant, LocalDate};
 
@@ -33,6 +34,19 @@ impl MarktplatzStore {
     pub fn open(dir: String) -> Result<Arc<Self>> {
         Ok(Arc::new(Self {
             device: Device::open(dir)?,
+        }))
+    }
+
+    /// Opens the store with secrets (organiser tokens) in the platform's `credentials`
+    /// (`open` keeps them in a 0600 file beside the databases).
+    #[uniffi::constructor]
+    pub fn open_with_credentials(
+        dir: String,
+        credentials: Arc<dyn CredentialStore>,
+    ) -> Result<Arc<Self>> {
+        let credentials = Arc::new(crate::credentials::Foreign(credentials));
+        Ok(Arc::new(Self {
+            device: Device::open_with_credentials(dir, credentials)?,
         }))
     }
 

@@ -183,4 +183,39 @@ fn organiser_login_checks_the_token_with_the_server() {
     assert!(text.contains("token checked"), "{text}");
     let status = run(marktplatz().args(["organiser", "status", "--device", demo.phone()])).ok();
     assert!(status.contains(good.split_once('.').unwrap().0), "{status}");
+    // Kept in the device folder's 0600 credentials file, not in user.db (ADR 0018).
+    let phone = std::path::Path::new(demo.phone());
+    let secret = good.split_once('.').unwrap().1.as_bytes();
+    let user_db = std::fs::read(phone.join("user.db")).unwrap();
+    assert!(!user_db.windows(secret.len()).any(|w| w == secret));
+    let credentials = phone.join("credentials.json");
+    assert!(
+        std::fs::read_to_string(&credentials)
+            .unwrap()
+            .contains(&good)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&credentials)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Logging out deletes it there.
+    run(marktplatz().args([
+        "organiser",
+        "logout",
+        "--device",
+        demo.phone(),
+        "--event",
+        DEMO,
+    ]))
+    .ok();
+    assert!(
+        !std::fs::read_to_string(&credentials)
+            .unwrap()
+            .contains(&good)
+    );
 }

@@ -33,6 +33,10 @@ pub enum Error {
     #[error("{path} is damaged ({message})")]
     Corrupt { path: PathBuf, message: String },
 
+    /// The platform's credential store (Keystore, Keychain, the CLI's file) refused.
+    #[error(transparent)]
+    Credentials(#[from] crate::store::credentials::CredentialError),
+
     #[error("the device storage is full: {0}")]
     DiskFull(String),
 

@@ -2,7 +2,8 @@
 //! Every frozen `user.db` (one per released schema version, `core/tests/fixtures/user-v*.db`)
 //! opens under the current schema with nothing dropped: every row of every table it had is
 //! still there, unchanged, and the app's own reads see the favourites, alerts, calendar
-//! sequences, outbox entries (pending, in flight, rejected) and access codes it held.
+//! sequences, outbox entries (pending, in flight, rejected) and access codes it held. The one
+//! change: an organiser token moves from user.db to the credential store (ADR 0018).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -52,6 +53,23 @@ fn dump(path: &std::path::Path) -> BTreeMap<String, Rows> {
     out
 }
 
+/// The secrets `Store::open` keeps in `credentials.json` (none yet: empty).
+fn credentials_file(dir: &std::path::Path) -> BTreeMap<String, String> {
+    std::fs::read_to_string(dir.join("credentials.json"))
+        .map(|text| serde_json::from_str(&text).unwrap())
+        .unwrap_or_default()
+}
+
+/// The organiser token of `event_id` as the credential store holds it.
+fn secret_of(secrets: &BTreeMap<String, String>, event_id: &Value) -> Option<Value> {
+    let Value::Text(event_id) = event_id else {
+        return None;
+    };
+    secrets
+        .get(&format!("organiser-token:{event_id}"))
+        .map(|token| Value::Text(token.clone()))
+}
+
 #[test]
 fn every_frozen_user_db_opens_with_nothing_dropped() {
     let latest = schema::USER.latest_version();
@@ -74,14 +92,22 @@ fn every_frozen_user_db_opens_with_nothing_dropped() {
         );
         drop(store);
         let after = dump(&copy);
+        let secrets = credentials_file(dir.path());
         for (table, rows) in &before {
             let now = after
                 .get(table)
                 .unwrap_or_else(|| panic!("v{version}: table {table} was dropped"));
             for row in rows {
                 let kept = now.iter().any(|new| {
-                    row.iter()
-                        .all(|(column, value)| new.get(column) == Some(value))
+                    row.iter().all(|(column, value)| {
+                        if (table.as_str(), column.as_str()) == ("organiser", "token") {
+                            // Moved to the credential store (ADR 0018), the column cleared.
+                            new.get(column) == Some(&Value::Text(String::new()))
+                                && Some(value) == secret_of(&secrets, &row["event_id"]).as_ref()
+                        } else {
+                            new.get(column) == Some(value)
+                        }
+                    })
                 });
                 assert!(kept, "v{version}: {table} lost or changed {row:?}");
             }

@@ -1,5 +1,6 @@
 //! `marktplatz organiser login|logout|status`: organiser mode on a device folder. The token is
-//! checked with the server before it is kept in user.db, and never printed back.
+//! checked with the server before it is kept (in `credentials.json`, mode 0600, beside the
+//! databases; user.db keeps only the server), and never printed back.
 
 use std::path::PathBuf;
 

@@ -106,6 +106,14 @@ pub fn core(error: &Error) -> CliError {
             Exit::Interrupted,
             if de { "abgebrochen" } else { "cancelled" },
         ),
+        Error::Credentials(refused) => CliError::failure(if de {
+            format!(
+                "der Schlüsselspeicher hat abgelehnt: {}",
+                quoted(&refused.to_string())
+            )
+        } else {
+            refused.to_string()
+        }),
         Error::Suspended => CliError::failure(if de {
             "der Speicher ist pausiert"
         } else {

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::favourites::{AlertListeners, AlertNotice};
 use crate::listeners::{Listeners, Subscription};
 use crate::search::SearchCache;
-use crate::store::Store;
+use crate::store::{CredentialStore, Store};
 use crate::sync::outbox::{PushOptions, PushReport};
 use crate::sync::{
     AssetCache, CancelToken, Client, ClientConfig, Progress, SyncOptions, SyncReport,
@@ -143,13 +143,31 @@ impl Device {
         Device::open_with(dir, ClientConfig::default(), DEFAULT_ASSET_BUDGET)
     }
 
+    /// Opens the device with secrets in the platform's `credentials` (the apps).
+    pub fn open_with_credentials(
+        dir: impl AsRef<Path>,
+        credentials: Arc<dyn CredentialStore>,
+    ) -> Result<Device> {
+        let store = Store::open_with_credentials(&dir, credentials)?;
+        Device::start(dir, store, ClientConfig::default(), DEFAULT_ASSET_BUDGET)
+    }
+
     pub fn open_with(
         dir: impl AsRef<Path>,
         client: ClientConfig,
         asset_budget: u64,
     ) -> Result<Device> {
+        let store = Store::open(&dir)?;
+        Device::start(dir, store, client, asset_budget)
+    }
+
+    fn start(
+        dir: impl AsRef<Path>,
+        store: Store,
+        client: ClientConfig,
+        asset_budget: u64,
+    ) -> Result<Device> {
         let dir = dir.as_ref();
-        let store = Store::open(dir)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("marktplatz-net")

@@ -11,6 +11,7 @@
 //! [`Store::write_user`] and [`Store::read_user`] (`docs/ARCHITECTURE.md`).
 
 mod content;
+pub mod credentials;
 mod entities;
 mod gate;
 pub mod outbox;
@@ -21,13 +22,14 @@ pub mod search_index;
 mod views;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub(crate) use content::read_sync_state;
 pub use content::{AppliedChange, ContentTx, SyncState};
+pub use credentials::{CredentialError, CredentialStore, FileCredentials};
 pub(crate) use entities::{read_entity, read_version, table_of};
 pub use gate::Gate;
 pub(crate) use overlay::Overlay;
@@ -62,6 +64,8 @@ pub struct Store {
     notices: Vec<String>,
     /// One outbox push at a time (a connectivity change and a sync may both start one).
     push_lock: tokio::sync::Mutex<()>,
+    /// Where secrets (organiser tokens) live, outside the databases.
+    credentials: Arc<dyn CredentialStore>,
 }
 
 #[derive(Clone, Copy)]
@@ -78,7 +82,20 @@ impl Store {
     /// A `content.db` that is not a database any more is moved aside and rebuilt empty (the next
     /// sync refills it). A damaged `user.db` is moved aside too, never deleted, and reported in
     /// [`Store::notices`].
+    ///
+    /// Secrets go to `credentials.json` (0600) in `dir`: the command line's choice. The apps
+    /// pass the platform's store with [`Store::open_with_credentials`].
     pub fn open(dir: impl AsRef<Path>) -> Result<Store> {
+        let credentials = FileCredentials::new(dir.as_ref().join(credentials::CREDENTIALS_FILE));
+        Store::open_with_credentials(dir, Arc::new(credentials))
+    }
+
+    /// Opens the store with secrets in `credentials`. Organiser tokens an older version kept in
+    /// `user.db` move there; should it refuse them, they stay (and work) and a notice says so.
+    pub fn open_with_credentials(
+        dir: impl AsRef<Path>,
+        credentials: Arc<dyn CredentialStore>,
+    ) -> Result<Store> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io(format!("creating the store folder {}", dir.display()), e))?;
@@ -120,12 +137,17 @@ impl Store {
             )?;
             search_index::ensure_built(&mut content_writer)?;
         }
-        let user = open_migrated(
+        let mut user = open_migrated(
             &dir.join(USER_DB),
             &schema::USER,
             Durability::Precious,
             &mut notices,
         )?;
+        if let Err(refused) = credentials::move_tokens_out_of_user_db(&mut user, &*credentials)? {
+            notices.push(format!(
+                "organiser tokens stay in {USER_DB} for now: {refused}"
+            ));
+        }
         Ok(Store {
             dir,
             gate: Gate::default(),
@@ -134,7 +156,13 @@ impl Store {
             user: Mutex::new(user),
             notices,
             push_lock: tokio::sync::Mutex::new(()),
+            credentials,
         })
+    }
+
+    /// Where secrets live (see [`credentials`]).
+    pub(crate) fn credentials(&self) -> &dyn CredentialStore {
+        &*self.credentials
     }
 
     pub fn dir(&self) -> &Path {

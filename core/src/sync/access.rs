@@ -57,8 +57,8 @@ fn access_code(tx: &Transaction<'_>, event_id: &str) -> Result<Option<String>> {
 /// The headers that let this device read `event_id` from `server_url`: its access code, and
 /// the organiser token when it is for the same server (never sent anywhere else).
 pub(crate) fn read_headers(store: &Store, event_id: &str, server_url: &str) -> Result<HeaderMap> {
-    let (code, organiser) =
-        store.read_user(|tx| Ok((access_code(tx, event_id)?, credential(tx, event_id)?)))?;
+    let code = store.read_user(|tx| access_code(tx, event_id))?;
+    let organiser = credential(store, event_id)?;
     let mut headers = HeaderMap::new();
     if let Some(value) = code.and_then(|c| HeaderValue::from_str(&c).ok()) {
         headers.insert(ACCESS_CODE_HEADER, value);

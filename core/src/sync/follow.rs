@@ -1,7 +1,8 @@
 //! Following an event: a loop that holds one long-poll of the tail page (`?wait=N`, see the
 //! server's `http/long_poll.rs`) and applies each answer exactly as a sync does ([`pull`]: the
 //! same page transaction, the same hooks and alerts). Errors and the server's limits back off
-//! (its `Retry-After`, else exponential with jitter): never a tight loop. Cancelling the token
+//! (its `Retry-After`, else exponential with jitter), and so does a pull that spent its
+//! budget (`budget.rs`): never a tight loop. Cancelling the token
 //! stops it between requests or mid-request; a page already received is applied first.
 //! See `docs/adr/0014-live-updates-and-push.md`.
 
@@ -75,6 +76,17 @@ pub async fn follow(
     let mut failures: u32 = 0;
     loop {
         match pull(client, store, server_url, event_id, &pull_options, hooks).await {
+            Ok(report) if report.budget_spent => {
+                // A server that never stops sending pages: keep what came, and pause as after
+                // a failure (longer each time it repeats) rather than pull again at once.
+                told(Followed::Applied(&report));
+                let pause = backoff(failures, options);
+                failures = failures.saturating_add(1);
+                match options.cancel.sleep(pause).await {
+                    Err(Error::Cancelled) => return Ok(()),
+                    other => other?,
+                }
+            }
             Ok(report) => {
                 failures = 0;
                 if report.pages > 0 || report.rebootstrapped {
@@ -117,6 +129,11 @@ fn pause_after(error: &Error, failures: u32, options: &FollowOptions) -> Duratio
     {
         return Duration::from_secs(*seconds).min(options.max_backoff.max(Duration::from_secs(1)));
     }
+    backoff(failures, options)
+}
+
+/// Exponential backoff with jitter after `failures` failures in a row.
+fn backoff(failures: u32, options: &FollowOptions) -> Duration {
     let step = options
         .first_backoff
         .saturating_mul(1u32 << failures.min(16))

@@ -8,6 +8,7 @@
 
 mod access;
 pub mod assets;
+pub mod budget;
 pub mod cancel;
 pub mod client;
 pub mod follow;

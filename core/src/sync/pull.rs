@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::{OptionalExtension, params};
 
+use super::budget;
 use super::cancel::CancelToken;
 use super::client::Client;
 use super::http::{self, Fetched};
@@ -369,6 +370,9 @@ pub struct PullReport {
     /// Pages stepped past because they were over [`wire::MAX_PAGE_BYTES`] (`since`, `next`):
     /// their changes are missing on this device; what follows them was synced.
     pub skipped_pages: Vec<(u64, u64)>,
+    /// The pull stopped at its budget ([`budget::MAX_SYNC_PAGES`], [`budget::MAX_SYNC_BYTES`])
+    /// before the server's last page: what came is kept, the next pull goes on from there.
+    pub budget_spent: bool,
     pub summary: ChangeSummary,
 }
 
@@ -424,6 +428,11 @@ pub async fn pull(
     };
     loop {
         options.cancel.check()?;
+        let pages_taken = report.pages + report.skipped_pages.len() as u32;
+        if budget::is_spent(pages_taken, report.bytes) {
+            report.budget_spent = true;
+            break;
+        }
         let since = if state.epoch.is_some() {
             state.cursor
         } else {
@@ -611,7 +620,9 @@ pub async fn pull(
             break;
         }
     }
-    if report.rebootstrapped {
+    // A re-bootstrap the budget cut short is not finished: like an interrupted one, it is
+    // not reported as rebuilt.
+    if report.rebootstrapped && !report.budget_spent {
         hooks.rebuilt(event_id)?;
     }
     report.epoch = state.epoch.clone();

@@ -25,7 +25,8 @@ final class AppModel {
         let repo: MarktplatzRepository
         var problem: Problem?
         do {
-            repo = try CoreRepository.open(directory: AppConfig.storeDirectory)
+            repo = try CoreRepository.open(
+                directory: AppConfig.storeDirectory, credentials: KeychainCredentials())
         } catch {
             // A store in a temporary folder keeps the UI alive to say what happened.
             problem = Problem(error) ?? Problem(kind: .storage, detail: "\(error)")

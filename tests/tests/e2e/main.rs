@@ -4,6 +4,7 @@
 //! filter: `cargo test -p marktplatz-tests --test e2e sync_e2e::`.
 
 mod alerts_real_server;
+mod auth_failures;
 mod crash_harness;
 mod device_redirects;
 mod event_access;
@@ -16,6 +17,7 @@ mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;
 mod photo_privacy;
+mod publish_hostile_text;
 mod publish_sources;
 mod search_quality;
 mod server_hardening;
@@ -24,6 +26,7 @@ mod soak;
 mod stable_identity;
 mod storage_faults;
 mod sync_assets;
+mod sync_budget;
 mod sync_e2e;
 mod sync_faults;
 mod sync_server;

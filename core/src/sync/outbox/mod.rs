@@ -96,15 +96,13 @@ pub async fn push(
     options: &PushOptions,
 ) -> Result<PushReport> {
     let _one_at_a_time = store.push_lock().lock().await;
-    let credential = store
-        .read_user(|tx| credential(tx, event_id))?
-        .ok_or_else(|| {
-            Error::invalid(
-                "organiser",
-                "token",
-                format!("this device has no organiser token for event '{event_id}'"),
-            )
-        })?;
+    let credential = credential(store, event_id)?.ok_or_else(|| {
+        Error::invalid(
+            "organiser",
+            "token",
+            format!("this device has no organiser token for event '{event_id}'"),
+        )
+    })?;
     let mut report = PushReport::default();
     if options.only_due
         && let Some(due) = next_attempt_at(store, event_id)?

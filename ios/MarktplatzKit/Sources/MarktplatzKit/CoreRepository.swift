@@ -16,6 +16,14 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         return CoreRepository(store: try MarktplatzStore.open(dir: directory.path))
     }
 
+    /// Opens the store in `directory` with secrets (organiser tokens) in `credentials`, the
+    /// app's Keychain (`KeychainCredentials`).
+    public static func open(directory: URL, credentials: CredentialStore) throws -> CoreRepository {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return CoreRepository(
+            store: try MarktplatzStore.openWithCredentials(dir: directory.path, credentials: credentials))
+    }
+
     /// Runs a synchronous core call off the caller's actor.
     private func local<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await Task.detached(priority: .userInitiated) { try work() }.value

@@ -19,8 +19,14 @@ class AppGraph(context: Context) {
     /** Work that outlives any screen: syncs, notification scheduling. */
     val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
-    /** The store in the app's private files (user.db is backed up, see res/xml/backup_rules.xml). */
-    val repo: MarktplatzRepository = CoreRepository.open(File(context.filesDir, "marktplatz").apply { mkdirs() }.path)
+    /**
+     * The store in the app's private files (user.db is backed up, see res/xml/backup_rules.xml);
+     * organiser tokens in the Android Keystore, never backed up.
+     */
+    val repo: MarktplatzRepository = CoreRepository.open(
+        File(context.filesDir, "marktplatz").apply { mkdirs() }.path,
+        KeystoreCredentials(context),
+    )
 
     val event = EventContext(eventId = BuildConfig.EVENT_ID, serverUrl = BuildConfig.SERVER_URL)
 

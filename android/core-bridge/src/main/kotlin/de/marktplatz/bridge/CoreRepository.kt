@@ -2,6 +2,7 @@ package de.marktplatz.bridge
 
 import de.marktplatz.core.AssetRef
 import de.marktplatz.core.CalendarSelection
+import de.marktplatz.core.CredentialStore
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.MarktplatzStore
 import de.marktplatz.core.Op
@@ -39,8 +40,12 @@ class CoreRepository(
 ) : MarktplatzRepository {
 
     companion object {
-        /** Opens the store in [dir] (the app's files directory). */
+        /** Opens the store in [dir] (the app's files directory); secrets in a 0600 file there. */
         fun open(dir: String): CoreRepository = CoreRepository(MarktplatzStore.open(dir))
+
+        /** Opens the store in [dir] with secrets (organiser tokens) in the platform's [credentials]. */
+        fun open(dir: String, credentials: CredentialStore): CoreRepository =
+            CoreRepository(MarktplatzStore.openWithCredentials(dir, credentials))
     }
 
     override suspend fun events() = withContext(io) { store.events() }
