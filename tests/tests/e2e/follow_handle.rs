@@ -2,8 +2,8 @@
 //! The device's follow (`Device::follow`, the handle the FFI hands out) over loopback: the
 //! listeners hear of each applied answer within a second, an urgent announcement is notified
 //! once (never the first sync's backlog, never an expired or retracted one), the handle stops
-//! the loop when cancelled or dropped, following again replaces the loop, and `suspend` stops
-//! it (no transaction left open) until `resume` starts it again.
+//! the loop when cancelled or dropped, following again replaces the loop, `suspend` stops it
+//! (no transaction left open) until `resume` starts it again, and a refusal ends it (told).
 
 use std::time::Duration;
 
@@ -218,4 +218,34 @@ async fn suspend_stops_following_and_resume_starts_it_again() {
         "what came while suspended arrives on resume"
     );
     assert_eq!(to_notify(&device), ["pause"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loop_that_cannot_go_on_ends_says_why_and_reports_not_running() {
+    let (h, _token) = server_with_backlog().await;
+    let device = phone(&h, "phone");
+    let (tx, mut failed) = mpsc::unbounded_channel();
+    let _listening = device.subscribe(Box::new(move |update| {
+        if let Update::SyncFailed { event_id, message } = update {
+            let _ = tx.send((event_id, message));
+        }
+    }));
+    // An event the server does not know: a refusal, not a pause to wait out.
+    let handle = device
+        .follow(Some(h.server.url()), "no-such-event".into())
+        .unwrap();
+    let (event_id, message) = tokio::time::timeout(Duration::from_secs(5), failed.recv())
+        .await
+        .expect("the end is told")
+        .unwrap();
+    assert_eq!(event_id, "no-such-event");
+    assert!(message.contains("no-such-event"), "{message}");
+    // The loop marks itself ended right after telling.
+    let told = tokio::time::Instant::now();
+    while handle.is_running() {
+        assert!(told.elapsed() < Duration::from_secs(2), "still running");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Never synced and no server given: refused at once, nothing started.
+    assert!(device.follow(None, "never-synced".into()).is_err());
 }
