@@ -62,7 +62,8 @@ pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 16384; }
 http {
-    access_log off;
+    # Every request the followers made (the cache's server block inherits this).
+    access_log $WORK/nginx/front.log;
     client_body_temp_path $WORK/nginx/tmp/body;
     proxy_temp_path $WORK/nginx/tmp/proxy;
     fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
@@ -94,4 +95,5 @@ for _ in $(seq 1 100); do
 done
 echo "nginx-live: server $ORIGIN, nginx http://127.0.0.1:$FRONT, $FOLLOWERS followers"
 "$BIN/live_followers" --via "http://127.0.0.1:$FRONT" --origin "$ORIGIN" --event "$EVENT" \
-  --token "$TOKEN" --followers "$FOLLOWERS" --changes "$CHANGES" --origin-log "$WORK/nginx/origin.log"
+  --token "$TOKEN" --followers "$FOLLOWERS" --changes "$CHANGES" --origin-log "$WORK/nginx/origin.log" \
+  --proxy-log "$WORK/nginx/front.log"

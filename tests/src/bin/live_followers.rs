@@ -3,11 +3,12 @@
 //! (nginx, or the server itself), while this program posts `K` urgent announcements straight to
 //! the server and waits until every follower applied each one. With `--origin-log` (a file with
 //! one line per request that reached the server) it counts the change-page requests each change
-//! cost the server. Prints one line: followers, changes, origin requests per change, and the
+//! cost the server (and with `--proxy-log`, the proxy's own log, those the proxy answered:
+//! about two per follower and change, or followers spin). Prints one line: followers, changes, origin requests per change, and the
 //! time from an operation's acceptance until the last follower applied it (p50, max).
 //!
 //! Usage: live_followers --via URL --origin URL --event ID --token T [--followers N]
-//!        [--changes K] [--origin-log FILE]
+//!        [--changes K] [--origin-log FILE] [--proxy-log FILE]
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ struct Args {
     followers: usize,
     changes: usize,
     origin_log: Option<PathBuf>,
+    proxy_log: Option<PathBuf>,
 }
 
 fn parse() -> Result<Args, Failure> {
@@ -46,6 +48,7 @@ fn parse() -> Result<Args, Failure> {
         followers: 500,
         changes: 3,
         origin_log: None,
+        proxy_log: None,
     };
     let mut words = std::env::args().skip(1);
     while let Some(flag) = words.next() {
@@ -58,6 +61,7 @@ fn parse() -> Result<Args, Failure> {
             "--followers" => args.followers = value.parse()?,
             "--changes" => args.changes = value.parse()?,
             "--origin-log" => args.origin_log = Some(value.into()),
+            "--proxy-log" => args.proxy_log = Some(value.into()),
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
@@ -147,9 +151,11 @@ async fn run(args: Args) -> Result<String, Failure> {
         .trim_end_matches('/')
         .parse()?;
     let mut per_change = Vec::new();
+    let mut proxied = Vec::new();
     let mut latencies = Vec::new();
     for change in 0..args.changes {
         let before = origin_requests(args.origin_log.as_deref())?;
+        let proxied_before = origin_requests(args.proxy_log.as_deref())?;
         let request = OpRequest {
             event: args.event.clone(),
             base: 0,
@@ -193,6 +199,7 @@ async fn run(args: Args) -> Result<String, Failure> {
         // Let the followers' next requests (the next held round) reach the origin too.
         tokio::time::sleep(Duration::from_secs(2)).await;
         per_change.push(origin_requests(args.origin_log.as_deref())? - before);
+        proxied.push(origin_requests(args.proxy_log.as_deref())? - proxied_before);
     }
     cancel.cancel();
     for task in loops {
@@ -206,11 +213,14 @@ async fn run(args: Args) -> Result<String, Failure> {
     let max = latencies.last().copied().unwrap_or_default();
     let worst = per_change.iter().max().copied().unwrap_or(0);
     let mean = per_change.iter().sum::<usize>() as f64 / per_change.len().max(1) as f64;
-    let counted = if args.origin_log.is_some() {
-        format!("origin requests per change = {mean:.1} (at most {worst}; {per_change:?}), ")
-    } else {
-        String::new()
-    };
+    let mut counted = String::new();
+    if args.origin_log.is_some() {
+        counted +=
+            &format!("origin requests per change = {mean:.1} (at most {worst}; {per_change:?}), ");
+    }
+    if args.proxy_log.is_some() {
+        counted += &format!("requests the proxy answered per change: {proxied:?}, ");
+    }
     Ok(format!(
         "{} followers, {} changes: {counted}all followers applied a change within p50 {} ms, max {} ms",
         args.followers,
