@@ -13,6 +13,7 @@ use std::sync::{Arc, Weak};
 
 use super::sync::DeviceHooks;
 use super::{Inner, SyncOutcome, Update, lock};
+use crate::error::Error;
 use crate::sync::{CancelToken, FollowOptions, Followed, PullReport, follow};
 
 /// The followed events of a device.
@@ -36,6 +37,7 @@ struct Follower {
 
 /// What a new loop needs: spawned by the device on its runtime.
 pub(super) struct Start {
+    id: u64,
     pub event_id: String,
     pub server: String,
     pub cancel: CancelToken,
@@ -43,17 +45,24 @@ pub(super) struct Start {
 }
 
 impl Followers {
-    /// Registers a follower of `event_id`, replacing (and cancelling) an older one.
-    pub(super) fn register(&self, event_id: &str, server: String) -> (u64, Start) {
+    /// Registers a follower of `event_id`, replacing (and cancelling) an older one. One
+    /// registered while the store is suspended waits for `resume` (nothing to spawn yet).
+    pub(super) fn register(
+        &self,
+        event_id: &str,
+        server: String,
+        suspended: bool,
+    ) -> (u64, Option<Start>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let follower = Follower {
             id,
             server: server.clone(),
             cancel: CancelToken::new(),
-            running: Arc::new(AtomicBool::new(true)),
-            suspended: false,
+            running: Arc::new(AtomicBool::new(!suspended)),
+            suspended,
         };
         let start = Start {
+            id,
             event_id: event_id.to_string(),
             server,
             cancel: follower.cancel.clone(),
@@ -62,7 +71,17 @@ impl Followers {
         if let Some(older) = lock(&self.by_event).insert(event_id.to_string(), follower) {
             older.cancel.cancel();
         }
-        (id, start)
+        (id, (!suspended).then_some(start))
+    }
+
+    /// A loop ended because the store was suspended under it (a `suspend` racing its start):
+    /// `resume` starts it again, as if `suspend` had stopped it.
+    fn stopped_by_suspend(&self, start: &Start) {
+        if let Some(follower) = lock(&self.by_event).get_mut(&start.event_id)
+            && follower.id == start.id
+        {
+            follower.suspended = true;
+        }
     }
 
     /// Stops every loop, remembering them for [`Followers::resumed`].
@@ -86,6 +105,7 @@ impl Followers {
             follower.cancel = CancelToken::new();
             follower.running = Arc::new(AtomicBool::new(true));
             starts.push(Start {
+                id: follower.id,
                 event_id: event_id.clone(),
                 server: follower.server.clone(),
                 cancel: follower.cancel.clone(),
@@ -185,14 +205,19 @@ pub(super) async fn run(inner: Arc<Inner>, start: Start) {
             &told,
         )
         .await;
-        // An error because `suspend` closed the store mid-page is the stop asked for.
-        if let Err(error) = result
-            && !start.cancel.is_cancelled()
-        {
-            inner.updates.emit(&Update::SyncFailed {
-                event_id: start.event_id.clone(),
-                message: error.to_string(),
-            });
+        match result {
+            // `suspend` closed the store mid-page: the stop asked for.
+            Err(_) if start.cancel.is_cancelled() => {}
+            // Suspended before its token was cancelled: waits for `resume` like the others.
+            Err(Error::Suspended) => inner.followers.stopped_by_suspend(&start),
+            Err(error) => {
+                // How many listeners heard does not matter here.
+                let _heard = inner.updates.emit(&Update::SyncFailed {
+                    event_id: start.event_id.clone(),
+                    message: error.to_string(),
+                });
+            }
+            Ok(()) => {}
         }
     }
     start.running.store(false, Ordering::Release);

@@ -280,15 +280,19 @@ impl Device {
     /// Follows the event from `server_url` (or the server it was synced from) until the
     /// handle is cancelled or dropped: one long-poll held at a time, each answer applied as a
     /// sync applies it and told to the listeners as [`Update::SyncFinished`]. Following an
-    /// event already followed replaces the older loop; never two run for one event.
+    /// event already followed replaces the older loop; never two run for one event. While the
+    /// device is suspended the loop waits for [`Device::resume`].
     pub fn follow(&self, server_url: Option<String>, event_id: String) -> Result<FollowHandle> {
         let server = match server_url {
             Some(url) => url,
             None => self.inner.server_of(&event_id)?,
         };
-        let (id, start) = self.inner.followers.register(&event_id, server);
+        let suspended = self.inner.store.gate().is_suspended();
+        let (id, start) = self.inner.followers.register(&event_id, server, suspended);
         let handle = FollowHandle::new(&self.inner, &event_id, id);
-        self.spawn_follower(start)?;
+        if let Some(start) = start {
+            self.spawn_follower(start)?;
+        }
         Ok(handle)
     }
 

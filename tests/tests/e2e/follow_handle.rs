@@ -44,9 +44,13 @@ fn listen(device: &Device) -> (Subscription, mpsc::UnboundedReceiver<u64>) {
 
 /// The next answer's cursor, which must come within a second.
 async fn arrives(rx: &mut mpsc::UnboundedReceiver<u64>) -> u64 {
-    heard_within(rx, Duration::from_secs(1))
+    arrives_within(rx, Duration::from_secs(1)).await
+}
+
+async fn arrives_within(rx: &mut mpsc::UnboundedReceiver<u64>, limit: Duration) -> u64 {
+    heard_within(rx, limit)
         .await
-        .expect("followed within a second")
+        .unwrap_or_else(|| panic!("nothing followed within {limit:?}"))
 }
 
 /// Nothing is heard for one and a half seconds.
@@ -211,13 +215,20 @@ async fn suspend_stops_following_and_resume_starts_it_again() {
     stays_quiet(&mut heard, "nothing followed while suspended").await;
     device.resume();
     assert!(handle.is_running());
-    assert!(
-        heard_within(&mut heard, Duration::from_secs(2))
-            .await
-            .is_some(),
-        "what came while suspended arrives on resume"
-    );
+    // What came while suspended arrives on resume.
+    arrives_within(&mut heard, Duration::from_secs(2)).await;
     assert_eq!(to_notify(&device), ["pause"]);
+
+    // Followed while suspended (a shell that starts before it resumes): waits for `resume`.
+    device.suspend();
+    let late = device.follow(Some(h.server.url()), EVENT.into()).unwrap();
+    assert!(!handle.is_running(), "replaced");
+    assert!(!late.is_running());
+    post(&h, &token, urgent("spaet", None)).await;
+    stays_quiet(&mut heard, "nothing followed while suspended").await;
+    device.resume();
+    assert!(late.is_running());
+    arrives_within(&mut heard, Duration::from_secs(2)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
