@@ -15,6 +15,6 @@ pub use credentials::CredentialStore;
 pub use error::ApiError;
 pub use search::SearchField;
 pub use store::MarktplatzStore;
-pub use sync::{SubscriptionHandle, UpdateListener};
+pub use sync::{FollowHandle, SubscriptionHandle, UpdateListener};
 
 uniffi::setup_scaffolding!("marktplatz");

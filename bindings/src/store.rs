@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use marktplatz_core::announcements;
 use marktplatz_core::device::Device;
 use marktplatz_core::store::{
     EventOverview, EventSummary, ExhibitorEntry, NowNext, SessionDetail, SessionSummary,
@@ -137,6 +138,20 @@ impl MarktplatzStore {
 
     pub fn announcements(&self, event_id: String, at: Instant) -> Result<Vec<Announcement>> {
         Ok(self.store().announcements(&event_id, at)?)
+    }
+
+    /// Urgent announcements to post as a notification now, each once (never the backlog of
+    /// the first sync, never expired or retracted ones): call after every sync or followed page.
+    pub fn take_announcements_to_notify(
+        &self,
+        event_id: String,
+        at: Instant,
+    ) -> Result<Vec<Announcement>> {
+        Ok(announcements::take_announcements_to_notify(
+            self.store(),
+            &event_id,
+            at,
+        )?)
     }
 
     pub fn gallery(&self, event_id: String) -> Result<Vec<GalleryItem>> {

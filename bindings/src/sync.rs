@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use marktplatz_core::device::{SyncOutcome, Update};
+use marktplatz_core::device::{self, SyncOutcome, Update};
 use marktplatz_core::listeners::Subscription;
 use marktplatz_core::sync;
 use marktplatz_model::model::AssetRef;
@@ -29,8 +29,38 @@ impl SubscriptionHandle {
     }
 }
 
+/// Keeps an event followed (live updates while the app is in the foreground) until cancelled
+/// or dropped; `suspend` pauses it and `resume` restarts it.
+#[derive(uniffi::Object)]
+pub struct FollowHandle(device::FollowHandle);
+
+#[uniffi::export]
+impl FollowHandle {
+    /// Stops following now (also done when the handle is dropped or, in Kotlin, closed).
+    pub fn cancel(&self) {
+        self.0.cancel()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.0.is_running()
+    }
+}
+
 #[uniffi::export]
 impl MarktplatzStore {
+    /// Follows the event from `server_url` (or the server it came from): each change arrives
+    /// within a second and is told to the listeners as `Update.SyncFinished`. One loop per
+    /// event: following it again replaces the older one.
+    pub fn follow(
+        &self,
+        server_url: Option<String>,
+        event_id: String,
+    ) -> Result<Arc<FollowHandle>> {
+        Ok(Arc::new(FollowHandle(
+            self.device.follow(server_url, event_id)?,
+        )))
+    }
+
     /// Remembers the access code of a protected event (the next sync sends it); `None` forgets it.
     pub fn set_access_code(&self, event_id: String, code: Option<String>) -> Result<()> {
         Ok(sync::set_access_code(

@@ -49,6 +49,12 @@ pub fn json(value: &impl serde::Serialize) -> CmdResult {
     line(format_args!("{text}"))
 }
 
+/// One JSON object on one line (a stream of reports, one line each).
+pub fn json_line(value: &impl serde::Serialize) -> CmdResult {
+    let text = serde_json::to_string(value)?;
+    line(format_args!("{text}"))
+}
+
 pub fn note_line(args: std::fmt::Arguments<'_>) {
     let text = terminal_safe(args);
     let mut stderr = std::io::stderr().lock();

@@ -123,7 +123,8 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "sync",
-        "marktplatz sync --device ./phone --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027",
+        "marktplatz sync --device ./phone --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027\n  \
+         marktplatz sync --device ./phone --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027 --follow --json",
     ),
     ("fav", "marktplatz fav add --device ./phone eroeffnung"),
     (

@@ -5,7 +5,8 @@
 //!
 //! `user.db` holds every kind of user data the schema knows: favourites (with notes and their
 //! `known` state), change alerts (one unseen, one seen), calendar sequences, an organiser
-//! credential, outbox entries pending, in flight and rejected, and an access code.
+//! credential, outbox entries pending, in flight and rejected, an access code, and an urgent announcement
+//! passed over as backlog.
 //!
 //! `user-v2.db` was frozen late, when v3 already existed: it is the v3 file without the tables
 //! v3 added (`organiser`, `outbox`) and with `user_version = 2`, which is what a v2 app held.
@@ -13,6 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, TimeZone, Utc};
+use marktplatz_core::announcements;
 use marktplatz_core::favourites;
 use marktplatz_core::favourites::{CalendarSelection, FavouriteKind};
 use marktplatz_core::store::{Store, schema};
@@ -129,6 +131,16 @@ fn fill_user_data(store: &Store, bundle: &Bundle) -> Result<(), Box<dyn std::err
     }
     // v5: the access code of a protected event, entered once.
     sync::set_access_code(store, EVENT, Some("Markthalle 2027"))?;
+    if schema::USER.latest_version() < 6 {
+        return Ok(());
+    }
+    // v6: the event's urgent announcements were there when the device started watching it:
+    // passed over as backlog, never notified.
+    let watched = Utc
+        .with_ymd_and_hms(2026, 10, 24, 10, 0, 0)
+        .single()
+        .ok_or("time")?;
+    announcements::take_announcements_to_notify(store, EVENT, watched)?;
     Ok(())
 }
 

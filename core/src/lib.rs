@@ -11,10 +11,12 @@
 //! - [`search`]: German-aware full-text search over the store's index.
 //! - [`favourites`]: favourites, the personal agenda, change alerts, reminders, calendar export,
 //!   share codes (user.db).
+//! - [`announcements`]: which urgent announcements to post as notifications (user.db).
 //! - [`sync`]: pulling an event's pages, assets and access codes from its server; pushing the
 //!   organiser's queued operations.
 //! - [`device`]: what one phone app holds, composing sync with alerts and the outbox.
 
+pub mod announcements;
 pub mod device;
 pub mod error;
 pub mod failpoint;

@@ -2,12 +2,14 @@
 //! Every frozen `user.db` (one per released schema version, `core/tests/fixtures/user-v*.db`)
 //! opens under the current schema with nothing dropped: every row of every table it had is
 //! still there, unchanged, and the app's own reads see the favourites, alerts, calendar
-//! sequences, outbox entries (pending, in flight, rejected) and access codes it held. The one
-//! change: an organiser token moves from user.db to the credential store (ADR 0018).
+//! sequences, outbox entries (pending, in flight, rejected), access codes and announcements
+//! passed over it held. The one change: an organiser token moves from user.db to the
+//! credential store (ADR 0018).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use marktplatz_core::announcements;
 use marktplatz_core::favourites;
 use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::store::{Store, schema};
@@ -156,6 +158,23 @@ fn every_frozen_user_db_opens_with_nothing_dropped() {
         assert_eq!(
             sync::has_access_code(&store, EVENT).unwrap(),
             version >= 5,
+            "v{version}"
+        );
+        // v6 started watching the event's urgent announcements (its backlog passed over);
+        // nothing is ever notified from an upgrade (no content: nothing complete to notify).
+        assert_eq!(
+            before.contains_key("announcement_watch"),
+            version >= 6,
+            "v{version}"
+        );
+        if version >= 6 {
+            assert_eq!(before["announcement_notified"].len(), 1, "v{version}");
+        }
+        let at = chrono::Utc::now();
+        assert!(
+            announcements::take_announcements_to_notify(&store, EVENT, at)
+                .unwrap()
+                .is_empty(),
             "v{version}"
         );
         if version >= 4 {

@@ -96,3 +96,27 @@ pub fn noise_png(width: u32, height: u32) -> Vec<u8> {
         .unwrap_or_else(|| panic!("{width}x{height} noise"));
     marktplatz_media::encode_png(&image).unwrap_or_else(|e| panic!("png: {e}"))
 }
+
+/// Posts an organiser operation straight to the server (no device, no outbox) and returns its
+/// answer: the fastest way for a test to change an event "from elsewhere".
+pub async fn post_op(
+    addr: std::net::SocketAddr,
+    token: &str,
+    key: &str,
+    request: &marktplatz_model::ops::OpRequest,
+) -> crate::raw_http::RawResponse {
+    let auth = format!("Bearer {token}");
+    let body = serde_json::to_vec(request).unwrap_or_else(|e| panic!("op: {e}"));
+    crate::raw_http::request(
+        addr,
+        "POST",
+        &format!("/v1/events/{}/ops", request.event),
+        &[
+            ("authorization", auth.as_str()),
+            ("idempotency-key", key),
+            ("content-type", "application/json"),
+        ],
+        &body,
+    )
+    .await
+}

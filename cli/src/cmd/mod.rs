@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod demo;
 pub mod device;
 pub mod fav;
+pub mod follow;
 pub mod ics;
 pub mod import_check;
 pub mod organiser;

@@ -47,6 +47,10 @@ pub struct Args {
     /// Remove the access code kept on the device.
     #[arg(long)]
     forget_access_code: bool,
+    /// After the sync, keep following the event (each change within a second) until Ctrl-C;
+    /// with --json one line per applied answer.
+    #[arg(long)]
+    follow: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {
@@ -99,10 +103,23 @@ fn sync(args: &Args, store: &marktplatz_core::store::Store) -> CmdResult {
         note!("");
     }
     let report = report?;
+    if args.follow {
+        report_line(&report, args.json)?;
+        return super::follow::follow(store, &args.server, &args.event, args.json);
+    }
     if args.json {
         return crate::out::json(&report);
     }
     print_report(&report)
+}
+
+/// One report of a stream: a JSON line, or the lines `sync` prints.
+pub(super) fn report_line(report: &SyncReport, json: bool) -> CmdResult {
+    if json {
+        crate::out::json_line(report)
+    } else {
+        print_report(report)
+    }
 }
 
 fn print_report(report: &SyncReport) -> CmdResult {

@@ -425,6 +425,11 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "Den auf dem Gerät gespeicherten Zugangscode entfernen",
     ),
     (
+        "sync",
+        "follow",
+        "Nach dem Abgleich die Veranstaltung weiter verfolgen (jede Änderung binnen einer Sekunde), bis Strg-C; mit --json eine Zeile je übernommener Antwort",
+    ),
+    (
         "fav add",
         "kind",
         "session, speaker oder exhibitor (nur nötig, wenn mehrere Arten diese id haben)",

@@ -556,6 +556,14 @@ messages! {
         en: "queued operations were not sent: {error}",
         de: "Aufträge im Postausgang wurden nicht gesendet: „{error}“"
     }
+    following(event: &str, server: &str) {
+        en: "following {event} on {server}; Ctrl-C ends",
+        de: "{event} auf {server} wird verfolgt; Strg-C beendet"
+    }
+    follow_paused(seconds: u64, error: &str) {
+        en: "following paused for {seconds} s: {error}",
+        de: "Verfolgen für {seconds} s unterbrochen: „{error}“"
+    }
 }
 
 // ---- organiser ----

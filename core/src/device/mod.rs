@@ -18,8 +18,10 @@ use chrono::{DateTime, Utc};
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
+mod follow;
 mod sync;
 
+pub use follow::FollowHandle;
 pub use sync::{DeviceHooks, sync_event};
 
 use crate::error::{Error, Result};
@@ -29,8 +31,9 @@ use crate::search::SearchCache;
 use crate::store::{CredentialStore, Store};
 use crate::sync::outbox::{PushOptions, PushReport};
 use crate::sync::{
-    AssetCache, CancelToken, Client, ClientConfig, Progress, SyncOptions, SyncReport,
+    AssetCache, CancelToken, Client, ClientConfig, Progress, PullReport, SyncOptions, SyncReport,
 };
+use follow::Followers;
 use marktplatz_model::model::{AssetRef, EntityKind};
 
 /// Bytes the asset cache may use before it evicts the least recently used unpinned files.
@@ -82,8 +85,20 @@ pub struct KindCount {
 impl SyncOutcome {
     fn from_report(report: SyncReport) -> SyncOutcome {
         SyncOutcome {
+            assets_downloaded: report.assets.downloaded,
+            assets_failed: report.assets.failed.len() as u32,
+            push: report.push,
+            push_error: report.push_error,
+            elapsed_ms: report.elapsed_ms,
+            ..SyncOutcome::from_pull(&report.event_id, &report.content)
+        }
+    }
+
+    /// What one answer of a pull (or of a follow round) applied.
+    pub fn from_pull(event_id: &str, report: &PullReport) -> SyncOutcome {
+        SyncOutcome {
+            event_id: event_id.to_string(),
             changed: report
-                .content
                 .summary
                 .kinds
                 .iter()
@@ -94,17 +109,12 @@ impl SyncOutcome {
                     removed: counts.removed,
                 })
                 .collect(),
-            not_modified: report.content.not_modified,
-            rebootstrapped: report.content.rebootstrapped,
-            cursor: report.content.cursor,
-            bytes: report.content.bytes,
-            assets_downloaded: report.assets.downloaded,
-            assets_failed: report.assets.failed.len() as u32,
-            push: report.push,
-            push_error: report.push_error,
-            elapsed_ms: report.elapsed_ms,
+            not_modified: report.not_modified,
+            rebootstrapped: report.rebootstrapped,
+            cursor: report.cursor,
+            bytes: report.bytes,
             synced_at: Utc::now(),
-            event_id: report.event_id,
+            ..SyncOutcome::default()
         }
     }
 
@@ -135,6 +145,8 @@ struct Inner {
     running: Mutex<HashMap<String, CancelToken>>,
     /// One sync per event at a time: a second one waits its turn (then is usually a 304).
     turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The followed events (one loop each).
+    followers: Followers,
 }
 
 impl Device {
@@ -180,6 +192,7 @@ impl Device {
             updates: Listeners::default(),
             running: Mutex::new(HashMap::new()),
             turns: Mutex::new(HashMap::new()),
+            followers: Followers::default(),
             store,
             search: SearchCache::default(),
             alerts: AlertListeners::default(),
@@ -282,18 +295,56 @@ impl Device {
         self.inner.cache.get(&self.inner.store, sha256)
     }
 
+    /// Follows the event from `server_url` (or the server it was synced from) until the
+    /// handle is cancelled or dropped: one long-poll held at a time, each answer applied as a
+    /// sync applies it and told to the listeners as [`Update::SyncFinished`]. Following an
+    /// event already followed replaces the older loop; never two run for one event. While the
+    /// device is suspended the loop waits for [`Device::resume`].
+    pub fn follow(&self, server_url: Option<String>, event_id: String) -> Result<FollowHandle> {
+        let server = match server_url {
+            Some(url) => url,
+            None => self.inner.server_of(&event_id)?,
+        };
+        let suspended = self.inner.store.gate().is_suspended();
+        let (id, start) = self.inner.followers.register(&event_id, server, suspended);
+        let handle = FollowHandle::new(&self.inner, &event_id, id);
+        if let Some(start) = start {
+            self.spawn_follower(start)?;
+        }
+        Ok(handle)
+    }
+
+    fn spawn_follower(&self, start: follow::Start) -> Result<()> {
+        let runtime = self
+            .runtime
+            .as_ref()
+            .ok_or_else(|| Error::Protocol("the device is shutting down".into()))?;
+        // Detached: the loop ends when its token is cancelled (by its handle or `suspend`).
+        drop(runtime.spawn(follow::run(self.inner.clone(), start)));
+        Ok(())
+    }
+
     /// Returns once no database transaction is open; store calls then fail with `Suspended`
-    /// until [`Device::resume`]. Running syncs are cancelled (they resume from their last page
-    /// next time).
+    /// until [`Device::resume`]. Running syncs and follow loops are cancelled (syncs resume
+    /// from their last page next time; loops start again on `resume`).
     pub fn suspend(&self) {
         for token in lock(&self.inner.running).values() {
             token.cancel();
         }
+        self.inner.followers.suspend();
         self.inner.store.suspend();
     }
 
+    /// Opens the store again and restarts the follow loops `suspend` stopped.
     pub fn resume(&self) {
         self.inner.store.resume();
+        for start in self.inner.followers.resumed() {
+            let running = start.running.clone();
+            if self.spawn_follower(start).is_err() {
+                // Only while the device is dropped: its handles then report not running.
+                running.store(false, std::sync::atomic::Ordering::Release);
+            }
+        }
     }
 
     /// Runs `work` on the device's runtime; the returned future aborts it when dropped.

@@ -402,6 +402,19 @@ impl Store {
         })
     }
 
+    /// Whether the event's content is complete on this device: it was loaded and no snapshot
+    /// (a first sync or a re-bootstrap) is still arriving page by page.
+    pub fn has_complete_content(&self, event_id: &str) -> Result<bool> {
+        self.read(|tx| {
+            tx.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM event WHERE event_id = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM sync_snapshot WHERE event_id = ?1)",
+            )
+            .and_then(|mut s| s.query_row([event_id], |r| r.get(0)))
+            .context("checking whether the event is complete")
+        })
+    }
+
     /// Gallery items, newest first (items without a time last).
     pub fn gallery(&self, event_id: &str) -> Result<Vec<GalleryItem>> {
         let ops = self.overlay_ops(event_id)?;

@@ -20,6 +20,8 @@ final class AppModel {
     private(set) var notices: [String] = []
     /// A session a tapped notification asked to show.
     var requestedSession: String?
+    /// A tapped announcement's notification asked to show the announcements.
+    var requestedAnnouncements = false
 
     init() {
         let repo: MarktplatzRepository
@@ -57,6 +59,7 @@ final class AppModel {
     /// kills an app that is suspended holding a file lock).
     func enterBackground() {
         BackgroundRefresh.schedule()
+        sync.stopFollowing()
         repo.suspend()
     }
 
@@ -64,6 +67,8 @@ final class AppModel {
         repo.resume()
         content.changed()
         sync.refresh()
+        // Live updates only while the app is active.
+        sync.startFollowing()
     }
 
     /// The background app-refresh task: wake the store, sync, schedule the next, sleep again.

@@ -31,7 +31,8 @@ struct MarktplatzApp: App {
     }
 }
 
-/// Notification taps open the session; notifications also show while the app is open.
+/// Notification taps open the session or the announcements; notifications also show while the
+/// app is open.
 final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCenterDelegate {
     @MainActor var app: AppModel?
 
@@ -45,9 +46,12 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
     }
 
     func userNotificationCenter(_ center: UNUserNotificationCenter, didReceive response: UNNotificationResponse) async {
-        let sessionId = response.notification.request.content.userInfo[NotificationScheduler.sessionKey] as? String
+        let info = response.notification.request.content.userInfo
+        let sessionId = info[NotificationScheduler.sessionKey] as? String
+        let announcement = info[NotificationScheduler.announcementKey] as? String
         await MainActor.run {
             if let sessionId { app?.requestedSession = sessionId }
+            if announcement != nil { app?.requestedAnnouncements = true }
         }
     }
 }

@@ -20,6 +20,12 @@ final class Router {
         tab = .agenda
         agenda = [.session(id)]
     }
+
+    /// Shows the announcements (urgent ones first) on the More tab (a notification was tapped).
+    func openAnnouncements() {
+        tab = .more
+        more = [.announcements]
+    }
 }
 
 /// The screens pushed onto a tab's stack.

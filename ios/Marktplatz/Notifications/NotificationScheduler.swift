@@ -3,13 +3,17 @@ import MarktplatzKit
 import UserNotifications
 
 /// Local notifications: reminders scheduled from the core's list (replacing all earlier ones),
-/// and change alerts posted at once. The core decides what and when; this talks to iOS.
+/// change alerts and urgent announcements posted at once. The core decides what and when; this
+/// talks to iOS.
 @MainActor
 final class NotificationScheduler {
     static let reminderPrefix = "reminder-"
     static let alertPrefix = "alert-"
+    static let announcementPrefix = "announcement-"
     /// The session a notification opens (userInfo key).
     static let sessionKey = "sessionId"
+    /// Set on an announcement's notification: a tap opens the announcements (userInfo key).
+    static let announcementKey = "announcementId"
     /// iOS keeps at most 64 pending requests per app; leave room for change alerts.
     private static let maxReminders = 60
 
@@ -57,6 +61,22 @@ final class NotificationScheduler {
             content.userInfo = [Self.sessionKey: alert.sessionId]
             // The same id replaces an earlier notification of this alert in Notification Centre.
             let request = UNNotificationRequest(identifier: Self.alertPrefix + String(alert.id), content: content, trigger: nil)
+            try? await center.add(request)
+        }
+    }
+
+    /// Urgent announcements: time-sensitive, so they break through a Focus where the user
+    /// allows it (without the entitlement or permission iOS shows them as active ones).
+    func showAnnouncements(_ announcements: [Announcement]) async {
+        for announcement in announcements {
+            let content = UNMutableNotificationContent()
+            content.title = announcement.title
+            content.body = announcement.body.isEmpty ? announcement.title : announcement.body
+            content.sound = .default
+            content.threadIdentifier = "announcements"
+            content.interruptionLevel = .timeSensitive
+            content.userInfo = [Self.announcementKey: announcement.id]
+            let request = UNNotificationRequest(identifier: Self.announcementPrefix + announcement.id, content: content, trigger: nil)
             try? await center.add(request)
         }
     }

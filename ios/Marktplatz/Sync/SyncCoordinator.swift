@@ -12,8 +12,10 @@ enum SyncResult: Sendable {
 
 /// Runs syncs — at launch, on pull-to-refresh, when connectivity returns, in the background
 /// refresh task — one at a time (a second caller waits for the running one), and afterwards
-/// reschedules the reminders and posts the change alerts the core hands out. It also hears
-/// syncs it did not start (the core tells every listener), so the quiet indicator follows them.
+/// reschedules the reminders and posts the change alerts and urgent announcements the core
+/// hands out. While the app is active it follows the event (`startFollowing`), so a change
+/// arrives within a second. It also hears syncs it did not start (the core tells every
+/// listener), so the quiet indicator follows them.
 @MainActor
 @Observable
 final class SyncCoordinator {
@@ -32,6 +34,7 @@ final class SyncCoordinator {
     @ObservationIgnored private let notifications: NotificationScheduler
     @ObservationIgnored private var current: Task<SyncResult, Never>?
     @ObservationIgnored private var listening: Task<Void, Never>?
+    @ObservationIgnored private var following: FollowHandle?
 
     init(repo: MarktplatzRepository, eventId: String, serverURL: String, content: ContentSignal, notifications: NotificationScheduler) {
         self.repo = repo
@@ -92,6 +95,24 @@ final class SyncCoordinator {
         return await sync()
     }
 
+    /// The app became active: follow the event until `stopFollowing` (one loop at most).
+    func startFollowing() {
+        if following?.isRunning() == true { return }
+        following?.cancel()
+        do {
+            following = try repo.follow(eventId: eventId, serverUrl: serverURL)
+        } catch {
+            following = nil
+            problem = Problem(error) ?? problem
+        }
+    }
+
+    /// The app left the foreground: stop following (the background refresh takes over).
+    func stopFollowing() {
+        following?.cancel()
+        following = nil
+    }
+
     /// Connectivity came back: send what the organiser queued and pull what changed.
     func connectivityReturned() async {
         await sync()
@@ -130,8 +151,17 @@ final class SyncCoordinator {
 
     private func afterSync() async {
         await rescheduleReminders()
+        await notifyNews()
+    }
+
+    /// Posts what the core hands out as news: change alerts of favourites and urgent
+    /// announcements. Each is handed out once, so running this twice for one change is harmless.
+    private func notifyNews() async {
         if let alerts = try? await repo.takeAlertsToNotify(eventId: eventId), !alerts.isEmpty {
             await notifications.showChangeAlerts(alerts)
+        }
+        if let urgent = try? await repo.takeAnnouncementsToNotify(eventId: eventId, at: Date()), !urgent.isEmpty {
+            await notifications.showAnnouncements(urgent)
         }
     }
 
@@ -145,7 +175,11 @@ final class SyncCoordinator {
             progress = nil
             lastUpdated = outcome.syncedAt
             problem = nil
-            if !outcome.changed.isEmpty || outcome.rebootstrapped { content.changed() }
+            if !outcome.changed.isEmpty || outcome.rebootstrapped {
+                content.changed()
+                // A followed answer (or a sync started elsewhere) may bring news too.
+                Task { await notifyNews() }
+            }
         case .syncFailed(let failedEvent, _) where failedEvent == eventId:
             running = false
             progress = nil

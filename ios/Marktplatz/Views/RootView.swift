@@ -77,6 +77,11 @@ struct RootView: View {
             router.open(session: session)
             app.requestedSession = nil
         }
+        .onChange(of: app.requestedAnnouncements) { _, requested in
+            guard requested else { return }
+            router.openAnnouncements()
+            app.requestedAnnouncements = false
+        }
     }
 }
 

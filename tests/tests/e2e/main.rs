@@ -10,6 +10,7 @@ mod device_redirects;
 mod event_access;
 mod favourites_crash;
 mod ffi_surface;
+mod follow_handle;
 mod following;
 mod import_conformance;
 mod live_updates;

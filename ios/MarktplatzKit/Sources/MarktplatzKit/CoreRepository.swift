@@ -125,6 +125,10 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         store.cancelSync(eventId: eventId)
     }
 
+    public func follow(eventId: String, serverUrl: String?) throws -> FollowHandle {
+        try store.follow(serverUrl: serverUrl, eventId: eventId)
+    }
+
     public func assetFile(eventId: String, asset: AssetRef) async throws -> URL {
         URL(fileURLWithPath: try await store.assetFile(eventId: eventId, asset: asset))
     }
@@ -172,6 +176,10 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
 
     public func takeAlertsToNotify(eventId: String) async throws -> [ChangeAlert] {
         try await local { try self.store.takeAlertsToNotify(eventId: eventId) }
+    }
+
+    public func takeAnnouncementsToNotify(eventId: String, at: Date) async throws -> [Announcement] {
+        try await local { try self.store.takeAnnouncementsToNotify(eventId: eventId, at: at) }
     }
 
     public func reminders(eventId: String, now: Date) async throws -> [Reminder] {

@@ -37,6 +37,10 @@ public protocol MarktplatzRepository: Sendable {
 
     func sync(eventId: String, serverUrl: String?) async throws -> SyncOutcome
     func cancelSync(eventId: String)
+    /// Follows the event while the app is active: each change arrives within a second as
+    /// `Update.syncFinished`. Stops when the handle is cancelled or released; one loop per
+    /// event (following again replaces it); `suspend()` pauses it and `resume()` restarts it.
+    func follow(eventId: String, serverUrl: String?) throws -> FollowHandle
     func assetFile(eventId: String, asset: AssetRef) async throws -> URL
     func cachedAssetFile(asset: AssetRef) -> URL?
 
@@ -51,6 +55,9 @@ public protocol MarktplatzRepository: Sendable {
     func unseenAlertCount(eventId: String) async throws -> Int
     /// Unseen alerts not yet notified in their current form, marked notified: post one each.
     func takeAlertsToNotify(eventId: String) async throws -> [ChangeAlert]
+    /// Urgent announcements to post now, each once; never the first sync's backlog, never
+    /// expired or retracted ones.
+    func takeAnnouncementsToNotify(eventId: String, at: Date) async throws -> [Announcement]
     func reminders(eventId: String, now: Date) async throws -> [Reminder]
     func reminderLeadMinutes() async throws -> Int
     func setReminderLeadMinutes(_ minutes: Int) async throws

@@ -10,8 +10,8 @@ import de.marktplatz.app.work.SyncScheduling
 
 /**
  * Opens the store and starts the background machinery: the periodic sync (WorkManager, only
- * with a network), a sync whenever the app comes to the foreground, and one when
- * connectivity returns. The UI never waits for any of it: it shows what is stored.
+ * with a network), a sync whenever the app comes to the foreground and following the event
+ * while it stays there, and a sync when connectivity returns. The UI never waits for any of it: it shows what is stored.
  */
 class MarktplatzApplication : Application() {
     lateinit var graph: AppGraph
@@ -26,6 +26,15 @@ class MarktplatzApplication : Application() {
         ProcessLifecycleOwner.get().lifecycle.addObserver(object : DefaultLifecycleObserver {
             override fun onStart(owner: LifecycleOwner) {
                 graph.sync.refresh()
+            }
+
+            // Live updates only while the app is in the foreground.
+            override fun onResume(owner: LifecycleOwner) {
+                graph.sync.startFollowing()
+            }
+
+            override fun onPause(owner: LifecycleOwner) {
+                graph.sync.stopFollowing()
             }
         })
     }

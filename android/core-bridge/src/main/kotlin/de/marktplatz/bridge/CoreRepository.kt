@@ -79,6 +79,7 @@ class CoreRepository(
     override suspend fun hasAccessCode(eventId: String) = withContext(io) { store.hasAccessCode(eventId) }
     override suspend fun sync(eventId: String, serverUrl: String?) = store.sync(serverUrl, eventId)
     override fun cancelSync(eventId: String) = store.cancelSync(eventId)
+    override fun follow(eventId: String, serverUrl: String?) = store.follow(serverUrl, eventId)
     override suspend fun assetFile(eventId: String, asset: AssetRef) = store.assetFile(eventId, asset)
     override suspend fun cachedAssetFile(asset: AssetRef): String? = withContext(io) { store.cachedAssetFile(asset.sha256) }
 
@@ -97,6 +98,8 @@ class CoreRepository(
     }
     override suspend fun markAllAlertsSeen(eventId: String) { withContext(io) { store.markAllAlertsSeen(eventId) } }
     override suspend fun takeAlertsToNotify(eventId: String) = withContext(io) { store.takeAlertsToNotify(eventId) }
+    override suspend fun takeAnnouncementsToNotify(eventId: String, at: Instant) =
+        withContext(io) { store.takeAnnouncementsToNotify(eventId, at) }
     override suspend fun reminders(eventId: String, now: Instant) = withContext(io) { store.reminders(eventId, now) }
     override suspend fun reminderLeadMinutes() = withContext(io) { store.reminderLeadMinutes().toInt() }
     override suspend fun setReminderLeadMinutes(minutes: Int) =

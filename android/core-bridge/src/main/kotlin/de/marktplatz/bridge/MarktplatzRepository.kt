@@ -8,6 +8,7 @@ import de.marktplatz.core.EventSummary
 import de.marktplatz.core.ExhibitorEntry
 import de.marktplatz.core.Favourite
 import de.marktplatz.core.FavouriteKind
+import de.marktplatz.core.FollowHandle
 import de.marktplatz.core.GalleryItem
 import de.marktplatz.core.InfoPage
 import de.marktplatz.core.Location
@@ -74,6 +75,12 @@ interface MarktplatzRepository : AutoCloseable {
     /** Brings the event up to date; cancelling the calling coroutine stops it between pages. */
     suspend fun sync(eventId: String, serverUrl: String? = null): SyncOutcome
     fun cancelSync(eventId: String)
+    /**
+     * Follows the event while the app is in the foreground: each change arrives within a second
+     * as [Update.SyncFinished]. Stops when the handle is cancelled or closed; one loop per event
+     * (following again replaces it); [suspendStore] pauses it and [resumeStore] restarts it.
+     */
+    fun follow(eventId: String, serverUrl: String? = null): FollowHandle
     /** Local file path of an asset, downloading it first when needed (full-size photos). */
     suspend fun assetFile(eventId: String, asset: AssetRef): String
     /** Local file path of an asset if it is cached; never touches the network. */
@@ -90,6 +97,8 @@ interface MarktplatzRepository : AutoCloseable {
     suspend fun markAllAlertsSeen(eventId: String)
     /** Unseen alerts not yet notified in their current form, marked notified: post one each. */
     suspend fun takeAlertsToNotify(eventId: String): List<ChangeAlert>
+    /** Urgent announcements to post now, each once; never the first sync's backlog, never expired or retracted ones. */
+    suspend fun takeAnnouncementsToNotify(eventId: String, at: Instant = Instant.now()): List<Announcement>
     suspend fun reminders(eventId: String, now: Instant = Instant.now()): List<Reminder>
     suspend fun reminderLeadMinutes(): Int
     suspend fun setReminderLeadMinutes(minutes: Int)

@@ -224,4 +224,42 @@ class CoreRepositoryTest {
         }
         attendeeDir.deleteRecursively()
     }
+
+    @Test
+    fun aFollowedOperationArrivesIsNotifiedOnceAndCancelStopsTheLoop() = runBlocking<Unit> {
+        repo.sync(event, server)
+        assertTrue("the first sync's backlog is not news", repo.takeAnnouncementsToNotify(event).isEmpty())
+        val handle = repo.follow(event)
+        assertTrue(handle.isRunning())
+        val id = "follow-" + java.util.UUID.randomUUID()
+        val arrived = async {
+            repo.updates().first { it is Update.SyncFinished && it.outcome.changed.isNotEmpty() } as Update.SyncFinished
+        }
+        yield()
+        Thread.sleep(300) // the loop holds its long-poll by now
+        val sent = System.nanoTime()
+        organiserSends(Op.AnnouncementCreate(id, "Raumänderung: Forum jetzt im Seminarraum", "Ab 11 Uhr.", Priority.URGENT, Instant.now().minusSeconds(5), null))
+        val update = withTimeout(5_000) { arrived.await() }
+        assertTrue("within moments", (System.nanoTime() - sent) / 1_000_000 < 3_000)
+        assertEquals(event, update.outcome.eventId)
+        assertEquals(listOf(id), repo.takeAnnouncementsToNotify(event).map { it.id })
+        assertTrue("each once", repo.takeAnnouncementsToNotify(event).isEmpty())
+        handle.cancel()
+        assertFalse(handle.isRunning())
+        handle.close()
+    }
+
+    /** An organiser's phone (its own store) sends [op] to the server. */
+    private suspend fun organiserSends(op: Op) {
+        val token = System.getenv("MARKTPLATZ_TEST_ORGANISER_TOKEN")
+            ?: error("MARKTPLATZ_TEST_ORGANISER_TOKEN is not set: run scripts/test-kotlin.sh")
+        val organiserDir = Files.createTempDirectory("marktplatz-organiser").toFile()
+        CoreRepository.open(organiserDir.path).use { organiser ->
+            organiser.sync(event, server)
+            organiser.signInAsOrganiser(event, server, token)
+            organiser.queue(event, op)
+            assertEquals(1u, organiser.push(event).accepted)
+        }
+        organiserDir.deleteRecursively()
+    }
 }

@@ -1,5 +1,6 @@
 package de.marktplatz.app.model
 
+import de.marktplatz.core.Announcement
 import de.marktplatz.core.ChangeAlert
 import de.marktplatz.core.Reminder
 
@@ -13,4 +14,7 @@ interface Notifier {
 
     /** Posts one notification per change alert (each is handed out once by the core). */
     fun showChangeAlerts(alerts: List<ChangeAlert>)
+
+    /** Posts one notification per urgent announcement (each is handed out once by the core). */
+    fun showAnnouncements(announcements: List<Announcement>)
 }

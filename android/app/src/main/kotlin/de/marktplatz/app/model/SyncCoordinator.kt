@@ -1,6 +1,8 @@
 package de.marktplatz.app.model
 
 import de.marktplatz.bridge.MarktplatzRepository
+import de.marktplatz.core.ApiException
+import de.marktplatz.core.FollowHandle
 import de.marktplatz.core.Phase
 import de.marktplatz.core.Progress
 import de.marktplatz.core.SyncOutcome
@@ -41,7 +43,9 @@ sealed interface SyncResult {
 /**
  * Runs syncs for the app — on start, pull-to-refresh, connectivity returning and the periodic
  * background job — one at a time (a second caller waits for the running sync), and after each
- * one reschedules the reminders and posts the change alerts the core hands out.
+ * one reschedules the reminders and posts the change alerts and urgent announcements the core
+ * hands out. While the app is in the foreground it follows the event ([startFollowing]), so a
+ * change arrives within a second and is notified the same way.
  *
  * Also hears syncs started elsewhere in the process (the core tells every listener), so the
  * indicator and the screens follow them too.
@@ -57,6 +61,7 @@ class SyncCoordinator(
 
     private val lock = Mutex()
     private var running: Deferred<SyncResult>? = null
+    private var following: FollowHandle? = null
 
     init {
         scope.launch {
@@ -105,6 +110,27 @@ class SyncCoordinator(
     /** Connectivity came back: send what the organiser queued and pull what changed. */
     suspend fun connectivityReturned(): SyncResult = sync()
 
+    /** The app came to the foreground: follow the event until [stopFollowing] (one loop at most). */
+    @Synchronized
+    fun startFollowing() {
+        if (following?.isRunning() == true) return
+        following?.close()
+        following = try {
+            repo.follow(event.eventId, event.serverUrl)
+        } catch (e: ApiException) {
+            problemOf(e)?.let { problem -> mutableStatus.update { it.copy(problem = problem) } }
+            null
+        }
+    }
+
+    /** The app left the foreground: stop following (the periodic sync takes over). */
+    @Synchronized
+    fun stopFollowing() {
+        following?.cancel()
+        following?.close()
+        following = null
+    }
+
     /** Reminders from the core's list (favourites, lead time, current content). */
     suspend fun rescheduleReminders() {
         val reminders = attempt({}) { repo.reminders(event.eventId, event.now()) } ?: return
@@ -134,8 +160,18 @@ class SyncCoordinator(
 
     private suspend fun afterSync() {
         rescheduleReminders()
-        val alerts = attempt({}) { repo.takeAlertsToNotify(event.eventId) } ?: return
-        if (alerts.isNotEmpty()) notifier.showChangeAlerts(alerts)
+        notifyNews()
+    }
+
+    /**
+     * Posts what the core hands out as news: change alerts of favourites and urgent
+     * announcements. Each is handed out once, so running this twice for one change is harmless.
+     */
+    private suspend fun notifyNews() {
+        val alerts = attempt({}) { repo.takeAlertsToNotify(event.eventId) }
+        if (!alerts.isNullOrEmpty()) notifier.showChangeAlerts(alerts)
+        val urgent = attempt({}) { repo.takeAnnouncementsToNotify(event.eventId, event.now()) }
+        if (!urgent.isNullOrEmpty()) notifier.showAnnouncements(urgent)
     }
 
     private fun heard(update: Update) {
@@ -147,7 +183,11 @@ class SyncCoordinator(
                 mutableStatus.update {
                     it.copy(running = false, progress = null, lastUpdated = update.outcome.syncedAt, problem = null)
                 }
-                if (update.outcome.changed.isNotEmpty() || update.outcome.rebootstrapped) event.changes.changed()
+                if (update.outcome.changed.isNotEmpty() || update.outcome.rebootstrapped) {
+                    event.changes.changed()
+                    // A followed answer (or a sync started elsewhere) may bring news too.
+                    scope.launch { notifyNews() }
+                }
             }
             is Update.Alerts -> if (update.notice.eventId == event.eventId) event.changes.changed()
             is Update.SyncFailed -> if (update.eventId == event.eventId) {

@@ -15,12 +15,13 @@ import androidx.core.content.ContextCompat
 import androidx.core.content.edit
 import de.marktplatz.app.R
 import de.marktplatz.app.model.Notifier
+import de.marktplatz.core.Announcement
 import de.marktplatz.core.ChangeAlert
 import de.marktplatz.core.Reminder
 
 /**
  * Reminders as alarms that post a notification when they fire ([ReminderReceiver]); change
- * alerts as notifications right away. The core decides what to schedule and which alert is
+ * alerts and urgent announcements (channel "Durchsagen") as notifications right away. The core decides what to schedule and which alert is
  * news; this class only talks to AlarmManager and NotificationManager.
  */
 class AndroidNotifier(private val context: Context) : Notifier {
@@ -67,6 +68,29 @@ class AndroidNotifier(private val context: Context) : Notifier {
         }
     }
 
+    @SuppressLint("MissingPermission") // checked by canNotify
+    override fun showAnnouncements(announcements: List<Announcement>) {
+        if (!canNotify(context)) return
+        val manager = NotificationManagerCompat.from(context)
+        for (announcement in announcements) {
+            // Stable per announcement: a repost would replace, never duplicate.
+            val id = ANNOUNCEMENT_ID_BASE + (announcement.id.hashCode() and 0x0fff_ffff)
+            val text = announcement.body.ifBlank { announcement.title }
+            val notification = NotificationCompat.Builder(context, NotificationChannels.ANNOUNCEMENTS)
+                .setSmallIcon(R.drawable.ic_notification)
+                .setContentTitle(announcement.title)
+                .setContentText(text)
+                .setStyle(NotificationCompat.BigTextStyle().bigText(text))
+                .setCategory(NotificationCompat.CATEGORY_MESSAGE)
+                .setPriority(NotificationCompat.PRIORITY_HIGH)
+                .setWhen(announcement.publishedAt.toEpochMilli())
+                .setContentIntent(AnnouncementLinks.open(context, id))
+                .setAutoCancel(true)
+                .build()
+            manager.notify(TAG_ANNOUNCEMENT, id, notification)
+        }
+    }
+
     private fun alarmIntent(notificationId: Int, reminder: Reminder?): PendingIntent {
         val intent = Intent(context, ReminderReceiver::class.java)
             // The data makes each reminder's PendingIntent distinct (extras do not).
@@ -83,6 +107,8 @@ class AndroidNotifier(private val context: Context) : Notifier {
     companion object {
         private const val IDS = "ids"
         private const val TAG_ALERT = "alert"
+        private const val TAG_ANNOUNCEMENT = "announcement"
+        private const val ANNOUNCEMENT_ID_BASE = 0x2000_0000
         private const val ALERT_ID_BASE = 0x1000_0000
 
         fun canNotify(context: Context): Boolean =

@@ -20,3 +20,16 @@ object SessionLinks {
             PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE,
         )
 }
+
+/** The deep link an announcement's notification opens: the announcements, urgent ones first. */
+object AnnouncementLinks {
+    const val PATTERN = "marktplatz://announcements"
+
+    fun open(context: Context, requestCode: Int): PendingIntent =
+        PendingIntent.getActivity(
+            context,
+            requestCode,
+            Intent(Intent.ACTION_VIEW, Uri.parse(PATTERN), context, MainActivity::class.java),
+            PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE,
+        )
+}

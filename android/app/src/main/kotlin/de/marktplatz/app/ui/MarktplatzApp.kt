@@ -46,6 +46,7 @@ import de.marktplatz.app.AppGraph
 import de.marktplatz.app.R
 import de.marktplatz.app.model.ProblemKind
 import de.marktplatz.app.notify.AndroidNotifier
+import de.marktplatz.app.notify.AnnouncementLinks
 import de.marktplatz.app.notify.SessionLinks
 import de.marktplatz.app.ui.components.AccessCodeDialog
 import de.marktplatz.app.ui.components.LocalAskForNotifications
@@ -167,7 +168,10 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
                 composable(Routes.SPEAKER, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
                     SpeakerDetailScreen(entry.arguments?.getString("id").orEmpty(), go)
                 }
-                composable(Routes.ANNOUNCEMENTS) { AnnouncementsScreen(status, go, refresh) }
+                composable(
+                    Routes.ANNOUNCEMENTS,
+                    deepLinks = listOf(navDeepLink { uriPattern = AnnouncementLinks.PATTERN }),
+                ) { AnnouncementsScreen(status, go, refresh) }
                 composable(Routes.GALLERY) { GalleryScreen(go, refresh, status) }
                 composable(Routes.INFO) { EventInfoScreen(go) }
                 composable(Routes.SETTINGS) { SettingsScreen(go) }

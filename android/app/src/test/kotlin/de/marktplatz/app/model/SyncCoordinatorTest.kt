@@ -4,10 +4,13 @@ import de.marktplatz.bridge.CoreRepository
 import de.marktplatz.core.AlertChange
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.Op
+import de.marktplatz.core.Priority
 import java.net.HttpURLConnection
 import java.net.URI
 import java.nio.file.Files
 import java.time.Duration
+import java.time.Instant
+import java.util.UUID
 import kotlinx.coroutines.async
 import kotlinx.coroutines.runBlocking
 import org.junit.After
@@ -141,15 +144,41 @@ class SyncCoordinatorTest {
         }
     }
 
+    @Test
+    fun whileFollowingAnUrgentAnnouncementIsNotifiedOnceAndNormalOrExpiredOnesNever() = runBlocking<Unit> {
+        val sync = SyncCoordinator(world.repo, world.scope, world.event, world.notifier)
+        assertTrue(sync.sync() is SyncResult.Updated)
+        assertTrue("the first sync's backlog is not news", world.notifier.announcements.isEmpty())
+        sync.startFollowing()
+        try {
+            val tag = UUID.randomUUID().toString().take(8)
+            val now = Instant.now()
+            organiserSends(Op.AnnouncementCreate("normal-$tag", "Kaffee im Foyer", "", Priority.NORMAL, now.minusSeconds(5), null))
+            organiserSends(Op.AnnouncementCreate("expired-$tag", "Einlass verschoben", "", Priority.URGENT, now.minusSeconds(60), now.minusSeconds(30)))
+            organiserSends(Op.AnnouncementCreate("urgent-$tag", "Raumänderung: Forum jetzt im Seminarraum", "Ab 11 Uhr.", Priority.URGENT, now.minusSeconds(5), null))
+            // Followed, not synced: no sync is started here.
+            eventually("the urgent announcement is notified") { world.notifier.announcements.isNotEmpty() }
+            assertEquals(listOf("urgent-$tag"), world.notifier.announcements.map { it.id })
+            // A later sync hands out nothing again.
+            assertTrue(sync.sync() is SyncResult.Updated)
+            assertEquals(1, world.notifier.announcements.size)
+        } finally {
+            sync.stopFollowing()
+        }
+    }
+
     /** An organiser's phone (its own store) moves a session on the server. */
-    private suspend fun organiserMoves(session: String, to: String) {
+    private suspend fun organiserMoves(session: String, to: String) = organiserSends(Op.SessionMove(session, to))
+
+    /** An organiser's phone (its own store) sends [op] to the server. */
+    private suspend fun organiserSends(op: Op) {
         val dir = Files.createTempDirectory("marktplatz-organiser").toFile()
         CoreRepository.open(dir.path).use { organiser ->
             organiser.sync(EVENT, testServer())
             organiser.signInAsOrganiser(EVENT, testServer(), organiserToken())
-            organiser.queue(EVENT, Op.SessionMove(session, to))
+            organiser.queue(EVENT, op)
             val report = organiser.push(EVENT)
-            assertEquals("the move was accepted: $report", 1u, report.accepted)
+            assertEquals("the operation was accepted: $report", 1u, report.accepted)
         }
         dir.deleteRecursively()
     }

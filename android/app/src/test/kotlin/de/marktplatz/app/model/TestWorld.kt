@@ -1,6 +1,7 @@
 package de.marktplatz.app.model
 
 import de.marktplatz.bridge.CoreRepository
+import de.marktplatz.core.Announcement
 import de.marktplatz.core.ChangeAlert
 import de.marktplatz.core.Reminder
 import java.io.File
@@ -62,6 +63,7 @@ class RecordingNotifier : Notifier {
     /** Every list of reminders handed over, latest last. */
     val reminderLists = CopyOnWriteArrayList<List<Reminder>>()
     val alerts = CopyOnWriteArrayList<ChangeAlert>()
+    val announcements = CopyOnWriteArrayList<Announcement>()
 
     override fun replaceReminders(reminders: List<Reminder>) {
         reminderLists.add(reminders)
@@ -69,6 +71,10 @@ class RecordingNotifier : Notifier {
 
     override fun showChangeAlerts(alerts: List<ChangeAlert>) {
         this.alerts.addAll(alerts)
+    }
+
+    override fun showAnnouncements(announcements: List<Announcement>) {
+        this.announcements.addAll(announcements)
     }
 }
 
