@@ -279,3 +279,43 @@ fn a_protected_event_syncs_only_with_its_access_code() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no-such-fair"));
 }
+
+#[test]
+fn the_wrong_file_needs_yes_and_ends_with_status_7_until_then() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("server");
+    let token = token(&data, "marktplatz-csv");
+    let server = serve(&data);
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv");
+    let publish = |file: &Path, extra: &[&str]| {
+        marktplatz()
+            .args(["publish", "--server", &server.url, "--token", &token])
+            .args(["--event", "marktplatz-csv", "--timezone", "Europe/Berlin"])
+            .args(["--source", "programm"])
+            .args(extra)
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    assert!(publish(&csv, &[]).status.success());
+    // Only the opening left: most sessions would go.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let short = root.path().join("kurz.csv");
+    std::fs::write(&short, text.lines().take(2).collect::<Vec<_>>().join("\n")).unwrap();
+    let refused = publish(&short, &[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(7), "{stderr}");
+    assert!(stderr.contains("needs --yes"), "{stderr}");
+    assert!(
+        stderr.contains("- session erechnung"),
+        "the preview: {stderr}"
+    );
+    let dry = publish(&short, &["--dry-run"]);
+    let dry = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.contains("needs --yes: it would remove"), "{dry}");
+    let confirmed = publish(&short, &["--yes"]);
+    let stdout = String::from_utf8_lossy(&confirmed.stdout);
+    assert!(confirmed.status.success(), "{stdout}");
+    assert!(stdout.contains(" removed"), "{stdout}");
+    assert!(!stdout.contains(" 0 removed"), "{stdout}");
+}

@@ -17,6 +17,7 @@ use marktplatz_core::sync::retry::with_retry;
 use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
+use marktplatz_model::preview::{CONFIRM_PARAM, CONFIRM_YES};
 use marktplatz_model::source::{
     DEFAULT_SOURCE, NOTE_PARAM, Preview, ReleaseList, SOURCE_PARAM, is_valid_source,
 };
@@ -54,12 +55,15 @@ pub async fn publish_bundle(
         event_id,
         source: DEFAULT_SOURCE,
         note: "",
+        confirmed: false,
     };
     publish_source(client, &to, bundle, assets, cancel).await
 }
 
 /// Where a publish goes: the server, the organiser's token, the event, the source the bundle
-/// is a snapshot of, and the release note (may be empty).
+/// is a snapshot of, the release note (may be empty), and whether the organiser confirmed a
+/// publish the server's guards would refuse (`?confirm=yes`: most sessions removed, the days
+/// changed).
 #[derive(Clone, Copy, Debug)]
 pub struct Target<'a> {
     pub server_url: &'a str,
@@ -67,6 +71,7 @@ pub struct Target<'a> {
     pub event_id: &'a str,
     pub source: &'a str,
     pub note: &'a str,
+    pub confirmed: bool,
 }
 
 /// Uploads the missing assets and publishes `bundle` as `to.source`: the server replaces only
@@ -85,6 +90,7 @@ pub async fn publish_source(
         event_id,
         source,
         note,
+        confirmed,
     } = *to;
     if !is_valid_event_id(event_id) {
         return Err(Error::invalid(
@@ -163,7 +169,11 @@ pub async fn publish_source(
         .await?;
     }
     let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
-    let url = bundle_url(base, event_id, "", source, note)?;
+    let mut url = bundle_url(base, event_id, "", source, note)?;
+    if confirmed {
+        url.query_pairs_mut()
+            .append_pair(CONFIRM_PARAM, CONFIRM_YES);
+    }
     let (url, body) = (url.as_str(), &body);
     let bytes = with_retry(policy, cancel, move || async move {
         let response = http::send(

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use marktplatz_core::sync::CancelToken;
 use marktplatz_model::assets::sha256_hex;
 use marktplatz_model::source::{DEFAULT_SOURCE, is_valid_source, source_from_file_stem};
-use marktplatz_model::wire::PublishOutcome;
+use marktplatz_model::wire::{self, PublishOutcome};
 use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source};
 use marktplatz_server::Admin;
 
@@ -33,9 +33,14 @@ pub struct Args {
     /// source published before. Defaults to the file's name without extension.
     #[arg(long, value_name = "NAME")]
     source: Option<String>,
-    /// Print what the publish would add, change and remove, and store nothing.
+    /// Print what the publish would add, change (field by field) and remove, which phone
+    /// edits it keeps or overrides, and what needs --yes; store nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Publish even if it would remove more than half of the source's sessions or change the
+    /// event's days (without it such a publish prints the preview and ends with status 7).
+    #[arg(long)]
+    yes: bool,
     /// A note for this release (shown by `marktplatz releases`).
     #[arg(long, value_name = "TEXT", default_value = "")]
     note: String,
@@ -91,6 +96,7 @@ pub fn run(args: Args) -> CmdResult {
         event_id: &args.event,
         source: &source,
         note: &args.note,
+        confirmed: args.yes,
     };
     if args.dry_run {
         let preview = server::block_on(async {
@@ -101,7 +107,21 @@ pub fn run(args: Args) -> CmdResult {
     }
     let outcome = server::block_on(async {
         let client = server::client()?;
-        Ok(publish_source(&client, &to, &bundle, &assets, &CancelToken::new()).await?)
+        let cancel = CancelToken::new();
+        match publish_source(&client, &to, &bundle, &assets, &cancel).await {
+            Err(marktplatz_core::Error::Server { code, .. })
+                if code == wire::code::CONFIRMATION_REQUIRED =>
+            {
+                // The server's answer carries the preview; ask for it in full to print it.
+                let preview = preview_source(&client, &to, &bundle, &cancel).await?;
+                Err(CliError::unconfirmed(msg::needs_confirmation(
+                    &args.event,
+                    &source,
+                    &preview,
+                )))
+            }
+            other => Ok(other?),
+        }
     })?;
     out!("{}", msg::published(&args.event, &outcome))
 }

@@ -386,7 +386,12 @@ pub const ARGS: &[(&str, &str, &str)] = &[
     (
         "publish",
         "dry_run",
-        "Ausgeben, was die Veröffentlichung hinzufügen, ändern und entfernen würde, ohne etwas zu speichern",
+        "Ausgeben, was die Veröffentlichung hinzufügen, (Feld für Feld) ändern und entfernen würde, welche Änderungen vom Telefon sie behält oder überschreibt und was --yes braucht, ohne etwas zu speichern",
+    ),
+    (
+        "publish",
+        "yes",
+        "Auch veröffentlichen, wenn mehr als die Hälfte der Sitzungen der Quelle entfernt oder die Tage der Veranstaltung geändert würden (ohne diese Option wird dann nur die Vorschau ausgegeben, Exit-Status 7)",
     ),
     (
         "publish",

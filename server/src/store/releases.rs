@@ -15,6 +15,8 @@ pub struct Publisher {
     pub source: String,
     pub subject: String,
     pub note: String,
+    /// Publish even if the plan has refusals (`?confirm=yes`).
+    pub confirmed: bool,
 }
 
 /// Records the publish `outcome` as the event's next release; returns its number.

@@ -16,6 +16,7 @@ mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;
 mod photo_privacy;
+mod publish_preview;
 mod publish_sources;
 mod search_quality;
 mod server_hardening;
