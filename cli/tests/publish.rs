@@ -318,4 +318,30 @@ fn the_wrong_file_needs_yes_and_ends_with_status_7_until_then() {
     assert!(confirmed.status.success(), "{stdout}");
     assert!(stdout.contains(" removed"), "{stdout}");
     assert!(!stdout.contains(" 0 removed"), "{stdout}");
+
+    // Undone: release 1 again, as new changes; previewable first.
+    let revert = |extra: &[&str]| {
+        run(marktplatz()
+            .args(["revert", "--server", &server.url, "--token", &token])
+            .args(["--event", "marktplatz-csv", "--to", "1"])
+            .args(extra))
+    };
+    let dry = revert(&["--dry-run"]);
+    assert!(
+        dry.starts_with("dry run, nothing stored: reverting marktplatz-csv to release 1"),
+        "{dry}"
+    );
+    assert!(dry.contains("+ session erechnung"), "{dry}");
+    let reverted = revert(&[]);
+    assert!(
+        reverted.starts_with("reverted marktplatz-csv to release 1:")
+            && reverted.contains(" 0 removed"),
+        "{reverted}"
+    );
+    let again = publish(&csv, &[]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        stdout.contains(": 0 added, 0 updated, 0 removed"),
+        "{stdout}"
+    );
 }

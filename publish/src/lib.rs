@@ -270,3 +270,73 @@ pub async fn preview_source(
     serde_json::from_slice(&bytes)
         .map_err(|e| Error::Protocol(format!("the server's preview is not valid: {e}")))
 }
+
+/// Publishes again what release `release` published, as that release's source
+/// (`POST /v1/events/{event}/revert?to=N`): new changes, devices sync forward. `to.source` is
+/// not sent (the release names it); `to.note` (empty: "revert to release N") and
+/// `to.confirmed` are.
+pub async fn revert(
+    client: &Client,
+    to: &Target<'_>,
+    release: u64,
+    cancel: &CancelToken,
+) -> Result<PublishOutcome> {
+    let bytes = post_revert(client, to, release, "", cancel).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Protocol(format!(
+            "the server's answer to reverting is not valid: {e}"
+        ))
+    })
+}
+
+/// What [`revert`] would do; the server stores nothing.
+pub async fn preview_revert(
+    client: &Client,
+    to: &Target<'_>,
+    release: u64,
+    cancel: &CancelToken,
+) -> Result<Preview> {
+    let bytes = post_revert(client, to, release, "/preview", cancel).await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Protocol(format!("the server's preview is not valid: {e}")))
+}
+
+async fn post_revert(
+    client: &Client,
+    to: &Target<'_>,
+    release: u64,
+    suffix: &str,
+    cancel: &CancelToken,
+) -> Result<Vec<u8>> {
+    if !is_valid_event_id(to.event_id) {
+        return Err(Error::invalid(
+            "revert",
+            "event",
+            format!("'{}' is not an event id", to.event_id),
+        ));
+    }
+    let base = to.server_url.trim_end_matches('/');
+    let release = release.to_string();
+    let mut params = vec![("to", release.as_str()), (NOTE_PARAM, to.note)];
+    if to.confirmed {
+        params.push((CONFIRM_PARAM, CONFIRM_YES));
+    }
+    let url = reqwest::Url::parse_with_params(
+        &format!("{base}/v1/events/{}/revert{suffix}", to.event_id),
+        params,
+    )
+    .map_err(|e| Error::invalid("revert", "server", format!("'{base}': {e}")))?;
+    let (url, token) = (url.as_str(), to.token);
+    with_retry(&client.config().retry, cancel, move || async move {
+        let response = http::send(
+            client,
+            Method::POST,
+            url,
+            http::bearer_headers("revert", token)?,
+            None,
+        )
+        .await?;
+        http::read_limited(client, url, response, 64 << 20, cancel, &mut |_| {}).await
+    })
+    .await
+}

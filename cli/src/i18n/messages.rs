@@ -906,6 +906,48 @@ pub fn needs_confirmation(event: &str, source: &str, p: &Preview) -> String {
     text
 }
 
+pub fn revert_previewed(event: &str, release: u64, p: &Preview) -> String {
+    let o = &p.outcome;
+    let mut text = pick(
+        format!(
+            "dry run, nothing stored: reverting {event} to release {release} would add {}, update {}, remove {}, leave {} unchanged",
+            o.added, o.updated, o.removed, o.unchanged
+        ),
+        format!(
+            "Probelauf, nichts gespeichert: {event} auf Veröffentlichung {release} zurücksetzen fügte {} hinzu, änderte {}, entfernte {}, ließe {} unverändert",
+            o.added, o.updated, o.removed, o.unchanged
+        ),
+    );
+    text.push_str(&preview_details(p));
+    text
+}
+
+pub fn revert_needs_confirmation(event: &str, release: u64, p: &Preview) -> String {
+    let mut text = pick(
+        format!(
+            "not reverted: reverting {event} to release {release} needs --yes (nothing stored)"
+        ),
+        format!(
+            "nicht zurückgesetzt: {event} auf Veröffentlichung {release} zurücksetzen braucht --yes (nichts gespeichert)"
+        ),
+    );
+    text.push_str(&preview_details(p));
+    text
+}
+
+pub fn reverted(event: &str, release: u64, o: &PublishOutcome) -> String {
+    pick(
+        format!(
+            "reverted {event} to release {release}: {} added, {} updated, {} removed, {} unchanged; head {} (epoch {})",
+            o.added, o.updated, o.removed, o.unchanged, o.seq, o.epoch
+        ),
+        format!(
+            "{event} auf Veröffentlichung {release} zurückgesetzt: {} neu, {} geändert, {} entfernt, {} unverändert; Stand {} (Epoche {})",
+            o.added, o.updated, o.removed, o.unchanged, o.seq, o.epoch
+        ),
+    )
+}
+
 pub fn no_releases(event: &str) -> String {
     pick(
         format!("{event} has no releases yet"),

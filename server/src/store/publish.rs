@@ -55,25 +55,85 @@ pub fn publish_bundle(
     let by = by.clone();
     db.write_blocking(move |tx| {
         change_log::ensure_event(tx, &event_id)?;
-        let plan = plan(tx, &event_id, &by.source, &entities)?;
-        if !plan.refusals.is_empty() && !by.confirmed {
-            let preview = plan.preview(change_log::require_head(tx, &event_id)?.seq)?;
-            return Err(StoreError::ConfirmationRequired {
-                message: confirmation_message(&preview),
-                preview: Box::new(preview),
-            });
-        }
-        let mut outcome = plan.outcome.clone();
+        let mut outcome = apply(tx, &event_id, &by, &entities, tombstone_retention_secs)?;
         outcome.thumbnails_made = thumbnails_made;
-        sources::record(tx, &event_id, &by.source, &entities)?;
-        outcome.seq = change_log::append(tx, &event_id, &plan.changes())?;
-        if let Some(secs) = tombstone_retention_secs {
-            change_log::purge_tombstones(tx, &event_id, secs)?;
-        }
-        outcome.epoch = change_log::require_head(tx, &event_id)?.epoch;
-        releases::record(tx, &event_id, &by, &outcome)?;
         Ok(outcome)
     })
+}
+
+/// Plans the publish of `entities` as `by.source`, refuses it if it needs confirmation, and
+/// applies it: the source's record, the change log, the release. Inside the writer's
+/// transaction.
+fn apply(
+    tx: &rusqlite::Transaction<'_>,
+    event_id: &str,
+    by: &Publisher,
+    entities: &[Encoded],
+    tombstone_retention_secs: Option<i64>,
+) -> Result<PublishOutcome> {
+    let plan = plan(tx, event_id, &by.source, entities)?;
+    if !plan.refusals.is_empty() && !by.confirmed {
+        let preview = plan.preview(change_log::require_head(tx, event_id)?.seq)?;
+        return Err(StoreError::ConfirmationRequired {
+            message: confirmation_message(&preview),
+            preview: Box::new(preview),
+        });
+    }
+    let mut outcome = plan.outcome.clone();
+    sources::record(tx, event_id, &by.source, entities)?;
+    outcome.seq = change_log::append(tx, event_id, &plan.changes())?;
+    if let Some(secs) = tombstone_retention_secs {
+        change_log::purge_tombstones(tx, event_id, secs)?;
+    }
+    outcome.epoch = change_log::require_head(tx, event_id)?.epoch;
+    releases::record(tx, event_id, by, &outcome, entities)?;
+    Ok(outcome)
+}
+
+/// Publishes again what release `to` published, as that release's source (`by.source` is
+/// replaced by it; an empty note becomes "revert to release N"): new changes that bring the
+/// source's content back to release `to`, so devices sync forward. Planned, guarded and
+/// recorded as a release like any publish.
+pub fn revert(
+    db: &Db,
+    event_id: &str,
+    to: u64,
+    by: &Publisher,
+    tombstone_retention_secs: Option<i64>,
+) -> Result<PublishOutcome> {
+    check_publisher(by)?;
+    let event_id = event_id.to_string();
+    let by = by.clone();
+    db.write_blocking(move |tx| {
+        change_log::require_head(tx, &event_id)?;
+        let (by, entities) = reverting(tx, &event_id, to, by)?;
+        apply(tx, &event_id, &by, &entities, tombstone_retention_secs)
+    })
+}
+
+/// What [`revert`] to release `to` would do; stores nothing.
+pub fn preview_revert(db: &Db, event_id: &str, to: u64, by: &Publisher) -> Result<Preview> {
+    check_publisher(by)?;
+    db.read_blocking(|tx| {
+        let seq = change_log::require_head(tx, event_id)?.seq;
+        let (by, entities) = reverting(tx, event_id, to, by.clone())?;
+        plan(tx, event_id, &by.source, &entities)?.preview(seq)
+    })
+}
+
+/// Release `to`'s snapshot, and `by` publishing as its source.
+fn reverting(
+    tx: &rusqlite::Transaction<'_>,
+    event_id: &str,
+    to: u64,
+    mut by: Publisher,
+) -> Result<(Publisher, Vec<Encoded>)> {
+    let (source, entities) = releases::content(tx, event_id, to)?;
+    by.source = source;
+    if by.note.is_empty() {
+        by.note = format!("revert to release {to}");
+    }
+    Ok((by, entities))
 }
 
 /// What publishing `text` as `by` would do, field by field; stores no content, source or
@@ -330,21 +390,7 @@ fn prepare(
     by: &Publisher,
     mut bundle: Bundle,
 ) -> Result<(Vec<Encoded>, u64)> {
-    let source = by.source.as_str();
-    if by.note.chars().count() > MAX_NOTE_CHARS {
-        return Err(StoreError::Malformed {
-            code: code::BAD_REQUEST,
-            message: format!("the release note is longer than {MAX_NOTE_CHARS} characters"),
-        });
-    }
-    if !is_valid_source(source) {
-        return Err(StoreError::Malformed {
-            code: code::BAD_REQUEST,
-            message: format!(
-                "'{source}' is not a source name (1 to {MAX_SOURCE_CHARS} letters, digits, '.', '_' or '-')"
-            ),
-        });
-    }
+    check_publisher(by)?;
     bundle.validate()?;
     if bundle.event.id != event_id {
         return Err(StoreError::refused(
@@ -369,6 +415,26 @@ fn prepare(
         entities.push((entity.kind(), entity.id().to_string(), body));
     }
     Ok((entities, thumbnails_made))
+}
+
+/// The release note and the source name must be acceptable.
+fn check_publisher(by: &Publisher) -> Result<()> {
+    let source = by.source.as_str();
+    if by.note.chars().count() > MAX_NOTE_CHARS {
+        return Err(StoreError::Malformed {
+            code: code::BAD_REQUEST,
+            message: format!("the release note is longer than {MAX_NOTE_CHARS} characters"),
+        });
+    }
+    if !is_valid_source(source) {
+        return Err(StoreError::Malformed {
+            code: code::BAD_REQUEST,
+            message: format!(
+                "'{source}' is not a source name (1 to {MAX_SOURCE_CHARS} letters, digits, '.', '_' or '-')"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Every referenced asset must be on the server already, with the size the bundle claims.

@@ -277,3 +277,103 @@ async fn a_phone_move_survives_an_unchanged_file_and_is_overridden_by_a_changed_
         Some("station-2")
     );
 }
+
+/// The event's content as the server holds it now (`GET .../bundle`).
+async fn content(h: &Harness) -> serde_json::Value {
+    let answer = marktplatz_tests::raw_http::get(
+        h.server.addr(),
+        &format!("/v1/events/{EVENT}/bundle"),
+        &[],
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    answer.json()
+}
+
+#[tokio::test]
+async fn a_revert_returns_the_content_to_release_n_exactly_and_is_guarded_like_a_publish() {
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    let client = Client::new(fast_client_config()).unwrap();
+    let cancel = CancelToken::new();
+    // Release 1: the opening only. Release 2: the whole programme. Release 3: two fixes.
+    let mut first = programme();
+    first.sessions.truncate(1);
+    publish(&h, &token, "programme", &first).await;
+    let at_release_1 = content(&h).await;
+    publish(&h, &token, "programme", &programme()).await;
+    let mut fixed = programme();
+    fixed.sessions[0].title.push_str(" (neu)");
+    fixed.sessions[2].location_id = Some("hall".into());
+    publish(&h, &token, "programme", &fixed).await;
+    assert_ne!(content(&h).await, at_release_1);
+    let head = h.admin.head(EVENT).unwrap().seq;
+
+    // Previewable: back to one session removes three of four, so it needs confirmation.
+    let url = h.url();
+    let to = target(&url, &token, false);
+    let previewed = marktplatz_publish::preview_revert(&client, &to, 1, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(
+        refusal_codes(&previewed),
+        vec![REFUSAL_REMOVES_MOST_SESSIONS]
+    );
+    assert_eq!(previewed.removed.len(), programme().sessions.len() - 1);
+    let fields: Vec<&str> = previewed.updated[0]
+        .fields
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(fields, vec!["title"], "{previewed:?}");
+    let err = marktplatz_publish::revert(&client, &to, 1, &cancel)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Server { code, .. } if code == code::CONFIRMATION_REQUIRED),
+        "{err}"
+    );
+    assert_eq!(h.admin.head(EVENT).unwrap().seq, head, "nothing stored");
+
+    // Confirmed: new changes (the log moves forward), the content of release 1 exactly.
+    let confirmed = target(&url, &token, true);
+    let done = marktplatz_publish::revert(&client, &confirmed, 1, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(
+        (done.added, done.updated, done.removed),
+        (
+            previewed.outcome.added,
+            previewed.outcome.updated,
+            previewed.outcome.removed
+        )
+    );
+    assert!(done.seq > head);
+    assert_eq!(content(&h).await, at_release_1);
+    let attendee = h.device("attendee");
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    assert!(!super::publish_sources::has(
+        &attendee,
+        EntityKind::Session,
+        &programme().sessions[1].id
+    ));
+
+    // The revert is release 4, of the programme, saying what it did.
+    let list = marktplatz_publish::releases(&client, &h.url(), &token, EVENT, &cancel)
+        .await
+        .unwrap()
+        .releases;
+    assert_eq!(
+        (
+            list[0].number,
+            list[0].source.as_str(),
+            list[0].note.as_str()
+        ),
+        (4, "programme", "revert to release 1")
+    );
+    // A release that does not exist is named.
+    let err = marktplatz_publish::revert(&client, &confirmed, 9, &cancel)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no release 9"), "{err}");
+}

@@ -24,9 +24,9 @@ use crate::store::{self, StoreError, change_log, publish};
 /// for older clients), the release note, and the confirmation of a publish the guards refuse.
 #[derive(serde::Deserialize)]
 pub struct PublishParams {
-    source: Option<String>,
-    note: Option<String>,
-    confirm: Option<String>,
+    pub(super) source: Option<String>,
+    pub(super) note: Option<String>,
+    pub(super) confirm: Option<String>,
 }
 
 pub async fn put_bundle(
@@ -90,7 +90,7 @@ pub async fn preview_bundle(
 }
 
 impl PublishParams {
-    fn publisher(self, subject: &str) -> ApiResult<Publisher> {
+    pub(super) fn publisher(self, subject: &str) -> ApiResult<Publisher> {
         if let Some(other) = self.confirm.as_deref().filter(|v| *v != CONFIRM_YES) {
             return Err(ApiError::bad_request(format!(
                 "confirm={other}: the only confirmation is confirm={CONFIRM_YES}"

@@ -53,6 +53,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/v1/events/{event}/ops", post(ops::post_op))
         .route("/v1/events/{event}/releases", get(releases::get_releases))
+        .route("/v1/events/{event}/revert", post(releases::revert))
+        .route(
+            "/v1/events/{event}/revert/preview",
+            post(releases::preview_revert),
+        )
         .layer(compression)
         // Outside the compression: it keeps the compressed bytes.
         .layer(axum::middleware::from_fn_with_state(state, cached_pages));
