@@ -123,6 +123,20 @@ pub struct ConfirmationRequired {
     pub preview: Preview,
 }
 
+/// An organiser operation whose effect a later publish undid: its idempotency key and the
+/// release (`GET /v1/events/{event}/ops/overridden`, for the token's subject).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OverriddenOp {
+    pub key: String,
+    pub release: u64,
+}
+
+/// The answer of `GET /v1/events/{event}/ops/overridden`: by release.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OverriddenOps {
+    pub overridden: Vec<OverriddenOp>,
+}
+
 /// The top-level fields whose values differ between two entity bodies (JSON objects), in the
 /// order of `new` then the fields only `old` has. Bodies that are not objects compare whole,
 /// as the field `""`.

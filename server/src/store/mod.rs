@@ -12,7 +12,8 @@
 //! - [`merge`]: a republished entity merged field by field with the edits made since;
 //! - [`ops`]: one organiser operation into the change log (`op_result`);
 //! - [`sources`]: what each publishing source published last (`source_entity`);
-//! - [`releases`]: every publish, numbered (`release`).
+//! - [`releases`]: every publish, numbered, and what it published (`release`, `release_entity`);
+//! - [`overrides`]: each operation's effect and the release that undid it (`op_effect`).
 
 pub mod access;
 pub mod auth;
@@ -22,6 +23,7 @@ pub mod db;
 pub mod error;
 pub mod merge;
 pub mod ops;
+pub mod overrides;
 pub mod publish;
 pub mod releases;
 pub mod sources;

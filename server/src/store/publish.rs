@@ -25,6 +25,7 @@ use super::change_log::{self, NewChange};
 use super::db::Db;
 use super::error::{Result, StoreError};
 use super::merge;
+use super::overrides;
 use super::releases::{self, Publisher};
 use super::sources;
 use super::thumbnails;
@@ -86,7 +87,8 @@ fn apply(
         change_log::purge_tombstones(tx, event_id, secs)?;
     }
     outcome.epoch = change_log::require_head(tx, event_id)?.epoch;
-    releases::record(tx, event_id, by, &outcome, entities)?;
+    let release = releases::record(tx, event_id, by, &outcome, entities)?;
+    overrides::mark(tx, event_id, release, &plan.steps)?;
     Ok(outcome)
 }
 

@@ -377,3 +377,85 @@ async fn a_revert_returns_the_content_to_release_n_exactly_and_is_guarded_like_a
         .unwrap_err();
     assert!(err.to_string().contains("no release 9"), "{err}");
 }
+
+/// The token's operations a publish undid (`GET .../ops/overridden`): (key, release).
+async fn overridden(h: &Harness, token: &str) -> Vec<(String, u64)> {
+    let bearer = format!("Bearer {token}");
+    let answer = marktplatz_tests::raw_http::get(
+        h.server.addr(),
+        &format!("/v1/events/{EVENT}/ops/overridden"),
+        &[("authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let list: marktplatz_model::preview::OverriddenOps =
+        serde_json::from_slice(&answer.body).unwrap();
+    list.overridden
+        .into_iter()
+        .map(|o| (o.key, o.release))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_operation_a_publish_undid_is_reported_overridden_by_that_release() {
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    let file = programme();
+    publish(&h, &token, "programme", &file).await;
+    let id = file.sessions[1].id.clone();
+    let phone = organiser_device(&h, "organiser", EVENT, &token).await;
+    let edit = |title: &str| Op::SessionEdit {
+        id: id.clone(),
+        title: Some(title.into()),
+        subtitle: None,
+        abstract_text: None,
+        description: None,
+    };
+    // A move, and two title edits (the second supersedes the first).
+    let moved = phone
+        .store
+        .queue_op(
+            EVENT,
+            Op::SessionMove {
+                id: id.clone(),
+                location_id: "station-3".into(),
+            },
+        )
+        .unwrap()
+        .key;
+    phone.store.queue_op(EVENT, edit("Erster Titel")).unwrap();
+    let retitled = phone
+        .store
+        .queue_op(EVENT, edit("Zweiter Titel"))
+        .unwrap()
+        .key;
+    assert_eq!(
+        phone
+            .sync(&h.url(), EVENT)
+            .await
+            .unwrap()
+            .push
+            .unwrap()
+            .accepted,
+        3
+    );
+    assert!(overridden(&h, &token).await.is_empty());
+
+    // The unchanged file again (release 2): both edits stay, nothing is overridden.
+    publish(&h, &token, "programme", &file).await;
+    assert!(overridden(&h, &token).await.is_empty());
+
+    // Release 3 moves the session in the file: the move is overridden, the title stays.
+    let mut moved_in_file = file.clone();
+    moved_in_file.sessions[1].location_id = Some("station-2".into());
+    publish(&h, &token, "programme", &moved_in_file).await;
+    assert_eq!(overridden(&h, &token).await, vec![(moved.clone(), 3)]);
+
+    // Release 4 retitles it: the second title edit is overridden; the first was superseded.
+    moved_in_file.sessions[1].title = "Titel aus der Datei".into();
+    publish(&h, &token, "programme", &moved_in_file).await;
+    assert_eq!(
+        overridden(&h, &token).await,
+        vec![(moved, 3), (retitled, 4)]
+    );
+}
