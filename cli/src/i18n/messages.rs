@@ -613,8 +613,19 @@ pub fn op_state(state: OpState) -> String {
         OpState::Accepted => ("accepted", "angenommen"),
         OpState::Rejected => ("rejected", "abgelehnt"),
         OpState::Done => ("done", "erledigt"),
+        OpState::Overridden => ("overridden", "überschrieben"),
     };
     pick(en.into(), de.into())
+}
+
+/// After an overridden operation's state: the release that undid it.
+pub fn op_overridden_by(release: u64) -> String {
+    pick(
+        format!(" by release {release} (a later publish changed it back)"),
+        format!(
+            " durch Veröffentlichung {release} (eine spätere Veröffentlichung hat es zurückgeändert)"
+        ),
+    )
 }
 
 pub fn pushed(accepted: u32, replayed: u32, rejected: u32, waiting: u32) -> String {

@@ -39,6 +39,7 @@ pub const USER: Schema = Schema {
         include_str!("sql/user/0003_outbox.sql"),
         include_str!("sql/user/0004_alert_notified.sql"),
         include_str!("sql/user/0005_access_code.sql"),
+        include_str!("sql/user/0006_outbox_overridden.sql"),
     ],
 };
 

@@ -6,6 +6,7 @@
 use marktplatz_core::Error;
 use marktplatz_core::sync::CancelToken;
 use marktplatz_core::sync::client::Client;
+use marktplatz_core::sync::outbox::OpState;
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::ops::Op;
@@ -423,7 +424,11 @@ async fn an_operation_a_publish_undid_is_reported_overridden_by_that_release() {
         )
         .unwrap()
         .key;
-    phone.store.queue_op(EVENT, edit("Erster Titel")).unwrap();
+    let first_title = phone
+        .store
+        .queue_op(EVENT, edit("Erster Titel"))
+        .unwrap()
+        .key;
     let retitled = phone
         .store
         .queue_op(EVENT, edit("Zweiter Titel"))
@@ -450,12 +455,42 @@ async fn an_operation_a_publish_undid_is_reported_overridden_by_that_release() {
     moved_in_file.sessions[1].location_id = Some("station-2".into());
     publish(&h, &token, "programme", &moved_in_file).await;
     assert_eq!(overridden(&h, &token).await, vec![(moved.clone(), 3)]);
+    // The phone's outbox says so at its next sync, not "done".
+    phone.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(
+        outbox_states(&phone),
+        vec![
+            (moved.clone(), OpState::Overridden, Some(3)),
+            (first_title.clone(), OpState::Done, None),
+            (retitled.clone(), OpState::Done, None),
+        ]
+    );
 
     // Release 4 retitles it: the second title edit is overridden; the first was superseded.
     moved_in_file.sessions[1].title = "Titel aus der Datei".into();
     publish(&h, &token, "programme", &moved_in_file).await;
     assert_eq!(
         overridden(&h, &token).await,
-        vec![(moved, 3), (retitled, 4)]
+        vec![(moved.clone(), 3), (retitled.clone(), 4)]
     );
+    phone.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(
+        outbox_states(&phone),
+        vec![
+            (moved, OpState::Overridden, Some(3)),
+            (first_title, OpState::Done, None),
+            (retitled, OpState::Overridden, Some(4)),
+        ]
+    );
+}
+
+/// The phone's outbox, oldest first: key, state, the release that overrode it.
+fn outbox_states(phone: &marktplatz_tests::Device) -> Vec<(String, OpState, Option<u64>)> {
+    phone
+        .store
+        .outbox(EVENT, true)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.key, e.state, e.overridden_by))
+        .collect()
 }
