@@ -6,7 +6,7 @@
 #   scripts/bench.sh                 # everything (about 15-20 minutes on 2 cores, builds included)
 #   scripts/bench.sh sync search     # only these parts (then the report from what is there)
 #
-# Parts: sync, coldstart, search, memory, library, server, server-abuse (not in the default
+# Parts: sync, coldstart, search, memory, library, publish, server, server-abuse (not in the default
 # run: 1,000 anonymous slow and oversized uploads while 304 polls are measured, issue 15; needs
 # wrk; `BENCH_ABUSE_*` knobs in tests/src/bin/bench/server_abuse.rs).
 # Needs: the real schedules in ../shared/data (sync, coldstart, search, server); binutils `nm`
@@ -24,7 +24,7 @@ results="$root/bench-results"
 mkdir -p "$results"
 
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search memory server)
+[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search memory publish server)
 want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
@@ -64,6 +64,10 @@ fi
 if want memory; then
   step "memory"
   "$bin/bench" memory > /dev/null
+fi
+if want publish; then
+  step "publish (36C3 preview + apply, unchanged republish as baseline)"
+  "$bin/bench" publish > /dev/null
 fi
 if want server || want server-abuse; then
   if ! command -v nginx > /dev/null || ! command -v wrk > /dev/null; then

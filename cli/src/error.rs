@@ -25,6 +25,10 @@ pub enum Exit {
     /// The state is not what the command expected: the server holds a newer version than the
     /// change was based on, or another process holds the data directory.
     Conflict = 6,
+    /// A publish the server's guards refuse unless confirmed (it would remove more than half
+    /// of the source's sessions, or change the event's days): the preview was printed;
+    /// `--yes` publishes it.
+    Unconfirmed = 7,
     /// Stopped by Ctrl-C.
     Interrupted = 130,
 }
@@ -70,6 +74,10 @@ impl CliError {
 
     pub fn conflict(message: impl Into<String>) -> CliError {
         CliError::new(Exit::Conflict, message)
+    }
+
+    pub fn unconfirmed(message: impl Into<String>) -> CliError {
+        CliError::new(Exit::Unconfirmed, message)
     }
 
     /// The reader of standard output went away (`| head`): not an error to report.

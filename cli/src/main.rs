@@ -64,6 +64,8 @@ enum Command {
     Publish(cmd::publish::Args),
     /// Organiser: every publish of an event, newest first (number, time, who, source, note, diff).
     Releases(cmd::releases::Args),
+    /// Organiser: publish again what release N published (new changes; --dry-run, --yes).
+    Revert(cmd::revert::Args),
     /// Sync a device folder with an event's server (creates the folder).
     Sync(cmd::sync::Args),
     /// Favourites on a device: add, remove, note, list, share, import a friend's code.
@@ -105,6 +107,7 @@ fn run(command: Command) -> CmdResult {
         Command::Push(args) => cmd::push::run(args),
         Command::Publish(args) => cmd::publish::run(args),
         Command::Releases(args) => cmd::releases::run(args),
+        Command::Revert(args) => cmd::revert::run(args),
         Command::Sync(args) => cmd::sync::run(args),
         Command::Fav(args) => cmd::fav::run(args),
         Command::Agenda(args) => cmd::agenda::run(args),

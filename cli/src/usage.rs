@@ -122,6 +122,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "marktplatz releases --token-file organiser.token --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027",
     ),
     (
+        "revert",
+        "marktplatz revert --token-file organiser.token --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027 --to 3 --dry-run",
+    ),
+    (
         "sync",
         "marktplatz sync --device ./phone --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027\n  \
          marktplatz sync --device ./phone --server http://127.0.0.1:8080 --event egov-marktplatz-nordwest-2027 --follow --json",

@@ -321,3 +321,69 @@ fn a_typo_fixed_in_a_spreadsheet_without_ids_stays_the_same_session() {
         "{second}"
     );
 }
+
+#[test]
+fn the_wrong_file_needs_yes_and_ends_with_status_7_until_then() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("server");
+    let token = token(&data, "marktplatz-csv");
+    let server = serve(&data);
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv");
+    let publish = |file: &Path, extra: &[&str]| {
+        marktplatz()
+            .args(["publish", "--server", &server.url, "--token", &token])
+            .args(["--event", "marktplatz-csv", "--timezone", "Europe/Berlin"])
+            .args(["--source", "programm"])
+            .args(extra)
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    assert!(publish(&csv, &[]).status.success());
+    // Only the opening left: most sessions would go.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let short = root.path().join("kurz.csv");
+    std::fs::write(&short, text.lines().take(2).collect::<Vec<_>>().join("\n")).unwrap();
+    let refused = publish(&short, &[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(7), "{stderr}");
+    assert!(stderr.contains("needs --yes"), "{stderr}");
+    assert!(
+        stderr.contains("- session erechnung"),
+        "the preview: {stderr}"
+    );
+    let dry = publish(&short, &["--dry-run"]);
+    let dry = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.contains("needs --yes: it would remove"), "{dry}");
+    let confirmed = publish(&short, &["--yes"]);
+    let stdout = String::from_utf8_lossy(&confirmed.stdout);
+    assert!(confirmed.status.success(), "{stdout}");
+    assert!(stdout.contains(" removed"), "{stdout}");
+    assert!(!stdout.contains(" 0 removed"), "{stdout}");
+
+    // Undone: release 1 again, as new changes; previewable first.
+    let revert = |extra: &[&str]| {
+        run(marktplatz()
+            .args(["revert", "--server", &server.url, "--token", &token])
+            .args(["--event", "marktplatz-csv", "--to", "1"])
+            .args(extra))
+    };
+    let dry = revert(&["--dry-run"]);
+    assert!(
+        dry.starts_with("dry run, nothing stored: reverting marktplatz-csv to release 1"),
+        "{dry}"
+    );
+    assert!(dry.contains("+ session erechnung"), "{dry}");
+    let reverted = revert(&[]);
+    assert!(
+        reverted.starts_with("reverted marktplatz-csv to release 1:")
+            && reverted.contains(" 0 removed"),
+        "{reverted}"
+    );
+    let again = publish(&csv, &[]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        stdout.contains(": 0 added, 0 updated, 0 removed"),
+        "{stdout}"
+    );
+}

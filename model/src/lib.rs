@@ -8,6 +8,7 @@
 //! - [`wire`]: the sync protocol's JSON types, ETags and error codes.
 //! - [`ops`]: the organiser's operations (edit a session, add a photo), applied the same way on
 //!   the device (over its content) and on the server (into the change log).
+//! - [`preview`]: what a publish would do, field by field (added, changed, removed, refused).
 //! - [`assets`]: asset names (SHA-256) and recognising PNG and JPEG files.
 //! - [`time`]: an event's clock (local days, the hour its day changes).
 //! - [`zone`]: time zones from the bundled tz database.
@@ -23,6 +24,7 @@ pub mod error;
 pub mod json;
 pub mod model;
 pub mod ops;
+pub mod preview;
 pub mod source;
 pub mod strip;
 pub mod text;

@@ -54,24 +54,7 @@ pub struct PublishedSource {
     pub exhibitors: Vec<crate::model::Exhibitor>,
 }
 
-/// An entity named in a preview: its kind (`session`, `location`, ...) and id.
-#[derive(
-    Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub struct EntityRef {
-    pub kind: String,
-    pub id: String,
-}
-
-/// What a publish would do (`POST /v1/events/{event}/bundle/preview`): the counts it would
-/// answer (`seq`: the current head) and the entities it would add, change and remove.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Preview {
-    pub outcome: crate::wire::PublishOutcome,
-    pub added: Vec<EntityRef>,
-    pub updated: Vec<EntityRef>,
-    pub removed: Vec<EntityRef>,
-}
+pub use crate::preview::{EntityRef, Preview};
 
 /// A source name: 1 to 64 ASCII letters, digits, `.`, `_` or `-` (it travels in a URL query and
 /// is shown in release lists, so nothing that needs escaping).

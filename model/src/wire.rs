@@ -384,6 +384,10 @@ pub mod code {
     pub const ACCESS_CODE_REQUIRED: &str = "access_code_required";
     /// The access code sent for the event is not its code (401).
     pub const ACCESS_CODE_WRONG: &str = "access_code_wrong";
+    /// A publish the guards refuse unless confirmed (`?confirm=yes`): it would remove more
+    /// than half of its source's sessions or change the event's days (409); the answer carries
+    /// the preview (`preview::ConfirmationRequired`).
+    pub const CONFIRMATION_REQUIRED: &str = "confirmation_required";
 }
 
 /// The header carrying an event's access code on reads of a protected event.

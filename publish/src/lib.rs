@@ -17,6 +17,7 @@ use marktplatz_core::sync::retry::with_retry;
 use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
+use marktplatz_model::preview::{CONFIRM_PARAM, CONFIRM_YES};
 use marktplatz_model::source::{
     DEFAULT_SOURCE, NOTE_PARAM, Preview, PublishedSource, ReleaseList, SOURCE_PARAM,
     is_valid_source,
@@ -55,12 +56,15 @@ pub async fn publish_bundle(
         event_id,
         source: DEFAULT_SOURCE,
         note: "",
+        confirmed: false,
     };
     publish_source(client, &to, bundle, assets, cancel).await
 }
 
 /// Where a publish goes: the server, the organiser's token, the event, the source the bundle
-/// is a snapshot of, and the release note (may be empty).
+/// is a snapshot of, the release note (may be empty), and whether the organiser confirmed a
+/// publish the server's guards would refuse (`?confirm=yes`: most sessions removed, the days
+/// changed).
 #[derive(Clone, Copy, Debug)]
 pub struct Target<'a> {
     pub server_url: &'a str,
@@ -68,6 +72,7 @@ pub struct Target<'a> {
     pub event_id: &'a str,
     pub source: &'a str,
     pub note: &'a str,
+    pub confirmed: bool,
 }
 
 /// Uploads the missing assets and publishes `bundle` as `to.source`: the server replaces only
@@ -86,6 +91,7 @@ pub async fn publish_source(
         event_id,
         source,
         note,
+        confirmed,
     } = *to;
     if !is_valid_event_id(event_id) {
         return Err(Error::invalid(
@@ -164,7 +170,11 @@ pub async fn publish_source(
         .await?;
     }
     let body = serde_json::to_vec(bundle).map_err(|e| Error::malformed("bundle", e))?;
-    let url = bundle_url(base, event_id, "", source, note)?;
+    let mut url = bundle_url(base, event_id, "", source, note)?;
+    if confirmed {
+        url.query_pairs_mut()
+            .append_pair(CONFIRM_PARAM, CONFIRM_YES);
+    }
     let (url, body) = (url.as_str(), &body);
     let bytes = with_retry(policy, cancel, move || async move {
         let response = http::send(
@@ -301,4 +311,74 @@ pub async fn preview_source(
     .await?;
     serde_json::from_slice(&bytes)
         .map_err(|e| Error::Protocol(format!("the server's preview is not valid: {e}")))
+}
+
+/// Publishes again what release `release` published, as that release's source
+/// (`POST /v1/events/{event}/revert?to=N`): new changes, devices sync forward. `to.source` is
+/// not sent (the release names it); `to.note` (empty: "revert to release N") and
+/// `to.confirmed` are.
+pub async fn revert(
+    client: &Client,
+    to: &Target<'_>,
+    release: u64,
+    cancel: &CancelToken,
+) -> Result<PublishOutcome> {
+    let bytes = post_revert(client, to, release, "", cancel).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Protocol(format!(
+            "the server's answer to reverting is not valid: {e}"
+        ))
+    })
+}
+
+/// What [`revert`] would do; the server stores nothing.
+pub async fn preview_revert(
+    client: &Client,
+    to: &Target<'_>,
+    release: u64,
+    cancel: &CancelToken,
+) -> Result<Preview> {
+    let bytes = post_revert(client, to, release, "/preview", cancel).await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Protocol(format!("the server's preview is not valid: {e}")))
+}
+
+async fn post_revert(
+    client: &Client,
+    to: &Target<'_>,
+    release: u64,
+    suffix: &str,
+    cancel: &CancelToken,
+) -> Result<Vec<u8>> {
+    if !is_valid_event_id(to.event_id) {
+        return Err(Error::invalid(
+            "revert",
+            "event",
+            format!("'{}' is not an event id", to.event_id),
+        ));
+    }
+    let base = to.server_url.trim_end_matches('/');
+    let release = release.to_string();
+    let mut params = vec![("to", release.as_str()), (NOTE_PARAM, to.note)];
+    if to.confirmed {
+        params.push((CONFIRM_PARAM, CONFIRM_YES));
+    }
+    let url = reqwest::Url::parse_with_params(
+        &format!("{base}/v1/events/{}/revert{suffix}", to.event_id),
+        params,
+    )
+    .map_err(|e| Error::invalid("revert", "server", format!("'{base}': {e}")))?;
+    let (url, token) = (url.as_str(), to.token);
+    with_retry(&client.config().retry, cancel, move || async move {
+        let response = http::send(
+            client,
+            Method::POST,
+            url,
+            http::bearer_headers("revert", token)?,
+            None,
+        )
+        .await?;
+        http::read_limited(client, url, response, 64 << 20, cancel, &mut |_| {}).await
+    })
+    .await
 }

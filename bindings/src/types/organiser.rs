@@ -81,6 +81,7 @@ pub enum OpState {
     Accepted,
     Rejected,
     Done,
+    Overridden,
 }
 
 #[uniffi::remote(Record)]
@@ -104,6 +105,7 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     pub seq: Option<u64>,
     pub rejection: Option<Rejection>,
+    pub overridden_by: Option<u64>,
     pub created_at: Instant,
 }
 

@@ -21,6 +21,7 @@ pub mod photo;
 pub mod publish;
 pub mod push;
 pub mod releases;
+pub mod revert;
 pub mod schedule_file;
 pub mod search;
 pub mod serve;

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use marktplatz_core::sync::CancelToken;
 use marktplatz_import::identity::{Rule, count_by_rule};
 use marktplatz_model::assets::sha256_hex;
+use marktplatz_model::preview::Preview;
 use marktplatz_model::source::{DEFAULT_SOURCE, is_valid_source, source_from_file_stem};
-use marktplatz_model::wire::PublishOutcome;
+use marktplatz_model::wire::{self, PublishOutcome};
 use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source, published_by_source};
 use marktplatz_server::Admin;
 
@@ -34,9 +35,8 @@ pub struct Args {
     /// source published before. Defaults to the file's name without extension.
     #[arg(long, value_name = "NAME")]
     source: Option<String>,
-    /// Print what the publish would add, change and remove, and store nothing.
-    #[arg(long)]
-    dry_run: bool,
+    #[command(flatten)]
+    guard: Guard,
     /// A note for this release (shown by `marktplatz releases`).
     #[arg(long, value_name = "TEXT", default_value = "")]
     note: String,
@@ -45,6 +45,40 @@ pub struct Args {
     file: PathBuf,
     #[command(flatten)]
     import: ImportArgs,
+}
+
+/// `--dry-run` and `--yes`, shared by `publish` and `revert` (both are planned and guarded
+/// alike by the server).
+#[derive(clap::Args)]
+pub struct Guard {
+    /// Print what it would add, change (field by field) and remove, which phone edits it keeps
+    /// or overrides, and what needs --yes; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Go ahead even if it would remove more than half of the source's sessions or change the
+    /// event's days (without it such a change prints the preview and ends with status 7).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// A publish's (or revert's) answer; one the guards refused becomes exit status 7 with the
+/// preview (asked for in full by `preview`), said by `message`.
+pub async fn unless_unconfirmed<T, P>(
+    result: marktplatz_core::Result<T>,
+    preview: P,
+    message: impl FnOnce(&Preview) -> String,
+) -> CmdResult<T>
+where
+    P: std::future::Future<Output = marktplatz_core::Result<Preview>>,
+{
+    match result {
+        Err(marktplatz_core::Error::Server { code, .. })
+            if code == wire::code::CONFIRMATION_REQUIRED =>
+        {
+            Err(CliError::unconfirmed(message(&preview.await?)))
+        }
+        other => Ok(other?),
+    }
 }
 
 pub fn run(args: Args) -> CmdResult {
@@ -76,6 +110,7 @@ pub fn run(args: Args) -> CmdResult {
         event_id: &args.event,
         source: &source,
         note: &args.note,
+        confirmed: args.guard.yes,
     };
     if let Loaded::Imported(import) = &mut loaded
         && !import.made_up.is_empty()
@@ -116,7 +151,7 @@ pub fn run(args: Args) -> CmdResult {
         Some(dir) => read_assets(&dir)?,
         None => AssetBytes::new(),
     };
-    if args.dry_run {
+    if args.guard.dry_run {
         let preview = server::block_on(async {
             let client = server::client()?;
             Ok(preview_source(&client, &to, &bundle, &CancelToken::new()).await?)
@@ -125,7 +160,13 @@ pub fn run(args: Args) -> CmdResult {
     }
     let outcome = server::block_on(async {
         let client = server::client()?;
-        Ok(publish_source(&client, &to, &bundle, &assets, &CancelToken::new()).await?)
+        let cancel = CancelToken::new();
+        unless_unconfirmed(
+            publish_source(&client, &to, &bundle, &assets, &cancel).await,
+            preview_source(&client, &to, &bundle, &cancel),
+            |preview| msg::needs_confirmation(&args.event, &source, preview),
+        )
+        .await
     })?;
     out!("{}", msg::published(&args.event, &outcome))
 }

@@ -55,7 +55,7 @@ pub fn queue_and_push(
 /// The exit status of one operation after a push.
 fn outcome(entry: &OutboxEntry, report: &PushReport) -> CmdResult {
     match entry.state {
-        OpState::Accepted | OpState::Done => Ok(()),
+        OpState::Accepted | OpState::Done | OpState::Overridden => Ok(()),
         OpState::Rejected => {
             let rejection = entry.rejection.as_ref();
             let status = rejection.map_or(422, |r| r.status);
@@ -105,6 +105,9 @@ pub fn print_push(report: &PushReport) -> CmdResult {
 /// Where an operation stands, with the server's reason when it was refused.
 pub fn describe_state(entry: &OutboxEntry) -> String {
     let mut text = msg::op_state(entry.state);
+    if let Some(release) = entry.overridden_by {
+        text.push_str(&msg::op_overridden_by(release));
+    }
     if let Some(seq) = entry.seq {
         text.push_str(&msg::op_version(seq));
     }

@@ -122,6 +122,10 @@ pub const ABOUT: &[(&str, &str)] = &[
         "Alle Veröffentlichungen einer Veranstaltung, neueste zuerst (Nummer, Zeit, wer, Quelle, Notiz, Änderungen)",
     ),
     (
+        "revert",
+        "Veranstalter: erneut veröffentlichen, was Veröffentlichung N veröffentlicht hat (neue Änderungen; --dry-run, --yes)",
+    ),
+    (
         "publish",
         "Ein Programm (Bundle, frab-XML, schedule-JSON, iCalendar, CSV) auf einem Server veröffentlichen",
     ),
@@ -191,6 +195,8 @@ const TOKEN: &str = "Das Token. Es landet in der Shell-History und ist in `ps` s
 const TOKEN_FILE: &str = "Das Token aus dieser Datei lesen (ihre erste Zeile)";
 const SERVER: &str = "Die Basis-URL des Servers, z. B. http://127.0.0.1:8080";
 const EVENT_ID: &str = "Die id der Veranstaltung, z. B. egov-marktplatz-nordwest-2027";
+const DRY_RUN: &str = "Ausgeben, was es hinzufügen, (Feld für Feld) ändern und entfernen würde, welche Änderungen vom Telefon es behält oder überschreibt und was --yes braucht, ohne etwas zu speichern";
+const YES: &str = "Auch dann ausführen, wenn mehr als die Hälfte der Programmpunkte der Quelle entfernt oder die Tage der Veranstaltung geändert würden (ohne diese Option wird dann nur die Vorschau ausgegeben, Exit-Status 7)";
 const TOKEN_EVENT: &str =
     "Die Veranstaltung des Tokens (wird bei Bedarf angelegt); nicht für Admin-Tokens";
 const ROLE: &str = "organiser (schreibt in die Veranstaltung), attendee (liest sie) oder admin (stellt Tokens aus und widerruft sie); Standard organiser";
@@ -383,11 +389,21 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "Eine Notiz zu dieser Veröffentlichung (erscheint in `marktplatz releases`)",
     ),
     ("releases", "event", EVENT_ID),
+    ("revert", "event", EVENT_ID),
     (
-        "publish",
-        "dry_run",
-        "Ausgeben, was die Veröffentlichung hinzufügen, ändern und entfernen würde, ohne etwas zu speichern",
+        "revert",
+        "release",
+        "Die wiederherzustellende Veröffentlichung (ihre Nummer in `marktplatz releases`)",
     ),
+    ("revert", "dry_run", DRY_RUN),
+    ("revert", "yes", YES),
+    (
+        "revert",
+        "note",
+        "Eine Notiz zur neuen Veröffentlichung (Standard: „revert to release N“)",
+    ),
+    ("publish", "dry_run", DRY_RUN),
+    ("publish", "yes", YES),
     (
         "publish",
         "file",

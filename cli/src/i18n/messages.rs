@@ -10,6 +10,7 @@ use marktplatz_core::favourites::FavouriteKind;
 use marktplatz_core::sync::OpState;
 use marktplatz_import::Format;
 use marktplatz_model::model::{LocationKind, Priority};
+use marktplatz_model::preview::{Preview, REFUSAL_CHANGES_DAYS, REFUSAL_REMOVES_MOST_SESSIONS};
 use marktplatz_model::wire::PublishOutcome;
 
 use super::{Lang, current};
@@ -620,8 +621,19 @@ pub fn op_state(state: OpState) -> String {
         OpState::Accepted => ("accepted", "angenommen"),
         OpState::Rejected => ("rejected", "abgelehnt"),
         OpState::Done => ("done", "erledigt"),
+        OpState::Overridden => ("overridden", "überschrieben"),
     };
     pick(en.into(), de.into())
+}
+
+/// After an overridden operation's state: the release that undid it.
+pub fn op_overridden_by(release: u64) -> String {
+    pick(
+        format!(" by release {release} (a later publish changed it back)"),
+        format!(
+            " durch Veröffentlichung {release} (eine spätere Veröffentlichung hat es zurückgeändert)"
+        ),
+    )
 }
 
 pub fn pushed(accepted: u32, replayed: u32, rejected: u32, waiting: u32) -> String {
@@ -781,8 +793,8 @@ pub fn imported(file: &Path, format: &str, sessions: usize, warnings: usize) -> 
     )
 }
 
-/// A dry run: the counts, then one line per entity (`+ session a`, `~ session b`, `- session c`).
-pub fn previewed(event: &str, source: &str, p: &marktplatz_model::source::Preview) -> String {
+/// A dry run: the counts, then what it would do entity by entity and field by field.
+pub fn previewed(event: &str, source: &str, p: &Preview) -> String {
     let o = &p.outcome;
     let mut text = pick(
         format!(
@@ -794,12 +806,183 @@ pub fn previewed(event: &str, source: &str, p: &marktplatz_model::source::Previe
             o.added, o.updated, o.removed, o.unchanged
         ),
     );
-    for (mark, list) in [("+", &p.added), ("~", &p.updated), ("-", &p.removed)] {
-        for entity in list {
-            text.push_str(&format!("\n{mark} {} {}", entity.kind, entity.id));
+    text.push_str(&preview_details(p));
+    text
+}
+
+/// A preview's lines after its summary: one per entity (`+ session a`, `~ session b`, then
+/// `    title: "Alt" → "Neu"` per field, `- session c`), the phone edits it keeps and
+/// overrides, warnings and what needs `--yes`.
+fn preview_details(p: &Preview) -> String {
+    let mut text = String::new();
+    let mut line = |s: String| {
+        text.push('\n');
+        text.push_str(&s);
+    };
+    for entity in &p.added {
+        line(format!("+ {} {}", entity_kind(&entity.kind), entity.id));
+    }
+    for change in &p.updated {
+        line(format!("~ {} {}", entity_kind(&change.kind), change.id));
+        for field in &change.fields {
+            line(format!(
+                "    {}: {} → {}",
+                field.field,
+                json_value(field.old.as_ref()),
+                json_value(field.new.as_ref())
+            ));
         }
     }
+    for entity in &p.removed {
+        line(format!("- {} {}", entity_kind(&entity.kind), entity.id));
+    }
+    for edit in &p.kept {
+        line(pick(
+            format!(
+                "kept: {} {} {} stays {} (changed since the last publish; the file did not change it)",
+                entity_kind(&edit.kind),
+                edit.id,
+                edit.field,
+                json_value(edit.edit.as_ref())
+            ),
+            format!(
+                "behalten: {} {} {} bleibt {} (seit der letzten Veröffentlichung geändert; die Datei hat es nicht geändert)",
+                entity_kind(&edit.kind),
+                edit.id,
+                edit.field,
+                json_value(edit.edit.as_ref())
+            ),
+        ));
+    }
+    for edit in &p.overridden {
+        line(pick(
+            format!(
+                "overrides: {} {} {} was changed to {} since the last publish; the file sets {}",
+                entity_kind(&edit.kind),
+                edit.id,
+                edit.field,
+                json_value(edit.edit.as_ref()),
+                json_value(edit.file.as_ref())
+            ),
+            format!(
+                "überschreibt: {} {} {} wurde seit der letzten Veröffentlichung auf {} geändert; die Datei setzt {}",
+                entity_kind(&edit.kind),
+                edit.id,
+                edit.field,
+                json_value(edit.edit.as_ref()),
+                json_value(edit.file.as_ref())
+            ),
+        ));
+    }
+    for warning in &p.warnings {
+        line(pick(
+            format!(
+                "warning: {} {} is no longer in this file, but another source names it: it stays",
+                entity_kind(&warning.kind),
+                warning.id
+            ),
+            format!(
+                "Hinweis: {} {} steht nicht mehr in dieser Datei, aber eine andere Quelle nennt es: es bleibt",
+                entity_kind(&warning.kind),
+                warning.id
+            ),
+        ));
+    }
+    for refusal in &p.refusals {
+        line(match refusal.code.as_str() {
+            REFUSAL_REMOVES_MOST_SESSIONS => pick(
+                format!(
+                    "needs --yes: it would remove {} of the {} sessions this source published last (the wrong file?)",
+                    refusal.removed, refusal.of
+                ),
+                format!(
+                    "braucht --yes: entfernte {} der {} Programmpunkte, die diese Quelle zuletzt veröffentlicht hat (die falsche Datei?)",
+                    refusal.removed, refusal.of
+                ),
+            ),
+            REFUSAL_CHANGES_DAYS => pick(
+                "needs --yes: it would change the event's days".into(),
+                "braucht --yes: änderte die Tage der Veranstaltung".into(),
+            ),
+            _ => pick(
+                format!("needs --yes: {}", refusal.message),
+                format!("braucht --yes: „{}“", refusal.message),
+            ),
+        });
+    }
     text
+}
+
+/// A field's JSON value on one line, at most 80 characters (`—` when absent).
+fn json_value(value: Option<&serde_json::Value>) -> String {
+    let Some(value) = value else {
+        return "—".into();
+    };
+    let text = value.to_string();
+    if text.chars().count() <= 80 {
+        return text;
+    }
+    let mut short: String = text.chars().take(79).collect();
+    short.push('…');
+    short
+}
+
+/// A publish the server refused for want of `--yes`: what it would do, and how to confirm.
+pub fn needs_confirmation(event: &str, source: &str, p: &Preview) -> String {
+    let mut text = pick(
+        format!(
+            "not published: publishing {source} to {event} needs --yes (nothing stored); it would add {}, update {}, remove {}",
+            p.outcome.added, p.outcome.updated, p.outcome.removed
+        ),
+        format!(
+            "nicht veröffentlicht: {source} auf {event} veröffentlichen braucht --yes (nichts gespeichert); es fügte {} hinzu, änderte {}, entfernte {}",
+            p.outcome.added, p.outcome.updated, p.outcome.removed
+        ),
+    );
+    text.push_str(&preview_details(p));
+    text
+}
+
+pub fn revert_previewed(event: &str, release: u64, p: &Preview) -> String {
+    let o = &p.outcome;
+    let mut text = pick(
+        format!(
+            "dry run, nothing stored: reverting {event} to release {release} would add {}, update {}, remove {}, leave {} unchanged",
+            o.added, o.updated, o.removed, o.unchanged
+        ),
+        format!(
+            "Probelauf, nichts gespeichert: {event} auf Veröffentlichung {release} zurücksetzen fügte {} hinzu, änderte {}, entfernte {}, ließe {} unverändert",
+            o.added, o.updated, o.removed, o.unchanged
+        ),
+    );
+    text.push_str(&preview_details(p));
+    text
+}
+
+pub fn revert_needs_confirmation(event: &str, release: u64, p: &Preview) -> String {
+    let mut text = pick(
+        format!(
+            "not reverted: reverting {event} to release {release} needs --yes (nothing stored)"
+        ),
+        format!(
+            "nicht zurückgesetzt: {event} auf Veröffentlichung {release} zurücksetzen braucht --yes (nichts gespeichert)"
+        ),
+    );
+    text.push_str(&preview_details(p));
+    text
+}
+
+pub fn reverted(event: &str, release: u64, o: &PublishOutcome) -> String {
+    pick(
+        format!(
+            "reverted {event} to release {release}: {} added, {} updated, {} removed, {} unchanged; head {} (epoch {})",
+            o.added, o.updated, o.removed, o.unchanged, o.seq, o.epoch
+        ),
+        format!(
+            "{event} auf Veröffentlichung {release} zurückgesetzt: {} neu, {} geändert, {} entfernt, {} unverändert; Stand {} (Epoche {})",
+            o.added, o.updated, o.removed, o.unchanged, o.seq, o.epoch
+        ),
+    )
 }
 
 pub fn no_releases(event: &str) -> String {

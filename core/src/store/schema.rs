@@ -40,6 +40,7 @@ pub const USER: Schema = Schema {
         include_str!("sql/user/0004_alert_notified.sql"),
         include_str!("sql/user/0005_access_code.sql"),
         include_str!("sql/user/0006_announcement_notified.sql"),
+        include_str!("sql/user/0007_outbox_overridden.sql"),
     ],
 };
 

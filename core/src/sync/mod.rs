@@ -111,6 +111,14 @@ pub async fn sync_event(
         wait: None,
     };
     let content = pull(client, store, server_url, event_id, &pull_options, hooks).await?;
+    // Then what later publishes undid of the organiser's applied operations.
+    let push_error =
+        match outbox::refresh_overridden(client, store, event_id, &options.cancel).await {
+            Ok(None) => push_error,
+            Ok(Some(PushStop::Offline(m) | PushStop::Unauthorized(m))) => push_error.or(Some(m)),
+            Err(Error::Cancelled) => return Err(Error::Cancelled),
+            Err(error) => push_error.or_else(|| Some(error.to_string())),
+        };
     let mut report = SyncReport {
         event_id: event_id.to_string(),
         push,

@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use marktplatz_model::ops::{CurrentVersion, OpRejection};
+use marktplatz_model::preview::{ConfirmationRequired, Preview};
 use marktplatz_model::wire::{ErrorBody, code};
 
 use crate::store::StoreError;
@@ -16,6 +17,8 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// For a conflicting organiser operation: the entity as the server holds it now.
     pub current: Option<Box<CurrentVersion>>,
+    /// For a publish that needs confirmation: the preview that explains why.
+    pub preview: Option<Box<Preview>>,
 }
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
@@ -28,6 +31,7 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             current: None,
+            preview: None,
         }
     }
 
@@ -87,7 +91,9 @@ impl From<StoreError> for ApiError {
             StoreError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
             StoreError::BadInput(_) | StoreError::Malformed { .. } => StatusCode::BAD_REQUEST,
-            StoreError::Conflict { .. } => StatusCode::CONFLICT,
+            StoreError::Conflict { .. } | StoreError::ConfirmationRequired { .. } => {
+                StatusCode::CONFLICT
+            }
             StoreError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             StoreError::Content(marktplatz_model::Error::Malformed { .. }) => {
                 StatusCode::BAD_REQUEST
@@ -98,6 +104,10 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::Conflict { message, current } => ApiError {
                 current: Some(current),
+                ..ApiError::new(status, code, message)
+            },
+            StoreError::ConfirmationRequired { message, preview } => ApiError {
+                preview: Some(preview),
                 ..ApiError::new(status, code, message)
             },
             StoreError::Busy(_) => ApiError {
@@ -111,6 +121,17 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(preview) = self.preview {
+            let body = ConfirmationRequired {
+                code: self.code.to_string(),
+                message: self.message,
+                preview: *preview,
+            };
+            return match serde_json::to_vec(&body) {
+                Ok(json) => with_error_headers((self.status, json).into_response(), None),
+                Err(e) => ApiError::internal("encoding a refused publish", e).into_response(),
+            };
+        }
         let Some(current) = self.current else {
             return error_response(self.status, self.code, &self.message, self.retry_after);
         };

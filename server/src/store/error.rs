@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use marktplatz_model::ops::CurrentVersion;
+use marktplatz_model::preview::Preview;
 use marktplatz_model::wire::code;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -50,6 +51,12 @@ pub enum StoreError {
     Conflict {
         message: String,
         current: Box<CurrentVersion>,
+    },
+    /// A publish the guards refuse unless confirmed: the preview that explains it.
+    #[error("{message}")]
+    ConfirmationRequired {
+        message: String,
+        preview: Box<Preview>,
     },
     /// Content the core refused (a bundle that cannot be read or breaks the model's rules).
     #[error(transparent)]
@@ -107,6 +114,7 @@ impl StoreError {
             StoreError::BadInput(_) => code::BAD_REQUEST,
             StoreError::Malformed { code, .. } | StoreError::Refused { code, .. } => code,
             StoreError::Conflict { .. } => code::CONFLICT,
+            StoreError::ConfirmationRequired { .. } => code::CONFIRMATION_REQUIRED,
             StoreError::Content(Core::Malformed { .. }) => code::MALFORMED_BUNDLE,
             StoreError::Content(Core::Invalid { .. }) => code::INVALID_BUNDLE,
             StoreError::Busy(_) => code::OVERLOADED,

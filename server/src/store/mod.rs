@@ -8,10 +8,12 @@
 //! - [`access`]: read policies, access codes (`event_access`);
 //! - [`blobs`]: content-addressed files (`asset`, `<data>/assets/`);
 //! - [`thumbnails`]: gallery thumbnails (`thumbnail`);
-//! - [`publish`]: a whole bundle into the change log;
+//! - [`publish`]: a whole bundle into the change log (one plan: preview and publish);
+//! - [`merge`]: a republished entity merged field by field with the edits made since;
 //! - [`ops`]: one organiser operation into the change log (`op_result`);
 //! - [`sources`]: what each publishing source published last (`source_entity`);
-//! - [`releases`]: every publish, numbered (`release`).
+//! - [`releases`]: every publish, numbered, and what it published (`release`, `release_entity`);
+//! - [`overrides`]: each operation's effect and the release that undid it (`op_effect`).
 
 pub mod access;
 pub mod auth;
@@ -19,7 +21,9 @@ pub mod blobs;
 pub mod change_log;
 pub mod db;
 pub mod error;
+pub mod merge;
 pub mod ops;
+pub mod overrides;
 pub mod publish;
 pub mod releases;
 pub mod sources;

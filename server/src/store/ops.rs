@@ -22,6 +22,7 @@ use super::blobs;
 use super::change_log::{self, NewChange};
 use super::db::{Db, now};
 use super::error::{Result, StoreError};
+use super::overrides;
 use super::thumbnails;
 
 /// Stored results older than this are forgotten (a device retries within minutes or days).
@@ -107,7 +108,17 @@ pub fn apply(
             return Ok(Applied::Replayed(done));
         }
         let head = change_log::require_head(tx, &event_id)?;
-        let outcome = apply_in(tx, &event_id, &head.epoch, base, &op, thumbnail)?;
+        let (outcome, before, after) = apply_in(tx, &event_id, &head.epoch, base, &op, thumbnail)?;
+        if outcome.changed {
+            overrides::record(
+                tx,
+                &event_id,
+                (&subject, &key),
+                (outcome.kind, &outcome.id),
+                before.as_deref(),
+                after.as_deref(),
+            )?;
+        }
         let json = serde_json::to_string(&outcome)
             .map_err(|e| StoreError::internal("encoding an outcome", e))?;
         tx.prepare_cached(
@@ -208,7 +219,8 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Checks the base and the references, applies the operation and appends the result to the
-/// log. Runs inside the writer's transaction.
+/// log. Runs inside the writer's transaction. Returns the outcome and the entity's bodies
+/// before and after.
 fn apply_in(
     tx: &Transaction<'_>,
     event_id: &str,
@@ -216,7 +228,7 @@ fn apply_in(
     base: u64,
     op: &Op,
     thumbnail: Option<AssetRef>,
-) -> Result<OpOutcome> {
+) -> Result<(OpOutcome, Option<String>, Option<String>)> {
     let (kind, id) = op.target();
     let row = current(tx, event_id, kind, id)?;
     let (current_seq, current_body) = match &row {
@@ -285,13 +297,14 @@ fn apply_in(
         .transpose()
         .map_err(|e| StoreError::internal("encoding an entity", e))?;
     if new_body == current_body {
-        return Ok(OpOutcome {
+        let outcome = OpOutcome {
             epoch: epoch.to_string(),
             kind,
             id: id.to_string(),
             seq: current_seq,
             changed: false,
-        });
+        };
+        return Ok((outcome, current_body, new_body));
     }
     let seq = change_log::append(
         tx,
@@ -299,16 +312,17 @@ fn apply_in(
         &[NewChange {
             kind,
             id: id.to_string(),
-            body: new_body,
+            body: new_body.clone(),
         }],
     )?;
-    Ok(OpOutcome {
+    let outcome = OpOutcome {
         epoch: epoch.to_string(),
         kind,
         id: id.to_string(),
         seq,
         changed: true,
-    })
+    };
+    Ok((outcome, current_body, new_body))
 }
 
 /// The entity's row: its seq and body (`None` body: a tombstone). `None`: never existed (or

@@ -1,13 +1,15 @@
 //! Releases (table `release`): every publish, numbered per event, with who published which
 //! source, the note and the summary of its diff (`docs/adr/0013-safe-publishing.md`).
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
+use marktplatz_model::model::EntityKind;
 use marktplatz_model::source::Release;
-use marktplatz_model::wire::PublishOutcome;
+use marktplatz_model::wire::{PublishOutcome, code};
 
 use super::db::now;
-use super::error::Result;
+use super::error::{Result, StoreError};
+use super::publish::Encoded;
 
 /// Who publishes what: the source, the token's subject and the organiser's note.
 #[derive(Clone, Debug)]
@@ -15,14 +17,18 @@ pub struct Publisher {
     pub source: String,
     pub subject: String,
     pub note: String,
+    /// Publish even if the plan has refusals (`?confirm=yes`).
+    pub confirmed: bool,
 }
 
-/// Records the publish `outcome` as the event's next release; returns its number.
+/// Records the publish `outcome` of `entities` (the source's snapshot) as the event's next
+/// release; returns its number.
 pub fn record(
     tx: &Transaction<'_>,
     event_id: &str,
     by: &Publisher,
     outcome: &PublishOutcome,
+    entities: &[Encoded],
 ) -> Result<u64> {
     let number: i64 = tx
         .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM release WHERE event_id = ?1")?
@@ -45,7 +51,57 @@ pub fn record(
         outcome.removed.min(i64::MAX as u64) as i64,
         outcome.unchanged.min(i64::MAX as u64) as i64,
     ])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO release_entity (event_id, number, position, kind, id, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (position, (kind, id, body)) in entities.iter().enumerate() {
+        let position = i64::try_from(position).unwrap_or(i64::MAX);
+        insert.execute(params![event_id, number, position, kind.as_str(), id, body])?;
+    }
     Ok(number.max(0) as u64)
+}
+
+/// What release `number` published: its source and snapshot (kind, id, canonical body).
+/// `NotFound` for a release that does not exist or was published before releases kept their
+/// content (server v7).
+pub fn content(
+    tx: &Transaction<'_>,
+    event_id: &str,
+    number: u64,
+) -> Result<(String, Vec<Encoded>)> {
+    let number = i64::try_from(number).unwrap_or(i64::MAX);
+    let source: Option<String> = tx
+        .prepare_cached("SELECT source FROM release WHERE event_id = ?1 AND number = ?2")?
+        .query_row(params![event_id, number], |r| r.get(0))
+        .optional()?;
+    let Some(source) = source else {
+        return Err(StoreError::NotFound(format!(
+            "event '{event_id}' has no release {number}"
+        )));
+    };
+    let mut stmt = tx.prepare_cached(
+        "SELECT kind, id, body FROM release_entity WHERE event_id = ?1 AND number = ?2
+         ORDER BY position",
+    )?;
+    let mut rows = stmt.query(params![event_id, number])?;
+    let mut entities = Vec::new();
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(0)?;
+        let kind = EntityKind::parse(&kind).ok_or_else(|| {
+            StoreError::internal("reading a release", format!("unknown kind {kind}"))
+        })?;
+        entities.push((kind, row.get(1)?, row.get(2)?));
+    }
+    if entities.is_empty() {
+        return Err(StoreError::refused(
+            code::NOT_FOUND,
+            format!(
+                "release {number} of event '{event_id}' was published before releases kept their content; it cannot be restored"
+            ),
+        ));
+    }
+    Ok((source, entities))
 }
 
 /// The event's releases, newest first.

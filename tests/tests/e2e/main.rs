@@ -19,6 +19,7 @@ mod organiser_crash;
 mod organiser_ops;
 mod photo_privacy;
 mod publish_hostile_text;
+mod publish_preview;
 mod publish_sources;
 mod search_quality;
 mod server_hardening;

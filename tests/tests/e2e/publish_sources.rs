@@ -15,10 +15,10 @@ use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::organiser::organiser_device;
 use marktplatz_tests::{Device, Harness, fast_client_config};
 
-const EVENT: &str = "mp-nordwest";
+pub(crate) const EVENT: &str = "mp-nordwest";
 
 /// The fixture's sessions, speakers and tracks (and its stations): the programme file.
-fn programme() -> Bundle {
+pub(crate) fn programme() -> Bundle {
     let mut bundle = small_bundle(EVENT);
     bundle.exhibitors.clear();
     bundle.announcements.clear();
@@ -40,7 +40,12 @@ fn exhibitors() -> Bundle {
     bundle
 }
 
-async fn publish(h: &Harness, token: &str, source: &str, bundle: &Bundle) -> PublishOutcome {
+pub(crate) async fn publish(
+    h: &Harness,
+    token: &str,
+    source: &str,
+    bundle: &Bundle,
+) -> PublishOutcome {
     let client = Client::new(fast_client_config()).unwrap();
     let to = Target {
         server_url: &h.url(),
@@ -48,6 +53,7 @@ async fn publish(h: &Harness, token: &str, source: &str, bundle: &Bundle) -> Pub
         event_id: EVENT,
         source,
         note: "",
+        confirmed: false,
     };
     publish_source(
         &client,
@@ -60,7 +66,7 @@ async fn publish(h: &Harness, token: &str, source: &str, bundle: &Bundle) -> Pub
     .unwrap()
 }
 
-fn has(device: &Device, kind: EntityKind, id: &str) -> bool {
+pub(crate) fn has(device: &Device, kind: EntityKind, id: &str) -> bool {
     device.store.entity(EVENT, kind, id).unwrap().is_some()
 }
 
@@ -163,6 +169,7 @@ async fn every_publish_is_a_release_listed_for_organisers_only() {
         event_id: EVENT,
         source: "programme",
         note: "erste Fassung & Räume",
+        confirmed: false,
     };
     let none = AssetBytes::new();
     let cancel = CancelToken::new();
@@ -225,6 +232,7 @@ async fn a_preview_stores_nothing_and_equals_what_the_publish_then_does() {
         event_id: EVENT,
         source: "programme",
         note: "",
+        confirmed: false,
     };
     let cancel = CancelToken::new();
     let preview = preview_source(&client, &to, &next, &cancel).await.unwrap();
@@ -242,9 +250,25 @@ async fn a_preview_stores_nothing_and_equals_what_the_publish_then_does() {
             .map(|r| (r.kind.clone(), r.id.clone()))
             .collect::<Vec<_>>()
     };
+    let updated: Vec<EntityRef> = preview.updated.iter().map(|c| c.entity()).collect();
     assert_eq!(refs(&preview.removed), vec![("session".into(), dropped)]);
-    assert_eq!(refs(&preview.updated), vec![("session".into(), retitled)]);
+    assert_eq!(refs(&updated), vec![("session".into(), retitled.clone())]);
     assert!(preview.added.is_empty());
+    // Field by field: only the title, from the old to the new one.
+    let fields: Vec<_> = preview.updated[0]
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.old.clone(), f.new.clone()))
+        .collect();
+    let old_title = programme().sessions[1].title.clone();
+    assert_eq!(
+        fields,
+        vec![(
+            "title",
+            Some(serde_json::json!(old_title)),
+            Some(serde_json::json!(next.sessions[0].title))
+        )]
+    );
 
     // The publish then does exactly that: the same counts, and the log's new entries are
     // exactly the previewed entities.
@@ -270,7 +294,7 @@ async fn a_preview_stores_nothing_and_equals_what_the_publish_then_does() {
     assert_eq!(page.status, 200);
     let page: marktplatz_model::wire::Page = serde_json::from_slice(&page.body).unwrap();
     assert!(!page.more);
-    let mut previewed: Vec<(String, String)> = refs(&preview.updated);
+    let mut previewed: Vec<(String, String)> = refs(&updated);
     previewed.extend(refs(&preview.removed));
     previewed.sort();
     let mut logged: Vec<(String, String)> = page

@@ -49,6 +49,7 @@ async fn publish_keeping_ids(
         event_id: &event_id,
         source,
         note: "",
+        confirmed: false,
     };
     let cancel = CancelToken::new();
     let previous = published_by_source(&client, &to, &cancel).await.unwrap();

@@ -50,6 +50,42 @@ pub fn settle(store: &Store, event_id: &str, cursor: u64) -> Result<u32> {
     })
 }
 
+/// Whether any operation of the event was applied by the server (accepted or done): only then
+/// can a publish have overridden one.
+pub fn any_applied(store: &Store, event_id: &str) -> Result<bool> {
+    store.read_user(|tx| {
+        tx.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE event_id = ?1 AND state IN ('accepted', 'done'))",
+        )
+        .and_then(|mut s| s.query_row([event_id], |r| r.get::<_, bool>(0)))
+        .context("reading the outbox")
+    })
+}
+
+/// Marks the applied operations the server says a publish undid (idempotency key, release)
+/// as overridden by that release. Returns how many changed.
+pub fn mark_overridden(store: &Store, event_id: &str, undone: &[(String, u64)]) -> Result<u32> {
+    if undone.is_empty() {
+        return Ok(0);
+    }
+    store.write_user(|tx| {
+        let mut stmt = tx
+            .prepare_cached(
+                "UPDATE outbox SET state = 'overridden', overridden_by = ?3, updated_at = ?4
+                 WHERE event_id = ?1 AND key = ?2 AND state IN ('accepted', 'done')",
+            )
+            .context("marking overridden operations")?;
+        let mut changed = 0;
+        for (key, release) in undone {
+            let release = i64::try_from(*release).unwrap_or(i64::MAX);
+            changed += stmt
+                .execute(params![event_id, key, release, now_ms()])
+                .context("marking overridden operations")?;
+        }
+        Ok(changed as u32)
+    })
+}
+
 /// The operation to send next, already marked in flight.
 pub struct Next {
     pub id: i64,
@@ -122,7 +158,7 @@ fn resolve_base(tx: &Transaction<'_>, id: i64) -> Result<Option<u64>> {
             return Ok(base_seq.map(|s| s.max(0) as u64));
         };
         match found.state {
-            OpState::Accepted | OpState::Done => return Ok(found.seq),
+            OpState::Accepted | OpState::Done | OpState::Overridden => return Ok(found.seq),
             OpState::Rejected => current = earlier,
             OpState::Pending | OpState::InFlight => return Ok(None),
         }

@@ -25,6 +25,8 @@ pub enum OpState {
     Accepted,
     Rejected,
     Done,
+    /// Applied, but a later publish undid its effect (`OutboxEntry::overridden_by`).
+    Overridden,
 }
 
 impl OpState {
@@ -35,6 +37,7 @@ impl OpState {
             OpState::Accepted => "accepted",
             OpState::Rejected => "rejected",
             OpState::Done => "done",
+            OpState::Overridden => "overridden",
         }
     }
 
@@ -45,6 +48,7 @@ impl OpState {
             "accepted" => OpState::Accepted,
             "rejected" => OpState::Rejected,
             "done" => OpState::Done,
+            "overridden" => OpState::Overridden,
             other => return Err(Error::malformed("an outbox state", other)),
         })
     }
@@ -86,6 +90,8 @@ pub struct OutboxEntry {
     /// Accepted or done: the entity's version after the operation.
     pub seq: Option<u64>,
     pub rejection: Option<Rejection>,
+    /// Overridden: the release whose publish undid the operation's effect.
+    pub overridden_by: Option<u64>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -101,7 +107,7 @@ fn ms_to_time(ms: i64) -> Option<DateTime<Utc>> {
 const OVERLAID: &str = "('pending', 'in_flight', 'accepted')";
 
 const ENTRY_COLUMNS: &str = "id, event_id, key, op, state, attempts, next_attempt, last_error, seq,
-    reject_code, reject_message, current_seq, current_body, created_at";
+    reject_code, reject_message, current_seq, current_body, created_at, overridden_by";
 
 struct Row {
     id: i64,
@@ -118,6 +124,7 @@ struct Row {
     current_seq: Option<i64>,
     current_body: Option<String>,
     created_at: i64,
+    overridden_by: Option<i64>,
 }
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -136,6 +143,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         current_seq: r.get(11)?,
         current_body: r.get(12)?,
         created_at: r.get(13)?,
+        overridden_by: r.get(14)?,
     })
 }
 
@@ -171,6 +179,7 @@ impl Row {
             last_error: self.last_error,
             seq: self.seq.map(|s| s.max(0) as u64),
             rejection,
+            overridden_by: self.overridden_by.map(|n| n.max(0) as u64),
             created_at: ms_to_time(self.created_at).unwrap_or_default(),
         })
     }

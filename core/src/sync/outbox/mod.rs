@@ -10,6 +10,9 @@
 //!   current version) and the queue goes on; a network failure stops the push and schedules the
 //!   next try with backoff; a refused token (401/403) stops it and keeps everything queued.
 //! - The pull marks accepted operations `done` once its cursor reaches their seq ([`settle`]).
+//! - After each pull (`sync_event`) an organiser device asks the server which applied operations
+//!   a later publish undid ([`refresh_overridden`]); those become `overridden` (with the
+//!   release), never `done`.
 //!
 //! Who triggers a push: `sync_event` pushes first; the app calls [`push`] when connectivity
 //! returns (the shells' network listener) and [`next_attempt_at`] says when to try again;
@@ -19,6 +22,7 @@
 //! Files: `send` one operation over HTTP, `retry` the backoff after a network failure, `photo`
 //! a gallery photo kept until it is uploaded; where operations go is `sync::organiser`.
 
+mod overridden;
 mod photo;
 mod retry;
 mod send;
@@ -74,6 +78,30 @@ pub struct PushReport {
     pub remaining: u32,
     pub stopped: Option<PushStop>,
     pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+/// Asks the server which of this device's applied operations a later publish undid, and marks
+/// them `overridden` (`docs/adr/0013-safe-publishing.md`). Nothing to do on a device that is
+/// not an organiser of the event or has nothing applied. `Ok(Some(stop))`: the server could
+/// not be asked now; the next sync asks again.
+pub async fn refresh_overridden(
+    client: &Client,
+    store: &Store,
+    event_id: &str,
+    cancel: &CancelToken,
+) -> Result<Option<PushStop>> {
+    let Some(credential) = credential(store, event_id)? else {
+        return Ok(None);
+    };
+    let base_url = credential.server_url.trim_end_matches('/');
+    overridden::refresh(
+        client,
+        store,
+        (base_url, &credential.token),
+        event_id,
+        cancel,
+    )
+    .await
 }
 
 /// Whether the device is an organiser of the event with operations waiting to be sent.

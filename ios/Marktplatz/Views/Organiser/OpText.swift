@@ -41,6 +41,7 @@ enum OpText {
         case .accepted: "Accepted"
         case .rejected: "Refused"
         case .done: "Published"
+        case .overridden: "Overridden by a later publish"
         }
     }
 
@@ -48,7 +49,7 @@ enum OpText {
         switch state {
         case .pending, .inFlight: .orange
         case .accepted, .done: .green
-        case .rejected: .red
+        case .rejected, .overridden: .red
         }
     }
 }

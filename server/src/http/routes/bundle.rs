@@ -9,6 +9,7 @@ use axum::response::Response;
 
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::preview::CONFIRM_YES;
 use marktplatz_model::source::DEFAULT_SOURCE;
 use marktplatz_model::wire::code;
 
@@ -19,12 +20,13 @@ use crate::http::state::AppState;
 use crate::store::releases::Publisher;
 use crate::store::{self, StoreError, change_log, publish};
 
-/// `?source=NAME&note=TEXT`: the publishing source (default [`DEFAULT_SOURCE`], for older
-/// clients) and the release note.
+/// `?source=NAME&note=TEXT&confirm=yes`: the publishing source (default [`DEFAULT_SOURCE`],
+/// for older clients), the release note, and the confirmation of a publish the guards refuse.
 #[derive(serde::Deserialize)]
 pub struct PublishParams {
-    source: Option<String>,
-    note: Option<String>,
+    pub(super) source: Option<String>,
+    pub(super) note: Option<String>,
+    pub(super) confirm: Option<String>,
 }
 
 pub async fn put_bundle(
@@ -34,6 +36,7 @@ pub async fn put_bundle(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
+    let by = params.publisher(&principal.subject)?;
     let body = state
         .bodies
         .to_memory(&headers, body, state.config.max_body_bytes, "a bundle")
@@ -41,7 +44,6 @@ pub async fn put_bundle(
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
     let retention = state.config.tombstone_retention_secs;
     let published = event.clone();
-    let by = params.publisher(&principal.subject);
     let logged_source = by.source.clone();
     let outcome = store::blocking("publishing", move || {
         let text = utf8(&body.bytes)?;
@@ -72,12 +74,12 @@ pub async fn preview_bundle(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
+    let by = params.publisher(&principal.subject)?;
     let body = state
         .bodies
         .to_memory(&headers, body, state.config.max_body_bytes, "a bundle")
         .await?;
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
-    let by = params.publisher(&principal.subject);
     let preview = store::blocking("previewing", move || {
         publish::preview_bundle_text(&db, &data_dir, &event, &by, utf8(&body.bytes)?)
     })
@@ -88,12 +90,18 @@ pub async fn preview_bundle(
 }
 
 impl PublishParams {
-    fn publisher(self, subject: &str) -> Publisher {
-        Publisher {
+    pub(super) fn publisher(self, subject: &str) -> ApiResult<Publisher> {
+        if let Some(other) = self.confirm.as_deref().filter(|v| *v != CONFIRM_YES) {
+            return Err(ApiError::bad_request(format!(
+                "confirm={other}: the only confirmation is confirm={CONFIRM_YES}"
+            )));
+        }
+        Ok(Publisher {
             source: self.source.unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
             subject: subject.to_string(),
             note: self.note.unwrap_or_default(),
-        }
+            confirmed: self.confirm.is_some(),
+        })
     }
 }
 

@@ -53,10 +53,19 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(bundle::preview_bundle),
         )
         .route("/v1/events/{event}/ops", post(ops::post_op))
+        .route(
+            "/v1/events/{event}/ops/overridden",
+            get(ops::get_overridden),
+        )
         .route("/v1/events/{event}/releases", get(releases::get_releases))
         .route(
             "/v1/events/{event}/published",
             get(published::get_published),
+        )
+        .route("/v1/events/{event}/revert", post(releases::revert))
+        .route(
+            "/v1/events/{event}/revert/preview",
+            post(releases::preview_revert),
         )
         .layer(compression)
         // Outside the compression: it keeps the compressed bytes.

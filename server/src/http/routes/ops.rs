@@ -1,5 +1,6 @@
 //! `POST /v1/events/{event}/ops`: one organiser operation (organiser token, `Idempotency-Key`).
-//! See `store::ops` and `docs/adr/0006-organiser-ops.md`.
+//! See `store::ops` and `docs/adr/0006-organiser-ops.md`. `GET .../ops/overridden`: which of
+//! them a later publish undid (`store::overrides`).
 
 use axum::body::Body;
 use axum::extract::State;
@@ -7,12 +8,13 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 
 use marktplatz_model::ops::REPLAYED;
+use marktplatz_model::preview::OverriddenOps;
 
 use crate::http::caching::json_no_store;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{IdempotencyKey, Organiser};
 use crate::http::state::AppState;
-use crate::store::{self, ops};
+use crate::store::{self, change_log, ops, overrides};
 
 /// An operation is a few hundred bytes; a photo travels separately as an asset.
 pub const MAX_OP_BYTES: usize = 64 * 1024;
@@ -69,4 +71,26 @@ pub async fn post_op(
             .insert(REPLAYED, HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// `GET /v1/events/{event}/ops/overridden`: the token's operations whose effect a later publish
+/// undid, with the release that did (ADR 0013); the organiser's outbox shows them as
+/// "overridden by release N".
+pub async fn get_overridden(
+    State(state): State<AppState>,
+    Organiser { principal, event }: Organiser,
+) -> ApiResult<Response> {
+    let subject = principal.subject.clone();
+    let list = state
+        .db
+        .read(move |tx| {
+            change_log::require_head(tx, &event)?;
+            Ok(OverriddenOps {
+                overridden: overrides::overridden(tx, &event, &subject)?,
+            })
+        })
+        .await?;
+    let body = serde_json::to_vec(&list)
+        .map_err(|e| ApiError::internal("encoding the overridden operations", e))?;
+    Ok(json_no_store(body))
 }

@@ -1,5 +1,7 @@
 //! `GET /v1/events/{event}/releases`: every publish of the event, newest first (organiser of
-//! the event or admin; ADR 0013).
+//! the event or admin; ADR 0013). `POST /v1/events/{event}/revert?to=N` publishes again what
+//! release N published (guarded like a publish: `&confirm=yes`); `POST .../revert/preview?to=N`
+//! says what that would do.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -9,8 +11,10 @@ use marktplatz_model::source::ReleaseList;
 use crate::http::caching::json_no_store;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::Organiser;
+use crate::http::extract::Query;
+use crate::http::routes::bundle::PublishParams;
 use crate::http::state::AppState;
-use crate::store::{change_log, releases};
+use crate::store::{self, change_log, publish, releases};
 
 pub async fn get_releases(
     State(state): State<AppState>,
@@ -27,5 +31,70 @@ pub async fn get_releases(
         .await?;
     let body =
         serde_json::to_vec(&list).map_err(|e| ApiError::internal("encoding the releases", e))?;
+    Ok(json_no_store(body))
+}
+
+/// `?to=N&note=TEXT&confirm=yes`: the release to restore, the new release's note, and the
+/// confirmation a guarded revert needs.
+#[derive(serde::Deserialize)]
+pub struct RevertParams {
+    to: u64,
+    note: Option<String>,
+    confirm: Option<String>,
+}
+
+impl RevertParams {
+    fn split(self, subject: &str) -> ApiResult<(u64, store::releases::Publisher)> {
+        let by = PublishParams {
+            source: None,
+            note: self.note,
+            confirm: self.confirm,
+        }
+        .publisher(subject)?;
+        Ok((self.to, by))
+    }
+}
+
+pub async fn revert(
+    State(state): State<AppState>,
+    Organiser { principal, event }: Organiser,
+    Query(params): Query<RevertParams>,
+) -> ApiResult<Response> {
+    let (to, by) = params.split(&principal.subject)?;
+    let (db, retention) = (state.db.clone(), state.config.tombstone_retention_secs);
+    let reverted = event.clone();
+    let outcome = store::blocking("reverting", move || {
+        publish::revert(&db, &reverted, to, &by, retention)
+    })
+    .await??;
+    state.heads.wake(&event);
+    tracing::info!(
+        event,
+        token = principal.token_id,
+        to,
+        seq = outcome.seq,
+        added = outcome.added,
+        updated = outcome.updated,
+        removed = outcome.removed,
+        "reverted"
+    );
+    let body =
+        serde_json::to_vec(&outcome).map_err(|e| ApiError::internal("encoding the outcome", e))?;
+    Ok(json_no_store(body))
+}
+
+pub async fn preview_revert(
+    State(state): State<AppState>,
+    Organiser { principal, event }: Organiser,
+    Query(params): Query<RevertParams>,
+) -> ApiResult<Response> {
+    let (to, by) = params.split(&principal.subject)?;
+    let db = state.db.clone();
+    let preview = store::blocking("previewing a revert", move || {
+        publish::preview_revert(&db, &event, to, &by)
+    })
+    .await??;
+    let body =
+        serde_json::to_vec(&preview).map_err(|e| ApiError::internal("encoding the preview", e))?;
     Ok(json_no_store(body))
 }

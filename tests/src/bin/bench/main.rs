@@ -7,6 +7,7 @@
 //! bench memory                                 # peak RSS of sync and search, 20,000 entities
 //! bench server                                 # req/s and latency vs nginx (needs nginx, wrk)
 //! bench server-abuse                           # 304 polls and memory under 1,000 anonymous uploads (wrk)
+//! bench publish                               # 36C3 preview + publish vs an unchanged republish
 //! bench library STRIPPED.so SYMBOLS.so [OPT]   # the phone library's size, per dependency
 //! bench report                                 # bench-results/report.{md,json}
 //! bench report profiles LEVEL=DIR...           # the opt-level comparison (bench-profiles.sh)
@@ -17,6 +18,7 @@ mod coldstart;
 mod coldstart_child;
 mod library;
 mod memory;
+mod publish;
 mod report;
 mod server;
 mod server_abuse;
@@ -30,7 +32,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((part, rest)) = args.split_first() else {
         eprintln!(
-            "usage: bench coldstart|memory|server|server-abuse|library|report [ARGS] (see the source)"
+            "usage: bench coldstart|memory|server|server-abuse|publish|library|report [ARGS] (see the source)"
         );
         return ExitCode::FAILURE;
     };
@@ -40,12 +42,13 @@ fn main() -> ExitCode {
         "memory" => memory::parent(),
         "memory-child" => memory::run(rest),
         "server" => server::run(),
+        "publish" => publish::run(),
         "server-abuse" => server_abuse::run(),
         "library" => library::run(rest),
         "report" => report::run(rest),
         other => {
             eprintln!(
-                "bench: no part {other:?} (coldstart, memory, server, server-abuse, library, report)"
+                "bench: no part {other:?} (coldstart, memory, server, server-abuse, publish, library, report)"
             );
             ExitCode::FAILURE
         }

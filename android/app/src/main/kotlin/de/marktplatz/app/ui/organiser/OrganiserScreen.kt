@@ -206,4 +206,5 @@ private fun stateLabel(state: OpState): Int = when (state) {
     OpState.ACCEPTED -> R.string.op_accepted
     OpState.REJECTED -> R.string.op_rejected
     OpState.DONE -> R.string.op_done
+    OpState.OVERRIDDEN -> R.string.op_overridden
 }
