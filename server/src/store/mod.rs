@@ -11,12 +11,15 @@
 //! - [`publish`]: a whole bundle into the change log;
 //! - [`ops`]: one organiser operation into the change log (`op_result`);
 //! - [`sources`]: what each publishing source published last (`source_entity`);
-//! - [`releases`]: every publish, numbered (`release`).
+//! - [`releases`]: every publish, numbered (`release`);
+//! - [`console`]: the organiser console's sign-in links, sessions and pending imports
+//!   (`console_link`, `console_session`, `console_pending`).
 
 pub mod access;
 pub mod auth;
 pub mod blobs;
 pub mod change_log;
+pub mod console;
 pub mod db;
 pub mod error;
 pub mod ops;

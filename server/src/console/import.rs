@@ -1,0 +1,341 @@
+//! Importing a schedule file for a named source: upload, the preview of what publishing it
+//! would do (`store::publish::preview_bundle_text`, as `POST /v1/events/{e}/bundle/preview`),
+//! then confirm with a release note (`http::writes::publish`, as `PUT /v1/events/{e}/bundle`).
+//! Between the two the imported bundle waits in `console_pending`, with the head it was
+//! previewed against: if anything was published meanwhile, confirming is refused, so what is
+//! published is exactly what was previewed.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use marktplatz_import::{self as import, ImportOptions};
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::source::{EntityRef, MAX_NOTE_CHARS, Preview, is_valid_source};
+
+use super::page::{self, Chrome, Message, html, see_other};
+use super::session::Signed;
+use crate::http::state::AppState;
+use crate::http::writes;
+use crate::store::releases::Publisher;
+use crate::store::{self, StoreError, change_log, console};
+
+/// How many entities of each group the preview lists (the counts are always complete).
+const LISTED: usize = 200;
+
+#[derive(Default)]
+struct FieldErrors {
+    source: Option<String>,
+    file: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/import.html")]
+struct ImportPage {
+    c: Chrome,
+    event: String,
+    source: String,
+    errors: FieldErrors,
+}
+
+struct Group {
+    heading: &'static str,
+    entries: Vec<String>,
+}
+
+struct Counts {
+    added: u64,
+    updated: u64,
+    removed: u64,
+    unchanged: u64,
+}
+
+#[derive(Template)]
+#[template(path = "console/import_preview.html")]
+struct PreviewPage {
+    c: Chrome,
+    event: String,
+    source: String,
+    format: String,
+    counts: Counts,
+    groups: Vec<Group>,
+    warnings: Vec<String>,
+    pending: String,
+}
+
+pub async fn get_import(signed: Signed) -> Response {
+    form_page(&signed, String::new(), FieldErrors::default(), None)
+}
+
+fn form_page(
+    signed: &Signed,
+    source: String,
+    errors: FieldErrors,
+    message: Option<Message>,
+) -> Response {
+    let t = signed.visitor.lang.texts();
+    let failed = errors.source.is_some() || errors.file.is_some() || message.is_some();
+    let message = message.or_else(|| failed.then(|| Message::error(t.failed)).flatten());
+    html(
+        signed.visitor,
+        if failed { 422 } else { 200 },
+        &ImportPage {
+            c: signed.chrome(t.import_title, "import").with(message),
+            event: signed.event().to_string(),
+            source,
+            errors,
+        },
+    )
+}
+
+/// The upload's fields.
+#[derive(Default)]
+struct Upload {
+    csrf: String,
+    source: String,
+    file: Vec<u8>,
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, String> {
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+        let name = field.name().unwrap_or("").to_string();
+        match name.as_str() {
+            "csrf" => upload.csrf = field.text().await.map_err(|e| e.body_text())?,
+            "source" => upload.source = field.text().await.map_err(|e| e.body_text())?,
+            "file" => upload.file = field.bytes().await.map_err(|e| e.body_text())?.to_vec(),
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+pub async fn post_import(
+    State(state): State<AppState>,
+    signed: Signed,
+    multipart: Multipart,
+) -> Response {
+    let t = signed.visitor.lang.texts();
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(problem) => {
+            let errors = FieldErrors {
+                file: Some(format!("{} {problem}", t.err_read)),
+                ..FieldErrors::default()
+            };
+            return form_page(&signed, String::new(), errors, None);
+        }
+    };
+    if let Some(refused) = signed.refuse_forged(&upload.csrf) {
+        return refused;
+    }
+    let source = upload.source.trim().to_string();
+    let mut errors = FieldErrors::default();
+    if !is_valid_source(&source) {
+        errors.source = Some(t.err_source.to_string());
+    }
+    if upload.file.is_empty() {
+        errors.file = Some(t.err_file.to_string());
+    }
+    if errors.source.is_some() || errors.file.is_some() {
+        return form_page(&signed, source, errors, None);
+    }
+    let options = ImportOptions {
+        event_id: Some(signed.event().to_string()),
+        max_bytes: state.config.max_body_bytes,
+        ..ImportOptions::default()
+    };
+    let imported = store::blocking("importing a file", move || {
+        import::import(&upload.file, &options)
+    })
+    .await;
+    let imported = match imported {
+        Ok(Ok(imported)) => imported,
+        Ok(Err(e)) => {
+            let errors = FieldErrors {
+                file: Some(format!("{} {e}", t.err_read)),
+                ..FieldErrors::default()
+            };
+            return form_page(&signed, source, errors, None);
+        }
+        Err(e) => return page::failure(signed.visitor, &e),
+    };
+    let by = Publisher {
+        source: source.clone(),
+        subject: signed.session.subject.clone(),
+        note: String::new(),
+    };
+    let format = imported.format.describe().to_string();
+    let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+    let bundle = imported.bundle;
+    let shown = match preview_and_keep(&state, &signed, by, bundle).await {
+        Ok(shown) => shown,
+        Err(e) => return refused_or_failed(&signed, source, e),
+    };
+    let (preview, pending) = shown;
+    let group = |heading, list: &[EntityRef]| Group {
+        heading,
+        entries: list
+            .iter()
+            .take(LISTED)
+            .map(|e| format!("{}: {}", e.kind, e.id))
+            .collect(),
+    };
+    let groups = [
+        group(t.added, &preview.added),
+        group(t.updated, &preview.updated),
+        group(t.removed, &preview.removed),
+    ]
+    .into_iter()
+    .filter(|g| !g.entries.is_empty())
+    .collect();
+    let outcome = &preview.outcome;
+    html(
+        signed.visitor,
+        200,
+        &PreviewPage {
+            c: signed.chrome(t.preview_title, "import"),
+            event: signed.event().to_string(),
+            source,
+            format,
+            counts: Counts {
+                added: outcome.added,
+                updated: outcome.updated,
+                removed: outcome.removed,
+                unchanged: outcome.unchanged,
+            },
+            groups,
+            warnings,
+            pending,
+        },
+    )
+}
+
+/// The preview of publishing `bundle` as `by`, and the id under which it waits for its
+/// confirmation.
+async fn preview_and_keep(
+    state: &AppState,
+    signed: &Signed,
+    by: Publisher,
+    bundle: Bundle,
+) -> store::Result<(Preview, String)> {
+    let text =
+        serde_json::to_string(&bundle).map_err(|e| StoreError::internal("encoding a bundle", e))?;
+    let source = by.source.clone();
+    let preview = writes::preview(state, signed.event(), by, text.clone()).await?;
+    let session = signed.session.clone();
+    let head_seq = preview.outcome.seq;
+    let pending = state
+        .db
+        .write(move |tx| console::keep_pending(tx, &session, &source, &text, head_seq))
+        .await?;
+    Ok((preview, pending))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pending: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn post_confirm(
+    State(state): State<AppState>,
+    signed: Signed,
+    Form(form): Form<ConfirmForm>,
+) -> Response {
+    if let Some(refused) = signed.refuse_forged(&form.csrf) {
+        return refused;
+    }
+    let t = signed.visitor.lang.texts();
+    let note = form.note.trim().to_string();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        let text = format!(
+            "{} the release note is longer than {MAX_NOTE_CHARS} characters",
+            t.failed
+        );
+        return form_page(
+            &signed,
+            String::new(),
+            FieldErrors::default(),
+            Message::error(text),
+        );
+    }
+    let (session, pending_id) = (signed.session.clone(), form.pending);
+    let event = signed.event().to_string();
+    let taken = state
+        .db
+        .write(move |tx| {
+            let pending = console::take_pending(tx, &session, &pending_id)?;
+            let head = change_log::head(tx, &event)?.map_or(0, |h| h.seq);
+            Ok(pending.map(|p| (p, head)))
+        })
+        .await;
+    let pending = match taken {
+        Ok(Some((pending, head))) if head == pending.head_seq => pending,
+        Ok(Some(_)) => {
+            return form_page(
+                &signed,
+                String::new(),
+                FieldErrors::default(),
+                Message::error(t.err_stale),
+            );
+        }
+        Ok(None) => {
+            return form_page(
+                &signed,
+                String::new(),
+                FieldErrors::default(),
+                Message::error(t.err_gone),
+            );
+        }
+        Err(e) => return page::failure(signed.visitor, &e),
+    };
+    let by = Publisher {
+        source: pending.source.clone(),
+        subject: signed.session.subject.clone(),
+        note,
+    };
+    let bundle = pending.bundle;
+    let published = writes::publish(&state, signed.event(), "console", by, move || {
+        Ok(Bundle::from_json(&bundle)?)
+    })
+    .await;
+    match published {
+        Ok(_) => {
+            let number = state
+                .db
+                .read({
+                    let event = signed.event().to_string();
+                    move |tx| Ok(store::releases::list(tx, &event)?.first().map(|r| r.number))
+                })
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or(0);
+            see_other(
+                &format!("/organiser/{}/?released={number}", signed.event()),
+                &[],
+            )
+        }
+        Err(e) => refused_or_failed(&signed, pending.source, e),
+    }
+}
+
+fn refused_or_failed(signed: &Signed, source: String, error: StoreError) -> Response {
+    let t = signed.visitor.lang.texts();
+    match page::client_error(&error) {
+        Some(text) => form_page(
+            signed,
+            source,
+            FieldErrors::default(),
+            Message::error(format!("{} {text}", t.failed)),
+        ),
+        None => page::failure(signed.visitor, &error),
+    }
+}
