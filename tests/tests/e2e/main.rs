@@ -4,6 +4,7 @@
 //! filter: `cargo test -p marktplatz-tests --test e2e sync_e2e::`.
 
 mod alerts_real_server;
+mod console;
 mod crash_harness;
 mod device_redirects;
 mod event_access;
