@@ -19,7 +19,8 @@ pub struct Args {
     #[command(flatten)]
     issue: IssueArgs,
     /// Instead of a token, print a one-time sign-in link to the organiser console at this
-    /// base URL (like https://marktplatz.example.org; valid 15 minutes), with its QR code.
+    /// base URL (the address browsers reach the server at; valid 15 minutes), with its QR
+    /// code.
     #[arg(long, value_name = "BASE_URL")]
     link: Option<String>,
     /// Also write the sign-in link's QR code to this file (SVG).

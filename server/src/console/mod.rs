@@ -6,10 +6,10 @@
 //! HTTP API (`http::writes` for operations and publishes). Sessions, sign-in links and pending
 //! imports are `store::console`'s.
 //!
-//! - [`session`]: the visitor's language, the session cookie, the Origin and CSRF checks;
-//! - [`page`]: the frame every page shares and the answers' headers;
-//! - [`sign_in`], [`overview`], [`announce`], [`import`]: one page each;
-//! - [`text`]: the words, per language.
+//! - `session`: the visitor's language, the session cookie, the Origin and CSRF checks;
+//! - `page`: the frame every page shares and the answers' headers;
+//! - `sign_in`, `overview`, `announce`, `import`: one page each;
+//! - `text`: the words, per language.
 
 mod announce;
 mod import;

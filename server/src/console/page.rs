@@ -110,6 +110,12 @@ pub fn html(visitor: Visitor, status: u16, template: &impl Template) -> Response
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONSOLE_CSP),
     );
+    // Under `no-referrer` browsers send `Origin: null` with a form, and the Origin check
+    // could not tell our forms from forged ones; `same-origin` still sends nothing elsewhere.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if let Some(cookie) = visitor.lang_cookie()
         && let Ok(value) = HeaderValue::from_str(&cookie)
     {

@@ -74,7 +74,7 @@ pub async fn publish(
     Ok(outcome)
 }
 
-/// What [`publish`] of the bundle `text` would do, storing nothing.
+/// What [`publish()`] of the bundle `text` would do, storing nothing.
 pub async fn preview(
     state: &AppState,
     event: &str,

@@ -107,6 +107,8 @@ async fn a_link_signs_in_once_and_the_session_ends_at_sign_out() {
         csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
         "{csp}"
     );
+    // Forms must carry their Origin: under `no-referrer` browsers send `Origin: null`.
+    assert_eq!(page.header("referrer-policy"), Some("same-origin"));
     let english = get(
         addr,
         &format!("/organiser/sign-in?link={link}"),
