@@ -151,6 +151,19 @@ async fn a_link_signs_in_once_and_the_session_ends_at_sign_out() {
     assert_eq!(unknown.status, 401);
     assert!(unknown.text().contains("ungültig"), "{}", unknown.text());
 
+    // A link past its 15 minutes: refused as expired.
+    let late = h.admin.issue_console_link(EVENT, "carla").unwrap();
+    let db =
+        rusqlite::Connection::open(h.root.path().join("server").join("marktplatz.db")).unwrap();
+    db.execute(
+        "UPDATE console_link SET expires_at = 0 WHERE used_at IS NULL",
+        [],
+    )
+    .unwrap();
+    let expired = post_form(addr, "/organiser/sign-in", "", &format!("link={late}")).await;
+    assert_eq!(expired.status, 401);
+    assert!(expired.text().contains("abgelaufen"), "{}", expired.text());
+
     // Behind a TLS proxy the cookie is Secure.
     let tls_link = h.admin.issue_console_link(EVENT, "bert").unwrap();
     let origin_tls = format!("https://{addr}");
