@@ -502,3 +502,35 @@ async fn a_csv_import_is_previewed_then_published_as_a_release_and_a_stale_previ
     );
     assert_eq!(h.admin.head(EVENT).unwrap(), head);
 }
+
+#[tokio::test]
+async fn an_icalendar_file_is_read_by_the_same_importers_as_the_cli() {
+    let h = Harness::start().await;
+    let b = sign_in(&h, EVENT).await;
+    let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//console//DE\r\nX-WR-CALNAME:Marktplatz Nordwest\r\n\
+BEGIN:VEVENT\r\nUID:eroeffnung@example.org\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20270304T090000\r\n\
+DTEND;TZID=Europe/Berlin:20270304T092000\r\nSUMMARY:Eröffnung\r\nLOCATION:Bühne\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:ozg@example.org\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20270304T100000\r\n\
+DTEND;TZID=Europe/Berlin:20270304T104500\r\nSUMMARY:OZG-Umsetzung\r\nLOCATION:Station 3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let preview = upload(&b, "kalender", ics.as_bytes()).await;
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    let page = preview.text();
+    assert!(page.contains("an iCalendar file"), "{page}");
+    let confirm = format!(
+        "csrf={}&pending={}&note=",
+        b.csrf,
+        form_value(&page, "pending")
+    );
+    let done = post_form(
+        b.addr,
+        &format!("/organiser/{EVENT}/import/confirm"),
+        &b.cookie,
+        &confirm,
+    )
+    .await;
+    assert_eq!(done.status, 303, "{}", done.text());
+    let bundle = get(b.addr, &format!("/v1/events/{EVENT}/bundle"), &[]).await;
+    assert_eq!(bundle.status, 200);
+    let sessions = bundle.json()["sessions"].to_string();
+    assert!(sessions.contains("OZG-Umsetzung"), "{sessions}");
+}
