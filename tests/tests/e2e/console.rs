@@ -378,6 +378,18 @@ fn multipart(boundary: &str, csrf: &str, source: &str, file: &[u8]) -> Vec<u8> {
     body
 }
 
+/// Confirms the previewed import `pending` with a release note.
+async fn confirm(b: &Browser, pending: &str, note: &str) -> RawResponse {
+    let form = format!("csrf={}&pending={pending}&note={}", b.csrf, encode(note));
+    post_form(
+        b.addr,
+        &format!("/organiser/{EVENT}/import/confirm"),
+        &b.cookie,
+        &form,
+    )
+    .await
+}
+
 async fn upload(b: &Browser, source: &str, file: &[u8]) -> RawResponse {
     let boundary = "console-test-boundary";
     let origin = origin(b.addr);
@@ -426,19 +438,8 @@ async fn a_csv_import_is_previewed_then_published_as_a_release_and_a_stale_previ
         head,
         "a preview publishes nothing"
     );
-    let confirm = format!(
-        "csrf={}&pending={}&note={}",
-        b.csrf,
-        form_value(&page, "pending"),
-        encode("Erster Stand")
-    );
-    let done = post_form(
-        b.addr,
-        &format!("/organiser/{EVENT}/import/confirm"),
-        &b.cookie,
-        &confirm,
-    )
-    .await;
+    let pending = form_value(&page, "pending");
+    let done = confirm(&b, &pending, "Erster Stand").await;
     assert_eq!(done.status, 303, "{}", done.text());
     assert_eq!(
         done.header("location"),
@@ -465,13 +466,7 @@ async fn a_csv_import_is_previewed_then_published_as_a_release_and_a_stale_previ
             .is_some()
     );
     // Confirming the same preview again: it is gone.
-    let twice = post_form(
-        b.addr,
-        &format!("/organiser/{EVENT}/import/confirm"),
-        &b.cookie,
-        &confirm,
-    )
-    .await;
+    let twice = confirm(&b, &pending, "Erster Stand").await;
     assert_eq!(twice.status, 422);
     assert!(twice.text().contains("gibt es nicht mehr"));
 
@@ -483,17 +478,7 @@ async fn a_csv_import_is_previewed_then_published_as_a_release_and_a_stale_previ
     let preview = upload(&b, "programm", &changed).await.text();
     h.publish(&small_bundle(EVENT));
     let head = h.admin.head(EVENT).unwrap();
-    let stale = post_form(
-        b.addr,
-        &format!("/organiser/{EVENT}/import/confirm"),
-        &b.cookie,
-        &format!(
-            "csrf={}&pending={}&note=",
-            b.csrf,
-            form_value(&preview, "pending")
-        ),
-    )
-    .await;
+    let stale = confirm(&b, &form_value(&preview, "pending"), "").await;
     assert_eq!(stale.status, 422);
     assert!(
         stale.text().contains("Seit der Vorschau"),
@@ -516,18 +501,7 @@ DTEND;TZID=Europe/Berlin:20270304T104500\r\nSUMMARY:OZG-Umsetzung\r\nLOCATION:St
     assert_eq!(preview.status, 200, "{}", preview.text());
     let page = preview.text();
     assert!(page.contains("an iCalendar file"), "{page}");
-    let confirm = format!(
-        "csrf={}&pending={}&note=",
-        b.csrf,
-        form_value(&page, "pending")
-    );
-    let done = post_form(
-        b.addr,
-        &format!("/organiser/{EVENT}/import/confirm"),
-        &b.cookie,
-        &confirm,
-    )
-    .await;
+    let done = confirm(&b, &form_value(&page, "pending"), "").await;
     assert_eq!(done.status, 303, "{}", done.text());
     let bundle = get(b.addr, &format!("/v1/events/{EVENT}/bundle"), &[]).await;
     assert_eq!(bundle.status, 200);
