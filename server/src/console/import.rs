@@ -7,7 +7,9 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -98,7 +100,17 @@ struct Upload {
     file: Vec<u8>,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, String> {
+/// Reads the multipart form from the body already held in memory.
+async fn read_upload(headers: &HeaderMap, bytes: Bytes) -> Result<Upload, String> {
+    let mut request = Request::new(Body::from(bytes));
+    if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
+        request
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type.clone());
+    }
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|e| e.body_text())?;
     let mut upload = Upload::default();
     while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
         let name = field.name().unwrap_or("").to_string();
@@ -115,10 +127,32 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, String> {
 pub async fn post_import(
     State(state): State<AppState>,
     signed: Signed,
-    multipart: Multipart,
+    headers: HeaderMap,
+    body: Body,
 ) -> Response {
     let t = signed.visitor.lang.texts();
-    let upload = match read_upload(multipart).await {
+    // Read like every other upload (`http::body`: size, pace, the shared memory budget); the
+    // budget's share is held until the import is done.
+    let held = match state
+        .bodies
+        .to_memory(
+            &headers,
+            body,
+            state.config.max_body_bytes,
+            "a schedule file",
+        )
+        .await
+    {
+        Ok(held) => held,
+        Err(refused) => {
+            let errors = FieldErrors {
+                file: Some(format!("{} {}", t.err_read, refused.message)),
+                ..FieldErrors::default()
+            };
+            return form_page(&signed, String::new(), errors, None);
+        }
+    };
+    let upload = match read_upload(&headers, held.bytes.clone()).await {
         Ok(upload) => upload,
         Err(problem) => {
             let errors = FieldErrors {

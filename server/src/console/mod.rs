@@ -35,7 +35,7 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 
 const STYLE: &str = include_str!("console.css");
 
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     let forms = Router::new()
         .route(
             "/organiser/sign-in",
@@ -60,9 +60,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             post(import::post_confirm),
         )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
-    let uploads = Router::new()
-        .route("/organiser/{for_event}/import", post(import::post_import))
-        .layer(DefaultBodyLimit::max(state.config.max_body_bytes));
+    // The upload reads its body itself (`http::body`, the server's limit for bodies).
+    let uploads = Router::new().route("/organiser/{for_event}/import", post(import::post_import));
     Router::new()
         .route("/organiser/console.css", get(style))
         .merge(forms)

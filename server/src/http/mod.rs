@@ -78,7 +78,7 @@ pub fn app(state: AppState) -> Router {
         // JSON for the errors axum answers itself.
         .layer(from_fn(json_errors::json_errors));
     routes::router(state.clone())
-        .merge(crate::console::router(&state))
+        .merge(crate::console::router())
         .layer(stack)
         .with_state(state)
 }

@@ -508,3 +508,19 @@ DTEND;TZID=Europe/Berlin:20270304T104500\r\nSUMMARY:OZG-Umsetzung\r\nLOCATION:St
     let sessions = bundle.json()["sessions"].to_string();
     assert!(sessions.contains("OZG-Umsetzung"), "{sessions}");
 }
+
+#[tokio::test]
+async fn a_file_over_the_servers_limit_is_refused_at_its_field_and_nothing_is_kept() {
+    let h = Harness::start_with(|config| config.max_body_bytes = 4096).await;
+    let b = sign_in(&h, EVENT).await;
+    let head = h.admin.head(EVENT).unwrap();
+    let huge = "ID;Titel\n".to_string() + &"x;Sehr langer Titel\n".repeat(1000);
+    let refused = upload(&b, "programm", huge.as_bytes()).await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused.text().contains("id=\"file-error\""),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(h.admin.head(EVENT).unwrap(), head);
+}
