@@ -5,6 +5,7 @@
 # WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs).
 # Installs what it needs: Debian's `chromium` (apt) if missing, and npm `playwright-core` and
 # `axe-core` into scripts/browser/node_modules (gitignored; versions in package.json).
+# With SCREENS=DIR (e.g. docs/screens), screenshots of the main pages are saved there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,4 +42,5 @@ for _ in $(seq 1 50); do
 done
 link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subject browser-test --link "$base" 2>/dev/null)
 
+[ -z "${SCREENS:-}" ] || mkdir -p "$SCREENS"
 CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examples/programm.csv "$event"

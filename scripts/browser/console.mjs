@@ -25,7 +25,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const context = await browser.newContext({ locale: 'de-DE' });
+const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 1100, height: 760 } });
 const page = await context.newPage();
 page.on('console', (msg) => {
   if (/Content Security Policy|Refused to/i.test(msg.text())) fail(`CSP violation: ${msg.text()}`);
@@ -61,11 +61,18 @@ async function tabTo(selector) {
 
 const text = () => page.textContent('main');
 
+// With SCREENS=DIR, the main pages are saved there as PNG (docs/screens/ in the README).
+const screens = process.env.SCREENS;
+async function shot(name) {
+  if (screens) await page.screenshot({ path: `${screens}/${name}.png`, fullPage: true });
+}
+
 try {
   // Sign in by link.
   await page.goto(link);
   expect(await page.getAttribute('html', 'lang') === 'de', 'sign-in page is German (lang="de")');
   await axe('sign-in');
+  await shot('anmelden');
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.classList.contains('skip')), 'the first Tab reaches the skip link');
   await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
@@ -102,12 +109,14 @@ try {
   await page.waitForSelector('input[name=pending]', { state: 'attached' });
   expect((await text()).includes('session: erechnung'), 'the preview lists the sessions to be added');
   await axe('import preview');
+  await shot('import-vorschau');
   if (await tabTo('#note')) await page.keyboard.type('Erster Stand aus der Tabelle');
   if (await tabTo('main button.primary')) await page.keyboard.press('Enter');
   await page.waitForURL(/\/\?released=\d+$/);
   expect((await text()).includes('Veröffentlicht als Release'), 'confirmed: a release');
   expect((await text()).includes('Erster Stand aus der Tabelle'), 'the release note is listed');
   await axe('overview after import');
+  await shot('uebersicht');
 
   // Announce with the keyboard: compose, preview, publish.
   await page.goto(`${base}/organiser/${event}/announce`);
@@ -120,6 +129,7 @@ try {
   await page.waitForSelector('.preview');
   expect((await page.textContent('.preview')).includes('Häppchen im Foyer'), 'the preview shows the card');
   await axe('announce preview');
+  await shot('durchsage-vorschau');
   if (await tabTo('button[value=publish]')) await page.keyboard.press('Enter');
   await page.waitForURL(/done=announced/);
   expect((await page.textContent('.live')).includes('Häppchen im Foyer'), 'published: listed as live');
