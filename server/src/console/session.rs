@@ -221,3 +221,58 @@ impl Signed {
         chrome
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn a_form_must_name_this_host_as_its_origin() {
+        let host = ("host", "fair.example:8080");
+        assert!(same_origin(
+            &headers(&[host, ("origin", "http://fair.example:8080")]),
+            false
+        ));
+        assert!(same_origin(
+            &headers(&[host, ("referer", "http://fair.example:8080/organiser/x/")]),
+            false
+        ));
+        // Another site, a look-alike host, the wrong scheme behind TLS, `null`, nothing.
+        assert!(!same_origin(
+            &headers(&[host, ("origin", "http://evil.example")]),
+            false
+        ));
+        assert!(!same_origin(
+            &headers(&[host, ("referer", "http://fair.example:8080.evil.example/")]),
+            false
+        ));
+        assert!(!same_origin(
+            &headers(&[host, ("origin", "http://fair.example:8080")]),
+            true
+        ));
+        assert!(!same_origin(&headers(&[host, ("origin", "null")]), false));
+        assert!(!same_origin(&headers(&[host]), false));
+        assert!(!same_origin(
+            &headers(&[("origin", "http://fair.example:8080")]),
+            false
+        ));
+    }
+
+    #[test]
+    fn a_cookie_is_found_among_others() {
+        let map = headers(&[("cookie", "a=1; mp_console=secret; mp_lang=en")]);
+        assert_eq!(cookie(&map, SESSION_COOKIE), Some("secret"));
+        assert_eq!(cookie(&map, "mp_lang"), Some("en"));
+        assert_eq!(cookie(&map, "mp"), None);
+    }
+}

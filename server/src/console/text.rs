@@ -288,3 +288,26 @@ pub static EN: Texts = Texts {
     err_stale: "Something else was published since the preview. Please upload the file again and check the new preview. Nothing was published.",
     err_gone: "This preview no longer exists (published already or expired). Please upload the file again.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang_of(accept: &str) -> Lang {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            axum::http::header::ACCEPT_LANGUAGE,
+            accept.parse().unwrap_or_else(|_| unreachable!()),
+        );
+        Lang::from_accept_language(&headers)
+    }
+
+    #[test]
+    fn the_browsers_preferred_language_of_the_two_wins_german_otherwise() {
+        assert_eq!(lang_of("en-GB,en;q=0.9,de;q=0.5"), Lang::En);
+        assert_eq!(lang_of("fr-FR, de;q=0.8, en;q=0.7"), Lang::De);
+        assert_eq!(lang_of("de-AT;q=0.4, en-US;q=0.6"), Lang::En);
+        assert_eq!(lang_of("fr, it"), Lang::De);
+        assert_eq!(Lang::from_accept_language(&HeaderMap::new()), Lang::De);
+    }
+}

@@ -194,6 +194,21 @@ async fn a_link_signs_in_once_and_the_session_ends_at_sign_out() {
     assert_eq!(none.status, 401);
     assert!(none.text().contains("Anmeldelink"));
 
+    // A session past its 12 hours is over (another browser's, ended in the database).
+    let other = sign_in(&h, EVENT).await;
+    db.execute(
+        "UPDATE console_session SET expires_at = 0 WHERE csrf = ?1",
+        [&other.csrf],
+    )
+    .unwrap();
+    let ended = get(
+        addr,
+        &format!("/organiser/{EVENT}/"),
+        &[("cookie", &other.cookie)],
+    )
+    .await;
+    assert_eq!(ended.status, 401);
+
     let out = post_form(
         addr,
         &format!("/organiser/{EVENT}/sign-out"),
