@@ -5,6 +5,8 @@
 //! previewed against: if anything was published meanwhile, confirming is refused, so what is
 //! published is exactly what was previewed.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Form;
 use axum::body::{Body, Bytes};
@@ -15,6 +17,7 @@ use serde::Deserialize;
 
 use marktplatz_import::{self as import, ImportOptions};
 use marktplatz_model::bundle::Bundle;
+use marktplatz_model::model::Entity;
 use marktplatz_model::source::{EntityRef, MAX_NOTE_CHARS, Preview, is_valid_source};
 
 use super::page::{self, Chrome, Message, html, see_other};
@@ -204,6 +207,7 @@ pub async fn post_import(
     let format = imported.format.describe().to_string();
     let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
     let bundle = imported.bundle;
+    let names = names_of(&bundle);
     let shown = match preview_and_keep(&state, &signed, by, bundle).await {
         Ok(shown) => shown,
         Err(e) => return refused_or_failed(&signed, source, e),
@@ -214,7 +218,10 @@ pub async fn post_import(
         entries: list
             .iter()
             .take(LISTED)
-            .map(|e| format!("{}: {}", e.kind, e.id))
+            .map(|e| match names.get(&(e.kind.clone(), e.id.clone())) {
+                Some(name) => format!("{}: {} – {name}", e.kind, e.id),
+                None => format!("{}: {}", e.kind, e.id),
+            })
             .collect(),
     };
     let groups = [
@@ -245,6 +252,30 @@ pub async fn post_import(
             pending,
         },
     )
+}
+
+/// What the organiser calls each entity of the bundle (a title or a name), by kind and id: ids
+/// of places and people are generated and mean nothing to them.
+fn names_of(bundle: &Bundle) -> HashMap<(String, String), String> {
+    bundle
+        .entities()
+        .iter()
+        .filter_map(|entity| {
+            let name = match entity {
+                Entity::Event(e) => &e.title,
+                Entity::Location(e) => &e.name,
+                Entity::Track(e) => &e.name,
+                Entity::Session(e) => &e.title,
+                Entity::Speaker(e) => &e.name,
+                Entity::Exhibitor(e) => &e.name,
+                Entity::Announcement(e) => &e.title,
+                Entity::InfoPage(e) => &e.title,
+                Entity::GalleryItem(_) => return None,
+            };
+            let key = (entity.kind().as_str().to_string(), entity.id().to_string());
+            Some((key, name.clone()))
+        })
+        .collect()
 }
 
 /// The preview of publishing `bundle` as `by`, and the id under which it waits for its

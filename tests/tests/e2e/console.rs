@@ -447,7 +447,14 @@ async fn a_csv_import_is_previewed_then_published_as_a_release_and_a_stale_previ
     let preview = upload(&b, "programm", &csv).await;
     assert_eq!(preview.status, 200, "{}", preview.text());
     let page = preview.text();
-    assert!(page.contains("session: erechnung"), "{page}");
+    assert!(
+        page.contains("session: erechnung – E-Rechnung in der Kommune"),
+        "{page}"
+    );
+    assert!(
+        page.contains("– Station 3"),
+        "places are named, not only their ids: {page}"
+    );
     assert_eq!(
         h.admin.head(EVENT).unwrap(),
         head,
