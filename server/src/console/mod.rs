@@ -20,13 +20,15 @@ mod sign_in;
 mod text;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::extract::{DefaultBodyLimit, Path};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use page::CONSOLE_CSP;
 pub use session::SESSION_COOKIE;
+
+use marktplatz_model::wire::is_valid_event_id;
 
 use crate::http::state::AppState;
 
@@ -64,8 +66,20 @@ pub fn router() -> Router<AppState> {
     let uploads = Router::new().route("/organiser/{for_event}/import", post(import::post_import));
     Router::new()
         .route("/organiser/console.css", get(style))
+        .route("/organiser/", get(sign_in::get_start))
+        .route("/organiser", get(sign_in::get_start))
+        .route("/organiser/{for_event}", get(to_overview))
         .merge(forms)
         .merge(uploads)
+}
+
+/// `/organiser/E` without the slash: the overview is `/organiser/E/`.
+async fn to_overview(Path(event): Path<String>) -> Response {
+    if is_valid_event_id(&event) {
+        page::see_other(&format!("/organiser/{event}/"), &[])
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
 }
 
 async fn style() -> Response {

@@ -46,6 +46,12 @@ pub async fn get_sign_in(visitor: Visitor, Query(params): Query<LinkParams>) -> 
     }
 }
 
+/// `/organiser/`: how to sign in (there is no password form: only links sign in).
+pub async fn get_start(visitor: Visitor) -> Response {
+    let t = visitor.lang.texts();
+    notice(visitor, 200, t.sign_in_title, t.need_sign_in)
+}
+
 #[derive(Deserialize)]
 pub struct SignInForm {
     link: String,

@@ -15,6 +15,9 @@ use super::error::{Result, StoreError};
 pub const LINK_SECS: i64 = 15 * 60;
 /// How long a console session lasts (a fair day).
 pub const SESSION_SECS: i64 = 12 * 3600;
+/// Links and sessions are forgotten this long after they ended (a used link stays refused as
+/// "used" rather than "unknown" for as long).
+const FORGET_AFTER_SECS: i64 = 7 * 24 * 3600;
 /// Pending imports older than this are forgotten.
 const PENDING_SECS: i64 = 3600;
 
@@ -113,6 +116,12 @@ pub fn redeem_link(
     }
     tx.prepare_cached("UPDATE console_link SET used_at = ?2 WHERE hash = ?1")?
         .execute(params![link_hash, at])?;
+    // Links and sessions long over are forgotten here, so neither table only grows (a
+    // session's pending imports go with it).
+    tx.prepare_cached("DELETE FROM console_link WHERE expires_at < ?1")?
+        .execute([at - FORGET_AFTER_SECS])?;
+    tx.prepare_cached("DELETE FROM console_session WHERE expires_at < ?1")?
+        .execute([at - FORGET_AFTER_SECS])?;
     let cookie = secret();
     let session = Session {
         hash: hash(&cookie),

@@ -181,6 +181,24 @@ async fn a_link_signs_in_once_and_the_session_ends_at_sign_out() {
     .await;
     assert_eq!(tls.status, 303, "{}", tls.text());
     assert!(tls.header("set-cookie").unwrap().contains("; Secure"));
+    // Links long over are forgotten at the next sign-in: the expired one is now unknown.
+    let forgotten = post_form(addr, "/organiser/sign-in", "", &format!("link={late}")).await;
+    assert!(
+        forgotten.text().contains("ungültig"),
+        "{}",
+        forgotten.text()
+    );
+
+    // The console's entry points without a session say how to sign in.
+    let start = get(addr, "/organiser/", &[]).await;
+    assert_eq!(start.status, 200);
+    assert!(start.text().contains("Anmeldelink"));
+    let no_slash = get(addr, &format!("/organiser/{EVENT}"), &[]).await;
+    assert_eq!(no_slash.status, 303);
+    assert_eq!(
+        no_slash.header("location"),
+        Some(&*format!("/organiser/{EVENT}/"))
+    );
 
     let overview = get(
         addr,
