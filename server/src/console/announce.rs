@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 
 use marktplatz_model::model::{Announcement, Entity, EntityKind, Event, Priority};
-use marktplatz_model::ops::{Op, OpRequest};
+use marktplatz_model::ops::{Op, OpRequest, is_valid_key};
 use marktplatz_model::wire::code;
 use marktplatz_model::zone::Zone;
 
@@ -190,6 +190,13 @@ async fn send(
     base: u64,
     op: Op,
 ) -> store::Result<()> {
+    // The key comes from our own form; one that is not is refused as the API refuses it.
+    if !is_valid_key(key) {
+        return Err(StoreError::Malformed {
+            code: code::BAD_REQUEST,
+            message: "the form's key is not valid; reload the page".into(),
+        });
+    }
     let request = OpRequest {
         event: signed.event().to_string(),
         base,

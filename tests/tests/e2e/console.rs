@@ -354,6 +354,17 @@ async fn an_announcement_from_the_console_reaches_a_device_and_its_retraction_to
     );
     assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
 
+    // A key that is not one of ours: refused, nothing applied.
+    let bad_key = form.replace(&key, "x");
+    let refused = post_form(b.addr, &path, &b.cookie, &format!("{bad_key}publish")).await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused.text().contains("reload the page"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
+
     // Published, and sent twice (a double click): applied once.
     for _ in 0..2 {
         let sent = post_form(b.addr, &path, &b.cookie, &format!("{form}publish")).await;
