@@ -135,6 +135,11 @@ try {
   expect((await page.textContent('.live')).includes('Häppchen im Foyer'), 'published: listed as live');
   await axe('announce after publishing');
 
+  // Access: the signed-in browsers and the event's tokens.
+  await page.click('nav a[href$="/access"]');
+  expect((await text()).includes('diese Sitzung'), 'the access page lists this session');
+  await axe('access');
+
   // Sign out: the session is over.
   await page.click('.sign-out button');
   await page.waitForLoadState();

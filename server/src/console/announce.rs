@@ -16,7 +16,7 @@ use marktplatz_model::ops::{Op, OpRequest, is_valid_key};
 use marktplatz_model::wire::code;
 use marktplatz_model::zone::Zone;
 
-use super::page::{self, Chrome, Message, html, see_other};
+use super::page::{self, Chrome, Done, Message, html, see_other};
 use super::session::Signed;
 use super::text::Texts;
 use crate::http::extract::Query;
@@ -84,11 +84,6 @@ struct AnnouncePage {
     errors: FieldErrors,
     preview: Option<Card>,
     live: Vec<Card>,
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 pub async fn get_announce(

@@ -8,9 +8,10 @@
 //!
 //! - `session`: the visitor's language, the session cookie, the Origin and CSRF checks;
 //! - `page`: the frame every page shares and the answers' headers;
-//! - `sign_in`, `overview`, `announce`, `import`: one page each;
+//! - `sign_in`, `overview`, `announce`, `import`, `access`: one page each;
 //! - `text`: the words, per language.
 
+mod access;
 mod announce;
 mod import;
 mod overview;
@@ -57,6 +58,15 @@ pub fn router() -> Router<AppState> {
             post(announce::post_retract),
         )
         .route("/organiser/{for_event}/import", get(import::get_import))
+        .route("/organiser/{for_event}/access", get(access::get_access))
+        .route(
+            "/organiser/{for_event}/access/session",
+            post(access::post_revoke_session),
+        )
+        .route(
+            "/organiser/{for_event}/access/token",
+            post(access::post_revoke_token),
+        )
         .route(
             "/organiser/{for_event}/import/confirm",
             post(import::post_confirm),

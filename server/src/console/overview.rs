@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use marktplatz_model::model::EntityKind;
 
-use super::page::{self, Chrome, Message, html};
+use super::page::{self, Chrome, Message, html, utc_minutes};
 use super::session::Signed;
 use super::text::Lang;
 use crate::http::extract::Query;
@@ -78,9 +78,7 @@ pub async fn get_overview(
                 .into_iter()
                 .map(|r| ReleaseRow {
                     number: r.number,
-                    when: chrono::DateTime::from_timestamp(r.published_at, 0)
-                        .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default(),
+                    when: utc_minutes(r.published_at),
                     source: r.source,
                     subject: r.subject,
                     note: r.note,

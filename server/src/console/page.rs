@@ -172,3 +172,16 @@ pub fn see_other(location: &str, cookies: &[String]) -> Response {
 pub fn client_error(error: &StoreError) -> Option<String> {
     (!error.is_internal()).then(|| error.to_string())
 }
+
+/// `?done=WHAT` after a form was handled (Post/Redirect/Get): which message to show.
+#[derive(serde::Deserialize)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
+/// Unix seconds as the pages show them (UTC, to the minute).
+pub fn utc_minutes(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}

@@ -233,3 +233,47 @@ pub fn take_pending(tx: &Transaction<'_>, session: &Session, id: &str) -> Result
     }
     Ok(found)
 }
+
+/// A live session as the access page lists it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// The hex of the session's hash: names it in a revoke form.
+    pub id: String,
+    pub subject: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// The event's live sessions, newest first.
+pub fn sessions(tx: &Transaction<'_>, event_id: &str) -> Result<Vec<SessionInfo>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT hash, subject, created_at, expires_at FROM console_session
+         WHERE event_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
+         ORDER BY created_at DESC",
+    )?;
+    let rows = stmt.query_map(params![event_id, now()], |r| {
+        Ok(SessionInfo {
+            id: hex::encode(r.get::<_, Vec<u8>>(0)?),
+            subject: r.get(1)?,
+            created_at: r.get(2)?,
+            expires_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Ends a session of `event_id` named by [`SessionInfo::id`]; whether one was live.
+pub fn revoke_session(tx: &Transaction<'_>, event_id: &str, id: &str) -> Result<bool> {
+    let Ok(hash) = hex::decode(id) else {
+        return Ok(false);
+    };
+    let changed = tx
+        .prepare_cached(
+            "UPDATE console_session SET revoked_at = ?3
+             WHERE hash = ?1 AND event_id = ?2 AND revoked_at IS NULL",
+        )?
+        .execute(params![hash, event_id, now()])?;
+    tx.prepare_cached("DELETE FROM console_pending WHERE session_hash = ?1")?
+        .execute([&hash])?;
+    Ok(changed > 0)
+}

@@ -575,3 +575,81 @@ async fn a_file_over_the_servers_limit_is_refused_at_its_field_and_nothing_is_ke
     );
     assert_eq!(h.admin.head(EVENT).unwrap(), head);
 }
+
+#[tokio::test]
+async fn sessions_and_tokens_of_the_event_are_listed_and_revoked_and_no_others() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    h.publish(&small_bundle(OTHER));
+    let b = sign_in(&h, EVENT).await;
+    let phone = sign_in(&h, EVENT).await;
+    let ours = h.admin.create_token(EVENT, "organiser").unwrap();
+    let theirs = h.admin.create_token(OTHER, "organiser").unwrap();
+    let id_of = |token: &str| token.split('.').next().unwrap().to_string();
+    let path = format!("/organiser/{EVENT}/access");
+    let page = get(b.addr, &path, &[("cookie", &b.cookie)]).await.text();
+    assert!(page.contains(&id_of(&ours)), "{page}");
+    assert!(
+        !page.contains(&id_of(&theirs)),
+        "another event's token is not listed"
+    );
+    assert_eq!(
+        page.matches("/access/session\"").count(),
+        1,
+        "one other session"
+    );
+    assert!(page.contains("diese Sitzung"));
+
+    // Another event's token cannot be named here: nothing changes.
+    let form = |id: &str| format!("csrf={}&id={id}", b.csrf);
+    let refused = post_form(
+        b.addr,
+        &format!("{path}/token"),
+        &b.cookie,
+        &form(&id_of(&theirs)),
+    )
+    .await;
+    assert_eq!(
+        refused.header("location"),
+        Some(&*format!("{path}?done=unknown"))
+    );
+    let listed = h.admin.tokens(Some(OTHER)).unwrap();
+    assert!(listed.iter().all(|t| t.revoked_at.is_none()));
+
+    // This event's token and the other browser's session: revoked, and they stop working.
+    let revoked = post_form(
+        b.addr,
+        &format!("{path}/token"),
+        &b.cookie,
+        &form(&id_of(&ours)),
+    )
+    .await;
+    assert_eq!(
+        revoked.header("location"),
+        Some(&*format!("{path}?done=revoked"))
+    );
+    let bearer = format!("Bearer {ours}");
+    let releases = get(
+        b.addr,
+        &format!("/v1/events/{EVENT}/releases"),
+        &[("authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(releases.status, 401);
+    let session_id = form_value(&page[page.find("/access/session\"").unwrap()..], "id");
+    let ended = post_form(
+        b.addr,
+        &format!("{path}/session"),
+        &b.cookie,
+        &form(&session_id),
+    )
+    .await;
+    assert_eq!(
+        ended.header("location"),
+        Some(&*format!("{path}?done=revoked"))
+    );
+    let phone_page = get(b.addr, &path, &[("cookie", &phone.cookie)]).await;
+    assert_eq!(phone_page.status, 401);
+    let still = get(b.addr, &path, &[("cookie", &b.cookie)]).await;
+    assert_eq!(still.status, 200);
+}
