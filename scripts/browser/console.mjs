@@ -139,6 +139,10 @@ try {
   await page.click('nav a[href$="/access"]');
   expect((await text()).includes('diese Sitzung'), 'the access page lists this session');
   await axe('access');
+  await page.fill('#phone-name', 'Telefon Anna');
+  await Promise.all([page.waitForNavigation(), page.click('section[aria-labelledby=phone] button')]);
+  expect(await page.isVisible('figure.qr img'), 'a phone token is shown as a QR code');
+  await axe('phone QR code');
 
   // Sign out: the session is over.
   await page.click('.sign-out button');

@@ -68,6 +68,10 @@ pub fn router() -> Router<AppState> {
             post(access::post_revoke_token),
         )
         .route(
+            "/organiser/{for_event}/access/phone",
+            post(access::post_phone),
+        )
+        .route(
             "/organiser/{for_event}/import/confirm",
             post(import::post_confirm),
         )

@@ -150,6 +150,17 @@ pub struct Texts {
     pub state_active: &'static str,
     pub state_revoked: &'static str,
     pub state_expired: &'static str,
+    pub phone_heading: &'static str,
+    pub f_phone_name: &'static str,
+    pub phone_name_hint: &'static str,
+    pub f_lifetime: &'static str,
+    pub lifetimes: [&'static str; 4],
+    pub issue_phone: &'static str,
+    pub phone_intro: &'static str,
+    pub phone_qr_alt: &'static str,
+    pub phone_once: &'static str,
+    pub back_to_access: &'static str,
+    pub err_phone_name: &'static str,
 }
 
 pub static DE: Texts = Texts {
@@ -241,6 +252,17 @@ pub static DE: Texts = Texts {
     state_active: "gültig",
     state_revoked: "widerrufen",
     state_expired: "abgelaufen",
+    phone_heading: "Telefon als Veranstalter anmelden",
+    f_phone_name: "Name (wer das Telefon benutzt)",
+    phone_name_hint: "Erscheint in der Liste oben; 1 bis 100 Zeichen.",
+    f_lifetime: "Gültig für",
+    lifetimes: ["12 Stunden", "1 Tag", "3 Tage", "7 Tage"],
+    issue_phone: "QR-Code erzeugen",
+    phone_intro: "Scannen Sie diesen Code mit der Marktplatz-App im Veranstaltermodus. Das Telefon kann dann Durchsagen machen und das Programm ändern, bis der Zugang abläuft oder widerrufen wird.",
+    phone_qr_alt: "QR-Code zum Anmelden des Telefons",
+    phone_once: "Der Code wird nur jetzt angezeigt. Wer ihn hat, kann als Veranstalter ändern: nicht weitergeben, nach dem Scannen diese Seite schließen.",
+    back_to_access: "Zurück zu den Zugängen",
+    err_phone_name: "Bitte geben Sie einen Namen für das Telefon an (1 bis 100 Zeichen); es wurde kein Zugang erzeugt.",
 };
 
 pub static EN: Texts = Texts {
@@ -332,6 +354,17 @@ pub static EN: Texts = Texts {
     state_active: "active",
     state_revoked: "revoked",
     state_expired: "expired",
+    phone_heading: "Sign in a phone as organiser",
+    f_phone_name: "Name (who uses the phone)",
+    phone_name_hint: "Shown in the list above; 1 to 100 characters.",
+    f_lifetime: "Valid for",
+    lifetimes: ["12 hours", "1 day", "3 days", "7 days"],
+    issue_phone: "Make QR code",
+    phone_intro: "Scan this code with the Marktplatz app in organiser mode. The phone can then announce and change the programme until the access expires or is revoked.",
+    phone_qr_alt: "QR code to sign in the phone",
+    phone_once: "The code is shown only now. Whoever has it can change things as an organiser: do not pass it on, close this page after scanning.",
+    back_to_access: "Back to access",
+    err_phone_name: "Please give the phone a name (1 to 100 characters); no access was created.",
 };
 
 #[cfg(test)]

@@ -653,3 +653,50 @@ async fn sessions_and_tokens_of_the_event_are_listed_and_revoked_and_no_others()
     let still = get(b.addr, &path, &[("cookie", &b.cookie)]).await;
     assert_eq!(still.status, 200);
 }
+
+#[tokio::test]
+async fn a_phone_gets_an_organiser_token_of_the_event_shown_once_as_a_qr_code() {
+    let h = Harness::start().await;
+    let b = sign_in(&h, EVENT).await;
+    let path = format!("/organiser/{EVENT}/access/phone");
+    let nameless = post_form(
+        b.addr,
+        &path,
+        &b.cookie,
+        &format!("csrf={}&name=+&hours=24", b.csrf),
+    )
+    .await;
+    assert_eq!(
+        nameless.header("location"),
+        Some(&*format!("/organiser/{EVENT}/access?done=phone-name"))
+    );
+    assert!(
+        h.admin.tokens(Some(EVENT)).unwrap().is_empty(),
+        "no token without a name"
+    );
+
+    let shown = post_form(
+        b.addr,
+        &path,
+        &b.cookie,
+        &format!("csrf={}&name={}&hours=72", b.csrf, encode("Telefon Anna")),
+    )
+    .await;
+    assert_eq!(shown.status, 200, "{}", shown.text());
+    assert_eq!(shown.header("cache-control"), Some("no-store"));
+    assert!(shown.text().contains("src=\"data:image/svg+xml;base64,"));
+    let tokens = h.admin.tokens(Some(EVENT)).unwrap();
+    assert_eq!(tokens.len(), 1, "{tokens:?}");
+    assert_eq!(tokens[0].role, "organiser");
+    assert_eq!(tokens[0].subject, "Telefon Anna");
+    let lifetime = tokens[0].expires_at.unwrap() - tokens[0].created_at;
+    assert_eq!(lifetime, 72 * 3600);
+    // Listed on the access page, with its revoke button.
+    let page = get(
+        b.addr,
+        &format!("/organiser/{EVENT}/access"),
+        &[("cookie", &b.cookie)],
+    )
+    .await;
+    assert!(page.text().contains(&tokens[0].id));
+}
