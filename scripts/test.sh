@@ -43,6 +43,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 step "cargo test"
 cargo test --workspace --all-targets
 
+step "organiser console in headless Chromium (scripts/browser-test.sh)"
+scripts/browser-test.sh
+
 for extra in scripts/test-kotlin.sh scripts/check-android-syntax.sh scripts/check-swift.sh; do
   if [ -x "$extra" ]; then
     step "$extra"

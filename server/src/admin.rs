@@ -10,7 +10,7 @@ use marktplatz_model::wire::{Head, PublishOutcome, is_valid_event_id};
 use crate::ServerError;
 use crate::store::auth::{self, IssuedToken, Role, TokenInfo, TokenSpec};
 use crate::store::releases::Publisher;
-use crate::store::{Db, StoreError, access, blobs, change_log, ops, publish};
+use crate::store::{Db, StoreError, access, blobs, change_log, console, ops, publish};
 
 /// What went wrong, with the stable code the HTTP API would answer (`wire::code`).
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +77,21 @@ impl Admin {
             }
             auth::issue(tx, spec)
         })?)
+    }
+
+    /// A one-time link secret that signs an organiser of `event_id` into the console
+    /// (`/organiser/sign-in?link=SECRET`, valid `store::console::LINK_SECS`); the event is
+    /// created if new.
+    pub fn issue_console_link(&self, event_id: &str, subject: &str) -> AdminResult<String> {
+        if !is_valid_event_id(event_id) {
+            return Err(StoreError::BadInput(format!(
+                "'{event_id}' is not an event id (letters, digits, '-', '_' and '.', at most 100)"
+            ))
+            .into());
+        }
+        Ok(self
+            .db
+            .write_blocking(|tx| console::issue_link(tx, event_id, subject))?)
     }
 
     /// Revokes a token named by its id (or given whole). `Ok(false)`: it was revoked already.

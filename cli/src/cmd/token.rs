@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use marktplatz_server::auth::{IssuedToken, Role, TokenInfo, TokenSpec};
 
 use crate::error::{CliError, CmdResult};
-use crate::i18n::messages as msg;
+use crate::i18n::{errors, messages as msg};
 use crate::{note, out, parse};
 
 #[derive(clap::Args)]
@@ -18,6 +18,14 @@ pub struct Args {
     action: Option<Action>,
     #[command(flatten)]
     issue: IssueArgs,
+    /// Instead of a token, print a one-time sign-in link to the organiser console at this
+    /// base URL (the address browsers reach the server at; valid 15 minutes), with its QR
+    /// code.
+    #[arg(long, value_name = "BASE_URL")]
+    link: Option<String>,
+    /// Also write the sign-in link's QR code to this file (SVG).
+    #[arg(long, value_name = "FILE", requires = "link")]
+    qr: Option<PathBuf>,
 }
 
 // Issuing, flattened into `token` itself (and used by `admin issue`).
@@ -109,6 +117,9 @@ pub fn run(args: Args) -> CmdResult {
                 .data
                 .ok_or_else(|| CliError::new(crate::error::Exit::Usage, msg::data_required()))?;
             let spec = args.issue.spec.spec()?;
+            if let Some(base) = &args.link {
+                return print_console_link(&data, &spec, base, args.qr.as_deref());
+            }
             let admin = marktplatz_server::Admin::open(&data)?;
             let issued = admin.issue_token(&spec)?;
             print_issued(
@@ -121,6 +132,49 @@ pub fn run(args: Args) -> CmdResult {
             )
         }
     }
+}
+
+/// A one-time sign-in link to the organiser console: the link on standard output (for
+/// `$(...)`), what it is and its QR code (for a phone's camera) on standard error.
+fn print_console_link(
+    data: &std::path::Path,
+    spec: &TokenSpec,
+    base: &str,
+    qr_file: Option<&std::path::Path>,
+) -> CmdResult {
+    let event = match (spec.role, &spec.event_id) {
+        (Role::Organiser, Some(event)) => event,
+        _ => return Err(CliError::invalid(msg::console_link_needs_organiser())),
+    };
+    let base = base.trim_end_matches('/');
+    if !(base.starts_with("http://") || base.starts_with("https://"))
+        || base
+            .chars()
+            .any(|c| c.is_whitespace() || c == '?' || c == '#')
+    {
+        return Err(CliError::invalid(msg::console_link_bad_base(base)));
+    }
+    let admin = marktplatz_server::Admin::open(data)?;
+    let subject = spec.subject.as_deref().unwrap_or("console");
+    let secret = admin.issue_console_link(event, subject)?;
+    let link = format!("{base}/organiser/sign-in?link={secret}");
+    let code = qrcode::QrCode::new(link.as_bytes())
+        .map_err(|e| CliError::invalid(format!("QR code: {e}")))?;
+    let terminal = code
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .quiet_zone(true)
+        .build();
+    note!(
+        "{}\n{terminal}",
+        msg::console_link_issued(event, marktplatz_server::store::console::LINK_SECS / 60)
+    );
+    if let Some(path) = qr_file {
+        let svg = code.render::<qrcode::render::svg::Color<'_>>().build();
+        std::fs::write(path, svg)
+            .map_err(|e| CliError::failure(errors::io(&msg::writing(path), &e)))?;
+        note!("{}", msg::qr_written(&path.display().to_string()));
+    }
+    out!("{link}")
 }
 
 /// The token on standard output (for `$(...)`), its id and how to revoke it on standard error.

@@ -270,6 +270,16 @@ pub const ARGS: &[(&str, &str, &str)] = &[
     ("token", "role", ROLE),
     ("token", "expires_in", EXPIRES),
     ("token", "subject", SUBJECT),
+    (
+        "token",
+        "link",
+        "Statt eines Tokens einen Einmal-Anmeldelink für die Veranstalterkonsole unter dieser Adresse ausgeben (z. B. https://marktplatz.example.org; 15 Minuten gültig), mit QR-Code im Terminal",
+    ),
+    (
+        "token",
+        "qr",
+        "Den QR-Code des Anmeldelinks zusätzlich als SVG-Datei hier speichern",
+    ),
     ("token revoke", "data", DATA),
     (
         "token revoke",

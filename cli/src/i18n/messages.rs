@@ -1049,6 +1049,22 @@ pub fn token_issued(id: &str, role: &str, revoke: &str) -> String {
 }
 
 messages! {
+    console_link_issued(event: &str, minutes: i64) {
+        en: "one-time sign-in link to the organiser console of '{event}' (valid {minutes} minutes, works once):",
+        de: "Einmal-Anmeldelink zur Veranstalterkonsole von „{event}“ ({minutes} Minuten gültig, nur einmal benutzbar):"
+    }
+    console_link_needs_organiser() {
+        en: "--link signs an organiser in to the console: use it with --role organiser and --event",
+        de: "--link meldet Veranstalter in der Konsole an: nur mit --role organiser und --event"
+    }
+    console_link_bad_base(base: &str) {
+        en: "'{base}' is not a base URL (like https://marktplatz.example.org)",
+        de: "„{base}“ ist keine Basisadresse (etwa https://marktplatz.example.org)"
+    }
+    qr_written(path: &str) {
+        en: "QR code written to {path}",
+        de: "QR-Code gespeichert in {path}"
+    }
     token_needs_event(role: &str) {
         en: "a {role} token needs --event",
         de: "ein {role}-Token braucht --event"

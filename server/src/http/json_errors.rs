@@ -1,5 +1,6 @@
 //! JSON for every error, including the ones axum raises itself (an oversized body, a path that
-//! matches no route): `{code, message}` like the handlers' own.
+//! matches no route): `{code, message}` like the handlers' own. The organiser console's pages
+//! (`text/html`) are answers of their own and pass unchanged.
 
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -13,12 +14,12 @@ use super::error::error_response;
 pub async fn json_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
+    let is_answer = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_answer {
         return response;
     }
     let code = match status {

@@ -24,6 +24,7 @@ pub mod routes;
 pub mod security_headers;
 pub mod state;
 pub mod trace;
+pub mod writes;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -76,5 +77,8 @@ pub fn app(state: AppState) -> Router {
         }))
         // JSON for the errors axum answers itself.
         .layer(from_fn(json_errors::json_errors));
-    routes::router(state.clone()).layer(stack).with_state(state)
+    routes::router(state.clone())
+        .merge(crate::console::router())
+        .layer(stack)
+        .with_state(state)
 }

@@ -145,6 +145,42 @@ pub fn live_bodies(
     Ok(map)
 }
 
+/// The live entities of one kind: id, the version (seq) an operation on it is based on, and
+/// the body (the organiser console's lists).
+pub fn live_of_kind(
+    tx: &Transaction<'_>,
+    event_id: &str,
+    kind: EntityKind,
+) -> Result<Vec<(String, u64, String)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, seq, body FROM entity
+         WHERE event_id = ?1 AND kind = ?2 AND body IS NOT NULL ORDER BY seq DESC",
+    )?;
+    let rows = stmt.query_map(params![event_id, kind.as_str()], |r| {
+        Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64, r.get(2)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// How many live entities of each kind the event has.
+pub fn live_counts(tx: &Transaction<'_>, event_id: &str) -> Result<Vec<(EntityKind, u64)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT kind, count(*) FROM entity WHERE event_id = ?1 AND body IS NOT NULL
+         GROUP BY kind ORDER BY kind",
+    )?;
+    let rows = stmt.query_map([event_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+    })?;
+    let mut counts = Vec::new();
+    for row in rows {
+        let (kind, count) = row?;
+        if let Some(kind) = EntityKind::parse(&kind) {
+            counts.push((kind, count));
+        }
+    }
+    Ok(counts)
+}
+
 /// Appends changes to the log, each with the next seq. Returns the new head.
 pub fn append(tx: &Transaction<'_>, event_id: &str, changes: &[NewChange]) -> Result<u64> {
     let head = require_head(tx, event_id)?;

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0005_publish_source.sql"),
     include_str!("sql/0006_release.sql"),
     include_str!("sql/0007_release_content.sql"),
+    include_str!("sql/0008_console.sql"),
 ];
 const IDLE_READERS: usize = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -13,12 +13,15 @@
 //! - [`ops`]: one organiser operation into the change log (`op_result`);
 //! - [`sources`]: what each publishing source published last (`source_entity`);
 //! - [`releases`]: every publish, numbered, and what it published (`release`, `release_entity`);
-//! - [`overrides`]: each operation's effect and the release that undid it (`op_effect`).
+//! - [`overrides`]: each operation's effect and the release that undid it (`op_effect`);
+//! - [`console`]: the organiser console's sign-in links, sessions and pending imports
+//!   (`console_link`, `console_session`, `console_pending`).
 
 pub mod access;
 pub mod auth;
 pub mod blobs;
 pub mod change_log;
+pub mod console;
 pub mod db;
 pub mod error;
 pub mod merge;

@@ -5,6 +5,7 @@
 
 mod alerts_real_server;
 mod auth_failures;
+mod console;
 mod crash_harness;
 mod device_redirects;
 mod event_access;

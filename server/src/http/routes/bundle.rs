@@ -17,6 +17,7 @@ use crate::http::caching::{SHORT, if_none_match, json, json_no_store, not_modifi
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Organiser, Query, Readable};
 use crate::http::state::AppState;
+use crate::http::writes;
 use crate::store::releases::Publisher;
 use crate::store::{self, StoreError, change_log, publish};
 
@@ -41,26 +42,10 @@ pub async fn put_bundle(
         .bodies
         .to_memory(&headers, body, state.config.max_body_bytes, "a bundle")
         .await?;
-    let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
-    let retention = state.config.tombstone_retention_secs;
-    let published = event.clone();
-    let logged_source = by.source.clone();
-    let outcome = store::blocking("publishing", move || {
-        let text = utf8(&body.bytes)?;
-        publish::publish_bundle_text(&db, &data_dir, &published, &by, text, retention)
+    let outcome = writes::publish(&state, &event, &principal.token_id, by, move || {
+        Ok(Bundle::from_json(utf8(&body.bytes)?)?)
     })
-    .await??;
-    state.heads.wake(&event);
-    tracing::info!(
-        event,
-        token = principal.token_id,
-        source = logged_source,
-        seq = outcome.seq,
-        added = outcome.added,
-        updated = outcome.updated,
-        removed = outcome.removed,
-        "published"
-    );
+    .await?;
     let body =
         serde_json::to_vec(&outcome).map_err(|e| ApiError::internal("encoding the outcome", e))?;
     Ok(json_no_store(body))

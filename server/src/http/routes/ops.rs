@@ -14,7 +14,8 @@ use crate::http::caching::json_no_store;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{IdempotencyKey, Organiser};
 use crate::http::state::AppState;
-use crate::store::{self, change_log, ops, overrides};
+use crate::http::writes;
+use crate::store::{change_log, ops, overrides};
 
 /// An operation is a few hundred bytes; a photo travels separately as an asset.
 pub const MAX_OP_BYTES: usize = 64 * 1024;
@@ -35,33 +36,8 @@ pub async fn post_op(
             "an operation (upload photos as assets)",
         )
         .await?;
-    let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
-    let (applied_event, subject) = (event.clone(), principal.subject.clone());
-    let applied = store::blocking("applying an operation", move || {
-        ops::apply(
-            &db,
-            &data_dir,
-            &applied_event,
-            &principal,
-            &key,
-            &body.bytes,
-        )
-    })
-    .await??;
+    let applied = writes::apply_op(&state, &event, principal, key, body.bytes.to_vec()).await?;
     let outcome = applied.outcome();
-    if outcome.changed {
-        state.heads.wake(&event);
-    }
-    tracing::info!(
-        event,
-        subject,
-        kind = %outcome.kind,
-        id = outcome.id,
-        seq = outcome.seq,
-        changed = outcome.changed,
-        replayed = matches!(applied, ops::Applied::Replayed(_)),
-        "operation"
-    );
     let json =
         serde_json::to_vec(outcome).map_err(|e| ApiError::internal("encoding the outcome", e))?;
     let mut response = json_no_store(json);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Browser tests of the organiser console (docs/adr/0016-organiser-console.md): headless
+# Chromium drives the pages of a real `marktplatz serve` on loopback: sign in by link, import
+# a CSV with preview and confirm, announce, sign out, each page checked with axe-core for
+# WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs).
+# Installs what it needs: Debian's `chromium` (apt) if missing, and npm `playwright-core` and
+# `axe-core` into scripts/browser/node_modules (gitignored; versions in package.json).
+# With SCREENS=DIR (e.g. docs/screens), screenshots of the main pages are saved there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+  echo "browser-test: installing chromium (apt)"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium
+fi
+if [ ! -d scripts/browser/node_modules/playwright-core ] || [ ! -d scripts/browser/node_modules/axe-core ]; then
+  echo "browser-test: installing playwright-core and axe-core (npm)"
+  (cd scripts/browser && npm ci --no-audit --no-fund --silent)
+fi
+
+cargo build -q -p marktplatz-cli
+bin=target/debug/marktplatz
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+event=mp-browser-test
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+"$bin" serve --data "$work/srv" --listen "127.0.0.1:$port" --log warn 2>"$work/serve.log" &
+server_pid=$!
+for _ in $(seq 1 50); do
+  curl -fs "$base/organiser/console.css" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subject browser-test --link "$base" 2>/dev/null)
+
+[ -z "${SCREENS:-}" ] || mkdir -p "$SCREENS"
+CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examples/programm.csv "$event"

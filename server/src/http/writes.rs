@@ -1,0 +1,90 @@
+//! The writes every front end shares: the HTTP API's routes and the organiser console call
+//! these, so an operation or a publish is applied, announced to long-polls and logged the same
+//! way whoever sent it (`docs/adr/0016-organiser-console.md`: no second write path).
+
+use marktplatz_model::bundle::Bundle;
+use marktplatz_model::source::Preview;
+use marktplatz_model::wire::PublishOutcome;
+
+use crate::http::state::AppState;
+use crate::store::auth::Principal;
+use crate::store::releases::Publisher;
+use crate::store::{self, ops, publish};
+
+/// Applies one organiser operation (`body`: the request as received) and wakes the event's
+/// long-polls when it changed something.
+pub async fn apply_op(
+    state: &AppState,
+    event: &str,
+    principal: Principal,
+    key: String,
+    body: Vec<u8>,
+) -> store::Result<ops::Applied> {
+    let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
+    let (applied_event, subject) = (event.to_string(), principal.subject.clone());
+    let applied = store::blocking("applying an operation", move || {
+        ops::apply(&db, &data_dir, &applied_event, &principal, &key, &body)
+    })
+    .await??;
+    let outcome = applied.outcome();
+    if outcome.changed {
+        state.heads.wake(event);
+    }
+    tracing::info!(
+        event,
+        subject,
+        kind = %outcome.kind,
+        id = outcome.id,
+        seq = outcome.seq,
+        changed = outcome.changed,
+        replayed = matches!(applied, ops::Applied::Replayed(_)),
+        "operation"
+    );
+    Ok(applied)
+}
+
+/// Publishes the bundle `read` gives (run off the async runtime with the publish: parsing a
+/// large bundle is work) as a release of `by.source`, and wakes the event's long-polls.
+pub async fn publish(
+    state: &AppState,
+    event: &str,
+    token_id: &str,
+    by: Publisher,
+    read: impl FnOnce() -> store::Result<Bundle> + Send + 'static,
+) -> store::Result<PublishOutcome> {
+    let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
+    let retention = state.config.tombstone_retention_secs;
+    let published = event.to_string();
+    let source = by.source.clone();
+    let outcome = store::blocking("publishing", move || {
+        publish::publish_bundle(&db, &data_dir, &published, &by, read()?, retention)
+    })
+    .await??;
+    state.heads.wake(event);
+    tracing::info!(
+        event,
+        token = token_id,
+        source,
+        seq = outcome.seq,
+        added = outcome.added,
+        updated = outcome.updated,
+        removed = outcome.removed,
+        "published"
+    );
+    Ok(outcome)
+}
+
+/// What [`publish()`] of the bundle `text` would do, storing nothing.
+pub async fn preview(
+    state: &AppState,
+    event: &str,
+    by: Publisher,
+    text: String,
+) -> store::Result<Preview> {
+    let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
+    let event = event.to_string();
+    store::blocking("previewing", move || {
+        publish::preview_bundle_text(&db, &data_dir, &event, &by, &text)
+    })
+    .await?
+}
