@@ -35,7 +35,7 @@ pub enum Error {
 
     /// The platform's credential store (Keystore, Keychain, the CLI's file) refused.
     #[error(transparent)]
-    Credentials(#[from] crate::store::credentials::CredentialError),
+    Credentials(#[from] CredentialError),
 
     #[error("the device storage is full: {0}")]
     DiskFull(String),
@@ -171,6 +171,25 @@ impl Error {
                 context: context.to_string(),
                 source,
             },
+        }
+    }
+}
+
+/// What went wrong in a credential store, naming the action and the key (never the secret).
+#[derive(Debug, thiserror::Error)]
+#[error("the credential store could not {action} '{key}': {reason}")]
+pub struct CredentialError {
+    pub action: &'static str,
+    pub key: String,
+    pub reason: String,
+}
+
+impl CredentialError {
+    pub fn new(action: &'static str, key: &str, reason: impl std::fmt::Display) -> CredentialError {
+        CredentialError {
+            action,
+            key: key.to_string(),
+            reason: reason.to_string(),
         }
     }
 }

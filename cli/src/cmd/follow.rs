@@ -11,7 +11,7 @@ use marktplatz_core::sync::{
 };
 
 use super::server;
-use super::sync::report_line;
+use super::sync_report::report_line;
 use crate::error::CmdResult;
 use crate::i18n::messages as msg;
 use crate::note;

@@ -28,5 +28,6 @@ pub mod serve;
 pub mod server;
 pub mod session;
 pub mod sync;
+mod sync_report;
 pub mod token;
 pub mod write;

@@ -6,14 +6,13 @@ use std::sync::Arc;
 
 use marktplatz_core::device::sync_event;
 use marktplatz_core::favourites::AlertListeners;
-use marktplatz_core::sync::{
-    self, AssetCache, CancelToken, Phase, Progress, SyncOptions, SyncReport,
-};
+use marktplatz_core::sync::{self, AssetCache, CancelToken, Phase, Progress, SyncOptions};
 
+use super::sync_report::{print_report, report_line};
 use super::{device, server};
 use crate::error::CmdResult;
 use crate::i18n::messages as msg;
-use crate::{note, out};
+use crate::note;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -111,56 +110,4 @@ fn sync(args: &Args, store: &marktplatz_core::store::Store) -> CmdResult {
         return crate::out::json(&report);
     }
     print_report(&report)
-}
-
-/// One report of a stream: a JSON line, or the lines `sync` prints.
-pub(super) fn report_line(report: &SyncReport, json: bool) -> CmdResult {
-    if json {
-        crate::out::json_line(report)
-    } else {
-        print_report(report)
-    }
-}
-
-fn print_report(report: &SyncReport) -> CmdResult {
-    let content = &report.content;
-    if content.not_modified {
-        out!("{}", msg::up_to_date(&report.event_id, content.cursor))?;
-    } else {
-        out!(
-            "{}",
-            msg::synced(
-                &report.event_id,
-                content.cursor,
-                content.epoch.as_deref().unwrap_or("?"),
-                content.pages,
-                content.bytes,
-                content.rebootstrapped
-            )
-        )?;
-    }
-    for (kind, counts) in &content.summary.kinds {
-        out!(
-            "  {}",
-            msg::kind_changes(
-                &msg::entity_kind(&kind.to_string()),
-                counts.added,
-                counts.updated,
-                counts.removed
-            )
-        )?;
-    }
-    if report.assets.wanted > 0 {
-        out!(
-            "  {}",
-            msg::assets_fetched(report.assets.downloaded, report.assets.wanted)
-        )?;
-    }
-    for (sha, error) in &report.assets.failed {
-        out!("  {}", msg::asset_failed(sha, error))?;
-    }
-    if let Some(error) = &report.push_error {
-        out!("  {}", msg::push_before_pull_failed(error))?;
-    }
-    Ok(())
 }

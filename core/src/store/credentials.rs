@@ -11,31 +11,13 @@ use std::sync::{Mutex, PoisonError};
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
+pub use crate::error::CredentialError;
 use crate::error::{Result, SqliteContext};
 
 /// The file [`FileCredentials`] keeps in the store folder.
 pub const CREDENTIALS_FILE: &str = "credentials.json";
 /// Largest credentials file read back (a few tokens take a few hundred bytes).
 const MAX_CREDENTIALS_FILE_BYTES: u64 = 1024 * 1024;
-
-/// What went wrong in a credential store, naming the action and the key (never the secret).
-#[derive(Debug, thiserror::Error)]
-#[error("the credential store could not {action} '{key}': {reason}")]
-pub struct CredentialError {
-    pub action: &'static str,
-    pub key: String,
-    pub reason: String,
-}
-
-impl CredentialError {
-    pub fn new(action: &'static str, key: &str, reason: impl std::fmt::Display) -> CredentialError {
-        CredentialError {
-            action,
-            key: key.to_string(),
-            reason: reason.to_string(),
-        }
-    }
-}
 
 /// Where secrets live: get, set and delete one secret by key. Implementations must be durable
 /// when `set`/`delete` return `Ok` and must not log the secret.

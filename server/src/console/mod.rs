@@ -19,6 +19,7 @@ mod page;
 mod session;
 mod sign_in;
 mod text;
+mod visitor;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path};

@@ -6,8 +6,8 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::session::Visitor;
 use super::text::Texts;
+use super::visitor::Visitor;
 use crate::store::StoreError;
 
 /// The console's CSP: nothing from other origins, no inline script or style, forms only to
@@ -184,4 +184,11 @@ pub fn utc_minutes(seconds: i64) -> String {
     chrono::DateTime::from_timestamp(seconds, 0)
         .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
+}
+
+impl Visitor {
+    /// A page's frame for someone not (or not rightly) signed in.
+    pub fn chrome(&self, title: &str) -> Chrome {
+        Chrome::new(*self, title, None, String::new())
+    }
 }

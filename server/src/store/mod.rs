@@ -11,6 +11,7 @@
 //! - [`publish`]: a whole bundle into the change log (one plan: preview and publish);
 //! - [`merge`]: a republished entity merged field by field with the edits made since;
 //! - [`ops`]: one organiser operation into the change log (`op_result`);
+//! - [`steps`]: the entities and changes a publish is made of (no table);
 //! - [`sources`]: what each publishing source published last (`source_entity`);
 //! - [`releases`]: every publish, numbered, and what it published (`release`, `release_entity`);
 //! - [`overrides`]: each operation's effect and the release that undid it (`op_effect`);
@@ -30,6 +31,7 @@ pub mod overrides;
 pub mod publish;
 pub mod releases;
 pub mod sources;
+pub mod steps;
 pub mod thumbnails;
 
 pub use db::{DB_FILE, Db, blocking, now};

@@ -25,8 +25,9 @@ use super::error::{Result, StoreError};
 use super::overrides;
 use super::thumbnails;
 
-/// Stored results older than this are forgotten (a device retries within minutes or days).
-pub const KEEP_RESULTS_SECS: i64 = 30 * 24 * 3600;
+/// Stored results older than this are forgotten (a device retries within minutes or days);
+/// their effects (`overrides`) as long.
+pub use super::overrides::KEEP_RESULTS_SECS;
 
 /// What became of a request.
 #[derive(Debug, PartialEq, Eq)]

@@ -10,10 +10,12 @@ use serde_json::{Map, Value};
 use marktplatz_model::model::EntityKind;
 use marktplatz_model::preview::{OverriddenOp, field_changes};
 
+/// Effects are kept as long as the results of their operations (a device asks within days).
+pub const KEEP_RESULTS_SECS: i64 = 30 * 24 * 3600;
+
 use super::db::now;
 use super::error::{Result, StoreError};
-use super::ops::KEEP_RESULTS_SECS;
-use super::publish::Step;
+use super::steps::Step;
 
 /// Remembers what the operation `key` of `subject` did to `kind` `id` (bodies before and
 /// after; `None`: absent), and drops the fields it sets again from earlier operations.

@@ -28,6 +28,7 @@ use super::merge;
 use super::overrides;
 use super::releases::{self, Publisher};
 use super::sources;
+pub use super::steps::{Encoded, Step};
 use super::thumbnails;
 
 /// Parses, checks and publishes a bundle for `event_id` (blocking: call off the async runtime).
@@ -169,18 +170,6 @@ fn confirmation_message(preview: &Preview) -> String {
         "this publish needs confirmation: {}; check the preview and publish again with ?{CONFIRM_PARAM}={CONFIRM_YES}",
         reasons.join("; ")
     )
-}
-
-/// An entity of the bundle: kind, id and canonical body.
-pub type Encoded = (EntityKind, String, String);
-
-/// One entity a publish changes: its body before (`None`: absent) and after (`None`: removed).
-#[derive(Clone, Debug)]
-pub struct Step {
-    pub kind: EntityKind,
-    pub id: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
 }
 
 /// Everything a publish of one source would do: built once by [`plan`], rendered by

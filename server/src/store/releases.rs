@@ -9,7 +9,7 @@ use marktplatz_model::wire::{PublishOutcome, code};
 
 use super::db::now;
 use super::error::{Result, StoreError};
-use super::publish::Encoded;
+use super::steps::Encoded;
 
 /// Who publishes what: the source, the token's subject and the organiser's note.
 #[derive(Clone, Debug)]
