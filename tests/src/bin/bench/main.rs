@@ -6,6 +6,7 @@
 //! bench coldstart                              # first agenda / first search, fresh processes
 //! bench memory                                 # peak RSS of sync and search, 20,000 entities
 //! bench server                                 # req/s and latency vs nginx (needs nginx, wrk)
+//! bench live                                 # 10,000 followers' long-polls: latency, RSS, idle CPU
 //! bench server-abuse                           # 304 polls and memory under 1,000 anonymous uploads (wrk)
 //! bench library STRIPPED.so SYMBOLS.so [OPT]   # the phone library's size, per dependency
 //! bench report                                 # bench-results/report.{md,json}
@@ -16,6 +17,7 @@
 mod coldstart;
 mod coldstart_child;
 mod library;
+mod live;
 mod memory;
 mod report;
 mod server;
@@ -30,7 +32,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((part, rest)) = args.split_first() else {
         eprintln!(
-            "usage: bench coldstart|memory|server|server-abuse|library|report [ARGS] (see the source)"
+            "usage: bench coldstart|memory|server|server-abuse|live|library|report [ARGS] (see the source)"
         );
         return ExitCode::FAILURE;
     };
@@ -42,10 +44,12 @@ fn main() -> ExitCode {
         "server" => server::run(),
         "server-abuse" => server_abuse::run(),
         "library" => library::run(rest),
+        "live" => live::run(),
+        "live-child" => live::child(rest),
         "report" => report::run(rest),
         other => {
             eprintln!(
-                "bench: no part {other:?} (coldstart, memory, server, server-abuse, library, report)"
+                "bench: no part {other:?} (coldstart, memory, server, server-abuse, live, library, report)"
             );
             ExitCode::FAILURE
         }
