@@ -75,6 +75,8 @@ struct ChildReport {
 struct Run {
     followers: usize,
     rss_before_kb: u64,
+    /// With N connections open that sent nothing yet.
+    rss_connected_kb: u64,
     rss_waiting_kb: u64,
     rss_after_changes_kb: u64,
     idle_seconds: f64,
@@ -174,6 +176,15 @@ fn measure(followers: usize, changes: usize, idle: Duration) -> Run {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stdin = child.stdin.take().unwrap();
+    // First N bare connections (no request sent): what an open connection costs the server.
+    let connected = lines.next().unwrap().unwrap();
+    assert!(
+        connected.starts_with("connected"),
+        "the followers said {connected:?}"
+    );
+    let rss_connected_kb = status_kb(pid, "VmRSS:");
+    writeln!(stdin, "next").unwrap();
     let holding = lines.next().unwrap().unwrap();
     assert!(
         holding.starts_with("holding"),
@@ -186,7 +197,6 @@ fn measure(followers: usize, changes: usize, idle: Duration) -> Run {
     let idle_cpu_ms = cpu_ms(pid) - cpu_before;
     let idle_seconds = idle_started.elapsed().as_secs_f64();
     let rss_waiting_kb = rss_waiting_kb.max(status_kb(pid, "VmRSS:"));
-    let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "go").unwrap();
     let report: ChildReport = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     let rss_after_changes_kb = status_kb(pid, "VmRSS:");
@@ -201,6 +211,7 @@ fn measure(followers: usize, changes: usize, idle: Duration) -> Run {
     Run {
         followers,
         rss_before_kb,
+        rss_connected_kb,
         rss_waiting_kb,
         rss_after_changes_kb,
         idle_seconds,
@@ -261,20 +272,21 @@ fn render(
          page in memory** (parsed, checked with `Page::decode`, applied to a map; no SQLite). \
          {changes} urgent announcements posted one after another (1 s apart once all had \
          applied the previous one); idle: {} s with nothing changing, all followers waiting.\n\n\
-         | followers | all applied, p50 | all applied, p99 | one delivery, p50 / p99 | server RSS idle → waiting → after | server CPU idle | idle re-polls | refused |\n\
+         | followers | all applied, p50 | all applied, p99 | one delivery, p50 / p99 | server RSS: idle → N connected → N waiting → after changes | server CPU idle | idle re-polls | refused |\n\
          |---|---|---|---|---|---|---|---|\n",
         machine(),
         idle.as_secs()
     );
     for run in runs {
         md += &format!(
-            "| {} | {:.0} ms | {:.0} ms | {:.0} / {:.0} ms | {:.1} → {:.1} → {:.1} MB | {:.0} ms in {:.1} s ({:.2} % of a core) | {} | {} |\n",
+            "| {} | {:.0} ms | {:.0} ms | {:.0} / {:.0} ms | {:.1} → {:.1} → {:.1} → {:.1} MB | {:.0} ms in {:.1} s ({:.2} % of a core) | {} | {} |\n",
             run.followers,
             run.all_applied.median,
             run.all_applied.p99,
             run.report.delivery.median,
             run.report.delivery.p99,
             mb(run.rss_before_kb),
+            mb(run.rss_connected_kb),
             mb(run.rss_waiting_kb),
             mb(run.rss_after_changes_kb),
             run.idle_cpu_ms,
@@ -290,13 +302,18 @@ fn render(
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         md += &format!(
             "\nRatios {} vs {} followers: all-applied p99 ×{:.1}, RSS waiting ×{:.1} \
-             ({:.1} KB more per waiting follower), idle CPU ×{:.1}.\n",
+             ({:.1} KB more per waiting follower, of which {:.1} KB per open connection), idle \
+             CPU ×{:.1}.\n",
             big.followers,
             base.followers,
             ratio(big.all_applied.p99, base.all_applied.p99),
             ratio(big.rss_waiting_kb as f64, base.rss_waiting_kb as f64),
             ratio(
                 big.rss_waiting_kb as f64 - base.rss_waiting_kb as f64,
+                (big.followers - base.followers).max(1) as f64
+            ),
+            ratio(
+                big.rss_connected_kb as f64 - base.rss_connected_kb as f64,
                 (big.followers - base.followers).max(1) as f64
             ),
             ratio(big.idle_cpu_ms, base.idle_cpu_ms),
@@ -364,6 +381,15 @@ async fn follow_all(
     changes: usize,
 ) -> ChildReport {
     let (epoch, cursor) = first_sync(addr).await;
+    // Bare connections first, measured within the server's header deadline (10 s).
+    let mut bare = Vec::with_capacity(followers);
+    for _ in 0..followers {
+        bare.push(TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    tell_parent(&format!("connected {followers}")).await;
+    drop(bare);
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let shared = Arc::new(Shared {
         heads: (0..followers).map(|_| AtomicU64::new(cursor)).collect(),
         applied_at: (0..followers).map(|_| AtomicU64::new(0)).collect(),
@@ -386,12 +412,7 @@ async fn follow_all(
     // The last requests are parked on the server by now.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let requests_before = shared.requests.load(Ordering::Relaxed);
-    println!("holding {followers}");
-    std::io::stdout().flush().unwrap();
-    tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new()))
-        .await
-        .unwrap()
-        .unwrap();
+    tell_parent(&format!("holding {followers}")).await;
     let idle_requests = shared.requests.load(Ordering::Relaxed) - requests_before;
     let mut all_applied_ms = Vec::new();
     let mut delivery = Vec::new();
@@ -442,6 +463,16 @@ async fn follow_all(
         idle_requests,
         refused: shared.refused.load(Ordering::Relaxed),
     }
+}
+
+/// Says `line` to the measuring process and waits for its answer (a line on stdin).
+async fn tell_parent(line: &str) {
+    println!("{line}");
+    std::io::stdout().flush().unwrap();
+    tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new()))
+        .await
+        .unwrap()
+        .unwrap();
 }
 
 /// The event's pages from the start, as a first sync reads them: its epoch and head cursor.
