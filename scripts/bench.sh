@@ -8,7 +8,10 @@
 #
 # Parts: sync, coldstart, search, memory, library, publish, server, server-abuse (not in the default
 # run: 1,000 anonymous slow and oversized uploads while 304 polls are measured, issue 15; needs
-# wrk; `BENCH_ABUSE_*` knobs in tests/src/bin/bench/server_abuse.rs).
+# wrk; `BENCH_ABUSE_*` knobs in tests/src/bin/bench/server_abuse.rs), live (not in the default
+# run: 10,000 followers' long-polls on one server, issue 19, about 3 minutes; built with the
+# `bench` profile (release, thin LTO) into the same target/release; `BENCH_LIVE_*` knobs in
+# tests/src/bin/bench/live.rs; writes bench-results/live-updates.{md,json}).
 # Needs: the real schedules in ../shared/data (sync, coldstart, search, server); binutils `nm`
 # and `strip` (library); `nginx` and `wrk` (server: installed with apt-get when missing and root,
 # otherwise the part is skipped with a message), and `ulimit -n` of at least 10,200 for 10,000
@@ -38,6 +41,16 @@ if want library; then
   # The same build linked with its symbols, to see what each dependency costs.
   cargo rustc --release -p marktplatz-ffi --lib --crate-type cdylib -- -C strip=none
   cp "$bin/libmarktplatz_ffi.so" "$CARGO_TARGET_DIR/bench/libmarktplatz_ffi.symbols.so"
+fi
+
+if want live; then
+  step "build the live benchmark: cargo build --profile bench -p marktplatz-tests --bin bench --bin bench-server --bin live_followers"
+  cargo build --profile bench -p marktplatz-tests --bin bench --bin bench-server --bin live_followers
+  ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
+  step "live"
+  "$bin/bench" live > /dev/null
+  # Only the live part: its figures are in bench-results/live-updates.{md,json}, not in the report.
+  [ ${#parts[@]} -eq 1 ] && exit 0
 fi
 
 step "build the benchmarks: cargo build --release -p marktplatz-tests --bin bench --bin bench-server --bin bench-sync --bin bench-search"

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use marktplatz_core::sync::SyncOptions;
 use marktplatz_model::bundle::Bundle;
@@ -81,7 +81,7 @@ pub fn first_morning(bundle: &Bundle) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Order statistics of a set of samples.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Stats {
     pub n: usize,
     pub median: f64,

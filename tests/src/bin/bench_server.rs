@@ -1,6 +1,6 @@
 //! `bench-server DATA`: the publishing server for `bench server`, run until stdin closes; prints
 //! `listening ADDR` first. The production router and allocator (as `marktplatz serve`), with
-//! enough connection slots for every simulated device (the default, 1,024, would queue the rest
+//! enough connection slots (and long-poll waiters) for every simulated device (the default, 1,024, would queue the rest
 //! in the listen backlog; `BENCH_SERVER_PRODUCTION_LIMITS=1` keeps the defaults). Logs at `info` to stderr like `marktplatz serve` (a subscriber is
 //! installed, so what tracing costs on the hot path is measured too).
 
@@ -30,6 +30,8 @@ fn main() {
     if std::env::var_os("BENCH_SERVER_PRODUCTION_LIMITS").is_none() {
         config.max_connections = 20_000;
         config.max_connections_per_ip = 20_000;
+        // `bench live`: 10,000 followers' long-polls from one address.
+        config.max_waiters_per_ip = 20_000;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -6,6 +6,7 @@
 //! bench coldstart                              # first agenda / first search, fresh processes
 //! bench memory                                 # peak RSS of sync and search, 20,000 entities
 //! bench server                                 # req/s and latency vs nginx (needs nginx, wrk)
+//! bench live                                 # 10,000 followers' long-polls: latency, RSS, idle CPU
 //! bench server-abuse                           # 304 polls and memory under 1,000 anonymous uploads (wrk)
 //! bench publish                               # 36C3 preview + publish vs an unchanged republish
 //! bench library STRIPPED.so SYMBOLS.so [OPT]   # the phone library's size, per dependency
@@ -17,6 +18,7 @@
 mod coldstart;
 mod coldstart_child;
 mod library;
+mod live;
 mod memory;
 mod publish;
 mod report;
@@ -32,7 +34,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((part, rest)) = args.split_first() else {
         eprintln!(
-            "usage: bench coldstart|memory|server|server-abuse|publish|library|report [ARGS] (see the source)"
+            "usage: bench coldstart|memory|server|server-abuse|publish|live|library|report [ARGS] (see the source)"
         );
         return ExitCode::FAILURE;
     };
@@ -45,10 +47,12 @@ fn main() -> ExitCode {
         "publish" => publish::run(),
         "server-abuse" => server_abuse::run(),
         "library" => library::run(rest),
+        "live" => live::run(),
+        "live-child" => live::child(rest),
         "report" => report::run(rest),
         other => {
             eprintln!(
-                "bench: no part {other:?} (coldstart, memory, server, server-abuse, publish, library, report)"
+                "bench: no part {other:?} (coldstart, memory, server, server-abuse, publish, live, library, report)"
             );
             ExitCode::FAILURE
         }

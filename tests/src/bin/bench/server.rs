@@ -116,7 +116,7 @@ pub(super) fn wrk_script(dir: &Path, name: &str, headers: &[(&str, &str)]) -> Pa
 }
 
 /// utime + stime of a process, in ms.
-fn cpu_ms(pid: u32) -> f64 {
+pub(super) fn cpu_ms(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command name (which is in parentheses and may hold spaces).
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
