@@ -910,10 +910,25 @@ impl CrashHarness {
         }
         let store = Store::open(&self.device).map_err(|e| e.to_string())?;
         let outbox = store.outbox(EVENT, true).map_err(|e| e.to_string())?;
-        if let Some(open) = outbox.iter().find(|e| e.state != OpState::Done) {
+        // Done, or overridden by the retiring publish that removed its announcement (ADR 0013):
+        // exactly the retired ones.
+        if let Some(open) = outbox
+            .iter()
+            .find(|e| !matches!(e.state, OpState::Done | OpState::Overridden))
+        {
             return Err(format!(
                 "operation {} is still {:?} after the final sync",
                 open.key, open.state
+            ));
+        }
+        let overridden = outbox
+            .iter()
+            .filter(|e| e.state == OpState::Overridden)
+            .count() as u64;
+        if overridden != self.retired {
+            return Err(format!(
+                "{overridden} operations shown overridden, but a publish removed the announcements of {}",
+                self.retired
             ));
         }
         if outbox.len() as u64 != server.op_results {
