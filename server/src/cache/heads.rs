@@ -22,6 +22,9 @@ pub struct Heads {
     /// One waker per event that has been waited on (events are few and known: a waker is
     /// made only after the event's head was read).
     wakers: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Held while a head is read, so that a crowd missing the same stale head (10,000 held
+    /// long-polls rechecking at once) waits for one read instead of making one each.
+    reading: tokio::sync::Mutex<()>,
 }
 
 impl Heads {
@@ -30,6 +33,7 @@ impl Heads {
             db,
             remembered: PerEvent::default(),
             wakers: Mutex::default(),
+            reading: tokio::sync::Mutex::default(),
         }
     }
 
@@ -63,6 +67,10 @@ impl Heads {
 
     /// The event's current head: from memory, or read (and remembered).
     pub async fn current(&self, event: &str) -> Result<Arc<Head>> {
+        if let Some(head) = self.cached(event) {
+            return Ok(head);
+        }
+        let _reading = self.reading.lock().await;
         if let Some(head) = self.cached(event) {
             return Ok(head);
         }

@@ -30,7 +30,12 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(config.header_read_timeout)
         .max_header_size(config.max_header_bytes)
-        .max_headers(config.max_headers);
+        .max_headers(config.max_headers)
+        // No read while a request is in flight. Hyper's read for a hang-up mid-request took a
+        // second 8 KiB read buffer per held long-poll (the request still holds the first): 10,000
+        // waiting followers cost ~80 MB more. A client that hangs up during a hold is noticed
+        // when the hold ends (at most `long_poll_max_wait`), as any write to it fails then.
+        .half_close(true);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

@@ -14,7 +14,7 @@ use super::error::error_response;
 use super::long_poll::is_long_poll;
 use super::paths::changes_event;
 use super::state::AppState;
-use crate::cache::pages::{MAX_BODY, PageKey, StoredPage};
+use crate::cache::pages::{MAX_BODY, PageCache, PageKey, StoredPage};
 
 pub async fn cached_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let cacheable = request.method() == Method::GET
@@ -49,30 +49,7 @@ pub async fn cached_pages(State(state): State<AppState>, request: Request, next:
     };
     let cell = state.pages.cell(key);
     let computed = cell
-        .get_or_try_init(|| async {
-            let response = next.run(request).await;
-            if response.status() != StatusCode::OK {
-                return Err(response);
-            }
-            let (parts, body) = response.into_parts();
-            match axum::body::to_bytes(body, usize::MAX).await {
-                Ok(body) if body.len() <= MAX_BODY => {
-                    state.pages.account(body.len());
-                    Ok(StoredPage {
-                        headers: parts.headers,
-                        body,
-                    })
-                }
-                // Too large to keep: this caller still gets it.
-                Ok(body) => Err(Response::from_parts(parts, Body::from(body))),
-                Err(_) => Err(error_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    code::INTERNAL,
-                    "the page could not be produced; try again",
-                    Some(1),
-                )),
-            }
-        })
+        .get_or_try_init(|| async { store_page(&state.pages, next.run(request).await).await })
         .await;
     match computed {
         Ok(stored) => {
@@ -81,5 +58,30 @@ pub async fn cached_pages(State(state): State<AppState>, request: Request, next:
             response
         }
         Err(response) => response,
+    }
+}
+
+/// Keeps a `200` answer as a [`StoredPage`] (counted towards the cache's limit); any other
+/// answer, or one too large to keep, comes back as the answer to give this caller.
+pub async fn store_page(pages: &PageCache, response: Response) -> Result<StoredPage, Response> {
+    if response.status() != StatusCode::OK {
+        return Err(response);
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(body) if body.len() <= MAX_BODY => {
+            pages.account(body.len());
+            Ok(StoredPage {
+                headers: parts.headers,
+                body,
+            })
+        }
+        Ok(body) => Err(Response::from_parts(parts, Body::from(body))),
+        Err(_) => Err(error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            code::INTERNAL,
+            "the page could not be produced; try again",
+            Some(1),
+        )),
     }
 }

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use tokio::sync::Semaphore;
 
 use super::error::{Result, StoreError};
 
@@ -27,6 +28,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0008_console.sql"),
 ];
 const IDLE_READERS: usize = 8;
+/// Async reads ([`Db::read`]) running at once; the rest wait without a thread. Unbounded, a
+/// crowd (10,000 long-polls woken by one write) took up to tokio's 512 blocking threads, each
+/// opening its own SQLite connection, and the allocator kept their memory (issue 19).
+const CONCURRENT_READS: usize = IDLE_READERS;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
@@ -38,6 +43,8 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Places for [`Db::read`]s in flight (never closed).
+    read_slots: Semaphore,
     /// Bumped after each committed write (shared with every `Db` of this process on the file).
     generation: Arc<AtomicU64>,
 }
@@ -63,6 +70,7 @@ impl Db {
                 path,
                 writer: Mutex::new(conn),
                 readers: Mutex::new(Vec::new()),
+                read_slots: Semaphore::new(CONCURRENT_READS),
             }),
         })
     }
@@ -118,6 +126,12 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
+        let _slot = self
+            .inner
+            .read_slots
+            .acquire()
+            .await
+            .map_err(|e| StoreError::internal("waiting for a database reader", e))?;
         let db = self.clone();
         blocking("running a database read", move || db.read_blocking(f)).await?
     }

@@ -9,9 +9,10 @@
 //! superseded by newer versions further on in the log, but it is never wrong, because a row
 //! with a given seq never changes and every later change of an entity gets a larger seq.
 
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -20,17 +21,19 @@ use marktplatz_model::wire::{
     short_hash,
 };
 
+use crate::cache::pages::PageKey;
 use crate::http::caching::{IMMUTABLE, SHORT, if_none_match, json, not_modified};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Query, Readable};
 use crate::http::long_poll::{ClientKey, next_cursor, requested_wait, until_changed, with_cursor};
+use crate::http::page_cache::store_page;
 use crate::http::poll::{Poll, unchanged};
 use crate::http::state::AppState;
 use crate::store::change_log;
 
 /// `?snapshot=H` (the next pages of a snapshot taken at head H), `?full=1` (bodies, no
 /// patches). Numbers are parsed here, to say which one was wrong.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct PageQuery {
     snapshot: Option<String>,
     full: Option<String>,
@@ -76,8 +79,80 @@ pub async fn get_page(
     until_changed(&state.heads, &event, &epoch, since, wait).await?;
     drop(slot);
     let cursor = next_cursor(query.cursor.as_deref());
-    let response = changes(state, event, Some(epoch), since, query, headers).await?;
+    let response = Box::pin(woken_tail(state, event, epoch, since, headers)).await?;
     Ok(with_cursor(response, cursor))
+}
+
+/// The answer to a long-poll whose hold ended. The page after `since` at the current head is
+/// read and encoded once for all the waiters one write woke (they ask for the same page; kept
+/// in `cache::pages`, uncompressed), not once per waiter on a blocking thread each.
+async fn woken_tail(
+    state: AppState,
+    event: String,
+    epoch: String,
+    since: u64,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let head = state.heads.current(&event).await?;
+    if head.epoch == epoch && head.seq == since {
+        // Nothing changed in the hold: the unchanged answer, from the head in memory.
+        return changes(
+            state,
+            event,
+            Some(epoch),
+            since,
+            PageQuery::default(),
+            headers,
+        )
+        .await;
+    }
+    let key = PageKey {
+        path_and_query: format!("long-poll {epoch}/{since}"),
+        accept_encoding: String::new(),
+        event: event.clone(),
+        epoch: head.epoch.clone(),
+        head: head.seq,
+    };
+    let cell = state.pages.cell(key);
+    let built = cell
+        .get_or_try_init(|| async {
+            let pages = state.pages.clone();
+            let response = changes(
+                state,
+                event,
+                Some(epoch),
+                since,
+                PageQuery::default(),
+                HeaderMap::new(),
+            )
+            .await
+            .map_err(IntoResponse::into_response)?;
+            store_page(&pages, response).await
+        })
+        .await;
+    let stored = match built {
+        Ok(stored) => stored,
+        // An error, or a page too large to keep: this waiter's own answer.
+        Err(response) => return Ok(response),
+    };
+    let etag = stored
+        .headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if if_none_match(&headers, etag) {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        for name in [header::ETAG, header::CACHE_CONTROL] {
+            if let Some(value) = stored.headers.get(&name) {
+                response.headers_mut().insert(name, value.clone());
+            }
+        }
+        return Ok(response);
+    }
+    let mut response = Response::new(Body::from(stored.body.clone()));
+    *response.headers_mut() = stored.headers.clone();
+    Ok(response)
 }
 
 async fn changes(
