@@ -17,7 +17,7 @@ use crate::parse;
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ImportArgs {
     /// Read the file as this format instead of detecting it (frab-xml, schedule-json,
-    /// schedule2-json, ical, csv-sessions, csv-exhibitors).
+    /// schedule2-json, ical, csv-sessions, csv-exhibitors, xlsx, ods).
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub format: Option<Format>,
     /// IANA timezone for files that name none (default Europe/Berlin).

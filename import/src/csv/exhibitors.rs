@@ -7,19 +7,19 @@ use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::{Contact, Exhibitor, LocationKind};
 
 use super::columns::{Column, EXHIBITOR_HEADERS};
-use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
+use super::{Row, Sheet, Table, WHAT, csv_event, require, rows, with_scheme};
 use crate::builder::{Builder, Built, link};
 use crate::dates::parse_german_date;
 use crate::text::{clean_line, clean_text};
 use crate::warnings::{Text, Warnings, text};
 use crate::{Context, ids, tz};
 
-pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
+pub(super) fn exhibitors(sheet: Sheet, ctx: &Context) -> Result<Built> {
     let Table {
         headers,
         columns,
         rows,
-    } = rows(text, EXHIBITOR_HEADERS)?;
+    } = rows(sheet, EXHIBITOR_HEADERS);
     require(&headers, &columns, &[(Column::Name, "name (Aussteller)")])?;
     let mut builder = Builder::new();
     let zone = ctx.timezone.unwrap_or(tz::default_zone());

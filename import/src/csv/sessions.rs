@@ -9,7 +9,7 @@ use marktplatz_model::model::{LocationKind, Session, SessionStatus};
 use marktplatz_model::time::EventClock;
 
 use super::columns::{Column, SESSION_HEADERS, header_key};
-use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
+use super::{Row, Sheet, Table, WHAT, csv_event, require, rows, with_scheme};
 use crate::builder::{Builder, Built, Draft, Person, link};
 use crate::dates::{parse_german_date, parse_german_time, parse_minutes};
 use crate::kinds::{session_kind, status_of};
@@ -17,12 +17,12 @@ use crate::text::{clean_line, clean_text};
 use crate::warnings::{Text, Warnings, text};
 use crate::{Context, ids, local_time, tz};
 
-pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
+pub(super) fn sessions(sheet: Sheet, ctx: &Context) -> Result<Built> {
     let Table {
         headers,
         columns,
         rows,
-    } = rows(text, SESSION_HEADERS)?;
+    } = rows(sheet, SESSION_HEADERS);
     require(
         &headers,
         &columns,
