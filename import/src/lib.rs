@@ -35,6 +35,7 @@ mod lang;
 mod local_time;
 mod schedule;
 mod spreadsheet;
+pub mod template;
 mod text;
 mod tz;
 mod warnings;

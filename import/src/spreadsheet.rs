@@ -97,6 +97,21 @@ pub(crate) fn read(bytes: &[u8], format: Format, ctx: &Context) -> Result<Built>
             ),
         )
     })?;
+    if grid.rows.len() < 2 {
+        return Err(Error::invalid(
+            what,
+            "rows",
+            format!(
+                "has no rows below the header of the sheet '{}': fill in one row per {}",
+                grid.sheet,
+                if layout == Format::CsvExhibitors {
+                    "exhibitor"
+                } else {
+                    "session"
+                }
+            ),
+        ));
+    }
     let kinds = csv::cell_kinds(&headers, layout);
     let records = grid.rows[1..]
         .iter()

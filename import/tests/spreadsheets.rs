@@ -304,3 +304,31 @@ fn a_workbook_without_known_headers_names_what_it_found() {
         "{error}"
     );
 }
+
+#[test]
+fn the_template_has_the_importers_headers_and_imports_back_as_no_rows() {
+    let bytes = marktplatz_import::template::xlsx().unwrap();
+    assert_eq!(detect(&bytes), Some(Format::Xlsx));
+    let error = error_of(&bytes, &options());
+    assert!(
+        error.contains("the XLSX workbook")
+            && error.contains("has no rows below the header of the sheet 'Programm'"),
+        "{error}"
+    );
+    // Filled in, the same template imports.
+    let headers = marktplatz_import::template::headers();
+    assert_eq!(&headers[..4], ["Titel", "Datum", "Beginn", "Ende"]);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Programm").unwrap();
+    for (column, header) in headers.iter().enumerate() {
+        sheet.write_string(0, column as u16, *header).unwrap();
+    }
+    for (column, value) in ["Eröffnung", "04.03.2027", "09:00", "09:20"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, column as u16, *value).unwrap();
+    }
+    let result = run(&book.save_to_buffer().unwrap());
+    assert_eq!(result.bundle.sessions.len(), 1);
+}

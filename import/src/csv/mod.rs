@@ -21,6 +21,13 @@ use super::builder::Built;
 use super::{Context, Format};
 use columns::{Column, EXHIBITOR_HEADERS, SESSION_HEADERS, map_headers};
 
+/// The template's German session headers, in order (`crate::template`).
+pub(crate) fn template_headers() -> impl Iterator<Item = (&'static str, CellKind)> {
+    columns::SESSION_TEMPLATE
+        .iter()
+        .map(|(column, header)| (*header, CellKind::of(*column)))
+}
+
 const WHAT: &str = "the CSV file";
 pub(crate) const MAX_ROWS: usize = 100_000;
 
@@ -88,6 +95,16 @@ pub(crate) enum CellKind {
     Other,
 }
 
+impl CellKind {
+    fn of(column: Column) -> CellKind {
+        match column {
+            Column::Date => CellKind::Date,
+            Column::Start | Column::End => CellKind::Time,
+            _ => CellKind::Other,
+        }
+    }
+}
+
 /// The kind of each header's column in `layout` (sessions or exhibitors).
 pub(crate) fn cell_kinds(headers: &[String], layout: Format) -> Vec<CellKind> {
     let table = match layout {
@@ -96,11 +113,7 @@ pub(crate) fn cell_kinds(headers: &[String], layout: Format) -> Vec<CellKind> {
     };
     map_headers(headers, table)
         .into_iter()
-        .map(|column| match column {
-            Some(Column::Date) => CellKind::Date,
-            Some(Column::Start | Column::End) => CellKind::Time,
-            _ => CellKind::Other,
-        })
+        .map(|column| column.map_or(CellKind::Other, CellKind::of))
         .collect()
 }
 
