@@ -1,5 +1,6 @@
 //! Schedule importers: frab/pentabarf XML, c3voc schedule.json (frab and pretalx flavours and
-//! the flat "schedule2" layout), iCalendar and CSV (sessions or exhibitors) -> [`Bundle`].
+//! the flat "schedule2" layout), iCalendar, CSV (sessions or exhibitors) and XLSX/ODS workbooks
+//! of the same columns -> [`Bundle`].
 //!
 //! Lenient where real files drift from their schemas (each repair is listed as a warning),
 //! strict where the data would be wrong: a file that is not a schedule, or one that is visibly
@@ -14,7 +15,8 @@
 //! - `frab_xml`, `c3voc_json`: the two schedule formats, read into `schedule`'s raw model;
 //!   `schedule` turns that into a bundle (timezone, day change, sessions, the event).
 //! - `ical`: iCalendar with its own VTIMEZONE rules; `csv`: spreadsheets of sessions or
-//!   exhibitors.
+//!   exhibitors; `spreadsheet`: XLSX/ODS workbooks into the CSV reader's table; [`template`]: the
+//!   XLSX template with the headers it reads.
 //! - [`identity`]: gives sessions whose ids were made up the ids of the source's previous
 //!   publication (a fixed typo or a move stays the same session).
 //! - `builder`: collects locations, tracks, speakers and sessions with stable, unique ids;
