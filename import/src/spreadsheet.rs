@@ -8,6 +8,7 @@
 //! event's zone. The archive's declared sizes and the sheet's rows, columns and cells are
 //! bounded before anything large is built.
 
+use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, DataRef, ExcelDateTime, ExcelDateTimeType, Ods, Reader, Xlsx};
@@ -75,14 +76,13 @@ pub(crate) fn read(bytes: &[u8], format: Format, ctx: &Context) -> Result<Built>
         }
         _ => read_xlsx(bytes, what)?,
     };
-    let Some(header_row) = grid.rows.first() else {
+    let Some((_, header_row)) = grid.rows.first_key_value() else {
         return Err(Error::malformed(
             what,
             format!("the sheet '{}' is empty", grid.sheet),
         ));
     };
     let headers: Vec<String> = header_row
-        .1
         .iter()
         .map(|c| text_of(c, CellKind::Other, grid.is_1904))
         .collect();
@@ -113,8 +113,10 @@ pub(crate) fn read(bytes: &[u8], format: Format, ctx: &Context) -> Result<Built>
         ));
     }
     let kinds = csv::cell_kinds(&headers, layout);
-    let records = grid.rows[1..]
+    let records = grid
+        .rows
         .iter()
+        .skip(1)
         .map(|(line, cells)| {
             let texts = cells
                 .iter()
@@ -200,7 +202,7 @@ pub(crate) enum Cell {
 /// The sheet's rows (row number as the spreadsheet shows it, cells from column A).
 struct Grid {
     sheet: String,
-    rows: Vec<(usize, Vec<Cell>)>,
+    rows: BTreeMap<usize, Vec<Cell>>,
     /// Serial numbers count from 1904-01-01 (old Mac workbooks), not 1899-12-30.
     is_1904: bool,
     formulas: usize,
@@ -230,14 +232,7 @@ impl Grid {
             ));
         }
         let line = row as usize + 1;
-        let index = match self.rows.binary_search_by_key(&line, |(l, _)| *l) {
-            Ok(index) => index,
-            Err(index) => {
-                self.rows.insert(index, (line, Vec::new()));
-                index
-            }
-        };
-        let cells = &mut self.rows[index].1;
+        let cells = self.rows.entry(line).or_default();
         let column = column as usize;
         if cells.len() <= column {
             cells.resize(column + 1, Cell::Empty);
@@ -286,7 +281,7 @@ fn read_xlsx(bytes: &[u8], what: &str) -> Result<Grid> {
     let is_1904 = book.has_1904_epoch();
     let mut grid = Grid {
         sheet: sheet.clone(),
-        rows: Vec::new(),
+        rows: BTreeMap::new(),
         is_1904,
         formulas: 0,
     };
@@ -327,7 +322,7 @@ where
         .map_err(|e| unreadable(what, &e))?;
     let mut grid = Grid {
         sheet,
-        rows: Vec::new(),
+        rows: BTreeMap::new(),
         is_1904: false,
         formulas: 0,
     };

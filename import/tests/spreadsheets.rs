@@ -332,3 +332,24 @@ fn the_template_has_the_importers_headers_and_imports_back_as_no_rows() {
     let result = run(&book.save_to_buffer().unwrap());
     assert_eq!(result.bundle.sessions.len(), 1);
 }
+
+#[test]
+fn a_sheet_too_wide_or_too_long_is_refused_naming_the_limit() {
+    let sheet_with = |row: u32, column: u16| {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (index, header) in HEADERS.iter().enumerate() {
+            sheet.write_string(0, index as u16, *header).unwrap();
+        }
+        // A stray cell far away: refused before any billion-cell range is built.
+        sheet.write_string(row, column, "x").unwrap();
+        book.save_to_buffer().unwrap()
+    };
+    let wide = error_of(&sheet_with(1, 300), &options());
+    assert!(
+        wide.contains("has a cell beyond column 256 (row 2)"),
+        "{wide}"
+    );
+    let long = error_of(&sheet_with(1_048_575, 16_383), &options());
+    assert!(long.contains("has more than 100000 rows"), "{long}");
+}
