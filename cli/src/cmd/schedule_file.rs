@@ -1,5 +1,5 @@
 //! Reading a schedule file for `publish` and `import-check`: the native bundle or any format
-//! the importers read (frab XML, schedule JSON, iCalendar, CSV), with a size limit applied
+//! the importers read (frab XML, schedule JSON, iCalendar, CSV, XLSX, ODS), with a size limit applied
 //! before the file is loaded.
 
 use std::io::Read;
