@@ -35,6 +35,7 @@ mod ids;
 mod kinds;
 mod lang;
 mod local_time;
+mod ods_extent;
 mod schedule;
 mod spreadsheet;
 pub mod template;

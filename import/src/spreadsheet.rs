@@ -71,6 +71,13 @@ pub(crate) fn read(bytes: &[u8], format: Format, ctx: &Context) -> Result<Built>
     check_archive(bytes, what)?;
     let grid = match format {
         Format::Ods => {
+            crate::ods_extent::check(
+                bytes,
+                what,
+                MAX_ROWS as u64,
+                u64::from(MAX_COLUMNS),
+                MAX_CELLS as u64,
+            )?;
             let mut book = Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(what, &e))?;
             read_ranges(&mut book, what)?
         }
@@ -308,7 +315,8 @@ fn read_xlsx(bytes: &[u8], what: &str) -> Result<Grid> {
     Ok(grid)
 }
 
-/// ODS through calamine's ranges (its reader builds them whole).
+/// ODS through calamine's ranges (its reader builds them whole, so `ods_extent` has measured
+/// them first).
 fn read_ranges<RS: Read + Seek, R: Reader<RS>>(book: &mut R, what: &str) -> Result<Grid>
 where
     R::Error: std::fmt::Display,

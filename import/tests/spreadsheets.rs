@@ -217,6 +217,11 @@ fn ods(rows: &[&[&str]]) -> Vec<u8> {
         }
         table.push_str("</table:table-row>");
     }
+    ods_with_table(&table)
+}
+
+/// An ODS whose sheet "Programm" holds `table` (rows as content.xml writes them).
+fn ods_with_table(table: &str) -> Vec<u8> {
     let content = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
 <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
@@ -352,4 +357,43 @@ fn a_sheet_too_wide_or_too_long_is_refused_naming_the_limit() {
     );
     let long = error_of(&sheet_with(1_048_575, 16_383), &options());
     assert!(long.contains("has more than 100000 rows"), "{long}");
+}
+
+#[test]
+fn an_ods_whose_repeats_would_expand_to_millions_of_cells_is_refused_before_expanding() {
+    let header: String = HEADERS
+        .iter()
+        .map(|h| format!("<table:table-cell office:value-type=\"string\"><text:p>{h}</text:p></table:table-cell>"))
+        .collect();
+    let filled =
+        "<table:table-cell office:value-type=\"string\"><text:p>x</text:p></table:table-cell>";
+    // A hundred bytes asking for 50 000 rows × 1 000 columns.
+    let bomb = format!(
+        "<table:table-row>{header}</table:table-row>\
+<table:table-row table:number-rows-repeated=\"50000\">{filled}<table:table-cell table:number-columns-repeated=\"998\"/>{filled}</table:table-row>"
+    );
+    let error = error_of(&ods_with_table(&bomb), &options());
+    assert!(
+        error.contains("the ODS workbook") && error.contains("filled cells beyond column 256"),
+        "{error}"
+    );
+    let tall = format!(
+        "<table:table-row>{header}</table:table-row>\
+<table:table-row table:number-rows-repeated=\"900000\">{filled}{filled}</table:table-row>"
+    );
+    let error = error_of(&ods_with_table(&tall), &options());
+    assert!(
+        error.contains("has a sheet with more than 100000 rows"),
+        "{error}"
+    );
+    // LibreOffice's trailing empty rows and columns cost nothing.
+    let trailing = format!(
+        "<table:table-row>{header}<table:table-cell table:number-columns-repeated=\"16378\"/></table:table-row>\
+<table:table-row><table:table-cell office:value-type=\"string\"><text:p>Eins</text:p></table:table-cell>\
+<table:table-cell office:value-type=\"string\"><text:p>2027-03-04</text:p></table:table-cell>\
+<table:table-cell office:value-type=\"string\"><text:p>10:00</text:p></table:table-cell>\
+<table:table-cell table:number-columns-repeated=\"16381\"/></table:table-row>\
+<table:table-row table:number-rows-repeated=\"1048574\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>"
+    );
+    assert_eq!(run(&ods_with_table(&trailing)).bundle.sessions.len(), 1);
 }
