@@ -397,3 +397,59 @@ fn an_ods_whose_repeats_would_expand_to_millions_of_cells_is_refused_before_expa
     );
     assert_eq!(run(&ods_with_table(&trailing)).bundle.sessions.len(), 1);
 }
+
+#[test]
+fn a_formula_without_a_saved_value_comes_out_as_its_text() {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (column, header) in HEADERS.iter().take(4).enumerate() {
+        sheet.write_string(0, column as u16, *header).unwrap();
+    }
+    sheet
+        .write_formula(1, 0, Formula::new("=HYPERLINK(\"http://x\",\"Link\")"))
+        .unwrap();
+    sheet.write_string(1, 1, "2027-03-04").unwrap();
+    sheet.write_string(1, 2, "10:00").unwrap();
+    sheet.write_string(1, 3, "11:00").unwrap();
+    // No saved result, as a program that never calculates writes it: the writer's `<v>0</v>`
+    // taken out of the sheet.
+    let bytes = rewrite_member(
+        &book.save_to_buffer().unwrap(),
+        "xl/worksheets/sheet1.xml",
+        |xml| xml.replace("</f><v>0</v>", "</f>"),
+    );
+    let result = run(&bytes);
+    let titles: Vec<&str> = result
+        .bundle
+        .sessions
+        .iter()
+        .map(|s| s.title.as_str())
+        .collect();
+    assert_eq!(titles, ["=HYPERLINK(\"http://x\",\"Link\")"]);
+    assert!(warnings(&result).contains("formulas are never evaluated"));
+}
+
+/// The workbook with one member's text changed by `edit`.
+fn rewrite_member(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for index in 0..archive.len() {
+        let mut member = archive.by_index(index).unwrap();
+        let member_name = member.name().unwrap().to_string();
+        let mut text = String::new();
+        member.read_to_string(&mut text).unwrap();
+        let text = if member_name == name {
+            edit(&text)
+        } else {
+            text
+        };
+        writer.start_file(member_name, stored).unwrap();
+        writer.write_all(text.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap();
+    out.into_inner()
+}
