@@ -106,26 +106,34 @@ fn xlsx_programme_gives_the_same_bundle_as_the_csv() {
     assert_eq!(welcome.start.to_rfc3339(), "2027-03-04T08:00:00+00:00");
 }
 
-#[test]
-fn a_formula_cell_is_its_saved_value_or_its_text_never_evaluated() {
+/// A one-session sheet whose title cell is `title`.
+fn workbook_with_title_formula(title: Formula) -> Vec<u8> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     for (column, header) in HEADERS.iter().take(4).enumerate() {
         sheet.write_string(0, column as u16, *header).unwrap();
     }
-    let link = Formula::new("=HYPERLINK(\"http://x\",\"Link\")").set_result("Link");
-    sheet.write_formula(1, 0, link).unwrap();
-    sheet.write_string(1, 1, "2027-03-04").unwrap();
-    sheet.write_string(1, 2, "10:00").unwrap();
-    sheet.write_string(1, 3, "11:00").unwrap();
-    let result = run(&book.save_to_buffer().unwrap());
-    let titles: Vec<&str> = result
+    sheet.write_formula(1, 0, title).unwrap();
+    for (column, value) in [(1, "2027-03-04"), (2, "10:00"), (3, "11:00")] {
+        sheet.write_string(1, column, value).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn titles(result: &Import) -> Vec<&str> {
+    result
         .bundle
         .sessions
         .iter()
         .map(|s| s.title.as_str())
-        .collect();
-    assert_eq!(titles, ["Link"]);
+        .collect()
+}
+
+#[test]
+fn a_formula_cell_is_its_saved_value_or_its_text_never_evaluated() {
+    let link = Formula::new("=HYPERLINK(\"http://x\",\"Link\")").set_result("Link");
+    let result = run(&workbook_with_title_formula(link));
+    assert_eq!(titles(&result), ["Link"]);
     let warnings = warnings(&result);
     assert!(
         warnings.contains("file: formula: 1 formula cells were read as the values"),
@@ -400,32 +408,16 @@ fn an_ods_whose_repeats_would_expand_to_millions_of_cells_is_refused_before_expa
 
 #[test]
 fn a_formula_without_a_saved_value_comes_out_as_its_text() {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    for (column, header) in HEADERS.iter().take(4).enumerate() {
-        sheet.write_string(0, column as u16, *header).unwrap();
-    }
-    sheet
-        .write_formula(1, 0, Formula::new("=HYPERLINK(\"http://x\",\"Link\")"))
-        .unwrap();
-    sheet.write_string(1, 1, "2027-03-04").unwrap();
-    sheet.write_string(1, 2, "10:00").unwrap();
-    sheet.write_string(1, 3, "11:00").unwrap();
+    let link = Formula::new("=HYPERLINK(\"http://x\",\"Link\")");
     // No saved result, as a program that never calculates writes it: the writer's `<v>0</v>`
     // taken out of the sheet.
     let bytes = rewrite_member(
-        &book.save_to_buffer().unwrap(),
+        &workbook_with_title_formula(link),
         "xl/worksheets/sheet1.xml",
         |xml| xml.replace("</f><v>0</v>", "</f>"),
     );
     let result = run(&bytes);
-    let titles: Vec<&str> = result
-        .bundle
-        .sessions
-        .iter()
-        .map(|s| s.title.as_str())
-        .collect();
-    assert_eq!(titles, ["=HYPERLINK(\"http://x\",\"Link\")"]);
+    assert_eq!(titles(&result), ["=HYPERLINK(\"http://x\",\"Link\")"]);
     assert!(warnings(&result).contains("formulas are never evaluated"));
 }
 
