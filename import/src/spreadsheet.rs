@@ -139,7 +139,15 @@ pub(crate) fn read(bytes: &[u8], format: Format, ctx: &Context) -> Result<Built>
             (*line, texts)
         })
         .collect();
-    let mut built = csv::read_sheet(Sheet { headers, records }, layout, ctx)?;
+    let mut built = csv::read_sheet(
+        Sheet {
+            what,
+            headers,
+            records,
+        },
+        layout,
+        ctx,
+    )?;
     if grid.formulas > 0 {
         built.warnings.push(crate::ImportWarning {
             subject: Text::file(),

@@ -445,3 +445,20 @@ fn rewrite_member(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Ve
     writer.finish().unwrap();
     out.into_inner()
 }
+
+#[test]
+fn a_workbook_whose_rows_are_all_skipped_is_named_in_the_error() {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (column, header) in HEADERS.iter().take(3).enumerate() {
+        sheet.write_string(0, column as u16, *header).unwrap();
+    }
+    for (column, value) in ["Eins", "2027-03-04", "kaputt"].iter().enumerate() {
+        sheet.write_string(1, column as u16, *value).unwrap();
+    }
+    let error = error_of(&book.save_to_buffer().unwrap(), &options());
+    assert!(
+        error.starts_with("the XLSX workbook") && error.contains("nothing to import"),
+        "{error}"
+    );
+}

@@ -150,6 +150,7 @@ impl Row {
 }
 
 struct Table {
+    what: &'static str,
     headers: Vec<String>,
     columns: Vec<Option<Column>>,
     rows: Vec<Row>,
@@ -158,6 +159,8 @@ struct Table {
 /// A spreadsheet as text cells, whatever file it came from: the header and the rows after it,
 /// each with the row number the spreadsheet shows (the header is row 1 in a CSV file).
 pub(crate) struct Sheet {
+    /// How errors name the file ("the CSV file", "the XLSX workbook").
+    pub what: &'static str,
     pub headers: Vec<String>,
     pub records: Vec<(usize, Vec<String>)>,
 }
@@ -188,7 +191,11 @@ fn sheet_of_text(text: &str) -> Result<Sheet> {
         }
         records.push((index + 2, record.iter().map(str::to_string).collect()));
     }
-    Ok(Sheet { headers, records })
+    Ok(Sheet {
+        what: WHAT,
+        headers,
+        records,
+    })
 }
 
 fn rows(sheet: Sheet, table: &[(Column, &[&str])]) -> Table {
@@ -207,6 +214,7 @@ fn rows(sheet: Sheet, table: &[(Column, &[&str])]) -> Table {
         })
         .collect();
     Table {
+        what: sheet.what,
         headers,
         columns,
         rows,
@@ -226,6 +234,7 @@ pub(crate) fn read_sheet(sheet: Sheet, layout: Format, ctx: &Context) -> Result<
 }
 
 fn require(
+    what: &str,
     headers: &[String],
     columns: &[Option<Column>],
     needed: &[(Column, &str)],
@@ -233,7 +242,7 @@ fn require(
     for (column, spelled) in needed {
         if !columns.contains(&Some(*column)) {
             return Err(Error::invalid(
-                WHAT,
+                what,
                 "header",
                 format!(
                     "has no {spelled} column (found: {}); see docs/import-csv.md for the accepted headers",
