@@ -3,7 +3,7 @@
 # trees (cargo-deny's `bans` checks who depends on whom directly; this checks what each
 # shipped artefact can reach at all, by any feature):
 #   - the phone library (marktplatz-ffi) reaches no organiser code: no importers (quick-xml,
-#     csv), no image codecs, no demo, no publish client;
+#     csv, calamine, zip), no image codecs, no demo, no publish client;
 #   - the server reaches neither the device crate nor an HTTP client (reqwest, rustls).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ forbid() {
 
 ffi=$(cargo tree -q -p marktplatz-ffi -e normal --all-features)
 forbid "the phone library (marktplatz-ffi)" "$ffi" \
-  "quick-xml|csv|image|marktplatz-import|marktplatz-media|marktplatz-publish"
+  "quick-xml|csv|calamine|rust_xlsxwriter|zip|image|marktplatz-import|marktplatz-media|marktplatz-publish"
 server=$(cargo tree -q -p marktplatz-server -e normal --all-features)
 forbid "the server (marktplatz-server)" "$server" "marktplatz-core|reqwest|rustls|hyper-rustls"
 

@@ -285,3 +285,26 @@ fn import_warnings_follow_the_locale_too() {
     let json = run(german().args(["import-check", "--json"]).arg(&file)).ok();
     assert!(json.contains("die Zeile wurde übersprungen"), "{json}");
 }
+
+#[test]
+fn import_check_reads_a_workbook_without_format_and_names_the_file_it_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vorlage.xlsx");
+    // The console's template, left empty: found to be XLSX by its content, refused as rowless.
+    std::fs::write(&file, marktplatz_import::template::xlsx().unwrap()).unwrap();
+    let stderr = run(marktplatz().arg("import-check").arg(&file)).fails_with(3);
+    assert!(stderr.contains("vorlage.xlsx"), "{stderr}");
+    assert!(
+        stderr.contains("has no rows below the header of the sheet 'Programm'"),
+        "{stderr}"
+    );
+    let forced = run(marktplatz()
+        .args(["import-check", "--format", "csv"])
+        .arg(&file))
+    .fails_with(3);
+    assert!(
+        forced
+            .contains("--format csv-sessions was given, but the file is an Excel workbook (XLSX)"),
+        "{forced}"
+    );
+}

@@ -1,5 +1,6 @@
 //! Schedule importers: frab/pentabarf XML, c3voc schedule.json (frab and pretalx flavours and
-//! the flat "schedule2" layout), iCalendar and CSV (sessions or exhibitors) -> [`Bundle`].
+//! the flat "schedule2" layout), iCalendar, CSV (sessions or exhibitors) and XLSX/ODS workbooks
+//! of the same columns -> [`Bundle`].
 //!
 //! Lenient where real files drift from their schemas (each repair is listed as a warning),
 //! strict where the data would be wrong: a file that is not a schedule, or one that is visibly
@@ -14,7 +15,8 @@
 //! - `frab_xml`, `c3voc_json`: the two schedule formats, read into `schedule`'s raw model;
 //!   `schedule` turns that into a bundle (timezone, day change, sessions, the event).
 //! - `ical`: iCalendar with its own VTIMEZONE rules; `csv`: spreadsheets of sessions or
-//!   exhibitors.
+//!   exhibitors; `spreadsheet`: XLSX/ODS workbooks into the CSV reader's table; [`template`]: the
+//!   XLSX template with the headers it reads.
 //! - [`identity`]: gives sessions whose ids were made up the ids of the source's previous
 //!   publication (a fixed typo or a move stays the same session).
 //! - `builder`: collects locations, tracks, speakers and sessions with stable, unique ids;
@@ -33,7 +35,10 @@ mod ids;
 mod kinds;
 mod lang;
 mod local_time;
+mod ods_extent;
 mod schedule;
+mod spreadsheet;
+pub mod template;
 mod text;
 mod tz;
 mod warnings;
@@ -66,16 +71,23 @@ pub enum Format {
     CsvSessions,
     /// A spreadsheet of exhibitors (`docs/import-csv.md`).
     CsvExhibitors,
+    /// An Excel workbook of sessions or exhibitors (the CSV layouts, on its first or
+    /// "Programm"/"Aussteller" sheet).
+    Xlsx,
+    /// An OpenDocument (LibreOffice) workbook, read like [`Format::Xlsx`].
+    Ods,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::FrabXml,
         Format::ScheduleJson,
         Format::Schedule2Json,
         Format::ICalendar,
         Format::CsvSessions,
         Format::CsvExhibitors,
+        Format::Xlsx,
+        Format::Ods,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +98,8 @@ impl Format {
             Format::ICalendar => "ical",
             Format::CsvSessions => "csv-sessions",
             Format::CsvExhibitors => "csv-exhibitors",
+            Format::Xlsx => "xlsx",
+            Format::Ods => "ods",
         }
     }
 
@@ -102,6 +116,8 @@ impl Format {
                 "ics" | "icalendar" | "ical" => Some(Format::ICalendar),
                 "csv" | "sessions" => Some(Format::CsvSessions),
                 "exhibitors" | "aussteller" => Some(Format::CsvExhibitors),
+                "excel" => Some(Format::Xlsx),
+                "libreoffice" | "opendocument" => Some(Format::Ods),
                 _ => None,
             })
     }
@@ -115,6 +131,8 @@ impl Format {
             Format::ICalendar => "an iCalendar file",
             Format::CsvSessions => "a CSV list of sessions",
             Format::CsvExhibitors => "a CSV list of exhibitors",
+            Format::Xlsx => "an Excel workbook (XLSX)",
+            Format::Ods => "an OpenDocument workbook (ODS)",
         }
     }
 }
@@ -204,6 +222,9 @@ pub(crate) struct Context {
 
 /// Guesses the format from the content (not the file name).
 pub fn detect(bytes: &[u8]) -> Option<Format> {
+    if let Some(workbook) = spreadsheet::detect(bytes) {
+        return Some(workbook);
+    }
     let text = match std::str::from_utf8(strip_bom(bytes)) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => std::borrow::Cow::Owned(csv::decode_windows_1252(strip_bom(bytes))),
@@ -218,6 +239,9 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         return Err(too_large(bytes.len() as u64, options.max_bytes));
     }
     let context = check_options(options)?;
+    if let Some(built) = import_workbook(bytes, options.format, &context)? {
+        return finish(built.0, built.1, Vec::new());
+    }
     let mut notes: Vec<ImportWarning> = Vec::new();
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(Error::malformed(
@@ -283,7 +307,51 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import> {
         }
         Format::ICalendar => ical::read(&text, &context)?,
         Format::CsvSessions | Format::CsvExhibitors => csv::read(&text, format, &context)?,
+        Format::Xlsx | Format::Ods => {
+            return Err(Error::malformed(
+                format!("the file (read as {format})"),
+                format!("--format {format} was given, but the file is not a zip archive"),
+            ));
+        }
     };
+    finish(format, built, notes)
+}
+
+/// Reads an XLSX or ODS workbook (found by its content, or asked for); `None` for other files.
+fn import_workbook(
+    bytes: &[u8],
+    forced: Option<Format>,
+    context: &Context,
+) -> Result<Option<(Format, builder::Built)>> {
+    let Some(found) = spreadsheet::detect(bytes) else {
+        return match forced {
+            // A damaged workbook (a zip that cannot be opened): the reader says what is wrong.
+            Some(format @ (Format::Xlsx | Format::Ods)) if bytes.starts_with(b"PK") => {
+                spreadsheet::read(bytes, format, context).map(|built| Some((format, built)))
+            }
+            None if bytes.starts_with(b"PK\x03\x04") => {
+                spreadsheet::read(bytes, Format::Xlsx, context)
+                    .map(|built| Some((Format::Xlsx, built)))
+            }
+            _ => Ok(None),
+        };
+    };
+    if let Some(forced) = forced
+        && !matches!(forced, Format::Xlsx | Format::Ods)
+    {
+        return Err(Error::malformed(
+            format!("the file (read as {forced})"),
+            format!(
+                "--format {forced} was given, but the file is {}",
+                found.describe()
+            ),
+        ));
+    }
+    spreadsheet::read(bytes, found, context).map(|built| Some((found, built)))
+}
+
+/// Checks what a reader built and adds the notes made while decoding.
+fn finish(format: Format, built: builder::Built, mut notes: Vec<ImportWarning>) -> Result<Import> {
     let builder::Built {
         bundle,
         mut warnings,

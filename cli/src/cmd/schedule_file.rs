@@ -1,5 +1,5 @@
 //! Reading a schedule file for `publish` and `import-check`: the native bundle or any format
-//! the importers read (frab XML, schedule JSON, iCalendar, CSV), with a size limit applied
+//! the importers read (frab XML, schedule JSON, iCalendar, CSV, XLSX, ODS), with a size limit applied
 //! before the file is loaded.
 
 use std::io::Read;
@@ -17,7 +17,7 @@ use crate::parse;
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ImportArgs {
     /// Read the file as this format instead of detecting it (frab-xml, schedule-json,
-    /// schedule2-json, ical, csv-sessions, csv-exhibitors).
+    /// schedule2-json, ical, csv-sessions, csv-exhibitors, xlsx, ods).
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub format: Option<Format>,
     /// IANA timezone for files that name none (default Europe/Berlin).

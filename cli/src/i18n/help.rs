@@ -205,7 +205,7 @@ const SUBJECT: &str = "Für wen das Token ist (in Listen gezeigt; ein Ersatz-Tok
 const CODE: &str =
     "Der Code, den Besucher eingeben (4 bis 64 Zeichen; gespeichert wird nur ein gesalzener Hash)";
 const CLEAR: &str = "Die Veranstaltung wieder öffentlich machen";
-const FORMAT: &str = "Die Datei in diesem Format lesen statt es zu erkennen (frab-xml, schedule-json, schedule2-json, ical, csv-sessions, csv-exhibitors)";
+const FORMAT: &str = "Die Datei in diesem Format lesen statt es zu erkennen (frab-xml, schedule-json, schedule2-json, ical, csv-sessions, csv-exhibitors, xlsx, ods)";
 const TIMEZONE: &str = "IANA-Zeitzone für Dateien, die keine nennen (Standard Europe/Berlin)";
 const DAYS: &str = "Ein Veranstaltungstag (01.02.2027 oder 2027-02-01) für Dateien ohne Datum, etwa eine Ausstellerliste; wiederholbar";
 const FAV_KIND: &str =

@@ -164,6 +164,8 @@ pub fn format_name(format: Format) -> String {
         Format::ICalendar => "eine iCalendar-Datei",
         Format::CsvSessions => "eine CSV-Liste von Programmpunkten",
         Format::CsvExhibitors => "eine CSV-Liste von Ausstellern",
+        Format::Xlsx => "eine Excel-Arbeitsmappe (XLSX)",
+        Format::Ods => "eine OpenDocument-Arbeitsmappe (ODS)",
     };
     pick(format.describe().into(), de.into())
 }

@@ -176,6 +176,27 @@ pub(super) const SESSION_HEADERS: &[(Column, &[&str])] = &[
     ),
 ];
 
+/// The German header the XLSX template (`crate::template`) writes for each session column, in
+/// the order of the template; a test checks each names its column in [`SESSION_HEADERS`].
+pub(crate) const SESSION_TEMPLATE: &[(Column, &str)] = &[
+    (Column::Title, "Titel"),
+    (Column::Date, "Datum"),
+    (Column::Start, "Beginn"),
+    (Column::End, "Ende"),
+    (Column::Duration, "Dauer"),
+    (Column::Room, "Station"),
+    (Column::Speakers, "Referent(en)"),
+    (Column::Organisation, "Organisation"),
+    (Column::Track, "Thema"),
+    (Column::Language, "Sprache"),
+    (Column::Abstract, "Kurzbeschreibung"),
+    (Column::Description, "Beschreibung"),
+    (Column::Kind, "Art"),
+    (Column::Status, "Status"),
+    (Column::Url, "Link"),
+    (Column::Id, "ID"),
+];
+
 pub(super) const EXHIBITOR_HEADERS: &[(Column, &[&str])] = &[
     (Column::Id, &["id", "kennung", "uid", "guid"]),
     (
@@ -293,6 +314,17 @@ pub(super) fn map_headers(headers: &[String], table: &[(Column, &[&str])]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_template_headers_name_their_columns() {
+        let headers: Vec<String> = SESSION_TEMPLATE
+            .iter()
+            .map(|(_, h)| h.to_string())
+            .collect();
+        let expected: Vec<Option<Column>> =
+            SESSION_TEMPLATE.iter().map(|(c, _)| Some(*c)).collect();
+        assert_eq!(map_headers(&headers, SESSION_HEADERS), expected);
+    }
 
     #[test]
     fn delimiters_and_headers() {

@@ -7,20 +7,26 @@ use marktplatz_model::error::{Error, Result};
 use marktplatz_model::model::{Contact, Exhibitor, LocationKind};
 
 use super::columns::{Column, EXHIBITOR_HEADERS};
-use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
+use super::{Row, Sheet, Table, csv_event, require, rows, with_scheme};
 use crate::builder::{Builder, Built, link};
 use crate::dates::parse_german_date;
 use crate::text::{clean_line, clean_text};
 use crate::warnings::{Text, Warnings, text};
 use crate::{Context, ids, tz};
 
-pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
+pub(super) fn exhibitors(sheet: Sheet, ctx: &Context) -> Result<Built> {
     let Table {
+        what,
         headers,
         columns,
         rows,
-    } = rows(text, EXHIBITOR_HEADERS)?;
-    require(&headers, &columns, &[(Column::Name, "name (Aussteller)")])?;
+    } = rows(sheet, EXHIBITOR_HEADERS);
+    require(
+        what,
+        &headers,
+        &columns,
+        &[(Column::Name, "name (Aussteller)")],
+    )?;
     let mut builder = Builder::new();
     let zone = ctx.timezone.unwrap_or(tz::default_zone());
     let mut days: BTreeSet<NaiveDate> = ctx.days.iter().copied().collect();
@@ -111,13 +117,13 @@ pub(super) fn exhibitors(text: &str, ctx: &Context) -> Result<Built> {
     }
     if builder.exhibitor_count() == 0 {
         return Err(Error::malformed(
-            WHAT,
+            what,
             "has no row with an exhibitor name; nothing to import",
         ));
     }
     if days.is_empty() {
         return Err(Error::invalid(
-            WHAT,
+            what,
             "date",
             "an exhibitor list carries no event days: add a 'Datum' column or pass the fair's day(s) (--day 2027-03-04)",
         ));

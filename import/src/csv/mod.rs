@@ -21,8 +21,15 @@ use super::builder::Built;
 use super::{Context, Format};
 use columns::{Column, EXHIBITOR_HEADERS, SESSION_HEADERS, map_headers};
 
+/// The template's German session headers, in order (`crate::template`).
+pub(crate) fn template_headers() -> impl Iterator<Item = (&'static str, CellKind)> {
+    columns::SESSION_TEMPLATE
+        .iter()
+        .map(|(column, header)| (*header, CellKind::of(*column)))
+}
+
 const WHAT: &str = "the CSV file";
-const MAX_ROWS: usize = 100_000;
+pub(crate) const MAX_ROWS: usize = 100_000;
 
 /// The delimiter German and English spreadsheets use: the most frequent of `;`, `,`, tab in the
 /// header line (outside quotes).
@@ -60,20 +67,54 @@ fn header_row(text: &str) -> Option<Vec<String>> {
 /// Sessions if the header has a title and a date or start column; exhibitors if it has an
 /// exhibitor name column and no time.
 pub(crate) fn sniff(text: &str) -> Option<Format> {
-    let headers = header_row(text)?;
+    sniff_headers(&header_row(text)?)
+}
+
+/// [`sniff`] for a header already read (a workbook's first row).
+pub(crate) fn sniff_headers(headers: &[String]) -> Option<Format> {
     if headers.len() < 2 {
         return None;
     }
-    let sessions = map_headers(&headers, SESSION_HEADERS);
+    let sessions = map_headers(headers, SESSION_HEADERS);
     let has = |cols: &[Option<Column>], c: Column| cols.contains(&Some(c));
     if has(&sessions, Column::Title) && has(&sessions, Column::Start) {
         return Some(Format::CsvSessions);
     }
-    let exhibitors = map_headers(&headers, EXHIBITOR_HEADERS);
+    let exhibitors = map_headers(headers, EXHIBITOR_HEADERS);
     if has(&exhibitors, Column::Name) && !has(&sessions, Column::Start) {
         return Some(Format::CsvExhibitors);
     }
     None
+}
+
+/// What a column holds, as far as reading a workbook's typed cells needs to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CellKind {
+    Date,
+    Time,
+    Other,
+}
+
+impl CellKind {
+    fn of(column: Column) -> CellKind {
+        match column {
+            Column::Date => CellKind::Date,
+            Column::Start | Column::End => CellKind::Time,
+            _ => CellKind::Other,
+        }
+    }
+}
+
+/// The kind of each header's column in `layout` (sessions or exhibitors).
+pub(crate) fn cell_kinds(headers: &[String], layout: Format) -> Vec<CellKind> {
+    let table = match layout {
+        Format::CsvExhibitors => EXHIBITOR_HEADERS,
+        _ => SESSION_HEADERS,
+    };
+    map_headers(headers, table)
+        .into_iter()
+        .map(|column| column.map_or(CellKind::Other, CellKind::of))
+        .collect()
 }
 
 /// Windows-1252 (a superset of Latin-1's printable range) to UTF-8.
@@ -109,12 +150,22 @@ impl Row {
 }
 
 struct Table {
+    what: &'static str,
     headers: Vec<String>,
     columns: Vec<Option<Column>>,
     rows: Vec<Row>,
 }
 
-fn rows(text: &str, table: &[(Column, &[&str])]) -> Result<Table> {
+/// A spreadsheet as text cells, whatever file it came from: the header and the rows after it,
+/// each with the row number the spreadsheet shows (the header is row 1 in a CSV file).
+pub(crate) struct Sheet {
+    /// How errors name the file ("the CSV file", "the XLSX workbook").
+    pub what: &'static str,
+    pub headers: Vec<String>,
+    pub records: Vec<(usize, Vec<String>)>,
+}
+
+fn sheet_of_text(text: &str) -> Result<Sheet> {
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
         .flexible(true)
@@ -124,48 +175,66 @@ fn rows(text: &str, table: &[(Column, &[&str])]) -> Result<Table> {
         .headers()
         .map_err(|e| Error::malformed(WHAT, format!("the header line cannot be read: {e}")))?
         .iter()
-        .map(|h| h.trim().to_string())
+        .map(str::to_string)
         .collect();
-    let columns = map_headers(&headers, table);
-    let mut out = Vec::new();
+    let mut records = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             Error::malformed(WHAT, format!("line {line} cannot be read: {e}"))
         })?;
-        if out.len() >= MAX_ROWS {
+        if records.len() >= MAX_ROWS {
             return Err(Error::malformed(
                 WHAT,
                 format!("has more than {MAX_ROWS} rows"),
             ));
         }
-        // The row number a spreadsheet shows: the header is row 1.
-        let line = index + 2;
-        let cells = record
-            .iter()
-            .zip(&columns)
-            .filter_map(|(value, column)| Some(((*column)?, value.trim().to_string())))
-            .collect::<Vec<_>>();
-        if cells.iter().all(|(_, v)| v.is_empty()) {
-            continue;
-        }
-        out.push(Row { line, cells });
+        records.push((index + 2, record.iter().map(str::to_string).collect()));
     }
-    Ok(Table {
+    Ok(Sheet {
+        what: WHAT,
         headers,
-        columns,
-        rows: out,
+        records,
     })
 }
 
+fn rows(sheet: Sheet, table: &[(Column, &[&str])]) -> Table {
+    let headers: Vec<String> = sheet.headers.iter().map(|h| h.trim().to_string()).collect();
+    let columns = map_headers(&headers, table);
+    let rows = sheet
+        .records
+        .into_iter()
+        .filter_map(|(line, record)| {
+            let cells = record
+                .iter()
+                .zip(&columns)
+                .filter_map(|(value, column)| Some(((*column)?, value.trim().to_string())))
+                .collect::<Vec<_>>();
+            (!cells.iter().all(|(_, v)| v.is_empty())).then_some(Row { line, cells })
+        })
+        .collect();
+    Table {
+        what: sheet.what,
+        headers,
+        columns,
+        rows,
+    }
+}
+
 pub(crate) fn read(text: &str, format: Format, ctx: &Context) -> Result<Built> {
-    match format {
-        Format::CsvExhibitors => exhibitors::exhibitors(text, ctx),
-        _ => sessions::sessions(text, ctx),
+    read_sheet(sheet_of_text(text)?, format, ctx)
+}
+
+/// Sessions or exhibitors (`layout`) from a sheet read from a CSV file or a workbook.
+pub(crate) fn read_sheet(sheet: Sheet, layout: Format, ctx: &Context) -> Result<Built> {
+    match layout {
+        Format::CsvExhibitors => exhibitors::exhibitors(sheet, ctx),
+        _ => sessions::sessions(sheet, ctx),
     }
 }
 
 fn require(
+    what: &str,
     headers: &[String],
     columns: &[Option<Column>],
     needed: &[(Column, &str)],
@@ -173,7 +242,7 @@ fn require(
     for (column, spelled) in needed {
         if !columns.contains(&Some(*column)) {
             return Err(Error::invalid(
-                WHAT,
+                what,
                 "header",
                 format!(
                     "has no {spelled} column (found: {}); see docs/import-csv.md for the accepted headers",

@@ -9,7 +9,7 @@ use marktplatz_model::model::{LocationKind, Session, SessionStatus};
 use marktplatz_model::time::EventClock;
 
 use super::columns::{Column, SESSION_HEADERS, header_key};
-use super::{Row, Table, WHAT, csv_event, require, rows, with_scheme};
+use super::{Row, Sheet, Table, csv_event, require, rows, with_scheme};
 use crate::builder::{Builder, Built, Draft, Person, link};
 use crate::dates::{parse_german_date, parse_german_time, parse_minutes};
 use crate::kinds::{session_kind, status_of};
@@ -17,13 +17,15 @@ use crate::text::{clean_line, clean_text};
 use crate::warnings::{Text, Warnings, text};
 use crate::{Context, ids, local_time, tz};
 
-pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
+pub(super) fn sessions(sheet: Sheet, ctx: &Context) -> Result<Built> {
     let Table {
+        what,
         headers,
         columns,
         rows,
-    } = rows(text, SESSION_HEADERS)?;
+    } = rows(sheet, SESSION_HEADERS);
     require(
+        what,
         &headers,
         &columns,
         &[
@@ -39,8 +41,8 @@ pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
                 Text::file(),
                 "timezone",
                 text!(
-                    "a CSV file names no timezone; assumed {}; pass --timezone to choose another",
-                    "eine CSV-Datei nennt keine Zeitzone; {} angenommen; mit --timezone lässt sich eine andere wählen",
+                    "a spreadsheet (CSV, XLSX, ODS) names no timezone; assumed {}; pass --timezone to choose another",
+                    "eine Tabelle (CSV, XLSX, ODS) nennt keine Zeitzone; {} angenommen; mit --timezone lässt sich eine andere wählen",
                     tz::default_zone()
                 ),
             );
@@ -121,7 +123,7 @@ pub(super) fn sessions(text: &str, ctx: &Context) -> Result<Built> {
     }
     if !builder.has_sessions() {
         return Err(Error::malformed(
-            WHAT,
+            what,
             "has no row with a title, a date and a start time; nothing to import",
         ));
     }

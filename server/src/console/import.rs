@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -81,6 +81,35 @@ struct PreviewPage {
 pub async fn get_import(signed: Signed) -> Response {
     form_page(&signed, String::new(), FieldErrors::default(), None)
 }
+
+/// The XLSX template with the German headers the importer reads (written by the importer from
+/// its own header list).
+pub async fn get_template(signed: Signed) -> Response {
+    match import::template::xlsx() {
+        Ok(bytes) => {
+            let mut response = Response::new(Body::from(bytes));
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX_TYPE));
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"vorlage.xlsx\""),
+            );
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "console: the XLSX template cannot be written");
+            let t = signed.visitor.lang.texts();
+            form_page(
+                &signed,
+                String::new(),
+                FieldErrors::default(),
+                Message::error(t.failed),
+            )
+        }
+    }
+}
+
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn form_page(
     signed: &Signed,

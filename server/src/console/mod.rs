@@ -59,6 +59,10 @@ pub fn router() -> Router<AppState> {
             post(announce::post_retract),
         )
         .route("/organiser/{for_event}/import", get(import::get_import))
+        .route(
+            "/organiser/{for_event}/import/vorlage.xlsx",
+            get(import::get_template),
+        )
         .route("/organiser/{for_event}/access", get(access::get_access))
         .route(
             "/organiser/{for_event}/access/session",

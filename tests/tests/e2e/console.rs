@@ -762,3 +762,125 @@ async fn a_phone_gets_an_organiser_token_of_the_event_shown_once_as_a_qr_code() 
     .await;
     assert!(page.text().contains(&tokens[0].id));
 }
+
+/// The programme as an organiser's Excel file: date and time cells, German headers, ids.
+fn programme_xlsx() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Programm").unwrap();
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    let time = Format::new().set_num_format("hh:mm");
+    for (column, header) in ["ID", "Titel", "Datum", "Beginn", "Ende", "Station"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, column as u16, *header).unwrap();
+    }
+    let day = ExcelDateTime::from_ymd(2027, 3, 4).unwrap();
+    for (row, (id, title, start, end, station)) in [
+        ("eroeffnung", "Eröffnung", (9, 0), (9, 20), "Bühne"),
+        ("ozg", "OZG-Umsetzung", (10, 0), (10, 45), "Station 3"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let row = row as u32 + 1;
+        sheet.write_string(row, 0, id).unwrap();
+        sheet.write_string(row, 1, title).unwrap();
+        sheet
+            .write_datetime_with_format(row, 2, &day, &date)
+            .unwrap();
+        let start = ExcelDateTime::from_hms(start.0, start.1, 0).unwrap();
+        sheet
+            .write_datetime_with_format(row, 3, &start, &time)
+            .unwrap();
+        let end = ExcelDateTime::from_hms(end.0, end.1, 0).unwrap();
+        sheet
+            .write_datetime_with_format(row, 4, &end, &time)
+            .unwrap();
+        sheet.write_string(row, 5, station).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn an_xlsx_upload_is_previewed_and_published_and_a_device_sees_its_sessions() {
+    let h = Harness::start().await;
+    let b = sign_in(&h, EVENT).await;
+    let form = get(
+        b.addr,
+        &format!("/organiser/{EVENT}/import"),
+        &[("cookie", &b.cookie)],
+    )
+    .await;
+    assert!(form.text().contains(".xlsx,.ods,"), "{}", form.text());
+    assert!(
+        form.text()
+            .contains(&format!("/organiser/{EVENT}/import/vorlage.xlsx"))
+    );
+
+    let preview = upload(&b, "programm", &programme_xlsx()).await;
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    let page = preview.text();
+    assert!(page.contains("an Excel workbook (XLSX)"), "{page}");
+    assert!(page.contains("OZG-Umsetzung"), "{page}");
+    let done = confirm(&b, &form_value(&page, "pending"), "Programm aus Excel").await;
+    assert_eq!(done.status, 303, "{}", done.text());
+
+    let device = h.device("attendee");
+    device.sync(&h.url(), EVENT).await.unwrap();
+    for id in ["eroeffnung", "ozg"] {
+        let session = device
+            .store
+            .entity(EVENT, marktplatz_model::model::EntityKind::Session, id)
+            .unwrap();
+        assert!(session.is_some(), "the device has no session {id}");
+    }
+    // 09:00 on the fair's day in Berlin (the console names no zone: the importer's default).
+    let bundle = get(b.addr, &format!("/v1/events/{EVENT}/bundle"), &[])
+        .await
+        .json();
+    let opening = bundle["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "eroeffnung")
+        .cloned()
+        .unwrap();
+    assert_eq!(opening["start"], "2027-03-04T08:00:00Z");
+}
+
+#[tokio::test]
+async fn the_xlsx_template_downloads_for_a_signed_in_organiser_and_empty_it_has_no_rows() {
+    let h = Harness::start().await;
+    let path = format!("/organiser/{EVENT}/import/vorlage.xlsx");
+    let b = sign_in(&h, EVENT).await;
+    // Without the session cookie: no template.
+    let anonymous = get(b.addr, &path, &[]).await;
+    assert_ne!(anonymous.status, 200);
+    let template = get(b.addr, &path, &[("cookie", &b.cookie)]).await;
+    assert_eq!(template.status, 200);
+    assert_eq!(
+        template.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(
+        template
+            .header("content-disposition")
+            .is_some_and(|d| d.contains("vorlage.xlsx"))
+    );
+    assert_eq!(template.body, marktplatz_import::template::xlsx().unwrap());
+
+    // Uploaded back empty: refused at the file field, naming the workbook and the sheet.
+    let head = h.admin.head(EVENT).unwrap();
+    let empty = upload(&b, "programm", &template.body).await;
+    assert_eq!(empty.status, 422, "{}", empty.text());
+    let page = empty.text();
+    assert!(page.contains("file-error"), "{page}");
+    assert!(
+        page.contains("has no rows below the header of the sheet &#39;Programm&#39;")
+            || page.contains("has no rows below the header of the sheet 'Programm'"),
+        "{page}"
+    );
+    assert_eq!(h.admin.head(EVENT).unwrap(), head);
+}
