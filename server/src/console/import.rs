@@ -457,8 +457,8 @@ pub async fn post_confirm(
     let note = form.note.trim().to_string();
     if note.chars().count() > MAX_NOTE_CHARS {
         let text = format!(
-            "{} the release note is longer than {MAX_NOTE_CHARS} characters",
-            t.failed
+            "{} {} {MAX_NOTE_CHARS} {}",
+            t.failed, t.err_note_long, t.err_note_long_unit
         );
         return form_page(
             &signed,

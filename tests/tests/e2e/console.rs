@@ -639,6 +639,31 @@ async fn a_file_over_the_servers_limit_is_refused_at_its_field_and_nothing_is_ke
 }
 
 #[tokio::test]
+async fn a_release_note_over_the_limit_is_refused_in_the_pages_language_and_nothing_published() {
+    let h = Harness::start().await;
+    let b = sign_in(&h, EVENT).await;
+    let csv = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv"),
+    )
+    .unwrap();
+    let page = upload(&b, "programm", &csv).await.text();
+    let head = h.admin.head(EVENT).unwrap();
+    let long = "x".repeat(marktplatz_model::source::MAX_NOTE_CHARS + 1);
+    let refused = confirm(&b, &form_value(&page, "pending"), &long).await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let text = refused.text();
+    assert!(
+        text.contains(&format!(
+            "Die Notiz zur Veröffentlichung darf höchstens {} Zeichen haben.",
+            marktplatz_model::source::MAX_NOTE_CHARS
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("release note"), "{text}");
+    assert_eq!(h.admin.head(EVENT).unwrap(), head);
+}
+
+#[tokio::test]
 async fn sessions_and_tokens_of_the_event_are_listed_and_revoked_and_no_others() {
     let h = Harness::start().await;
     h.publish(&small_bundle(EVENT));
