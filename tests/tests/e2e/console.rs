@@ -422,6 +422,14 @@ fn multipart(boundary: &str, csrf: &str, source: &str, file: &[u8]) -> Vec<u8> {
     body
 }
 
+/// The example programme the docs show (docs/examples/programm.csv).
+fn example_programme() -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv"),
+    )
+    .unwrap()
+}
+
 /// Confirms the previewed import `pending` with a release note.
 async fn confirm(b: &Browser, pending: &str, note: &str) -> RawResponse {
     let form = format!("csrf={}&pending={pending}&note={}", b.csrf, encode(note));
@@ -456,10 +464,7 @@ async fn upload(b: &Browser, source: &str, file: &[u8]) -> RawResponse {
 async fn a_csv_import_is_previewed_then_published_as_a_release_and_a_stale_preview_is_refused() {
     let h = Harness::start().await;
     let b = sign_in(&h, EVENT).await;
-    let csv = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv"),
-    )
-    .unwrap();
+    let csv = example_programme();
 
     // A bad source name and a file that is no schedule: each told at its field, nothing kept.
     let bad = upload(&b, "mein programm", &csv).await;
@@ -543,10 +548,7 @@ async fn a_csv_import_is_previewed_then_published_as_a_release_and_a_stale_previ
 async fn the_preview_shows_each_changed_field_and_the_wrong_file_needs_the_box_ticked() {
     let h = Harness::start().await;
     let b = sign_in(&h, EVENT).await;
-    let csv = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv"),
-    )
-    .unwrap();
+    let csv = String::from_utf8(example_programme()).unwrap();
     let first = upload(&b, "programm", csv.as_bytes()).await.text();
     assert_eq!(
         confirm(&b, &form_value(&first, "pending"), "").await.status,
@@ -642,10 +644,7 @@ async fn a_file_over_the_servers_limit_is_refused_at_its_field_and_nothing_is_ke
 async fn a_release_note_over_the_limit_is_refused_in_the_pages_language_and_nothing_published() {
     let h = Harness::start().await;
     let b = sign_in(&h, EVENT).await;
-    let csv = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/programm.csv"),
-    )
-    .unwrap();
+    let csv = example_programme();
     let page = upload(&b, "programm", &csv).await.text();
     let head = h.admin.head(EVENT).unwrap();
     let long = "x".repeat(marktplatz_model::source::MAX_NOTE_CHARS + 1);
