@@ -206,6 +206,28 @@ fn the_probe_serves_the_event_with_its_code() {
     assert!(String::from_utf8_lossy(&answer.body).contains("Secret track"));
 }
 
+#[test]
+fn the_fuzzers_findings_stay_fixed() {
+    // Found by `scripts/fuzz.sh` (event_id_path, server_request): a "segment" holding `/` and
+    // `?` is another URL, and the console's redirect from `/organiser/E` is no content.
+    let (_dir, probe) = probe();
+    probe.check_event_segment("mp-nordwest/head?");
+    probe.check_request(b"\0/organiser/%2ec");
+    probe.check_request(b"\0/organiser/");
+    // The console's answers are judged by their body: the event's own content is recognised.
+    let content = probe
+        .send(
+            "GET",
+            &format!("/v1/events/{}/changes", probe::EVENT),
+            &[(ACCESS_CODE_HEADER, probe::CODE)],
+        )
+        .unwrap();
+    assert!(content.reveals_content());
+    let console = probe.send("GET", "/organiser/%2ec", &[]).unwrap();
+    assert_eq!(console.status, 303);
+    assert!(!console.reveals_content());
+}
+
 // 2. The access-code limit as an oracle.
 
 #[tokio::test]
