@@ -19,7 +19,7 @@ use crate::http::extract::{Organiser, Query, Readable};
 use crate::http::state::AppState;
 use crate::http::writes;
 use crate::store::releases::Publisher;
-use crate::store::{self, StoreError, change_log, publish};
+use crate::store::{StoreError, change_log};
 
 /// `?source=NAME&note=TEXT&confirm=yes`: the publishing source (default [`DEFAULT_SOURCE`],
 /// for older clients), the release note, and the confirmation of a publish the guards refuse.
@@ -64,11 +64,8 @@ pub async fn preview_bundle(
         .bodies
         .to_memory(&headers, body, state.config.max_body_bytes, "a bundle")
         .await?;
-    let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
-    let preview = store::blocking("previewing", move || {
-        publish::preview_bundle_text(&db, &data_dir, &event, &by, utf8(&body.bytes)?)
-    })
-    .await??;
+    let text = utf8(&body.bytes)?.to_string();
+    let preview = writes::preview(&state, &event, by, text).await?;
     let body =
         serde_json::to_vec(&preview).map_err(|e| ApiError::internal("encoding the preview", e))?;
     Ok(json_no_store(body))
