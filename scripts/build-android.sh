@@ -13,7 +13,15 @@ JNI_LIBS=android/core-bridge/src/main/jniLibs
 ABIS=(arm64-v8a armeabi-v7a x86_64)
 
 command -v cargo-ndk >/dev/null || { echo "cargo-ndk is missing: cargo install cargo-ndk" >&2; exit 1; }
-[ -n "${ANDROID_NDK_HOME:-}" ] || { echo "set ANDROID_NDK_HOME to the NDK (e.g. \$ANDROID_HOME/ndk/27.x)" >&2; exit 1; }
+[ -n "${ANDROID_NDK_HOME:-}" ] || { echo "set ANDROID_NDK_HOME to the NDK r28 or newer (e.g. \$ANDROID_HOME/ndk/28.2.13676358)" >&2; exit 1; }
+# Google Play refuses apps whose native libraries are not 16 KB-page aligned (they crash on
+# 16 KB-page devices); NDK r28 links that way by default, and the flag below says so for any NDK.
+ndk_major=$(sed -n 's/^Pkg.Revision *= *\([0-9]*\).*/\1/p' "$ANDROID_NDK_HOME/source.properties" 2>/dev/null || true)
+if [ -z "$ndk_major" ] || [ "$ndk_major" -lt 28 ]; then
+  echo "the NDK at $ANDROID_NDK_HOME is r${ndk_major:-?}: r28 or newer is needed (16 KB page alignment)" >&2
+  exit 1
+fi
+export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384"
 
 flags=()
 [ "$PROFILE" = release ] && flags+=(--release)

@@ -12,12 +12,12 @@ val serverUrl = providers.gradleProperty("marktplatz.serverUrl").get()
 
 android {
     namespace = "de.marktplatz.app"
-    compileSdk = 35
+    compileSdk = 36
 
     defaultConfig {
         applicationId = "de.marktplatz.app"
         minSdk = 26
-        targetSdk = 35
+        targetSdk = 36
         versionCode = 1
         versionName = "0.1.0"
         buildConfigField("String", "EVENT_ID", "\"$eventId\"")

@@ -10,7 +10,7 @@ val generatedBindings = layout.projectDirectory.file("build/generated/de/marktpl
 
 android {
     namespace = "de.marktplatz.bridge"
-    compileSdk = 35
+    compileSdk = 36
 
     defaultConfig {
         minSdk = 26
