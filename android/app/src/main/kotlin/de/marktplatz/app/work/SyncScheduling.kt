@@ -29,14 +29,17 @@ object SyncScheduling {
         WorkManager.getInstance(context).enqueueUniquePeriodicWork(PERIODIC, ExistingPeriodicWorkPolicy.KEEP, request)
     }
 
-    /** One sync as soon as a network is there (after [delay]); replaces a waiting one. */
+    /**
+     * One sync as soon as a network is there (after [delay]). A waiting request is updated, a
+     * running one is left to finish (REPLACE would cancel a sync in the middle of its pages).
+     */
     fun syncWhenOnline(context: Context, delay: Duration = Duration.ZERO) {
         val request = OneTimeWorkRequestBuilder<SyncWorker>()
             .setConstraints(online)
             .setInitialDelay(delay)
             .setBackoffCriteria(BackoffPolicy.EXPONENTIAL, Duration.ofSeconds(30))
             .build()
-        WorkManager.getInstance(context).enqueueUniqueWork(ONCE, ExistingWorkPolicy.REPLACE, request)
+        WorkManager.getInstance(context).enqueueUniqueWork(ONCE, ExistingWorkPolicy.APPEND_OR_REPLACE, request)
     }
 
     /** The outbox said when it wants its next attempt (backoff after a failure): wake up then. */

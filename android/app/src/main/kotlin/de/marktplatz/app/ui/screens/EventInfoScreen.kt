@@ -1,6 +1,5 @@
 package de.marktplatz.app.ui.screens
 
-import android.content.ActivityNotFoundException
 import android.content.Intent
 import android.net.Uri
 import androidx.compose.foundation.layout.Arrangement
@@ -27,7 +26,6 @@ import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.layout.ContentScale
 import androidx.compose.ui.platform.LocalContext
-import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
@@ -40,6 +38,8 @@ import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.LocalImage
 import de.marktplatz.app.ui.components.SectionHeader
+import de.marktplatz.app.ui.components.openLink
+import de.marktplatz.app.ui.components.startActivityOrExplain
 import de.marktplatz.core.Venue
 
 /** The event, its venue (address, map, directions) and the organisers' info pages. */
@@ -49,7 +49,6 @@ fun EventInfoScreen(go: AppNavigator) {
     val model = appViewModel { EventInfoViewModel(it) }.model
     val state by model.state.collectAsStateWithLifecycle()
     val context = LocalContext.current
-    val uri = LocalUriHandler.current
     Scaffold(
         topBar = {
             TopAppBar(
@@ -76,18 +75,14 @@ fun EventInfoScreen(go: AppNavigator) {
             Text(event.title, style = MaterialTheme.typography.headlineSmall, modifier = Modifier.semantics { heading() })
             event.subtitle?.let { Text(it, style = MaterialTheme.typography.titleMedium) }
             if (event.description.isNotBlank()) Text(event.description, style = MaterialTheme.typography.bodyLarge)
-            event.url?.let { site -> OutlinedButton(onClick = { uri.openUri(site) }) { Text(stringResource(R.string.open_website)) } }
+            event.url?.let { site -> OutlinedButton(onClick = { context.openLink(site) }) { Text(stringResource(R.string.open_website)) } }
 
             SectionHeader(stringResource(R.string.venue))
             val venue = event.venue
             Text(venue.name, style = MaterialTheme.typography.titleMedium)
             Text(address(venue), style = MaterialTheme.typography.bodyLarge)
             OutlinedButton(onClick = {
-                try {
-                    context.startActivity(Intent(Intent.ACTION_VIEW, mapUri(venue)))
-                } catch (missing: ActivityNotFoundException) {
-                    android.widget.Toast.makeText(context, R.string.no_maps_app, android.widget.Toast.LENGTH_LONG).show()
-                }
+                context.startActivityOrExplain(Intent(Intent.ACTION_VIEW, mapUri(venue)), R.string.no_maps_app)
             }) {
                 Icon(Icons.Outlined.Place, contentDescription = null)
                 Text(stringResource(R.string.directions), Modifier.padding(start = 8.dp))

@@ -26,7 +26,6 @@ import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.layout.ContentScale
 import androidx.compose.ui.platform.LocalContext
-import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
@@ -40,6 +39,8 @@ import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.FavouriteToggle
 import de.marktplatz.app.ui.components.LocalImage
 import de.marktplatz.app.ui.components.SectionHeader
+import de.marktplatz.app.ui.components.openLink
+import de.marktplatz.app.ui.components.startActivityOrExplain
 
 /** One exhibitor: who they are, their topics, where to find them, how to reach them. */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -48,7 +49,6 @@ fun ExhibitorDetailScreen(exhibitorId: String, go: AppNavigator) {
     val model = appViewModel { ExhibitorDetailViewModel(it, exhibitorId) }.model
     val state by model.state.collectAsStateWithLifecycle()
     val context = LocalContext.current
-    val uri = LocalUriHandler.current
     val entry = state.entry
     Scaffold(
         topBar = {
@@ -89,16 +89,16 @@ fun ExhibitorDetailScreen(exhibitorId: String, go: AppNavigator) {
             if (contact != null || exhibitor.website != null) SectionHeader(stringResource(R.string.contact))
             contact?.name?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
             contact?.email?.let { email ->
-                OutlinedButton(onClick = { context.startActivity(Intent(Intent.ACTION_SENDTO, Uri.parse("mailto:$email"))) }) {
+                OutlinedButton(onClick = { context.startActivityOrExplain(Intent(Intent.ACTION_SENDTO, Uri.parse("mailto:$email"))) }) {
                     Text(stringResource(R.string.write_email, email))
                 }
             }
             contact?.phone?.let { phone ->
-                OutlinedButton(onClick = { context.startActivity(Intent(Intent.ACTION_DIAL, Uri.parse("tel:$phone"))) }) {
+                OutlinedButton(onClick = { context.startActivityOrExplain(Intent(Intent.ACTION_DIAL, Uri.parse("tel:$phone"))) }) {
                     Text(stringResource(R.string.call, phone))
                 }
             }
-            exhibitor.website?.let { site -> OutlinedButton(onClick = { uri.openUri(site) }) { Text(stringResource(R.string.open_website)) } }
+            exhibitor.website?.let { site -> OutlinedButton(onClick = { context.openLink(site) }) { Text(stringResource(R.string.open_website)) } }
         }
     }
 }

@@ -33,7 +33,6 @@ import androidx.compose.runtime.getValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
-import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
@@ -50,6 +49,7 @@ import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.FavouriteToggle
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.dayLong
+import de.marktplatz.app.ui.components.openLink
 import de.marktplatz.app.ui.components.uiLocale
 import de.marktplatz.core.SessionDetail
 import de.marktplatz.core.SessionStatus
@@ -91,7 +91,6 @@ fun SessionDetailScreen(sessionId: String, go: AppNavigator) {
         }
         val summary = detail.summary
         val locale = uiLocale()
-        val uri = LocalUriHandler.current
         Column(
             Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp),
             verticalArrangement = Arrangement.spacedBy(8.dp),
@@ -156,7 +155,7 @@ fun SessionDetailScreen(sessionId: String, go: AppNavigator) {
                 Text(detail.session.description, style = MaterialTheme.typography.bodyMedium)
             }
             for (link in detail.session.links) {
-                OutlinedButton(onClick = { uri.openUri(link.url) }) { Text(link.title) }
+                OutlinedButton(onClick = { context.openLink(link.url) }) { Text(link.title) }
             }
         }
     }

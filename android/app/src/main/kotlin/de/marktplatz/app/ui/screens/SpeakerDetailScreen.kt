@@ -22,7 +22,6 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
@@ -37,6 +36,7 @@ import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.FavouriteToggle
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.SessionRow
+import de.marktplatz.app.ui.components.openLink
 
 /** One speaker: photo, role, bio, links, and their sessions. */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -44,7 +44,7 @@ import de.marktplatz.app.ui.components.SessionRow
 fun SpeakerDetailScreen(speakerId: String, go: AppNavigator) {
     val model = appViewModel { SpeakerDetailViewModel(it, speakerId) }.model
     val state by model.state.collectAsStateWithLifecycle()
-    val uri = LocalUriHandler.current
+    val context = LocalContext.current
     val speaker = state.speaker
     Scaffold(
         topBar = {
@@ -77,7 +77,7 @@ fun SpeakerDetailScreen(speakerId: String, go: AppNavigator) {
             }
             if (speaker.bio.isNotBlank()) item { Text(speaker.bio, Modifier.padding(horizontal = 16.dp), style = MaterialTheme.typography.bodyLarge) }
             items(speaker.links, key = { "link-" + it.url }) { link ->
-                OutlinedButton(onClick = { uri.openUri(link.url) }, modifier = Modifier.padding(horizontal = 16.dp, vertical = 4.dp)) { Text(link.title) }
+                OutlinedButton(onClick = { context.openLink(link.url) }, modifier = Modifier.padding(horizontal = 16.dp, vertical = 4.dp)) { Text(link.title) }
             }
             if (state.sessions.isNotEmpty()) {
                 item { SectionHeader(stringResource(R.string.sessions_of_speaker)) }
