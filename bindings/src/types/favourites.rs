@@ -59,7 +59,8 @@ pub enum PlaceChange {
 pub struct Walk {
     pub from_session_id: String,
     pub from_location_name: Option<String>,
-    pub minutes: i64,
+    pub gap_minutes: u32,
+    pub overlap_minutes: u32,
     pub place: PlaceChange,
     pub tight: bool,
 }

@@ -131,7 +131,8 @@ fn personal_json(agenda: &PersonalAgenda) -> Value {
             "walk": e.walk.as_ref().map(|w| json!({
                 "from_session_id": w.from_session_id,
                 "from_location_name": w.from_location_name,
-                "minutes": w.minutes,
+                "gap_minutes": w.gap_minutes,
+                "overlap_minutes": w.overlap_minutes,
                 "place": w.place.as_str(),
                 "tight": w.tight,
             })),
@@ -176,7 +177,10 @@ fn print_personal(agenda: &PersonalAgenda, ids: bool) -> CmdResult {
                 PlaceChange::DifferentLocation => msg::walk_elsewhere(),
                 PlaceChange::Unknown => msg::walk_unknown(),
             };
-            out!("    -> {}", msg::walk(&place, walk.minutes, walk.tight))?;
+            out!(
+                "    -> {}",
+                msg::walk(&place, walk.gap_minutes, walk.overlap_minutes, walk.tight)
+            )?;
         }
         let mark = match entry.state.as_str() {
             "present" if !entry.conflicts_with.is_empty() => "!",

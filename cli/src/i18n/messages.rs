@@ -348,12 +348,17 @@ pub fn personal_header(event: &str, day: NaiveDate, n: usize, conflicts: usize) 
     )
 }
 
-pub fn walk(place: &str, minutes: i64, tight: bool) -> String {
+pub fn walk(place: &str, gap_minutes: u32, overlap_minutes: u32, tight: bool) -> String {
+    let span = match (current(), overlap_minutes) {
+        (Lang::En, 0) => format!("{gap_minutes} min"),
+        (Lang::En, overlap) => format!("overlaps by {overlap} min"),
+        (Lang::De, 0) => format!("{gap_minutes} Min."),
+        (Lang::De, overlap) => format!("überschneidet sich um {overlap} Min."),
+    };
     match (current(), tight) {
-        (Lang::En, false) => format!("{place}, {minutes} min"),
-        (Lang::En, true) => format!("{place}, {minutes} min, TIGHT"),
-        (Lang::De, false) => format!("{place}, {minutes} Min."),
-        (Lang::De, true) => format!("{place}, {minutes} Min., KNAPP"),
+        (_, false) => format!("{place}, {span}"),
+        (Lang::En, true) => format!("{place}, {span}, TIGHT"),
+        (Lang::De, true) => format!("{place}, {span}, KNAPP"),
     }
 }
 

@@ -56,8 +56,11 @@ impl AgendaEntry {
 pub struct Walk {
     pub from_session_id: String,
     pub from_location_name: Option<String>,
-    /// Minutes between the previous session's end and this one's start (negative: they overlap).
-    pub minutes: i64,
+    /// Free minutes between the previous session's end and this one's start (0 if they overlap).
+    pub gap_minutes: u32,
+    /// Minutes the two sessions overlap (0 if they do not): shown as "overlaps by", never as a
+    /// negative walking time.
+    pub overlap_minutes: u32,
     pub place: PlaceChange,
     /// A change of place with less than [`TIGHT_WALK_MINUTES`] to make it (or an overlap).
     pub tight: bool,
@@ -289,12 +292,24 @@ fn walk_between(
         place,
         PlaceChange::SameHall | PlaceChange::DifferentLocation
     );
+    let (gap_minutes, overlap_minutes) = split_gap(minutes);
     Walk {
         from_session_id: from.id.clone(),
         from_location_name: from.location_name.clone(),
-        minutes,
+        gap_minutes,
+        overlap_minutes,
         place,
         tight: moving && minutes < TIGHT_WALK_MINUTES,
+    }
+}
+
+/// A signed span of minutes as (free, overlapping), each saturated to what a `u32` holds.
+fn split_gap(minutes: i64) -> (u32, u32) {
+    let clamp = |m: i64| u32::try_from(m).unwrap_or(u32::MAX);
+    if minutes >= 0 {
+        (clamp(minutes), 0)
+    } else {
+        (0, clamp(minutes.saturating_neg()))
     }
 }
 

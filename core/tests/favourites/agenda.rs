@@ -78,20 +78,26 @@ fn a_day_in_order_with_conflicts_gaps_and_walks() {
     // Walking context from the previous favourite.
     let walk = |id: &str| {
         let w = entry(id).walk.clone().unwrap();
-        (w.from_session_id, w.place, w.minutes, w.tight)
+        (
+            w.from_session_id,
+            w.place,
+            w.gap_minutes,
+            w.overlap_minutes,
+            w.tight,
+        )
     };
     assert!(entry("f-open").walk.is_none());
     assert_eq!(
         walk("f-talk-a"),
-        ("f-open".into(), PlaceChange::SameLocation, 30, false)
+        ("f-open".into(), PlaceChange::SameLocation, 30, 0, false)
     );
     assert_eq!(
         walk("f-talk-b"),
-        ("f-talk-a".into(), PlaceChange::SameHall, -30, true)
+        ("f-talk-a".into(), PlaceChange::SameHall, 0, 30, true)
     );
     assert_eq!(
         walk("f-next-door"),
-        ("f-talk-b".into(), PlaceChange::SameLocation, 0, false)
+        ("f-talk-b".into(), PlaceChange::SameLocation, 0, 0, false)
     );
     assert_eq!(
         walk("f-annex"),
@@ -99,20 +105,27 @@ fn a_day_in_order_with_conflicts_gaps_and_walks() {
             "f-next-door".into(),
             PlaceChange::DifferentLocation,
             0,
+            0,
             true
         )
     );
     assert_eq!(
         walk("f-afternoon"),
-        ("f-annex".into(), PlaceChange::DifferentLocation, 75, false)
+        (
+            "f-annex".into(),
+            PlaceChange::DifferentLocation,
+            75,
+            0,
+            false
+        )
     );
     assert_eq!(
         walk("f-midnight"),
-        ("f-late".into(), PlaceChange::SameHall, -15, true)
+        ("f-late".into(), PlaceChange::SameHall, 0, 15, true)
     );
     assert_eq!(
         walk("f-dst-2"),
-        ("f-dst-1".into(), PlaceChange::SameLocation, 30, false)
+        ("f-dst-1".into(), PlaceChange::SameLocation, 30, 0, false)
     );
     assert_eq!(
         entry("f-annex")

@@ -91,7 +91,11 @@ struct MyAgendaView: View {
             Marker(text: Text("Overlaps with \(others)"), systemImage: "exclamationmark.triangle", tint: .red)
         }
         if let walk = entry.walk, walk.tight {
-            Marker(text: Text("Only \(Int(walk.minutes)) min to get here from \(walk.fromLocationName ?? "")"), systemImage: "figure.walk", tint: .red)
+            if walk.overlapMinutes > 0 {
+                Marker(text: Text("Overlaps by \(Int(walk.overlapMinutes)) min with the session at \(walk.fromLocationName ?? "")"), systemImage: "figure.walk", tint: .red)
+            } else {
+                Marker(text: Text("Only \(Int(walk.gapMinutes)) min to get here from \(walk.fromLocationName ?? "")"), systemImage: "figure.walk", tint: .red)
+            }
         }
         if entry.state == .removed {
             Marker(text: Text("No longer in the programme"), systemImage: "xmark.circle", tint: .red)

@@ -53,6 +53,7 @@ import de.marktplatz.app.ui.components.SessionRow
 import de.marktplatz.app.ui.components.TitleWithStatus
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.FavouriteState
+import de.marktplatz.core.Walk
 import java.io.File
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
@@ -116,7 +117,7 @@ fun MyAgendaScreen(status: SyncStatus, go: AppNavigator, onRefresh: () -> Unit) 
                                         Marker(Icons.Outlined.Warning, stringResource(R.string.conflicts_with, with), MaterialTheme.colorScheme.error)
                                     }
                                     entry.walk?.takeIf { it.tight }?.let { walk ->
-                                        Marker(Icons.AutoMirrored.Outlined.DirectionsWalk, stringResource(R.string.tight_walk, walk.minutes.toInt(), walk.fromLocationName.orEmpty()), MaterialTheme.colorScheme.error)
+                                        Marker(Icons.AutoMirrored.Outlined.DirectionsWalk, walkText(walk), MaterialTheme.colorScheme.error)
                                     }
                                     when (entry.state) {
                                         FavouriteState.REMOVED -> Marker(Icons.Outlined.Warning, stringResource(R.string.favourite_removed), MaterialTheme.colorScheme.error)
@@ -162,6 +163,15 @@ fun MyAgendaScreen(status: SyncStatus, go: AppNavigator, onRefresh: () -> Unit) 
         }
     }
 }
+
+/** A tight walk: the minutes left to get there, or by how much the two sessions overlap. */
+@Composable
+private fun walkText(walk: Walk): String =
+    if (walk.overlapMinutes > 0u) {
+        stringResource(R.string.overlap_walk, walk.overlapMinutes.toInt(), walk.fromLocationName.orEmpty())
+    } else {
+        stringResource(R.string.tight_walk, walk.gapMinutes.toInt(), walk.fromLocationName.orEmpty())
+    }
 
 /** A small coloured line with an icon: a conflict, a change, a tight walk. */
 @Composable
