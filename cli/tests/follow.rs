@@ -48,6 +48,11 @@ fn follow_prints_a_json_line_per_applied_answer_and_ctrl_c_ends_it_cleanly() {
     let lines = lines_of(follower.stdout.take().unwrap());
     let synced = report(&lines, Duration::from_secs(30));
     assert_eq!(synced["event_id"], DEMO, "{synced}");
+    // What the sync spent of its budget, and no page stepped past on a sound server.
+    assert!(synced["pages"].as_u64().unwrap() >= 1, "{synced}");
+    assert!(synced["bytes"].as_u64().unwrap() > 0, "{synced}");
+    assert_eq!(synced["budget_spent"], false, "{synced}");
+    assert_eq!(synced["skipped_pages"], serde_json::json!([]), "{synced}");
     let cursor = synced["cursor"].as_u64().unwrap();
     // The follower holds its long-poll by now; the announcement wakes it.
     std::thread::sleep(Duration::from_millis(500));
@@ -69,6 +74,13 @@ fn follow_prints_a_json_line_per_applied_answer_and_ctrl_c_ends_it_cleanly() {
     );
     assert_eq!(followed["event_id"], DEMO, "{followed}");
     assert!(followed["cursor"].as_u64().unwrap() > cursor, "{followed}");
+    assert!(followed["pages"].as_u64().unwrap() >= 1, "{followed}");
+    assert_eq!(followed["budget_spent"], false, "{followed}");
+    assert_eq!(
+        followed["skipped_pages"],
+        serde_json::json!([]),
+        "{followed}"
+    );
     assert_eq!(
         followed["summary"]["kinds"]["announcement"]["added"], 1,
         "{followed}"

@@ -3,7 +3,7 @@
 use marktplatz_core::device::{KindCount, SyncOutcome, Update};
 use marktplatz_core::favourites::AlertNotice;
 use marktplatz_core::sync::outbox::PushReport;
-use marktplatz_core::sync::{Phase, Progress};
+use marktplatz_core::sync::{Phase, Progress, SkippedPage};
 use marktplatz_model::model::EntityKind;
 
 use super::Instant;
@@ -37,6 +37,12 @@ pub struct KindCount {
 }
 
 #[uniffi::remote(Record)]
+pub struct SkippedPage {
+    pub since: u64,
+    pub next: u64,
+}
+
+#[uniffi::remote(Record)]
 pub struct SyncOutcome {
     pub event_id: String,
     pub changed: Vec<KindCount>,
@@ -44,6 +50,9 @@ pub struct SyncOutcome {
     pub rebootstrapped: bool,
     pub cursor: u64,
     pub bytes: u64,
+    pub pages: u32,
+    pub budget_spent: bool,
+    pub skipped_pages: Vec<SkippedPage>,
     pub assets_downloaded: u32,
     pub assets_failed: u32,
     pub push: Option<PushReport>,

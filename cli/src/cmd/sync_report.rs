@@ -44,6 +44,20 @@ pub(super) fn print_report(report: &SyncReport) -> CmdResult {
             )
         )?;
     }
+    // What the sync spent of its budget is in the line above; say when it ran out, and name
+    // each page it could not take (their changes are missing until republished).
+    if content.budget_spent {
+        out!(
+            "  {}",
+            msg::sync_budget_spent(
+                content.pages + content.skipped_pages.len() as u32,
+                content.bytes
+            )
+        )?;
+    }
+    for skipped in &content.skipped_pages {
+        out!("  {}", msg::page_stepped_past(skipped.since, skipped.next))?;
+    }
     if report.assets.wanted > 0 {
         out!(
             "  {}",

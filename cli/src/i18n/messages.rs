@@ -560,6 +560,14 @@ messages! {
         en: "asset {sha} not fetched: {error}",
         de: "Bild {sha} nicht geladen: „{error}“"
     }
+    sync_budget_spent(pages: u32, bytes: u64) {
+        en: "stopped at this sync's budget ({pages} page(s), {bytes} bytes); the next sync goes on from here",
+        de: "beim Budget dieser Synchronisierung angehalten ({pages} Seite(n), {bytes} Bytes); die nächste macht hier weiter"
+    }
+    page_stepped_past(since: u64, next: u64) {
+        en: "a page too large to take was stepped past: the changes after seq {since} up to {next} are missing on this device",
+        de: "eine zu große Seite wurde übersprungen: die Änderungen nach Stand {since} bis {next} fehlen auf diesem Gerät"
+    }
     push_before_pull_failed(error: &str) {
         en: "queued operations were not sent: {error}",
         de: "Aufträge im Postausgang wurden nicht gesendet: „{error}“"

@@ -31,7 +31,8 @@ use crate::search::SearchCache;
 use crate::store::{CredentialStore, Store};
 use crate::sync::outbox::{PushOptions, PushReport};
 use crate::sync::{
-    AssetCache, CancelToken, Client, ClientConfig, Progress, PullReport, SyncOptions, SyncReport,
+    AssetCache, CancelToken, Client, ClientConfig, Progress, PullReport, SkippedPage, SyncOptions,
+    SyncReport,
 };
 use follow::Followers;
 use marktplatz_model::model::{AssetRef, EntityKind};
@@ -62,7 +63,15 @@ pub struct SyncOutcome {
     /// The content was downloaded afresh (history reset on the server, or another server).
     pub rebootstrapped: bool,
     pub cursor: u64,
+    /// Body bytes and pages this sync received: what it spent of its budget
+    /// ([`crate::sync::budget`]).
     pub bytes: u64,
+    pub pages: u32,
+    /// The sync stopped at its budget before the server's last page: what came is kept, the
+    /// next sync goes on from there.
+    pub budget_spent: bool,
+    /// Pages too large to take that this sync stepped past: their changes are missing.
+    pub skipped_pages: Vec<SkippedPage>,
     pub assets_downloaded: u32,
     /// Assets that failed this time and will be retried by the next sync.
     pub assets_failed: u32,
@@ -113,6 +122,9 @@ impl SyncOutcome {
             rebootstrapped: report.rebootstrapped,
             cursor: report.cursor,
             bytes: report.bytes,
+            pages: report.pages,
+            budget_spent: report.budget_spent,
+            skipped_pages: report.skipped_pages.clone(),
             synced_at: Utc::now(),
             ..SyncOutcome::default()
         }

@@ -36,7 +36,9 @@ pub use outbox::{
     queue_photo,
 };
 pub use progress::{ChangeSummary, KindChanges, Phase, Progress, ProgressFn};
-pub use pull::{ApplyHook, NoHooks, PullHooks, PullOptions, PullReport, apply_page, pull};
+pub use pull::{
+    ApplyHook, NoHooks, PullHooks, PullOptions, PullReport, SkippedPage, apply_page, pull,
+};
 pub use retry::RetryPolicy;
 
 use crate::error::{Error, Result};

@@ -354,6 +354,14 @@ pub struct PullOptions {
     pub wait: Option<std::time::Duration>,
 }
 
+/// A page the device could not take (over [`wire::MAX_PAGE_BYTES`]) and stepped past: the
+/// changes after `since` up to and including `next` are missing on this device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SkippedPage {
+    pub since: u64,
+    pub next: u64,
+}
+
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct PullReport {
     pub epoch: Option<String>,
@@ -367,9 +375,9 @@ pub struct PullReport {
     pub not_modified: bool,
     /// The content was re-bootstrapped (410, new epoch, other server).
     pub rebootstrapped: bool,
-    /// Pages stepped past because they were over [`wire::MAX_PAGE_BYTES`] (`since`, `next`):
-    /// their changes are missing on this device; what follows them was synced.
-    pub skipped_pages: Vec<(u64, u64)>,
+    /// Pages stepped past because they were over [`wire::MAX_PAGE_BYTES`]: their changes are
+    /// missing on this device; what follows them was synced.
+    pub skipped_pages: Vec<SkippedPage>,
     /// The pull stopped at its budget ([`budget::MAX_SYNC_PAGES`], [`budget::MAX_SYNC_BYTES`])
     /// before the server's last page: what came is kept, the next pull goes on from there.
     pub budget_spent: bool,
@@ -517,7 +525,7 @@ pub async fn pull(
                 };
                 let next = next.filter(|n| *n > since).unwrap_or(since + 1);
                 step_past(store, event_id, server_url, &epoch, since, next)?;
-                report.skipped_pages.push((since, next));
+                report.skipped_pages.push(SkippedPage { since, next });
                 state.epoch = Some(epoch);
                 state.cursor = next;
                 continue;

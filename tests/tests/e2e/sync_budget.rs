@@ -9,12 +9,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderName, StatusCode, Uri, header};
 use axum::response::IntoResponse;
+use marktplatz_core::device::Device as CoreDevice;
+use marktplatz_core::sync::SkippedPage;
 use marktplatz_core::sync::budget::{MAX_SYNC_BYTES, MAX_SYNC_PAGES};
 use marktplatz_core::sync::{
     self, CancelToken, FollowOptions, Followed, NoHooks, PullOptions, PullReport,
 };
+use marktplatz_model::wire::{MAX_PAGE_BYTES, PAGE_EPOCH_HEADER, PAGE_NEXT_HEADER};
 use marktplatz_tests::Device;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -25,6 +28,15 @@ const EVENT: &str = "mp-nordwest";
 /// follow, padded with trailing whitespace to `page_bytes` when that is larger. Returns its
 /// URL and how many pages it has served.
 async fn endless_server(page_bytes: usize) -> (String, Arc<AtomicU64>) {
+    endless_server_with_oversized_page(page_bytes, None).await
+}
+
+/// The endless server, with the page after `oversized_after` (when set) over
+/// [`MAX_PAGE_BYTES`]: a page the device cannot take, whose headers say where it ends.
+async fn endless_server_with_oversized_page(
+    page_bytes: usize,
+    oversized_after: Option<u64>,
+) -> (String, Arc<AtomicU64>) {
     let served = Arc::new(AtomicU64::new(0));
     let counter = served.clone();
     let app = Router::new().fallback(move |uri: Uri| {
@@ -40,6 +52,14 @@ async fn endless_server(page_bytes: usize) -> (String, Arc<AtomicU64>) {
                 None => return StatusCode::NOT_FOUND.into_response(),
             };
             let next = since + 1;
+            if oversized_after == Some(since) {
+                let headers = [
+                    (header::CONTENT_TYPE, "application/json".to_string()),
+                    (HeaderName::from_static(PAGE_NEXT_HEADER), next.to_string()),
+                    (HeaderName::from_static(PAGE_EPOCH_HEADER), "endless".into()),
+                ];
+                return (headers, vec![b' '; MAX_PAGE_BYTES + 1]).into_response();
+            }
             let mut page = format!(
                 r#"{{"epoch":"endless","since":{since},"next":{next},"head":{head},"more":true,"changes":[{{"seq":{next},"kind":"speaker","id":"s{next}","body":{{"id":"s{next}","name":"Speaker {next}","bio":""}}}}]}}"#,
                 head = next + 1_000_000,
@@ -183,4 +203,36 @@ async fn following_pauses_after_a_spent_budget() {
     );
     cancel.cancel();
     following.await.unwrap().unwrap();
+}
+
+/// What the shells and the CLI are told: the device's own sync (the API the FFI exposes) says
+/// what the sync spent of its budget and which page it stepped past.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_syncs_outcome_carries_its_budget_and_the_pages_it_stepped_past() {
+    let (url, served) = endless_server_with_oversized_page(0, Some(2)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let device = CoreDevice::open(dir.path()).unwrap();
+
+    let sync = device.sync(Some(url), EVENT.to_string());
+    let outcome = tokio::time::timeout(Duration::from_secs(240), sync)
+        .await
+        .expect("the sync ends at its budget")
+        .unwrap();
+
+    assert!(
+        outcome.budget_spent,
+        "the outcome says the budget was spent"
+    );
+    assert_eq!(
+        outcome.skipped_pages,
+        vec![SkippedPage { since: 2, next: 3 }],
+        "the oversized page is named by where it starts and ends"
+    );
+    // Pages stepped past count against the budget: one fewer was applied.
+    assert_eq!(outcome.pages, MAX_SYNC_PAGES - 1);
+    assert_eq!(outcome.cursor, u64::from(MAX_SYNC_PAGES));
+    assert_eq!(served.load(Ordering::Relaxed), u64::from(MAX_SYNC_PAGES));
+    // Every applied page is one small JSON page; the skipped one was not read.
+    assert!(outcome.bytes > 0 && outcome.bytes < u64::from(MAX_SYNC_PAGES) * 1024);
+    assert!(!outcome.not_modified);
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use marktplatz_core::Error;
+use marktplatz_core::sync::SkippedPage;
 use marktplatz_core::sync::pull::sync_state;
 use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_tests::fixtures::small_bundle;
@@ -241,7 +242,13 @@ async fn a_page_too_large_to_take_is_stepped_past_and_syncing_goes_on() {
         1,
     );
     let report = device.sync(&h.url(), EVENT).await.unwrap();
-    assert_eq!(report.content.skipped_pages, vec![(cursor, cursor + 1)]);
+    assert_eq!(
+        report.content.skipped_pages,
+        vec![SkippedPage {
+            since: cursor,
+            next: cursor + 1
+        }]
+    );
     assert!(sync_state(&device.store, EVENT).unwrap().cursor > cursor);
     // A later change arrives as usual.
     let mut bundle = small_bundle(EVENT);

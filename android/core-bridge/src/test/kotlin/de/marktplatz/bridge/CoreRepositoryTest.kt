@@ -60,6 +60,11 @@ class CoreRepositoryTest {
         val outcome = repo.sync(event, server)
         assertFalse(outcome.notModified)
         assertTrue("sessions were added", outcome.changed.any { it.added > 0u })
+        // What the sync spent of its budget; a sound server leaves it unspent and no page skipped.
+        assertTrue(outcome.pages > 0u)
+        assertTrue(outcome.bytes > 0uL)
+        assertFalse(outcome.budgetSpent)
+        assertTrue(outcome.skippedPages.isEmpty())
         val overview = repo.overview(event)
         assertEquals("E-Government Marktplatz Nordwest", overview.event.title)
         assertEquals(listOf(fairDay), overview.event.days)
