@@ -317,3 +317,76 @@ async fn forged_forms_unknown_sessions_and_another_events_session_change_nothing
     assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
     assert_eq!(h.admin.applied_ops(OTHER).unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_place_is_renamed_for_devices_and_a_stale_form_is_a_conflict() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let attendee = h.device("attendee");
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let anna = sign_in(&h, EVENT).await;
+    let bernd = sign_in(&h, EVENT).await;
+    let path = format!("/organiser/{EVENT}/places/station-2");
+    let list = get(
+        anna.addr,
+        &format!("/organiser/{EVENT}/sessions"),
+        &[("cookie", &anna.cookie)],
+    )
+    .await;
+    assert!(list.text().contains(&path), "{}", list.text());
+    let annas = get(anna.addr, &path, &[("cookie", &anna.cookie)])
+        .await
+        .text();
+    let bernds = get(bernd.addr, &path, &[("cookie", &bernd.cookie)])
+        .await
+        .text();
+    let body = |b: &Browser, page: &str, name: &str| {
+        format!(
+            "csrf={}&key={}&base={}&name={}&description={}",
+            b.csrf,
+            form_value(page, "key"),
+            form_value(page, "base"),
+            encode(name),
+            encode("Kaffee und Fragen")
+        )
+    };
+
+    let nameless = post_form(anna.addr, &path, &anna.cookie, &body(&anna, &annas, " ")).await;
+    assert_eq!(nameless.status, 422, "{}", nameless.text());
+    assert!(nameless.text().contains("id=\"name-error\""));
+    let forged = body(&anna, &annas, "Café").replace(&anna.csrf, "x");
+    let refused = post_form(anna.addr, &path, &anna.cookie, &forged).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
+
+    let renamed = post_form(anna.addr, &path, &anna.cookie, &body(&anna, &annas, "Café")).await;
+    assert_eq!(renamed.status, 303, "{}", renamed.text());
+    let stale = post_form(
+        bernd.addr,
+        &path,
+        &bernd.cookie,
+        &body(&bernd, &bernds, "Station Kaffee"),
+    )
+    .await;
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert!(stale.text().contains("<dd>Café</dd>"), "{}", stale.text());
+    assert!(stale.text().contains("value=\"Station Kaffee\""));
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 1);
+
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let stations = attendee.store.stations(EVENT).unwrap();
+    let cafe = stations
+        .iter()
+        .find(|s| s.location.id == "station-2")
+        .unwrap();
+    assert_eq!(cafe.location.name, "Café");
+    assert_eq!(cafe.location.description, "Kaffee und Fragen");
+
+    let unknown = get(
+        anna.addr,
+        &format!("/organiser/{EVENT}/places/keller"),
+        &[("cookie", &anna.cookie)],
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+}

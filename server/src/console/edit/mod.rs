@@ -7,12 +7,16 @@
 //! organiser changed the session since, the store refuses the operation as a conflict and the
 //! page shows the current version next to the organiser's own input, nothing overwritten.
 //!
+//! - `apply`: an edit form's operation sent, and the store's answer sorted;
 //! - `words`: this part's texts, German and English;
 //! - `programme`: reading the event's sessions and locations, and local times;
 //! - `list`: the sessions list;
-//! - `session`: the edit page and its forms.
+//! - `session`: a session's edit page and its forms;
+//! - `place`: a location's (station, room) edit page: name and description.
 
+mod apply;
 mod list;
+mod place;
 mod programme;
 mod session;
 mod words;
@@ -30,6 +34,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/organiser/{for_event}/sessions/{session}",
             get(session::get_session).post(session::post_session),
+        )
+        .route(
+            "/organiser/{for_event}/places/{place}",
+            get(place::get_place).post(place::post_place),
         )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }

@@ -78,6 +78,22 @@ pub async fn locations(state: &AppState, event: &str) -> store::Result<Vec<Locat
     Ok(locations)
 }
 
+/// One location of the event with its version; `None` when the event has no such place.
+pub async fn location(
+    state: &AppState,
+    event: &str,
+    id: &str,
+) -> store::Result<Option<(u64, Location)>> {
+    let pick = |entity| match entity {
+        Entity::Location(location) => Some(location),
+        _ => None,
+    };
+    Ok(live(state, event, EntityKind::Location, pick)
+        .await?
+        .into_iter()
+        .find(|(_, l)| l.id == id))
+}
+
 /// The name of the place `id` names (its id when the event has no such place; `none` when
 /// there is no place).
 pub fn place_name(locations: &[Location], id: Option<&String>, none: &str) -> String {

@@ -11,13 +11,13 @@ use serde::Deserialize;
 
 use marktplatz_model::model::{Location, Session, SessionStatus};
 use marktplatz_model::ops::{MAX_TITLE_CHARS, Op};
-use marktplatz_model::wire::code;
 use marktplatz_model::zone::Zone;
 
+use super::apply::{Outcome, apply, found_or_answer};
 use super::programme::{self, Versioned, instant, local_fields, parse_date, parse_time};
 use super::words::{Words, words};
-use crate::console::announce::{event_zone, fresh_key, send};
-use crate::console::page::{self, Chrome, Done, Message, html, see_other};
+use crate::console::announce::{event_zone, fresh_key};
+use crate::console::page::{Chrome, Done, Message, html};
 use crate::console::session::Signed;
 use crate::http::extract::Query;
 use crate::http::state::AppState;
@@ -201,16 +201,8 @@ async fn load_or_answer(
     id: &str,
     w: &'static Words,
 ) -> Result<Loaded, Response> {
-    match load(state, signed.event(), id).await {
-        Ok(Some(loaded)) => Ok(loaded),
-        Ok(None) => Err(page::notice(
-            signed.visitor,
-            404,
-            w.sessions,
-            w.unknown_session,
-        )),
-        Err(e) => Err(page::failure(signed.visitor, &e)),
-    }
+    let read = load(state, signed.event(), id).await;
+    found_or_answer(signed, read, w.sessions, w.unknown_session).map_err(|answer| *answer)
 }
 
 pub async fn get_session(
@@ -260,26 +252,11 @@ pub async fn post_session(
     let message = match op {
         None if errors.any() => Message::error(signed.visitor.lang.texts().failed),
         None => Message::error(w.err_unknown_action),
-        Some(op) => {
-            // A base that is not a number is no version at all: the store refuses base 0
-            // for a change to an existing session.
-            let base = form.base.trim().parse::<u64>().unwrap_or(0);
-            match send(&state, &signed, &form.key, base, op).await {
-                Ok(()) => return see_other(&saved, &[]),
-                // The same form sent twice (a double click): the first one was applied.
-                Err(e) if e.code() == code::KEY_REUSED => return see_other(&saved, &[]),
-                Err(e) if e.code() == code::CONFLICT => {
-                    return conflicted(&state, &signed, &id, form, w).await;
-                }
-                Err(e) => match page::client_error(&e) {
-                    Some(text) => {
-                        let t = signed.visitor.lang.texts();
-                        Message::error(format!("{} {text}", t.failed))
-                    }
-                    None => return page::failure(signed.visitor, &e),
-                },
-            }
-        }
+        Some(op) => match apply(&state, &signed, &form.key, &form.base, op, &saved).await {
+            Outcome::Answered(answer) => return answer,
+            Outcome::Conflict => return conflicted(&state, &signed, &id, form, w).await,
+            Outcome::Refused(message) => message,
+        },
     };
     render(
         &signed,

@@ -47,6 +47,12 @@ pub struct Words {
     pub err_unknown_action: &'static str,
     pub conflict: &'static str,
     pub conflict_heading: &'static str,
+    pub places_heading: &'static str,
+    pub f_name: &'static str,
+    pub save_place: &'static str,
+    pub unknown_place: &'static str,
+    pub err_name: &'static str,
+    pub place_conflict: &'static str,
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -100,6 +106,12 @@ static DE: Words = Words {
     err_unknown_action: "Unbekannte Aktion. Es wurde nichts geändert.",
     conflict: "Jemand anderes hat diesen Programmpunkt inzwischen geändert. Es wurde nichts überschrieben. Unten sehen Sie den aktuellen Stand; Ihre Eingabe steht noch im Formular. Senden Sie sie erneut, um den aktuellen Stand zu ersetzen.",
     conflict_heading: "Aktueller Stand",
+    places_heading: "Orte",
+    f_name: "Name",
+    save_place: "Ort speichern",
+    unknown_place: "Diesen Ort gibt es in dieser Veranstaltung nicht.",
+    err_name: "Bitte geben Sie einen Namen an (höchstens 300 Zeichen).",
+    place_conflict: "Jemand anderes hat diesen Ort inzwischen geändert. Es wurde nichts überschrieben. Unten sehen Sie den aktuellen Stand; Ihre Eingabe steht noch im Formular. Senden Sie sie erneut, um den aktuellen Stand zu ersetzen.",
 };
 
 static EN: Words = Words {
@@ -146,4 +158,10 @@ static EN: Words = Words {
     err_unknown_action: "Unknown action. Nothing was changed.",
     conflict: "Someone else changed this session in the meantime. Nothing was overwritten. The current version is shown below; your input is still in the form. Send it again to replace the current version.",
     conflict_heading: "Current version",
+    places_heading: "Places",
+    f_name: "Name",
+    save_place: "Save place",
+    unknown_place: "This event has no such place.",
+    err_name: "Please give a name (at most 300 characters).",
+    place_conflict: "Someone else changed this place in the meantime. Nothing was overwritten. The current version is shown below; your input is still in the form. Send it again to replace the current version.",
 };
