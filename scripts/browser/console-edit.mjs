@@ -2,7 +2,7 @@
 // passes: base URL, a one-time sign-in link, the event id; the programme is the one
 // console.mjs imported). The list and the edit page are checked with axe-core (no serious or
 // critical WCAG 2.1 A/AA violation), with errors at a field and with a conflict; a session is
-// retimed with the keyboard only.
+// retimed with the keyboard only; a place is renamed.
 import { open } from './harness.mjs';
 
 const [base, link, event] = process.argv.slice(2);
@@ -59,6 +59,18 @@ try {
   expect(await page.inputValue('#title') === 'E-Rechnung für alle', 'and their own input kept');
   await axe('session edit with a conflict');
   await shot('programmpunkt-konflikt');
+
+  // A place: renamed from the list's link.
+  await page.goto(`${base}/organiser/${event}/sessions`);
+  await Promise.all([page.waitForNavigation(), page.click('section[aria-labelledby=places-heading] li:first-child a')]);
+  await axe('place edit');
+  await page.fill('#name', '');
+  await Promise.all([page.waitForNavigation(), page.click('main button.primary')]);
+  expect(await page.getAttribute('#name', 'aria-invalid') === 'true', 'a place without a name is marked at its field');
+  await axe('place edit with an error');
+  await page.fill('#name', 'Bühne in der Markthalle');
+  await Promise.all([page.waitForNavigation(), page.click('main button.primary')]);
+  expect(await page.isVisible('.message.ok'), 'the place is renamed');
 } catch (e) {
   fail(`unexpected: ${e.stack || e}`);
 } finally {
