@@ -2,7 +2,8 @@
 # Browser tests of the organiser console (docs/adr/0016-organiser-console.md): headless
 # Chromium drives the pages of a real `marktplatz serve` on loopback: sign in by link, import
 # a CSV with preview and confirm, announce, sign out, each page checked with axe-core for
-# WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs).
+# WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs); the
+# programme's edit pages, a retime by keyboard only and a conflict (console-edit.mjs).
 # Installs what it needs: Debian's `chromium` (apt) if missing, and npm `playwright-core` and
 # `axe-core` into scripts/browser/node_modules (gitignored; versions in package.json).
 # With SCREENS=DIR (e.g. docs/screens), screenshots of the main pages are saved there.
@@ -44,3 +45,6 @@ link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subje
 
 [ -z "${SCREENS:-}" ] || mkdir -p "$SCREENS"
 CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examples/programm.csv "$event"
+# The edit pages, on the programme console.mjs imported (a second one-time link).
+link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subject browser-edit --link "$base" 2>/dev/null)
+CHROMIUM="$CHROMIUM" node scripts/browser/console-edit.mjs "$base" "$link" "$event"

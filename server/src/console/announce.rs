@@ -178,7 +178,7 @@ pub async fn post_retract(
 }
 
 /// Applies `op` as the session's organiser, through the same function as the HTTP API.
-async fn send(
+pub(super) async fn send(
     state: &AppState,
     signed: &Signed,
     key: &str,
@@ -291,7 +291,7 @@ fn local_text(at: DateTime<Utc>, zone: Zone) -> String {
 }
 
 /// The event's time zone (from its published event entity), Europe/Berlin before it has one.
-async fn event_zone(state: &AppState, event: &str) -> store::Result<Zone> {
+pub(super) async fn event_zone(state: &AppState, event: &str) -> store::Result<Zone> {
     let event = event.to_string();
     let bodies = state
         .db
@@ -380,7 +380,7 @@ fn card_of(a: Announcement, seq: u64, zone: Zone) -> Card {
 }
 
 /// A new idempotency key (43 characters of base64url: what `is_valid_key` accepts).
-fn fresh_key() -> String {
+pub(super) fn fresh_key() -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }

@@ -13,6 +13,7 @@
 
 mod access;
 mod announce;
+mod edit;
 mod import;
 mod overview;
 mod page;
@@ -90,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .route("/organiser/{for_event}", get(to_overview))
         .merge(forms)
         .merge(uploads)
+        .merge(edit::router())
 }
 
 /// `/organiser/E` without the slash: the overview is `/organiser/E/`.

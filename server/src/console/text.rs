@@ -171,6 +171,8 @@ pub struct Texts {
     pub phone_once: &'static str,
     pub back_to_access: &'static str,
     pub err_phone_name: &'static str,
+    /// The navigation entry of the programme's edit pages (`edit`).
+    pub sessions: &'static str,
 }
 
 pub static DE: Texts = Texts {
@@ -282,6 +284,7 @@ pub static DE: Texts = Texts {
     phone_once: "Der Code wird nur jetzt angezeigt. Wer ihn hat, kann als Veranstalter ändern: nicht weitergeben, nach dem Scannen diese Seite schließen.",
     back_to_access: "Zurück zu den Zugängen",
     err_phone_name: "Bitte geben Sie einen Namen für das Telefon an (1 bis 100 Zeichen); es wurde kein Zugang erzeugt.",
+    sessions: "Programm bearbeiten",
 };
 
 pub static EN: Texts = Texts {
@@ -393,6 +396,7 @@ pub static EN: Texts = Texts {
     phone_once: "The code is shown only now. Whoever has it can change things as an organiser: do not pass it on, close this page after scanning.",
     back_to_access: "Back to access",
     err_phone_name: "Please give the phone a name (1 to 100 characters); no access was created.",
+    sessions: "Edit programme",
 };
 
 #[cfg(test)]
