@@ -12,14 +12,14 @@ use marktplatz_tests::Harness;
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::raw_http::{RawResponse, get, request};
 
-const EVENT: &str = "mp-nordwest";
-const OTHER: &str = "mp-suedost";
+pub(crate) const EVENT: &str = "mp-nordwest";
+pub(crate) const OTHER: &str = "mp-suedost";
 
 /// A browser's state: the session cookie and the CSRF token of the forms.
-struct Browser {
-    addr: SocketAddr,
-    cookie: String,
-    csrf: String,
+pub(crate) struct Browser {
+    pub(crate) addr: SocketAddr,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 fn origin(addr: SocketAddr) -> String {
@@ -27,7 +27,7 @@ fn origin(addr: SocketAddr) -> String {
 }
 
 /// The value of `name="{field}" value="..."` in a page.
-fn form_value(page: &str, field: &str) -> String {
+pub(crate) fn form_value(page: &str, field: &str) -> String {
     let marker = format!("name=\"{field}\" value=\"");
     let start = page
         .find(&marker)
@@ -40,7 +40,12 @@ fn form_value(page: &str, field: &str) -> String {
         .to_string()
 }
 
-async fn post_form(addr: SocketAddr, path: &str, cookie: &str, body: &str) -> RawResponse {
+pub(crate) async fn post_form(
+    addr: SocketAddr,
+    path: &str,
+    cookie: &str,
+    body: &str,
+) -> RawResponse {
     let origin = origin(addr);
     request(
         addr,
@@ -56,7 +61,7 @@ async fn post_form(addr: SocketAddr, path: &str, cookie: &str, body: &str) -> Ra
     .await
 }
 
-async fn sign_in(h: &Harness, event: &str) -> Browser {
+pub(crate) async fn sign_in(h: &Harness, event: &str) -> Browser {
     let addr = h.server.addr();
     let link = h.admin.issue_console_link(event, "anna").unwrap();
     let answer = post_form(addr, "/organiser/sign-in", "", &format!("link={link}")).await;
@@ -82,7 +87,7 @@ async fn sign_in(h: &Harness, event: &str) -> Browser {
     }
 }
 
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
