@@ -2,7 +2,8 @@
 # Browser tests of the organiser console (docs/adr/0016-organiser-console.md): headless
 # Chromium drives the pages of a real `marktplatz serve` on loopback: sign in by link, import
 # a CSV with preview and confirm, announce, sign out, each page checked with axe-core for
-# WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs).
+# WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs); releases
+# with revert, the access code and an XLSX import made at test time (console-admin.mjs).
 # Installs what it needs: Debian's `chromium` (apt) if missing, and npm `playwright-core` and
 # `axe-core` into scripts/browser/node_modules (gitignored; versions in package.json).
 # With SCREENS=DIR (e.g. docs/screens), screenshots of the main pages are saved there.
@@ -44,3 +45,11 @@ link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subje
 
 [ -z "${SCREENS:-}" ] || mkdir -p "$SCREENS"
 CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examples/programm.csv "$event"
+
+# Releases with revert, the access code, the device count and an XLSX import, on an event of
+# their own: a workbook made now (make-xlsx.py), and the same with a title changed.
+event2=mp-browser-admin
+link2=$("$bin" token --data "$work/srv" --event "$event2" --role organiser --subject browser-test --link "$base" 2>/dev/null)
+python3 scripts/browser/make-xlsx.py "$work/programm.xlsx"
+python3 scripts/browser/make-xlsx.py "$work/programm-2.xlsx" "OZG-Umsetzung (verschoben)"
+CHROMIUM="$CHROMIUM" XLSX_CHANGED="$work/programm-2.xlsx" node scripts/browser/console-admin.mjs "$base" "$link2" "$work/programm.xlsx" "$event2"
