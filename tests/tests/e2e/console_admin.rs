@@ -273,3 +273,56 @@ async fn the_overview_counts_distinct_devices_polling_this_event() {
     assert_eq!(counted("in der laufenden Stunde"), "3", "{overview}");
     assert_eq!(counted("in den letzten 24 Stunden"), "3", "{overview}");
 }
+
+#[tokio::test]
+async fn a_revert_the_stores_guard_holds_needs_the_box_ticked_and_is_refused_without_it() {
+    let h = Harness::start().await;
+    let full = small_bundle(EVENT);
+    let (kept, dropped) = (full.sessions[0].id.clone(), full.sessions[1].id.clone());
+    let mut first = full.clone();
+    first.sessions.truncate(1);
+    h.publish(&first);
+    h.publish(&full);
+    let b = sign_in(&h, EVENT).await;
+
+    // Going back to release 1 would remove three of the four sessions: the page says so.
+    let confirm = get(
+        b.addr,
+        &format!("/organiser/{EVENT}/releases/revert?to=1"),
+        &[("cookie", &b.cookie)],
+    )
+    .await
+    .text();
+    assert!(confirm.contains("3 der 4 Programmpunkte"), "{confirm}");
+    assert!(confirm.contains("name=\"confirm\""), "{confirm}");
+
+    let path = format!("/organiser/{EVENT}/releases/revert");
+    let head = h.admin.head(EVENT).unwrap();
+    let unticked = post_form(b.addr, &path, &b.cookie, &format!("csrf={}&to=1", b.csrf)).await;
+    assert_eq!(unticked.status, 422, "{}", unticked.text());
+    assert!(
+        unticked.text().contains("braucht eine Bestätigung"),
+        "{}",
+        unticked.text()
+    );
+    assert_eq!(h.admin.head(EVENT).unwrap(), head, "nothing published");
+
+    let ticked = post_form(
+        b.addr,
+        &path,
+        &b.cookie,
+        &format!("csrf={}&to=1&confirm=yes", b.csrf),
+    )
+    .await;
+    assert_eq!(ticked.status, 303, "{}", ticked.text());
+    let device = h.device("attendee");
+    device.sync(&h.url(), EVENT).await.unwrap();
+    let session = |id: &str| {
+        device
+            .store
+            .entity(EVENT, EntityKind::Session, id)
+            .unwrap()
+            .is_some()
+    };
+    assert!(session(&kept) && !session(&dropped));
+}
