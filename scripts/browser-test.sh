@@ -3,7 +3,8 @@
 # Chromium drives the pages of a real `marktplatz serve` on loopback: sign in by link, import
 # a CSV with preview and confirm, announce, sign out, each page checked with axe-core for
 # WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs); the
-# programme's edit pages, a retime by keyboard only and a conflict (console-edit.mjs).
+# programme's edit pages, a retime by keyboard only and a conflict (console-edit.mjs); releases
+# with revert, the access code and an XLSX import made at test time (console-admin.mjs).
 # Installs what it needs: Debian's `chromium` (apt) if missing, and npm `playwright-core` and
 # `axe-core` into scripts/browser/node_modules (gitignored; versions in package.json).
 # With SCREENS=DIR (e.g. docs/screens), screenshots of the main pages are saved there.
@@ -48,3 +49,11 @@ CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examp
 # The edit pages, on the programme console.mjs imported (a second one-time link).
 link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subject browser-edit --link "$base" 2>/dev/null)
 CHROMIUM="$CHROMIUM" node scripts/browser/console-edit.mjs "$base" "$link" "$event"
+
+# Releases with revert, the access code, the device count and an XLSX import, on an event of
+# their own: a workbook made now (make-xlsx.py), and the same with a title changed.
+event2=mp-browser-admin
+link2=$("$bin" token --data "$work/srv" --event "$event2" --role organiser --subject browser-test --link "$base" 2>/dev/null)
+python3 scripts/browser/make-xlsx.py "$work/programm.xlsx"
+python3 scripts/browser/make-xlsx.py "$work/programm-2.xlsx" "OZG-Umsetzung (verschoben)"
+CHROMIUM="$CHROMIUM" XLSX_CHANGED="$work/programm-2.xlsx" node scripts/browser/console-admin.mjs "$base" "$link2" "$work/programm.xlsx" "$event2"

@@ -42,6 +42,7 @@ struct AccessPage {
     event: String,
     sessions: Vec<SessionRow>,
     tokens: Vec<TokenRow>,
+    protected: bool,
 }
 
 pub async fn get_access(
@@ -54,7 +55,8 @@ pub async fn get_access(
         Some("revoked") => Message::ok(t.revoked),
         Some("unknown") => Message::error(t.not_revoked),
         Some("phone-name") => Message::error(t.err_phone_name),
-        _ => None,
+        Some(other) => super::access_code::message(t, other),
+        None => None,
     };
     let event = signed.event().to_string();
     let read = state
@@ -63,10 +65,11 @@ pub async fn get_access(
             Ok((
                 console::sessions(tx, &event)?,
                 auth::list(tx, Some(&event))?,
+                super::access_code::is_protected(tx, &event)?,
             ))
         })
         .await;
-    let (sessions, tokens) = match read {
+    let (sessions, tokens, protected) = match read {
         Ok(found) => found,
         Err(e) => return page::failure(signed.visitor, &e),
     };
@@ -105,6 +108,7 @@ pub async fn get_access(
                     }
                 })
                 .collect(),
+            protected,
         },
     )
 }

@@ -376,7 +376,7 @@ fn plan_warning(warning: &Warning, german: bool) -> String {
 }
 
 /// Why a guard holds the publish, in the page's language.
-fn refusal(refusal: &Refusal, source: &str, german: bool) -> String {
+pub(super) fn refusal(refusal: &Refusal, source: &str, german: bool) -> String {
     match (refusal.code.as_str(), german) {
         (REFUSAL_REMOVES_MOST_SESSIONS, true) => format!(
             "Das würde {} der {} Programmpunkte entfernen, die die Quelle „{source}“ zuletzt veröffentlicht hat (die falsche Datei?).",

@@ -9,17 +9,21 @@
 //! - `session`: the visitor's language, the session cookie, the Origin and CSRF checks;
 //! - `page`: the frame every page shares and the answers' headers;
 //! - `sign_in`, `overview`, `announce`, `import`, `access`: one page each;
-//! - `text`: the words, per language.
+//! - `releases`: the releases and the revert to one;
+//! - `text`, `text_admin`: the words, per language.
 
 mod access;
+mod access_code;
 mod announce;
 mod edit;
 mod import;
 mod overview;
 mod page;
+mod releases;
 mod session;
 mod sign_in;
 mod text;
+mod text_admin;
 mod visitor;
 
 use axum::Router;
@@ -85,6 +89,8 @@ pub fn router() -> Router<AppState> {
     // The upload reads its body itself (`http::body`, the server's limit for bodies).
     let uploads = Router::new().route("/organiser/{for_event}/import", post(import::post_import));
     Router::new()
+        .merge(access_code::router())
+        .merge(releases::router().layer(DefaultBodyLimit::max(MAX_FORM_BYTES)))
         .route("/organiser/console.css", get(style))
         .route("/organiser/", get(sign_in::get_start))
         .route("/organiser", get(sign_in::get_start))

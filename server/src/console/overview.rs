@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use marktplatz_model::model::EntityKind;
+use marktplatz_model::source::Release;
 
 use super::page::{self, Chrome, Message, html, utc_minutes};
 use super::session::Signed;
@@ -18,15 +19,31 @@ use crate::store::{change_log, releases};
 /// How many releases the overview lists.
 const RELEASES_SHOWN: usize = 10;
 
-struct ReleaseRow {
-    number: u64,
-    when: String,
-    source: String,
-    subject: String,
-    note: String,
-    added: u64,
-    updated: u64,
-    removed: u64,
+/// A release as the overview and the releases page list it.
+pub(super) struct ReleaseRow {
+    pub(super) number: u64,
+    pub(super) when: String,
+    pub(super) source: String,
+    pub(super) subject: String,
+    pub(super) note: String,
+    pub(super) added: u64,
+    pub(super) updated: u64,
+    pub(super) removed: u64,
+}
+
+impl From<Release> for ReleaseRow {
+    fn from(r: Release) -> ReleaseRow {
+        ReleaseRow {
+            number: r.number,
+            when: utc_minutes(r.published_at),
+            source: r.source,
+            subject: r.subject,
+            note: r.note,
+            added: r.added,
+            updated: r.updated,
+            removed: r.removed,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -35,6 +52,10 @@ struct OverviewPage {
     c: Chrome,
     counts: Vec<(&'static str, u64)>,
     releases: Vec<ReleaseRow>,
+    /// Whether each release has a revert link (not here: on the releases page).
+    revertable: bool,
+    /// Distinct devices that polled in the last hour and the last 24 hours.
+    devices: (usize, usize),
 }
 
 #[derive(Deserialize)]
@@ -74,19 +95,9 @@ pub async fn get_overview(
                 .into_iter()
                 .map(|(kind, count)| (kind_name(signed.visitor.lang, kind), count))
                 .collect(),
-            releases: list
-                .into_iter()
-                .map(|r| ReleaseRow {
-                    number: r.number,
-                    when: utc_minutes(r.published_at),
-                    source: r.source,
-                    subject: r.subject,
-                    note: r.note,
-                    added: r.added,
-                    updated: r.updated,
-                    removed: r.removed,
-                })
-                .collect(),
+            releases: list.into_iter().map(ReleaseRow::from).collect(),
+            revertable: false,
+            devices: state.devices.counts(signed.event(), crate::store::now()),
         },
     )
 }

@@ -10,6 +10,7 @@ pub mod caching;
 pub mod connections;
 pub mod credentials;
 pub mod deadlines;
+pub mod device_count;
 pub mod error;
 pub mod event_param;
 pub mod extract;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::access::Gate;
 use super::body::BodyRules;
+use super::device_count::DeviceCounter;
 use super::long_poll::Waiters;
 use super::rate_limit::WriteLimits;
 use crate::cache::{Heads, PageCache};
@@ -26,6 +27,8 @@ pub struct AppState {
     pub bodies: Arc<BodyRules>,
     /// Long-polls held now (see `long_poll`).
     pub waiters: Arc<Waiters>,
+    /// Distinct devices that polled each event lately, a count only (see `device_count`).
+    pub devices: Arc<DeviceCounter>,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             config,
             pages: Arc::default(),
             waiters: Arc::default(),
+            devices: Arc::default(),
         }
     }
 }

@@ -60,17 +60,7 @@ pub async fn publish(
         publish::publish_bundle(&db, &data_dir, &published, &by, read()?, retention)
     })
     .await??;
-    state.heads.wake(event);
-    tracing::info!(
-        event,
-        token = token_id,
-        source,
-        seq = outcome.seq,
-        added = outcome.added,
-        updated = outcome.updated,
-        removed = outcome.removed,
-        "published"
-    );
+    released(state, event, token_id, &source, None, &outcome);
     Ok(outcome)
 }
 
@@ -87,4 +77,68 @@ pub async fn preview(
         publish::preview_bundle_text(&db, &data_dir, &event, &by, &text)
     })
     .await?
+}
+
+/// Publishes again what release `to` published, as that release's source
+/// (`store::publish::revert`, guarded like a publish), and wakes the event's long-polls: the
+/// API's `POST /v1/events/{e}/revert` and the console's releases page.
+pub async fn revert(
+    state: &AppState,
+    event: &str,
+    token_id: &str,
+    to: u64,
+    by: Publisher,
+) -> store::Result<PublishOutcome> {
+    let (db, retention) = (state.db.clone(), state.config.tombstone_retention_secs);
+    let reverted = event.to_string();
+    let outcome = store::blocking("reverting", move || {
+        publish::revert(&db, &reverted, to, &by, retention)
+    })
+    .await??;
+    released(state, event, token_id, "", Some(to), &outcome);
+    Ok(outcome)
+}
+
+/// What [`revert()`] to release `to` would do, storing nothing.
+pub async fn preview_revert(
+    state: &AppState,
+    event: &str,
+    to: u64,
+    by: Publisher,
+) -> store::Result<Preview> {
+    let db = state.db.clone();
+    let event = event.to_string();
+    store::blocking("previewing a revert", move || {
+        publish::preview_revert(&db, &event, to, &by)
+    })
+    .await?
+}
+
+/// After a publish or a revert (`reverted_to`): wakes the event's long-polls and logs the
+/// release.
+fn released(
+    state: &AppState,
+    event: &str,
+    token_id: &str,
+    source: &str,
+    reverted_to: Option<u64>,
+    outcome: &PublishOutcome,
+) {
+    state.heads.wake(event);
+    tracing::info!(
+        event,
+        token = token_id,
+        source,
+        reverted_to,
+        seq = outcome.seq,
+        added = outcome.added,
+        updated = outcome.updated,
+        removed = outcome.removed,
+        "{}",
+        if reverted_to.is_some() {
+            "reverted"
+        } else {
+            "published"
+        }
+    );
 }

@@ -7,6 +7,7 @@ mod alerts_real_server;
 mod auth_failures;
 mod console;
 mod console_edit;
+mod console_admin;
 mod crash_harness;
 mod device_redirects;
 mod event_access;

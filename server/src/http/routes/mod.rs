@@ -20,6 +20,7 @@ use axum::routing::{delete, get, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 
+use super::device_count::count_polls;
 use super::error::ApiError;
 use super::page_cache::cached_pages;
 use super::state::AppState;
@@ -69,7 +70,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .layer(compression)
         // Outside the compression: it keeps the compressed bytes.
-        .layer(axum::middleware::from_fn_with_state(state, cached_pages));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cached_pages,
+        ))
+        // Outside the page cache: a poll answered from it is a poll too.
+        .layer(axum::middleware::from_fn_with_state(state, count_polls));
     let assets = Router::new()
         .route(
             "/v1/assets/{sha256}",

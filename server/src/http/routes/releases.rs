@@ -14,7 +14,8 @@ use crate::http::extract::Organiser;
 use crate::http::extract::Query;
 use crate::http::routes::bundle::PublishParams;
 use crate::http::state::AppState;
-use crate::store::{self, change_log, publish, releases};
+use crate::http::writes;
+use crate::store::{self, change_log, releases};
 
 pub async fn get_releases(
     State(state): State<AppState>,
@@ -61,23 +62,7 @@ pub async fn revert(
     Query(params): Query<RevertParams>,
 ) -> ApiResult<Response> {
     let (to, by) = params.split(&principal.subject)?;
-    let (db, retention) = (state.db.clone(), state.config.tombstone_retention_secs);
-    let reverted = event.clone();
-    let outcome = store::blocking("reverting", move || {
-        publish::revert(&db, &reverted, to, &by, retention)
-    })
-    .await??;
-    state.heads.wake(&event);
-    tracing::info!(
-        event,
-        token = principal.token_id,
-        to,
-        seq = outcome.seq,
-        added = outcome.added,
-        updated = outcome.updated,
-        removed = outcome.removed,
-        "reverted"
-    );
+    let outcome = writes::revert(&state, &event, &principal.token_id, to, by).await?;
     let body =
         serde_json::to_vec(&outcome).map_err(|e| ApiError::internal("encoding the outcome", e))?;
     Ok(json_no_store(body))
@@ -89,11 +74,7 @@ pub async fn preview_revert(
     Query(params): Query<RevertParams>,
 ) -> ApiResult<Response> {
     let (to, by) = params.split(&principal.subject)?;
-    let db = state.db.clone();
-    let preview = store::blocking("previewing a revert", move || {
-        publish::preview_revert(&db, &event, to, &by)
-    })
-    .await??;
+    let preview = writes::preview_revert(&state, &event, to, by).await?;
     let body =
         serde_json::to_vec(&preview).map_err(|e| ApiError::internal("encoding the preview", e))?;
     Ok(json_no_store(body))

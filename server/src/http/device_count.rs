@@ -1,0 +1,215 @@
+//! How many distinct devices polled an event in the last hour and the last day, for the
+//! organiser console's overview: a count only, no device identifier stored.
+//!
+//! A successful poll (`GET .../head` or `.../changes...`) is remembered as a keyed hash of the
+//! client's address and user agent, in a set per event and hour. The key is random, lives in
+//! memory only and is replaced every 24 hours, so a hash cannot be linked to an address once
+//! the key is gone, nor recomputed from a list of addresses by anyone without the key. Buckets
+//! older than 24 hours are dropped; nothing is written to disk (`docs/threat-model.md`,
+//! privacy). Across a key change one device may count twice in the day's figure: an upper
+//! bound.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Mutex;
+
+use axum::extract::{Request, State};
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+
+use super::rate_limit::client_ip;
+use super::state::AppState;
+
+const HOUR_SECS: i64 = 3600;
+const HOURS_KEPT: i64 = 24;
+/// The most devices remembered per event and hour: a flood of forged user agents costs this
+/// much memory at most (16 bytes each), and the count says "at least".
+pub const MAX_DEVICES_PER_HOUR: usize = 200_000;
+
+/// A device's hash under the current key.
+type DeviceHash = [u8; 16];
+
+struct Bucket {
+    hour: i64,
+    devices: HashSet<DeviceHash>,
+}
+
+struct Counts {
+    key: [u8; 32],
+    key_since: i64,
+    events: HashMap<String, VecDeque<Bucket>>,
+}
+
+pub struct DeviceCounter {
+    counts: Mutex<Counts>,
+}
+
+impl Default for DeviceCounter {
+    fn default() -> Self {
+        DeviceCounter {
+            counts: Mutex::new(Counts {
+                key: rand::random(),
+                key_since: i64::MIN,
+                events: HashMap::new(),
+            }),
+        }
+    }
+}
+
+impl DeviceCounter {
+    /// Remembers that the device (`address`, `user_agent`) polled `event` at `now` (Unix
+    /// seconds).
+    pub fn saw(&self, event: &str, address: &[u8], user_agent: &[u8], now: i64) {
+        let Ok(mut counts) = self.counts.lock() else {
+            return;
+        };
+        if counts.key_since == i64::MIN {
+            counts.key_since = now;
+        } else if now - counts.key_since >= HOURS_KEPT * HOUR_SECS {
+            counts.key = rand::random();
+            counts.key_since = now;
+        }
+        let hash = device_hash(&counts.key, address, user_agent);
+        let hour = now.div_euclid(HOUR_SECS);
+        let buckets = counts.events.entry(event.to_string()).or_default();
+        while buckets.front().is_some_and(|b| b.hour <= hour - HOURS_KEPT) {
+            buckets.pop_front();
+        }
+        if buckets.back().is_none_or(|b| b.hour != hour) {
+            buckets.push_back(Bucket {
+                hour,
+                devices: HashSet::new(),
+            });
+        }
+        if let Some(bucket) = buckets.back_mut()
+            && bucket.devices.len() < MAX_DEVICES_PER_HOUR
+        {
+            bucket.devices.insert(hash);
+        }
+    }
+
+    /// Distinct devices that polled `event` in the current hour (UTC) and in the last 24 hours.
+    pub fn counts(&self, event: &str, now: i64) -> (usize, usize) {
+        let Ok(counts) = self.counts.lock() else {
+            return (0, 0);
+        };
+        let Some(buckets) = counts.events.get(event) else {
+            return (0, 0);
+        };
+        let hour = now.div_euclid(HOUR_SECS);
+        let last_hour = buckets
+            .iter()
+            .filter(|b| b.hour == hour)
+            .map(|b| b.devices.len())
+            .sum();
+        let day: HashSet<&DeviceHash> = buckets
+            .iter()
+            .filter(|b| b.hour > hour - HOURS_KEPT)
+            .flat_map(|b| b.devices.iter())
+            .collect();
+        (last_hour, day.len())
+    }
+}
+
+fn device_hash(key: &[u8; 32], address: &[u8], user_agent: &[u8]) -> DeviceHash {
+    let mut hasher = Sha256::new();
+    hasher.update(key);
+    // Lengths first: no address and agent pair reads as another.
+    hasher.update((address.len() as u64).to_le_bytes());
+    hasher.update(address);
+    hasher.update(user_agent);
+    let digest = hasher.finalize();
+    let mut hash = [0u8; 16];
+    hash.copy_from_slice(&digest[..16]);
+    hash
+}
+
+/// The event a poll is for: `/v1/events/{e}/head` and `/v1/events/{e}/changes[/...]`.
+fn polled_event(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/v1/events/")?;
+    let (event, what) = rest.split_once('/')?;
+    (what == "head" || what == "changes" || what.starts_with("changes/")).then_some(event)
+}
+
+/// Middleware around the event routes: counts each successful poll.
+pub async fn count_polls(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let seen = (request.method() == Method::GET)
+        .then(|| polled_event(request.uri().path()).map(str::to_string))
+        .flatten()
+        .map(|event| {
+            let address = client_ip(request.extensions()).to_string().into_bytes();
+            let agent = request
+                .headers()
+                .get(header::USER_AGENT)
+                .map(|v| v.as_bytes().to_vec())
+                .unwrap_or_default();
+            (event, address, agent)
+        });
+    let response = next.run(request).await;
+    if let Some((event, address, agent)) = seen
+        && (response.status().is_success() || response.status().as_u16() == 304)
+    {
+        state
+            .devices
+            .saw(&event, &address, &agent, crate::store::now());
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    #[test]
+    fn distinct_devices_are_counted_per_hour_and_day_and_forgotten_after_a_day() {
+        let counter = DeviceCounter::default();
+        counter.saw("e", b"10.0.0.1", b"app/1", NOW);
+        counter.saw("e", b"10.0.0.1", b"app/1", NOW + 10);
+        counter.saw("e", b"10.0.0.2", b"app/1", NOW + 20);
+        counter.saw("other", b"10.0.0.3", b"app/1", NOW);
+        assert_eq!(counter.counts("e", NOW + 30), (2, 2));
+        let later = NOW + 2 * HOUR_SECS;
+        counter.saw("e", b"10.0.0.1", b"app/1", later);
+        assert_eq!(
+            counter.counts("e", later),
+            (1, 2),
+            "the same device once a day"
+        );
+        assert_eq!(counter.counts("nobody", later), (0, 0));
+        let next_day = NOW + 25 * HOUR_SECS;
+        assert_eq!(
+            counter.counts("e", next_day).1,
+            1,
+            "older hours are forgotten"
+        );
+        counter.saw("e", b"10.0.0.9", b"app/1", next_day);
+        assert_eq!(counter.counts("e", next_day), (1, 2));
+        assert_eq!(counter.counts("e", NOW + 27 * HOUR_SECS), (0, 1));
+    }
+
+    #[test]
+    fn the_key_is_random_so_a_hash_says_nothing_without_it() {
+        let (a, b) = (DeviceCounter::default(), DeviceCounter::default());
+        let key = |c: &DeviceCounter| c.counts.lock().map(|c| c.key).unwrap_or_default();
+        assert_ne!(
+            device_hash(&key(&a), b"10.0.0.1", b"x"),
+            device_hash(&key(&b), b"10.0.0.1", b"x")
+        );
+        assert_ne!(
+            device_hash(&[0; 32], b"10.0.0.1", b"x"),
+            device_hash(&[0; 32], b"10.0.0.1x", b"")
+        );
+    }
+
+    #[test]
+    fn only_polls_are_counted() {
+        assert_eq!(polled_event("/v1/events/e1/head"), Some("e1"));
+        assert_eq!(polled_event("/v1/events/e1/changes"), Some("e1"));
+        assert_eq!(polled_event("/v1/events/e1/changes/3/10"), Some("e1"));
+        assert_eq!(polled_event("/v1/events/e1/bundle"), None);
+        assert_eq!(polled_event("/v1/assets/x"), None);
+    }
+}
