@@ -13,6 +13,7 @@ pub mod deadlines;
 pub mod error;
 pub mod event_param;
 pub mod extract;
+pub mod held_polls;
 pub mod json_errors;
 pub mod listener;
 pub mod long_poll;
