@@ -44,3 +44,146 @@ pub async fn serve(app: Router, mut request: Request) -> Result<Response, Infall
     again.extensions_mut().insert(HoldEnded);
     app.oneshot(again).await
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use marktplatz_model::model::EntityKind;
+    use marktplatz_model::wire::page_etag;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::http::{AppState, app};
+    use crate::store::Db;
+    use crate::store::change_log::{self, NewChange};
+
+    const EVENT: &str = "mp-nordwest";
+
+    fn track(id: &str) -> NewChange {
+        NewChange {
+            kind: EntityKind::Track,
+            id: id.into(),
+            body: Some(format!(r#"{{"id":"{id}","name":"Bühne {id}"}}"#)),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn waiters_woken_by_one_write_share_one_page_build_and_are_held_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        db.write_blocking(|tx| {
+            change_log::ensure_event(tx, EVENT)?;
+            change_log::append(tx, EVENT, &[track("t1")])
+        })
+        .unwrap();
+        let mut config = Config::new(dir.path(), "127.0.0.1:0".parse().unwrap());
+        config.max_waiters_per_ip = 100;
+        let state = AppState::new(db.clone(), Arc::new(config));
+        let router = app(state.clone());
+        let head = state.heads.current(EVENT).await.unwrap();
+        let (epoch, since) = (head.epoch.clone(), head.seq);
+        const WAITERS: usize = 25;
+        let mut answers = Vec::new();
+        for _ in 0..WAITERS {
+            let request = Request::builder()
+                .uri(format!(
+                    "/v1/events/{EVENT}/changes/{epoch}/{since}?wait=20&cursor=1"
+                ))
+                .header("if-none-match", page_etag(&epoch, since))
+                .body(Body::empty())
+                .unwrap();
+            answers.push(tokio::spawn(serve(router.clone(), request)));
+        }
+        while state.waiters.held() < WAITERS {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let built_before = state.pages.filled();
+        db.write_blocking(|tx| change_log::append(tx, EVENT, &[track("t2")]))
+            .unwrap();
+        state.heads.wake(EVENT);
+        for answer in answers {
+            let response = answer.await.unwrap().unwrap();
+            assert_eq!(response.status(), 200);
+            assert!(
+                response
+                    .headers()
+                    .contains_key(super::super::long_poll::CURSOR_HEADER)
+            );
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            assert!(String::from_utf8_lossy(&body).contains("Bühne t2"));
+        }
+        assert_eq!(
+            state.pages.filled() - built_before,
+            1,
+            "{WAITERS} woken waiters, one page build"
+        );
+        assert_eq!(state.waiters.held(), 0, "every place given back");
+    }
+
+    #[tokio::test]
+    async fn refused_and_malformed_long_polls_are_answered_at_once_and_hold_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        db.write_blocking(|tx| {
+            change_log::ensure_event(tx, EVENT)?;
+            change_log::append(tx, EVENT, &[track("t1")])?;
+            crate::store::access::set(tx, EVENT, Some("Markthalle 2027"))
+        })
+        .unwrap();
+        let mut config = Config::new(dir.path(), "127.0.0.1:0".parse().unwrap());
+        config.max_waiters_per_ip = 1;
+        let state = AppState::new(db.clone(), Arc::new(config));
+        let router = app(state.clone());
+        let head = state.heads.current(EVENT).await.unwrap();
+        let tail = format!("/v1/events/{EVENT}/changes/{}/{}", head.epoch, head.seq);
+        let ask = |target: String, code: Option<&str>| {
+            let mut request = Request::builder().uri(target);
+            if let Some(code) = code {
+                request = request.header(marktplatz_model::wire::ACCESS_CODE_HEADER, code);
+            }
+            serve(router.clone(), request.body(Body::empty()).unwrap())
+        };
+        let quick = Duration::from_secs(2);
+        // Protected, no code: refused before any hold.
+        let refused = tokio::time::timeout(quick, ask(format!("{tail}?wait=20"), None))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            matches!(refused.status().as_u16(), 401 | 403),
+            "{}",
+            refused.status()
+        );
+        // Malformed: 400 at once.
+        let malformed = tokio::time::timeout(
+            quick,
+            ask(format!("{tail}?wait=soon"), Some("Markthalle 2027")),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(malformed.status(), 400);
+        assert_eq!(state.waiters.held(), 0);
+        // With the code: held (one place, the address's limit), a second is answered 429.
+        let held = tokio::spawn(ask(format!("{tail}?wait=20"), Some("Markthalle 2027")));
+        while state.waiters.held() < 1 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let over = tokio::time::timeout(
+            quick,
+            ask(format!("{tail}?wait=20"), Some("Markthalle 2027")),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(over.status(), 429);
+        assert!(over.headers().contains_key("retry-after"));
+        assert!(!held.is_finished());
+        held.abort();
+    }
+}
