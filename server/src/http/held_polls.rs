@@ -148,25 +148,25 @@ mod tests {
             }
             serve(router.clone(), request.body(Body::empty()).unwrap())
         };
-        let quick = Duration::from_secs(2);
+        // Answered within moments, not held.
+        let at_once = |target: String, code: Option<&'static str>| {
+            let answer = ask(target, code);
+            async move {
+                tokio::time::timeout(Duration::from_secs(2), answer)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
         // Protected, no code: refused before any hold.
-        let refused = tokio::time::timeout(quick, ask(format!("{tail}?wait=20"), None))
-            .await
-            .unwrap()
-            .unwrap();
+        let refused = at_once(format!("{tail}?wait=20"), None).await;
         assert!(
             matches!(refused.status().as_u16(), 401 | 403),
             "{}",
             refused.status()
         );
         // Malformed: 400 at once.
-        let malformed = tokio::time::timeout(
-            quick,
-            ask(format!("{tail}?wait=soon"), Some("Markthalle 2027")),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        let malformed = at_once(format!("{tail}?wait=soon"), Some("Markthalle 2027")).await;
         assert_eq!(malformed.status(), 400);
         assert_eq!(state.waiters.held(), 0);
         // With the code: held (one place, the address's limit), a second is answered 429.
@@ -174,13 +174,7 @@ mod tests {
         while state.waiters.held() < 1 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        let over = tokio::time::timeout(
-            quick,
-            ask(format!("{tail}?wait=20"), Some("Markthalle 2027")),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        let over = at_once(format!("{tail}?wait=20"), Some("Markthalle 2027")).await;
         assert_eq!(over.status(), 429);
         assert!(over.headers().contains_key("retry-after"));
         assert!(!held.is_finished());
