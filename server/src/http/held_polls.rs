@@ -12,6 +12,7 @@ use std::convert::Infallible;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
+use axum::http::Method;
 use axum::response::Response;
 use tower::ServiceExt;
 
@@ -19,10 +20,11 @@ use super::long_poll::{HeldPoll, HoldEnded, HoldOutside, is_long_poll, until_cha
 
 /// Answers `request` with `app`, holding an admitted long-poll outside the stack.
 pub async fn serve(app: Router, mut request: Request) -> Result<Response, Infallible> {
-    if !is_long_poll(request.uri()) {
+    // Only a GET can be a long-poll; any other request keeps its body and passes once.
+    if request.method() != Method::GET || !is_long_poll(request.uri()) {
         return app.oneshot(request).await;
     }
-    // A long-poll is a GET: its head is all there is to ask with again.
+    // A GET's head is all there is to ask with again (routes never read a GET's body).
     let (head, _) = request.into_parts();
     request = Request::from_parts(head.clone(), Body::empty());
     request.extensions_mut().insert(HoldOutside);
