@@ -8,6 +8,7 @@
 //! Callers asking for the same missing entry wait for one computation (single flight).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
@@ -41,6 +42,8 @@ pub struct StoredPage {
 #[derive(Default)]
 pub struct PageCache {
     entries: Mutex<Entries>,
+    /// Entries filled since the start: each one page built (read, encoded, compressed).
+    filled: AtomicU64,
 }
 
 #[derive(Default)]
@@ -68,6 +71,12 @@ impl PageCache {
     /// Counts a filled entry's bytes towards the limit.
     pub fn account(&self, bytes: usize) {
         self.lock().bytes += bytes;
+        self.filled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Pages built and kept since the start (what single flight saves is measured by it).
+    pub fn filled(&self) -> u64 {
+        self.filled.load(Ordering::Relaxed)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {

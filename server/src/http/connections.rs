@@ -14,8 +14,8 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tower::ServiceExt;
 
+use super::held_polls;
 use super::listener::LimitedListener;
 use crate::config::Config;
 
@@ -43,15 +43,14 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let service = app
-            .clone()
-            .map_request(move |request: hyper::Request<Incoming>| {
-                let mut request = request.map(Body::new);
-                request
-                    .extensions_mut()
-                    .insert(ConnectInfo::<SocketAddr>(addr));
-                request
-            });
+        let app = app.clone();
+        let service = tower::service_fn(move |request: hyper::Request<Incoming>| {
+            let mut request = request.map(Body::new);
+            request
+                .extensions_mut()
+                .insert(ConnectInfo::<SocketAddr>(addr));
+            held_polls::serve(app.clone(), request)
+        });
         let connection =
             builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::FromRequestParts;
+use axum::http::Extensions;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Uri};
 use axum::response::Response;
@@ -51,6 +52,70 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientKey {
 pub fn is_long_poll(uri: &Uri) -> bool {
     uri.query()
         .is_some_and(|query| query.split('&').any(|pair| pair.starts_with("wait=")))
+}
+
+/// Marks a long-poll that `held_polls` holds outside the middleware stack: the handler admits
+/// it (limits, access gate and all checks already passed) and hands the hold back in a
+/// [`HeldPoll`] instead of waiting inside the stack's futures.
+#[derive(Clone, Copy)]
+pub struct HoldOutside;
+
+/// Marks the second pass of a long-poll held outside: its hold has ended, answer it now.
+#[derive(Clone, Copy)]
+pub struct HoldEnded;
+
+/// How the handler should treat a long-poll (from the request's extensions).
+pub enum HoldMode {
+    /// Hold it in the handler (no `held_polls` around the router).
+    Inline,
+    /// Admit it and hand the hold back (`HeldPoll`).
+    Outside,
+    /// The hold ended: answer as a woken long-poll.
+    Ended,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for HoldMode {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> ApiResult<HoldMode> {
+        Ok(hold_mode(&parts.extensions))
+    }
+}
+
+fn hold_mode(extensions: &Extensions) -> HoldMode {
+    if extensions.get::<HoldEnded>().is_some() {
+        HoldMode::Ended
+    } else if extensions.get::<HoldOutside>().is_some() {
+        HoldMode::Outside
+    } else {
+        HoldMode::Inline
+    }
+}
+
+/// What a held long-poll waits for, and its admitted place: all `held_polls` keeps while it
+/// waits (a few dozen bytes and the request head, not the middleware's futures).
+pub struct Hold {
+    pub heads: Arc<Heads>,
+    pub event: String,
+    pub epoch: String,
+    pub since: u64,
+    pub wait: Duration,
+    pub slot: WaitSlot,
+}
+
+/// A response extension carrying an admitted [`Hold`] out of the stack (extensions must be
+/// `Clone`; the hold is taken exactly once).
+#[derive(Clone)]
+pub struct HeldPoll(Arc<Mutex<Option<Hold>>>);
+
+impl HeldPoll {
+    pub fn new(hold: Hold) -> HeldPoll {
+        HeldPoll(Arc::new(Mutex::new(Some(hold))))
+    }
+
+    pub fn take(&self) -> Option<Hold> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
 }
 
 /// How long a request asks to be held: `?wait=N` seconds, capped at `max`.
@@ -146,7 +211,8 @@ pub async fn until_changed(
         tokio::pin!(notified);
         // Registered before the head is read: a write committed after the read still wakes us.
         notified.as_mut().enable();
-        let head = heads.current(event).await?;
+        // Boxed: a head read from the store is a large future, and this one waits small.
+        let head = Box::pin(heads.current(event)).await?;
         if head.epoch != epoch || head.seq != since {
             return Ok(());
         }

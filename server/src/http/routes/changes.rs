@@ -25,7 +25,9 @@ use crate::cache::pages::PageKey;
 use crate::http::caching::{IMMUTABLE, SHORT, if_none_match, json, not_modified};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Query, Readable};
-use crate::http::long_poll::{ClientKey, next_cursor, requested_wait, until_changed, with_cursor};
+use crate::http::long_poll::{
+    ClientKey, HeldPoll, Hold, HoldMode, next_cursor, requested_wait, until_changed, with_cursor,
+};
 use crate::http::page_cache::store_page;
 use crate::http::poll::{Poll, unchanged};
 use crate::http::state::AppState;
@@ -54,12 +56,14 @@ pub async fn get_first_page(
 }
 
 /// `GET /v1/events/{event}/changes/{epoch}/{since}`: the page after cursor `since`.
+#[allow(clippy::too_many_arguments)] // axum extractors, one per part of the request
 pub async fn get_page(
     State(state): State<AppState>,
     Readable(event): Readable,
     Path((_, epoch, since)): Path<(String, String, String)>,
     Query(query): Query<PageQuery>,
     ClientKey(client): ClientKey,
+    mode: HoldMode,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let since = since.parse().map_err(|_| {
@@ -69,13 +73,31 @@ pub async fn get_page(
     // Only a delta's tail waits: a snapshot or a full page has its answer now.
     let Some(wait) = wait.filter(|_| since > 0 && query.snapshot.is_none() && query.full.is_none())
     else {
-        return changes(state, event, Some(epoch), since, query, headers).await;
+        return Box::pin(changes(state, event, Some(epoch), since, query, headers)).await;
     };
+    if let HoldMode::Ended = mode {
+        let cursor = next_cursor(query.cursor.as_deref());
+        let response = Box::pin(woken_tail(state, event, epoch, since, headers)).await?;
+        return Ok(with_cursor(response, cursor));
+    }
     let slot = state.waiters.admit(
         client,
         state.config.max_waiters,
         state.config.max_waiters_per_ip,
     )?;
+    if let HoldMode::Outside = mode {
+        // Admitted: `held_polls` waits with only this, and asks again when the hold ends.
+        let mut response = Response::new(Body::empty());
+        response.extensions_mut().insert(HeldPoll::new(Hold {
+            heads: state.heads.clone(),
+            event,
+            epoch,
+            since,
+            wait,
+            slot,
+        }));
+        return Ok(response);
+    }
     until_changed(&state.heads, &event, &epoch, since, wait).await?;
     drop(slot);
     let cursor = next_cursor(query.cursor.as_deref());
