@@ -17,6 +17,7 @@ pub mod config;
 pub mod console;
 pub mod http;
 pub mod probe;
+pub mod programme;
 pub mod store;
 
 use std::future::Future;
