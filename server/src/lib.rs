@@ -16,6 +16,7 @@ pub mod cache;
 pub mod config;
 pub mod console;
 pub mod http;
+pub mod lang;
 pub mod probe;
 pub mod programme;
 pub mod store;

@@ -29,7 +29,6 @@ use axum::routing::{get, post};
 
 pub use page::CONSOLE_CSP;
 pub use session::SESSION_COOKIE;
-pub use text::Lang;
 
 use marktplatz_model::wire::is_valid_event_id;
 

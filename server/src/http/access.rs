@@ -271,9 +271,9 @@ fn shown(parts: &axum::http::request::Parts, refusal: Response) -> Response {
     let status = refusal.status();
     let asks_for_code =
         status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS;
-    if asks_for_code && crate::programme::is_attendee_page(parts.uri.path()) {
+    if asks_for_code && crate::programme::locked::is_attendee_page(parts.uri.path()) {
         let wait = refusal.headers().get(header::RETRY_AFTER).cloned();
-        return crate::programme::locked(status, &parts.headers, wait);
+        return crate::programme::locked::locked(status, &parts.headers, wait);
     }
     refusal
 }

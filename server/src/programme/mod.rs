@@ -10,9 +10,11 @@
 //! work offline after one visit through the service worker (`/e/sw.js`, network first).
 //!
 //! - `view`: what a page shows, from the published content;
+//! - `locked`: the access-code form a refused read shows;
 //! - `page`: the frame, the answers' headers, the ETag;
 //! - `text`: the words, per language.
 
+pub mod locked;
 mod page;
 mod text;
 pub mod view;
@@ -28,8 +30,8 @@ use chrono::{DateTime, Utc};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{LocationKind, SessionStatus};
 
+pub use page::PROGRAMME_CSP;
 use page::{Frame, Notice, html, language, page_etag, unchanged};
-pub use page::{PROGRAMME_CSP, locked};
 use text::{Words, words};
 use view::{Agenda, Content, Row, agenda, day_label, paragraphs};
 
@@ -53,11 +55,6 @@ pub fn router() -> Router<AppState> {
         .route("/e/programme.css", get(style))
         .route("/e/programme.js", get(script))
         .route("/e/sw.js", get(service_worker))
-}
-
-/// Whether a path is one of the attendee pages (their refusals are shown as a page).
-pub fn is_attendee_page(path: &str) -> bool {
-    path.starts_with("/e/")
 }
 
 /// `?lang=de|en&day=YYYY-MM-DD&location=ID&track=ID` (unknown keys ignored).

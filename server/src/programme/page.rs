@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use marktplatz_model::wire::Head;
 
-use super::text::{Lang, Words, words};
+use super::text::{Lang, Words};
 use crate::http::caching::{if_none_match, not_modified};
 
 /// Nothing from other origins, no inline script or style; the service worker and the one
@@ -117,36 +117,4 @@ pub fn html(status: StatusCode, template: &impl Template, etag: Option<&str>) ->
 pub struct Notice<'a> {
     pub f: Frame,
     pub text: &'a str,
-}
-
-/// The page a refused read of an attendee page shows instead of the gate's JSON: the
-/// access-code form. It depends only on the refusal's status (never on whether the event
-/// exists), so a protected and an unknown event still answer alike.
-#[derive(Template)]
-#[template(path = "programme/locked.html")]
-pub struct Locked {
-    pub w: &'static Words,
-    pub status: u16,
-}
-
-/// The gate's 401 or 429 for an attendee page, as the access-code form in the visitor's
-/// language (status and `Retry-After` kept).
-pub fn locked(
-    status: StatusCode,
-    headers: &HeaderMap,
-    retry_after: Option<HeaderValue>,
-) -> Response {
-    let w = words(language(None, headers));
-    let mut response = html(
-        status,
-        &Locked {
-            w,
-            status: status.as_u16(),
-        },
-        None,
-    );
-    if let Some(wait) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, wait);
-    }
-    response
 }

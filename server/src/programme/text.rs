@@ -2,7 +2,7 @@
 //! missing in one language is a compile error. The language is chosen per request
 //! (`?lang=`, then `Accept-Language`) and never remembered in a cookie.
 
-pub use crate::console::Lang;
+pub use crate::lang::Lang;
 
 /// Every text the programme pages show.
 pub struct Words {
