@@ -41,6 +41,14 @@ fn assert_page(answer: &RawResponse, path: &str) -> String {
     text
 }
 
+/// The German page at `path` shows every one of `texts`.
+async fn shows(h: &Harness, path: &str, texts: &[&str]) {
+    let text = assert_page(&page(h, path, &[("accept-language", "de")]).await, path);
+    for shown in texts {
+        assert!(text.contains(shown), "{path} lacks {shown}");
+    }
+}
+
 #[tokio::test]
 async fn the_programme_pages_show_the_published_content() {
     let h = Harness::start().await;
@@ -95,33 +103,30 @@ async fn the_programme_pages_show_the_published_content() {
     assert!(!filtered.contains("E-Rechnung in der Kommune"));
     assert!(filtered.contains("calendar.ics?location=station-2"));
 
-    let session = assert_page(
-        &page(&h, &format!("/e/{EVENT}/session/erechnung"), &de).await,
-        "session",
-    );
-    for shown in [
-        "E-Rechnung in der Kommune",
-        "Bernd Muster",
-        "arbeitet an der Digitalisierung",
-        "href=\"/e/mp-nordwest/station/station-1?lang=de\"",
-        "calendar.ics?location=station-1",
-        "In den Kalender",
-    ] {
-        assert!(session.contains(shown), "the session lacks {shown}");
-    }
-
-    let station = assert_page(
-        &page(&h, &format!("/e/{EVENT}/station/station-1"), &de).await,
-        "station",
-    );
-    for shown in [
-        "Station 1",
-        "IT-Dienstleister Nord",
-        "E-Rechnung, Cloud",
-        "Themeninsel 1",
-    ] {
-        assert!(station.contains(shown), "the station lacks {shown}");
-    }
+    shows(
+        &h,
+        &format!("/e/{EVENT}/session/erechnung"),
+        &[
+            "E-Rechnung in der Kommune",
+            "Bernd Muster",
+            "arbeitet an der Digitalisierung",
+            "href=\"/e/mp-nordwest/station/station-1?lang=de\"",
+            "calendar.ics?location=station-1",
+            "In den Kalender",
+        ],
+    )
+    .await;
+    shows(
+        &h,
+        &format!("/e/{EVENT}/station/station-1"),
+        &[
+            "Station 1",
+            "IT-Dienstleister Nord",
+            "E-Rechnung, Cloud",
+            "Themeninsel 1",
+        ],
+    )
+    .await;
     let stations = assert_page(
         &page(&h, &format!("/e/{EVENT}/stations"), &de).await,
         "stations",
