@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests of the organiser console (docs/adr/0016-organiser-console.md): headless
+# Browser tests of the organiser console (docs/adr/0016-organiser-console.md) and of the
+# attendee programme (scripts/browser/programme.mjs, issue 20): headless
 # Chromium drives the pages of a real `marktplatz serve` on loopback: sign in by link, import
 # a CSV with preview and confirm, announce, sign out, each page checked with axe-core for
 # WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs).
@@ -44,3 +45,5 @@ link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subje
 
 [ -z "${SCREENS:-}" ] || mkdir -p "$SCREENS"
 CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examples/programm.csv "$event"
+# The attendee programme of the event the console just published (issue 20).
+CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event"

@@ -43,6 +43,7 @@ use crate::store::{StoreError, change_log};
 const STYLE: &str = include_str!("programme.css");
 const SCRIPT: &str = include_str!("programme.js");
 const SERVICE_WORKER: &str = include_str!("sw.js");
+const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/e/programme.css", get(style))
         .route("/e/programme.js", get(script))
         .route("/e/sw.js", get(service_worker))
+        .layer(crate::http::routes::compression())
 }
 
 /// `?lang=de|en&day=YYYY-MM-DD&location=ID&track=ID` (unknown keys ignored).
@@ -609,8 +611,12 @@ async fn script() -> Response {
 /// under `/e/` (it reads its event from its scope).
 async fn service_worker() -> Response {
     let mut response = static_file(SERVICE_WORKER, "text/javascript; charset=utf-8");
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // A worker runs under its own script's policy: it fetches the pages, nothing else.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(SERVICE_WORKER_CSP),
+    );
     response
 }
