@@ -179,7 +179,9 @@ pub fn agenda(
             && track.is_none_or(|t| s.track_id.as_deref() == Some(t))
     };
     let day_sessions: Vec<&Session> = content.bundle.sessions.iter().filter(shown).collect();
-    let live = |s: &&&Session| s.status != SessionStatus::Cancelled;
+    // Now and next only on the day that is today: on another day they would say nothing.
+    let today = content.clock.conference_day(now) == day;
+    let live = |s: &&&Session| today && s.status != SessionStatus::Cancelled;
     let now_rows = day_sessions
         .iter()
         .filter(live)
@@ -274,4 +276,147 @@ pub fn paragraphs(text: &str) -> Vec<String> {
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+    use marktplatz_model::model::{Event, Venue};
+
+    use super::*;
+    use crate::programme::text::{DE, EN};
+
+    fn session(id: &str, start: DateTime<Utc>, place: &str, status: SessionStatus) -> Session {
+        Session {
+            id: id.into(),
+            kind: Default::default(),
+            title: format!("Titel {id}"),
+            subtitle: None,
+            abstract_text: String::new(),
+            description: String::new(),
+            start,
+            end: start + Duration::minutes(30),
+            location_id: Some(place.into()),
+            track_id: None,
+            languages: Vec::new(),
+            speaker_ids: Vec::new(),
+            status,
+            tags: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+
+    fn content() -> Content {
+        let day = NaiveDate::from_ymd_opt(2027, 3, 4).unwrap_or_default();
+        let mut bundle = Bundle::new(Event {
+            id: "e".into(),
+            title: "Markt".into(),
+            subtitle: None,
+            description: String::new(),
+            venue: Venue::default(),
+            timezone: "Europe/Berlin".into(),
+            days: vec![day, day.succ_opt().unwrap_or_default()],
+            day_change_hour: 4,
+            languages: Vec::new(),
+            url: None,
+            logo: None,
+        });
+        for (id, place) in [("a", "s1"), ("b", "s2")] {
+            bundle.locations.push(Location {
+                id: place.into(),
+                name: format!("Station {id}"),
+                kind: LocationKind::Station,
+                parent_id: None,
+                description: String::new(),
+                position: None,
+                sort_order: 0,
+            });
+        }
+        let at = |h: u32, m: u32| Utc.with_ymd_and_hms(2027, 3, 4, h, m, 0).unwrap();
+        bundle.sessions = vec![
+            session("late", at(23, 30), "s1", SessionStatus::Scheduled),
+            session("nine", at(8, 0), "s1", SessionStatus::Scheduled),
+            session("ten", at(9, 0), "s2", SessionStatus::Scheduled),
+            session("gone", at(9, 0), "s1", SessionStatus::Cancelled),
+            session("eleven", at(10, 0), "s1", SessionStatus::Scheduled),
+        ];
+        Content::new(bundle).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn first_day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 3, 4).unwrap_or_default()
+    }
+
+    /// The first day's agenda at `now`, filtered by `place`.
+    fn agenda_at(now: DateTime<Utc>, place: Option<&str>) -> Agenda {
+        agenda(&content(), &DE, first_day(), place, None, now)
+    }
+
+    fn ids(rows: &[Row]) -> Vec<&str> {
+        rows.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_agenda_lists_the_day_in_time_order_and_filters_by_place() {
+        let long_ago = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap();
+        let a = agenda_at(long_ago, None);
+        // 23:30 UTC is 00:30 local, before the day change at 4: still the 4th.
+        assert_eq!(ids(&a.rows), ["nine", "gone", "ten", "eleven", "late"]);
+        assert_eq!(a.rows[0].start, "09:00", "local time");
+        assert!(
+            a.now.is_empty() && a.next.is_empty(),
+            "not today: no now/next"
+        );
+        let at_s1 = agenda_at(long_ago, Some("s1"));
+        assert_eq!(ids(&at_s1.rows), ["nine", "gone", "eleven", "late"]);
+        let unknown = agenda_at(long_ago, Some("nowhere"));
+        assert_eq!(unknown.rows.len(), 5, "an unknown place filters nothing");
+        assert_eq!(a.tabs.len(), 2);
+        assert!(a.tabs[0].current && a.tabs[0].label == "Do 4.3.");
+        assert_eq!(day_label(&EN, first_day()), "Thu 4/3");
+    }
+
+    #[test]
+    fn now_and_next_leave_out_cancelled_sessions() {
+        let during_nine = Utc.with_ymd_and_hms(2027, 3, 4, 8, 10, 0).unwrap();
+        let a = agenda_at(during_nine, None);
+        let (c, day) = (content(), first_day());
+        assert_eq!(ids(&a.now), ["nine"]);
+        assert_eq!(
+            ids(&a.next),
+            ["ten"],
+            "the cancelled one at the same time is not next"
+        );
+        assert_eq!(c.day_to_show(None, during_nine), Some(day));
+        assert_eq!(
+            c.day_to_show(Some("2027-03-05"), during_nine),
+            day.succ_opt()
+        );
+        assert_eq!(c.day_to_show(Some("1999-01-01"), during_nine), Some(day));
+    }
+
+    #[test]
+    fn urgent_announcements_come_first_and_expired_ones_are_gone() {
+        let now = Utc.with_ymd_and_hms(2027, 3, 4, 10, 0, 0).unwrap();
+        let notice = |id: &str, priority, hours_ago: i64, expired: bool| Announcement {
+            id: id.into(),
+            title: id.into(),
+            body: String::new(),
+            priority,
+            published_at: now - Duration::hours(hours_ago),
+            expires_at: expired.then(|| now - Duration::minutes(1)),
+        };
+        let shown = notices(
+            &[
+                notice("new", Priority::Normal, 1, false),
+                notice("fire", Priority::Urgent, 3, false),
+                notice("old", Priority::Normal, 2, false),
+                notice("over", Priority::Urgent, 1, true),
+            ],
+            now,
+        );
+        let titles: Vec<&str> = shown.iter().map(|n| n.title.as_str()).collect();
+        assert_eq!(titles, ["fire", "new", "old"]);
+        assert!(shown[0].urgent);
+    }
 }
