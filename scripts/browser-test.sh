@@ -47,3 +47,8 @@ link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subje
 CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examples/programm.csv "$event"
 # The attendee programme of the event the console just published (issue 20).
 CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event"
+# The same event protected by an access code: the form, the code kept on the device, offline.
+admin=$("$bin" token --data "$work/srv" --role admin --subject browser-test 2>/dev/null)
+curl -fsS -X PUT -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+  --data '{"code":"Markthalle-2027"}' "$base/v1/admin/events/$event/access-code" >/dev/null
+CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event" Markthalle-2027

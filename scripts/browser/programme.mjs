@@ -11,9 +11,10 @@ import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const [base, event] = process.argv.slice(2);
+// With CODE, the event is protected by it: only the access-code flow is checked.
+const [base, event, code] = process.argv.slice(2);
 if (!base || !event) {
-  console.error('usage: node programme.mjs BASE_URL EVENT');
+  console.error('usage: node programme.mjs BASE_URL EVENT [CODE]');
   process.exit(2);
 }
 
@@ -73,7 +74,33 @@ async function shot(name) {
 }
 
 const programme = `${base}/e/${event}/`;
-try {
+
+// A protected event: the form asks once, a wrong code is said to be wrong, the right one
+// opens the programme (sent by the service worker as the gate's header), offline too.
+async function protectedFlow() {
+  const first = await page.goto(programme);
+  expect(first.status() === 401 && /Zugangscode/.test(await page.textContent('h1')), 'a protected programme asks for the access code');
+  await axe('access code form');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.fill('#code', 'falsch-falsch');
+  await Promise.all([page.waitForEvent('load'), page.click('form.access-code button')]);
+  expect(await page.isVisible('.wrong'), 'a wrong code is said to be wrong');
+  await page.fill('#code', code);
+  await Promise.all([page.waitForEvent('load'), page.click('form.access-code button')]);
+  await page.waitForSelector('.sessions', { timeout: 5000 });
+  const online = await main();
+  expect(/E-Rechnung in der Kommune/.test(online), 'the right code opens the programme');
+  expect((await context.cookies()).length === 0, 'the code is not a cookie');
+  await page.goto(`${programme}session/erechnung`);
+  expect(/E-Rechnung in der Kommune/.test(await main()), 'the next page opens with the kept code');
+  await context.setOffline(true);
+  await page.goto(programme);
+  expect((await main()) === online, 'offline, the protected programme shows the same content');
+  await context.setOffline(false);
+}
+
+// The public event: every page, the filter, the keyboard, the language switch, offline.
+async function publicFlow() {
   await page.goto(programme);
   expect(await page.getAttribute('html', 'lang') === 'de', 'the programme is German for a German browser');
   const agenda = await main();
@@ -136,6 +163,10 @@ try {
   await page.goto(`${programme}session/erechnung`);
   expect(/E-Rechnung in der Kommune/.test(await main()), 'a session visited before opens offline');
   await context.setOffline(false);
+}
+
+try {
+  await (code ? protectedFlow() : publicFlow());
 } catch (e) {
   fail(`run stopped: ${e.stack || e}`);
 } finally {
