@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests of the organiser console (docs/adr/0016-organiser-console.md): headless
+# Browser tests of the organiser console (docs/adr/0016-organiser-console.md) and of the
+# attendee programme (scripts/browser/programme.mjs, issue 20): headless
 # Chromium drives the pages of a real `marktplatz serve` on loopback: sign in by link, import
 # a CSV with preview and confirm, announce, sign out, each page checked with axe-core for
 # WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs); the
@@ -57,3 +58,10 @@ link2=$("$bin" token --data "$work/srv" --event "$event2" --role organiser --sub
 python3 scripts/browser/make-xlsx.py "$work/programm.xlsx"
 python3 scripts/browser/make-xlsx.py "$work/programm-2.xlsx" "OZG-Umsetzung (verschoben)"
 CHROMIUM="$CHROMIUM" XLSX_CHANGED="$work/programm-2.xlsx" node scripts/browser/console-admin.mjs "$base" "$link2" "$work/programm.xlsx" "$event2"
+# The attendee programme of the event the console just published (issue 20).
+CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event"
+# The same event protected by an access code: the form, the code kept on the device, offline.
+admin=$("$bin" token --data "$work/srv" --role admin --subject browser-test 2>/dev/null)
+curl -fsS -X PUT -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+  --data '{"code":"Markthalle-2027"}' "$base/v1/admin/events/$event/access-code" >/dev/null
+CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event" Markthalle-2027

@@ -16,7 +16,9 @@ pub mod cache;
 pub mod config;
 pub mod console;
 pub mod http;
+pub mod lang;
 pub mod probe;
+pub mod programme;
 pub mod store;
 
 use std::future::Future;

@@ -233,7 +233,7 @@ pub async fn require_access(
     let ip = client_ip(&parts.extensions);
     let private = match read.gate.admit(event, &parts.headers, ip).await {
         Ok(private) => private,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return shown(&parts, refusal.into_response()),
     };
     let mut response = match answer_from_memory(&read.heads, event, &parts) {
         Some(not_modified) => not_modified,
@@ -263,4 +263,17 @@ fn mark_private(headers: &mut HeaderMap) {
     };
     headers.insert(header::CACHE_CONTROL, private);
     headers.append(header::VARY, HeaderValue::from_static(ACCESS_CODE_HEADER));
+}
+
+/// A refusal as its reader sees it: the attendee pages show the access-code form (its status
+/// and `Retry-After` kept, and the same for every event id), the API its JSON.
+fn shown(parts: &axum::http::request::Parts, refusal: Response) -> Response {
+    let status = refusal.status();
+    let asks_for_code =
+        status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS;
+    if asks_for_code && crate::programme::locked::is_attendee_page(parts.uri.path()) {
+        let wait = refusal.headers().get(header::RETRY_AFTER).cloned();
+        return crate::programme::locked::locked(status, &parts.headers, wait);
+    }
+    refusal
 }

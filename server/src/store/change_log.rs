@@ -7,7 +7,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use marktplatz_model::model::EntityKind;
+use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::wire::Head;
 
 use super::db::now;
@@ -67,6 +67,38 @@ pub fn head(tx: &Transaction<'_>, event_id: &str) -> Result<Option<Head>> {
 
 pub fn require_head(tx: &Transaction<'_>, event_id: &str) -> Result<Head> {
     head(tx, event_id)?.ok_or_else(|| StoreError::EventNotFound(event_id.to_string()))
+}
+
+/// The event's current content: its head and every live entity, parsed (what a full bundle
+/// holds, and what the attendee web pages show).
+pub fn current_entities(tx: &Transaction<'_>, event_id: &str) -> Result<(Head, Vec<Entity>)> {
+    let head = require_head(tx, event_id)?;
+    let (rows, _) = changes_since(tx, event_id, 0, u64::MAX, usize::MAX - 1, usize::MAX)?;
+    let mut entities = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(body) = row.body {
+            let entity = Entity::from_json(row.kind, &body).map_err(|e| {
+                StoreError::internal(
+                    "reading the current content",
+                    format!(
+                        "{} '{}' has a stored body that does not parse: {e}",
+                        row.kind, row.id
+                    ),
+                )
+            })?;
+            entities.push(entity);
+        }
+    }
+    Ok((head, entities))
+}
+
+/// When the event's content last changed (Unix seconds): what the attendee pages show as
+/// "as of"; `None` for an unknown event.
+pub fn updated_at(tx: &Transaction<'_>, event_id: &str) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached("SELECT updated_at FROM event WHERE id = ?1")?
+        .query_row(params![event_id], |row| row.get(0))
+        .optional()?)
 }
 
 /// The entries after `since`, in seq order, at most `limit` rows and about `max_bytes` of

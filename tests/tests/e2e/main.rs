@@ -21,6 +21,7 @@ mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;
 mod photo_privacy;
+mod programme;
 mod publish_hostile_text;
 mod publish_preview;
 mod publish_sources;

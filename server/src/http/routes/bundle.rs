@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 use marktplatz_model::bundle::Bundle;
-use marktplatz_model::model::{Entity, EntityKind};
+use marktplatz_model::model::EntityKind;
 use marktplatz_model::preview::CONFIRM_YES;
 use marktplatz_model::source::DEFAULT_SOURCE;
 use marktplatz_model::wire::code;
@@ -99,26 +99,13 @@ pub async fn get_bundle(
     Readable(event): Readable,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (head, rows) = state
+    let (head, entities) = state
         .db
-        .read(move |tx| {
-            let head = change_log::require_head(tx, &event)?;
-            let (rows, _) =
-                change_log::changes_since(tx, &event, 0, u64::MAX, usize::MAX - 1, usize::MAX)?;
-            Ok((head, rows))
-        })
+        .read(move |tx| change_log::current_entities(tx, &event))
         .await?;
     let etag = format!("\"{}.{}\"", head.epoch, head.seq);
     if if_none_match(&headers, &etag) {
         return Ok(not_modified(&etag, SHORT));
-    }
-    let mut entities = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(body) = row.body {
-            let entity = Entity::from_json(row.kind, &body)
-                .map_err(|e| ApiError::internal("reading a stored entity", e))?;
-            entities.push(entity);
-        }
     }
     if !entities.iter().any(|e| e.kind() == EntityKind::Event) {
         return Err(ApiError::not_found(format!(

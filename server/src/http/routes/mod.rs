@@ -18,7 +18,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
 use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::predicate::{And, NotForContentType, Predicate, SizeAbove};
 
 use super::device_count::count_polls;
 use super::error::ApiError;
@@ -33,11 +33,16 @@ pub const COMPRESS_FROM_BYTES: u64 = 1024;
 /// read with axum's `Json` once the sender is authenticated.
 pub const SMALL_BODY_BYTES: usize = 1024 * 1024;
 
-pub fn router(state: AppState) -> Router<AppState> {
-    let compression = CompressionLayer::new()
+/// gzip or zstd, as the client accepts, for bodies worth it (never images).
+pub fn compression() -> CompressionLayer<And<SizeAbove, NotForContentType>> {
+    CompressionLayer::new()
         .gzip(true)
         .zstd(true)
-        .compress_when(SizeAbove::new(COMPRESS_FROM_BYTES).and(NotForContentType::IMAGES));
+        .compress_when(SizeAbove::new(COMPRESS_FROM_BYTES).and(NotForContentType::IMAGES))
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let compression = compression();
     let events = Router::new()
         .route("/v1/events/{event}/head", get(head::get_head))
         .route("/v1/events/{event}/changes", get(changes::get_first_page))

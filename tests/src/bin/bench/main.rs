@@ -9,6 +9,7 @@
 //! bench live                                 # 10,000 followers' long-polls: latency, RSS, idle CPU
 //! bench server-abuse                           # 304 polls and memory under 1,000 anonymous uploads (wrk)
 //! bench publish                               # 36C3 preview + publish vs an unchanged republish
+//! bench web-programme                         # the attendee page of a 36C3 day vs the whole bundle
 //! bench library STRIPPED.so SYMBOLS.so [OPT]   # the phone library's size, per dependency
 //! bench report                                 # bench-results/report.{md,json}
 //! bench report profiles LEVEL=DIR...           # the opt-level comparison (bench-profiles.sh)
@@ -24,6 +25,7 @@ mod publish;
 mod report;
 mod server;
 mod server_abuse;
+mod web_programme;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         "live" => live::run(),
         "live-child" => live::child(rest),
         "report" => report::run(rest),
+        "web-programme" => web_programme::run(),
         other => {
             eprintln!(
                 "bench: no part {other:?} (coldstart, memory, server, server-abuse, publish, live, library, report)"

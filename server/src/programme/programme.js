@@ -1,0 +1,46 @@
+// The attendee pages' one script (the pages work without it): registers the service worker
+// that keeps the programme for offline use, turns calendar links into webcal:// subscriptions,
+// and on the access-code form keeps the code on this device (in the service worker's cache,
+// never a cookie) and reloads through the worker, which sends it as the gate's header.
+"use strict";
+(function () {
+  var match = location.pathname.match(/^\/e\/([^/]+)\//);
+  if (!match) return;
+  var scope = "/e/" + match[1] + "/";
+  var codeKey = scope + "__access-code";
+
+  document.querySelectorAll("a[data-webcal]").forEach(function (link) {
+    link.href = "webcal://" + location.host + link.getAttribute("href");
+  });
+
+  if (!("serviceWorker" in navigator)) return;
+  var ready = navigator.serviceWorker.register("/e/sw.js", { scope: scope })
+    .then(function () { return navigator.serviceWorker.ready; });
+
+  var form = document.querySelector("form.access-code");
+  if (!form) return;
+  caches.open("marktplatz-codes").then(function (cache) {
+    return cache.match(codeKey);
+  }).then(function (stored) {
+    if (stored) {
+      var wrong = document.querySelector(".wrong");
+      if (wrong) wrong.hidden = false;
+    }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = form.querySelector("input[name=code]").value;
+    caches.open("marktplatz-codes")
+      .then(function (cache) { return cache.put(codeKey, new Response(code)); })
+      .then(function () { return ready; })
+      .then(function () {
+        if (navigator.serviceWorker.controller) {
+          location.reload();
+        } else {
+          navigator.serviceWorker.addEventListener("controllerchange", function () {
+            location.reload();
+          });
+        }
+      });
+  });
+})();
