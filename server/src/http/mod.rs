@@ -79,6 +79,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn(json_errors::json_errors));
     routes::router(state.clone())
         .merge(crate::console::router())
+        .merge(crate::feeds::router())
         .layer(stack)
         .with_state(state)
 }
