@@ -297,6 +297,31 @@ mod tests {
     }
 
     #[test]
+    fn a_code_resolves_against_the_readers_ids() {
+        let local: Vec<String> = (0..2000).map(|i| format!("session-{i}")).collect();
+        let shared = vec!["session-7".to_string(), "session-1999".to_string()];
+        let groups = [shared.clone(), vec!["anna".to_string()], Vec::new()];
+        let everything = [local.clone(), vec!["anna".to_string()], Vec::new()];
+        let code = encode("fair", &groups, &everything);
+        let decoded = decode(&code.to_lowercase()).unwrap();
+        assert!(decoded.is_for_event("fair"));
+        assert!(!decoded.is_for_event("other-fair"));
+        let sessions = decoded.resolve(0, local.iter().map(String::as_str));
+        assert_eq!(sessions.ids, shared);
+        assert_eq!(sessions.unresolved, 0);
+        // A reader without the speaker's id cannot resolve it, and says so.
+        let speakers = decoded.resolve(1, ["bernd"]);
+        assert_eq!(
+            speakers,
+            Resolved {
+                ids: Vec::new(),
+                unresolved: 1
+            }
+        );
+        assert_eq!(decoded.resolve(7, ["x"]), Resolved::default());
+    }
+
+    #[test]
     fn hash_length_grows_until_ids_are_distinct() {
         let local: Vec<String> = (0..5000).map(|i| format!("session-{i}")).collect();
         let shared: Vec<String> = local[..30].to_vec();
