@@ -76,6 +76,8 @@ enum Command {
     Alerts(cmd::alerts::Args),
     /// iCalendar export of my favourites, one session or the programme.
     Ics(cmd::ics::Args),
+    /// A QR code of an event's web programme (URL/e/EVENT/) for posters and the entrance.
+    Qr(cmd::qr::Args),
     /// Show what a schedule file (frab XML, c3voc JSON, iCalendar, CSV) would import, without
     /// publishing.
     ImportCheck(cmd::import_check::Args),
@@ -113,6 +115,7 @@ fn run(command: Command) -> CmdResult {
         Command::Agenda(args) => cmd::agenda::run(args),
         Command::Alerts(args) => cmd::alerts::run(args),
         Command::Ics(args) => cmd::ics::run(args),
+        Command::Qr(args) => cmd::qr::run(args),
         Command::ImportCheck(args) => cmd::import_check::run(args),
         Command::Search(args) => cmd::search::run(args),
         Command::Completions(args) => cmd::completions::run(args),

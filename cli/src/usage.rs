@@ -159,6 +159,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "marktplatz ics --device ./phone --favourites --out meine-termine.ics",
     ),
     (
+        "qr",
+        "marktplatz qr --server https://marktplatz.example.org --event egov-marktplatz-nordwest-2027 --out plakat.png",
+    ),
+    (
         "import-check",
         "marktplatz import-check programm.csv --timezone Europe/Berlin",
     ),

@@ -122,6 +122,24 @@ where
     Ok(out)
 }
 
+/// Encodes a black-and-white picture given as rows of dark (`true`) and light modules, each
+/// module `scale` pixels square, as a greyscale PNG (a poster's QR code).
+pub fn encode_modules_png(modules: &[Vec<bool>], scale: u32) -> Result<Vec<u8>> {
+    let rows = u32::try_from(modules.len()).map_err(|e| Error::malformed("PNG encoding", e))?;
+    let cols = u32::try_from(modules.first().map_or(0, Vec::len))
+        .map_err(|e| Error::malformed("PNG encoding", e))?;
+    let scale = scale.max(1);
+    let image = image::GrayImage::from_fn(cols * scale, rows * scale, |x, y| {
+        let dark = modules
+            .get((y / scale) as usize)
+            .and_then(|row| row.get((x / scale) as usize))
+            .copied()
+            .unwrap_or(false);
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    encode_png(&image)
+}
+
 /// JPEG has no transparency: transparent parts (logos) go onto white, not black.
 fn flatten(image: &DynamicImage) -> RgbImage {
     if !image.color().has_alpha() {

@@ -14,6 +14,8 @@
 //! - [`zone`]: time zones from the bundled tz database.
 //! - [`text`]: folding text for sorting and comparing (case, diacritics).
 //! - [`clean`]: controls and bidi overrides taken out of published text.
+//! - [`ical`]: writing iCalendar (escaping, folding, VTIMEZONE), for the device and the server.
+//! - [`share_code`]: the favourites share code's binary format and hashes.
 //! - [`json`]: strict JSON reading (no key named twice).
 //! - [`error`]: what can be wrong with content or a message.
 
@@ -21,10 +23,12 @@ pub mod assets;
 pub mod bundle;
 pub mod clean;
 pub mod error;
+pub mod ical;
 pub mod json;
 pub mod model;
 pub mod ops;
 pub mod preview;
+pub mod share_code;
 pub mod source;
 pub mod strip;
 pub mod text;

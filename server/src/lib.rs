@@ -15,6 +15,7 @@ pub mod admin;
 pub mod cache;
 pub mod config;
 pub mod console;
+pub mod feeds;
 pub mod http;
 pub mod lang;
 pub mod probe;

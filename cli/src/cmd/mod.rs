@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod photo;
 pub mod publish;
 pub mod push;
+pub mod qr;
 pub mod releases;
 pub mod revert;
 pub mod schedule_file;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use marktplatz_server::auth::{IssuedToken, Role, TokenInfo, TokenSpec};
 
 use crate::error::{CliError, CmdResult};
-use crate::i18n::{errors, messages as msg};
+use crate::i18n::messages as msg;
 use crate::{note, out, parse};
 
 #[derive(clap::Args)]
@@ -23,7 +23,7 @@ pub struct Args {
     /// code.
     #[arg(long, value_name = "BASE_URL")]
     link: Option<String>,
-    /// Also write the sign-in link's QR code to this file (SVG).
+    /// Also write the sign-in link's QR code to this file (SVG, or PNG when it ends in .png).
     #[arg(long, value_name = "FILE", requires = "link")]
     qr: Option<PathBuf>,
 }
@@ -146,33 +146,19 @@ fn print_console_link(
         (Role::Organiser, Some(event)) => event,
         _ => return Err(CliError::invalid(msg::console_link_needs_organiser())),
     };
-    let base = base.trim_end_matches('/');
-    if !(base.starts_with("http://") || base.starts_with("https://"))
-        || base
-            .chars()
-            .any(|c| c.is_whitespace() || c == '?' || c == '#')
-    {
-        return Err(CliError::invalid(msg::console_link_bad_base(base)));
-    }
+    let base = super::qr::base_url(base)?;
     let admin = marktplatz_server::Admin::open(data)?;
     let subject = spec.subject.as_deref().unwrap_or("console");
     let secret = admin.issue_console_link(event, subject)?;
     let link = format!("{base}/organiser/sign-in?link={secret}");
-    let code = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| CliError::invalid(format!("QR code: {e}")))?;
-    let terminal = code
-        .render::<qrcode::render::unicode::Dense1x2>()
-        .quiet_zone(true)
-        .build();
+    let code = super::qr::qr_code(&link)?;
+    let terminal = super::qr::terminal(&code);
     note!(
         "{}\n{terminal}",
         msg::console_link_issued(event, marktplatz_server::store::console::LINK_SECS / 60)
     );
     if let Some(path) = qr_file {
-        let svg = code.render::<qrcode::render::svg::Color<'_>>().build();
-        std::fs::write(path, svg)
-            .map_err(|e| CliError::failure(errors::io(&msg::writing(path), &e)))?;
-        note!("{}", msg::qr_written(&path.display().to_string()));
+        super::qr::write_qr(&code, path)?;
     }
     out!("{link}")
 }

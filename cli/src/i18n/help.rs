@@ -171,6 +171,10 @@ pub const ABOUT: &[(&str, &str)] = &[
         "iCalendar-Export meiner Favoriten, eines Programmpunkts oder des ganzen Programms",
     ),
     (
+        "qr",
+        "Ein QR-Code des Web-Programms einer Veranstaltung (URL/e/EVENT/) für Plakate und den Eingang",
+    ),
+    (
         "import-check",
         "Zeigen, was eine Programmdatei (frab-XML, c3voc-JSON, iCalendar, CSV) ergäbe, ohne zu veröffentlichen",
     ),
@@ -278,7 +282,7 @@ pub const ARGS: &[(&str, &str, &str)] = &[
     (
         "token",
         "qr",
-        "Den QR-Code des Anmeldelinks zusätzlich als SVG-Datei hier speichern",
+        "Den QR-Code des Anmeldelinks zusätzlich hier speichern (SVG, oder PNG bei der Endung .png)",
     ),
     ("token revoke", "data", DATA),
     (
@@ -521,6 +525,17 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "ics",
         "out",
         "In diese Datei schreiben statt auf die Standardausgabe",
+    ),
+    (
+        "qr",
+        "server",
+        "Die Basis-URL des Servers, wie Besucher ihn erreichen, z. B. https://marktplatz.example.org",
+    ),
+    ("qr", "event", EVENT_ID),
+    (
+        "qr",
+        "out",
+        "Den QR-Code in diese Datei schreiben, PNG oder SVG nach der Endung (.png, .svg); ohne sie wird er im Terminal gezeichnet",
     ),
     (
         "import-check",

@@ -1076,6 +1076,10 @@ messages! {
         en: "'{base}' is not a base URL (like https://marktplatz.example.org)",
         de: "„{base}“ ist keine Basisadresse (etwa https://marktplatz.example.org)"
     }
+    qr_bad_event(event: &str) {
+        en: "'{event}' is not an event id (letters, digits, '-', '_', '.')",
+        de: "„{event}“ ist keine Veranstaltungs-id (Buchstaben, Ziffern, '-', '_', '.')"
+    }
     qr_written(path: &str) {
         en: "QR code written to {path}",
         de: "QR-Code gespeichert in {path}"

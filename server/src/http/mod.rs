@@ -82,6 +82,7 @@ pub fn app(state: AppState) -> Router {
     routes::router(state.clone())
         .merge(crate::console::router())
         .merge(crate::programme::router())
+        .merge(crate::feeds::router())
         .layer(stack)
         .with_state(state)
 }

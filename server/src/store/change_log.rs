@@ -194,6 +194,45 @@ pub fn live_of_kind(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// One live entity with its version: the seq of its last change (which only grows, across
+/// epochs too) and when that change was made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveVersion {
+    pub kind: EntityKind,
+    pub id: String,
+    pub seq: u64,
+    pub changed_at: i64,
+    pub body: String,
+}
+
+/// The live entities of the given kinds, with their versions (the calendar feeds).
+pub fn live_versions(
+    tx: &Transaction<'_>,
+    event_id: &str,
+    kinds: &[EntityKind],
+) -> Result<Vec<LiveVersion>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT kind, id, seq, changed_at, body FROM entity
+         WHERE event_id = ?1 AND kind = ?2 AND body IS NOT NULL",
+    )?;
+    let mut out = Vec::new();
+    for kind in kinds {
+        let rows = stmt.query_map(params![event_id, kind.as_str()], |r| {
+            Ok(LiveVersion {
+                kind: *kind,
+                id: r.get(1)?,
+                seq: r.get::<_, i64>(2)?.max(0) as u64,
+                changed_at: r.get(3)?,
+                body: r.get(4)?,
+            })
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+    }
+    Ok(out)
+}
+
 /// How many live entities of each kind the event has.
 pub fn live_counts(tx: &Transaction<'_>, event_id: &str) -> Result<Vec<(EntityKind, u64)>> {
     let mut stmt = tx.prepare_cached(
