@@ -12,14 +12,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 
-use axum::extract::{Request, State};
-use axum::http::{Method, header};
-use axum::middleware::Next;
-use axum::response::Response;
 use sha2::{Digest, Sha256};
-
-use super::rate_limit::client_ip;
-use super::state::AppState;
 
 const HOUR_SECS: i64 = 3600;
 const HOURS_KEPT: i64 = 24;
@@ -126,35 +119,10 @@ fn device_hash(key: &[u8; 32], address: &[u8], user_agent: &[u8]) -> DeviceHash 
 }
 
 /// The event a poll is for: `/v1/events/{e}/head` and `/v1/events/{e}/changes[/...]`.
-fn polled_event(path: &str) -> Option<&str> {
+pub fn polled_event(path: &str) -> Option<&str> {
     let rest = path.strip_prefix("/v1/events/")?;
     let (event, what) = rest.split_once('/')?;
     (what == "head" || what == "changes" || what.starts_with("changes/")).then_some(event)
-}
-
-/// Middleware around the event routes: counts each successful poll.
-pub async fn count_polls(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let seen = (request.method() == Method::GET)
-        .then(|| polled_event(request.uri().path()).map(str::to_string))
-        .flatten()
-        .map(|event| {
-            let address = client_ip(request.extensions()).to_string().into_bytes();
-            let agent = request
-                .headers()
-                .get(header::USER_AGENT)
-                .map(|v| v.as_bytes().to_vec())
-                .unwrap_or_default();
-            (event, address, agent)
-        });
-    let response = next.run(request).await;
-    if let Some((event, address, agent)) = seen
-        && (response.status().is_success() || response.status().as_u16() == 304)
-    {
-        state
-            .devices
-            .saw(&event, &address, &agent, crate::store::now());
-    }
-    response
 }
 
 #[cfg(test)]

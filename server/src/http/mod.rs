@@ -21,6 +21,7 @@ pub mod long_poll;
 pub mod page_cache;
 pub mod paths;
 pub mod poll;
+mod poll_counting;
 pub mod rate_limit;
 pub mod routes;
 pub mod security_headers;

@@ -20,9 +20,9 @@ use axum::routing::{delete, get, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{And, NotForContentType, Predicate, SizeAbove};
 
-use super::device_count::count_polls;
 use super::error::ApiError;
 use super::page_cache::cached_pages;
+use super::poll_counting::count_polls;
 use super::state::AppState;
 
 /// Bodies smaller than this are sent as they are: compressing them saves less than the
