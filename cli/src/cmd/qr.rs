@@ -16,7 +16,7 @@ const PNG_SCALE: u32 = 12;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The server's base URL as attendees reach it, like https://marktplatz.example.org.
+    /// The server's base URL as attendees reach it, like `https://marktplatz.example.org`.
     #[arg(long, value_name = "URL")]
     server: String,
     /// The event's id.

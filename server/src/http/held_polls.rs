@@ -2,9 +2,9 @@
 //! layer's future alive for the whole hold (access gate, limits, deadlines, page cache, the
 //! handler: about 20 KB per waiter; 10,000 followers cost ~190 MB). Here a long-poll passes
 //! the whole stack twice: first to be checked and admitted (access gate on the decoded event,
-//! waiter limits, every other check: the handler hands back a [`Hold`] instead of waiting),
+//! waiter limits, every other check: the handler hands back a [`Hold`](super::long_poll::Hold) instead of waiting),
 //! then, once the event changed or the wait ended, again to be answered. Between the two only
-//! the request head and the [`Hold`] are kept. The second pass is checked again in full, so
+//! the request head and the [`Hold`](super::long_poll::Hold) are kept. The second pass is checked again in full, so
 //! an access code withdrawn during the hold is refused then.
 
 use std::convert::Infallible;
