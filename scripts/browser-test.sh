@@ -47,6 +47,16 @@ link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subje
 
 [ -z "${SCREENS:-}" ] || mkdir -p "$SCREENS"
 CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examples/programm.csv "$event"
+# The attendee programme of the event the console just published (issue 20), before the
+# edit pages change it; then public again for them.
+CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event"
+# The same event protected by an access code: the form, the code kept on the device, offline.
+admin=$("$bin" token --data "$work/srv" --role admin --subject browser-test 2>/dev/null)
+curl -fsS -X PUT -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+  --data '{"code":"Markthalle-2027"}' "$base/v1/admin/events/$event/access-code" >/dev/null
+CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event" Markthalle-2027
+curl -fsS -X DELETE -H "authorization: Bearer $admin" "$base/v1/admin/events/$event/access-code" >/dev/null
+
 # The edit pages, on the programme console.mjs imported (a second one-time link).
 link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subject browser-edit --link "$base" 2>/dev/null)
 CHROMIUM="$CHROMIUM" node scripts/browser/console-edit.mjs "$base" "$link" "$event"
@@ -58,10 +68,3 @@ link2=$("$bin" token --data "$work/srv" --event "$event2" --role organiser --sub
 python3 scripts/browser/make-xlsx.py "$work/programm.xlsx"
 python3 scripts/browser/make-xlsx.py "$work/programm-2.xlsx" "OZG-Umsetzung (verschoben)"
 CHROMIUM="$CHROMIUM" XLSX_CHANGED="$work/programm-2.xlsx" node scripts/browser/console-admin.mjs "$base" "$link2" "$work/programm.xlsx" "$event2"
-# The attendee programme of the event the console just published (issue 20).
-CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event"
-# The same event protected by an access code: the form, the code kept on the device, offline.
-admin=$("$bin" token --data "$work/srv" --role admin --subject browser-test 2>/dev/null)
-curl -fsS -X PUT -H "authorization: Bearer $admin" -H 'content-type: application/json' \
-  --data '{"code":"Markthalle-2027"}' "$base/v1/admin/events/$event/access-code" >/dev/null
-CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event" Markthalle-2027
