@@ -15,6 +15,7 @@ use marktplatz_model::model::{Event, Venue};
 
 mod columns;
 mod exhibitors;
+mod records;
 mod sessions;
 
 use super::builder::Built;
@@ -55,12 +56,7 @@ fn delimiter(text: &str) -> u8 {
 }
 
 fn header_row(text: &str) -> Option<Vec<String>> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .delimiter(delimiter(text))
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let record = reader.records().next()?.ok()?;
+    let record = records::with_records(text, delimiter(text), |rows| rows.next())?;
     Some(record.iter().map(|h| h.trim().to_string()).collect())
 }
 
@@ -166,35 +162,23 @@ pub(crate) struct Sheet {
 }
 
 fn sheet_of_text(text: &str) -> Result<Sheet> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .delimiter(delimiter(text))
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::malformed(WHAT, format!("the header line cannot be read: {e}")))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut records = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Error::malformed(WHAT, format!("line {line} cannot be read: {e}"))
-        })?;
-        if records.len() >= MAX_ROWS {
-            return Err(Error::malformed(
-                WHAT,
-                format!("has more than {MAX_ROWS} rows"),
-            ));
+    records::with_records(text, delimiter(text), |rows| {
+        let headers = rows.next().unwrap_or_default();
+        let mut records = Vec::new();
+        for (index, record) in rows.enumerate() {
+            if records.len() >= MAX_ROWS {
+                return Err(Error::malformed(
+                    WHAT,
+                    format!("has more than {MAX_ROWS} rows"),
+                ));
+            }
+            records.push((index + 2, record));
         }
-        records.push((index + 2, record.iter().map(str::to_string).collect()));
-    }
-    Ok(Sheet {
-        what: WHAT,
-        headers,
-        records,
+        Ok(Sheet {
+            what: WHAT,
+            headers,
+            records,
+        })
     })
 }
 
