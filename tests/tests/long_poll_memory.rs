@@ -67,6 +67,21 @@ async fn settled_live() -> isize {
     LIVE.load(Ordering::Relaxed)
 }
 
+fn classes_now() -> Vec<isize> {
+    CLASSES.iter().map(|c| c.load(Ordering::Relaxed)).collect()
+}
+
+/// Live allocations per follower by size class, against `before`.
+fn print_classes_since(before: &[isize], per: &str) {
+    for (i, c) in CLASSES.iter().enumerate() {
+        let d = c.load(Ordering::Relaxed) - before[i];
+        if d != 0 {
+            let each = d as f64 / FOLLOWERS as f64;
+            eprintln!("size < {}: {each} per {per} ({d})", 1usize << i);
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_held_long_poll_costs_the_server_little_heap() {
     let h = Harness::start_with(|config| {
@@ -89,22 +104,13 @@ async fn a_held_long_poll_costs_the_server_little_heap() {
         wire::page_etag(&epoch, seq)
     );
     let bare = settled_live().await;
-    let before_connect: Vec<isize> = CLASSES.iter().map(|c| c.load(Ordering::Relaxed)).collect();
+    let before_connect = classes_now();
     let mut connections = Vec::with_capacity(FOLLOWERS);
     for _ in 0..FOLLOWERS {
         connections.push(TcpStream::connect(addr).await.unwrap());
     }
     let connected = settled_live().await;
-    for (i, c) in CLASSES.iter().enumerate() {
-        let d = c.load(Ordering::Relaxed) - before_connect[i];
-        if d != 0 {
-            eprintln!(
-                "size < {}: {} per open connection",
-                1usize << i,
-                d as f64 / FOLLOWERS as f64
-            );
-        }
-    }
+    print_classes_since(&before_connect, "open connection");
     // What stands between 10,000 followers and 150 MB (bench-results/live-updates.md): the
     // connection itself, mostly hyper's two fixed 8 KiB buffers (read and write).
     let per_connection = (connected - bare) / FOLLOWERS as isize;
@@ -113,21 +119,12 @@ async fn a_held_long_poll_costs_the_server_little_heap() {
         (16_384..24_000).contains(&per_connection),
         "an open connection costs {per_connection} bytes of heap; 2 x 8 KiB of it are hyper's buffers"
     );
-    let before: Vec<isize> = CLASSES.iter().map(|c| c.load(Ordering::Relaxed)).collect();
+    let before = classes_now();
     for connection in &mut connections {
         connection.write_all(request.as_bytes()).await.unwrap();
     }
     let waiting = settled_live().await;
-    for (i, c) in CLASSES.iter().enumerate() {
-        let d = c.load(Ordering::Relaxed) - before[i];
-        if d != 0 {
-            eprintln!(
-                "size < {}: {} per waiter ({d})",
-                1usize << i,
-                d as f64 / FOLLOWERS as f64
-            );
-        }
-    }
+    print_classes_since(&before, "waiter");
     let per_waiter = (waiting - connected) / FOLLOWERS as isize;
     eprintln!(
         "heap per held long-poll: {per_waiter} bytes (connected {connected}, waiting {waiting})"
