@@ -17,7 +17,7 @@ struct SessionDetailView: View {
             if let detail = model.detail {
                 content(detail)
             } else {
-                EmptyStateView(loading: model.loading, problem: model.problem, empty: "No sessions on this day.")
+                EmptyStateView(loading: model.loading, problem: model.problem, empty: "This session is not in the programme (any more).")
             }
         }
         .navigationBarTitleDisplayMode(.inline)

@@ -86,7 +86,7 @@ fun SessionDetailScreen(sessionId: String, go: AppNavigator) {
         },
     ) { padding ->
         if (detail == null) {
-            EmptyState(state.loading, state.problem, R.string.agenda_empty, Modifier.padding(padding))
+            EmptyState(state.loading, state.problem, R.string.session_unavailable, Modifier.padding(padding))
             return@Scaffold
         }
         val summary = detail.summary
