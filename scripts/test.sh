@@ -26,6 +26,9 @@ for src in model/src search/src core/src import/src media/src publish/src server
   scripts/module-graph.py "$src" 3 | tail -1
 done
 
+step "FFI methods the apps call (scripts/ffi-coverage.py, list in docs/ffi-coverage.md)"
+scripts/ffi-coverage.py
+
 step "cargo deny check licenses bans sources"
 # Duplicate versions are reported (not fatal), without their inclusion graphs.
 cargo deny check --hide-inclusion-graph licenses bans sources
