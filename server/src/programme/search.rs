@@ -17,6 +17,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 
 use marktplatz_model::model::EntityKind;
+use marktplatz_search::document::SEARCHED_KINDS;
 use marktplatz_search::{Highlight, SearchHit, SearchQuery};
 
 use super::page::{Frame, html};
@@ -184,16 +185,9 @@ fn results(
     }
 }
 
-/// The kinds in the order their groups are shown (`Words::search_groups` names them).
-const GROUPS: [EntityKind; 7] = [
-    EntityKind::Session,
-    EntityKind::Speaker,
-    EntityKind::Exhibitor,
-    EntityKind::Location,
-    EntityKind::Track,
-    EntityKind::Announcement,
-    EntityKind::InfoPage,
-];
+/// The kinds in the order their groups are shown (`Words::search_groups` names them): the
+/// engine's own list, sessions first.
+const GROUPS: [EntityKind; 7] = SEARCHED_KINDS;
 
 /// Where a hit leads, and for sessions when and where; `None` for what the pages do not show
 /// (an announcement that has expired).
