@@ -35,6 +35,10 @@ pub struct MemoryIndex {
     words: Vec<u32>,
     /// Where each document's fields start in `words`: `bounds[doc][f]..bounds[doc][f + 1]`.
     bounds: Vec<[u32; FIELDS + 1]>,
+    /// Which documents hold each word in any field: `holders[starts[id]..starts[id + 1]]`,
+    /// ascending. Ids of words sharing a prefix are contiguous, so a prefix's is one slice.
+    starts: Vec<u32>,
+    holders: Vec<u32>,
 }
 
 impl MemoryIndex {
@@ -111,11 +115,14 @@ impl MemoryIndex {
             bounds.push(at);
         }
         drop(ids);
+        let (starts, holders) = holders_of(&words, &bounds, vocabulary.len());
         MemoryIndex {
             snapshot: Snapshot::build(vocabulary, indexed),
             documents,
             words,
             bounds,
+            starts,
+            holders,
         }
     }
 
@@ -167,11 +174,84 @@ impl MemoryIndex {
             .unwrap_or(&[])
     }
 
-    fn all_fields(&self, doc: usize) -> &[u32] {
-        let at = &self.bounds[doc];
-        self.words
+    /// The documents holding any word with an id in `ids` (with repeats when several do).
+    fn holding(&self, ids: &std::ops::Range<u32>) -> &[u32] {
+        let start = self.starts.get(ids.start as usize).copied().unwrap_or(0) as usize;
+        let end = self.starts.get(ids.end as usize).copied().unwrap_or(0) as usize;
+        self.holders.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// The documents of every word, by counting sort on the word id (each document once per word).
+fn holders_of(words: &[u32], bounds: &[[u32; FIELDS + 1]], terms: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut distinct: Vec<Vec<u32>> = Vec::with_capacity(bounds.len());
+    let mut starts = vec![0u32; terms + 1];
+    for at in bounds {
+        let mut ids = words
             .get(at[0] as usize..at[FIELDS] as usize)
             .unwrap_or(&[])
+            .to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        for &id in &ids {
+            if let Some(count) = starts.get_mut(id as usize + 1) {
+                *count += 1;
+            }
+        }
+        distinct.push(ids);
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut holders = vec![0u32; starts.last().copied().unwrap_or(0) as usize];
+    for (doc, ids) in distinct.iter().enumerate() {
+        for &id in ids {
+            if let Some(slot) = next.get_mut(id as usize) {
+                holders[*slot as usize] = doc as u32;
+                *slot += 1;
+            }
+        }
+    }
+    (starts, holders)
+}
+
+/// A set of document positions as a bitmap.
+struct DocSet {
+    bits: Vec<u64>,
+}
+
+impl DocSet {
+    fn empty(docs: usize) -> DocSet {
+        DocSet {
+            bits: vec![0; docs.div_ceil(64)],
+        }
+    }
+
+    fn insert(&mut self, doc: u32) {
+        if let Some(word) = self.bits.get_mut(doc as usize / 64) {
+            *word |= 1 << (doc % 64);
+        }
+    }
+
+    fn contains(&self, doc: u32) -> bool {
+        self.bits
+            .get(doc as usize / 64)
+            .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+    }
+
+    fn intersect(&mut self, other: &DocSet) {
+        for (mine, theirs) in self.bits.iter_mut().zip(&other.bits) {
+            *mine &= theirs;
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.bits.iter().enumerate().flat_map(|(i, &word)| {
+            (0..64u32)
+                .filter(move |bit| word & (1 << bit) != 0)
+                .map(move |bit| i as u32 * 64 + bit)
+        })
     }
 }
 
@@ -229,22 +309,42 @@ impl Resolved {
         }
     }
 
-    fn matches(&self, index: &MemoryIndex, doc: usize) -> bool {
+    /// Adds the documents this term matches to `set`.
+    fn add_matches(&self, index: &MemoryIndex, set: &mut DocSet) {
         match self {
-            Resolved::Ids(range) => index.all_fields(doc).iter().any(|id| range.contains(id)),
-            Resolved::Phrase(ranges) => (0..FIELDS).any(|field| {
-                let words = index.field(doc, field);
-                let n = ranges.len();
-                n > 0
-                    && words.len() >= n
-                    && words.windows(n).any(|window| {
-                        window
-                            .iter()
-                            .zip(ranges)
-                            .all(|(id, range)| range.contains(id))
-                    })
-            }),
+            Resolved::Ids(range) => {
+                for &doc in index.holding(range) {
+                    set.insert(doc);
+                }
+            }
+            Resolved::Phrase(ranges) => {
+                // Candidates hold the phrase's rarest word; the order is checked per field.
+                let Some(rarest) = ranges.iter().min_by_key(|r| index.holding(r).len()) else {
+                    return;
+                };
+                for &doc in index.holding(rarest) {
+                    if !set.contains(doc) && self.phrase_in(index, doc as usize, ranges) {
+                        set.insert(doc);
+                    }
+                }
+            }
         }
+    }
+
+    /// The phrase's words one after the other in one field of `doc`.
+    fn phrase_in(&self, index: &MemoryIndex, doc: usize, ranges: &[std::ops::Range<u32>]) -> bool {
+        let n = ranges.len();
+        (0..FIELDS).any(|field| {
+            let words = index.field(doc, field);
+            n > 0
+                && words.len() >= n
+                && words.windows(n).any(|window| {
+                    window
+                        .iter()
+                        .zip(ranges)
+                        .all(|(id, range)| range.contains(id))
+                })
+        })
     }
 }
 
@@ -266,18 +366,20 @@ impl LongText for MemoryIndex {
                     .collect()
             })
             .collect();
-        let mut found = Vec::new();
-        for doc in 0..self.documents.len() {
-            let all = groups
-                .iter()
-                .all(|terms| terms.iter().any(|t| t.matches(self, doc)));
-            if all {
-                found.push(doc as u32);
-                if found.len() >= MAX_LONG_TEXT_ROWS {
-                    break;
-                }
+        let mut all: Option<DocSet> = None;
+        for terms in &groups {
+            let mut set = DocSet::empty(self.documents.len());
+            for term in terms {
+                term.add_matches(self, &mut set);
+            }
+            match &mut all {
+                Some(all) => all.intersect(&set),
+                None => all = Some(set),
             }
         }
+        let found = all
+            .map(|set| set.iter().take(MAX_LONG_TEXT_ROWS).collect())
+            .unwrap_or_default();
         Ok(found)
     }
 
