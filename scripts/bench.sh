@@ -6,7 +6,9 @@
 #   scripts/bench.sh                 # everything (about 15-20 minutes on 2 cores, builds included)
 #   scripts/bench.sh sync search     # only these parts (then the report from what is there)
 #
-# Parts: sync, coldstart, search, memory, library, publish, server, server-abuse (not in the default
+# Parts: sync, coldstart, search, web-search (the web programme's in-memory search vs the
+# device's on 36C3, issue 20; writes bench-results/web-search.{md,json}), memory, library,
+# publish, server, server-abuse (not in the default
 # run: 1,000 anonymous slow and oversized uploads while 304 polls are measured, issue 15; needs
 # wrk; `BENCH_ABUSE_*` knobs in tests/src/bin/bench/server_abuse.rs), live (not in the default
 # run: 10,000 followers' long-polls on one server, issue 19, about 3 minutes; built with the
@@ -27,7 +29,7 @@ results="$root/bench-results"
 mkdir -p "$results"
 
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search memory publish server)
+[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search web-search memory publish server)
 want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
@@ -73,6 +75,10 @@ fi
 if want search; then
   step "search"
   "$bin/bench-search" > /dev/null
+fi
+if want web-search; then
+  step "web search (the server's in-memory index vs the device's FTS5, 36C3)"
+  "$bin/bench" web-search > /dev/null
 fi
 if want memory; then
   step "memory"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser tests of the organiser console (docs/adr/0016-organiser-console.md) and of the
-# attendee programme (scripts/browser/programme.mjs, issue 20): headless
+# attendee programme (scripts/browser/programme.mjs, its search programme-search.mjs, issue 20): headless
 # Chromium drives the pages of a real `marktplatz serve` on loopback: sign in by link, import
 # a CSV with preview and confirm, announce, sign out, each page checked with axe-core for
 # WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs); the
@@ -50,6 +50,8 @@ CHROMIUM="$CHROMIUM" node scripts/browser/console.mjs "$base" "$link" docs/examp
 # The attendee programme of the event the console just published (issue 20), before the
 # edit pages change it; then public again for them.
 CHROMIUM="$CHROMIUM" node scripts/browser/programme.mjs "$base" "$event"
+# Search on the programme: as you type, by keyboard, the search page, offline.
+CHROMIUM="$CHROMIUM" node scripts/browser/programme-search.mjs "$base" "$event"
 # The same event protected by an access code: the form, the code kept on the device, offline.
 admin=$("$bin" token --data "$work/srv" --role admin --subject browser-test 2>/dev/null)
 curl -fsS -X PUT -H "authorization: Bearer $admin" -H 'content-type: application/json' \

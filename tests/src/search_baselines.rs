@@ -11,6 +11,31 @@ use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::EntityKind;
 use rusqlite::{Connection, params};
 
+/// The queries the search benchmarks type on 36C3 (`bench-search`, `bench web-search`): German
+/// and English words, transliterations, typos, a phrase.
+pub const QUERIES_36C3: &[&str] = &[
+    "Sicherheit",
+    "Datenschutz",
+    "Klimawandel",
+    "Haecksen",
+    "Podcast",
+    "Fahrradkino",
+    "Rohstoffe",
+    "Lebensdauer Computer",
+    "Überwachung",
+    "Ueberwachung",
+    "Sicherhiet",
+    "Netzpolitik Schweiz",
+    "Infrastruktur",
+    "E-Autos",
+    "Bits & Bäume",
+    "Hardware Making",
+    "Wikipedia",
+    "\"Chaos West\"",
+    "Digitalisirung",
+    "Stammtisch",
+];
+
 /// One searchable entity, flattened the way a simple app would.
 pub struct FlatDoc {
     pub kind: EntityKind,

@@ -1,46 +1,43 @@
-//! What a search keeps in memory between keystrokes: the vocabulary and, per indexed entity, the
-//! short fields and filter columns used to rank and filter candidates without touching SQLite.
-//! Rebuilt when content.db changed (every content write bumps a `content_version`).
+//! The engine's in-memory [`Snapshot`] of the device's index, kept between keystrokes: loaded
+//! from content.db (`search_vocab`, `search_doc` and the filter columns of the content tables) and
+//! rebuilt when content.db changed (every content write bumps a `content_version`).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::cancel::Checkpoint;
-use super::vocab::{Expansion, Vocabulary};
 use crate::error::{Result, SqliteContext};
 use marktplatz_model::model::EntityKind;
-use marktplatz_search::normalize::{joined_compounds, tokenize};
-
-/// Cached expansions per snapshot; cleared when full (typing rarely needs more than a few dozen).
-const MAX_CACHED_EXPANSIONS: usize = 512;
+use marktplatz_search::snapshot::{IndexedDoc, Snapshot};
+use marktplatz_search::vocab::Vocabulary;
 
 /// The store's search cache: the latest snapshot, replaced when the content changes.
 #[derive(Default)]
 pub struct SearchCache {
-    current: Mutex<Option<Arc<Snapshot>>>,
+    current: Mutex<Option<(ContentKey, Arc<Snapshot>)>>,
 }
+
+/// Changes whenever any event's content changes.
+type ContentKey = (i64, i64);
 
 impl SearchCache {
     /// The snapshot matching the content `conn` sees, building it if needed.
     pub(crate) fn get(&self, conn: &Connection) -> Result<Arc<Snapshot>> {
         let key = content_key(conn)?;
         let mut current = self.lock();
-        if let Some(snapshot) = current.as_ref()
-            && snapshot.key == key
+        if let Some((loaded, snapshot)) = current.as_ref()
+            && *loaded == key
         {
             return Ok(snapshot.clone());
         }
-        let snapshot = Arc::new(Snapshot::load(conn, key)?);
-        *current = Some(snapshot.clone());
+        let snapshot = Arc::new(load(conn)?);
+        *current = Some((key, snapshot.clone()));
         Ok(snapshot)
     }
 
     /// Words in the vocabulary and indexed entities of the current snapshot, if one is loaded.
     pub fn stats(&self) -> Option<CacheStats> {
-        self.lock().as_ref().map(|s| CacheStats {
+        self.lock().as_ref().map(|(_, s)| CacheStats {
             terms: s.vocabulary.len(),
             documents: s.doc_count(),
             vocabulary_bytes: s.vocabulary.heap_bytes(),
@@ -51,8 +48,8 @@ impl SearchCache {
     /// must not measure the cache instead of the work).
     #[doc(hidden)]
     pub fn forget_expansions(&self) {
-        if let Some(snapshot) = self.lock().as_ref() {
-            snapshot.cached_expansions().clear();
+        if let Some((_, snapshot)) = self.lock().as_ref() {
+            snapshot.forget_expansions();
         }
     }
 
@@ -61,7 +58,7 @@ impl SearchCache {
         *self.lock() = None;
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<Arc<Snapshot>>> {
+    fn lock(&self) -> MutexGuard<'_, Option<(ContentKey, Arc<Snapshot>)>> {
         self.current.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -74,299 +71,65 @@ pub struct CacheStats {
     pub vocabulary_bytes: usize,
 }
 
-/// Changes whenever any event's content changes.
-fn content_key(conn: &Connection) -> Result<(i64, i64)> {
+fn content_key(conn: &Connection) -> Result<ContentKey> {
     conn.prepare_cached("SELECT count(*), coalesce(sum(content_version), 0) FROM sync_state")
         .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
         .context("reading the content version")
 }
 
-/// One indexed entity, as far as ranking and filtering need it.
-pub(crate) struct DocMeta {
-    /// The FTS rowid (`search_doc.doc_id`).
-    pub rowid: i64,
-    pub event: u32,
-    pub kind: EntityKind,
-    pub id: String,
-    /// Unix seconds (sessions only).
-    pub start: Option<i64>,
-    pub end: Option<i64>,
-    pub day: Option<NaiveDate>,
-    pub track_id: Option<String>,
-    /// A session's location or an exhibitor's station.
-    pub location_id: Option<String>,
-    pub title_chars: u32,
-    /// The words (with joined compounds) of title, people and place, as vocabulary ids, one
-    /// after the other (one allocation: thousands of documents are scored per keystroke).
-    words: Box<[u32]>,
-    /// Where the people and the place words start in `words`.
-    splits: [u16; 2],
+fn load(conn: &Connection) -> Result<Snapshot> {
+    let vocabulary = load_vocabulary(conn)?;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT d.doc_id, d.event_id, d.kind, d.entity_id, d.title, d.people, d.place,
+                    s.start_ts, s.end_ts, s.day, s.track_id,
+                    coalesce(s.location_id, x.station_id)
+             FROM search_doc d
+             LEFT JOIN session s
+               ON d.kind = 'session' AND s.event_id = d.event_id AND s.id = d.entity_id
+             LEFT JOIN exhibitor x
+               ON d.kind = 'exhibitor' AND x.event_id = d.event_id AND x.id = d.entity_id",
+        )
+        .context("loading the search index")?;
+    let mut rows = stmt.query([]).context("loading the search index")?;
+    let mut docs = Vec::new();
+    while let Some(row) = rows.next().context("loading the search index")? {
+        let kind: String = row.get(2).context("loading the search index")?;
+        let day: Option<String> = row.get(9).context("loading the search index")?;
+        docs.push(
+            (|| -> rusqlite::Result<IndexedDoc> {
+                Ok(IndexedDoc {
+                    rowid: row.get(0)?,
+                    event_id: row.get(1)?,
+                    kind: EntityKind::parse(&kind),
+                    id: row.get(3)?,
+                    title: row.get(4)?,
+                    people: row.get(5)?,
+                    place: row.get(6)?,
+                    start: row.get(7)?,
+                    end: row.get(8)?,
+                    day: day.and_then(|d| d.parse().ok()),
+                    track_id: row.get(10)?,
+                    location_id: row.get(11)?,
+                })
+            })()
+            .context("loading the search index")?,
+        );
+    }
+    Ok(Snapshot::build(vocabulary, docs))
 }
 
-impl DocMeta {
-    /// The word ids of field 0 (title), 1 (people) or 2 (place).
-    pub fn field(&self, field: usize) -> &[u32] {
-        let bounds = [
-            0,
-            usize::from(self.splits[0]),
-            usize::from(self.splits[1]),
-            self.words.len(),
-        ];
-        match field {
-            0..=2 => self
-                .words
-                .get(bounds[field]..bounds[field + 1])
-                .unwrap_or(&[]),
-            _ => &[],
-        }
+fn load_vocabulary(conn: &Connection) -> Result<Vocabulary> {
+    let mut stmt = conn
+        .prepare_cached("SELECT term, doc FROM search_vocab")
+        .context("reading the search vocabulary")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .context("reading the search vocabulary")?;
+    let mut terms = Vec::new();
+    for row in rows {
+        let (term, docs) = row.context("reading the search vocabulary")?;
+        terms.push((term, docs.clamp(0, i64::from(u32::MAX)) as u32));
     }
-
-    pub fn all_words(&self) -> &[u32] {
-        &self.words
-    }
-}
-
-/// What ranking reads for every candidate, packed densely (thousands per keystroke).
-#[derive(Clone, Copy)]
-pub(crate) struct Hot {
-    pub event: u32,
-    pub title_chars: u32,
-    /// Unix seconds; `i64::MIN` when the entity has no time.
-    pub start: i64,
-    pub end: i64,
-}
-
-pub(crate) struct Snapshot {
-    key: (i64, i64),
-    hot: Vec<Hot>,
-    pub vocabulary: Vocabulary,
-    docs: Vec<DocMeta>,
-    /// FTS rowid → position in `docs` (`u32::MAX`: none). Rowids are small and dense.
-    by_rowid: Vec<u32>,
-    /// Which documents hold each word in a short field: `postings[starts[id]..starts[id + 1]]`.
-    /// Ids of words sharing a prefix are contiguous, so a prefix's documents are one slice.
-    starts: Vec<u32>,
-    postings: Vec<u32>,
-    events: Vec<String>,
-    expansions: Mutex<HashMap<String, Arc<Expansion>>>,
-}
-
-impl Snapshot {
-    fn load(conn: &Connection, key: (i64, i64)) -> Result<Snapshot> {
-        let vocabulary = Vocabulary::load(conn)?;
-        let ids: HashMap<&str, u32> = vocabulary.terms().map(|(id, t)| (t, id)).collect();
-        let words = |text: &str| -> Vec<u32> {
-            let tokens = tokenize(text);
-            let joined = joined_compounds(&tokens);
-            tokens
-                .iter()
-                .map(|t| t.text.as_str())
-                .chain(joined.iter().map(String::as_str))
-                .filter_map(|w| ids.get(w).copied())
-                .collect()
-        };
-        let mut events: Vec<String> = Vec::new();
-        let mut docs = Vec::new();
-        let mut by_rowid: Vec<u32> = Vec::new();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT d.doc_id, d.event_id, d.kind, d.entity_id, d.title, d.people, d.place,
-                        s.start_ts, s.end_ts, s.day, s.track_id,
-                        coalesce(s.location_id, x.station_id)
-                 FROM search_doc d
-                 LEFT JOIN session s
-                   ON d.kind = 'session' AND s.event_id = d.event_id AND s.id = d.entity_id
-                 LEFT JOIN exhibitor x
-                   ON d.kind = 'exhibitor' AND x.event_id = d.event_id AND x.id = d.entity_id",
-            )
-            .context("loading the search index")?;
-        let mut rows = stmt.query([]).context("loading the search index")?;
-        while let Some(row) = rows.next().context("loading the search index")? {
-            let event_id: String = row.get(1).context("loading the search index")?;
-            let event = match events.iter().position(|e| *e == event_id) {
-                Some(index) => index,
-                None => {
-                    events.push(event_id);
-                    events.len() - 1
-                }
-            } as u32;
-            let kind: String = row.get(2).context("loading the search index")?;
-            let Some(kind) = EntityKind::parse(&kind) else {
-                continue;
-            };
-            let get_text = |i: usize| row.get::<_, String>(i).context("loading the search index");
-            let title = get_text(4)?;
-            let mut all: Vec<u32> = words(&title);
-            let people_start = all.len();
-            all.extend(words(&get_text(5)?));
-            let place_start = all.len();
-            all.extend(words(&get_text(6)?));
-            // Fields longer than 65535 words (never seen) lose their tail in ranking only.
-            let cap = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
-            let splits = [cap(people_start), cap(place_start).max(cap(people_start))];
-            let day: Option<String> = row.get(9).context("loading the search index")?;
-            let position = docs.len() as u32;
-            let rowid: i64 = row.get(0).context("loading the search index")?;
-            if let Ok(slot) = usize::try_from(rowid) {
-                if by_rowid.len() <= slot {
-                    by_rowid.resize(slot + 1, u32::MAX);
-                }
-                by_rowid[slot] = position;
-            }
-            docs.push(DocMeta {
-                rowid,
-                event,
-                kind,
-                id: get_text(3)?,
-                title_chars: title.chars().count() as u32,
-                start: row.get(7).context("loading the search index")?,
-                end: row.get(8).context("loading the search index")?,
-                day: day.and_then(|d| d.parse().ok()),
-                track_id: row.get(10).context("loading the search index")?,
-                location_id: row.get(11).context("loading the search index")?,
-                words: all.into_boxed_slice(),
-                splits,
-            });
-        }
-        drop(rows);
-        drop(stmt);
-        drop(ids);
-        let (starts, postings) = invert(&docs, vocabulary.len());
-        let hot = docs
-            .iter()
-            .map(|d| Hot {
-                event: d.event,
-                title_chars: d.title_chars,
-                start: d.start.unwrap_or(i64::MIN),
-                end: d.end.or(d.start).unwrap_or(i64::MIN),
-            })
-            .collect();
-        Ok(Snapshot {
-            key,
-            hot,
-            vocabulary,
-            docs,
-            by_rowid,
-            starts,
-            postings,
-            events,
-            expansions: Mutex::new(HashMap::new()),
-        })
-    }
-
-    pub fn doc_count(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn hot(&self, position: u32) -> Hot {
-        self.hot[position as usize]
-    }
-
-    pub fn doc(&self, position: u32) -> &DocMeta {
-        &self.docs[position as usize]
-    }
-
-    /// The position of the document with this FTS rowid.
-    pub fn position_of(&self, rowid: i64) -> Option<u32> {
-        usize::try_from(rowid)
-            .ok()
-            .and_then(|slot| self.by_rowid.get(slot))
-            .copied()
-            .filter(|&p| p != u32::MAX)
-    }
-
-    /// The short-field occurrences ([`Posting`]s) of the words with an id in `ids`.
-    pub fn postings(&self, ids: std::ops::Range<u32>) -> &[u32] {
-        let start = self.starts.get(ids.start as usize).copied().unwrap_or(0) as usize;
-        let end = self.starts.get(ids.end as usize).copied().unwrap_or(0) as usize;
-        self.postings.get(start..end).unwrap_or(&[])
-    }
-
-    pub fn event_index(&self, event_id: &str) -> Option<u32> {
-        self.events
-            .iter()
-            .position(|e| e == event_id)
-            .map(|i| i as u32)
-    }
-
-    pub fn event_id(&self, index: u32) -> &str {
-        self.events.get(index as usize).map_or("", String::as_str)
-    }
-
-    /// The expansion of a word, computed once per snapshot.
-    pub fn expand(&self, word: &str, checkpoint: &Checkpoint) -> Result<Arc<Expansion>> {
-        if let Some(found) = self.cached_expansions().get(word) {
-            return Ok(found.clone());
-        }
-        let expansion = Arc::new(self.vocabulary.expand(word, checkpoint)?);
-        let mut cache = self.cached_expansions();
-        if cache.len() >= MAX_CACHED_EXPANSIONS {
-            cache.clear();
-        }
-        cache.insert(word.to_string(), expansion.clone());
-        Ok(expansion)
-    }
-
-    fn cached_expansions(&self) -> MutexGuard<'_, HashMap<String, Arc<Expansion>>> {
-        self.expansions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// Builds the short-field postings of every word (counting sort by term id).
-fn entries(doc: &DocMeta) -> impl Iterator<Item = (u32, u32, bool)> + '_ {
-    (0..3usize).flat_map(move |field| {
-        doc.field(field)
-            .iter()
-            .enumerate()
-            .map(move |(i, &id)| (id, field as u32, field == 0 && i == 0))
-    })
-}
-
-fn invert(docs: &[DocMeta], terms: usize) -> (Vec<u32>, Vec<u32>) {
-    let mut starts = vec![0u32; terms + 1];
-    for doc in docs {
-        for id in doc.all_words() {
-            if let Some(count) = starts.get_mut(*id as usize + 1) {
-                *count += 1;
-            }
-        }
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let mut postings = vec![0u32; starts.last().copied().unwrap_or(0) as usize];
-    for (position, doc) in docs.iter().enumerate() {
-        for (id, field, first) in entries(doc) {
-            if let Some(slot) = next.get_mut(id as usize) {
-                postings[*slot as usize] = Posting::encode(position as u32, field, first);
-                *slot += 1;
-            }
-        }
-    }
-    (starts, postings)
-}
-
-/// One short-field occurrence: document position, field (0 title, 1 people, 2 place) and whether
-/// it is the first word of the title, packed in a u32.
-pub(crate) struct Posting;
-
-impl Posting {
-    fn encode(doc: u32, field: u32, first: bool) -> u32 {
-        (doc << 3) | (field << 1) | u32::from(first)
-    }
-
-    pub fn doc(entry: u32) -> u32 {
-        entry >> 3
-    }
-
-    pub fn field(entry: u32) -> usize {
-        ((entry >> 1) & 3) as usize
-    }
-
-    pub fn is_title_start(entry: u32) -> bool {
-        entry & 1 == 1
-    }
+    Ok(Vocabulary::from_terms(terms))
 }

@@ -712,3 +712,138 @@ fn the_next_keystroke_interrupts_a_running_query() {
     );
     assert!(took < full_time + Duration::from_millis(500));
 }
+
+/// The fixture with what the parity queries look for: a compound ("Bürgerportal"), a street, a
+/// session on a second day, a hyphenated title, FTS5 syntax and markup in the text.
+fn parity_fixture() -> Bundle {
+    let mut bundle = fixture();
+    bundle
+        .event
+        .days
+        .push(NaiveDate::from_ymd_opt(2027, 2, 2).unwrap());
+    let mut portal = session(
+        "portal",
+        "Das Bürgerportal der Stadt Oldenburg",
+        12,
+        &["hagen", "mueller"],
+    );
+    portal.abstract_text = "Anträge online: vom Serviceportal bis zur Strasse vor Ort.".into();
+    portal.tags = vec!["OZG".into(), "Portalverbund".into()];
+    let mut next_day = session(
+        "morgen",
+        "Open Data <script>alert(1)</script> AND NOT",
+        10,
+        &[],
+    );
+    next_day.start = Utc.with_ymd_and_hms(2027, 2, 2, 9, 0, 0).unwrap();
+    next_day.end = Utc.with_ymd_and_hms(2027, 2, 2, 9, 45, 0).unwrap();
+    next_day.description =
+        "Offene Daten für die Verwaltung: \"NEAR(daten verwaltung)\" title:x*".into();
+    bundle.sessions.push(portal);
+    bundle.sessions.push(next_day);
+    bundle
+        .speakers
+        .push(speaker("lange", "Petra Lange-Straßburg", "Portal GmbH"));
+    bundle.validate().unwrap();
+    bundle
+}
+
+/// The queries the device's index and the server's in-memory index must answer alike.
+const PARITY_QUERIES: &[&str] = &[
+    "Strasse",
+    "Straße",
+    "STRASSE",
+    "portal",
+    "Bürgerportal",
+    "buergerportal",
+    "burgerportal oldenburg",
+    "sicherhiet",
+    "digitalisirung",
+    "Cybersicherheit",
+    "rechnung",
+    "e-rechnung",
+    "erechnung kommunen",
+    "kommunen rechnung",
+    "\"digitale archiv\"",
+    "\"digitale ar",
+    "\"",
+    "",
+    "   ",
+    "a",
+    "st",
+    "it",
+    "hagen bremen",
+    "Dr. Martin",
+    "AND OR NOT",
+    "NEAR(daten verwaltung)",
+    "title:x*",
+    "cyber*",
+    "-rechnung",
+    "<script>",
+    "script alert",
+    "Lange-Straßburg",
+    "strassburg",
+    "station",
+    "Häppchen",
+    "happchen",
+    "onlinezugangsgesetz",
+    "zugang",
+    "xyzzy",
+];
+
+/// The parity fixture in a device's store and in the server's in-memory index.
+fn device_and_web() -> (tempfile::TempDir, Searched, marktplatz_search::MemoryIndex) {
+    let bundle = parity_fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let device = Searched::open(dir.path());
+    device
+        .write_content(|tx| tx.replace_with_bundle(&bundle))
+        .unwrap();
+    (dir, device, marktplatz_search::MemoryIndex::build(&bundle))
+}
+
+#[test]
+fn the_servers_in_memory_index_finds_what_the_device_finds_in_the_same_order() {
+    let (_dir, device, web) = device_and_web();
+    let mut found_any = 0;
+    for text in PARITY_QUERIES {
+        let q = query(text);
+        let on_device = device.search(&q).unwrap();
+        assert_eq!(web.search(&q), on_device, "query {text:?}");
+        found_any += usize::from(!on_device.is_empty());
+    }
+    // The set is not vacuous: most queries find something.
+    assert!(found_any >= PARITY_QUERIES.len() - 8, "{found_any}");
+    // Folding, compound parts, one typo: what the queries were chosen for.
+    let top = |text: &str| web.search(&query(text)).first().map(|h| h.id.clone());
+    assert_eq!(top("Strasse"), top("Straße"));
+    assert_eq!(top("Bürgerportal").as_deref(), Some("portal"));
+    let portal = web.search(&query("portal"));
+    assert!(portal.iter().any(|h| h.id == "portal"), "{portal:?}");
+    assert_eq!(top("sicherhiet").as_deref(), Some("st-sicher"));
+    assert!(web.search(&query("")).is_empty());
+}
+
+#[test]
+fn the_in_memory_index_applies_the_same_filters_and_limits() {
+    let (_dir, device, web) = device_and_web();
+    let variants: [fn(&mut SearchQuery); 7] = [
+        |q| q.kinds = vec![EntityKind::Session],
+        |q| q.day = NaiveDate::from_ymd_opt(2027, 2, 2),
+        |q| q.location_id = Some("st-buerger".into()),
+        |q| q.track_id = Some("finanzen".into()),
+        |q| {
+            q.upcoming_only = true;
+            q.now = at(11, 50);
+        },
+        |q| q.limit = 1,
+        |q| q.limit = 0,
+    ];
+    for text in ["portal", "strasse", "daten", "rechnung", "s", "station"] {
+        for variant in &variants {
+            let mut q = query(text);
+            variant(&mut q);
+            assert_eq!(web.search(&q), device.search(&q).unwrap(), "{q:?}");
+        }
+    }
+}

@@ -7,7 +7,7 @@ use super::body::BodyRules;
 use super::device_count::DeviceCounter;
 use super::long_poll::Waiters;
 use super::rate_limit::WriteLimits;
-use crate::cache::{Heads, PageCache};
+use crate::cache::{Heads, PageCache, SearchIndexes};
 use crate::config::Config;
 use crate::store::Db;
 
@@ -29,6 +29,8 @@ pub struct AppState {
     pub waiters: Arc<Waiters>,
     /// Distinct devices that polled each event lately, a count only (see `device_count`).
     pub devices: Arc<DeviceCounter>,
+    /// Each event's search index at its head, for the web programme (see `cache::search_indexes`).
+    pub search: Arc<SearchIndexes>,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             pages: Arc::default(),
             waiters: Arc::default(),
             devices: Arc::default(),
+            search: Arc::default(),
         }
     }
 }

@@ -16,6 +16,7 @@
 
 pub mod locked;
 mod page;
+mod search;
 mod text;
 pub mod view;
 
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/e/{event}/station/{id}", get(get_station))
         .route("/e/{event}/speakers", get(get_speakers))
         .route("/e/{event}/info", get(get_info))
+        .route("/e/{event}/search", get(search::get_search))
         .route("/e/programme.css", get(style))
         .route("/e/programme.js", get(script))
         .route("/e/sw.js", get(service_worker))

@@ -2,7 +2,8 @@
 // Network first, the cache when offline: every page visited is kept, and the programme
 // itself from the first visit on, so the hall without signal still shows it. A protected
 // event's access code (kept by programme.js in the "marktplatz-codes" cache) is sent as the
-// gate's header; nothing is sent to any other origin.
+// gate's header; nothing is sent to any other origin. Search answers are not kept: offline,
+// the search page (and the fragment typed searches ask for) says search needs a connection.
 "use strict";
 var scope = new URL(self.registration.scope).pathname;
 var pages = "marktplatz-pages-" + scope;
@@ -42,11 +43,39 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(self.clients.claim());
 });
 
+// German first, English with ?lang=en (the search form always sends its page's language).
+var offlineSearch = {
+  de: ["Suche", "Die Suche braucht eine Verbindung. Das Programm ist auch offline da.", "Zum Programm"],
+  en: ["Search", "Search needs a connection. The programme is here offline too.", "To the programme"],
+};
+
+function searchOffline(url) {
+  var lang = url.searchParams.get("lang") === "en" ? "en" : "de";
+  var words = offlineSearch[lang];
+  var text = '<p class="search-status">' + words[1] + "</p>";
+  var body = url.searchParams.has("fragment") ? text :
+    '<!doctype html><html lang="' + lang + '"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    "<title>" + words[0] + '</title><link rel="stylesheet" href="/e/programme.css"></head>' +
+    '<body><main id="main"><h1>' + words[0] + "</h1>" + text +
+    '<p><a href="' + scope + "?lang=" + lang + '">' + words[2] + "</a></p></main></body></html>";
+  return new Response(body, {
+    status: 503,
+    headers: { "Content-Type": "text/html; charset=utf-8" },
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin) return;
   if (!url.pathname.startsWith(scope) && shared.indexOf(url.pathname) < 0) return;
+  if (url.pathname === scope + "search") {
+    event.respondWith(
+      withCode(request).then(fetch).catch(function () { return searchOffline(url); })
+    );
+    return;
+  }
   event.respondWith(
     withCode(request).then(function (sent) {
       return fetch(sent).then(function (response) {

@@ -47,6 +47,17 @@ pub struct Words {
     pub locked_wrong: &'static str,
     pub locked_wait: &'static str,
     pub print: &'static str,
+    /// The search form's label (also its landmark's name).
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub search_title: &'static str,
+    /// Before the count of hits: "3 Treffer".
+    pub search_hits: &'static str,
+    pub search_nothing: &'static str,
+    pub search_empty: &'static str,
+    /// The groups of hits, by kind: sessions, speakers, exhibitors, stations and rooms,
+    /// tracks, announcements, information.
+    pub search_groups: [&'static str; 7],
     pub weekdays: [&'static str; 7],
 }
 
@@ -93,6 +104,21 @@ pub static DE: Words = Words {
     locked_wrong: "Der Zugangscode stimmt nicht. Bitte prüfen Sie ihn mit den Veranstaltern.",
     locked_wait: "Zu viele falsche Codes. Bitte versuchen Sie es später noch einmal.",
     print: "Drucken",
+    search_label: "Im Programm suchen",
+    search_button: "Suchen",
+    search_title: "Suche",
+    search_hits: "Treffer",
+    search_nothing: "Dazu wurde nichts gefunden. Vielleicht hilft ein kürzeres Wort.",
+    search_empty: "Geben Sie ein, was Sie suchen: einen Vortrag, eine Person, eine Station.",
+    search_groups: [
+        "Programm",
+        "Mitwirkende",
+        "Aussteller",
+        "Stationen und Räume",
+        "Themenbereiche",
+        "Mitteilungen",
+        "Informationen",
+    ],
     weekdays: ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
 };
 
@@ -139,6 +165,21 @@ pub static EN: Words = Words {
     locked_wrong: "The access code is not right. Please check it with the organisers.",
     locked_wait: "Too many wrong codes. Please try again later.",
     print: "Print",
+    search_label: "Search the programme",
+    search_button: "Search",
+    search_title: "Search",
+    search_hits: "results",
+    search_nothing: "Nothing was found. A shorter word may help.",
+    search_empty: "Type what you are looking for: a talk, a person, a station.",
+    search_groups: [
+        "Programme",
+        "Speakers",
+        "Exhibitors",
+        "Stations and rooms",
+        "Tracks",
+        "Announcements",
+        "Information",
+    ],
     weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
 };
 

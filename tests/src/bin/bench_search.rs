@@ -14,33 +14,10 @@ use marktplatz_core::search::{self, SearchCache, SearchQuery};
 use marktplatz_core::store::search_index::rebuild_all;
 use marktplatz_core::store::{CONTENT_DB, Store};
 use marktplatz_model::bundle::Bundle;
-use marktplatz_tests::search_baselines::{Baselines, flatten};
+use marktplatz_tests::search_baselines::{Baselines, QUERIES_36C3, flatten};
 use marktplatz_tests::search_eval::import_schedule;
 use marktplatz_tests::{shared_data_dir, synthetic};
 use serde::Serialize;
-
-const QUERIES_36C3: &[&str] = &[
-    "Sicherheit",
-    "Datenschutz",
-    "Klimawandel",
-    "Haecksen",
-    "Podcast",
-    "Fahrradkino",
-    "Rohstoffe",
-    "Lebensdauer Computer",
-    "Überwachung",
-    "Ueberwachung",
-    "Sicherhiet",
-    "Netzpolitik Schweiz",
-    "Infrastruktur",
-    "E-Autos",
-    "Bits & Bäume",
-    "Hardware Making",
-    "Wikipedia",
-    "\"Chaos West\"",
-    "Digitalisirung",
-    "Stammtisch",
-];
 
 const QUERIES_SYNTHETIC: &[&str] = &[
     "Verwaltungsdigitalisierung",

@@ -23,6 +23,7 @@ mod organiser_crash;
 mod organiser_ops;
 mod photo_privacy;
 mod programme;
+mod programme_search;
 mod publish_hostile_text;
 mod publish_preview;
 mod publish_sources;

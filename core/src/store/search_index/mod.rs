@@ -12,9 +12,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 mod document;
 
 use crate::error::{Result, SqliteContext};
-pub use document::{Document, SEARCHED_KINDS, load_body};
+pub use document::load_body;
 use document::{document_of, load_document};
 use marktplatz_model::model::{Entity, EntityKind};
+pub use marktplatz_search::document::{Document, SEARCHED_KINDS};
 use marktplatz_search::normalize::index_text;
 
 pub(crate) fn on_upsert(tx: &Transaction<'_>, event_id: &str, entity: &Entity) -> Result<()> {

@@ -10,6 +10,7 @@
 //! bench server-abuse                           # 304 polls and memory under 1,000 anonymous uploads (wrk)
 //! bench publish                               # 36C3 preview + publish vs an unchanged republish
 //! bench web-programme                         # the attendee page of a 36C3 day vs the whole bundle
+//! bench web-search                            # the web programme's search vs the device's, 36C3
 //! bench library STRIPPED.so SYMBOLS.so [OPT]   # the phone library's size, per dependency
 //! bench report                                 # bench-results/report.{md,json}
 //! bench report profiles LEVEL=DIR...           # the opt-level comparison (bench-profiles.sh)
@@ -26,6 +27,7 @@ mod report;
 mod server;
 mod server_abuse;
 mod web_programme;
+mod web_search;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         "live-child" => live::child(rest),
         "report" => report::run(rest),
         "web-programme" => web_programme::run(),
+        "web-search" => web_search::run(),
         other => {
             eprintln!(
                 "bench: no part {other:?} (coldstart, memory, server, server-abuse, publish, live, library, report)"

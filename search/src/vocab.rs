@@ -1,25 +1,22 @@
 //! The index's vocabulary in memory, and the expansion of one query word into the indexed words
 //! it should find: exact, as a prefix, inside a compound (infix), or one typo away.
 //!
-//! Prefixes are left to FTS5 (`"word"*`); infix and typo candidates are found here because FTS5
-//! cannot do either, and are handed to the planner as quoted exact terms.
+//! Prefixes are left to the long-text index (`"word"*` in the device's FTS5); infix and typo
+//! candidates are found here because FTS5 cannot do either, and are handed to the planner as
+//! exact terms.
 
-use rusqlite::Connection;
-
-use super::cancel::Checkpoint;
-use crate::error::{Result, SqliteContext};
-use marktplatz_search::fuzzy::within_one;
+use crate::fuzzy::within_one;
 
 /// Words shorter than this are not looked for inside compounds (too many hits, no meaning).
-pub(crate) const MIN_INFIX_CHARS: usize = 3;
+pub const MIN_INFIX_CHARS: usize = 3;
 /// Words shorter than this must be typed without a typo.
-pub(crate) const MIN_FUZZY_CHARS: usize = 5;
+pub const MIN_FUZZY_CHARS: usize = 5;
 /// At most this many compound and typo candidates per word (the most frequent win): bounds the
 /// size of the MATCH expression and so the latency.
 const MAX_INFIX_TERMS: usize = 48;
 const MAX_FUZZY_TERMS: usize = 24;
 
-pub(crate) struct Vocabulary {
+pub struct Vocabulary {
     /// Sorted, as fts5vocab returns them.
     terms: Vec<Box<str>>,
     /// Number of documents holding each term.
@@ -33,7 +30,7 @@ pub(crate) struct Vocabulary {
 /// What one query word matches in the vocabulary, as term ids (positions in the sorted
 /// vocabulary) for ranking in memory, and as a few quoted terms for FTS5.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Expansion {
+pub struct Expansion {
     pub word: String,
     /// The word itself, if indexed.
     pub exact: Option<u32>,
@@ -55,21 +52,8 @@ impl Expansion {
 }
 
 impl Vocabulary {
-    pub fn load(conn: &Connection) -> Result<Vocabulary> {
-        let mut stmt = conn
-            .prepare_cached("SELECT term, doc FROM search_vocab")
-            .context("reading the search vocabulary")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .context("reading the search vocabulary")?;
-        let mut terms = Vec::new();
-        for row in rows {
-            let (term, docs) = row.context("reading the search vocabulary")?;
-            terms.push((term, docs.clamp(0, i64::from(u32::MAX)) as u32));
-        }
-        Ok(Vocabulary::from_terms(terms))
-    }
-
+    /// The vocabulary of `terms`, each with the number of documents holding it (in any order;
+    /// duplicates are dropped).
     pub fn from_terms(mut terms: Vec<(String, u32)>) -> Vocabulary {
         terms.sort_by(|a, b| a.0.cmp(&b.0));
         terms.dedup_by(|a, b| a.0 == b.0);
@@ -94,6 +78,10 @@ impl Vocabulary {
 
     pub fn len(&self) -> usize {
         self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
     }
 
     /// Heap bytes held, roughly (for the benchmark's memory figure).
@@ -126,7 +114,8 @@ impl Vocabulary {
         self.terms.iter().enumerate().map(|(i, t)| (i as u32, &**t))
     }
 
-    pub fn expand(&self, word: &str, checkpoint: &Checkpoint) -> Result<Expansion> {
+    /// What `word` matches; `check` is asked between the scans (it stops a superseded search).
+    pub fn expand<E>(&self, word: &str, check: impl Fn() -> Result<(), E>) -> Result<Expansion, E> {
         let prefixed = self.prefix_indices(word);
         let exact = prefixed
             .clone()
@@ -144,7 +133,7 @@ impl Vocabulary {
             expansion.infix = self.infix_terms(word);
             expansion.fts_infix = self.most_frequent(&expansion.infix, MAX_INFIX_TERMS);
         }
-        checkpoint.check()?;
+        check()?;
         if chars.len() >= MIN_FUZZY_CHARS {
             expansion.fuzzy = self.fuzzy_terms(word, &chars, &prefixed);
             expansion.fts_fuzzy = self.most_frequent(&expansion.fuzzy, MAX_FUZZY_TERMS);
@@ -241,26 +230,26 @@ mod tests {
             "digitalisierung",
             "bremen",
         ]);
-        let never = Checkpoint::never();
-        let e = v.expand("rechnung", &never).unwrap();
+        let never = || Ok::<(), ()>(());
+        let e = v.expand("rechnung", never).unwrap();
         assert_eq!(e.exact, v.id("rechnung"));
         assert_eq!(e.prefix.len(), 2);
         assert_eq!(e.fts_infix, ["erechnungsplattform"]);
         assert_eq!(e.infix, [v.id("erechnungsplattform").unwrap()]);
-        let e = v.expand("sicherheit", &never).unwrap();
+        let e = v.expand("sicherheit", never).unwrap();
         assert_eq!(e.fts_infix, ["cybersicherheitsstrategie"]);
-        let e = v.expand("sicherhiet", &never).unwrap();
+        let e = v.expand("sicherhiet", never).unwrap();
         assert!(e.prefix.is_empty() && e.exact.is_none());
         assert_eq!(e.fts_fuzzy, ["sicherheit"]);
         assert_eq!(e.fuzzy, [v.id("sicherheit").unwrap()]);
-        let e = v.expand("digitalisir", &never).unwrap();
+        let e = v.expand("digitalisir", never).unwrap();
         assert_eq!(e.fts_fuzzy, ["digitalisierung"]);
         // Short words: no infix, no typos.
-        let e = v.expand("re", &never).unwrap();
+        let e = v.expand("re", never).unwrap();
         assert!(e.infix.is_empty() && e.fuzzy.is_empty());
         assert_eq!(e.prefix.len(), 2);
-        let e = v.expand("bremne", &never).unwrap();
+        let e = v.expand("bremne", never).unwrap();
         assert_eq!(e.fts_fuzzy, ["bremen"]);
-        assert!(v.expand("xyz", &never).unwrap().is_empty());
+        assert!(v.expand("xyz", never).unwrap().is_empty());
     }
 }

@@ -5,8 +5,8 @@
 
 use std::cmp::Ordering;
 
-use super::matcher::{Matcher, Quality};
-use super::snapshot::{DocMeta, Hot, Posting};
+use crate::matcher::{Matcher, Quality};
+use crate::snapshot::{DocMeta, Hot, Posting};
 
 /// Weights of the title, people and place fields; the long text counts 1.
 const FIELD_WEIGHTS: [f32; 3] = [8.0, 4.0, 2.0];
@@ -15,7 +15,7 @@ const BODY_WEIGHT: f32 = 1.0;
 const TITLE_START_BONUS: f32 = 0.5;
 
 #[derive(Clone, Debug)]
-pub(crate) struct Ranked {
+pub struct Ranked {
     /// Position in the snapshot's documents.
     pub doc: u32,
     /// 0 for the strong tier, 1 for the broad one.
@@ -48,7 +48,7 @@ impl Ranked {
 }
 
 /// How a document matches using its short fields only (title, people, place).
-pub(crate) struct ShortMatch {
+pub struct ShortMatch {
     /// Every query part matched a short field.
     pub complete: bool,
     /// Every query part matched a short field exactly or as a prefix.
@@ -56,7 +56,7 @@ pub(crate) struct ShortMatch {
     pub score: f32,
 }
 
-pub(crate) fn short_match(doc: &DocMeta, matchers: &[Matcher]) -> ShortMatch {
+pub fn short_match(doc: &DocMeta, matchers: &[Matcher]) -> ShortMatch {
     let mut result = ShortMatch {
         complete: true,
         strong: true,
@@ -81,7 +81,7 @@ pub(crate) fn short_match(doc: &DocMeta, matchers: &[Matcher]) -> ShortMatch {
 
 /// The score of a document FTS5 found: query parts missing from the short fields matched the long
 /// text, with the quality the tier guarantees (`body_quality`).
-pub(crate) fn score_with_body(doc: &DocMeta, matchers: &[Matcher], body_quality: Quality) -> f32 {
+pub fn score_with_body(doc: &DocMeta, matchers: &[Matcher], body_quality: Quality) -> f32 {
     let body = BODY_WEIGHT * body_quality.weight();
     let mut total = 0.0;
     for matcher in matchers {
@@ -124,7 +124,7 @@ fn title_start_bonus(doc: &DocMeta, matchers: &[Matcher]) -> f32 {
 }
 
 /// Keeps the best `limit`, sorted best first.
-pub(crate) fn top(ranked: &mut Vec<Ranked>, limit: usize) {
+pub fn top(ranked: &mut Vec<Ranked>, limit: usize) {
     let compare = |a: &Ranked, b: &Ranked| -> Ordering {
         a.tier
             .cmp(&b.tier)
@@ -157,7 +157,7 @@ fn time_key(hot: Hot, now: i64) -> (u8, i64) {
 
 /// Ranks a single-word query straight from the short-field postings: no document is opened.
 /// `best` and `quality` are per document (indexed by position), reset by the caller.
-pub(crate) struct PostingScores {
+pub struct PostingScores {
     pub best: Vec<f32>,
     pub quality: Vec<Option<Quality>>,
     pub title_start: Vec<bool>,

@@ -1,9 +1,8 @@
 //! Highlight ranges (char offsets into the text shown) and the short context line of a hit.
 
-use super::matcher::Matcher;
-use crate::error::Result;
-use crate::store::search_index::Document;
-use marktplatz_search::normalize::{Token, find_word, tokenize};
+use crate::document::Document;
+use crate::matcher::Matcher;
+use crate::normalize::{Token, find_word, tokenize};
 
 /// Characters of long text shown around the first match.
 const CONTEXT_CHARS: usize = 110;
@@ -17,7 +16,7 @@ pub struct Highlight {
 }
 
 /// The ranges of `text` that match any part of the query, sorted and merged.
-pub(crate) fn highlights(text: &str, matchers: &[Matcher]) -> Vec<Highlight> {
+pub fn highlights(text: &str, matchers: &[Matcher]) -> Vec<Highlight> {
     ranges_in(&tokens_with_compounds(text), matchers)
 }
 
@@ -39,11 +38,11 @@ fn ranges_in(tokens: &[Token], matchers: &[Matcher]) -> Vec<Highlight> {
 /// The line under the title: the field where the query matched that the title does not show,
 /// cut around the first match for long text. Each field is split into words once.
 /// `doc.body` is ignored: the long text is read through `body` only when it is needed.
-pub(crate) fn context(
+pub fn context<E>(
     doc: &Document,
     matchers: &[Matcher],
-    body: impl FnOnce() -> Result<String>,
-) -> Result<(String, Vec<Highlight>)> {
+    body: impl FnOnce() -> Result<String, E>,
+) -> Result<(String, Vec<Highlight>), E> {
     let title = tokens_with_compounds(&doc.title);
     let people = tokens_with_compounds(&doc.people);
     let place = tokens_with_compounds(&doc.place);
@@ -180,13 +179,13 @@ fn merge(mut ranges: Vec<Highlight>) -> Vec<Highlight> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use marktplatz_search::parse::Group;
+    use crate::parse::Group;
 
     fn word(w: &str) -> Matcher {
         Matcher::new(
             &Group::Word(w.to_string()),
             None,
-            &crate::search::vocab::Vocabulary::from_terms(Vec::new()),
+            &crate::vocab::Vocabulary::from_terms(Vec::new()),
         )
     }
 
@@ -229,14 +228,18 @@ mod tests {
                 "Schluss. ".repeat(20)
             ),
         };
-        let (line, h) = context(&doc, &[word("digitalisierung")], || Ok(doc.body.clone())).unwrap();
+        let (line, h) = context(&doc, &[word("digitalisierung")], || {
+            Ok::<_, ()>(doc.body.clone())
+        })
+        .unwrap();
         assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
         assert!(line.chars().count() <= CONTEXT_CHARS + 2, "{line}");
         assert_eq!(underlined(&line, &h), ["digitalisierung"]);
-        let (line, h) = context(&doc, &[word("schmidt")], || Ok(doc.body.clone())).unwrap();
+        let (line, h) =
+            context(&doc, &[word("schmidt")], || Ok::<_, ()>(doc.body.clone())).unwrap();
         assert_eq!(line, "Anna Schmidt");
         assert_eq!(underlined(&line, &h), ["Schmidt"]);
-        let (line, _) = context(&doc, &[word("daten")], || Ok(doc.body.clone())).unwrap();
+        let (line, _) = context(&doc, &[word("daten")], || Ok::<_, ()>(doc.body.clone())).unwrap();
         assert_eq!(line, "Anna Schmidt · Saal 2");
     }
 }

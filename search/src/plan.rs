@@ -1,5 +1,6 @@
-//! Builds the FTS5 MATCH expressions. Every term is a normalised word (letters and digits only)
-//! that this module quotes itself; nothing the user typed reaches MATCH as syntax.
+//! Plans the long-text queries. Every term is a normalised word (letters and digits only); the
+//! device's FTS5 MATCH expression is written from them here ([`Tier::to_fts`], every term quoted),
+//! the server's in-memory index evaluates them directly: nothing the user typed is syntax.
 //!
 //! Two tiers: `strong` requires every query part as a word or word beginning; `broad` also
 //! accepts the compound (infix) and one-typo candidates from the vocabulary. The broad tier runs
@@ -9,21 +10,71 @@
 //! document lists (it keeps no prefix index: that would double its size). Such words are looked
 //! up exactly here; their prefix matches in titles, names and places come from memory.
 
-use super::vocab::Expansion;
-use marktplatz_search::parse::Group;
+use crate::parse::Group;
+use crate::vocab::Expansion;
 
-pub(crate) struct Plan {
-    pub strong: Option<String>,
-    pub broad: Option<String>,
+/// One way a query part can match the long-text index: every term is a normalised word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Term {
+    /// The word, or any word it begins.
+    Prefix(String),
+    /// Exactly this word.
+    Exact(String),
+    /// These words one after the other in one field; with `open` the last one as a beginning.
+    Phrase { words: Vec<String>, open: bool },
 }
 
-/// `groups[i]` comes with the expansion of its word (phrases have none).
-/// Words shorter than this are not expanded as prefixes in FTS5.
-pub(crate) const MIN_FTS_PREFIX_CHARS: usize = 3;
+/// A query over the long-text index: every group must match, each by any of its terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tier {
+    pub groups: Vec<Vec<Term>>,
+}
 
-pub(crate) fn plan(groups: &[(Group, Option<&Expansion>)]) -> Plan {
-    let mut strong = Vec::new();
-    let mut broad = Vec::new();
+impl Tier {
+    /// The tier as an FTS5 MATCH expression (the device's index). Every term is quoted here.
+    pub fn to_fts(&self) -> String {
+        self.groups
+            .iter()
+            .map(|alternatives| {
+                let terms: Vec<String> = alternatives.iter().map(Term::to_fts).collect();
+                match terms.len() {
+                    1 => terms.join(""),
+                    _ => format!("({})", terms.join(" OR ")),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+}
+
+impl Term {
+    fn to_fts(&self) -> String {
+        match self {
+            Term::Prefix(word) => format!("{}*", quote(word)),
+            Term::Exact(word) => quote(word),
+            Term::Phrase { words, open } => {
+                format!(
+                    "{}{}",
+                    quote(&words.join(" ")),
+                    if *open { "*" } else { "" }
+                )
+            }
+        }
+    }
+}
+
+pub struct Plan {
+    pub strong: Option<Tier>,
+    pub broad: Option<Tier>,
+}
+
+/// Words shorter than this are not expanded as prefixes in the long-text index.
+pub const MIN_FTS_PREFIX_CHARS: usize = 3;
+
+/// `groups[i]` comes with the expansion of its word (phrases have none).
+pub fn plan(groups: &[(Group, Option<&Expansion>)]) -> Plan {
+    let mut strong: Vec<Vec<Term>> = Vec::new();
+    let mut broad: Vec<Vec<Term>> = Vec::new();
     let mut strong_possible = true;
     let mut broad_differs = false;
     for (group, expansion) in groups {
@@ -36,13 +87,12 @@ pub(crate) fn plan(groups: &[(Group, Option<&Expansion>)]) -> Plan {
                 if words.is_empty() {
                     return Plan::nothing();
                 }
-                let phrase = format!(
-                    "{}{}",
-                    quote(&words.join(" ")),
-                    if *open { "*" } else { "" }
-                );
-                strong.push(phrase.clone());
-                broad.push(phrase);
+                let phrase = Term::Phrase {
+                    words: words.clone(),
+                    open: *open,
+                };
+                strong.push(vec![phrase.clone()]);
+                broad.push(vec![phrase]);
             }
             Group::Word(word) => {
                 let Some(expansion) = expansion else {
@@ -53,35 +103,32 @@ pub(crate) fn plan(groups: &[(Group, Option<&Expansion>)]) -> Plan {
                     return Plan::nothing();
                 }
                 let prefix = if is_short(word) {
-                    expansion.exact.map(|_| quote(word))
+                    expansion.exact.map(|_| Term::Exact(word.clone()))
                 } else {
-                    (!expansion.prefix.is_empty()).then(|| format!("{}*", quote(word)))
+                    (!expansion.prefix.is_empty()).then(|| Term::Prefix(word.clone()))
                 };
                 let mut alternatives = Vec::new();
                 match prefix {
                     Some(prefix) => {
-                        strong.push(prefix.clone());
+                        strong.push(vec![prefix.clone()]);
                         alternatives.push(prefix);
                     }
                     None => strong_possible = false,
                 }
                 for term in expansion.fts_infix.iter().chain(&expansion.fts_fuzzy) {
-                    alternatives.push(quote(term));
+                    alternatives.push(Term::Exact(term.clone()));
                     broad_differs = true;
                 }
-                match alternatives.len() {
-                    0 => {}
-                    1 => broad.push(alternatives.remove(0)),
-                    _ => broad.push(format!("({})", alternatives.join(" OR "))),
+                if !alternatives.is_empty() {
+                    broad.push(alternatives);
                 }
             }
         }
     }
-    let wrap = |parts: Vec<String>| parts.join(" AND ");
     let broad_possible = broad.len() == groups.len();
     Plan {
-        strong: (strong_possible && !strong.is_empty()).then(|| wrap(strong)),
-        broad: (broad_differs && broad_possible).then(|| wrap(broad)),
+        strong: (strong_possible && !strong.is_empty()).then_some(Tier { groups: strong }),
+        broad: (broad_differs && broad_possible).then_some(Tier { groups: broad }),
     }
 }
 
@@ -137,11 +184,11 @@ mod tests {
         ];
         let plan = plan(&groups);
         assert_eq!(
-            plan.strong.as_deref(),
+            plan.strong.as_ref().map(Tier::to_fts).as_deref(),
             Some(r#""rechnung"* AND "bremen"* AND "digitale verw"*"#)
         );
         assert_eq!(
-            plan.broad.as_deref(),
+            plan.broad.as_ref().map(Tier::to_fts).as_deref(),
             Some(r#"("rechnung"* OR "erechnungsplattform") AND "bremen"* AND "digitale verw"*"#)
         );
     }
@@ -175,7 +222,7 @@ mod tests {
             (Group::Word("it".into()), Some(&it)),
         ];
         assert_eq!(
-            plan(&groups).strong.as_deref(),
+            plan(&groups).strong.as_ref().map(Tier::to_fts).as_deref(),
             Some(r#""cloud"* AND "it""#)
         );
         let phrase = vec![(

@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::vocab::{Expansion, MIN_INFIX_CHARS, Vocabulary};
-use marktplatz_search::parse::Group;
+use crate::parse::Group;
+use crate::vocab::{Expansion, MIN_INFIX_CHARS, Vocabulary};
 
 /// How a text word matched, best first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Quality {
+pub enum Quality {
     Fuzzy,
     Infix,
     Prefix,
@@ -33,7 +33,7 @@ impl Quality {
     }
 }
 
-pub(crate) enum Matcher {
+pub enum Matcher {
     Word {
         word: String,
         exact: Option<u32>,
@@ -175,7 +175,7 @@ impl Matcher {
 }
 
 /// A set of term ids as a bitmap over the vocabulary: one bit test per word of a field.
-pub(crate) struct IdSet {
+pub struct IdSet {
     bits: Vec<u64>,
 }
 
