@@ -108,7 +108,14 @@ pub enum Op {
         name: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         description: Option<String>,
+        /// Where it stands on the hall plan (fractions of the plan's width and height).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<MapPosition>,
     },
+    /// Sets the hall plan the stations' positions refer to (the event's `venue.map`); its
+    /// image must be uploaded first, as a photo's. `id` is the event's id.
+    #[serde(rename = "venue.map")]
+    VenueMap { id: String, map: AssetRef },
     /// Adds a gallery photo; its image must be uploaded first (`PUT /v1/assets/{sha256}`).
     /// The server makes the thumbnail.
     #[serde(rename = "photo.add")]
@@ -121,6 +128,15 @@ pub enum Op {
         credit: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         taken_at: Option<DateTime<Utc>>,
+    },
+    /// Changes a gallery photo's caption or credit; the image stays.
+    #[serde(rename = "photo.edit")]
+    PhotoEdit {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        credit: Option<String>,
     },
     #[serde(rename = "photo.remove")]
     PhotoRemove { id: String },
@@ -141,7 +157,10 @@ impl Op {
             | Op::SessionReinstate { id } => (K::Session, id),
             Op::ExhibitorEdit { id, .. } => (K::Exhibitor, id),
             Op::StationEdit { id, .. } => (K::Location, id),
-            Op::PhotoAdd { id, .. } | Op::PhotoRemove { id } => (K::GalleryItem, id),
+            Op::VenueMap { id, .. } => (K::Event, id),
+            Op::PhotoAdd { id, .. } | Op::PhotoEdit { id, .. } | Op::PhotoRemove { id } => {
+                (K::GalleryItem, id)
+            }
         }
     }
 
@@ -158,7 +177,9 @@ impl Op {
             Op::SessionReinstate { .. } => "session.reinstate",
             Op::ExhibitorEdit { .. } => "exhibitor.edit",
             Op::StationEdit { .. } => "station.edit",
+            Op::VenueMap { .. } => "venue.map",
             Op::PhotoAdd { .. } => "photo.add",
+            Op::PhotoEdit { .. } => "photo.edit",
             Op::PhotoRemove { .. } => "photo.remove",
         }
     }
@@ -171,7 +192,7 @@ impl Op {
     /// The asset that must be on the server before the operation is sent.
     pub fn asset(&self) -> Option<&AssetRef> {
         match self {
-            Op::PhotoAdd { image, .. } => Some(image),
+            Op::PhotoAdd { image, .. } | Op::VenueMap { map: image, .. } => Some(image),
             _ => None,
         }
     }
@@ -281,7 +302,10 @@ impl Op {
                 }
             }
             Op::StationEdit {
-                name, description, ..
+                name,
+                description,
+                position,
+                ..
             } => {
                 if let Some(name) = name {
                     check_title(&what, "name", name)?;
@@ -289,39 +313,29 @@ impl Op {
                 if let Some(text) = description {
                     check_text(&what, "description", text)?;
                 }
+                if let Some(position) = position {
+                    check_position(&what, position)?;
+                }
             }
+            Op::VenueMap { map, .. } => check_image(&what, "map", map)?,
             Op::PhotoAdd {
                 image,
                 caption,
                 credit,
                 ..
             } => {
-                if !crate::assets::is_sha256(&image.sha256) {
-                    return Err(Error::invalid(
-                        &what,
-                        "image",
-                        "sha256 is not a hex SHA-256",
-                    ));
-                }
-                if image.media_type != "image/jpeg" && image.media_type != "image/png" {
-                    return Err(Error::invalid(
-                        &what,
-                        "image",
-                        format!("'{}' is not a JPEG or PNG photo", image.media_type),
-                    ));
-                }
-                if image.bytes == 0 || image.bytes > MAX_PHOTO_BYTES {
-                    return Err(Error::invalid(
-                        &what,
-                        "image",
-                        format!(
-                            "{} bytes; a photo must have 1 to {MAX_PHOTO_BYTES} bytes",
-                            image.bytes
-                        ),
-                    ));
-                }
+                check_image(&what, "image", image)?;
                 check_text(&what, "caption", caption)?;
                 check_text(&what, "credit", credit)?;
+            }
+            Op::PhotoEdit {
+                caption, credit, ..
+            } => {
+                for (field, text) in [("caption", caption), ("credit", credit)] {
+                    if let Some(text) = text {
+                        check_text(&what, field, text)?;
+                    }
+                }
             }
             Op::AnnouncementRetract { .. }
             | Op::SessionCancel { .. }
@@ -442,14 +456,36 @@ impl Op {
             }
             (
                 Op::StationEdit {
-                    name, description, ..
+                    name,
+                    description,
+                    position,
+                    ..
                 },
                 Some(Entity::Location(l)),
             ) => {
                 let mut l = l.clone();
                 set(&mut l.name, name);
                 set(&mut l.description, description);
+                if position.is_some() {
+                    l.position = *position;
+                }
                 Entity::Location(l)
+            }
+            (Op::VenueMap { map, .. }, Some(Entity::Event(e))) => {
+                let mut e = e.clone();
+                e.venue.map = Some(map.clone());
+                Entity::Event(e)
+            }
+            (
+                Op::PhotoEdit {
+                    caption, credit, ..
+                },
+                Some(Entity::GalleryItem(g)),
+            ) => {
+                let mut g = g.clone();
+                set(&mut g.caption, caption);
+                set(&mut g.credit, credit);
+                Entity::GalleryItem(g)
             }
             (
                 Op::PhotoAdd {
@@ -531,6 +567,45 @@ fn check_title(what: &str, field: &str, text: &str) -> Result<()> {
             field,
             format!("is longer than {MAX_TITLE_CHARS} characters"),
         ));
+    }
+    Ok(())
+}
+
+/// A photo or plan the operation refers to: a hashed JPEG or PNG of a bounded size.
+fn check_image(what: &str, field: &str, image: &AssetRef) -> Result<()> {
+    if !crate::assets::is_sha256(&image.sha256) {
+        return Err(Error::invalid(what, field, "sha256 is not a hex SHA-256"));
+    }
+    if image.media_type != "image/jpeg" && image.media_type != "image/png" {
+        return Err(Error::invalid(
+            what,
+            field,
+            format!("'{}' is not a JPEG or PNG image", image.media_type),
+        ));
+    }
+    if image.bytes == 0 || image.bytes > MAX_PHOTO_BYTES {
+        return Err(Error::invalid(
+            what,
+            field,
+            format!(
+                "{} bytes; an image must have 1 to {MAX_PHOTO_BYTES} bytes",
+                image.bytes
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A point on the hall plan: both fractions within 0..=1 (and numbers at all).
+fn check_position(what: &str, position: &MapPosition) -> Result<()> {
+    for (axis, value) in [("x", position.x), ("y", position.y)] {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::invalid(
+                what,
+                "position",
+                format!("{axis} is {value}; a position is a fraction from 0 to 1 of the plan"),
+            ));
+        }
     }
     Ok(())
 }
@@ -806,6 +881,134 @@ mod tests {
             assert!(matches!(err, Error::Invalid { .. }), "{err}");
             assert!(err.to_string().contains(needle), "{needle}: {err}");
         }
+    }
+
+    fn jpeg(bytes: u64) -> AssetRef {
+        AssetRef {
+            sha256: "b".repeat(64),
+            media_type: "image/jpeg".into(),
+            bytes,
+            width: Some(1200),
+            height: Some(800),
+        }
+    }
+
+    #[test]
+    fn a_station_is_placed_on_the_plan_only_within_it() {
+        let place = |x: f64, y: f64| Op::StationEdit {
+            id: "station-1".into(),
+            name: None,
+            description: None,
+            position: Some(MapPosition { x, y }),
+        };
+        let station = Entity::Location(Location {
+            id: "station-1".into(),
+            name: "Digitale Verwaltung".into(),
+            kind: LocationKind::Station,
+            parent_id: None,
+            description: "Stand".into(),
+            position: None,
+            sort_order: 1,
+        });
+        assert!(place(0.0, 1.0).check().is_ok());
+        let Some(Entity::Location(placed)) = place(0.25, 0.75).apply(Some(&station)).unwrap()
+        else {
+            panic!("not a location");
+        };
+        assert_eq!(placed.position, Some(MapPosition { x: 0.25, y: 0.75 }));
+        assert_eq!(
+            placed.name, "Digitale Verwaltung",
+            "only the position changes"
+        );
+        assert_eq!(placed.description, "Stand");
+        for (x, y) in [
+            (-0.01, 0.5),
+            (0.5, 1.01),
+            (f64::NAN, 0.5),
+            (0.5, f64::INFINITY),
+        ] {
+            let err = place(x, y).check().unwrap_err().to_string();
+            assert!(err.contains("position"), "{x},{y}: {err}");
+        }
+        // A rename leaves the position where it was.
+        let renamed = Op::StationEdit {
+            id: "station-1".into(),
+            name: Some("Neu".into()),
+            description: None,
+            position: None,
+        }
+        .apply(Some(&Entity::Location(placed)))
+        .unwrap();
+        let Some(Entity::Location(renamed)) = renamed else {
+            panic!("not a location");
+        };
+        assert_eq!(renamed.position, Some(MapPosition { x: 0.25, y: 0.75 }));
+    }
+
+    #[test]
+    fn the_hall_plan_is_an_image_set_on_the_event() {
+        let op = Op::VenueMap {
+            id: "mp".into(),
+            map: jpeg(5000),
+        };
+        assert!(op.check().is_ok());
+        assert_eq!(op.target(), (EntityKind::Event, "mp"));
+        assert_eq!(op.asset(), Some(&jpeg(5000)), "uploaded before it is sent");
+        let json = serde_json::to_string(&op).unwrap();
+        assert!(
+            json.starts_with(r#"{"op":"venue.map","id":"mp","map":{"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), op);
+        let bad = Op::VenueMap {
+            id: "mp".into(),
+            map: AssetRef {
+                media_type: "image/svg+xml".into(),
+                ..jpeg(10)
+            },
+        };
+        assert!(bad.check().unwrap_err().to_string().contains("map"));
+        let too_big = Op::VenueMap {
+            id: "mp".into(),
+            map: jpeg(MAX_PHOTO_BYTES + 1),
+        };
+        assert!(too_big.check().is_err());
+        // Only an event has a plan.
+        let err = op.apply(Some(&session())).unwrap_err();
+        assert!(matches!(err, Error::NotFound { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_photo_edit_changes_its_words_not_its_image() {
+        let item = Entity::GalleryItem(GalleryItem {
+            id: "g".into(),
+            image: jpeg(100),
+            thumbnail: Some(jpeg(10)),
+            caption: "Alt".into(),
+            credit: "Team".into(),
+            taken_at: None,
+        });
+        let op = Op::PhotoEdit {
+            id: "g".into(),
+            caption: Some("Eröffnung in der Markthalle".into()),
+            credit: None,
+        };
+        assert!(op.check().is_ok());
+        assert!(!op.creates());
+        let Some(Entity::GalleryItem(edited)) = op.apply(Some(&item)).unwrap() else {
+            panic!("not a gallery item");
+        };
+        assert_eq!(edited.caption, "Eröffnung in der Markthalle");
+        assert_eq!(edited.credit, "Team");
+        assert_eq!(edited.image, jpeg(100));
+        assert_eq!(edited.thumbnail, Some(jpeg(10)));
+        let long = Op::PhotoEdit {
+            id: "g".into(),
+            caption: Some("x".repeat(MAX_TEXT_CHARS + 1)),
+            credit: None,
+        };
+        assert!(long.check().unwrap_err().to_string().contains("caption"));
+        assert!(matches!(op.apply(None), Err(Error::NotFound { .. })));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use marktplatz_core::sync::organiser::OrganiserInfo;
 use marktplatz_core::sync::outbox::{OpState, OutboxEntry, PushReport, PushStop, Rejection};
-use marktplatz_model::model::{AssetRef, Priority};
+use marktplatz_model::model::{AssetRef, MapPosition, Priority};
 use marktplatz_model::ops::Op;
 
 use super::Instant;
@@ -61,6 +61,11 @@ pub enum Op {
         id: String,
         name: Option<String>,
         description: Option<String>,
+        position: Option<MapPosition>,
+    },
+    VenueMap {
+        id: String,
+        map: AssetRef,
     },
     PhotoAdd {
         id: String,
@@ -68,6 +73,11 @@ pub enum Op {
         caption: String,
         credit: String,
         taken_at: Option<Instant>,
+    },
+    PhotoEdit {
+        id: String,
+        caption: Option<String>,
+        credit: Option<String>,
     },
     PhotoRemove {
         id: String,

@@ -154,7 +154,9 @@ pub fn describe_op(store: &Store, event: &str, op: &Op) -> String {
         Op::SessionReinstate { id } => msg::op_reinstate(&title(EntityKind::Session, id)),
         Op::ExhibitorEdit { id, .. } => msg::op_exhibitor_edit(&title(EntityKind::Exhibitor, id)),
         Op::StationEdit { id, .. } => msg::op_station_edit(&title(EntityKind::Location, id)),
+        Op::VenueMap { .. } => msg::op_venue_map(),
         Op::PhotoAdd { caption, .. } => msg::op_photo_add(caption),
+        Op::PhotoEdit { id, .. } => msg::op_photo_edit(&title(EntityKind::GalleryItem, id)),
         Op::PhotoRemove { id } => msg::op_photo_remove(&title(EntityKind::GalleryItem, id)),
     }
 }

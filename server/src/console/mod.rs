@@ -7,15 +7,19 @@
 //! imports are `store::console`'s.
 //!
 //! - `session`: the visitor's language, the session cookie, the Origin and CSRF checks;
+//! - `checked`: a form extracted only once its session and CSRF token are checked;
 //! - `page`: the frame every page shares and the answers' headers;
 //! - `sign_in`, `overview`, `announce`, `import`, `access`: one page each;
 //! - `releases`: the releases and the revert to one;
-//! - `text`, `text_admin`: the words, per language.
+//! - `gallery`: the event's photos: several uploaded at once, captions, removal;
+//! - `text`, `text_admin`, `text_media`: the words, per language.
 
 mod access;
 mod access_code;
 mod announce;
+mod checked;
 mod edit;
+mod gallery;
 mod import;
 mod overview;
 mod page;
@@ -24,6 +28,7 @@ mod session;
 mod sign_in;
 mod text;
 mod text_admin;
+mod text_media;
 mod visitor;
 
 use axum::Router;
@@ -98,6 +103,7 @@ pub fn router() -> Router<AppState> {
         .merge(forms)
         .merge(uploads)
         .merge(edit::router())
+        .merge(gallery::router())
 }
 
 /// `/organiser/E` without the slash: the overview is `/organiser/E/`.

@@ -14,10 +14,10 @@
 //! - `session`: a session's edit page and its forms;
 //! - `place`: a location's (station, room) edit page: name and description.
 
-mod apply;
+pub(super) mod apply;
 mod list;
 mod place;
-mod programme;
+pub(super) mod programme;
 mod session;
 mod words;
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
-use marktplatz_model::model::{Entity, EntityKind, Location, Session};
+use marktplatz_model::model::{Entity, EntityKind, GalleryItem, Location, Session};
 use marktplatz_model::zone::Zone;
 
 use crate::http::state::AppState;
@@ -92,6 +92,17 @@ pub async fn location(
         .await?
         .into_iter()
         .find(|(_, l)| l.id == id))
+}
+
+/// The event's live gallery photos with their versions, in the order they were added.
+pub async fn gallery(state: &AppState, event: &str) -> store::Result<Vec<(u64, GalleryItem)>> {
+    let pick = |entity| match entity {
+        Entity::GalleryItem(item) => Some(item),
+        _ => None,
+    };
+    let mut items = live(state, event, EntityKind::GalleryItem, pick).await?;
+    items.sort_by_key(|(seq, _)| *seq);
+    Ok(items)
 }
 
 /// The name of the place `id` names (its id when the event has no such place; `none` when

@@ -1,0 +1,292 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The console's gallery and hall map (`docs/adr/0016-organiser-console.md`): photos uploaded
+//! from a browser lose their location before anyone can download them (full image and
+//! thumbnail), several at once are all kept or none, captions and removals and a station's
+//! place on the plan reach a device that syncs; a forged form and another event's session
+//! change nothing.
+
+use marktplatz_tests::Harness;
+use marktplatz_tests::fixtures::small_bundle;
+use marktplatz_tests::organiser::{photo_jpeg, photo_jpeg_with_gps};
+use marktplatz_tests::raw_http::{RawResponse, get, request};
+
+use super::console::{Browser, EVENT, OTHER, encode, form_value, post_form, sign_in};
+
+const GPS: &[u8] = b"GPS 52.5200N";
+const BOUNDARY: &str = "----marktplatz-test-boundary";
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+/// A part of a multipart form: a text field, or a file with its name.
+enum Part<'a> {
+    Text(&'a str, &'a str),
+    File(&'a str, &'a str, &'a [u8]),
+}
+
+fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend_from_slice(
+                    format!("content-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                        .as_bytes(),
+                );
+            }
+            Part::File(name, file, bytes) => {
+                body.extend_from_slice(
+                    format!(
+                        "content-disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\ncontent-type: image/jpeg\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(bytes);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+async fn post_multipart(b: &Browser, path: &str, body: &[u8]) -> RawResponse {
+    let origin = format!("http://{}", b.addr);
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    request(
+        b.addr,
+        "POST",
+        path,
+        &[
+            ("cookie", &b.cookie),
+            ("origin", &origin),
+            ("content-type", &content_type),
+        ],
+        body,
+    )
+    .await
+}
+
+async fn page(b: &Browser, path: &str) -> String {
+    let answer = get(b.addr, path, &[("cookie", &b.cookie)]).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    answer.text()
+}
+
+fn gallery_path() -> String {
+    format!("/organiser/{EVENT}/gallery")
+}
+
+/// Uploads `files` (name, bytes) with `captions` from a freshly rendered gallery page.
+async fn upload(b: &Browser, files: &[(&str, &[u8])], captions: &str) -> RawResponse {
+    let rendered = page(b, &gallery_path()).await;
+    let key = form_value(&rendered, "key");
+    let mut parts = vec![
+        Part::Text("csrf", &b.csrf),
+        Part::Text("key", &key),
+        Part::Text("captions", captions),
+    ];
+    parts.extend(
+        files
+            .iter()
+            .map(|(name, bytes)| Part::File("photos", name, bytes)),
+    );
+    post_multipart(b, &gallery_path(), &multipart(&parts)).await
+}
+
+#[tokio::test]
+async fn photos_from_the_console_reach_a_device_without_their_location() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let attendee = h.device("attendee");
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let b = sign_in(&h, EVENT).await;
+
+    let phone = photo_jpeg_with_gps(1200, 800);
+    assert!(contains(&phone, GPS));
+    let plain = photo_jpeg(640, 480);
+    let sent = upload(
+        &b,
+        &[("IMG_0001.jpg", &phone), ("halle.jpg", &plain)],
+        "Eröffnung in der Markthalle\n",
+    )
+    .await;
+    assert_eq!(sent.status, 303, "{}", sent.text());
+    let shown = page(&b, sent.header("location").unwrap()).await;
+    assert!(shown.contains("role=\"status\""), "{shown}");
+    assert!(shown.contains("Eröffnung in der Markthalle"), "{shown}");
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 2);
+
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let gallery = attendee.store.gallery(EVENT).unwrap();
+    assert_eq!(gallery.len(), 2, "{gallery:?}");
+    let opening = gallery
+        .iter()
+        .find(|g| g.caption == "Eröffnung in der Markthalle")
+        .unwrap();
+    let other = gallery.iter().find(|g| g.id != opening.id).unwrap();
+    assert_eq!(other.caption, "", "a photo without a caption line has none");
+    let thumb = opening.thumbnail.as_ref().expect("a thumbnail");
+    assert_ne!(
+        thumb.sha256, opening.image.sha256,
+        "a large photo gets its own"
+    );
+    assert_eq!(
+        (opening.image.width, opening.image.height),
+        (Some(800), Some(1200)),
+        "upright: the orientation is kept"
+    );
+    for asset in [&opening.image, thumb] {
+        let served = get(b.addr, &format!("/v1/assets/{}", asset.sha256), &[]).await;
+        assert_eq!(served.status, 200);
+        assert!(
+            !contains(&served.body, GPS),
+            "the location reached attendees"
+        );
+        assert!(!contains(&served.body, b"Musterstrasse"), "the comment too");
+    }
+
+    // A caption edited: the image and thumbnail stay.
+    let rendered = page(&b, &gallery_path()).await;
+    let at = rendered.find(&format!("/gallery/{}\"", other.id)).unwrap();
+    let form = &rendered[at..];
+    let body = format!(
+        "csrf={}&key={}&base={}&caption={}",
+        b.csrf,
+        form_value(form, "key"),
+        form_value(form, "base"),
+        encode("Blick in die Halle")
+    );
+    let path = format!("{}/{}", gallery_path(), other.id);
+    let saved = post_form(b.addr, &path, &b.cookie, &body).await;
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    // The same form again, based on the old version: a conflict, nothing overwritten.
+    let stale = format!(
+        "csrf={}&key={}&base={}&caption={}",
+        b.csrf,
+        "A".repeat(43),
+        form_value(form, "base"),
+        encode("Alte Fassung")
+    );
+    let conflict = post_form(b.addr, &path, &b.cookie, &stale).await;
+    assert_eq!(conflict.status, 409, "{}", conflict.text());
+    assert!(
+        conflict.text().contains("value=\"Alte Fassung\""),
+        "input kept"
+    );
+
+    // Removed after the confirmation page.
+    let confirm = page(&b, &format!("{}/{}/remove", gallery_path(), opening.id)).await;
+    let body = format!(
+        "csrf={}&key={}&base={}",
+        b.csrf,
+        form_value(&confirm, "key"),
+        form_value(&confirm, "base")
+    );
+    let removed = post_form(
+        b.addr,
+        &format!("{}/{}/remove", gallery_path(), opening.id),
+        &b.cookie,
+        &body,
+    )
+    .await;
+    assert_eq!(removed.status, 303, "{}", removed.text());
+
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let gallery = attendee.store.gallery(EVENT).unwrap();
+    assert_eq!(gallery.len(), 1, "{gallery:?}");
+    assert_eq!(gallery[0].caption, "Blick in die Halle");
+    assert_eq!(gallery[0].image, other.image);
+    assert_eq!(gallery[0].thumbnail, other.thumbnail);
+}
+
+#[tokio::test]
+async fn an_upload_with_a_bad_file_keeps_none_of_its_photos_and_names_the_file() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let b = sign_in(&h, EVENT).await;
+    let good = photo_jpeg(320, 240);
+    let whole = photo_jpeg(300, 200);
+    let cut = &whole[..whole.len() - 40];
+    for (name, bad) in [
+        ("programm.pdf", &b"%PDF-1.7 not a photo"[..]),
+        ("abgeschnitten.jpg", cut),
+    ] {
+        let sent = upload(&b, &[("gut.jpg", &good), (name, bad)], "Gut\nSchlecht").await;
+        assert_eq!(sent.status, 422, "{}", sent.text());
+        let text = sent.text();
+        assert!(
+            text.contains(&format!("„{name}“")),
+            "names the file: {text}"
+        );
+        assert!(!text.contains("„gut.jpg“"), "only the bad one: {text}");
+        assert!(text.contains("Es wurde kein Foto"), "{text}");
+        assert!(text.contains("Gut\nSchlecht"), "captions kept: {text}");
+        assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
+    }
+    let sha = marktplatz_model::assets::sha256_hex(&good);
+    let stored = get(b.addr, &format!("/v1/assets/{sha}"), &[]).await;
+    assert_eq!(stored.status, 404, "nothing of the upload stored");
+    // No file at all.
+    let none = upload(&b, &[], "").await;
+    assert_eq!(none.status, 422);
+    assert!(
+        none.text().contains("mindestens ein Foto"),
+        "{}",
+        none.text()
+    );
+}
+
+#[tokio::test]
+async fn a_forged_upload_or_another_events_session_changes_nothing() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    h.publish(&small_bundle(OTHER));
+    let b = sign_in(&h, EVENT).await;
+    let photo = photo_jpeg(64, 64);
+    // No CSRF token (or a wrong one first): refused before the files are looked at.
+    for csrf in ["", "wrong"] {
+        let mut parts = Vec::new();
+        if !csrf.is_empty() {
+            parts.push(Part::Text("csrf", csrf));
+        }
+        parts.push(Part::File("photos", "a.jpg", &photo));
+        let sent = post_multipart(&b, &gallery_path(), &multipart(&parts)).await;
+        assert_eq!(sent.status, 403, "{}", sent.text());
+    }
+    // The token after the files: refused as well (it must come first).
+    let late = multipart(&[
+        Part::File("photos", "a.jpg", &photo),
+        Part::Text("csrf", &b.csrf),
+    ]);
+    assert_eq!(post_multipart(&b, &gallery_path(), &late).await.status, 403);
+    // This event's session on another event's gallery: refused before the body is read.
+    let other = post_multipart(
+        &b,
+        &format!("/organiser/{OTHER}/gallery"),
+        &multipart(&[
+            Part::Text("csrf", &b.csrf),
+            Part::File("photos", "a.jpg", &photo),
+        ]),
+    )
+    .await;
+    assert_eq!(other.status, 403, "{}", other.text());
+    let other_page = get(
+        b.addr,
+        &format!("/organiser/{OTHER}/gallery"),
+        &[("cookie", &b.cookie)],
+    )
+    .await;
+    assert_eq!(other_page.status, 403);
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
+    assert_eq!(h.admin.applied_ops(OTHER).unwrap(), 0);
+    let sha = marktplatz_model::assets::sha256_hex(&photo);
+    assert_eq!(
+        get(b.addr, &format!("/v1/assets/{sha}"), &[]).await.status,
+        404
+    );
+}
