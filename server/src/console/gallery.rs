@@ -102,12 +102,12 @@ pub async fn get_gallery(
     Query(done): Query<Done>,
 ) -> Response {
     let m = signed.visitor.lang.texts().media();
-    let message = match done.done.as_deref() {
-        Some("added") => Message::ok(m.added),
-        Some("caption") => Message::ok(m.caption_saved),
-        Some("removed") => Message::ok(m.removed),
-        _ => None,
-    };
+    let choices = [
+        ("added", m.added),
+        ("caption", m.caption_saved),
+        ("removed", m.removed),
+    ];
+    let message = done.message(&choices);
     gallery_page(&state, &signed, UploadInput::default(), None, message, 200).await
 }
 

@@ -8,10 +8,12 @@
 //!
 //! - `session`: the visitor's language, the session cookie, the Origin and CSRF checks;
 //! - `checked`: a form extracted only once its session and CSRF token are checked;
+//! - `upload_form`: a form with files, read after the session and with its CSRF token first;
 //! - `page`: the frame every page shares and the answers' headers;
 //! - `sign_in`, `overview`, `announce`, `import`, `access`: one page each;
 //! - `releases`: the releases and the revert to one;
 //! - `gallery`: the event's photos: several uploaded at once, captions, removal;
+//! - `map`: the hall plan uploaded and each station placed on it;
 //! - `text`, `text_admin`, `text_media`: the words, per language.
 
 mod access;
@@ -21,6 +23,7 @@ mod checked;
 mod edit;
 mod gallery;
 mod import;
+mod map;
 mod overview;
 mod page;
 mod releases;
@@ -29,6 +32,7 @@ mod sign_in;
 mod text;
 mod text_admin;
 mod text_media;
+mod upload_form;
 mod visitor;
 
 use axum::Router;
@@ -104,6 +108,7 @@ pub fn router() -> Router<AppState> {
         .merge(uploads)
         .merge(edit::router())
         .merge(gallery::router())
+        .merge(map::router())
 }
 
 /// `/organiser/E` without the slash: the overview is `/organiser/E/`.

@@ -51,15 +51,23 @@ pub fn strip(original: &[u8]) -> Result<Stripped> {
 /// thumbnail; returns the photo's record. An image the decoder refuses (too large, damaged
 /// pixel data) is refused here, before any operation refers to it.
 pub fn put(db: &Db, data_dir: &Path, photo: &Stripped) -> Result<AssetRef> {
-    let sha256 = sha256_hex(&photo.bytes);
-    let size = blobs::image_size(&photo.bytes, photo.media_type);
-    blobs::put(db, data_dir, &sha256, photo.media_type, &photo.bytes, size)?;
-    let image = db
-        .read_blocking(|tx| blobs::meta(tx, &sha256))?
-        .ok_or_else(|| StoreError::internal("storing a photo", "the stored photo is not recorded"))?
-        .asset_ref();
+    let image = store(db, data_dir, photo)?;
     thumbnails::thumbnail_for(db, data_dir, &image)?;
     Ok(image)
+}
+
+/// Stores a stripped image (a hall plan, a logo: shown whole, no thumbnail); returns its
+/// record with the dimensions read from its header.
+pub fn store(db: &Db, data_dir: &Path, image: &Stripped) -> Result<AssetRef> {
+    let sha256 = sha256_hex(&image.bytes);
+    let size = blobs::image_size(&image.bytes, image.media_type);
+    blobs::put(db, data_dir, &sha256, image.media_type, &image.bytes, size)?;
+    Ok(db
+        .read_blocking(|tx| blobs::meta(tx, &sha256))?
+        .ok_or_else(|| {
+            StoreError::internal("storing an image", "the stored image is not recorded")
+        })?
+        .asset_ref())
 }
 
 #[cfg(test)]

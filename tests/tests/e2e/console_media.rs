@@ -290,3 +290,133 @@ async fn a_forged_upload_or_another_events_session_changes_nothing() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_hall_plan_and_a_click_on_it_reach_a_device_and_the_attendee_programme() {
+    use marktplatz_model::model::{Entity, EntityKind, MapPosition};
+
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let attendee = h.device("attendee");
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let b = sign_in(&h, EVENT).await;
+    let map_path = format!("/organiser/{EVENT}/map");
+
+    // A plan that is no image: refused, named, nothing set.
+    let rendered = page(&b, &map_path).await;
+    let plan_form = &rendered[rendered.find("/map/plan").unwrap()..];
+    let (key, base) = (form_value(plan_form, "key"), form_value(plan_form, "base"));
+    let bad = multipart(&[
+        Part::Text("csrf", &b.csrf),
+        Part::Text("key", &key),
+        Part::Text("base", &base),
+        Part::File("plan", "hallenplan.docx", b"PK\x03\x04 not an image"),
+    ]);
+    let refused = post_multipart(&b, &format!("{map_path}/plan"), &bad).await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused.text().contains("„hallenplan.docx“"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
+
+    // A plan from a phone: stripped of its location, set on the event.
+    let plan = photo_jpeg_with_gps(400, 800);
+    let good = multipart(&[
+        Part::Text("csrf", &b.csrf),
+        Part::Text("key", &key),
+        Part::Text("base", &base),
+        Part::File("plan", "hallenplan.jpg", &plan),
+    ]);
+    let sent = post_multipart(&b, &format!("{map_path}/plan"), &good).await;
+    assert_eq!(sent.status, 303, "{}", sent.text());
+    let rendered = page(&b, sent.header("location").unwrap()).await;
+    assert!(
+        rendered.contains("type=\"image\" name=\"at\""),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("width=\"800\" height=\"400\""),
+        "shown upright at its own size: {rendered}"
+    );
+
+    // Station 2 placed by a click at (200, 100) of the 800 x 400 plan; station 3 typed.
+    let click_form = &rendered[rendered.find("data-station=\"station-2\"").unwrap()..];
+    let start = rendered[..rendered.len() - click_form.len()]
+        .rfind("<form")
+        .unwrap();
+    let click_form = &rendered[start..];
+    let body = format!(
+        "csrf={}&key={}&base={}&station=station-2&at.x=200&at.y=100",
+        b.csrf,
+        form_value(click_form, "key"),
+        form_value(click_form, "base"),
+    );
+    let placed = post_form(b.addr, &format!("{map_path}/place"), &b.cookie, &body).await;
+    assert_eq!(placed.status, 303, "{}", placed.text());
+    let rendered = page(&b, &map_path).await;
+    let table_form = &rendered[rendered.find("id=\"at-3\"").unwrap()..];
+    let body = format!(
+        "csrf={}&key={}&base={}&station=station-3&x=12%2C5&y=90",
+        b.csrf,
+        form_value(table_form, "key"),
+        form_value(table_form, "base"),
+    );
+    let typed = post_form(b.addr, &format!("{map_path}/place"), &b.cookie, &body).await;
+    assert_eq!(typed.status, 303, "{}", typed.text());
+    // Outside the plan: refused at the form, nothing changed.
+    let outside = format!(
+        "csrf={}&key={}&base=1&station=station-1&x=101&y=5",
+        b.csrf,
+        "B".repeat(43)
+    );
+    let outside = post_form(b.addr, &format!("{map_path}/place"), &b.cookie, &outside).await;
+    assert_eq!(outside.status, 422, "{}", outside.text());
+    // Forged: no token.
+    let forged = post_form(
+        b.addr,
+        &format!("{map_path}/place"),
+        &b.cookie,
+        &format!("key={}&base=1&station=station-1&x=5&y=5", "C".repeat(43)),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 3);
+
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let places = attendee.store.locations(EVENT).unwrap();
+    let at = |id: &str| places.iter().find(|l| l.id == id).unwrap().position;
+    assert_eq!(at("station-2"), Some(MapPosition { x: 0.25, y: 0.25 }));
+    assert_eq!(at("station-3"), Some(MapPosition { x: 0.125, y: 0.9 }));
+    assert_eq!(
+        at("station-1"),
+        Some(MapPosition { x: 0.2, y: 0.5 }),
+        "unchanged"
+    );
+    let Some(Entity::Event(event)) = attendee
+        .store
+        .entity(EVENT, EntityKind::Event, EVENT)
+        .unwrap()
+    else {
+        panic!("no event");
+    };
+    let map = event.venue.map.expect("the plan on the device");
+    assert_eq!((map.width, map.height), (Some(800), Some(400)));
+    let served = get(b.addr, &format!("/v1/assets/{}", map.sha256), &[]).await;
+    assert_eq!(served.status, 200);
+    assert!(
+        !contains(&served.body, GPS),
+        "the plan's location reached attendees"
+    );
+
+    // The attendee programme's hall map: the plan with the pin where it was clicked.
+    let stations = get(b.addr, &format!("/e/{EVENT}/stations"), &[]).await;
+    assert_eq!(stations.status, 200);
+    let text = stations.text();
+    assert!(
+        text.contains(&format!("/v1/assets/{}", map.sha256)),
+        "{text}"
+    );
+    assert!(text.contains("cx=\"200\" cy=\"100\""), "{text}");
+}

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
-use marktplatz_model::model::{Entity, EntityKind, GalleryItem, Location, Session};
+use marktplatz_model::model::{Entity, EntityKind, Event, GalleryItem, Location, Session};
 use marktplatz_model::zone::Zone;
 
 use crate::http::state::AppState;
@@ -65,16 +65,21 @@ pub async fn session(state: &AppState, event: &str, id: &str) -> store::Result<O
 
 /// The event's locations (stations, rooms, halls), in their published order.
 pub async fn locations(state: &AppState, event: &str) -> store::Result<Vec<Location>> {
+    Ok(located(state, event)
+        .await?
+        .into_iter()
+        .map(|(_, location)| location)
+        .collect())
+}
+
+/// The event's locations with their versions, in their published order.
+pub async fn located(state: &AppState, event: &str) -> store::Result<Vec<(u64, Location)>> {
     let pick = |entity| match entity {
         Entity::Location(location) => Some(location),
         _ => None,
     };
-    let mut locations: Vec<Location> = live(state, event, EntityKind::Location, pick)
-        .await?
-        .into_iter()
-        .map(|(_, location)| location)
-        .collect();
-    locations.sort_by(|a, b| (a.sort_order, &a.name).cmp(&(b.sort_order, &b.name)));
+    let mut locations = live(state, event, EntityKind::Location, pick).await?;
+    locations.sort_by(|(_, a), (_, b)| (a.sort_order, &a.name).cmp(&(b.sort_order, &b.name)));
     Ok(locations)
 }
 
@@ -103,6 +108,18 @@ pub async fn gallery(state: &AppState, event: &str) -> store::Result<Vec<(u64, G
     let mut items = live(state, event, EntityKind::GalleryItem, pick).await?;
     items.sort_by_key(|(seq, _)| *seq);
     Ok(items)
+}
+
+/// The event itself (its hall plan) with its version; `None` before its first publish.
+pub async fn event(state: &AppState, event: &str) -> store::Result<Option<(u64, Event)>> {
+    let pick = |entity| match entity {
+        Entity::Event(event) => Some(event),
+        _ => None,
+    };
+    Ok(live(state, event, EntityKind::Event, pick)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// The name of the place `id` names (its id when the event has no such place; `none` when
