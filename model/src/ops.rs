@@ -97,8 +97,17 @@ pub enum Op {
         station_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         topics: Option<Vec<String>>,
+        /// An http or https address; empty removes it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         website: Option<String>,
+        /// The contact's e-mail address and telephone number; empty removes them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone: Option<String>,
+        /// The exhibitor's logo, uploaded first like a photo.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logo: Option<AssetRef>,
     },
     /// Edits a location (a station, room or booth).
     #[serde(rename = "station.edit")]
@@ -192,7 +201,11 @@ impl Op {
     /// The asset that must be on the server before the operation is sent.
     pub fn asset(&self) -> Option<&AssetRef> {
         match self {
-            Op::PhotoAdd { image, .. } | Op::VenueMap { map: image, .. } => Some(image),
+            Op::PhotoAdd { image, .. }
+            | Op::VenueMap { map: image, .. }
+            | Op::ExhibitorEdit {
+                logo: Some(image), ..
+            } => Some(image),
             _ => None,
         }
     }
@@ -283,6 +296,9 @@ impl Op {
                 station_id,
                 topics,
                 website,
+                email,
+                phone,
+                logo,
                 ..
             } => {
                 if let Some(name) = name {
@@ -297,8 +313,17 @@ impl Op {
                 for topic in topics.iter().flatten() {
                     check_title(&what, "topics", topic)?;
                 }
-                if let Some(website) = website {
-                    check_title(&what, "website", website)?;
+                if let Some(website) = website.as_deref().filter(|w| !w.trim().is_empty()) {
+                    check_web_address(&what, website)?;
+                }
+                if let Some(email) = email.as_deref().filter(|e| !e.trim().is_empty()) {
+                    check_email(&what, email)?;
+                }
+                if let Some(phone) = phone.as_deref().filter(|p| !p.trim().is_empty()) {
+                    check_phone(&what, phone)?;
+                }
+                if let Some(logo) = logo {
+                    check_image(&what, "logo", logo)?;
                 }
             }
             Op::StationEdit {
@@ -438,6 +463,9 @@ impl Op {
                     station_id,
                     topics,
                     website,
+                    email,
+                    phone,
+                    logo,
                     ..
                 },
                 Some(Entity::Exhibitor(x)),
@@ -450,7 +478,23 @@ impl Op {
                 }
                 set(&mut x.topics, topics);
                 if let Some(website) = website {
-                    x.website = (!website.trim().is_empty()).then(|| website.clone());
+                    x.website = non_empty(website);
+                }
+                if email.is_some() || phone.is_some() {
+                    let mut contact = x.contact.take().unwrap_or_default();
+                    if let Some(email) = email {
+                        contact.email = non_empty(email);
+                    }
+                    if let Some(phone) = phone {
+                        contact.phone = non_empty(phone);
+                    }
+                    let empty = contact.name.is_none()
+                        && contact.email.is_none()
+                        && contact.phone.is_none();
+                    x.contact = (!empty).then_some(contact);
+                }
+                if logo.is_some() {
+                    x.logo = logo.clone();
                 }
                 Entity::Exhibitor(x)
             }
@@ -522,6 +566,12 @@ fn cleaned(entity: Entity) -> Result<Entity> {
     Entity::from_json(entity.kind(), &value.to_string()).map_err(|e| Error::malformed(what(), e))
 }
 
+/// A text field's value, trimmed; `None` when that leaves nothing.
+fn non_empty(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
 fn set<T: Clone>(field: &mut T, value: &Option<T>) {
     if let Some(value) = value {
         *field = value.clone();
@@ -569,6 +619,71 @@ fn check_title(what: &str, field: &str, text: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// An exhibitor's website: an `http` or `https` address with a host, no spaces, at most
+/// [`MAX_TITLE_CHARS`] (a `javascript:` or `data:` link would run in the attendee's browser).
+fn check_web_address(what: &str, address: &str) -> Result<()> {
+    let address = address.trim();
+    let rest = address
+        .strip_prefix("https://")
+        .or_else(|| address.strip_prefix("http://"));
+    let host = rest.and_then(|r| r.split(['/', '?', '#']).next());
+    let fits = address.chars().count() <= MAX_TITLE_CHARS
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control());
+    match host {
+        Some(host) if fits && host.contains('.') && !host.starts_with('.') => Ok(()),
+        _ => Err(Error::invalid(
+            what,
+            "website",
+            "is not an http or https address (like https://www.example.de)",
+        )),
+    }
+}
+
+/// An e-mail address: one `@` between a name and a domain with a dot, no spaces, at most 254
+/// characters (what a mail client can use; not a full RFC 5322 check).
+fn check_email(what: &str, address: &str) -> Result<()> {
+    let address = address.trim();
+    let shaped = address.len() <= 254
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match address.split_once('@') {
+            Some((name, domain)) => {
+                !name.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if shaped {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            what,
+            "email",
+            "is not an e-mail address (like info@example.de)",
+        ))
+    }
+}
+
+/// A telephone number as people write it: digits, spaces and `+ - / ( ) .`, 3 to 30 digits.
+fn check_phone(what: &str, number: &str) -> Result<()> {
+    let number = number.trim();
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let allowed = number
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-/().".contains(c));
+    if allowed && (3..=30).contains(&digits) && number.chars().count() <= 40 {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            what,
+            "phone",
+            "is not a telephone number (digits, spaces and + - / ( ) only)",
+        ))
+    }
 }
 
 /// A photo or plan the operation refers to: a hashed JPEG or PNG of a bounded size.
@@ -1009,6 +1124,81 @@ mod tests {
         };
         assert!(long.check().unwrap_err().to_string().contains("caption"));
         assert!(matches!(op.apply(None), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn an_exhibitors_contact_is_checked_and_set_field_by_field() {
+        let edit = |website: &str, email: &str, phone: &str| Op::ExhibitorEdit {
+            id: "itdz".into(),
+            name: None,
+            description: None,
+            station_id: None,
+            topics: None,
+            website: Some(website.into()),
+            email: Some(email.into()),
+            phone: Some(phone.into()),
+            logo: Some(jpeg(300)),
+        };
+        let op = edit(
+            "https://www.itdz-nord.de/kommunen",
+            "info@itdz-nord.de",
+            "+49 421 123-45",
+        );
+        assert!(op.check().is_ok());
+        assert_eq!(
+            op.asset(),
+            Some(&jpeg(300)),
+            "the logo is uploaded before it is sent"
+        );
+        let exhibitor = Entity::Exhibitor(Exhibitor {
+            id: "itdz".into(),
+            name: "IT-Dienstleister Nord".into(),
+            station_id: None,
+            topics: vec!["Cloud".into()],
+            description: String::new(),
+            contact: Some(Contact {
+                name: Some("Frau Meyer".into()),
+                email: None,
+                phone: None,
+            }),
+            website: None,
+            logo: None,
+        });
+        let Some(Entity::Exhibitor(x)) = op.apply(Some(&exhibitor)).unwrap() else {
+            panic!("not an exhibitor");
+        };
+        let contact = x.contact.clone().unwrap();
+        assert_eq!(contact.name.as_deref(), Some("Frau Meyer"), "kept");
+        assert_eq!(contact.email.as_deref(), Some("info@itdz-nord.de"));
+        assert_eq!(contact.phone.as_deref(), Some("+49 421 123-45"));
+        assert_eq!(
+            x.website.as_deref(),
+            Some("https://www.itdz-nord.de/kommunen")
+        );
+        assert_eq!(x.logo, Some(jpeg(300)));
+        assert_eq!(x.topics, vec!["Cloud".to_string()], "untouched");
+        // Empty removes.
+        let Some(Entity::Exhibitor(cleared)) =
+            edit("", "", "").apply(Some(&Entity::Exhibitor(x))).unwrap()
+        else {
+            panic!("not an exhibitor");
+        };
+        assert_eq!(cleared.website, None);
+        assert_eq!(cleared.contact.and_then(|c| c.email), None);
+        for (op, field) in [
+            (edit("javascript:alert(1)", "", ""), "website"),
+            (edit("ftp://files.example.de", "", ""), "website"),
+            (edit("https://", "", ""), "website"),
+            (edit("https://www.example .de", "", ""), "website"),
+            (edit("", "info.example.de", ""), "email"),
+            (edit("", "a@b@example.de", ""), "email"),
+            (edit("", "info@localhost", ""), "email"),
+            (edit("", "", "0421 <script>"), "phone"),
+            (edit("", "", "12"), "phone"),
+        ] {
+            let err = op.check().unwrap_err().to_string();
+            assert!(err.contains(field), "{field}: {err}");
+        }
     }
 
     #[test]

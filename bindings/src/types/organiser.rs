@@ -56,6 +56,9 @@ pub enum Op {
         station_id: Option<String>,
         topics: Option<Vec<String>>,
         website: Option<String>,
+        email: Option<String>,
+        phone: Option<String>,
+        logo: Option<AssetRef>,
     },
     StationEdit {
         id: String,

@@ -5,6 +5,7 @@ use super::text::Texts;
 
 pub struct MediaTexts {
     pub gallery: &'static str,
+    pub exhibitors: &'static str,
     pub upload_heading: &'static str,
     pub f_photos: &'static str,
     pub photos_hint: &'static str,
@@ -64,6 +65,7 @@ impl Texts {
 
 static DE: MediaTexts = MediaTexts {
     gallery: "Galerie",
+    exhibitors: "Aussteller bearbeiten",
     upload_heading: "Fotos hinzufügen",
     f_photos: "Fotos",
     photos_hint: "JPEG oder PNG, mehrere auf einmal. Standort- und Kameradaten (GPS, EXIF, XMP) werden entfernt, die Ausrichtung bleibt.",
@@ -116,6 +118,7 @@ static DE: MediaTexts = MediaTexts {
 
 static EN: MediaTexts = MediaTexts {
     gallery: "Gallery",
+    exhibitors: "Edit exhibitors",
     upload_heading: "Add photos",
     f_photos: "Photos",
     photos_hint: "JPEG or PNG, several at once. Location and camera data (GPS, EXIF, XMP) are removed; the orientation is kept.",

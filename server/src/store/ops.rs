@@ -99,11 +99,10 @@ pub fn apply(
     }
     let (op, thumbnail) = match request.op {
         Op::PhotoAdd { .. } => prepare_photo(db, data_dir, request.op)?,
-        Op::VenueMap { id, map } => {
-            let map = stored_image(db, data_dir, &map, "the hall plan")?;
-            (Op::VenueMap { id, map }, None)
+        mut op => {
+            refer_to_stored(db, data_dir, &mut op)?;
+            (op, None)
         }
-        op => (op, None),
     };
     let base = request.base;
     let event_id = event_id.to_string();
@@ -189,6 +188,18 @@ fn prepare_photo(db: &Db, data_dir: &Path, op: Op) -> Result<(Op, Option<AssetRe
         taken_at,
     };
     Ok((op, Some(thumbnail)))
+}
+
+/// A hall plan or a logo the operation names, replaced by the server's record of it.
+fn refer_to_stored(db: &Db, data_dir: &Path, op: &mut Op) -> Result<()> {
+    match op {
+        Op::VenueMap { map, .. } => *map = stored_image(db, data_dir, map, "the hall plan")?,
+        Op::ExhibitorEdit {
+            logo: Some(logo), ..
+        } => *logo = stored_image(db, data_dir, logo, "the logo")?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The server's record of an image an operation refers to (a photo, the hall plan): it must be

@@ -420,3 +420,83 @@ async fn the_hall_plan_and_a_click_on_it_reach_a_device_and_the_attendee_program
     );
     assert!(text.contains("cx=\"200\" cy=\"100\""), "{text}");
 }
+
+#[tokio::test]
+async fn an_exhibitors_contact_and_logo_reach_a_device_and_a_bad_address_is_marked() {
+    use marktplatz_model::model::{Entity, EntityKind};
+
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let attendee = h.device("attendee");
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let b = sign_in(&h, EVENT).await;
+    let list = page(&b, &format!("/organiser/{EVENT}/edit/exhibitors")).await;
+    assert!(list.contains("IT-Dienstleister Nord"), "{list}");
+    let path = format!("/organiser/{EVENT}/edit/exhibitors/itdz");
+    let rendered = page(&b, &path).await;
+    let (key, base) = (form_value(&rendered, "key"), form_value(&rendered, "base"));
+    let logo = photo_jpeg_with_gps(300, 200);
+    let send = |website: &'static str, csrf: &'static str| {
+        let (key, base, logo, b) = (key.clone(), base.clone(), logo.clone(), &b);
+        let path = path.clone();
+        async move {
+            let csrf = if csrf.is_empty() {
+                b.csrf.clone()
+            } else {
+                csrf.to_string()
+            };
+            let body = multipart(&[
+                Part::Text("csrf", &csrf),
+                Part::Text("key", &key),
+                Part::Text("base", &base),
+                Part::Text("name", "IT-Dienstleister Nord eG"),
+                Part::Text("description", "Rechenzentrum für Kommunen."),
+                Part::Text("topics", "E-Rechnung\nCloud\n\nOZG"),
+                Part::Text("website", website),
+                Part::Text("email", "kommunen@itdz-nord.de"),
+                Part::Text("phone", "+49 421 361-0"),
+                Part::File("logo", "logo.jpg", &logo),
+            ]);
+            post_multipart(b, &path, &body).await
+        }
+    };
+    // A script address: marked at its field, nothing changed, no logo stored.
+    let refused = send("javascript:alert(1)", "").await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let text = refused.text();
+    assert!(text.contains("id=\"website-error\""), "{text}");
+    assert!(
+        text.contains("value=\"kommunen@itdz-nord.de\""),
+        "input kept: {text}"
+    );
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
+    // Forged: refused before anything is read.
+    let forged = send("https://www.itdz-nord.de", "forged").await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
+
+    let saved = send("https://www.itdz-nord.de", "").await;
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 1);
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let Some(Entity::Exhibitor(x)) = attendee
+        .store
+        .entity(EVENT, EntityKind::Exhibitor, "itdz")
+        .unwrap()
+    else {
+        panic!("no exhibitor");
+    };
+    assert_eq!(x.name, "IT-Dienstleister Nord eG");
+    assert_eq!(x.topics, ["E-Rechnung", "Cloud", "OZG"]);
+    assert_eq!(x.website.as_deref(), Some("https://www.itdz-nord.de"));
+    let contact = x.contact.unwrap();
+    assert_eq!(contact.email.as_deref(), Some("kommunen@itdz-nord.de"));
+    assert_eq!(contact.phone.as_deref(), Some("+49 421 361-0"));
+    let logo = x.logo.expect("the logo on the device");
+    let served = get(b.addr, &format!("/v1/assets/{}", logo.sha256), &[]).await;
+    assert_eq!(served.status, 200);
+    assert!(
+        !contains(&served.body, GPS),
+        "the logo's location reached attendees"
+    );
+}

@@ -23,7 +23,7 @@ enum OpText {
             return String(localized: "Cancel \(session(id))")
         case .sessionReinstate(let id):
             return String(localized: "Reinstate \(session(id))")
-        case .exhibitorEdit(let id, let name, _, _, _, _):
+        case .exhibitorEdit(let id, let name, _, _, _, _, _, _, _):
             return String(localized: "Edit exhibitor \(name ?? id)")
         case .stationEdit(let id, let name, _, _):
             return String(localized: "Edit station \(name ?? id)")

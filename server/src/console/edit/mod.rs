@@ -12,9 +12,13 @@
 //! - `programme`: reading the event's sessions and locations, and local times;
 //! - `list`: the sessions list;
 //! - `session`: a session's edit page and its forms;
-//! - `place`: a location's (station, room) edit page: name and description.
+//! - `place`: a location's (station, room) edit page: name and description;
+//! - `exhibitor`, `exhibitor_words`: the exhibitors and each one's edit page (texts, topics,
+//!   contact, logo).
 
 pub(super) mod apply;
+mod exhibitor;
+mod exhibitor_words;
 mod list;
 mod place;
 pub(super) mod programme;
@@ -39,5 +43,14 @@ pub fn router() -> Router<AppState> {
             "/organiser/{for_event}/places/{place}",
             get(place::get_place).post(place::post_place),
         )
+        .route(
+            "/organiser/{for_event}/edit/exhibitors",
+            get(exhibitor::get_exhibitors),
+        )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        // The exhibitor's form carries its logo: it reads its body itself (`upload_form`).
+        .route(
+            "/organiser/{for_event}/edit/exhibitors/{exhibitor}",
+            get(exhibitor::get_exhibitor).post(exhibitor::post_exhibitor),
+        )
 }

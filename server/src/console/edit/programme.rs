@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
-use marktplatz_model::model::{Entity, EntityKind, Event, GalleryItem, Location, Session};
+use marktplatz_model::model::{
+    Entity, EntityKind, Event, Exhibitor, GalleryItem, Location, Session,
+};
 use marktplatz_model::zone::Zone;
 
 use crate::http::state::AppState;
@@ -108,6 +110,17 @@ pub async fn gallery(state: &AppState, event: &str) -> store::Result<Vec<(u64, G
     let mut items = live(state, event, EntityKind::GalleryItem, pick).await?;
     items.sort_by_key(|(seq, _)| *seq);
     Ok(items)
+}
+
+/// The event's live exhibitors with their versions, by name.
+pub async fn exhibitors(state: &AppState, event: &str) -> store::Result<Vec<(u64, Exhibitor)>> {
+    let pick = |entity| match entity {
+        Entity::Exhibitor(exhibitor) => Some(exhibitor),
+        _ => None,
+    };
+    let mut exhibitors = live(state, event, EntityKind::Exhibitor, pick).await?;
+    exhibitors.sort_by(|(_, a), (_, b)| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(exhibitors)
 }
 
 /// The event itself (its hall plan) with its version; `None` before its first publish.
