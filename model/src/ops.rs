@@ -149,6 +149,28 @@ pub enum Op {
     },
     #[serde(rename = "photo.remove")]
     PhotoRemove { id: String },
+    /// Adds an info page (arrival, Wi-Fi, catering, ...); `sort_order` places it in the list.
+    #[serde(rename = "info.add")]
+    InfoAdd {
+        id: String,
+        title: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default)]
+        sort_order: i32,
+    },
+    #[serde(rename = "info.edit")]
+    InfoEdit {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sort_order: Option<i32>,
+    },
+    #[serde(rename = "info.remove")]
+    InfoRemove { id: String },
 }
 
 impl Op {
@@ -170,6 +192,9 @@ impl Op {
             Op::PhotoAdd { id, .. } | Op::PhotoEdit { id, .. } | Op::PhotoRemove { id } => {
                 (K::GalleryItem, id)
             }
+            Op::InfoAdd { id, .. } | Op::InfoEdit { id, .. } | Op::InfoRemove { id } => {
+                (K::InfoPage, id)
+            }
         }
     }
 
@@ -190,12 +215,18 @@ impl Op {
             Op::PhotoAdd { .. } => "photo.add",
             Op::PhotoEdit { .. } => "photo.edit",
             Op::PhotoRemove { .. } => "photo.remove",
+            Op::InfoAdd { .. } => "info.add",
+            Op::InfoEdit { .. } => "info.edit",
+            Op::InfoRemove { .. } => "info.remove",
         }
     }
 
     /// Whether the operation creates its entity (its base must then be 0).
     pub fn creates(&self) -> bool {
-        matches!(self, Op::AnnouncementCreate { .. } | Op::PhotoAdd { .. })
+        matches!(
+            self,
+            Op::AnnouncementCreate { .. } | Op::PhotoAdd { .. } | Op::InfoAdd { .. }
+        )
     }
 
     /// The asset that must be on the server before the operation is sent.
@@ -362,10 +393,23 @@ impl Op {
                     }
                 }
             }
+            Op::InfoAdd { title, body, .. } => {
+                check_title(&what, "title", title)?;
+                check_text(&what, "body", body)?;
+            }
+            Op::InfoEdit { title, body, .. } => {
+                if let Some(title) = title {
+                    check_title(&what, "title", title)?;
+                }
+                if let Some(body) = body {
+                    check_text(&what, "body", body)?;
+                }
+            }
             Op::AnnouncementRetract { .. }
             | Op::SessionCancel { .. }
             | Op::SessionReinstate { .. }
-            | Op::PhotoRemove { .. } => {}
+            | Op::PhotoRemove { .. }
+            | Op::InfoRemove { .. } => {}
         }
         Ok(())
     }
@@ -415,7 +459,37 @@ impl Op {
                 Entity::Announcement(a)
             }
             (Op::AnnouncementRetract { .. }, Some(Entity::Announcement(_)))
-            | (Op::PhotoRemove { .. }, Some(Entity::GalleryItem(_))) => return Ok(None),
+            | (Op::PhotoRemove { .. }, Some(Entity::GalleryItem(_)))
+            | (Op::InfoRemove { .. }, Some(Entity::InfoPage(_))) => return Ok(None),
+            (
+                Op::InfoAdd {
+                    id,
+                    title,
+                    body,
+                    sort_order,
+                },
+                _,
+            ) => Entity::InfoPage(InfoPage {
+                id: id.clone(),
+                title: title.clone(),
+                body: body.clone(),
+                sort_order: *sort_order,
+            }),
+            (
+                Op::InfoEdit {
+                    title,
+                    body,
+                    sort_order,
+                    ..
+                },
+                Some(Entity::InfoPage(page)),
+            ) => {
+                let mut page = page.clone();
+                set(&mut page.title, title);
+                set(&mut page.body, body);
+                set(&mut page.sort_order, sort_order);
+                Entity::InfoPage(page)
+            }
             (Op::SessionMove { location_id, .. }, Some(Entity::Session(s))) => {
                 let mut s = s.clone();
                 s.location_id = Some(location_id.clone());
@@ -1198,6 +1272,59 @@ mod tests {
         ] {
             let err = op.check().unwrap_err().to_string();
             assert!(err.contains(field), "{field}: {err}");
+        }
+    }
+
+    #[test]
+    fn info_pages_are_added_edited_reordered_and_removed() {
+        let add = Op::InfoAdd {
+            id: "info-wlan".into(),
+            title: "WLAN".into(),
+            body: "Netz: Markthalle-Gast".into(),
+            sort_order: 2,
+        };
+        assert!(add.check().is_ok());
+        assert!(add.creates());
+        assert_eq!(add.target(), (EntityKind::InfoPage, "info-wlan"));
+        let page = add.apply(None).unwrap().unwrap();
+        let edit = Op::InfoEdit {
+            id: "info-wlan".into(),
+            title: None,
+            body: Some("Netz: Markthalle-Gast, Kennwort am Empfang".into()),
+            sort_order: Some(1),
+        };
+        let Some(Entity::InfoPage(edited)) = edit.apply(Some(&page)).unwrap() else {
+            panic!("not an info page");
+        };
+        assert_eq!(edited.title, "WLAN", "kept");
+        assert_eq!(edited.body, "Netz: Markthalle-Gast, Kennwort am Empfang");
+        assert_eq!(edited.sort_order, 1);
+        let remove = Op::InfoRemove {
+            id: "info-wlan".into(),
+        };
+        assert_eq!(remove.apply(Some(&Entity::InfoPage(edited))).unwrap(), None);
+        assert!(matches!(remove.apply(None), Err(Error::NotFound { .. })));
+        let json = serde_json::to_string(&edit).unwrap();
+        assert!(
+            json.starts_with(r#"{"op":"info.edit","id":"info-wlan""#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), edit);
+        for bad in [
+            Op::InfoAdd {
+                id: "info-1".into(),
+                title: " ".into(),
+                body: String::new(),
+                sort_order: 0,
+            },
+            Op::InfoEdit {
+                id: "info-1".into(),
+                title: None,
+                body: Some("x".repeat(MAX_TEXT_CHARS + 1)),
+                sort_order: None,
+            },
+        ] {
+            assert!(bad.check().is_err(), "{bad:?}");
         }
     }
 

@@ -85,6 +85,21 @@ pub enum Op {
     PhotoRemove {
         id: String,
     },
+    InfoAdd {
+        id: String,
+        title: String,
+        body: String,
+        sort_order: i32,
+    },
+    InfoEdit {
+        id: String,
+        title: Option<String>,
+        body: Option<String>,
+        sort_order: Option<i32>,
+    },
+    InfoRemove {
+        id: String,
+    },
 }
 
 #[uniffi::remote(Enum)]

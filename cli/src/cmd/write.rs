@@ -158,6 +158,9 @@ pub fn describe_op(store: &Store, event: &str, op: &Op) -> String {
         Op::PhotoAdd { caption, .. } => msg::op_photo_add(caption),
         Op::PhotoEdit { id, .. } => msg::op_photo_edit(&title(EntityKind::GalleryItem, id)),
         Op::PhotoRemove { id } => msg::op_photo_remove(&title(EntityKind::GalleryItem, id)),
+        Op::InfoAdd { title, .. } => msg::op_info_add(title),
+        Op::InfoEdit { id, .. } => msg::op_info_edit(&title(EntityKind::InfoPage, id)),
+        Op::InfoRemove { id } => msg::op_info_remove(&title(EntityKind::InfoPage, id)),
     }
 }
 

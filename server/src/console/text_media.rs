@@ -6,6 +6,7 @@ use super::text::Texts;
 pub struct MediaTexts {
     pub gallery: &'static str,
     pub exhibitors: &'static str,
+    pub info: &'static str,
     pub upload_heading: &'static str,
     pub f_photos: &'static str,
     pub photos_hint: &'static str,
@@ -66,6 +67,7 @@ impl Texts {
 static DE: MediaTexts = MediaTexts {
     gallery: "Galerie",
     exhibitors: "Aussteller bearbeiten",
+    info: "Infoseiten bearbeiten",
     upload_heading: "Fotos hinzufügen",
     f_photos: "Fotos",
     photos_hint: "JPEG oder PNG, mehrere auf einmal. Standort- und Kameradaten (GPS, EXIF, XMP) werden entfernt, die Ausrichtung bleibt.",
@@ -119,6 +121,7 @@ static DE: MediaTexts = MediaTexts {
 static EN: MediaTexts = MediaTexts {
     gallery: "Gallery",
     exhibitors: "Edit exhibitors",
+    info: "Edit info pages",
     upload_heading: "Add photos",
     f_photos: "Photos",
     photos_hint: "JPEG or PNG, several at once. Location and camera data (GPS, EXIF, XMP) are removed; the orientation is kept.",

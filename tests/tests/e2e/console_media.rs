@@ -500,3 +500,126 @@ async fn an_exhibitors_contact_and_logo_reach_a_device_and_a_bad_address_is_mark
         "the logo's location reached attendees"
     );
 }
+
+/// The part of `page` from the form whose action ends in `action` on.
+fn form_at<'p>(page: &'p str, action: &str) -> &'p str {
+    let marker = format!("action=\"/organiser/{EVENT}/edit/info{action}");
+    &page[page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no form {action}: {page}"))..]
+}
+
+#[tokio::test]
+async fn info_pages_are_added_edited_reordered_and_removed_for_a_device() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let attendee = h.device("attendee");
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let before = attendee.store.info_pages(EVENT).unwrap().len();
+    let b = sign_in(&h, EVENT).await;
+    let path = format!("/organiser/{EVENT}/edit/info");
+    let post = |action: &str, form: &str, fields: String| {
+        let body = format!(
+            "csrf={}&key={}&base={}{fields}",
+            b.csrf,
+            form_value(form, "key"),
+            form_value(form, "base")
+        );
+        let to = format!("{path}{action}");
+        let (addr, cookie) = (b.addr, b.cookie.clone());
+        async move { post_form(addr, &to, &cookie, &body).await }
+    };
+
+    // A title left empty is marked at its field, the text kept, nothing added.
+    let rendered = page(&b, &path).await;
+    let empty = post(
+        "",
+        form_at(&rendered, "\""),
+        format!("&title=&body={}&order=1", encode("Bus 201")),
+    )
+    .await;
+    assert_eq!(empty.status, 422, "{}", empty.text());
+    assert!(
+        empty.text().contains("id=\"title-new-error\""),
+        "{}",
+        empty.text()
+    );
+    assert!(empty.text().contains("Bus 201"), "input kept");
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 0);
+
+    for (title, body, order) in [
+        ("Anreise", "Bus 201 bis Markthalle.", "2"),
+        ("Verpflegung", "Mittagessen im Foyer", "3"),
+    ] {
+        let rendered = page(&b, &path).await;
+        let fields = format!(
+            "&title={}&body={}&order={order}",
+            encode(title),
+            encode(body)
+        );
+        let added = post("", form_at(&rendered, "\""), fields).await;
+        assert_eq!(added.status, 303, "{}", added.text());
+    }
+    let id_of = |rendered: &str, title: &str| {
+        let at = rendered.find(&format!(">{title}</h2>")).unwrap();
+        let id = rendered[..at].rsplit("id=\"page-").next().unwrap();
+        id.split('"').next().unwrap().to_string()
+    };
+    // Verpflegung edited and moved to the top; Anreise removed.
+    let rendered = page(&b, &path).await;
+    let (anreise, verpflegung) = (id_of(&rendered, "Anreise"), id_of(&rendered, "Verpflegung"));
+    assert!(
+        rendered.find(">Anreise</h2>") < rendered.find(">Verpflegung</h2>"),
+        "in their order"
+    );
+    let edited = post(
+        &format!("/{verpflegung}"),
+        form_at(&rendered, &format!("/{verpflegung}\"")),
+        format!(
+            "&title=Verpflegung&body={}&order=-1",
+            encode("Mittagessen im Foyer, vegetarisch")
+        ),
+    )
+    .await;
+    assert_eq!(edited.status, 303, "{}", edited.text());
+    let rendered = page(&b, &path).await;
+    assert!(
+        rendered.find(">Verpflegung</h2>") < rendered.find(">WLAN</h2>"),
+        "now first"
+    );
+    let removed = post(
+        &format!("/{anreise}/remove"),
+        form_at(&rendered, &format!("/{anreise}/remove\"")),
+        String::new(),
+    )
+    .await;
+    assert_eq!(removed.status, 303, "{}", removed.text());
+    // A stale edit of the removed page: a conflict, nothing changed.
+    let stale = post(
+        &format!("/{anreise}"),
+        form_at(&rendered, &format!("/{anreise}\"")),
+        "&title=Anreise+neu&body=&order=1".into(),
+    )
+    .await;
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert!(stale.text().contains("value=\"Anreise neu\""), "input kept");
+    assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 4);
+
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let pages = attendee.store.info_pages(EVENT).unwrap();
+    assert_eq!(pages.len(), before + 1, "{pages:?}");
+    assert_eq!(
+        pages[0].title, "Verpflegung",
+        "first by its order: {pages:?}"
+    );
+    assert_eq!(pages[0].body, "Mittagessen im Foyer, vegetarisch");
+    assert_eq!(pages[0].sort_order, -1);
+    assert!(!pages.iter().any(|p| p.title.starts_with("Anreise")));
+    // The attendee programme's info page shows it.
+    let info = get(b.addr, &format!("/e/{EVENT}/info"), &[]).await;
+    assert!(
+        info.text().contains("Mittagessen im Foyer, vegetarisch"),
+        "{}",
+        info.text()
+    );
+}

@@ -35,6 +35,12 @@ enum OpText {
             return String(localized: "Edit photo \(caption ?? id)")
         case .photoRemove(let id):
             return String(localized: "Remove photo \(id)")
+        case .infoAdd(_, let title, _, _):
+            return String(localized: "Info page: \(title)")
+        case .infoEdit(let id, let title, _, _):
+            return String(localized: "Edit info page \(title ?? id)")
+        case .infoRemove(let id):
+            return String(localized: "Remove info page \(id)")
         }
     }
 

@@ -14,11 +14,14 @@
 //! - `session`: a session's edit page and its forms;
 //! - `place`: a location's (station, room) edit page: name and description;
 //! - `exhibitor`, `exhibitor_words`: the exhibitors and each one's edit page (texts, topics,
-//!   contact, logo).
+//!   contact, logo);
+//! - `info`, `info_words`: the info pages: add, edit, order, remove.
 
 pub(super) mod apply;
 mod exhibitor;
 mod exhibitor_words;
+mod info;
+mod info_words;
 mod list;
 mod place;
 pub(super) mod programme;
@@ -27,7 +30,7 @@ mod words;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use super::MAX_FORM_BYTES;
 use crate::http::state::AppState;
@@ -46,6 +49,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/organiser/{for_event}/edit/exhibitors",
             get(exhibitor::get_exhibitors),
+        )
+        .route(
+            "/organiser/{for_event}/edit/info",
+            get(info::get_info).post(info::post_add),
+        )
+        .route(
+            "/organiser/{for_event}/edit/info/{page}",
+            post(info::post_edit),
+        )
+        .route(
+            "/organiser/{for_event}/edit/info/{page}/remove",
+            post(info::post_remove),
         )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         // The exhibitor's form carries its logo: it reads its body itself (`upload_form`).

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use marktplatz_model::model::{
-    Entity, EntityKind, Event, Exhibitor, GalleryItem, Location, Session,
+    Entity, EntityKind, Event, Exhibitor, GalleryItem, InfoPage, Location, Session,
 };
 use marktplatz_model::zone::Zone;
 
@@ -121,6 +121,17 @@ pub async fn exhibitors(state: &AppState, event: &str) -> store::Result<Vec<(u64
     let mut exhibitors = live(state, event, EntityKind::Exhibitor, pick).await?;
     exhibitors.sort_by(|(_, a), (_, b)| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     Ok(exhibitors)
+}
+
+/// The event's live info pages with their versions, in their order.
+pub async fn info_pages(state: &AppState, event: &str) -> store::Result<Vec<(u64, InfoPage)>> {
+    let pick = |entity| match entity {
+        Entity::InfoPage(page) => Some(page),
+        _ => None,
+    };
+    let mut pages = live(state, event, EntityKind::InfoPage, pick).await?;
+    pages.sort_by(|(_, a), (_, b)| (a.sort_order, &a.title).cmp(&(b.sort_order, &b.title)));
+    Ok(pages)
 }
 
 /// The event itself (its hall plan) with its version; `None` before its first publish.
