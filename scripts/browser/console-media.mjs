@@ -2,7 +2,8 @@
 // passes: base URL, a one-time sign-in link, the event id, the folder make-images.py wrote;
 // the programme is the one console.mjs imported). Photos are uploaded several at once, a bad
 // one is named, a caption is edited and a photo removed; the plan is uploaded and a station
-// placed by a click on it, another by numbers with the keyboard only. Each page is checked
+// placed by a click on it, another by numbers with the keyboard only; an exhibitor's contact
+// and logo and an info page are edited. Each page is checked
 // with axe-core (no serious or critical WCAG 2.1 A/AA violation).
 import { open } from './harness.mjs';
 
@@ -59,6 +60,33 @@ try {
   expect(await page.locator('ul.gallery li').count() === 1, 'one photo left');
   expect(!(await text()).includes('Eröffnung in der Markthalle'), 'the removed one is gone');
 
+  // An exhibitor: imported from the example list (a source of its own, dated by
+  // make-images.py), its contact checked at its field, then saved with a logo.
+  await page.goto(`${base}/organiser/${event}/import`);
+  await page.fill('#source', 'aussteller');
+  await page.setInputFiles('#file', `${images}/aussteller.csv`);
+  await page.click('main button[type=submit]');
+  await page.waitForSelector('input[name=pending]', { state: 'attached' });
+  await Promise.all([page.waitForURL(/released=/), page.click('main button.primary')]);
+  await page.goto(`${base}/organiser/${event}/edit/exhibitors`);
+  await axe('exhibitors');
+  const exhibitorLinks = page.locator('main li a');
+  expect(await exhibitorLinks.count() > 0, 'the imported exhibitors are listed');
+  await submit('main li:first-child a');
+  await axe('exhibitor edit');
+  await page.fill('#website', 'javascript:alert(1)');
+  await page.fill('#email', 'kommunen@beispiel.de');
+  await page.fill('#phone', '+49 4221 99-0');
+  await submit('main button.primary');
+  expect(await page.getAttribute('#website', 'aria-invalid') === 'true', 'a script address is marked at its field');
+  expect(await page.inputValue('#email') === 'kommunen@beispiel.de', 'the other input is kept');
+  await axe('exhibitor edit with an error');
+  await page.fill('#website', 'https://www.beispiel.de');
+  await page.setInputFiles('#logo', `${images}/markthalle.png`);
+  await submit('main button.primary');
+  expect(page.url().includes('done=saved'), 'the exhibitor is saved');
+  expect(await page.isVisible('img.logo'), 'with its logo');
+
   // The hall map: the plan uploaded, a station placed by a click on it.
   await page.click(`nav a[href$="/map"]`);
   await axe('hall map without a plan');
@@ -85,9 +113,30 @@ try {
   expect(page.url().includes('done=placed'), 'keyboard: placed by numbers');
   expect(await page.inputValue('#x-2') === '50.0' && await page.inputValue('#y-2') === '75.0', 'at 50 %, 75 %');
 
+  // Info pages: one added, then moved and edited; the keyboard reaches the fields.
+  await page.goto(`${base}/organiser/${event}/edit/info`);
+  await axe('info pages');
+  await page.fill('#title-new', 'Anreise');
+  await page.fill('#body-new', 'Bus 201 bis Markthalle.');
+  await page.fill('#order-new', '5');
+  await submit('section[aria-labelledby=new-heading] button');
+  expect(page.url().includes('done=added'), 'an info page is added');
+  const heading = page.locator('section.info-page h2', { hasText: 'Anreise' });
+  const id = (await heading.getAttribute('id')).replace('page-', '');
+  if (await tabTo(`#order-${id}`)) {
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('0');
+  }
+  await page.fill(`#body-${id}`, 'Bus 201 bis Markthalle, alle zehn Minuten.');
+  await submit(`section[aria-labelledby="page-${id}"] button.primary`);
+  expect(page.url().includes('done=saved'), 'keyboard: the info page is moved and edited');
+  await axe('info pages after an edit');
+
   // Attendees see the plan with the pins on the programme's stations page.
   await page.goto(`${base}/e/${event}/stations`);
   expect(await page.locator('figure.plan circle').count() >= 2, 'the attendee programme shows the placed stations');
+  await page.goto(`${base}/e/${event}/info`);
+  expect((await page.textContent('main')).includes('alle zehn Minuten'), 'and the info page');
 } catch (e) {
   fail(`unexpected: ${e.stack || e}`);
 } finally {

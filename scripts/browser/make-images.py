@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes the pictures the browser test of the gallery and the hall map uploads (argument: a
 folder): two photos and a hall plan as PNG, made with the standard library at test time (so
-no image is committed), and a photo cut off in the middle (refused, named in the page)."""
+no image is committed), and a photo cut off in the middle (refused, named in the page); and
+the example exhibitor list (docs/examples/aussteller.csv) with the fair's day added, which an
+import needs when no session names the day."""
 import struct
 import sys
 import zlib
@@ -34,6 +36,9 @@ def main():
     # The plan: 800 x 400, a light floor with a darker grid every 100 pixels.
     grid = lambda x, y: (120, 120, 120) if x % 100 == 0 or y % 100 == 0 else (236, 240, 244)
     (folder / "hallenplan.png").write_bytes(png(800, 400, grid))
+    rows = Path("docs/examples/aussteller.csv").read_text(encoding="utf-8").splitlines()
+    dated = [rows[0] + ";Datum"] + [row + ";04.03.2027" for row in rows[1:] if row.strip()]
+    (folder / "aussteller.csv").write_text("\n".join(dated) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
