@@ -5,7 +5,8 @@
 # a CSV with preview and confirm, announce, sign out, each page checked with axe-core for
 # WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs); the
 # programme's edit pages, a retime by keyboard only and a conflict (console-edit.mjs); releases
-# with revert, the access code and an XLSX import made at test time (console-admin.mjs).
+# with revert, the access code and an XLSX import made at test time (console-admin.mjs); the
+# gallery and the hall map with pictures made at test time (console-media.mjs).
 # Installs what it needs: Debian's `chromium` (apt) if missing, and npm `playwright-core` and
 # `axe-core` into scripts/browser/node_modules (gitignored; versions in package.json).
 # With SCREENS=DIR (e.g. docs/screens), screenshots of the main pages are saved there.
@@ -62,6 +63,11 @@ curl -fsS -X DELETE -H "authorization: Bearer $admin" "$base/v1/admin/events/$ev
 # The edit pages, on the programme console.mjs imported (a second one-time link).
 link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subject browser-edit --link "$base" 2>/dev/null)
 CHROMIUM="$CHROMIUM" node scripts/browser/console-edit.mjs "$base" "$link" "$event"
+
+# The gallery and the hall map, on the same event (pictures made now by make-images.py).
+link=$("$bin" token --data "$work/srv" --event "$event" --role organiser --subject browser-media --link "$base" 2>/dev/null)
+python3 scripts/browser/make-images.py "$work/images"
+CHROMIUM="$CHROMIUM" node scripts/browser/console-media.mjs "$base" "$link" "$event" "$work/images"
 
 # Releases with revert, the access code, the device count and an XLSX import, on an event of
 # their own: a workbook made now (make-xlsx.py), and the same with a title changed.

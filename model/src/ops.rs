@@ -97,8 +97,17 @@ pub enum Op {
         station_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         topics: Option<Vec<String>>,
+        /// An http or https address; empty removes it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         website: Option<String>,
+        /// The contact's e-mail address and telephone number; empty removes them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone: Option<String>,
+        /// The exhibitor's logo, uploaded first like a photo.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logo: Option<AssetRef>,
     },
     /// Edits a location (a station, room or booth).
     #[serde(rename = "station.edit")]
@@ -108,7 +117,14 @@ pub enum Op {
         name: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         description: Option<String>,
+        /// Where it stands on the hall plan (fractions of the plan's width and height).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<MapPosition>,
     },
+    /// Sets the hall plan the stations' positions refer to (the event's `venue.map`); its
+    /// image must be uploaded first, as a photo's. `id` is the event's id.
+    #[serde(rename = "venue.map")]
+    VenueMap { id: String, map: AssetRef },
     /// Adds a gallery photo; its image must be uploaded first (`PUT /v1/assets/{sha256}`).
     /// The server makes the thumbnail.
     #[serde(rename = "photo.add")]
@@ -122,8 +138,39 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         taken_at: Option<DateTime<Utc>>,
     },
+    /// Changes a gallery photo's caption or credit; the image stays.
+    #[serde(rename = "photo.edit")]
+    PhotoEdit {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        credit: Option<String>,
+    },
     #[serde(rename = "photo.remove")]
     PhotoRemove { id: String },
+    /// Adds an info page (arrival, Wi-Fi, catering, ...); `sort_order` places it in the list.
+    #[serde(rename = "info.add")]
+    InfoAdd {
+        id: String,
+        title: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default)]
+        sort_order: i32,
+    },
+    #[serde(rename = "info.edit")]
+    InfoEdit {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sort_order: Option<i32>,
+    },
+    #[serde(rename = "info.remove")]
+    InfoRemove { id: String },
 }
 
 impl Op {
@@ -141,7 +188,13 @@ impl Op {
             | Op::SessionReinstate { id } => (K::Session, id),
             Op::ExhibitorEdit { id, .. } => (K::Exhibitor, id),
             Op::StationEdit { id, .. } => (K::Location, id),
-            Op::PhotoAdd { id, .. } | Op::PhotoRemove { id } => (K::GalleryItem, id),
+            Op::VenueMap { id, .. } => (K::Event, id),
+            Op::PhotoAdd { id, .. } | Op::PhotoEdit { id, .. } | Op::PhotoRemove { id } => {
+                (K::GalleryItem, id)
+            }
+            Op::InfoAdd { id, .. } | Op::InfoEdit { id, .. } | Op::InfoRemove { id } => {
+                (K::InfoPage, id)
+            }
         }
     }
 
@@ -158,20 +211,32 @@ impl Op {
             Op::SessionReinstate { .. } => "session.reinstate",
             Op::ExhibitorEdit { .. } => "exhibitor.edit",
             Op::StationEdit { .. } => "station.edit",
+            Op::VenueMap { .. } => "venue.map",
             Op::PhotoAdd { .. } => "photo.add",
+            Op::PhotoEdit { .. } => "photo.edit",
             Op::PhotoRemove { .. } => "photo.remove",
+            Op::InfoAdd { .. } => "info.add",
+            Op::InfoEdit { .. } => "info.edit",
+            Op::InfoRemove { .. } => "info.remove",
         }
     }
 
     /// Whether the operation creates its entity (its base must then be 0).
     pub fn creates(&self) -> bool {
-        matches!(self, Op::AnnouncementCreate { .. } | Op::PhotoAdd { .. })
+        matches!(
+            self,
+            Op::AnnouncementCreate { .. } | Op::PhotoAdd { .. } | Op::InfoAdd { .. }
+        )
     }
 
     /// The asset that must be on the server before the operation is sent.
     pub fn asset(&self) -> Option<&AssetRef> {
         match self {
-            Op::PhotoAdd { image, .. } => Some(image),
+            Op::PhotoAdd { image, .. }
+            | Op::VenueMap { map: image, .. }
+            | Op::ExhibitorEdit {
+                logo: Some(image), ..
+            } => Some(image),
             _ => None,
         }
     }
@@ -262,6 +327,9 @@ impl Op {
                 station_id,
                 topics,
                 website,
+                email,
+                phone,
+                logo,
                 ..
             } => {
                 if let Some(name) = name {
@@ -276,12 +344,24 @@ impl Op {
                 for topic in topics.iter().flatten() {
                     check_title(&what, "topics", topic)?;
                 }
-                if let Some(website) = website {
-                    check_title(&what, "website", website)?;
+                if let Some(website) = website.as_deref().filter(|w| !w.trim().is_empty()) {
+                    check_web_address(&what, website)?;
+                }
+                if let Some(email) = email.as_deref().filter(|e| !e.trim().is_empty()) {
+                    check_email(&what, email)?;
+                }
+                if let Some(phone) = phone.as_deref().filter(|p| !p.trim().is_empty()) {
+                    check_phone(&what, phone)?;
+                }
+                if let Some(logo) = logo {
+                    check_image(&what, "logo", logo)?;
                 }
             }
             Op::StationEdit {
-                name, description, ..
+                name,
+                description,
+                position,
+                ..
             } => {
                 if let Some(name) = name {
                     check_title(&what, "name", name)?;
@@ -289,44 +369,47 @@ impl Op {
                 if let Some(text) = description {
                     check_text(&what, "description", text)?;
                 }
+                if let Some(position) = position {
+                    check_position(&what, position)?;
+                }
             }
+            Op::VenueMap { map, .. } => check_image(&what, "map", map)?,
             Op::PhotoAdd {
                 image,
                 caption,
                 credit,
                 ..
             } => {
-                if !crate::assets::is_sha256(&image.sha256) {
-                    return Err(Error::invalid(
-                        &what,
-                        "image",
-                        "sha256 is not a hex SHA-256",
-                    ));
-                }
-                if image.media_type != "image/jpeg" && image.media_type != "image/png" {
-                    return Err(Error::invalid(
-                        &what,
-                        "image",
-                        format!("'{}' is not a JPEG or PNG photo", image.media_type),
-                    ));
-                }
-                if image.bytes == 0 || image.bytes > MAX_PHOTO_BYTES {
-                    return Err(Error::invalid(
-                        &what,
-                        "image",
-                        format!(
-                            "{} bytes; a photo must have 1 to {MAX_PHOTO_BYTES} bytes",
-                            image.bytes
-                        ),
-                    ));
-                }
+                check_image(&what, "image", image)?;
                 check_text(&what, "caption", caption)?;
                 check_text(&what, "credit", credit)?;
+            }
+            Op::PhotoEdit {
+                caption, credit, ..
+            } => {
+                for (field, text) in [("caption", caption), ("credit", credit)] {
+                    if let Some(text) = text {
+                        check_text(&what, field, text)?;
+                    }
+                }
+            }
+            Op::InfoAdd { title, body, .. } => {
+                check_title(&what, "title", title)?;
+                check_text(&what, "body", body)?;
+            }
+            Op::InfoEdit { title, body, .. } => {
+                if let Some(title) = title {
+                    check_title(&what, "title", title)?;
+                }
+                if let Some(body) = body {
+                    check_text(&what, "body", body)?;
+                }
             }
             Op::AnnouncementRetract { .. }
             | Op::SessionCancel { .. }
             | Op::SessionReinstate { .. }
-            | Op::PhotoRemove { .. } => {}
+            | Op::PhotoRemove { .. }
+            | Op::InfoRemove { .. } => {}
         }
         Ok(())
     }
@@ -376,7 +459,37 @@ impl Op {
                 Entity::Announcement(a)
             }
             (Op::AnnouncementRetract { .. }, Some(Entity::Announcement(_)))
-            | (Op::PhotoRemove { .. }, Some(Entity::GalleryItem(_))) => return Ok(None),
+            | (Op::PhotoRemove { .. }, Some(Entity::GalleryItem(_)))
+            | (Op::InfoRemove { .. }, Some(Entity::InfoPage(_))) => return Ok(None),
+            (
+                Op::InfoAdd {
+                    id,
+                    title,
+                    body,
+                    sort_order,
+                },
+                _,
+            ) => Entity::InfoPage(InfoPage {
+                id: id.clone(),
+                title: title.clone(),
+                body: body.clone(),
+                sort_order: *sort_order,
+            }),
+            (
+                Op::InfoEdit {
+                    title,
+                    body,
+                    sort_order,
+                    ..
+                },
+                Some(Entity::InfoPage(page)),
+            ) => {
+                let mut page = page.clone();
+                set(&mut page.title, title);
+                set(&mut page.body, body);
+                set(&mut page.sort_order, sort_order);
+                Entity::InfoPage(page)
+            }
             (Op::SessionMove { location_id, .. }, Some(Entity::Session(s))) => {
                 let mut s = s.clone();
                 s.location_id = Some(location_id.clone());
@@ -424,6 +537,9 @@ impl Op {
                     station_id,
                     topics,
                     website,
+                    email,
+                    phone,
+                    logo,
                     ..
                 },
                 Some(Entity::Exhibitor(x)),
@@ -436,20 +552,58 @@ impl Op {
                 }
                 set(&mut x.topics, topics);
                 if let Some(website) = website {
-                    x.website = (!website.trim().is_empty()).then(|| website.clone());
+                    x.website = non_empty(website);
+                }
+                if email.is_some() || phone.is_some() {
+                    let mut contact = x.contact.take().unwrap_or_default();
+                    if let Some(email) = email {
+                        contact.email = non_empty(email);
+                    }
+                    if let Some(phone) = phone {
+                        contact.phone = non_empty(phone);
+                    }
+                    let empty = contact.name.is_none()
+                        && contact.email.is_none()
+                        && contact.phone.is_none();
+                    x.contact = (!empty).then_some(contact);
+                }
+                if logo.is_some() {
+                    x.logo = logo.clone();
                 }
                 Entity::Exhibitor(x)
             }
             (
                 Op::StationEdit {
-                    name, description, ..
+                    name,
+                    description,
+                    position,
+                    ..
                 },
                 Some(Entity::Location(l)),
             ) => {
                 let mut l = l.clone();
                 set(&mut l.name, name);
                 set(&mut l.description, description);
+                if position.is_some() {
+                    l.position = *position;
+                }
                 Entity::Location(l)
+            }
+            (Op::VenueMap { map, .. }, Some(Entity::Event(e))) => {
+                let mut e = e.clone();
+                e.venue.map = Some(map.clone());
+                Entity::Event(e)
+            }
+            (
+                Op::PhotoEdit {
+                    caption, credit, ..
+                },
+                Some(Entity::GalleryItem(g)),
+            ) => {
+                let mut g = g.clone();
+                set(&mut g.caption, caption);
+                set(&mut g.credit, credit);
+                Entity::GalleryItem(g)
             }
             (
                 Op::PhotoAdd {
@@ -484,6 +638,12 @@ fn cleaned(entity: Entity) -> Result<Entity> {
         serde_json::from_str(&body).map_err(|e| Error::malformed(what(), e))?;
     crate::clean::clean_value(&mut value);
     Entity::from_json(entity.kind(), &value.to_string()).map_err(|e| Error::malformed(what(), e))
+}
+
+/// A text field's value, trimmed; `None` when that leaves nothing.
+fn non_empty(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 fn set<T: Clone>(field: &mut T, value: &Option<T>) {
@@ -531,6 +691,110 @@ fn check_title(what: &str, field: &str, text: &str) -> Result<()> {
             field,
             format!("is longer than {MAX_TITLE_CHARS} characters"),
         ));
+    }
+    Ok(())
+}
+
+/// An exhibitor's website: an `http` or `https` address with a host, no spaces, at most
+/// [`MAX_TITLE_CHARS`] (a `javascript:` or `data:` link would run in the attendee's browser).
+fn check_web_address(what: &str, address: &str) -> Result<()> {
+    let address = address.trim();
+    let rest = address
+        .strip_prefix("https://")
+        .or_else(|| address.strip_prefix("http://"));
+    let host = rest.and_then(|r| r.split(['/', '?', '#']).next());
+    let fits = address.chars().count() <= MAX_TITLE_CHARS
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control());
+    match host {
+        Some(host) if fits && host.contains('.') && !host.starts_with('.') => Ok(()),
+        _ => Err(Error::invalid(
+            what,
+            "website",
+            "is not an http or https address (like https://www.example.de)",
+        )),
+    }
+}
+
+/// An e-mail address: one `@` between a name and a domain with a dot, no spaces, at most 254
+/// characters (what a mail client can use; not a full RFC 5322 check).
+fn check_email(what: &str, address: &str) -> Result<()> {
+    let address = address.trim();
+    let shaped = address.len() <= 254
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match address.split_once('@') {
+            Some((name, domain)) => {
+                !name.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if shaped {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            what,
+            "email",
+            "is not an e-mail address (like info@example.de)",
+        ))
+    }
+}
+
+/// A telephone number as people write it: digits, spaces and `+ - / ( ) .`, 3 to 30 digits.
+fn check_phone(what: &str, number: &str) -> Result<()> {
+    let number = number.trim();
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let allowed = number
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-/().".contains(c));
+    if allowed && (3..=30).contains(&digits) && number.chars().count() <= 40 {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            what,
+            "phone",
+            "is not a telephone number (digits, spaces and + - / ( ) only)",
+        ))
+    }
+}
+
+/// A photo or plan the operation refers to: a hashed JPEG or PNG of a bounded size.
+fn check_image(what: &str, field: &str, image: &AssetRef) -> Result<()> {
+    if !crate::assets::is_sha256(&image.sha256) {
+        return Err(Error::invalid(what, field, "sha256 is not a hex SHA-256"));
+    }
+    if image.media_type != "image/jpeg" && image.media_type != "image/png" {
+        return Err(Error::invalid(
+            what,
+            field,
+            format!("'{}' is not a JPEG or PNG image", image.media_type),
+        ));
+    }
+    if image.bytes == 0 || image.bytes > MAX_PHOTO_BYTES {
+        return Err(Error::invalid(
+            what,
+            field,
+            format!(
+                "{} bytes; an image must have 1 to {MAX_PHOTO_BYTES} bytes",
+                image.bytes
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A point on the hall plan: both fractions within 0..=1 (and numbers at all).
+fn check_position(what: &str, position: &MapPosition) -> Result<()> {
+    for (axis, value) in [("x", position.x), ("y", position.y)] {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::invalid(
+                what,
+                "position",
+                format!("{axis} is {value}; a position is a fraction from 0 to 1 of the plan"),
+            ));
+        }
     }
     Ok(())
 }
@@ -805,6 +1069,262 @@ mod tests {
             let err = op.check().unwrap_err();
             assert!(matches!(err, Error::Invalid { .. }), "{err}");
             assert!(err.to_string().contains(needle), "{needle}: {err}");
+        }
+    }
+
+    fn jpeg(bytes: u64) -> AssetRef {
+        AssetRef {
+            sha256: "b".repeat(64),
+            media_type: "image/jpeg".into(),
+            bytes,
+            width: Some(1200),
+            height: Some(800),
+        }
+    }
+
+    #[test]
+    fn a_station_is_placed_on_the_plan_only_within_it() {
+        let place = |x: f64, y: f64| Op::StationEdit {
+            id: "station-1".into(),
+            name: None,
+            description: None,
+            position: Some(MapPosition { x, y }),
+        };
+        let station = Entity::Location(Location {
+            id: "station-1".into(),
+            name: "Digitale Verwaltung".into(),
+            kind: LocationKind::Station,
+            parent_id: None,
+            description: "Stand".into(),
+            position: None,
+            sort_order: 1,
+        });
+        assert!(place(0.0, 1.0).check().is_ok());
+        let Some(Entity::Location(placed)) = place(0.25, 0.75).apply(Some(&station)).unwrap()
+        else {
+            panic!("not a location");
+        };
+        assert_eq!(placed.position, Some(MapPosition { x: 0.25, y: 0.75 }));
+        assert_eq!(
+            placed.name, "Digitale Verwaltung",
+            "only the position changes"
+        );
+        assert_eq!(placed.description, "Stand");
+        for (x, y) in [
+            (-0.01, 0.5),
+            (0.5, 1.01),
+            (f64::NAN, 0.5),
+            (0.5, f64::INFINITY),
+        ] {
+            let err = place(x, y).check().unwrap_err().to_string();
+            assert!(err.contains("position"), "{x},{y}: {err}");
+        }
+        // A rename leaves the position where it was.
+        let renamed = Op::StationEdit {
+            id: "station-1".into(),
+            name: Some("Neu".into()),
+            description: None,
+            position: None,
+        }
+        .apply(Some(&Entity::Location(placed)))
+        .unwrap();
+        let Some(Entity::Location(renamed)) = renamed else {
+            panic!("not a location");
+        };
+        assert_eq!(renamed.position, Some(MapPosition { x: 0.25, y: 0.75 }));
+    }
+
+    #[test]
+    fn the_hall_plan_is_an_image_set_on_the_event() {
+        let op = Op::VenueMap {
+            id: "mp".into(),
+            map: jpeg(5000),
+        };
+        assert!(op.check().is_ok());
+        assert_eq!(op.target(), (EntityKind::Event, "mp"));
+        assert_eq!(op.asset(), Some(&jpeg(5000)), "uploaded before it is sent");
+        let json = serde_json::to_string(&op).unwrap();
+        assert!(
+            json.starts_with(r#"{"op":"venue.map","id":"mp","map":{"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), op);
+        let bad = Op::VenueMap {
+            id: "mp".into(),
+            map: AssetRef {
+                media_type: "image/svg+xml".into(),
+                ..jpeg(10)
+            },
+        };
+        assert!(bad.check().unwrap_err().to_string().contains("map"));
+        let too_big = Op::VenueMap {
+            id: "mp".into(),
+            map: jpeg(MAX_PHOTO_BYTES + 1),
+        };
+        assert!(too_big.check().is_err());
+        // Only an event has a plan.
+        let err = op.apply(Some(&session())).unwrap_err();
+        assert!(matches!(err, Error::NotFound { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_photo_edit_changes_its_words_not_its_image() {
+        let item = Entity::GalleryItem(GalleryItem {
+            id: "g".into(),
+            image: jpeg(100),
+            thumbnail: Some(jpeg(10)),
+            caption: "Alt".into(),
+            credit: "Team".into(),
+            taken_at: None,
+        });
+        let op = Op::PhotoEdit {
+            id: "g".into(),
+            caption: Some("Eröffnung in der Markthalle".into()),
+            credit: None,
+        };
+        assert!(op.check().is_ok());
+        assert!(!op.creates());
+        let Some(Entity::GalleryItem(edited)) = op.apply(Some(&item)).unwrap() else {
+            panic!("not a gallery item");
+        };
+        assert_eq!(edited.caption, "Eröffnung in der Markthalle");
+        assert_eq!(edited.credit, "Team");
+        assert_eq!(edited.image, jpeg(100));
+        assert_eq!(edited.thumbnail, Some(jpeg(10)));
+        let long = Op::PhotoEdit {
+            id: "g".into(),
+            caption: Some("x".repeat(MAX_TEXT_CHARS + 1)),
+            credit: None,
+        };
+        assert!(long.check().unwrap_err().to_string().contains("caption"));
+        assert!(matches!(op.apply(None), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn an_exhibitors_contact_is_checked_and_set_field_by_field() {
+        let edit = |website: &str, email: &str, phone: &str| Op::ExhibitorEdit {
+            id: "itdz".into(),
+            name: None,
+            description: None,
+            station_id: None,
+            topics: None,
+            website: Some(website.into()),
+            email: Some(email.into()),
+            phone: Some(phone.into()),
+            logo: Some(jpeg(300)),
+        };
+        let op = edit(
+            "https://www.itdz-nord.de/kommunen",
+            "info@itdz-nord.de",
+            "+49 421 123-45",
+        );
+        assert!(op.check().is_ok());
+        assert_eq!(
+            op.asset(),
+            Some(&jpeg(300)),
+            "the logo is uploaded before it is sent"
+        );
+        let exhibitor = Entity::Exhibitor(Exhibitor {
+            id: "itdz".into(),
+            name: "IT-Dienstleister Nord".into(),
+            station_id: None,
+            topics: vec!["Cloud".into()],
+            description: String::new(),
+            contact: Some(Contact {
+                name: Some("Frau Meyer".into()),
+                email: None,
+                phone: None,
+            }),
+            website: None,
+            logo: None,
+        });
+        let Some(Entity::Exhibitor(x)) = op.apply(Some(&exhibitor)).unwrap() else {
+            panic!("not an exhibitor");
+        };
+        let contact = x.contact.clone().unwrap();
+        assert_eq!(contact.name.as_deref(), Some("Frau Meyer"), "kept");
+        assert_eq!(contact.email.as_deref(), Some("info@itdz-nord.de"));
+        assert_eq!(contact.phone.as_deref(), Some("+49 421 123-45"));
+        assert_eq!(
+            x.website.as_deref(),
+            Some("https://www.itdz-nord.de/kommunen")
+        );
+        assert_eq!(x.logo, Some(jpeg(300)));
+        assert_eq!(x.topics, vec!["Cloud".to_string()], "untouched");
+        // Empty removes.
+        let Some(Entity::Exhibitor(cleared)) =
+            edit("", "", "").apply(Some(&Entity::Exhibitor(x))).unwrap()
+        else {
+            panic!("not an exhibitor");
+        };
+        assert_eq!(cleared.website, None);
+        assert_eq!(cleared.contact.and_then(|c| c.email), None);
+        for (op, field) in [
+            (edit("javascript:alert(1)", "", ""), "website"),
+            (edit("ftp://files.example.de", "", ""), "website"),
+            (edit("https://", "", ""), "website"),
+            (edit("https://www.example .de", "", ""), "website"),
+            (edit("", "info.example.de", ""), "email"),
+            (edit("", "a@b@example.de", ""), "email"),
+            (edit("", "info@localhost", ""), "email"),
+            (edit("", "", "0421 <script>"), "phone"),
+            (edit("", "", "12"), "phone"),
+        ] {
+            let err = op.check().unwrap_err().to_string();
+            assert!(err.contains(field), "{field}: {err}");
+        }
+    }
+
+    #[test]
+    fn info_pages_are_added_edited_reordered_and_removed() {
+        let add = Op::InfoAdd {
+            id: "info-wlan".into(),
+            title: "WLAN".into(),
+            body: "Netz: Markthalle-Gast".into(),
+            sort_order: 2,
+        };
+        assert!(add.check().is_ok());
+        assert!(add.creates());
+        assert_eq!(add.target(), (EntityKind::InfoPage, "info-wlan"));
+        let page = add.apply(None).unwrap().unwrap();
+        let edit = Op::InfoEdit {
+            id: "info-wlan".into(),
+            title: None,
+            body: Some("Netz: Markthalle-Gast, Kennwort am Empfang".into()),
+            sort_order: Some(1),
+        };
+        let Some(Entity::InfoPage(edited)) = edit.apply(Some(&page)).unwrap() else {
+            panic!("not an info page");
+        };
+        assert_eq!(edited.title, "WLAN", "kept");
+        assert_eq!(edited.body, "Netz: Markthalle-Gast, Kennwort am Empfang");
+        assert_eq!(edited.sort_order, 1);
+        let remove = Op::InfoRemove {
+            id: "info-wlan".into(),
+        };
+        assert_eq!(remove.apply(Some(&Entity::InfoPage(edited))).unwrap(), None);
+        assert!(matches!(remove.apply(None), Err(Error::NotFound { .. })));
+        let json = serde_json::to_string(&edit).unwrap();
+        assert!(
+            json.starts_with(r#"{"op":"info.edit","id":"info-wlan""#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), edit);
+        for bad in [
+            Op::InfoAdd {
+                id: "info-1".into(),
+                title: " ".into(),
+                body: String::new(),
+                sort_order: 0,
+            },
+            Op::InfoEdit {
+                id: "info-1".into(),
+                title: None,
+                body: Some("x".repeat(MAX_TEXT_CHARS + 1)),
+                sort_order: None,
+            },
+        ] {
+            assert!(bad.check().is_err(), "{bad:?}");
         }
     }
 

@@ -2,7 +2,7 @@
 
 use marktplatz_core::sync::organiser::OrganiserInfo;
 use marktplatz_core::sync::outbox::{OpState, OutboxEntry, PushReport, PushStop, Rejection};
-use marktplatz_model::model::{AssetRef, Priority};
+use marktplatz_model::model::{AssetRef, MapPosition, Priority};
 use marktplatz_model::ops::Op;
 
 use super::Instant;
@@ -56,11 +56,19 @@ pub enum Op {
         station_id: Option<String>,
         topics: Option<Vec<String>>,
         website: Option<String>,
+        email: Option<String>,
+        phone: Option<String>,
+        logo: Option<AssetRef>,
     },
     StationEdit {
         id: String,
         name: Option<String>,
         description: Option<String>,
+        position: Option<MapPosition>,
+    },
+    VenueMap {
+        id: String,
+        map: AssetRef,
     },
     PhotoAdd {
         id: String,
@@ -69,7 +77,27 @@ pub enum Op {
         credit: String,
         taken_at: Option<Instant>,
     },
+    PhotoEdit {
+        id: String,
+        caption: Option<String>,
+        credit: Option<String>,
+    },
     PhotoRemove {
+        id: String,
+    },
+    InfoAdd {
+        id: String,
+        title: String,
+        body: String,
+        sort_order: i32,
+    },
+    InfoEdit {
+        id: String,
+        title: Option<String>,
+        body: Option<String>,
+        sort_order: Option<i32>,
+    },
+    InfoRemove {
         id: String,
     },
 }

@@ -154,8 +154,13 @@ pub fn describe_op(store: &Store, event: &str, op: &Op) -> String {
         Op::SessionReinstate { id } => msg::op_reinstate(&title(EntityKind::Session, id)),
         Op::ExhibitorEdit { id, .. } => msg::op_exhibitor_edit(&title(EntityKind::Exhibitor, id)),
         Op::StationEdit { id, .. } => msg::op_station_edit(&title(EntityKind::Location, id)),
+        Op::VenueMap { .. } => msg::op_venue_map(),
         Op::PhotoAdd { caption, .. } => msg::op_photo_add(caption),
+        Op::PhotoEdit { id, .. } => msg::op_photo_edit(&title(EntityKind::GalleryItem, id)),
         Op::PhotoRemove { id } => msg::op_photo_remove(&title(EntityKind::GalleryItem, id)),
+        Op::InfoAdd { title, .. } => msg::op_info_add(title),
+        Op::InfoEdit { id, .. } => msg::op_info_edit(&title(EntityKind::InfoPage, id)),
+        Op::InfoRemove { id } => msg::op_info_remove(&title(EntityKind::InfoPage, id)),
     }
 }
 

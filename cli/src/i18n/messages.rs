@@ -687,6 +687,11 @@ messages! {
     op_exhibitor_edit(title: &str) { en: "edit the exhibitor {title}", de: "Aussteller {title} ändern" }
     op_station_edit(title: &str) { en: "edit the station {title}", de: "Station {title} ändern" }
     op_photo_add(caption: &str) { en: "add the photo \"{caption}\"", de: "Foto „{caption}“ hinzufügen" }
+    op_info_add(title: &str) { en: "add the info page \"{title}\"", de: "Infoseite „{title}“ hinzufügen" }
+    op_info_edit(title: &str) { en: "edit the info page {title}", de: "Infoseite {title} ändern" }
+    op_info_remove(title: &str) { en: "remove the info page {title}", de: "Infoseite {title} entfernen" }
+    op_venue_map() { en: "set the hall plan", de: "Hallenplan festlegen" }
+    op_photo_edit(title: &str) { en: "edit the photo {title}", de: "Foto {title} ändern" }
     op_photo_remove(title: &str) { en: "remove the photo {title}", de: "Foto {title} entfernen" }
     op_version(seq: u64) { en: " (version {seq})", de: " (Version {seq})" }
     op_last_try(error: &str) { en: " (last try: {error})", de: " (letzter Versuch: „{error}“)" }

@@ -7,16 +7,23 @@
 //! imports are `store::console`'s.
 //!
 //! - `session`: the visitor's language, the session cookie, the Origin and CSRF checks;
+//! - `checked`: a form extracted only once its session and CSRF token are checked;
+//! - `upload_form`: a form with files, read after the session and with its CSRF token first;
 //! - `page`: the frame every page shares and the answers' headers;
 //! - `sign_in`, `overview`, `announce`, `import`, `access`: one page each;
 //! - `releases`: the releases and the revert to one;
-//! - `text`, `text_admin`: the words, per language.
+//! - `gallery`: the event's photos: several uploaded at once, captions, removal;
+//! - `map`: the hall plan uploaded and each station placed on it;
+//! - `text`, `text_admin`, `text_media`: the words, per language.
 
 mod access;
 mod access_code;
 mod announce;
+mod checked;
 mod edit;
+mod gallery;
 mod import;
+mod map;
 mod overview;
 mod page;
 mod releases;
@@ -24,6 +31,8 @@ mod session;
 mod sign_in;
 mod text;
 mod text_admin;
+mod text_media;
+mod upload_form;
 mod visitor;
 
 use axum::Router;
@@ -98,6 +107,8 @@ pub fn router() -> Router<AppState> {
         .merge(forms)
         .merge(uploads)
         .merge(edit::router())
+        .merge(gallery::router())
+        .merge(map::router())
 }
 
 /// `/organiser/E` without the slash: the overview is `/organiser/E/`.

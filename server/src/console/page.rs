@@ -179,6 +179,17 @@ pub struct Done {
     pub done: Option<String>,
 }
 
+impl Done {
+    /// The confirmation `choices` give for this `done` (none for another or no `done`).
+    pub fn message(&self, choices: &[(&str, &'static str)]) -> Option<Message> {
+        let done = self.done.as_deref()?;
+        choices
+            .iter()
+            .find(|(what, _)| *what == done)
+            .and_then(|(_, text)| Message::ok(*text))
+    }
+}
+
 /// Unix seconds as the pages show them (UTC, to the minute).
 pub fn utc_minutes(seconds: i64) -> String {
     chrono::DateTime::from_timestamp(seconds, 0)

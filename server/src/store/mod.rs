@@ -8,6 +8,7 @@
 //! - [`access`]: read policies, access codes (`event_access`);
 //! - [`blobs`]: content-addressed files (`asset`, `<data>/assets/`);
 //! - [`thumbnails`]: gallery thumbnails (`thumbnail`);
+//! - [`photos`]: photos straight from a camera, stripped, stored and given a thumbnail;
 //! - [`publish`]: a whole bundle into the change log (one plan: preview and publish);
 //! - [`merge`]: a republished entity merged field by field with the edits made since;
 //! - [`ops`]: one organiser operation into the change log (`op_result`);
@@ -28,6 +29,7 @@ pub mod error;
 pub mod merge;
 pub mod ops;
 pub mod overrides;
+pub mod photos;
 pub mod publish;
 pub mod releases;
 pub mod sources;

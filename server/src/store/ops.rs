@@ -99,7 +99,10 @@ pub fn apply(
     }
     let (op, thumbnail) = match request.op {
         Op::PhotoAdd { .. } => prepare_photo(db, data_dir, request.op)?,
-        op => (op, None),
+        mut op => {
+            refer_to_stored(db, data_dir, &mut op)?;
+            (op, None)
+        }
     };
     let base = request.base;
     let event_id = event_id.to_string();
@@ -175,33 +178,8 @@ fn prepare_photo(db: &Db, data_dir: &Path, op: Op) -> Result<(Op, Option<AssetRe
     else {
         return Ok((op, None));
     };
-    let meta = db
-        .read_blocking(|tx| blobs::meta(tx, &image.sha256))?
-        .ok_or_else(|| {
-            StoreError::refused(
-                code::MISSING_ASSETS,
-                format!(
-                    "upload the photo first (PUT /v1/assets/{}): {}",
-                    image.sha256, image.sha256
-                ),
-            )
-        })?;
-    if meta.bytes != image.bytes {
-        return Err(StoreError::refused(
-            code::INVALID_OP,
-            format!(
-                "photo {} has {} bytes on the server, the operation says {}",
-                image.sha256, meta.bytes, image.bytes
-            ),
-        ));
-    }
-    let path = blobs::blob_path(data_dir, &image.sha256);
-    let head = read_head(&path).map_err(StoreError::io("reading a photo"))?;
-    let sniffed = marktplatz_model::assets::sniff_image(&head)
-        .map_err(|e| StoreError::refused(code::NOT_AN_IMAGE, format!("photo: {e}")))?;
-    let (thumbnail, _) = thumbnails::thumbnail_for(db, data_dir, &meta.asset_ref())?;
-    let mut image = meta.asset_ref();
-    image.media_type = sniffed.to_string();
+    let image = stored_image(db, data_dir, &image, "the photo")?;
+    let (thumbnail, _) = thumbnails::thumbnail_for(db, data_dir, &image)?;
     let op = Op::PhotoAdd {
         id,
         image,
@@ -210,6 +188,51 @@ fn prepare_photo(db: &Db, data_dir: &Path, op: Op) -> Result<(Op, Option<AssetRe
         taken_at,
     };
     Ok((op, Some(thumbnail)))
+}
+
+/// A hall plan or a logo the operation names, replaced by the server's record of it.
+fn refer_to_stored(db: &Db, data_dir: &Path, op: &mut Op) -> Result<()> {
+    match op {
+        Op::VenueMap { map, .. } => *map = stored_image(db, data_dir, map, "the hall plan")?,
+        Op::ExhibitorEdit {
+            logo: Some(logo), ..
+        } => *logo = stored_image(db, data_dir, logo, "the logo")?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The server's record of an image an operation refers to (a photo, the hall plan): it must be
+/// on the server, be the size the operation says and be a JPEG or PNG by its first bytes; the
+/// record carries the type recognised and the dimensions read at upload.
+fn stored_image(db: &Db, data_dir: &Path, image: &AssetRef, what: &str) -> Result<AssetRef> {
+    let meta = db
+        .read_blocking(|tx| blobs::meta(tx, &image.sha256))?
+        .ok_or_else(|| {
+            StoreError::refused(
+                code::MISSING_ASSETS,
+                format!(
+                    "upload {what} first (PUT /v1/assets/{}): {}",
+                    image.sha256, image.sha256
+                ),
+            )
+        })?;
+    if meta.bytes != image.bytes {
+        return Err(StoreError::refused(
+            code::INVALID_OP,
+            format!(
+                "{what} {} has {} bytes on the server, the operation says {}",
+                image.sha256, meta.bytes, image.bytes
+            ),
+        ));
+    }
+    let path = blobs::blob_path(data_dir, &image.sha256);
+    let head = read_head(&path).map_err(StoreError::io("reading an image"))?;
+    let sniffed = marktplatz_model::assets::sniff_image(&head)
+        .map_err(|e| StoreError::refused(code::NOT_AN_IMAGE, format!("{what}: {e}")))?;
+    let mut stored = meta.asset_ref();
+    stored.media_type = sniffed.to_string();
+    Ok(stored)
 }
 
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -289,8 +312,9 @@ fn apply_in(
     let mut new = op
         .apply(entity.as_ref())
         .map_err(|e| StoreError::refused(code::INVALID_OP, e.to_string()))?;
-    if let Some(Entity::GalleryItem(item)) = &mut new {
-        item.thumbnail = thumbnail;
+    // A new photo gets the thumbnail the server made; an edit keeps the one it has.
+    if let (Some(Entity::GalleryItem(item)), Some(thumbnail)) = (&mut new, thumbnail) {
+        item.thumbnail = Some(thumbnail);
     }
     let new_body = new
         .as_ref()

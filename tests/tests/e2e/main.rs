@@ -9,6 +9,7 @@ mod calendar_feeds;
 mod console;
 mod console_admin;
 mod console_edit;
+mod console_media;
 mod crash_harness;
 mod device_redirects;
 mod event_access;

@@ -75,6 +75,7 @@ async fn queued_offline_drains_by_itself_and_applies_exactly_once() {
         id: "station-2".into(),
         name: Some("Station 2: Digitale Bürgerdienste".into()),
         description: None,
+        position: None,
     });
     // Two operations on one session: the second builds on the first.
     queue(Op::SessionEdit {

@@ -23,14 +23,24 @@ enum OpText {
             return String(localized: "Cancel \(session(id))")
         case .sessionReinstate(let id):
             return String(localized: "Reinstate \(session(id))")
-        case .exhibitorEdit(let id, let name, _, _, _, _):
+        case .exhibitorEdit(let id, let name, _, _, _, _, _, _, _):
             return String(localized: "Edit exhibitor \(name ?? id)")
-        case .stationEdit(let id, let name, _):
+        case .stationEdit(let id, let name, _, _):
             return String(localized: "Edit station \(name ?? id)")
+        case .venueMap:
+            return String(localized: "Set the hall plan")
         case .photoAdd(let id, _, let caption, _, _):
             return String(localized: "Photo: \(caption.isEmpty ? id : caption)")
+        case .photoEdit(let id, let caption, _):
+            return String(localized: "Edit photo \(caption ?? id)")
         case .photoRemove(let id):
             return String(localized: "Remove photo \(id)")
+        case .infoAdd(_, let title, _, _):
+            return String(localized: "Info page: \(title)")
+        case .infoEdit(let id, let title, _, _):
+            return String(localized: "Edit info page \(title ?? id)")
+        case .infoRemove(let id):
+            return String(localized: "Remove info page \(id)")
         }
     }
 

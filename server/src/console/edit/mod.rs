@@ -12,18 +12,25 @@
 //! - `programme`: reading the event's sessions and locations, and local times;
 //! - `list`: the sessions list;
 //! - `session`: a session's edit page and its forms;
-//! - `place`: a location's (station, room) edit page: name and description.
+//! - `place`: a location's (station, room) edit page: name and description;
+//! - `exhibitor`, `exhibitor_words`: the exhibitors and each one's edit page (texts, topics,
+//!   contact, logo);
+//! - `info`, `info_words`: the info pages: add, edit, order, remove.
 
-mod apply;
+pub(super) mod apply;
+mod exhibitor;
+mod exhibitor_words;
+mod info;
+mod info_words;
 mod list;
 mod place;
-mod programme;
+pub(super) mod programme;
 mod session;
 mod words;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use super::MAX_FORM_BYTES;
 use crate::http::state::AppState;
@@ -39,5 +46,26 @@ pub fn router() -> Router<AppState> {
             "/organiser/{for_event}/places/{place}",
             get(place::get_place).post(place::post_place),
         )
+        .route(
+            "/organiser/{for_event}/edit/exhibitors",
+            get(exhibitor::get_exhibitors),
+        )
+        .route(
+            "/organiser/{for_event}/edit/info",
+            get(info::get_info).post(info::post_add),
+        )
+        .route(
+            "/organiser/{for_event}/edit/info/{page}",
+            post(info::post_edit),
+        )
+        .route(
+            "/organiser/{for_event}/edit/info/{page}/remove",
+            post(info::post_remove),
+        )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        // The exhibitor's form carries its logo: it reads its body itself (`upload_form`).
+        .route(
+            "/organiser/{for_event}/edit/exhibitors/{exhibitor}",
+            get(exhibitor::get_exhibitor).post(exhibitor::post_exhibitor),
+        )
 }

@@ -3,7 +3,6 @@
 //! the current version with the organiser's input kept, nothing overwritten.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -11,10 +10,11 @@ use serde::Deserialize;
 use marktplatz_model::model::Location;
 use marktplatz_model::ops::{MAX_TITLE_CHARS, Op};
 
-use super::apply::{Outcome, apply, found_or_answer};
+use super::apply::{FormVersion, Outcome, apply, found_or_answer};
 use super::programme;
 use super::words::{Words, words};
 use crate::console::announce::fresh_key;
+use crate::console::checked::{Checked, csrf_form};
 use crate::console::page::{Chrome, Done, Message, html};
 use crate::console::session::Signed;
 use crate::http::extract::Query;
@@ -22,17 +22,15 @@ use crate::http::state::AppState;
 
 #[derive(Default, Deserialize)]
 pub struct PlaceForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    key: String,
-    #[serde(default)]
-    base: String,
+    #[serde(flatten)]
+    version: FormVersion,
     #[serde(default)]
     name: String,
     #[serde(default)]
     description: String,
 }
+
+csrf_form!(PlaceForm: version.csrf);
 
 #[derive(Template)]
 #[template(path = "console/edit/place.html")]
@@ -86,13 +84,9 @@ pub async fn get_place(
 
 pub async fn post_place(
     State(state): State<AppState>,
-    signed: Signed,
     Path((_, id)): Path<(String, String)>,
-    Form(form): Form<PlaceForm>,
+    Checked { signed, form }: Checked<PlaceForm>,
 ) -> Response {
-    if let Some(refused) = signed.refuse_forged(&form.csrf) {
-        return refused;
-    }
     let w = words(signed.visitor.lang);
     let (seq, place) = match load_or_answer(&state, &signed, &id, w).await {
         Ok(found) => found,
@@ -115,9 +109,10 @@ pub async fn post_place(
         id: id.clone(),
         name: Some(name),
         description: Some(form.description.trim().to_string()),
+        position: None,
     };
     let saved = format!("/organiser/{}/places/{id}?done=saved", signed.event());
-    let message = match apply(&state, &signed, &form.key, &form.base, op, &saved).await {
+    let message = match apply(&state, &signed, &form.version, op, &saved).await {
         Outcome::Answered(answer) => return answer,
         Outcome::Conflict => {
             let (seq, now) = match load_or_answer(&state, &signed, &id, w).await {

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
-use marktplatz_model::model::{Entity, EntityKind, Location, Session};
+use marktplatz_model::model::{
+    Entity, EntityKind, Event, Exhibitor, GalleryItem, InfoPage, Location, Session,
+};
 use marktplatz_model::zone::Zone;
 
 use crate::http::state::AppState;
@@ -65,16 +67,21 @@ pub async fn session(state: &AppState, event: &str, id: &str) -> store::Result<O
 
 /// The event's locations (stations, rooms, halls), in their published order.
 pub async fn locations(state: &AppState, event: &str) -> store::Result<Vec<Location>> {
+    Ok(located(state, event)
+        .await?
+        .into_iter()
+        .map(|(_, location)| location)
+        .collect())
+}
+
+/// The event's locations with their versions, in their published order.
+pub async fn located(state: &AppState, event: &str) -> store::Result<Vec<(u64, Location)>> {
     let pick = |entity| match entity {
         Entity::Location(location) => Some(location),
         _ => None,
     };
-    let mut locations: Vec<Location> = live(state, event, EntityKind::Location, pick)
-        .await?
-        .into_iter()
-        .map(|(_, location)| location)
-        .collect();
-    locations.sort_by(|a, b| (a.sort_order, &a.name).cmp(&(b.sort_order, &b.name)));
+    let mut locations = live(state, event, EntityKind::Location, pick).await?;
+    locations.sort_by(|(_, a), (_, b)| (a.sort_order, &a.name).cmp(&(b.sort_order, &b.name)));
     Ok(locations)
 }
 
@@ -92,6 +99,51 @@ pub async fn location(
         .await?
         .into_iter()
         .find(|(_, l)| l.id == id))
+}
+
+/// The event's live gallery photos with their versions, in the order they were added.
+pub async fn gallery(state: &AppState, event: &str) -> store::Result<Vec<(u64, GalleryItem)>> {
+    let pick = |entity| match entity {
+        Entity::GalleryItem(item) => Some(item),
+        _ => None,
+    };
+    let mut items = live(state, event, EntityKind::GalleryItem, pick).await?;
+    items.sort_by_key(|(seq, _)| *seq);
+    Ok(items)
+}
+
+/// The event's live exhibitors with their versions, by name.
+pub async fn exhibitors(state: &AppState, event: &str) -> store::Result<Vec<(u64, Exhibitor)>> {
+    let pick = |entity| match entity {
+        Entity::Exhibitor(exhibitor) => Some(exhibitor),
+        _ => None,
+    };
+    let mut exhibitors = live(state, event, EntityKind::Exhibitor, pick).await?;
+    exhibitors.sort_by(|(_, a), (_, b)| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(exhibitors)
+}
+
+/// The event's live info pages with their versions, in their order.
+pub async fn info_pages(state: &AppState, event: &str) -> store::Result<Vec<(u64, InfoPage)>> {
+    let pick = |entity| match entity {
+        Entity::InfoPage(page) => Some(page),
+        _ => None,
+    };
+    let mut pages = live(state, event, EntityKind::InfoPage, pick).await?;
+    pages.sort_by(|(_, a), (_, b)| (a.sort_order, &a.title).cmp(&(b.sort_order, &b.title)));
+    Ok(pages)
+}
+
+/// The event itself (its hall plan) with its version; `None` before its first publish.
+pub async fn event(state: &AppState, event: &str) -> store::Result<Option<(u64, Event)>> {
+    let pick = |entity| match entity {
+        Entity::Event(event) => Some(event),
+        _ => None,
+    };
+    Ok(live(state, event, EntityKind::Event, pick)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// The name of the place `id` names (its id when the event has no such place; `none` when

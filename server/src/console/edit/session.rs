@@ -4,7 +4,6 @@
 //! the current version with the organiser's input kept, and nothing is overwritten.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -13,10 +12,11 @@ use marktplatz_model::model::{Location, Session, SessionStatus};
 use marktplatz_model::ops::{MAX_TITLE_CHARS, Op};
 use marktplatz_model::zone::Zone;
 
-use super::apply::{Outcome, apply, found_or_answer};
+use super::apply::{FormVersion, Outcome, apply, found_or_answer};
 use super::programme::{self, Versioned, instant, local_fields, parse_date, parse_time};
 use super::words::{Words, words};
 use crate::console::announce::{event_zone, fresh_key};
+use crate::console::checked::{Checked, csrf_form};
 use crate::console::page::{Chrome, Done, Message, html};
 use crate::console::session::Signed;
 use crate::http::extract::Query;
@@ -26,13 +26,8 @@ use crate::store;
 /// What one of the page's forms sends; `action` says which.
 #[derive(Default, Deserialize)]
 pub struct EditForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    key: String,
-    /// The session's version the form was rendered from (the operation's base).
-    #[serde(default)]
-    base: String,
+    #[serde(flatten)]
+    version: FormVersion,
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -50,6 +45,8 @@ pub struct EditForm {
     #[serde(default)]
     end: String,
 }
+
+csrf_form!(EditForm: version.csrf);
 
 /// The values the forms show: the session's, or the organiser's own input when a form is
 /// shown again (a mistake or a conflict).
@@ -234,13 +231,9 @@ pub async fn get_session(
 
 pub async fn post_session(
     State(state): State<AppState>,
-    signed: Signed,
     Path((_, id)): Path<(String, String)>,
-    Form(form): Form<EditForm>,
+    Checked { signed, form }: Checked<EditForm>,
 ) -> Response {
-    if let Some(refused) = signed.refuse_forged(&form.csrf) {
-        return refused;
-    }
     let w = words(signed.visitor.lang);
     let loaded = match load_or_answer(&state, &signed, &id, w).await {
         Ok(loaded) => loaded,
@@ -252,7 +245,7 @@ pub async fn post_session(
     let message = match op {
         None if errors.any() => Message::error(signed.visitor.lang.texts().failed),
         None => Message::error(w.err_unknown_action),
-        Some(op) => match apply(&state, &signed, &form.key, &form.base, op, &saved).await {
+        Some(op) => match apply(&state, &signed, &form.version, op, &saved).await {
             Outcome::Answered(answer) => return answer,
             Outcome::Conflict => return conflicted(&state, &signed, &id, form, w).await,
             Outcome::Refused(message) => message,

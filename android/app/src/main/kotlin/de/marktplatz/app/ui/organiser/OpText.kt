@@ -22,8 +22,13 @@ fun describeOp(op: Op, sessionTitles: Map<String, String>, placeNames: Map<Strin
         is Op.SessionReinstate -> stringResource(R.string.op_session_reinstate, session(op.id))
         is Op.ExhibitorEdit -> stringResource(R.string.op_exhibitor_edit, op.name ?: op.id)
         is Op.StationEdit -> stringResource(R.string.op_station_edit, op.name ?: op.id)
+        is Op.VenueMap -> stringResource(R.string.op_venue_map)
         is Op.PhotoAdd -> stringResource(R.string.op_photo_add, op.caption.ifBlank { op.id })
+        is Op.PhotoEdit -> stringResource(R.string.op_photo_edit, op.caption ?: op.id)
         is Op.PhotoRemove -> stringResource(R.string.op_photo_remove, op.id)
+        is Op.InfoAdd -> stringResource(R.string.op_info_add, op.title)
+        is Op.InfoEdit -> stringResource(R.string.op_info_edit, op.title ?: op.id)
+        is Op.InfoRemove -> stringResource(R.string.op_info_remove, op.id)
     }
 }
 
