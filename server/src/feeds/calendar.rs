@@ -12,6 +12,7 @@ use marktplatz_model::zone::Zone;
 
 use super::programme::{Programme, VersionedSession};
 use crate::http::error::{ApiError, ApiResult};
+use crate::programme::paths;
 
 /// About what one VEVENT takes, to size the output once.
 const OCTETS_PER_SESSION: usize = 700;
@@ -92,11 +93,7 @@ fn write_event(
         out.line(
             "URL",
             &[],
-            &format!(
-                "{site}/e/{}/session/{}",
-                path_segment(event_id),
-                path_segment(&session.id)
-            ),
+            &format!("{site}{}", paths::session(event_id, &session.id)),
         );
     }
     let status = match session.status {
@@ -122,17 +119,4 @@ fn description(programme: &Programme, versioned: &VersionedSession) -> String {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986), so an id is one segment.
-fn path_segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }

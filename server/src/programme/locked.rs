@@ -37,7 +37,6 @@ pub fn locked(
             w,
             status: status.as_u16(),
         },
-        None,
     );
     if let Some(wait) = retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, wait);
