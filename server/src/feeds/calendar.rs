@@ -1,8 +1,10 @@
 //! Writes a feed's sessions as iCalendar with the writer the phones use
 //! (`marktplatz_model::ical`): the same UIDs (event and session id, never changing), escaping,
-//! folding and VTIMEZONE. SEQUENCE is the session's version in the change log, so every
-//! published change raises it and calendars replace their copy; cancelled sessions stay in
-//! the feed as `STATUS:CANCELLED`, so subscribed calendars cross them out.
+//! folding and VTIMEZONE. SEQUENCE is the newest version in the change log of the session or
+//! of the place, track and speakers it names, so every published change (a renamed room too)
+//! raises it and calendars replace their copy; cancelled sessions, and deleted ones until the
+//! day after the event (`programme::CANCELLED_KEPT`), stay in the feed as `STATUS:CANCELLED`,
+//! so subscribed calendars cross them out.
 
 use chrono::{DateTime, Utc};
 

@@ -61,9 +61,10 @@ async fn get_calendar(
                 .map_err(|e| ApiError::bad_request(e.to_string()))?,
         };
         let id = event.clone();
+        let now = chrono::Utc::now();
         let programme = state
             .db
-            .read(move |tx| Programme::read(tx, &id))
+            .read(move |tx| Programme::read(tx, &id, now))
             .await?
             .ok_or_else(|| ApiError::not_found(format!("no event '{event}'")))?;
         let text = tokio::task::spawn_blocking(move || {
