@@ -4,17 +4,20 @@
 //!
 //! The pages are reads of the event like the change pages: the access gate
 //! (`http::access`) decides them on the decoded `{event}` before a handler runs, and a refusal
-//! is shown as the access-code form (`page::locked`). A device keeps the code in its service
-//! worker's storage and sends it as the gate's header; nothing is ever remembered in a cookie.
+//! is shown as the access-code form (`locked`). A device keeps the code in its service
+//! worker's storage and sends it as the gate's header; without JavaScript the form is posted
+//! and opens the one page (`code_form`); nothing is ever remembered in a cookie.
 //! Pages are cacheable (ETag from the head, the language and the address; 304), and
 //! work offline after one visit through the service worker (`/e/sw.js`, network first).
 //!
 //! - `view`: what a page shows, from the published content;
 //! - `locked`: the access-code form a refused read shows;
+//! - `code_form`: that form posted without JavaScript, read as the page with the code;
 //! - `page`: the frame, the answers' headers, the ETag;
 //! - `paths`: the pages' addresses (routes and links);
 //! - `text`: the words, per language.
 
+pub mod code_form;
 pub mod locked;
 mod page;
 pub mod paths;
@@ -24,10 +27,11 @@ pub mod view;
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, State};
+use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{MethodFilter, MethodRouter, get, on};
 use chrono::{DateTime, Utc};
 
 use marktplatz_model::bundle::Bundle;
@@ -51,16 +55,26 @@ const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'";
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/e/{event}/", get(get_agenda))
-        .route(paths::SESSION, get(get_session))
-        .route("/e/{event}/stations", get(get_stations))
-        .route("/e/{event}/station/{id}", get(get_station))
-        .route("/e/{event}/speakers", get(get_speakers))
-        .route("/e/{event}/info", get(get_info))
+        .route("/e/{event}/", page(get_agenda))
+        .route(paths::SESSION, page(get_session))
+        .route("/e/{event}/stations", page(get_stations))
+        .route("/e/{event}/station/{id}", page(get_station))
+        .route("/e/{event}/speakers", page(get_speakers))
+        .route("/e/{event}/info", page(get_info))
         .route("/e/programme.css", get(style))
         .route("/e/programme.js", get(script))
         .route("/e/sw.js", get(service_worker))
         .layer(crate::http::routes::compression())
+}
+
+/// A page's route: read with GET, and with POST as its access-code form without JavaScript
+/// (which `code_form` turns into the read with the code before the gate sees it).
+fn page<H, T>(handler: H) -> MethodRouter<AppState>
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    on(MethodFilter::GET.or(MethodFilter::POST), handler)
 }
 
 /// `?lang=de|en&day=YYYY-MM-DD&location=ID&track=ID` (unknown keys ignored).
