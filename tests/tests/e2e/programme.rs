@@ -348,3 +348,79 @@ async fn the_access_code_form_works_without_javascript_as_a_plain_post_for_that_
     .await;
     assert_eq!(api.status, 405, "{}", api.text());
 }
+
+/// The `(cx, cy)` of each pin on the stations page, keyed by the station its link opens.
+fn pins(html: &str) -> Vec<(String, f64, f64)> {
+    html.split("<a class=\"pin\" href=\"")
+        .skip(1)
+        .map(|pin| {
+            let station = pin
+                .split("/station/")
+                .nth(1)
+                .unwrap()
+                .split('?')
+                .next()
+                .unwrap();
+            let number = |name: &str| -> f64 {
+                let from = pin.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                pin[from..].split('"').next().unwrap().parse().unwrap()
+            };
+            (station.to_string(), number("cx"), number("cy"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_hall_map_pins_each_station_at_its_stored_position_and_without_a_plan_lists_them() {
+    let h = Harness::start().await;
+    let mut bundle = small_bundle(EVENT);
+    // Without a plan: the list only.
+    h.publish(&bundle);
+    let listed = assert_page(
+        &page(&h, &format!("/e/{EVENT}/stations"), &[]).await,
+        "stations",
+    );
+    assert!(!listed.contains("<svg"), "no map without a plan");
+    for n in 1..=3 {
+        assert!(listed.contains(&format!("/e/{EVENT}/station/station-{n}?")));
+    }
+
+    let (width, height) = (1600_u32, 900_u32);
+    // The plan as published: its bytes only need to be stored (the page names its size).
+    let mut plan = h.admin.put_asset(&[7u8; 4096], "image/png").unwrap();
+    plan.width = Some(width);
+    plan.height = Some(height);
+    let plan_href = format!("href=\"/v1/assets/{}\"", plan.sha256);
+    bundle.event.venue.map = Some(plan);
+    h.publish(&bundle);
+    let mapped = assert_page(
+        &page(&h, &format!("/e/{EVENT}/stations"), &[]).await,
+        "stations",
+    );
+    assert!(mapped.contains(&format!("viewBox=\"0 0 {width} {height}\"")));
+    assert!(mapped.contains(&plan_href));
+    let pinned = pins(&mapped);
+    assert_eq!(
+        pinned.len(),
+        3,
+        "one pin per positioned station: {pinned:?}"
+    );
+    for (station, cx, cy) in &pinned {
+        let stored = bundle
+            .locations
+            .iter()
+            .find(|l| &l.id == station)
+            .and_then(|l| l.position.as_ref())
+            .unwrap();
+        assert!(
+            (cx / f64::from(width) - stored.x).abs() < 1e-9,
+            "{station}: x"
+        );
+        assert!(
+            (cy / f64::from(height) - stored.y).abs() < 1e-9,
+            "{station}: y"
+        );
+    }
+    // The list is still there for screen readers, after the map.
+    assert!(mapped.find("<ul class=\"places\">").unwrap() > mapped.find("</svg>").unwrap());
+}
