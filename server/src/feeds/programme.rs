@@ -58,18 +58,20 @@ const CANCELLED_KEPT: TimeDelta = TimeDelta::days(1);
 /// deleted: a VEVENT shows their names, so their changes are changes of the VEVENT.
 #[derive(Default)]
 struct Named {
-    named: HashMap<(EntityKind, String), (u64, i64)>,
+    locations: HashMap<String, (u64, i64)>,
+    tracks: HashMap<String, (u64, i64)>,
+    speakers: HashMap<String, (u64, i64)>,
 }
 
 impl Named {
     fn note(&mut self, row: &LiveVersion) {
-        if matches!(
-            row.kind,
-            EntityKind::Location | EntityKind::Track | EntityKind::Speaker
-        ) {
-            self.named
-                .insert((row.kind, row.id.clone()), (row.seq, row.changed_at));
-        }
+        let versions = match row.kind {
+            EntityKind::Location => &mut self.locations,
+            EntityKind::Track => &mut self.tracks,
+            EntityKind::Speaker => &mut self.speakers,
+            _ => return,
+        };
+        versions.insert(row.id.clone(), (row.seq, row.changed_at));
     }
 
     /// Raises a session's SEQUENCE (and DTSTAMP) to the newest change of what it names: a
@@ -77,25 +79,24 @@ impl Named {
     /// higher SEQUENCE. Seqs grow across the whole event, so the maximum never goes back.
     fn raise(&self, versioned: &mut VersionedSession) {
         let session = &versioned.session;
-        let named = session
+        let newest = session
             .location_id
             .iter()
-            .map(|id| (EntityKind::Location, id))
-            .chain(session.track_id.iter().map(|id| (EntityKind::Track, id)))
+            .filter_map(|id| self.locations.get(id))
+            .chain(session.track_id.iter().filter_map(|id| self.tracks.get(id)))
             .chain(
                 session
                     .speaker_ids
                     .iter()
-                    .map(|id| (EntityKind::Speaker, id)),
+                    .filter_map(|id| self.speakers.get(id)),
             )
-            .filter_map(|(kind, id)| self.named.get(&(kind, id.clone())))
-            .copied()
-            .collect::<Vec<_>>();
-        for (seq, changed_at) in named {
-            if seq > versioned.seq {
-                versioned.seq = seq;
-                versioned.changed_at = changed_at;
-            }
+            .max()
+            .copied();
+        if let Some((seq, changed_at)) = newest
+            && seq > versioned.seq
+        {
+            versioned.seq = seq;
+            versioned.changed_at = changed_at;
         }
     }
 }
