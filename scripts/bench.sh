@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs every benchmark (release builds) and writes bench-results/report.{md,json}: each headline
 # figure next to its baseline measured in the same run, with its target (PASS/MISS). The parts
-# also leave their own bench-results/{sync,coldstart,search,memory,library,server}.{md,json}.
+# also leave their own bench-results/{sync,coldstart,search,memory,library,server,web-programme,
+# web-feeds}.{md,json}.
 #
 #   scripts/bench.sh                 # everything (about 15-20 minutes on 2 cores, builds included)
 #   scripts/bench.sh sync search     # only these parts (then the report from what is there)
 #
 # Parts: sync, coldstart, search, web-search (the web programme's in-memory search vs the
 # device's on 36C3, issue 20; writes bench-results/web-search.{md,json}), memory, library,
-# publish, server, server-abuse (not in the default
+# publish, server, web-programme (the attendee page of one 36C3 day: < 20 ms and < 150 KB gzip,
+# issue 20), web-feeds (the 36C3 calendar feed: < 50 ms), server-abuse (not in the default
 # run: 1,000 anonymous slow and oversized uploads while 304 polls are measured, issue 15; needs
 # wrk; `BENCH_ABUSE_*` knobs in tests/src/bin/bench/server_abuse.rs), live (not in the default
 # run: 10,000 followers' long-polls on one server, issue 19, about 3 minutes; built with the
@@ -29,7 +31,7 @@ results="$root/bench-results"
 mkdir -p "$results"
 
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search web-search memory publish server)
+[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search web-search memory publish server web-programme web-feeds)
 want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
@@ -55,8 +57,8 @@ if want live; then
   [ ${#parts[@]} -eq 1 ] && exit 0
 fi
 
-step "build the benchmarks: cargo build --release -p marktplatz-tests --bin bench --bin bench-server --bin bench-sync --bin bench-search"
-cargo build --release -p marktplatz-tests --bin bench --bin bench-server --bin bench-sync --bin bench-search
+step "build the benchmarks: cargo build --release -p marktplatz-tests --bin bench --bin bench-server --bin bench-sync --bin bench-search --bin bench-feeds"
+cargo build --release -p marktplatz-tests --bin bench --bin bench-server --bin bench-sync --bin bench-search --bin bench-feeds
 
 if want library; then
   step "library size"
@@ -87,6 +89,14 @@ fi
 if want publish; then
   step "publish (36C3 preview + apply, unchanged republish as baseline)"
   "$bin/bench" publish > /dev/null
+fi
+if want web-programme; then
+  step "web-programme (36C3 page of one day vs the whole bundle)"
+  "$bin/bench" web-programme > /dev/null
+fi
+if want web-feeds; then
+  step "web-feeds (36C3 calendar feed vs the bundle)"
+  "$bin/bench-feeds" > /dev/null
 fi
 if want server || want server-abuse; then
   if ! command -v nginx > /dev/null || ! command -v wrk > /dev/null; then

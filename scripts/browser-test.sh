@@ -6,7 +6,8 @@
 # WCAG 2.1 A/AA, import and announce by keyboard only (scripts/browser/console.mjs); the
 # programme's edit pages, a retime by keyboard only and a conflict (console-edit.mjs); releases
 # with revert, the access code and an XLSX import made at test time (console-admin.mjs); the
-# gallery and the hall map with pictures made at test time (console-media.mjs).
+# gallery and the hall map with pictures made at test time (console-media.mjs); the programme
+# printed in A4 and its hall map by keyboard (programme-print.mjs).
 # Installs what it needs: Debian's `chromium` (apt) if missing, and npm `playwright-core` and
 # `axe-core` into scripts/browser/node_modules (gitignored; versions in package.json).
 # With SCREENS=DIR (e.g. docs/screens), screenshots of the main pages are saved there.
@@ -76,3 +77,7 @@ link2=$("$bin" token --data "$work/srv" --event "$event2" --role organiser --sub
 python3 scripts/browser/make-xlsx.py "$work/programm.xlsx"
 python3 scripts/browser/make-xlsx.py "$work/programm-2.xlsx" "OZG-Umsetzung (verschoben)"
 CHROMIUM="$CHROMIUM" XLSX_CHANGED="$work/programm-2.xlsx" node scripts/browser/console-admin.mjs "$base" "$link2" "$work/programm.xlsx" "$event2"
+
+# The programme printed (day and station sheets, A4) and its hall map (a plan and positions
+# published for the event here, last: it changes the event).
+CHROMIUM="$CHROMIUM" node scripts/browser/programme-print.mjs "$base" "$event" "$admin"

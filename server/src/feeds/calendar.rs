@@ -1,8 +1,10 @@
 //! Writes a feed's sessions as iCalendar with the writer the phones use
 //! (`marktplatz_model::ical`): the same UIDs (event and session id, never changing), escaping,
-//! folding and VTIMEZONE. SEQUENCE is the session's version in the change log, so every
-//! published change raises it and calendars replace their copy; cancelled sessions stay in
-//! the feed as `STATUS:CANCELLED`, so subscribed calendars cross them out.
+//! folding and VTIMEZONE. SEQUENCE is the newest version in the change log of the session or
+//! of the place, track and speakers it names, so every published change (a renamed room too)
+//! raises it and calendars replace their copy; cancelled sessions, and deleted ones until the
+//! day after the event (`programme::CANCELLED_KEPT`), stay in the feed as `STATUS:CANCELLED`,
+//! so subscribed calendars cross them out.
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +14,7 @@ use marktplatz_model::zone::Zone;
 
 use super::programme::{Programme, VersionedSession};
 use crate::http::error::{ApiError, ApiResult};
+use crate::programme::paths;
 
 /// About what one VEVENT takes, to size the output once.
 const OCTETS_PER_SESSION: usize = 700;
@@ -92,11 +95,7 @@ fn write_event(
         out.line(
             "URL",
             &[],
-            &format!(
-                "{site}/e/{}/session/{}",
-                path_segment(event_id),
-                path_segment(&session.id)
-            ),
+            &format!("{site}{}", paths::session(event_id, &session.id)),
         );
     }
     let status = match session.status {
@@ -122,17 +121,4 @@ fn description(programme: &Programme, versioned: &VersionedSession) -> String {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986), so an id is one segment.
-fn path_segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }

@@ -18,7 +18,7 @@ use axum::response::Response;
 use axum::routing::get;
 use sha2::{Digest, Sha256};
 
-use crate::http::caching::{SHORT, if_none_match, not_modified};
+use crate::http::caching::{SHORT, conditional};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Query, Readable};
 use crate::http::state::AppState;
@@ -48,43 +48,39 @@ async fn get_calendar(
 ) -> ApiResult<Response> {
     let head = state.heads.current(&event).await?;
     let etag = feed_etag(&head.epoch, head.seq, &query);
-    if if_none_match(&headers, &etag) {
-        return Ok(not_modified(&etag, SHORT));
-    }
-    let site = site_of(&headers);
-    let filter = Filter {
-        track: query.track,
-        location: query.location,
-        favourites: query
-            .favourites
-            .as_deref()
-            .map(marktplatz_model::share_code::decode)
-            .transpose()
-            .map_err(|e| ApiError::bad_request(e.to_string()))?,
-    };
-    let id = event.clone();
-    let programme = state
-        .db
-        .read(move |tx| Programme::read(tx, &id))
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no event '{event}'")))?;
-    let text = tokio::task::spawn_blocking(move || {
-        let sessions = programme.select(&filter)?;
-        calendar::write(&programme, &sessions, site.as_deref())
+    conditional(&headers, &etag, SHORT, async {
+        let site = site_of(&headers);
+        let filter = Filter {
+            track: query.track,
+            location: query.location,
+            favourites: query
+                .favourites
+                .as_deref()
+                .map(marktplatz_model::share_code::decode)
+                .transpose()
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
+        };
+        let id = event.clone();
+        let now = chrono::Utc::now();
+        let programme = state
+            .db
+            .read(move |tx| Programme::read(tx, &id, now))
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("no event '{event}'")))?;
+        let text = tokio::task::spawn_blocking(move || {
+            let sessions = programme.select(&filter)?;
+            calendar::write(&programme, &sessions, site.as_deref())
+        })
+        .await
+        .map_err(|e| ApiError::internal("writing a calendar feed", e))??;
+        let mut response = Response::new(Body::from(text));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(CALENDAR_TYPE),
+        );
+        Ok(response)
     })
     .await
-    .map_err(|e| ApiError::internal("writing a calendar feed", e))??;
-    let mut response = Response::new(Body::from(text));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(CALENDAR_TYPE),
-    );
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(SHORT));
-    Ok(response)
 }
 
 /// The event's head (any publication changes the feed) and what the query asks for.

@@ -4,6 +4,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
+use super::error::ApiResult;
+
 /// Full pages and assets never change: a CDN may keep them for a year.
 pub const IMMUTABLE: &str = "max-age=31536000, immutable";
 /// Heads and tails change with every publication: a few seconds smooth out bursts of polls.
@@ -26,6 +28,25 @@ pub fn not_modified(etag: &str, cache_control: &'static str) -> Response {
     *response.status_mut() = StatusCode::NOT_MODIFIED;
     set_cache_headers(response.headers_mut(), etag, cache_control);
     response
+}
+
+/// A read answered conditionally: the 304 when `If-None-Match` names `etag`, otherwise what
+/// `make` answers, a success carrying `etag` and `cache_control` (a refusal or a "not found"
+/// keeps its own headers: it must not be cached as the content).
+pub async fn conditional(
+    headers: &HeaderMap,
+    etag: &str,
+    cache_control: &'static str,
+    make: impl Future<Output = ApiResult<Response>>,
+) -> ApiResult<Response> {
+    if if_none_match(headers, etag) {
+        return Ok(not_modified(etag, cache_control));
+    }
+    let mut response = make.await?;
+    if response.status().is_success() {
+        set_cache_headers(response.headers_mut(), etag, cache_control);
+    }
+    Ok(response)
 }
 
 pub fn json(body: Vec<u8>, etag: &str, cache_control: &'static str) -> Response {

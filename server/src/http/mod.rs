@@ -59,6 +59,11 @@ pub fn app(state: AppState) -> Router {
         .layer(security_headers::layer())
         // A panic in anything below becomes a plain JSON 500.
         .layer(CatchPanicLayer::custom(error::panic_response))
+        // The access-code form posted without JavaScript: the read of its page with the code.
+        .layer(from_fn_with_state(
+            state.bodies.clone(),
+            crate::programme::code_form::code_form_as_read,
+        ))
         // Every read of an event decided on its id as the handler gets it: a protected one is
         // not read without its code or a token, not even as a 304; then an admitted
         // no-change poll is answered 304 from the head in memory (`poll`).

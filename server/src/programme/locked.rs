@@ -6,6 +6,8 @@ use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
+use marktplatz_model::wire::ACCESS_CODE_HEADER;
+
 use super::page::{html, language};
 use super::text::{Words, words};
 
@@ -21,6 +23,8 @@ pub fn is_attendee_page(path: &str) -> bool {
 pub struct Locked {
     pub w: &'static Words,
     pub status: u16,
+    /// A code was sent and refused: the form says so (without JavaScript too).
+    pub wrong: bool,
 }
 
 /// The gate's 401 or 429 for an attendee page, as the access-code form in the visitor's
@@ -31,13 +35,14 @@ pub fn locked(
     retry_after: Option<HeaderValue>,
 ) -> Response {
     let w = words(language(None, headers));
+    let wrong = status == StatusCode::UNAUTHORIZED && headers.contains_key(ACCESS_CODE_HEADER);
     let mut response = html(
         status,
         &Locked {
             w,
             status: status.as_u16(),
+            wrong,
         },
-        None,
     );
     if let Some(wait) = retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, wait);

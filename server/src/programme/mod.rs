@@ -4,38 +4,46 @@
 //!
 //! The pages are reads of the event like the change pages: the access gate
 //! (`http::access`) decides them on the decoded `{event}` before a handler runs, and a refusal
-//! is shown as the access-code form (`page::locked`). A device keeps the code in its service
-//! worker's storage and sends it as the gate's header; nothing is ever remembered in a cookie.
+//! is shown as the access-code form (`locked`). A device keeps the code in its service
+//! worker's storage and sends it as the gate's header; without JavaScript the form is posted
+//! and opens the one page (`code_form`); nothing is ever remembered in a cookie.
 //! Pages are cacheable (ETag from the head, the language and the address; 304), and
 //! work offline after one visit through the service worker (`/e/sw.js`, network first).
 //!
 //! - `view`: what a page shows, from the published content;
 //! - `locked`: the access-code form a refused read shows;
+//! - `code_form`: that form posted without JavaScript, read as the page with the code;
 //! - `page`: the frame, the answers' headers, the ETag;
+//! - `paths`: the pages' addresses (routes and links);
 //! - `text`: the words, per language.
 
+pub mod code_form;
 pub mod locked;
 mod page;
+pub mod paths;
 mod search;
 mod text;
 pub mod view;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::handler::Handler;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{MethodFilter, MethodRouter, get, on};
 use chrono::{DateTime, Utc};
 
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{LocationKind, SessionStatus};
 
 pub use page::PROGRAMME_CSP;
-use page::{Frame, Notice, html, language, page_etag, unchanged};
+use page::{Frame, Notice, PAGE_CACHE, html, language, page_etag, vary};
 use text::{Words, words};
 use view::{Agenda, Content, Row, agenda, day_label, paragraphs};
 
+use crate::http::caching::conditional;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Query, Readable};
 use crate::http::state::AppState;
@@ -48,17 +56,27 @@ const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'";
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/e/{event}/", get(get_agenda))
-        .route("/e/{event}/session/{id}", get(get_session))
-        .route("/e/{event}/stations", get(get_stations))
-        .route("/e/{event}/station/{id}", get(get_station))
-        .route("/e/{event}/speakers", get(get_speakers))
-        .route("/e/{event}/info", get(get_info))
+        .route("/e/{event}/", page(get_agenda))
+        .route(paths::SESSION, page(get_session))
+        .route("/e/{event}/stations", page(get_stations))
+        .route("/e/{event}/station/{id}", page(get_station))
+        .route("/e/{event}/speakers", page(get_speakers))
+        .route("/e/{event}/info", page(get_info))
         .route("/e/{event}/search", get(search::get_search))
         .route("/e/programme.css", get(style))
         .route("/e/programme.js", get(script))
         .route("/e/sw.js", get(service_worker))
         .layer(crate::http::routes::compression())
+}
+
+/// A page's route: read with GET, and with POST as its access-code form without JavaScript
+/// (which `code_form` turns into the read with the code before the gate sees it).
+fn page<H, T>(handler: H) -> MethodRouter<AppState>
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    on(MethodFilter::GET.or(MethodFilter::POST), handler)
 }
 
 /// `?lang=de|en&day=YYYY-MM-DD&location=ID&track=ID` (unknown keys ignored).
@@ -70,29 +88,69 @@ pub struct PageParams {
     track: Option<String>,
 }
 
-/// One request for a page: the event, its language, its address and the request's headers.
+/// One request for a page: the event (admitted by the gate), its language, its address, its
+/// query and the request's headers.
 struct Visit {
     event: String,
     w: &'static Words,
     lang: text::Lang,
     address: String,
+    params: PageParams,
     headers: HeaderMap,
 }
 
-impl Visit {
-    fn new(event: String, params: &PageParams, uri: &Uri, headers: HeaderMap) -> Visit {
-        let lang = language(params.lang.as_deref(), &headers);
-        let address = uri
+impl<S: Send + Sync> FromRequestParts<S> for Visit {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Visit> {
+        let Readable(event) = Readable::from_request_parts(parts, state).await?;
+        let Query(params) = Query::<PageParams>::from_request_parts(parts, state).await?;
+        let lang = language(params.lang.as_deref(), &parts.headers);
+        let address = parts
+            .uri
             .path_and_query()
             .map(|pq| pq.as_str().to_string())
             .unwrap_or_default();
-        Visit {
+        Ok(Visit {
             event,
             w: words(lang),
             lang,
             address,
-            headers,
-        }
+            params,
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl Visit {
+    /// The page `make` renders from the event's content, answered conditionally: the 304 when
+    /// the browser's copy is current (`extra`: what else the page depends on, in its ETag).
+    async fn serve(
+        &self,
+        state: &AppState,
+        extra: &str,
+        make: impl FnOnce(&Visit, &Loaded) -> Response,
+    ) -> ApiResult<Response> {
+        self.serve_with(state, extra, async |visit, loaded| Ok(make(visit, loaded)))
+            .await
+    }
+
+    /// [`Visit::serve`] for a page whose making waits or fails (the search page's index).
+    async fn serve_with(
+        &self,
+        state: &AppState,
+        extra: &str,
+        make: impl AsyncFnOnce(&Visit, &Loaded) -> ApiResult<Response>,
+    ) -> ApiResult<Response> {
+        let head = state.heads.current(&self.event).await?;
+        let etag = page_etag(&head, self.lang, &self.address, extra);
+        let mut response = conditional(&self.headers, &etag, PAGE_CACHE, async {
+            let loaded = self.load(state).await?;
+            make(self, &loaded).await
+        })
+        .await?;
+        vary(response.headers_mut());
+        Ok(response)
     }
 
     /// The page's frame over `content`.
@@ -139,14 +197,8 @@ impl Visit {
         }
     }
 
-    /// The page's content, or the 304 when the browser's copy is current (`extra`: what else
-    /// the page depends on).
-    async fn load(&self, state: &AppState, extra: &str) -> ApiResult<Result<Loaded, Response>> {
-        let head = state.heads.current(&self.event).await?;
-        let etag = page_etag(&head, self.lang, &self.address, extra);
-        if let Some(not_modified) = unchanged(&self.headers, &etag) {
-            return Ok(Err(not_modified));
-        }
+    /// The event's published content.
+    async fn load(&self, state: &AppState) -> ApiResult<Loaded> {
         let event = self.event.clone();
         let (entities, updated_at) = state
             .db
@@ -166,11 +218,10 @@ impl Visit {
         }
         let bundle = Bundle::from_entities(entities).map_err(StoreError::from)?;
         let content = Content::new(bundle).map_err(StoreError::from)?;
-        Ok(Ok(Loaded {
+        Ok(Loaded {
             content,
             updated_at,
-            etag,
-        }))
+        })
     }
 
     /// The "no such entry" page.
@@ -181,7 +232,6 @@ impl Visit {
                 f: self.frame(loaded, self.w.not_found, ""),
                 text: self.w.not_found,
             },
-            None,
         )
     }
 }
@@ -189,7 +239,6 @@ impl Visit {
 struct Loaded {
     content: Content,
     updated_at: i64,
-    etag: String,
 }
 
 /// The agenda's answer changes with the clock (now/next, announcements that expire): its
@@ -205,28 +254,17 @@ struct AgendaPage {
     a: Agenda,
 }
 
-async fn get_agenda(
-    State(state): State<AppState>,
-    Readable(event): Readable,
-    Query(params): Query<PageParams>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn get_agenda(State(state): State<AppState>, visit: Visit) -> ApiResult<Response> {
     let now = Utc::now();
-    let visit = Visit::new(event, &params, &uri, headers);
-    let loaded = match visit.load(&state, &clock_slot(now)).await? {
-        Ok(loaded) => loaded,
-        Err(not_modified) => return Ok(not_modified),
-    };
-    Ok(render_agenda(&visit, &loaded, &params, now))
+    visit
+        .serve(&state, &clock_slot(now), |visit, loaded| {
+            render_agenda(visit, loaded, now)
+        })
+        .await
 }
 
-fn render_agenda(
-    visit: &Visit,
-    loaded: &Loaded,
-    params: &PageParams,
-    now: DateTime<Utc>,
-) -> Response {
+fn render_agenda(visit: &Visit, loaded: &Loaded, now: DateTime<Utc>) -> Response {
+    let params = &visit.params;
     let content = &loaded.content;
     let Some(day) = content.day_to_show(params.day.as_deref(), now) else {
         return visit.not_found(loaded);
@@ -246,7 +284,6 @@ fn render_agenda(
             f: visit.frame(loaded, &title, "programme"),
             a,
         },
-        Some(&loaded.etag),
     )
 }
 
@@ -291,20 +328,18 @@ struct SessionPage {
 
 async fn get_session(
     State(state): State<AppState>,
-    Readable(event): Readable,
     Path((_, id)): Path<(String, String)>,
-    Query(params): Query<PageParams>,
-    uri: Uri,
-    headers: HeaderMap,
+    visit: Visit,
 ) -> ApiResult<Response> {
-    let visit = Visit::new(event, &params, &uri, headers);
-    let loaded = match visit.load(&state, "").await? {
-        Ok(loaded) => loaded,
-        Err(not_modified) => return Ok(not_modified),
-    };
+    visit
+        .serve(&state, "", |visit, loaded| session_page(visit, loaded, &id))
+        .await
+}
+
+fn session_page(visit: &Visit, loaded: &Loaded, id: &str) -> Response {
     let content = &loaded.content;
     let Some(session) = content.bundle.sessions.iter().find(|s| s.id == id) else {
-        return Ok(visit.not_found(&loaded));
+        return visit.not_found(loaded);
     };
     let speakers = session
         .speaker_ids
@@ -320,7 +355,7 @@ async fn get_session(
         })
         .collect();
     let page = SessionPage {
-        f: visit.frame(&loaded, &session.title, "programme"),
+        f: visit.frame(loaded, &session.title, "programme"),
         row: content.row(session),
         day: day_label(visit.w, content.clock.conference_day(session.start)),
         place_id: session.location_id.clone(),
@@ -330,7 +365,7 @@ async fn get_session(
         description: paragraphs(&session.description),
         speakers,
     };
-    Ok(html(StatusCode::OK, &page, Some(&loaded.etag)))
+    html(StatusCode::OK, &page)
 }
 
 /// A station or room in a list, with its pin on the map when it has a position.
@@ -355,18 +390,11 @@ struct StationsPage {
     plan: Option<Plan>,
 }
 
-async fn get_stations(
-    State(state): State<AppState>,
-    Readable(event): Readable,
-    Query(params): Query<PageParams>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    let visit = Visit::new(event, &params, &uri, headers);
-    let loaded = match visit.load(&state, "").await? {
-        Ok(loaded) => loaded,
-        Err(not_modified) => return Ok(not_modified),
-    };
+async fn get_stations(State(state): State<AppState>, visit: Visit) -> ApiResult<Response> {
+    visit.serve(&state, "", stations_page).await
+}
+
+fn stations_page(visit: &Visit, loaded: &Loaded) -> Response {
     let content = &loaded.content;
     let plan = content.bundle.event.venue.map.as_ref().and_then(|map| {
         Some(Plan {
@@ -390,11 +418,11 @@ async fn get_stations(
         })
         .collect();
     let page = StationsPage {
-        f: visit.frame(&loaded, visit.w.stations, "stations"),
+        f: visit.frame(loaded, visit.w.stations, "stations"),
         plan: plan.filter(|_| places.iter().any(|p| p.pin.is_some())),
         places,
     };
-    Ok(html(StatusCode::OK, &page, Some(&loaded.etag)))
+    html(StatusCode::OK, &page)
 }
 
 /// An exhibitor as shown at its station.
@@ -416,26 +444,24 @@ struct StationPage {
 
 async fn get_station(
     State(state): State<AppState>,
-    Readable(event): Readable,
     Path((_, id)): Path<(String, String)>,
-    Query(params): Query<PageParams>,
-    uri: Uri,
-    headers: HeaderMap,
+    visit: Visit,
 ) -> ApiResult<Response> {
-    let visit = Visit::new(event, &params, &uri, headers);
-    let loaded = match visit.load(&state, "").await? {
-        Ok(loaded) => loaded,
-        Err(not_modified) => return Ok(not_modified),
-    };
+    visit
+        .serve(&state, "", |visit, loaded| station_page(visit, loaded, &id))
+        .await
+}
+
+fn station_page(visit: &Visit, loaded: &Loaded, id: &str) -> Response {
     let content = &loaded.content;
-    let Some(place) = content.location(&id) else {
-        return Ok(visit.not_found(&loaded));
+    let Some(place) = content.location(id) else {
+        return visit.not_found(loaded);
     };
     let exhibitors = content
         .bundle
         .exhibitors
         .iter()
-        .filter(|e| e.station_id.as_deref() == Some(id.as_str()))
+        .filter(|e| e.station_id.as_deref() == Some(id))
         .map(|e| ExhibitorView {
             name: e.name.clone(),
             topics: e.topics.join(", "),
@@ -447,7 +473,7 @@ async fn get_station(
         .bundle
         .sessions
         .iter()
-        .filter(|s| s.location_id.as_deref() == Some(id.as_str()))
+        .filter(|s| s.location_id.as_deref() == Some(id))
     {
         let label = day_label(visit.w, content.clock.conference_day(session.start));
         match days.last_mut() {
@@ -456,13 +482,13 @@ async fn get_station(
         }
     }
     let page = StationPage {
-        f: visit.frame(&loaded, &place.name, "stations"),
+        f: visit.frame(loaded, &place.name, "stations"),
         id: place.id.clone(),
         description: paragraphs(&place.description),
         exhibitors,
         days,
     };
-    Ok(html(StatusCode::OK, &page, Some(&loaded.etag)))
+    html(StatusCode::OK, &page)
 }
 
 /// A speaker with their sessions.
@@ -479,18 +505,11 @@ struct SpeakersPage {
     speakers: Vec<SpeakerEntry>,
 }
 
-async fn get_speakers(
-    State(state): State<AppState>,
-    Readable(event): Readable,
-    Query(params): Query<PageParams>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    let visit = Visit::new(event, &params, &uri, headers);
-    let loaded = match visit.load(&state, "").await? {
-        Ok(loaded) => loaded,
-        Err(not_modified) => return Ok(not_modified),
-    };
+async fn get_speakers(State(state): State<AppState>, visit: Visit) -> ApiResult<Response> {
+    visit.serve(&state, "", speakers_page).await
+}
+
+fn speakers_page(visit: &Visit, loaded: &Loaded) -> Response {
     let content = &loaded.content;
     let mut sessions_of: std::collections::HashMap<&str, Vec<(String, String)>> =
         std::collections::HashMap::new();
@@ -518,10 +537,10 @@ async fn get_speakers(
         })
         .collect();
     let page = SpeakersPage {
-        f: visit.frame(&loaded, visit.w.speakers, "speakers"),
+        f: visit.frame(loaded, visit.w.speakers, "speakers"),
         speakers,
     };
-    Ok(html(StatusCode::OK, &page, Some(&loaded.etag)))
+    html(StatusCode::OK, &page)
 }
 
 /// A gallery picture: its thumbnail's address and its caption.
@@ -541,23 +560,20 @@ struct InfoPage {
     gallery: Vec<Picture>,
 }
 
-async fn get_info(
-    State(state): State<AppState>,
-    Readable(event): Readable,
-    Query(params): Query<PageParams>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn get_info(State(state): State<AppState>, visit: Visit) -> ApiResult<Response> {
     let now = Utc::now();
-    let visit = Visit::new(event, &params, &uri, headers);
-    let loaded = match visit.load(&state, &clock_slot(now)).await? {
-        Ok(loaded) => loaded,
-        Err(not_modified) => return Ok(not_modified),
-    };
+    visit
+        .serve(&state, &clock_slot(now), |visit, loaded| {
+            info_page(visit, loaded, now)
+        })
+        .await
+}
+
+fn info_page(visit: &Visit, loaded: &Loaded, now: DateTime<Utc>) -> Response {
     let bundle = &loaded.content.bundle;
     let venue = &bundle.event.venue;
     let page = InfoPage {
-        f: visit.frame(&loaded, visit.w.info, "info"),
+        f: visit.frame(loaded, visit.w.info, "info"),
         description: paragraphs(&bundle.event.description),
         venue: [
             venue.name.clone(),
@@ -587,7 +603,7 @@ async fn get_info(
             })
             .collect(),
     };
-    Ok(html(StatusCode::OK, &page, Some(&loaded.etag)))
+    html(StatusCode::OK, &page)
 }
 
 fn static_file(body: &'static str, content_type: &'static str) -> Response {

@@ -1,5 +1,5 @@
 //! What every attendee page shares: the frame (language, event, navigation, "as of"), the
-//! conditional-request check, and turning a template into an answer with the pages' headers:
+//! pages' ETag and language, and turning a template into an answer with the pages' headers:
 //! cacheable like the change pages, a strict CSP, and never a cookie.
 
 use askama::Template;
@@ -11,7 +11,6 @@ use sha2::{Digest, Sha256};
 use marktplatz_model::wire::Head;
 
 use super::text::{Lang, Words};
-use crate::http::caching::{if_none_match, not_modified};
 
 /// Nothing from other origins, no inline script or style; the service worker and the one
 /// script are our own files (`/e/sw.js`, `/e/programme.js`).
@@ -61,21 +60,14 @@ pub fn page_etag(head: &Head, lang: Lang, path_and_query: &str, extra: &str) -> 
     format!("\"w.{}.{}.{}.{digest}\"", head.epoch, head.seq, lang.code())
 }
 
-/// The 304 when `If-None-Match` names `etag`.
-pub fn unchanged(headers: &HeaderMap, etag: &str) -> Option<Response> {
-    if_none_match(headers, etag).then(|| {
-        let mut response = not_modified(etag, PAGE_CACHE);
-        vary(response.headers_mut());
-        response
-    })
-}
-
-fn vary(headers: &mut HeaderMap) {
+/// Pages differ by the browser's language: caches must keep them apart.
+pub fn vary(headers: &mut HeaderMap) {
     headers.insert(header::VARY, HeaderValue::from_static("accept-language"));
 }
 
-/// Renders `template` as a page; `etag` when the answer may be cached.
-pub fn html(status: StatusCode, template: &impl Template, etag: Option<&str>) -> Response {
+/// Renders `template` as a page no cache keeps (`caching::conditional` makes a page's success
+/// cacheable under its ETag).
+pub fn html(status: StatusCode, template: &impl Template) -> Response {
     let body = match template.render() {
         Ok(body) => body,
         Err(e) => {
@@ -98,15 +90,7 @@ pub fn html(status: StatusCode, template: &impl Template, etag: Option<&str>) ->
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(PROGRAMME_CSP),
     );
-    match etag.and_then(|tag| HeaderValue::from_str(tag).ok()) {
-        Some(tag) => {
-            headers.insert(header::ETAG, tag);
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PAGE_CACHE));
-        }
-        None => {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        }
-    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     vary(headers);
     response
 }

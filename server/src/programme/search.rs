@@ -12,7 +12,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 
@@ -23,9 +23,9 @@ use marktplatz_search::{Highlight, SearchHit, SearchQuery};
 use super::page::{Frame, html};
 use super::text::Words;
 use super::view::{Content, day_label};
-use super::{PageParams, Visit, clock_slot};
+use super::{Visit, clock_slot};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{Query, Readable};
+use crate::http::extract::Query;
 use crate::http::state::AppState;
 
 /// More of a query than this is ignored (the engine itself reads at most 256 characters).
@@ -35,11 +35,10 @@ const MAX_HITS: u32 = 60;
 /// The clock slot's length, in seconds (the agenda's, see `clock_slot`).
 const SLOT_SECONDS: i64 = 300;
 
-/// `?q=…&lang=de|en&fragment=1` (unknown keys ignored).
+/// `?q=…&fragment=1` (unknown keys ignored; `lang` is the page's, read by [`Visit`]).
 #[derive(serde::Deserialize, Default)]
 pub struct SearchParams {
     q: Option<String>,
-    lang: Option<String>,
     fragment: Option<String>,
 }
 
@@ -88,55 +87,44 @@ struct SearchFragment {
 
 pub(super) async fn get_search(
     State(state): State<AppState>,
-    Readable(event): Readable,
+    visit: Visit,
     Query(params): Query<SearchParams>,
-    uri: Uri,
-    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let now = Utc::now();
-    let page_params = PageParams {
-        lang: params.lang.clone(),
-        ..PageParams::default()
-    };
-    let visit = Visit::new(event, &page_params, &uri, headers);
     // Read before the content: the index is keyed by a head no newer than what it holds.
     let head = state.heads.current(&visit.event).await?;
-    let loaded = match visit.load(&state, &clock_slot(now)).await? {
-        Ok(loaded) => loaded,
-        Err(not_modified) => return Ok(not_modified),
-    };
     let typed = bounded(params.q.as_deref().unwrap_or_default());
-    let hits = if typed.is_empty() {
-        Vec::new()
-    } else {
-        let index = state
-            .search
-            .get(&visit.event, &head, || loaded.content.bundle.clone())
-            .await
-            .map_err(|e| ApiError::internal("building the search index", e))?;
-        let mut query = SearchQuery::new(visit.event.clone(), typed.clone());
-        query.now = slot_start(now);
-        query.limit = MAX_HITS;
-        index.search(&query)
-    };
-    let r = results(&loaded.content, visit.w, typed, hits, now);
-    if params.fragment.is_some() {
-        return Ok(html(
-            StatusCode::OK,
-            &SearchFragment { r },
-            Some(&loaded.etag),
-        ));
-    }
-    let title = if r.query.is_empty() {
-        visit.w.search_title.to_string()
-    } else {
-        format!("{}: {}", visit.w.search_title, r.query)
-    };
-    let page = SearchPage {
-        f: visit.frame(&loaded, &title, "search"),
-        r,
-    };
-    Ok(html(StatusCode::OK, &page, Some(&loaded.etag)))
+    visit
+        .serve_with(&state, &clock_slot(now), async |visit, loaded| {
+            let hits = if typed.is_empty() {
+                Vec::new()
+            } else {
+                let index = state
+                    .search
+                    .get(&visit.event, &head, || loaded.content.bundle.clone())
+                    .await
+                    .map_err(|e| ApiError::internal("building the search index", e))?;
+                let mut query = SearchQuery::new(visit.event.clone(), typed.clone());
+                query.now = slot_start(now);
+                query.limit = MAX_HITS;
+                index.search(&query)
+            };
+            let r = results(&loaded.content, visit.w, typed, hits, now);
+            if params.fragment.is_some() {
+                return Ok(html(StatusCode::OK, &SearchFragment { r }));
+            }
+            let title = if r.query.is_empty() {
+                visit.w.search_title.to_string()
+            } else {
+                format!("{}: {}", visit.w.search_title, r.query)
+            };
+            let page = SearchPage {
+                f: visit.frame(loaded, &title, "search"),
+                r,
+            };
+            Ok(html(StatusCode::OK, &page))
+        })
+        .await
 }
 
 /// The query as searched: at most [`MAX_QUERY_CHARS`] characters, trimmed.

@@ -20,7 +20,13 @@ function withCode(request) {
   return code().then(function (value) {
     var headers = new Headers(request.headers);
     if (value) headers.set("X-Marktplatz-Access-Code", value);
-    return new Request(request.url, { headers: headers, credentials: "omit", redirect: "follow" });
+    // The request's cache mode is kept: a reload revalidates the page instead of taking the
+    // browser's copy ("only-if-cached" is only allowed for same-origin mode, which a new
+    // request does not have).
+    var cache = request.cache === "only-if-cached" ? "default" : request.cache;
+    return new Request(request.url, {
+      headers: headers, credentials: "omit", redirect: "follow", cache: cache,
+    });
   });
 }
 

@@ -45,6 +45,8 @@ pub struct Words {
     pub code_label: &'static str,
     pub open: &'static str,
     pub locked_wrong: &'static str,
+    /// Without JavaScript the code opens one page: nothing remembers it.
+    pub locked_no_script: &'static str,
     pub locked_wait: &'static str,
     pub print: &'static str,
     /// The search form's label (also its landmark's name).
@@ -102,6 +104,8 @@ pub static DE: Words = Words {
     code_label: "Zugangscode",
     open: "Öffnen",
     locked_wrong: "Der Zugangscode stimmt nicht. Bitte prüfen Sie ihn mit den Veranstaltern.",
+    locked_no_script: "Ohne JavaScript öffnet der Code nur diese Seite; jede weitere Seite fragt \
+                       wieder danach.",
     locked_wait: "Zu viele falsche Codes. Bitte versuchen Sie es später noch einmal.",
     print: "Drucken",
     search_label: "Im Programm suchen",
@@ -163,6 +167,8 @@ pub static EN: Words = Words {
     code_label: "Access code",
     open: "Open",
     locked_wrong: "The access code is not right. Please check it with the organisers.",
+    locked_no_script: "Without JavaScript the code opens this page only; every other page asks \
+                       for it again.",
     locked_wait: "Too many wrong codes. Please try again later.",
     print: "Print",
     search_label: "Search the programme",

@@ -194,8 +194,8 @@ pub fn live_of_kind(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// One live entity with its version: the seq of its last change (which only grows, across
-/// epochs too) and when that change was made.
+/// One entity with its version: the seq of its last change (which only grows, across epochs
+/// too) and when that change was made; for a deleted one, its last live body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveVersion {
     pub kind: EntityKind,
@@ -205,16 +205,47 @@ pub struct LiveVersion {
     pub body: String,
 }
 
-/// The live entities of the given kinds, with their versions (the calendar feeds).
-pub fn live_versions(
+/// Which versions of entities to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Versions {
+    /// The live entities, with their current body.
+    Live,
+    /// The deleted entities whose tombstones the log still holds: the tombstone's seq and
+    /// time, with the last body they had while live (the calendar feeds keep a deleted session
+    /// as cancelled for a while).
+    Deleted,
+}
+
+/// The entities of the given kinds, live or deleted, with their versions (the calendar
+/// feeds).
+pub fn versions(
     tx: &Transaction<'_>,
+    event_id: &str,
+    which: Versions,
+    kinds: &[EntityKind],
+) -> Result<Vec<LiveVersion>> {
+    let sql = match which {
+        Versions::Live => {
+            "SELECT kind, id, seq, changed_at, body FROM entity
+             WHERE event_id = ?1 AND kind = ?2 AND body IS NOT NULL"
+        }
+        Versions::Deleted => {
+            "SELECT kind, id, seq, changed_at, prev_body FROM entity
+             WHERE event_id = ?1 AND kind = ?2 AND body IS NULL AND prev_body IS NOT NULL"
+        }
+    };
+    versions_of(tx, sql, event_id, kinds)
+}
+
+/// `sql`'s rows (kind, id, seq, changed_at, body; bound to the event and one kind) for each
+/// of `kinds`.
+fn versions_of(
+    tx: &Transaction<'_>,
+    sql: &str,
     event_id: &str,
     kinds: &[EntityKind],
 ) -> Result<Vec<LiveVersion>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT kind, id, seq, changed_at, body FROM entity
-         WHERE event_id = ?1 AND kind = ?2 AND body IS NOT NULL",
-    )?;
+    let mut stmt = tx.prepare_cached(sql)?;
     let mut out = Vec::new();
     for kind in kinds {
         let rows = stmt.query_map(params![event_id, kind.as_str()], |r| {

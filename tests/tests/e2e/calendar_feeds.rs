@@ -344,3 +344,81 @@ async fn hostile_text_is_escaped_and_folded() {
         "{description}"
     );
 }
+
+#[tokio::test]
+async fn a_deleted_session_stays_cancelled_with_a_higher_sequence_and_a_renamed_room_raises_its_sessions()
+ {
+    let h = Harness::start().await;
+    let mut bundle = small_bundle(EVENT);
+    h.publish(&bundle);
+    let addr = h.server.addr();
+    let before = feed_events(addr, "").await;
+    assert_eq!(before.len(), 4);
+
+    // The next publication drops "ozg" and renames station 1 (where "erechnung" is).
+    bundle.sessions.retain(|s| s.id != "ozg");
+    let station = bundle
+        .locations
+        .iter_mut()
+        .find(|l| l.id == "station-1")
+        .unwrap();
+    station.name = "Station 1 (Empore)".into();
+    h.publish(&bundle);
+
+    let after = feed_events(addr, "").await;
+    assert_eq!(after.len(), 4, "the deleted session is kept, cancelled");
+    let deleted = event_of(&after, "ozg");
+    assert_eq!(deleted.value("STATUS"), Some("CANCELLED"));
+    assert!(deleted.sequence() > event_of(&before, "ozg").sequence());
+    assert_eq!(
+        deleted.value("SUMMARY"),
+        event_of(&before, "ozg").value("SUMMARY"),
+        "still recognisable"
+    );
+    // Its station's feed keeps it too, so a subscriber of that feed sees it crossed out.
+    event_of(&feed_events(addr, "?location=station-2").await, "ozg");
+
+    let renamed = event_of(&after, "erechnung");
+    assert_eq!(renamed.value("LOCATION"), Some("Station 1 (Empore)"));
+    assert!(
+        renamed.sequence() > event_of(&before, "erechnung").sequence(),
+        "a new LOCATION is a change calendars must take"
+    );
+    for id in ["opening", "isms"] {
+        assert_eq!(
+            event_of(&after, id).sequence(),
+            event_of(&before, id).sequence(),
+            "{id} did not change"
+        );
+    }
+
+    // Published again with the session back: it is live and confirmed, its SEQUENCE higher still.
+    let restored = small_bundle(EVENT);
+    h.publish(&restored);
+    let again = feed_events(addr, "").await;
+    let back = event_of(&again, "ozg");
+    assert_eq!(back.value("STATUS"), Some("CONFIRMED"));
+    assert!(back.sequence() > deleted.sequence());
+}
+
+#[tokio::test]
+async fn a_deleted_session_is_no_longer_listed_once_the_event_is_over() {
+    let h = Harness::start().await;
+    let mut bundle = small_bundle(EVENT);
+    // The same programme five years earlier: over long ago.
+    let earlier = chrono::Duration::days(5 * 365);
+    for session in &mut bundle.sessions {
+        session.start -= earlier;
+        session.end -= earlier;
+    }
+    for day in &mut bundle.event.days {
+        *day -= earlier;
+    }
+    h.publish(&bundle);
+    assert_eq!(feed_events(h.server.addr(), "").await.len(), 4);
+    bundle.sessions.retain(|s| s.id != "ozg");
+    h.publish(&bundle);
+    let after = feed_events(h.server.addr(), "").await;
+    assert_eq!(after.len(), 3, "nobody's calendar needs it any more");
+    assert!(after.iter().all(|(uid, _)| !uid.starts_with("ozg@")));
+}

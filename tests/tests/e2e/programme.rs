@@ -9,7 +9,7 @@ use marktplatz_model::model::{Announcement, Priority};
 use marktplatz_model::wire::ACCESS_CODE_HEADER;
 use marktplatz_tests::Harness;
 use marktplatz_tests::fixtures::small_bundle;
-use marktplatz_tests::raw_http::{RawResponse, get};
+use marktplatz_tests::raw_http::{RawResponse, get, request};
 
 const EVENT: &str = "mp-nordwest";
 const CODE: &str = "Markthalle-2027";
@@ -257,4 +257,170 @@ async fn a_protected_programme_is_refused_without_its_code_exactly_like_an_unkno
     for file in ["/e/sw.js", "/e/programme.js", "/e/programme.css"] {
         assert_eq!(page(&h, file, &[]).await.status, 200, "{file}");
     }
+}
+
+/// The access-code form posted as a browser without JavaScript does (urlencoded).
+async fn post_code(h: &Harness, path: &str, body: &str) -> RawResponse {
+    let answer = request(
+        h.server.addr(),
+        "POST",
+        path,
+        &[
+            ("accept-language", "de"),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        body.as_bytes(),
+    )
+    .await;
+    assert!(
+        answer.header("set-cookie").is_none(),
+        "{:?}",
+        answer.headers
+    );
+    answer
+}
+
+#[tokio::test]
+async fn the_access_code_form_works_without_javascript_as_a_plain_post_for_that_page() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    assert!(!h.admin.set_access_code(EVENT, Some(CODE)).unwrap());
+
+    // The form's own answer without a code: it says so without JavaScript too.
+    let form = page(
+        &h,
+        &format!("/e/{EVENT}/session/ozg"),
+        &[("accept-language", "de")],
+    )
+    .await;
+    assert!(form.text().contains("<noscript>"));
+    assert!(
+        form.text()
+            .contains("class=\"wrong\" role=\"alert\" hidden")
+    );
+
+    // The right code, posted to the page it was entered on: that page, private, no cookie.
+    let encoded = CODE.replace(' ', "+");
+    let opened = post_code(
+        &h,
+        &format!("/e/{EVENT}/session/ozg"),
+        &format!("code={encoded}"),
+    )
+    .await;
+    assert!(assert_page(&opened, "posted code").contains("OZG 2.0"));
+    assert!(
+        opened
+            .header("cache-control")
+            .unwrap()
+            .starts_with("private")
+    );
+
+    // A wrong one: the form again, saying the code is wrong (visible without a script), and
+    // an unknown event answers exactly alike.
+    let wrong = post_code(&h, &format!("/e/{EVENT}/"), "code=falsch-falsch").await;
+    let wrong_unknown = post_code(&h, "/e/no-such-fair/", "code=falsch-falsch").await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.body, wrong_unknown.body);
+    assert!(!wrong.text().contains("E-Rechnung"));
+    assert!(
+        !wrong.text().contains("role=\"alert\" hidden"),
+        "the wrong-code note is shown"
+    );
+
+    // Nothing is remembered: the next page without the code asks again.
+    assert_eq!(page(&h, &format!("/e/{EVENT}/"), &[]).await.status, 401);
+    // A page takes no other post.
+    let json = request(
+        h.server.addr(),
+        "POST",
+        &format!("/e/{EVENT}/"),
+        &[("content-type", "application/json")],
+        b"{}",
+    )
+    .await;
+    assert_eq!(json.status, 415, "{}", json.text());
+    // Only the attendee pages take the form: the API's routes still refuse a post.
+    let api = post_code(
+        &h,
+        &format!("/v1/events/{EVENT}/head"),
+        &format!("code={encoded}"),
+    )
+    .await;
+    assert_eq!(api.status, 405, "{}", api.text());
+}
+
+/// The `(cx, cy)` of each pin on the stations page, keyed by the station its link opens.
+fn pins(html: &str) -> Vec<(String, f64, f64)> {
+    html.split("<a class=\"pin\" href=\"")
+        .skip(1)
+        .map(|pin| {
+            let station = pin
+                .split("/station/")
+                .nth(1)
+                .unwrap()
+                .split('?')
+                .next()
+                .unwrap();
+            let number = |name: &str| -> f64 {
+                let from = pin.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                pin[from..].split('"').next().unwrap().parse().unwrap()
+            };
+            (station.to_string(), number("cx"), number("cy"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_hall_map_pins_each_station_at_its_stored_position_and_without_a_plan_lists_them() {
+    let h = Harness::start().await;
+    let mut bundle = small_bundle(EVENT);
+    // Without a plan: the list only.
+    h.publish(&bundle);
+    let listed = assert_page(
+        &page(&h, &format!("/e/{EVENT}/stations"), &[]).await,
+        "stations",
+    );
+    assert!(!listed.contains("<svg"), "no map without a plan");
+    for n in 1..=3 {
+        assert!(listed.contains(&format!("/e/{EVENT}/station/station-{n}?")));
+    }
+
+    let (width, height) = (1600_u32, 900_u32);
+    // The plan as published: its bytes only need to be stored (the page names its size).
+    let mut plan = h.admin.put_asset(&[7u8; 4096], "image/png").unwrap();
+    plan.width = Some(width);
+    plan.height = Some(height);
+    let plan_href = format!("href=\"/v1/assets/{}\"", plan.sha256);
+    bundle.event.venue.map = Some(plan);
+    h.publish(&bundle);
+    let mapped = assert_page(
+        &page(&h, &format!("/e/{EVENT}/stations"), &[]).await,
+        "stations",
+    );
+    assert!(mapped.contains(&format!("viewBox=\"0 0 {width} {height}\"")));
+    assert!(mapped.contains(&plan_href));
+    let pinned = pins(&mapped);
+    assert_eq!(
+        pinned.len(),
+        3,
+        "one pin per positioned station: {pinned:?}"
+    );
+    for (station, cx, cy) in &pinned {
+        let stored = bundle
+            .locations
+            .iter()
+            .find(|l| &l.id == station)
+            .and_then(|l| l.position.as_ref())
+            .unwrap();
+        assert!(
+            (cx / f64::from(width) - stored.x).abs() < 1e-9,
+            "{station}: x"
+        );
+        assert!(
+            (cy / f64::from(height) - stored.y).abs() < 1e-9,
+            "{station}: y"
+        );
+    }
+    // The list is still there for screen readers, after the map.
+    assert!(mapped.find("<ul class=\"places\">").unwrap() > mapped.find("</svg>").unwrap());
 }
