@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use marktplatz_core::sync;
 use marktplatz_core::sync::{OpState, OutboxEntry};
+use marktplatz_model::ops::Op;
 
 use crate::{Device, Harness};
 
@@ -28,6 +29,20 @@ pub async fn organiser_device(h: &Harness, name: &str, event: &str, token: &str)
 }
 
 /// Polls the outbox until `done(entries)` holds or `limit` passes (then panics with the outbox).
+/// Queues `op` on an organiser's phone and syncs: the server accepted exactly that one.
+pub async fn push_one(phone: &Device, server_url: &str, event: &str, op: Op) {
+    phone
+        .store
+        .queue_op(event, op)
+        .unwrap_or_else(|e| panic!("queue: {e}"));
+    let synced = phone
+        .sync(server_url, event)
+        .await
+        .unwrap_or_else(|e| panic!("sync: {e}"));
+    let accepted = synced.push.map(|push| push.accepted);
+    assert_eq!(accepted, Some(1), "the operation was pushed and accepted");
+}
+
 pub async fn wait_for_outbox(
     device: &Device,
     event: &str,

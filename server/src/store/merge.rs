@@ -100,6 +100,32 @@ pub fn merge(kind: EntityKind, base: &str, live: &str, file: &str) -> Merged {
     }
 }
 
+/// The base for a source's first publication of an entity that is already there (published by
+/// another source, or made by an operation): the fields `file` leaves empty or out, as if the
+/// source had always said so. Merged against it, what the file says wins (an edit it differs
+/// from is overridden) and what it does not say keeps its value: an exhibitor list naming a
+/// station clears neither the position an organiser placed it at nor the programme's text.
+pub fn unsaid(file: &str) -> String {
+    let Some(fields) = object(file) else {
+        return file.to_string();
+    };
+    let empty: Map<String, Value> = fields
+        .into_iter()
+        .filter(|(_, value)| is_empty(value))
+        .collect();
+    Value::Object(empty).to_string()
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(text) => text.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(fields) => fields.is_empty(),
+        Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
 fn object(body: &str) -> Option<Map<String, Value>> {
     match serde_json::from_str(body) {
         Ok(Value::Object(map)) => Some(map),
@@ -140,6 +166,33 @@ mod tests {
     const NINE: (&str, &str) = ("2027-05-04T09:00:00Z", "2027-05-04T10:00:00Z");
     const ELEVEN: (&str, &str) = ("2027-05-04T11:00:00Z", "2027-05-04T12:00:00Z");
     const TWO: (&str, &str) = ("2027-05-04T14:00:00Z", "2027-05-04T15:00:00Z");
+
+    #[test]
+    fn a_first_publish_says_only_what_its_file_fills_in() {
+        let live = Entity::from_json(
+            EntityKind::Location,
+            &json!({"id": "s1", "name": "Station 1", "kind": "station",
+                    "description": "Themeninsel", "position": {"x": 0.7, "y": 0.3}})
+            .to_string(),
+        )
+        .unwrap()
+        .to_json()
+        .unwrap();
+        let file = Entity::from_json(
+            EntityKind::Location,
+            &json!({"id": "s1", "name": "Station 1: E-Rechnung", "kind": "station"}).to_string(),
+        )
+        .unwrap()
+        .to_json()
+        .unwrap();
+        let merged = merge(EntityKind::Location, &unsaid(&file), &live, &file);
+        let body: Value = serde_json::from_str(&merged.body).unwrap();
+        assert_eq!(body["name"], "Station 1: E-Rechnung");
+        assert_eq!(body["description"], "Themeninsel");
+        assert_eq!(body["position"], json!({"x": 0.7, "y": 0.3}));
+        assert_eq!(merged.overridden, vec!["name"]);
+        assert_eq!(merged.kept, vec!["description", "position"]);
+    }
 
     #[test]
     fn an_edit_of_a_field_the_file_left_alone_stays() {

@@ -249,8 +249,11 @@ pub fn plan(
     let mut plan = Plan::default();
     for (kind, id, body) in entities {
         let key = (*kind, id.clone());
-        let base = previous_publication(&mut previous, &key);
         let before = live.get(&key);
+        // Not published by this source before but there already (another source's, or an
+        // operation's): only what the file says is said.
+        let base = previous_publication(&mut previous, &key)
+            .or_else(|| before.map(|_| merge::unsaid(body)));
         let after = match (&base, before) {
             // Changed since the source's last publish (a phone's edit, another source) and
             // by the file: merge field by field.

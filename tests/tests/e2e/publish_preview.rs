@@ -15,7 +15,7 @@ use marktplatz_model::preview::{
 };
 use marktplatz_model::wire::{PublishOutcome, code};
 use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source};
-use marktplatz_tests::organiser::organiser_device;
+use marktplatz_tests::organiser::{organiser_device, push_one};
 use marktplatz_tests::{Harness, fast_client_config};
 use serde_json::json;
 
@@ -197,26 +197,11 @@ async fn a_phone_move_survives_an_unchanged_file_and_is_overridden_by_a_changed_
 
     // The organiser moves the session to station 3 from the phone.
     let phone = organiser_device(&h, "organiser", EVENT, &token).await;
-    phone
-        .store
-        .queue_op(
-            EVENT,
-            Op::SessionMove {
-                id: session.id.clone(),
-                location_id: "station-3".into(),
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        phone
-            .sync(&h.url(), EVENT)
-            .await
-            .unwrap()
-            .push
-            .unwrap()
-            .accepted,
-        1
-    );
+    let to_station_3 = Op::SessionMove {
+        id: session.id.clone(),
+        location_id: "station-3".into(),
+    };
+    push_one(&phone, &h.url(), EVENT, to_station_3).await;
 
     // The unchanged file again, with a fixed title: the move stays, the preview says so.
     let mut retitled = file.clone();

@@ -6,13 +6,13 @@ use chrono::{TimeZone, Utc};
 use marktplatz_core::sync::CancelToken;
 use marktplatz_core::sync::client::Client;
 use marktplatz_model::bundle::Bundle;
-use marktplatz_model::model::{EntityKind, Priority};
+use marktplatz_model::model::{Entity, EntityKind, Location, MapPosition, Priority};
 use marktplatz_model::ops::Op;
 use marktplatz_model::source::EntityRef;
 use marktplatz_model::wire::PublishOutcome;
 use marktplatz_publish::{AssetBytes, Target, preview_source, publish_source, releases};
 use marktplatz_tests::fixtures::small_bundle;
-use marktplatz_tests::organiser::organiser_device;
+use marktplatz_tests::organiser::{organiser_device, push_one};
 use marktplatz_tests::{Device, Harness, fast_client_config};
 
 pub(crate) const EVENT: &str = "mp-nordwest";
@@ -64,6 +64,17 @@ pub(crate) async fn publish(
     )
     .await
     .unwrap()
+}
+
+fn location(device: &Device, id: &str) -> Location {
+    match device
+        .store
+        .entity(EVENT, EntityKind::Location, id)
+        .unwrap()
+    {
+        Some(Entity::Location(location)) => location,
+        other => panic!("{id} is not a place on the device: {other:?}"),
+    }
 }
 
 pub(crate) fn has(device: &Device, kind: EntityKind, id: &str) -> bool {
@@ -304,4 +315,57 @@ async fn a_preview_stores_nothing_and_equals_what_the_publish_then_does() {
         .collect();
     logged.sort();
     assert_eq!(logged, previewed);
+}
+
+/// Issue 18's finding: the exhibitor list's first publish named a station the programme and an
+/// organiser had already described and placed, and cleared what the list does not say.
+#[tokio::test]
+async fn a_sources_first_publish_of_a_shared_station_keeps_what_its_file_does_not_say() {
+    let h = Harness::start().await;
+    let token = h.admin.create_token(EVENT, "organiser").unwrap();
+    publish(&h, &token, "programme", &programme()).await;
+    // An organiser places station 1 on the hall plan.
+    let phone = organiser_device(&h, "organiser", EVENT, &token).await;
+    let placed = MapPosition { x: 0.7, y: 0.3 };
+    let place = Op::StationEdit {
+        id: "station-1".into(),
+        name: None,
+        description: None,
+        position: Some(placed),
+    };
+    push_one(&phone, &h.url(), EVENT, place).await;
+
+    // The exhibitor list knows the station by a name of its own, and nothing else about it.
+    let mut list = exhibitors();
+    for location in &mut list.locations {
+        location.description.clear();
+        location.position = None;
+    }
+    let station = list
+        .locations
+        .iter_mut()
+        .find(|l| l.id == "station-1")
+        .unwrap();
+    station.name = "Station 1: E-Rechnung".into();
+    let listed = publish(&h, &token, "exhibitors", &list).await;
+    assert_eq!(listed.removed, 0, "{listed:?}");
+
+    let attendee = h.device("attendee");
+    attendee.sync(&h.url(), EVENT).await.unwrap();
+    let station = location(&attendee, "station-1");
+    assert_eq!(
+        station.name, "Station 1: E-Rechnung",
+        "what the list says wins"
+    );
+    assert_eq!(
+        station.position,
+        Some(placed),
+        "the organiser's placing stays"
+    );
+    assert_eq!(
+        station.description, "Themeninsel 1",
+        "the programme's text stays"
+    );
+    let hall = location(&attendee, "hall");
+    assert_eq!(hall.name, "Markthalle");
 }
