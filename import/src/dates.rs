@@ -89,6 +89,9 @@ pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
 
 // Spreadsheets (CSV): German and English spellings.
 
+/// The longest duration a cell may give, in minutes (about a week).
+const MAX_DURATION_MINUTES: i64 = 10_000;
+
 /// `45`, `45 min`, `45 Minuten`, `0:45`, `1:30 h`, `1,5 h`.
 pub(crate) fn parse_minutes(text: &str) -> Option<i64> {
     let folded = marktplatz_model::text::fold(text);
@@ -99,10 +102,14 @@ pub(crate) fn parse_minutes(text: &str) -> Option<i64> {
     if let Some((h, m)) = number_part.split_once(':') {
         let h: i64 = h.trim().parse().ok()?;
         let m: i64 = m.trim().parse().ok()?;
-        return (m < 60 && h >= 0).then_some(h * 60 + m);
+        // Checked: a cell like "10:-1000000000648756902" (found by the fuzzer) once made a
+        // duration chrono refuses with a panic.
+        let minutes = h.checked_mul(60)?.checked_add(m)?;
+        return (h >= 0 && (0..60).contains(&m) && minutes <= MAX_DURATION_MINUTES)
+            .then_some(minutes);
     }
     let value: f64 = number_part.trim().replace(',', ".").parse().ok()?;
-    if !(0.0..=10_000.0).contains(&value) {
+    if !(0.0..=MAX_DURATION_MINUTES as f64).contains(&value) {
         return None;
     }
     let minutes = if hours_unit { value * 60.0 } else { value };

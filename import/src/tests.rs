@@ -1045,3 +1045,21 @@ fn only_ids_the_file_does_not_give_are_made_up() {
         .collect();
     assert_eq!(made_up, ["Zwei"]);
 }
+
+/// The fuzzer's find (`fuzz/corpus/import_csv/duration-out-of-range.csv`): a duration cell of
+/// "10:-1000000000648756902" minutes panicked in chrono. Now the row is refused with a message.
+#[test]
+fn a_duration_out_of_range_is_refused_not_a_panic() {
+    let bytes = include_bytes!("../../fuzz/corpus/import_csv/duration-out-of-range.csv");
+    for format in [Format::CsvSessions, Format::CsvExhibitors] {
+        let options = ImportOptions {
+            format: Some(format),
+            timezone: Some("Europe/Berlin".into()),
+            days: vec![chrono::NaiveDate::from_ymd_opt(2027, 3, 4).expect("a date")],
+            ..ImportOptions::default()
+        };
+        if let Ok(imported) = import(bytes, &options) {
+            imported.bundle.validate().expect("a valid bundle");
+        }
+    }
+}

@@ -387,8 +387,8 @@ fn end_of(
     }
     if let Some(text) = row.get(Column::Duration) {
         return match parse_minutes(text) {
-            Some(minutes) => Ok(start
-                .checked_add_signed(Duration::minutes(minutes))
+            Some(minutes) => Ok(Duration::try_minutes(minutes)
+                .and_then(|duration| start.checked_add_signed(duration))
                 .map(|end| (end, None))),
             None => Err(text!(
                 "duration '{text}' is not minutes (45) or hours and minutes (0:45)",
@@ -461,6 +461,12 @@ mod tests {
         assert_eq!(date, NaiveDate::from_ymd_opt(2027, 3, 4));
         assert_eq!(start, NaiveTime::from_hms_opt(9, 30, 0).unwrap());
         assert_eq!(parse_minutes("45"), Some(45));
+        // Found by the fuzzer: minutes out of chrono's range panicked.
+        assert_eq!(parse_minutes("10:-1000000000648756902"), None);
+        assert_eq!(parse_minutes("10:-5"), None);
+        assert_eq!(parse_minutes("99999999999999999:00"), None);
+        assert_eq!(parse_minutes("166:40"), Some(10_000));
+        assert_eq!(parse_minutes("166:41"), None);
         assert_eq!(parse_minutes("45 min"), Some(45));
         assert_eq!(parse_minutes("0:45"), Some(45));
         assert_eq!(parse_minutes("1,5 h"), Some(90));
