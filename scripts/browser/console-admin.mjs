@@ -3,48 +3,15 @@
 // (scripts/browser/make-xlsx.py), in headless Chromium; axe-core on every page (no serious or
 // critical WCAG 2.1 A/AA violation). scripts/browser-test.sh starts the server and passes:
 // base URL, a one-time sign-in link, the XLSX file, the event id.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { open } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const [base, link, xlsxPath, event] = process.argv.slice(2);
 if (!base || !link || !xlsxPath || !event) {
   console.error('usage: node console-admin.mjs BASE_URL LINK XLSX EVENT');
   process.exit(2);
 }
 
-const failures = [];
-const fail = (what) => { failures.push(what); console.error(`FAIL ${what}`); };
-const ok = (what) => console.log(`ok   ${what}`);
-const expect = (cond, what) => (cond ? ok(what) : fail(what));
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 1100, height: 760 } });
-const page = await context.newPage();
-page.on('console', (msg) => {
-  if (/Content Security Policy|Refused to/i.test(msg.text())) fail(`CSP violation: ${msg.text()}`);
-});
-page.on('pageerror', (e) => fail(`script error: ${e.message}`));
-
-async function axe(name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) {
-    fail(`axe ${name}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }
-  if (bad.length === 0) ok(`axe ${name}: no serious or critical WCAG 2.1 A/AA violation (${result.passes.length} rules passed)`);
-}
-
-const text = () => page.textContent('main');
+const { page, fail, ok, expect, axe, text, finish } = await open();
 const submit = (selector) => Promise.all([page.waitForNavigation(), page.click(selector)]);
 
 try {
@@ -105,16 +72,10 @@ try {
   await axe('access with a code');
   await submit('button[value=remove]');
   expect((await text()).includes('Der Zugangscode ist entfernt'), 'the code is removed');
-  const open = await page.request.get(`${base}/v1/events/${event}/head`);
-  expect(open.status() === 200, 'the event is public again');
+  const head = await page.request.get(`${base}/v1/events/${event}/head`);
+  expect(head.status() === 200, 'the event is public again');
 } catch (e) {
   fail(`unexpected: ${e.stack || e}`);
 } finally {
-  await browser.close();
+  await finish();
 }
-
-if (failures.length > 0) {
-  console.error(`${failures.length} browser check(s) failed`);
-  process.exit(1);
-}
-console.log('browser tests (releases, access code, devices, XLSX): all passed');
