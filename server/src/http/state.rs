@@ -9,6 +9,7 @@ use super::long_poll::Waiters;
 use super::rate_limit::WriteLimits;
 use crate::cache::{Heads, PageCache, SearchIndexes};
 use crate::config::Config;
+use crate::programme::loaded::{self, Contents};
 use crate::store::Db;
 
 #[derive(Clone)]
@@ -31,6 +32,8 @@ pub struct AppState {
     pub devices: Arc<DeviceCounter>,
     /// Each event's search index at its head, for the web programme (see `cache::search_indexes`).
     pub search: Arc<SearchIndexes>,
+    /// Each event's content at its head, for the web programme (see `programme::loaded`).
+    pub contents: Arc<Contents>,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             waiters: Arc::default(),
             devices: Arc::default(),
             search: Arc::default(),
+            contents: Arc::new(loaded::contents()),
         }
     }
 }

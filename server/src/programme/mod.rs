@@ -10,7 +10,8 @@
 //! Pages are cacheable (ETag from the head, the language and the address; 304), and
 //! work offline after one visit through the service worker (`/e/sw.js`, network first).
 //!
-//! - `view`: what a page shows, from the published content;
+//! - `loaded`: the published content, kept per event at its head;
+//! - `view`: what a page shows, from that content;
 //! - `locked`: the access-code form a refused read shows;
 //! - `code_form`: that form posted without JavaScript, read as the page with the code;
 //! - `page`: the frame, the answers' headers, the ETag;
@@ -18,6 +19,7 @@
 //! - `text`: the words, per language.
 
 pub mod code_form;
+pub mod loaded;
 pub mod locked;
 mod page;
 pub mod paths;
@@ -38,6 +40,7 @@ use chrono::{DateTime, Utc};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::{LocationKind, SessionStatus};
 
+use loaded::Loaded;
 pub use page::PROGRAMME_CSP;
 use page::{Frame, Notice, PAGE_CACHE, html, language, page_etag, vary};
 use text::{Words, words};
@@ -47,7 +50,6 @@ use crate::http::caching::conditional;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Query, Readable};
 use crate::http::state::AppState;
-use crate::store::{StoreError, change_log};
 
 const STYLE: &str = include_str!("programme.css");
 const SCRIPT: &str = include_str!("programme.js");
@@ -145,7 +147,7 @@ impl Visit {
         let head = state.heads.current(&self.event).await?;
         let etag = page_etag(&head, self.lang, &self.address, extra);
         let mut response = conditional(&self.headers, &etag, PAGE_CACHE, async {
-            let loaded = self.load(state).await?;
+            let loaded = loaded::load(state, &self.event, &head).await?;
             make(self, &loaded).await
         })
         .await?;
@@ -197,33 +199,6 @@ impl Visit {
         }
     }
 
-    /// The event's published content.
-    async fn load(&self, state: &AppState) -> ApiResult<Loaded> {
-        let event = self.event.clone();
-        let (entities, updated_at) = state
-            .db
-            .read(move |tx| {
-                let (_, entities) = change_log::current_entities(tx, &event)?;
-                Ok((entities, change_log::updated_at(tx, &event)?.unwrap_or(0)))
-            })
-            .await?;
-        if !entities
-            .iter()
-            .any(|e| e.kind() == marktplatz_model::model::EntityKind::Event)
-        {
-            return Err(ApiError::not_found(format!(
-                "event '{}' has no published content yet",
-                self.event
-            )));
-        }
-        let bundle = Bundle::from_entities(entities).map_err(StoreError::from)?;
-        let content = Content::new(bundle).map_err(StoreError::from)?;
-        Ok(Loaded {
-            content,
-            updated_at,
-        })
-    }
-
     /// The "no such entry" page.
     fn not_found(&self, loaded: &Loaded) -> Response {
         html(
@@ -234,11 +209,6 @@ impl Visit {
             },
         )
     }
-}
-
-struct Loaded {
-    content: Content,
-    updated_at: i64,
 }
 
 /// The agenda's answer changes with the clock (now/next, announcements that expire): its

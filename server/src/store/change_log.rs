@@ -69,14 +69,25 @@ pub fn require_head(tx: &Transaction<'_>, event_id: &str) -> Result<Head> {
     head(tx, event_id)?.ok_or_else(|| StoreError::EventNotFound(event_id.to_string()))
 }
 
+/// The event's current content, read in one transaction.
+pub struct Current {
+    pub head: Head,
+    /// Every live entity, parsed.
+    pub entities: Vec<Entity>,
+    /// The stored bodies' bytes (what the parsed entities hold, roughly).
+    pub body_bytes: usize,
+}
+
 /// The event's current content: its head and every live entity, parsed (what a full bundle
 /// holds, and what the attendee web pages show).
-pub fn current_entities(tx: &Transaction<'_>, event_id: &str) -> Result<(Head, Vec<Entity>)> {
+pub fn current_entities(tx: &Transaction<'_>, event_id: &str) -> Result<Current> {
     let head = require_head(tx, event_id)?;
     let (rows, _) = changes_since(tx, event_id, 0, u64::MAX, usize::MAX - 1, usize::MAX)?;
     let mut entities = Vec::with_capacity(rows.len());
+    let mut body_bytes = 0;
     for row in rows {
         if let Some(body) = row.body {
+            body_bytes += body.len();
             let entity = Entity::from_json(row.kind, &body).map_err(|e| {
                 StoreError::internal(
                     "reading the current content",
@@ -89,7 +100,11 @@ pub fn current_entities(tx: &Transaction<'_>, event_id: &str) -> Result<(Head, V
             entities.push(entity);
         }
     }
-    Ok((head, entities))
+    Ok(Current {
+        head,
+        entities,
+        body_bytes,
+    })
 }
 
 /// When the event's content last changed (Unix seconds): what the attendee pages show as

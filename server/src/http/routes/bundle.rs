@@ -99,7 +99,7 @@ pub async fn get_bundle(
     Readable(event): Readable,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (head, entities) = state
+    let change_log::Current { head, entities, .. } = state
         .db
         .read(move |tx| change_log::current_entities(tx, &event))
         .await?;
