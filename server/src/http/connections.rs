@@ -1,21 +1,20 @@
-//! Accepting connections with hyper's own protections, which `axum::serve` leaves at their
-//! defaults: a deadline for the request head (slow-loris clients), and limits on its size and
-//! number of headers (431). Each request carries the client's address (`ConnectInfo`) for the
-//! rate limits. Stopping waits for in-flight requests; idle connections are closed.
+//! Accepting connections: each is served by the long-poll front (`front`), which hands
+//! everything but followers' long-polls to hyper, with hyper's own protections that
+//! `axum::serve` leaves at their defaults: a deadline for the request head (slow-loris
+//! clients), and limits on its size and number of headers (431). Each request carries the
+//! client's address (`ConnectInfo`) for the rate limits. Stopping waits for in-flight requests;
+//! idle connections are closed.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::serve::Listener;
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioTimer;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
+use tokio::sync::watch;
 
-use super::held_polls;
+use super::front::{self, Front};
 use super::listener::LimitedListener;
 use crate::config::Config;
 
@@ -25,8 +24,8 @@ pub async fn serve(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
+    let mut hyper = hyper::server::conn::http1::Builder::new();
+    hyper
         .timer(TokioTimer::new())
         .header_read_timeout(config.header_read_timeout)
         .max_header_size(config.max_header_bytes)
@@ -36,30 +35,33 @@ pub async fn serve(
         // waiting followers cost ~80 MB more. A client that hangs up during a hold is noticed
         // when the hold ends (at most `long_poll_max_wait`), as any write to it fails then.
         .half_close(true);
+    let front = Arc::new(Front {
+        app,
+        hyper,
+        head_timeout: config.header_read_timeout,
+        max_head_bytes: config.max_header_bytes,
+        max_headers: config.max_headers,
+    });
     let graceful = GracefulShutdown::new();
+    // The front's own connections are told to stop here; they hold a watcher each, so the
+    // graceful shutdown waits for them as for hyper's.
+    let (stop, stopping) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (io, addr) = tokio::select! {
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let app = app.clone();
-        let service = tower::service_fn(move |request: hyper::Request<Incoming>| {
-            let mut request = request.map(Body::new);
-            request
-                .extensions_mut()
-                .insert(ConnectInfo::<SocketAddr>(addr));
-            held_polls::serve(app.clone(), request)
-        });
-        let connection =
-            builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            // A client that misbehaves or vanishes ends only its own connection.
-            let _closed = connection.await;
-        });
+        tokio::spawn(front::serve(
+            front.clone(),
+            io,
+            addr,
+            graceful.watcher(),
+            stopping.clone(),
+        ));
     }
     drop(listener);
+    let _ = stop.send(true);
     graceful.shutdown().await;
     Ok(())
 }

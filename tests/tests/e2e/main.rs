@@ -19,6 +19,7 @@ mod follow_handle;
 mod following;
 mod import_conformance;
 mod live_updates;
+mod long_poll_front;
 mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;
