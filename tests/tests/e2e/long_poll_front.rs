@@ -135,16 +135,22 @@ async fn head_of(addr: SocketAddr, headers: &[(&str, &str)]) -> (String, u64) {
     )
 }
 
+/// A server with the small event published: its address, epoch and head seq.
+async fn published() -> (Harness, SocketAddr, String, u64) {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let addr = h.server.addr();
+    let (epoch, seq) = head_of(addr, &[]).await;
+    (h, addr, epoch, seq)
+}
+
 fn long_poll(addr: SocketAddr, path: &str, extra: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\naccept: application/json\r\n{extra}\r\n")
 }
 
 #[tokio::test]
 async fn one_connection_carries_long_polls_then_any_other_request() {
-    let h = Harness::start().await;
-    h.publish(&small_bundle(EVENT));
-    let addr = h.server.addr();
-    let (epoch, seq) = head_of(addr, &[]).await;
+    let (_h, addr, epoch, seq) = published().await;
     let tag = wire::page_etag(&epoch, seq);
     let tail = format!("/v1/events/{EVENT}/changes/{epoch}/{seq}?wait=1&cursor=1");
     let mut connection = Connection::open(addr).await;
@@ -198,10 +204,7 @@ async fn one_connection_carries_long_polls_then_any_other_request() {
 
 #[tokio::test]
 async fn pipelined_requests_are_answered_in_order_across_the_hand_over() {
-    let h = Harness::start().await;
-    h.publish(&small_bundle(EVENT));
-    let addr = h.server.addr();
-    let (epoch, _) = head_of(addr, &[]).await;
+    let (_h, addr, epoch, _) = published().await;
     let first = format!("/v1/events/{EVENT}/changes/{epoch}/0?wait=1&cursor=1");
     let mut connection = Connection::open(addr).await;
     // Two long-polls and a plain read in one write: the front answers the first two, hyper
@@ -269,10 +272,7 @@ async fn a_head_that_never_ends_is_closed_at_its_deadline() {
 
 #[tokio::test]
 async fn connection_close_is_honoured_after_the_answer() {
-    let h = Harness::start().await;
-    h.publish(&small_bundle(EVENT));
-    let addr = h.server.addr();
-    let (epoch, _) = head_of(addr, &[]).await;
+    let (_h, addr, epoch, _) = published().await;
     let mut connection = Connection::open(addr).await;
     connection
         .send(&long_poll(
@@ -319,10 +319,7 @@ async fn a_protected_events_long_poll_needs_its_code_however_the_id_is_written()
 
 #[tokio::test]
 async fn stopping_the_server_answers_a_held_long_poll_and_closes_idle_connections() {
-    let h = Harness::start().await;
-    h.publish(&small_bundle(EVENT));
-    let addr = h.server.addr();
-    let (epoch, seq) = head_of(addr, &[]).await;
+    let (h, addr, epoch, seq) = published().await;
     let tag = wire::page_etag(&epoch, seq);
     let mut idle = Connection::open(addr).await;
     let mut held = Connection::open(addr).await;
