@@ -12,8 +12,7 @@ use super::view::Content;
 use crate::cache::AtHead;
 use crate::cache::at_head::Made;
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::state::AppState;
-use crate::store::{StoreError, change_log};
+use crate::store::{Db, StoreError, change_log};
 
 /// Most bytes (roughly) the loaded content of all events may hold together.
 pub const MAX_BYTES: usize = 256 * 1024 * 1024;
@@ -36,17 +35,20 @@ pub fn contents() -> Contents {
 }
 
 /// `event`'s content at `head` (or newer), from memory when held.
-pub async fn load(state: &AppState, event: &str, head: &Head) -> ApiResult<Arc<Loaded>> {
-    state
-        .contents
-        .get(event, head, async || read(state, event).await)
+pub async fn load(
+    contents: &Contents,
+    db: &Db,
+    event: &str,
+    head: &Head,
+) -> ApiResult<Arc<Loaded>> {
+    contents
+        .get(event, head, async || read(db, event).await)
         .await
 }
 
-async fn read(state: &AppState, event: &str) -> ApiResult<Made<Loaded>> {
+async fn read(db: &Db, event: &str) -> ApiResult<Made<Loaded>> {
     let id = event.to_string();
-    let (current, updated_at) = state
-        .db
+    let (current, updated_at) = db
         .read(move |tx| {
             let current = change_log::current_entities(tx, &id)?;
             Ok((current, change_log::updated_at(tx, &id)?.unwrap_or(0)))

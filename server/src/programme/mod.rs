@@ -147,7 +147,7 @@ impl Visit {
         let head = state.heads.current(&self.event).await?;
         let etag = page_etag(&head, self.lang, &self.address, extra);
         let mut response = conditional(&self.headers, &etag, PAGE_CACHE, async {
-            let loaded = loaded::load(state, &self.event, &head).await?;
+            let loaded = loaded::load(&state.contents, &state.db, &self.event, &head).await?;
             make(self, &loaded).await
         })
         .await?;
