@@ -6,12 +6,12 @@
 //! connection needs neither: its request is a few hundred bytes, and its answer is written once.
 //!
 //! So every connection starts here. The front reads the request head into a small buffer, and
-//! when it is a follower's long-poll ([`head`]) passes it through the whole stack as hyper
+//! when it is a follower's long-poll (`head`) passes it through the whole stack as hyper
 //! would (`held_polls::serve`: gate, limits, every check, held outside the stack), writes the
-//! answer ([`answer`]), and keeps the connection for the next long-poll, with nothing buffered
+//! answer (`answer`), and keeps the connection for the next long-poll, with nothing buffered
 //! while it waits. The first request that is anything else, and every malformed or oversized
 //! head, hands the connection to hyper for the rest of its life, with the bytes already read
-//! ([`rewind`]): hyper answers it with all its own checks (400, 431, bodies, uploads).
+//! (`rewind`): hyper answers it with all its own checks (400, 431, bodies, uploads).
 //!
 //! The head has hyper's deadline (`header_read_timeout`, from the first wait for a head) and
 //! size limits; bytes after the head are kept for the next request (pipelining). As with
