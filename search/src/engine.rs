@@ -310,6 +310,7 @@ fn hits<L: LongText>(
             context,
             context_highlights,
             start: doc.start.and_then(|t| DateTime::from_timestamp(t, 0)),
+            when_and_where: None,
         });
     }
     Ok(hits)

@@ -31,4 +31,4 @@ pub mod vocab;
 
 pub use highlight::Highlight;
 pub use memory::MemoryIndex;
-pub use query::{MAX_LIMIT, SearchHit, SearchQuery};
+pub use query::{MAX_LIMIT, SearchHit, SearchQuery, WhenAndWhere};

@@ -65,4 +65,20 @@ pub struct SearchHit {
     pub context_highlights: Vec<Highlight>,
     /// Sessions: when they start.
     pub start: Option<DateTime<Utc>>,
+    /// Sessions on the device: their day, time and place as its agenda shows them (the device's
+    /// store adds them; the engine leaves them out, and the server's pages draw their own rows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when_and_where: Option<WhenAndWhere>,
+}
+
+/// When and where a session takes place, in the event's time zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WhenAndWhere {
+    /// The conference day (honours the day-change hour).
+    pub day: NaiveDate,
+    /// `HH:MM`.
+    pub local_start: String,
+    pub local_end: String,
+    /// The location's name; `None` for a session without a place.
+    pub place: Option<String>,
 }

@@ -1,6 +1,6 @@
 //! Search queries and hits, mirrored for uniffi.
 
-use marktplatz_core::search::{Highlight, SearchHit, SearchQuery};
+use marktplatz_core::search::{Highlight, SearchHit, SearchQuery, WhenAndWhere};
 use marktplatz_model::model::EntityKind;
 
 use super::{Instant, LocalDate};
@@ -29,6 +29,15 @@ pub struct SearchHit {
     pub title_highlights: Vec<Highlight>,
     pub context_highlights: Vec<Highlight>,
     pub start: Option<Instant>,
+    pub when_and_where: Option<WhenAndWhere>,
+}
+
+#[uniffi::remote(Record)]
+pub struct WhenAndWhere {
+    pub day: LocalDate,
+    pub local_start: String,
+    pub local_end: String,
+    pub place: Option<String>,
 }
 
 #[uniffi::remote(Record)]

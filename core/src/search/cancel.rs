@@ -2,8 +2,8 @@
 //!
 //! A [`SearchCancel`] is handed to a search; `cancel()` from any thread sets a flag the search
 //! checks between its steps and interrupts the SQLite statement running at that moment
-//! (`sqlite3_interrupt` on the reader connection the search holds). [`TypeAhead`] does this for
-//! the shells: every new query cancels the one before it.
+//! (`sqlite3_interrupt` on the reader connection the search holds). [`super::TypeAhead`] does
+//! this for the shells: every new keystroke cancels the search of the one before it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -100,44 +100,6 @@ impl Drop for Checkpoint {
     fn drop(&mut self) {
         if let Some(cancel) = &self.cancel {
             *cancel.running() = None;
-        }
-    }
-}
-
-/// Type-ahead search for one search field: each new query cancels the one still running.
-#[derive(Default)]
-pub struct TypeAhead {
-    current: Mutex<Option<SearchCancel>>,
-}
-
-impl TypeAhead {
-    pub fn new() -> TypeAhead {
-        TypeAhead::default()
-    }
-
-    /// A fresh handle for the next query; the previous query's handle is cancelled.
-    pub fn next_query(&self) -> SearchCancel {
-        let fresh = SearchCancel::new();
-        let previous = self
-            .current
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .replace(fresh.clone());
-        if let Some(previous) = previous {
-            previous.cancel();
-        }
-        fresh
-    }
-
-    /// Cancels whatever query is running (the search field was closed).
-    pub fn cancel(&self) {
-        if let Some(current) = self
-            .current
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        {
-            current.cancel();
         }
     }
 }

@@ -14,16 +14,20 @@
 //! Jobs: the engine itself (what a word is, what was typed, expansion, planning, ranking,
 //! highlighting) is [`marktplatz_search`], which the server runs too; here `run` is the engine
 //! over the store's FTS5 index, `snapshot` the engine's in-memory state loaded from it and kept
-//! between keystrokes, `cancel` interrupting a superseded query.
+//! between keystrokes, `cancel` interrupting a superseded query, `type_ahead` answering
+//! keystrokes in the order they were typed, `hit` adding a session's day, time and place.
 
 mod cancel;
+mod hit;
 mod run;
 mod snapshot;
+mod type_ahead;
 
 pub use crate::store::search_index::SEARCHED_KINDS;
-pub use cancel::{SearchCancel, TypeAhead};
-pub use marktplatz_search::{Highlight, MAX_LIMIT, SearchHit, SearchQuery};
+pub use cancel::SearchCancel;
+pub use marktplatz_search::{Highlight, MAX_LIMIT, SearchHit, SearchQuery, WhenAndWhere};
 pub use snapshot::{CacheStats, SearchCache};
+pub use type_ahead::{Ticket, TypeAhead};
 
 use crate::error::Result;
 use crate::store::Store;
@@ -31,7 +35,8 @@ use crate::store::Store;
 /// Searches an event's content. Never fails because of what was typed. `cache` is kept beside
 /// `store` between searches (the first search after content changed rebuilds it).
 pub fn search(store: &Store, cache: &SearchCache, query: &SearchQuery) -> Result<Vec<SearchHit>> {
-    run::search(store, cache, query, None)
+    let hits = run::search(store, cache, query, None)?;
+    hit::add_when_and_where(store, &query.event_id, hits)
 }
 
 /// Loads the search's in-memory state for the current content, so the next keystroke does not
@@ -49,22 +54,13 @@ pub fn search_cancellable(
     query: &SearchQuery,
     cancel: &SearchCancel,
 ) -> Result<Vec<SearchHit>> {
-    run::search(store, cache, query, Some(cancel))
-}
-
-impl TypeAhead {
-    /// Searches, cancelling the previous search of this type-ahead if it is still running (it
-    /// returns [`crate::Error::Cancelled`]).
-    pub fn search(
-        &self,
-        store: &Store,
-        cache: &SearchCache,
-        query: &SearchQuery,
-    ) -> Result<Vec<SearchHit>> {
-        let cancel = self.next_query();
-        search_cancellable(store, cache, query, &cancel)
-    }
+    let hits = run::search(store, cache, query, Some(cancel))?;
+    hit::add_when_and_where(store, &query.event_id, hits)
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_type_ahead;
+#[cfg(test)]
+mod tests_when;

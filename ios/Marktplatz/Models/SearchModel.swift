@@ -3,8 +3,10 @@ import MarktplatzKit
 import Observation
 import SwiftUI
 
-/// Search as you type: each keystroke interrupts the previous keystroke's search if it still
-/// runs and searches once that one has returned; a stale result never replaces a newer one.
+/// Search as you type: each keystroke takes its ticket from the core at once and searches in a
+/// task. The core answers keystrokes in the order typed: an older keystroke's search, however
+/// late it arrives or ends, throws Cancelled (ignored here), so a stale result never replaces a
+/// newer one and no ordering is needed here.
 @MainActor
 @Observable
 final class SearchModel {
@@ -28,10 +30,12 @@ final class SearchModel {
 
     @ObservationIgnored private let app: AppModel
     @ObservationIgnored private let field = SearchField()
-    @ObservationIgnored private var running: Task<Void, Never>?
 
     init(app: AppModel) {
         self.app = app
+        // Loads the search's in-memory state while the user starts typing; a failure here
+        // shows with the first search, which loads it itself.
+        Task { try? await app.repo.warmSearch() }
     }
 
     deinit {
@@ -40,33 +44,27 @@ final class SearchModel {
 
     /// Call on every change of `text` or `kind`.
     func search() {
-        let superseded = running
-        superseded?.cancel()
-        // Interrupts the superseded search in the core now; it returns Cancelled promptly.
-        field.cancel()
         let text = self.text
         let kind = self.kind
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            // `running` stays the superseded task: the next keystroke still waits for it.
+            // Whatever search is still on its way throws Cancelled.
+            field.cancel()
             results = []
             searching = false
             problem = nil
             return
         }
+        // Taken here, in keystroke order, not in the task: that is the order the core keeps.
+        let ticket = field.takeTicket()
         searching = true
         let query = SearchQuery(
             text: text, eventId: app.eventId, kinds: kind.map { [$0] } ?? [], day: nil, trackId: nil,
             locationId: nil, favouritesOnly: false, upcomingOnly: false, now: Date(), limit: 40
         )
-        running = Task {
-            // Keystrokes reach the core in the order typed: an older search still on its way
-            // would otherwise arrive after this one and cancel it, leaving no results at all.
-            // Awaiting a task's value is not cut short by cancellation, so this waits for the
-            // whole chain of superseded searches; a cancelled one stops before the core.
-            await superseded?.value
-            guard !Task.isCancelled else { return }
+        Task {
             do {
-                let hits = try await app.repo.searchAsYouType(field: field, query: query)
+                let hits = try await app.repo.searchAsYouType(field: field, ticket: ticket, query: query)
+                // The field changed after this search answered: the state is the newer one's.
                 guard text == self.text, kind == self.kind else { return }
                 results = hits.map { hit in
                     Result(hit: hit, title: Self.marked(hit.title, hit.titleHighlights), context: Self.marked(hit.context, hit.contextHighlights))

@@ -32,6 +32,9 @@ struct SearchView: View {
                     VStack(alignment: .leading, spacing: 4) {
                         Self.label(result.hit.kind).font(.caption).foregroundStyle(.secondary)
                         Text(result.title).font(.headline)
+                        if let whenAndWhere = result.hit.whenAndWhere {
+                            WhenAndWhereLine(whenAndWhere: whenAndWhere)
+                        }
                         if !result.context.characters.isEmpty {
                             Text(result.context).font(.subheadline).foregroundStyle(.secondary).lineLimit(2)
                         }
@@ -74,5 +77,29 @@ struct SearchView: View {
         case .infoPage: Text("Info")
         default: Text("All")
         }
+    }
+}
+
+/// When and where a session hit takes place: "Mon 1 Feb · 11:00–11:30 · Forum", read aloud with
+/// the full date and "to" instead of the dash.
+private struct WhenAndWhereLine: View {
+    let whenAndWhere: WhenAndWhere
+
+    var body: some View {
+        let day = DayPicker.short(whenAndWhere.day)
+        let fullDay = DayPicker.long(whenAndWhere.day)
+        let start = whenAndWhere.localStart
+        let end = whenAndWhere.localEnd
+        Group {
+            if let place = whenAndWhere.place {
+                Text("\(day) · \(start)–\(end) · \(place)")
+                    .accessibilityLabel(Text("\(fullDay), \(start) to \(end), \(place)"))
+            } else {
+                Text("\(day) · \(start)–\(end)")
+                    .accessibilityLabel(Text("\(fullDay), \(start) to \(end)"))
+            }
+        }
+        .font(.subheadline)
+        .foregroundStyle(.tint)
     }
 }

@@ -105,8 +105,12 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local { try self.store.search(query: query) }
     }
 
-    public func searchAsYouType(field: SearchField, query: SearchQuery) async throws -> [SearchHit] {
-        try await local { try self.store.searchAsYouType(field: field, query: query) }
+    public func searchAsYouType(field: SearchField, ticket: UInt64, query: SearchQuery) async throws -> [SearchHit] {
+        try await local { try self.store.searchAsYouType(field: field, ticket: ticket, query: query) }
+    }
+
+    public func warmSearch() async throws {
+        try await local { try self.store.warmSearch() }
     }
 
     public func setAccessCode(eventId: String, code: String?) async throws {

@@ -27,9 +27,12 @@ public protocol MarktplatzRepository: Sendable {
     func notices() -> [String]
 
     func search(query: SearchQuery) async throws -> [SearchHit]
-    /// Like `search`, cancelling `field`'s previous search if it still runs (that call throws
-    /// `ApiError.Cancelled`, which the caller ignores).
-    func searchAsYouType(field: SearchField, query: SearchQuery) async throws -> [SearchHit]
+    /// Like `search`, for the keystroke of `ticket` (`field.takeTicket()`, taken on the keystroke
+    /// itself): once a newer ticket was taken it throws `ApiError.Cancelled`, which the caller
+    /// ignores, so only the last keystroke's hits arrive.
+    func searchAsYouType(field: SearchField, ticket: UInt64, query: SearchQuery) async throws -> [SearchHit]
+    /// Loads the search's in-memory state, so the first keystroke does not wait for it.
+    func warmSearch() async throws
 
     /// Remembers the access code of a protected event (every later sync sends it); nil forgets it.
     func setAccessCode(eventId: String, code: String?) async throws

@@ -145,7 +145,7 @@ final class CoreRepositoryTests: XCTestCase {
             text: "Buergeramt", eventId: event, kinds: [.session], day: nil, trackId: nil, locationId: nil,
             favouritesOnly: false, upcomingOnly: false, now: Date(), limit: 5
         )
-        let hits = try await repo.searchAsYouType(field: field, query: query)
+        let hits = try await repo.searchAsYouType(field: field, ticket: field.takeTicket(), query: query)
         let top = try XCTUnwrap(hits.first)
         let range = try XCTUnwrap(top.titleHighlights.first)
         let scalars = Array(top.title.unicodeScalars)[Int(range.start)..<Int(range.end)]

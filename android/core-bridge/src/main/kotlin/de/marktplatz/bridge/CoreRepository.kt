@@ -71,8 +71,9 @@ class CoreRepository(
     override fun notices(): List<String> = store.notices()
 
     override suspend fun search(query: SearchQuery) = withContext(io) { store.search(query) }
-    override suspend fun searchAsYouType(field: SearchField, query: SearchQuery) =
-        withContext(io) { store.searchAsYouType(field, query) }
+    override suspend fun searchAsYouType(field: SearchField, ticket: ULong, query: SearchQuery) =
+        withContext(io) { store.searchAsYouType(field, ticket, query) }
+    override suspend fun warmSearch() = withContext(io) { store.warmSearch() }
 
     override suspend fun setAccessCode(eventId: String, code: String?) =
         withContext(io) { store.setAccessCode(eventId, code) }

@@ -63,10 +63,13 @@ interface MarktplatzRepository : AutoCloseable {
 
     suspend fun search(query: SearchQuery): List<SearchHit>
     /**
-     * Like [search], cancelling [field]'s previous search if it still runs (that call throws
-     * [de.marktplatz.core.ApiException.Cancelled]).
+     * Like [search], for the keystroke of [ticket] (`field.takeTicket()`, taken on the keystroke
+     * itself): once a newer ticket was taken the call throws
+     * [de.marktplatz.core.ApiException.Cancelled], so only the last keystroke's hits arrive.
      */
-    suspend fun searchAsYouType(field: SearchField, query: SearchQuery): List<SearchHit>
+    suspend fun searchAsYouType(field: SearchField, ticket: ULong, query: SearchQuery): List<SearchHit>
+    /** Loads the search's in-memory state, so the first keystroke does not wait for it. */
+    suspend fun warmSearch()
 
     /** Remembers the access code of a protected event (sent by every later sync); null forgets it. */
     suspend fun setAccessCode(eventId: String, code: String?)

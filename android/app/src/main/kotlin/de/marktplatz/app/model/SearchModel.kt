@@ -6,15 +6,11 @@ import de.marktplatz.core.SearchField
 import de.marktplatz.core.SearchHit
 import de.marktplatz.core.SearchQuery
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.Job
-import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.withContext
 
 /** One result row: what it is, and its title and context line with the matches marked. */
 data class SearchResult(val hit: SearchHit, val title: MarkedText, val context: MarkedText)
@@ -29,8 +25,10 @@ data class SearchState(
 )
 
 /**
- * Search as you type: each keystroke interrupts the previous keystroke's search if it still runs
- * and searches as soon as that one has returned (a stale result never overwrites a newer one).
+ * Search as you type: each keystroke takes its ticket from the core at once and searches on a
+ * worker. The core answers keystrokes in the order typed: an older keystroke's search, however
+ * late it arrives or ends, answers Cancelled (ignored here), so a stale result never overwrites
+ * a newer one and no ordering is needed here.
  */
 class SearchModel(
     private val repo: MarktplatzRepository,
@@ -41,10 +39,15 @@ class SearchModel(
     private val mutableState = MutableStateFlow(SearchState())
     val state: StateFlow<SearchState> = mutableState.asStateFlow()
     private val field = SearchField()
-    private var running: Job? = null
 
     /** The kinds a user can narrow to, in the order of the filter chips. */
     val kinds: List<EntityKind> = listOf(EntityKind.SESSION, EntityKind.SPEAKER, EntityKind.EXHIBITOR, EntityKind.LOCATION)
+
+    init {
+        // Loads the search's in-memory state while the user starts typing; a failure here
+        // shows with the first search, which loads it itself.
+        scope.launch { attempt({}) { repo.warmSearch() } }
+    }
 
     fun onTextChange(text: String) {
         mutableState.update { it.copy(text = text) }
@@ -58,24 +61,16 @@ class SearchModel(
 
     private fun search() {
         val (text, kind) = mutableState.value.let { it.text to it.kind }
-        val superseded = running
-        superseded?.cancel()
-        // Interrupts the superseded search in the core now; it returns Cancelled promptly.
-        field.cancel()
         if (text.isBlank()) {
-            // `running` stays the superseded job: the next keystroke still waits for it.
+            // Whatever search is still on its way answers Cancelled.
+            field.cancel()
             mutableState.update { it.copy(results = emptyList(), searching = false, problem = null) }
             return
         }
+        // Taken here, in keystroke order, not on the worker: that is the order the core keeps.
+        val ticket = field.takeTicket()
         mutableState.update { it.copy(searching = true) }
-        // Undispatched: the job starts waiting at once, so it cannot be cancelled before it
-        // waits (a job cancelled before it starts never runs, and would not wait at all).
-        running = scope.launch(start = CoroutineStart.UNDISPATCHED) {
-            // Keystrokes reach the core in the order typed: an older search still on its way
-            // would otherwise arrive after this one and cancel it, leaving no results at all.
-            // The wait is not cut short when this job is superseded in turn, so each job waits
-            // for the whole chain before it; a cancelled job stops before it reaches the core.
-            withContext(NonCancellable) { superseded?.join() }
+        scope.launch {
             val query = SearchQuery(
                 text = text,
                 eventId = event.eventId,
@@ -89,11 +84,11 @@ class SearchModel(
                 limit = limit.toUInt(),
             )
             var problem: Problem? = null
-            val hits = attempt({ problem = it }) { repo.searchAsYouType(field, query) }
+            val hits = attempt({ problem = it }) { repo.searchAsYouType(field, ticket, query) }
             val results = hits?.map(::resultOf)
             mutableState.update {
                 when {
-                    // A newer keystroke replaced this search: the state is the newer one's to set.
+                    // The field changed after this search answered: the state is the newer one's.
                     it.text != text || it.kind != kind -> it
                     results != null -> it.copy(results = results, searching = false, problem = null)
                     problem != null -> it.copy(searching = false, problem = problem)
@@ -105,7 +100,6 @@ class SearchModel(
 
     /** Stops a search still running (the screen closed) and frees the native field. */
     override fun close() {
-        running?.cancel()
         field.cancel()
         field.close()
     }

@@ -2,6 +2,8 @@ package de.marktplatz.app.model
 
 import de.marktplatz.core.EntityKind
 import de.marktplatz.core.Highlight
+import de.marktplatz.core.SearchQuery
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Assert.assertEquals
@@ -46,6 +48,30 @@ class SearchModelTest {
                 assertEquals("round $round: $word", null, settled.problem)
                 assertTrue("round $round: no results for $word", settled.results.isNotEmpty())
             }
+        }
+    }
+
+    @Test
+    fun theResultsShownAreTheLastKeystrokesAndSayWhenAndWhere() = runBlocking<Unit> {
+        world.synced()
+        SearchModel(world.repo, world.scope, world.event).use { search ->
+            val typed = listOf("R", "Ro", "Rosen", "Rosenboom", "", "C", "Cy", "Cyber", "Cyberangriffe")
+            for (text in typed) search.onTextChange(text)
+            val shown = search.state.awaitState { it.text == "Cyberangriffe" && !it.searching }
+            val last = SearchQuery(
+                text = "Cyberangriffe", eventId = EVENT, kinds = emptyList(), day = null, trackId = null,
+                locationId = null, favouritesOnly = false, upcomingOnly = false, now = world.event.now(), limit = 40u,
+            )
+            val expected = world.repo.search(last).map { it.id }
+            assertTrue(expected.isNotEmpty())
+            assertEquals(expected, shown.results.map { it.hit.id })
+            // No older keystroke's answer arrives afterwards to replace them.
+            delay(300)
+            assertEquals(expected, search.state.value.results.map { it.hit.id })
+            val talk = shown.results.first { it.hit.id == "cyberangriffe-ernstfall" }.hit.whenAndWhere
+            assertEquals("10:55", talk?.localStart)
+            assertEquals("11:35", talk?.localEnd)
+            assertEquals("Forum", talk?.place)
         }
     }
 

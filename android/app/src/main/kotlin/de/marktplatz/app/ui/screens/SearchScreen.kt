@@ -48,8 +48,12 @@ import de.marktplatz.app.ui.SearchViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.HighlightedText
 import de.marktplatz.app.ui.components.Hint
+import de.marktplatz.app.ui.components.dayLabel
+import de.marktplatz.app.ui.components.dayLong
+import de.marktplatz.app.ui.components.uiLocale
 import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.core.EntityKind
+import de.marktplatz.core.WhenAndWhere
 
 /** Search as you type over sessions, speakers, exhibitors and places, matches highlighted. */
 @Composable
@@ -108,9 +112,38 @@ private fun ResultRow(result: SearchResult, onOpen: () -> Unit) {
         overlineContent = { Text(stringResource(kindLabel(hit.kind))) },
         headlineContent = { HighlightedText(result.title, MaterialTheme.typography.titleMedium, maxLines = 2) },
         supportingContent = {
-            if (result.context.text.isNotBlank()) HighlightedText(result.context, MaterialTheme.typography.bodyMedium, maxLines = 2)
+            Column {
+                hit.whenAndWhere?.let { WhenAndWhereLine(it) }
+                if (result.context.text.isNotBlank()) HighlightedText(result.context, MaterialTheme.typography.bodyMedium, maxLines = 2)
+            }
         },
+        // The clickable row merges its texts, so screen readers hear the spoken when and where.
         modifier = Modifier.clickable(onClick = onOpen),
+    )
+}
+
+/** "Mon, 1 Feb · 11:00–11:30 · Forum", read aloud as "Monday, 1 February 2027, 11:00 to 11:30, Forum". */
+@Composable
+private fun WhenAndWhereLine(whenAndWhere: WhenAndWhere) {
+    val locale = uiLocale()
+    val start = whenAndWhere.localStart
+    val end = whenAndWhere.localEnd
+    val place = whenAndWhere.place
+    val shown = if (place != null) {
+        stringResource(R.string.search_when_where, dayLabel(whenAndWhere.day, locale), start, end, place)
+    } else {
+        stringResource(R.string.search_when, dayLabel(whenAndWhere.day, locale), start, end)
+    }
+    val spoken = if (place != null) {
+        stringResource(R.string.search_when_where_spoken, dayLong(whenAndWhere.day, locale), start, end, place)
+    } else {
+        stringResource(R.string.search_when_spoken, dayLong(whenAndWhere.day, locale), start, end)
+    }
+    Text(
+        shown,
+        style = MaterialTheme.typography.labelLarge,
+        color = MaterialTheme.colorScheme.primary,
+        modifier = Modifier.semantics { contentDescription = spoken },
     )
 }
 
