@@ -1,9 +1,9 @@
 package de.marktplatz.app.model
 
 import de.marktplatz.bridge.MarktplatzRepository
-import de.marktplatz.core.Favourite
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.FavouriteState
+import de.marktplatz.core.SessionSummary
 import de.marktplatz.core.SharedSession
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -15,8 +15,8 @@ import kotlinx.coroutines.launch
 data class ClashState(
     /** Their sessions in start order, each marked as mine already or with my sessions it clashes with. */
     val theirs: List<SharedSession> = emptyList(),
-    /** My favourite sessions (present ones), beside theirs. */
-    val mine: List<Favourite> = emptyList(),
+    /** My favourite sessions (present ones) in start order, beside theirs. */
+    val mine: List<SessionSummary> = emptyList(),
     /** Titles of my sessions by id, to name what one of theirs clashes with. */
     val myTitles: Map<String, String> = emptyMap(),
     /** Shared entries this device could not find in its content. */
@@ -59,12 +59,15 @@ class ClashModel(
 
     private suspend fun load() {
         val shared = attempt(::fail) { repo.readShareCode(code) } ?: return
-        val mine = attempt(::fail) { repo.favourites(event.eventId) } ?: return
-        val mySessions = mine.filter { it.kind == FavouriteKind.SESSION && it.state == FavouriteState.PRESENT }
+        val days = attempt(::fail) { repo.overview(event.eventId) }?.event?.days?.sorted() ?: return
+        // The personal agenda has my sessions with their local times, day by day.
+        val mySessions = days.flatMap { day ->
+            attempt(::fail) { repo.personalAgenda(event.eventId, day) }?.entries ?: return
+        }.filter { it.state == FavouriteState.PRESENT }.map { it.session }
         mutableState.value = ClashState(
             theirs = shared.sessions.sortedBy { it.session.start },
             mine = mySessions,
-            myTitles = mySessions.associate { it.id to (it.title ?: it.id) },
+            myTitles = mySessions.associate { it.id to it.title },
             unresolved = shared.unresolved.toInt(),
             loading = false,
         )
