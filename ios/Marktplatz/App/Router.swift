@@ -43,4 +43,5 @@ enum Route: Hashable {
     case composeAnnouncement
     case changeSession
     case addPhoto
+    case share
 }

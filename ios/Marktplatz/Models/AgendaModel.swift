@@ -8,7 +8,13 @@ import Observation
 final class AgendaModel {
     private(set) var days: [LocalDate] = []
     private(set) var day: LocalDate?
+    /// The day's sessions the filter lets through.
     private(set) var sessions: [SessionSummary] = []
+    private(set) var filter = AgendaFilter()
+    /// The event's tracks, to filter by.
+    private(set) var tracks: [Track] = []
+    /// The stations and rooms of the day's sessions (id and name, in first-use order), to filter by.
+    private(set) var places: [AgendaPlace] = []
     private(set) var now: [SessionSummary] = []
     private(set) var next: [SessionSummary] = []
     private(set) var favourites: Set<String> = []
@@ -18,9 +24,12 @@ final class AgendaModel {
     @ObservationIgnored private let app: AppModel
     /// The day the user picked; until then the core's choice (today, else the next day).
     @ObservationIgnored private var picked: LocalDate?
+    /// Where the filter is kept per event.
+    @ObservationIgnored private let filters: AgendaFilterStore
 
-    init(app: AppModel) {
+    init(app: AppModel, filters: AgendaFilterStore = UserDefaultsAgendaFilterStore()) {
         self.app = app
+        self.filters = filters
     }
 
     func load() async {
@@ -34,11 +43,29 @@ final class AgendaModel {
                 day = try await app.repo.agendaDay(eventId: app.eventId, at: Date())
             }
             let sessions = try await app.repo.agenda(eventId: app.eventId, day: day)
+            let tracks = try await app.repo.tracks(eventId: app.eventId)
+            let filter = filters.load(eventId: app.eventId)
+            let inTrack: Set<String>?
+            if let trackId = filter.trackId {
+                let trackSessions = try await app.repo.sessionsInTrack(eventId: app.eventId, trackId: trackId)
+                inTrack = Set(trackSessions.map(\.id))
+            } else {
+                inTrack = nil
+            }
             let nowNext = try await app.repo.nowNext(eventId: app.eventId, at: Date())
             let favourites = try await app.repo.favourites(eventId: app.eventId)
             self.days = days
             self.day = day
-            self.sessions = sessions
+            self.sessions = sessions.filter { session in
+                (filter.locationId == nil || session.locationId == filter.locationId) && (inTrack?.contains(session.id) ?? true)
+            }
+            self.filter = filter
+            self.tracks = tracks
+            var seen = Set<String>()
+            places = sessions.compactMap { session in
+                guard let id = session.locationId, seen.insert(id).inserted else { return nil }
+                return AgendaPlace(id: id, name: session.locationName ?? id)
+            }
             self.now = nowNext.now
             self.next = nowNext.next
             self.favourites = Set(favourites.filter { $0.kind == .session && $0.state != .removed }.map(\.id))
@@ -54,6 +81,13 @@ final class AgendaModel {
         guard let nowNext = try? await app.repo.nowNext(eventId: app.eventId, at: Date()) else { return }
         now = nowNext.now
         next = nowNext.next
+    }
+
+    /// Filters by station/room and track (nil for all), kept for this event.
+    func setFilter(_ filter: AgendaFilter) async {
+        filters.save(eventId: app.eventId, filter: filter)
+        self.filter = filter
+        await load()
     }
 
     func select(_ day: LocalDate) async {

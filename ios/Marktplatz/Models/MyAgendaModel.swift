@@ -11,6 +11,9 @@ final class MyAgendaModel {
     private(set) var agenda: PersonalAgenda?
     /// Unseen change alerts by session id.
     private(set) var alerts: [String: ChangeAlert] = [:]
+    /// My favourite sessions running now, and the next of them.
+    private(set) var mineNow: [SessionSummary] = []
+    private(set) var mineNext: [SessionSummary] = []
     /// Favourite speakers and exhibitors (removed ones stay, marked).
     private(set) var others: [Favourite] = []
     private(set) var loading = true
@@ -39,6 +42,9 @@ final class MyAgendaModel {
             let alerts = try await app.repo.alerts(eventId: app.eventId, includeSeen: false)
             self.alerts = Dictionary(alerts.map { ($0.sessionId, $0) }, uniquingKeysWith: { first, _ in first })
             others = try await app.repo.favourites(eventId: app.eventId).filter { $0.kind != .session }
+            let nowNext = try await app.repo.favouritesNowNext(eventId: app.eventId, at: Date())
+            mineNow = nowNext.now
+            mineNext = nowNext.next
             self.days = days
             self.day = day
             calendarFile = try await writeCalendar()
@@ -67,6 +73,16 @@ final class MyAgendaModel {
     func remove(kind: FavouriteKind, id: String) async {
         do {
             _ = try await app.repo.removeFavourite(eventId: app.eventId, kind: kind, id: id)
+            app.contentChanged()
+        } catch {
+            problem = Problem(error) ?? problem
+        }
+    }
+
+    /// Writes, edits or (blank) clears the note on a favourite session.
+    func setNote(sessionId: String, text: String) async {
+        do {
+            try await app.repo.saveSessionNote(eventId: app.eventId, sessionId: sessionId, text: text)
             app.contentChanged()
         } catch {
             problem = Problem(error) ?? problem

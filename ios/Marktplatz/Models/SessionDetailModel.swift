@@ -9,6 +9,8 @@ final class SessionDetailModel {
     let sessionId: String
     private(set) var detail: SessionDetail?
     private(set) var favourite = false
+    /// My note on this session while it is a favourite.
+    private(set) var note: String?
     /// An unseen change to this favourite: shown as a banner; opening the screen marks it seen.
     private(set) var alert: ChangeAlert?
     private(set) var speakerPhotos: [String: URL] = [:]
@@ -26,6 +28,12 @@ final class SessionDetailModel {
         do {
             let detail = try await app.repo.sessionDetail(eventId: app.eventId, sessionId: sessionId)
             favourite = try await app.repo.isFavourite(eventId: app.eventId, kind: .session, id: sessionId)
+            if favourite {
+                let mine = try await app.repo.favourites(eventId: app.eventId)
+                note = mine.first { $0.kind == .session && $0.id == sessionId }?.note
+            } else {
+                note = nil
+            }
             var photos: [String: URL] = [:]
             for speaker in detail.speakers {
                 if let photo = speaker.photo, let file = app.repo.cachedAssetFile(asset: photo) { photos[speaker.id] = file }
@@ -48,6 +56,16 @@ final class SessionDetailModel {
         do {
             favourite = try await app.repo.toggleFavourite(eventId: app.eventId, kind: .session, id: sessionId)
             if favourite { await app.notifications.requestAuthorization() }
+            app.contentChanged()
+        } catch {
+            problem = Problem(error) ?? problem
+        }
+    }
+
+    /// Writes, edits or (blank) clears my note on this favourite session.
+    func setNote(_ text: String) async {
+        do {
+            try await app.repo.saveSessionNote(eventId: app.eventId, sessionId: sessionId, text: text)
             app.contentChanged()
         } catch {
             problem = Problem(error) ?? problem

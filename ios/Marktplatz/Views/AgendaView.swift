@@ -18,6 +18,9 @@ struct AgendaView: View {
                     Task { await model.select(day) }
                 }
             }
+            AgendaFilterBar(filter: model.filter, places: model.places, tracks: model.tracks) { filter in
+                Task { await model.setFilter(filter) }
+            }
             if !model.now.isEmpty {
                 Section("Now") {
                     ForEach(model.now, id: \.id) { row($0) }
@@ -30,7 +33,11 @@ struct AgendaView: View {
             }
             Section {
                 if model.sessions.isEmpty {
-                    EmptyStateView(loading: model.loading, problem: model.problem, empty: "No sessions on this day.")
+                    if model.filter.isActive {
+                        EmptyStateView(loading: model.loading, problem: model.problem, empty: "No sessions on this day match the filter.")
+                    } else {
+                        EmptyStateView(loading: model.loading, problem: model.problem, empty: "No sessions on this day.")
+                    }
                 }
                 ForEach(model.sessions, id: \.id) { row($0) }
             } header: {

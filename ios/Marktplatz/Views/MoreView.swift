@@ -8,6 +8,7 @@ struct MoreView: View {
         List {
             NavigationLink(value: Route.announcements) { Label("Announcements", systemImage: "megaphone") }
             NavigationLink(value: Route.speakers) { Label("Speakers", systemImage: "person.2") }
+            NavigationLink(value: Route.share) { Label("Share favourites", systemImage: "qrcode") }
             NavigationLink(value: Route.gallery) { Label("Gallery", systemImage: "photo.on.rectangle") }
             NavigationLink(value: Route.info) { Label("Event and venue", systemImage: "info.circle") }
             NavigationLink(value: Route.settings) { Label("Settings", systemImage: "gear") }

@@ -18,6 +18,16 @@ struct MyAgendaView: View {
                     Task { await model.select(day) }
                 }
             }
+            if !model.mineNow.isEmpty {
+                Section("My favourites now") {
+                    ForEach(model.mineNow, id: \.id) { nowNextRow($0) }
+                }
+            }
+            if !model.mineNext.isEmpty {
+                Section("My favourites next") {
+                    ForEach(model.mineNext, id: \.id) { nowNextRow($0) }
+                }
+            }
             if let agenda = model.agenda, agenda.conflictCount > 0 {
                 Marker(text: Text("\(Int(agenda.conflictCount)) sessions overlap"), systemImage: "exclamationmark.triangle", tint: .red)
             }
@@ -81,6 +91,16 @@ struct MyAgendaView: View {
         .task(id: app.content.version) { await model.load() }
     }
 
+    private func nowNextRow(_ session: SessionSummary) -> some View {
+        NavigationLink(value: Route.session(session.id)) {
+            VStack(alignment: .leading) {
+                Text(timeAndPlace(session)).font(.caption)
+                Text(session.title)
+            }
+            .accessibilityElement(children: .combine)
+        }
+    }
+
     @ViewBuilder
     private func badges(_ entry: AgendaEntry) -> some View {
         if let alert = model.alerts[entry.session.id] {
@@ -100,8 +120,10 @@ struct MyAgendaView: View {
         if entry.state == .removed {
             Marker(text: Text("No longer in the programme"), systemImage: "xmark.circle", tint: .red)
         }
-        if let note = entry.note {
-            Text(note).font(.caption)
+        if entry.state == .present {
+            FavouriteNoteView(title: entry.session.title, note: entry.note) { text in
+                Task { await model.setNote(sessionId: entry.session.id, text: text) }
+            }
         }
     }
 }

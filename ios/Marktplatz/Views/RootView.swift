@@ -113,6 +113,7 @@ extension View {
             case .composeAnnouncement: ComposeAnnouncementView(app: app)
             case .changeSession: SessionChangeView(app: app)
             case .addPhoto: PhotoView(app: app)
+            case .share: ShareView(app: app)
             }
         }
     }

@@ -77,6 +77,11 @@ struct SessionDetailView: View {
                     }
                 }
                 if let track = summary.trackName { Label(track, systemImage: "tag") }
+                if model.favourite {
+                    FavouriteNoteView(title: summary.title, note: model.note) { text in
+                        Task { await model.setNote(text) }
+                    }
+                }
                 if !summary.languages.isEmpty {
                     Label(summary.languages.joined(separator: ", "), systemImage: "globe")
                 }

@@ -65,6 +65,14 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local { try self.store.sessionsAtLocation(eventId: eventId, locationId: locationId) }
     }
 
+    public func tracks(eventId: String) async throws -> [Track] {
+        try await local { try self.store.tracks(eventId: eventId) }
+    }
+
+    public func sessionsInTrack(eventId: String, trackId: String) async throws -> [SessionSummary] {
+        try await local { try self.store.sessionsInTrack(eventId: eventId, trackId: trackId) }
+    }
+
     public func exhibitors(eventId: String, stationId: String?) async throws -> [ExhibitorEntry] {
         try await local { try self.store.exhibitors(eventId: eventId, stationId: stationId, topic: nil) }
     }
@@ -208,6 +216,18 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
 
     public func readShareCode(_ code: String) async throws -> SharedFavourites {
         try await local { try self.store.readShareCode(code: code) }
+    }
+
+    public func addFavourite(eventId: String, kind: FavouriteKind, id: String, note: String?) async throws -> Bool {
+        try await local { try self.store.addFavourite(eventId: eventId, kind: kind, id: id, note: note) }
+    }
+
+    public func setFavouriteNote(eventId: String, kind: FavouriteKind, id: String, note: String?) async throws {
+        try await local { try self.store.setFavouriteNote(eventId: eventId, kind: kind, id: id, note: note) }
+    }
+
+    public func favouritesNowNext(eventId: String, at: Date) async throws -> NowNext {
+        try await local { try self.store.favouritesNowNext(eventId: eventId, at: at) }
     }
 
     public func signInAsOrganiser(eventId: String, serverUrl: String, token: String) async throws {

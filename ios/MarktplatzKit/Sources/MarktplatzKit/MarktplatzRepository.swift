@@ -15,6 +15,8 @@ public protocol MarktplatzRepository: Sendable {
     func stations(eventId: String) async throws -> [StationEntry]
     func locations(eventId: String) async throws -> [Location]
     func sessionsAtLocation(eventId: String, locationId: String) async throws -> [SessionSummary]
+    func tracks(eventId: String) async throws -> [Track]
+    func sessionsInTrack(eventId: String, trackId: String) async throws -> [SessionSummary]
     func exhibitors(eventId: String, stationId: String?) async throws -> [ExhibitorEntry]
     func exhibitors(eventId: String, topic: String) async throws -> [ExhibitorEntry]
     func speakers(eventId: String) async throws -> [Speaker]
@@ -67,6 +69,12 @@ public protocol MarktplatzRepository: Sendable {
     func calendar(eventId: String, selection: CalendarSelection) async throws -> String
     func shareCode(eventId: String) async throws -> String
     func readShareCode(_ code: String) async throws -> SharedFavourites
+    /// Adds a favourite (the entity must exist); false if it already was one.
+    func addFavourite(eventId: String, kind: FavouriteKind, id: String, note: String?) async throws -> Bool
+    /// Sets (or, with nil, clears) the note on a favourite.
+    func setFavouriteNote(eventId: String, kind: FavouriteKind, id: String, note: String?) async throws
+    /// What of my favourite sessions runs at `at` and comes next.
+    func favouritesNowNext(eventId: String, at: Date) async throws -> NowNext
 
     // Organiser mode: operations show at once and are sent when online (push or next sync).
     func signInAsOrganiser(eventId: String, serverUrl: String, token: String) async throws

@@ -2,6 +2,7 @@ package de.marktplatz.app
 
 import android.content.Context
 import de.marktplatz.app.model.EventContext
+import de.marktplatz.app.model.FileAgendaFilterStore
 import de.marktplatz.app.model.SyncCoordinator
 import de.marktplatz.app.notify.AndroidNotifier
 import de.marktplatz.bridge.CoreRepository
@@ -29,6 +30,9 @@ class AppGraph(context: Context) {
     )
 
     val event = EventContext(eventId = BuildConfig.EVENT_ID, serverUrl = BuildConfig.SERVER_URL)
+
+    /** Each event's agenda filter, in the app's files (a small file per event). */
+    val agendaFilters = FileAgendaFilterStore(File(context.filesDir, "agenda-filters"))
 
     val notifier = AndroidNotifier(context.applicationContext)
 

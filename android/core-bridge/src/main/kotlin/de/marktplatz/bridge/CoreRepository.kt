@@ -59,6 +59,9 @@ class CoreRepository(
     override suspend fun locations(eventId: String) = withContext(io) { store.locations(eventId) }
     override suspend fun sessionsAtLocation(eventId: String, locationId: String) =
         withContext(io) { store.sessionsAtLocation(eventId, locationId) }
+    override suspend fun tracks(eventId: String) = withContext(io) { store.tracks(eventId) }
+    override suspend fun sessionsInTrack(eventId: String, trackId: String) =
+        withContext(io) { store.sessionsInTrack(eventId, trackId) }
     override suspend fun exhibitors(eventId: String, stationId: String?, topic: String?) =
         withContext(io) { store.exhibitors(eventId, stationId, topic) }
     override suspend fun speakers(eventId: String) = withContext(io) { store.speakers(eventId) }
@@ -109,6 +112,12 @@ class CoreRepository(
         withContext(io) { store.exportCalendar(eventId, selection, Instant.now()) }
     override suspend fun shareCode(eventId: String) = withContext(io) { store.shareCode(eventId) }
     override suspend fun readShareCode(code: String) = withContext(io) { store.readShareCode(code) }
+    override suspend fun addFavourite(eventId: String, kind: FavouriteKind, id: String, note: String?) =
+        withContext(io) { store.addFavourite(eventId, kind, id, note) }
+    override suspend fun setFavouriteNote(eventId: String, kind: FavouriteKind, id: String, note: String?) =
+        withContext(io) { store.setFavouriteNote(eventId, kind, id, note) }
+    override suspend fun favouritesNowNext(eventId: String, at: Instant) =
+        withContext(io) { store.favouritesNowNext(eventId, at) }
 
     override suspend fun signInAsOrganiser(eventId: String, serverUrl: String, token: String) =
         withContext(io) { store.setOrganiser(eventId, serverUrl, token) }

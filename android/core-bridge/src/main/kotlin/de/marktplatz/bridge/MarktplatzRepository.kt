@@ -25,6 +25,7 @@ import de.marktplatz.core.SharedFavourites
 import de.marktplatz.core.Speaker
 import de.marktplatz.core.StationEntry
 import de.marktplatz.core.SyncOutcome
+import de.marktplatz.core.Track
 import de.marktplatz.core.Update
 import de.marktplatz.core.AssetRef
 import de.marktplatz.core.Op
@@ -51,6 +52,8 @@ interface MarktplatzRepository : AutoCloseable {
     suspend fun stations(eventId: String): List<StationEntry>
     suspend fun locations(eventId: String): List<Location>
     suspend fun sessionsAtLocation(eventId: String, locationId: String): List<SessionSummary>
+    suspend fun tracks(eventId: String): List<Track>
+    suspend fun sessionsInTrack(eventId: String, trackId: String): List<SessionSummary>
     suspend fun exhibitors(eventId: String, stationId: String? = null, topic: String? = null): List<ExhibitorEntry>
     suspend fun speakers(eventId: String): List<Speaker>
     suspend fun speaker(eventId: String, speakerId: String): Speaker
@@ -108,6 +111,12 @@ interface MarktplatzRepository : AutoCloseable {
     suspend fun calendar(eventId: String, selection: CalendarSelection): String
     suspend fun shareCode(eventId: String): String
     suspend fun readShareCode(code: String): SharedFavourites
+    /** Adds a favourite (the entity must exist); false if it already was one. */
+    suspend fun addFavourite(eventId: String, kind: FavouriteKind, id: String, note: String? = null): Boolean
+    /** Sets (or, with null, clears) the note on a favourite. */
+    suspend fun setFavouriteNote(eventId: String, kind: FavouriteKind, id: String, note: String?)
+    /** What of my favourite sessions runs at [at] and comes next. */
+    suspend fun favouritesNowNext(eventId: String, at: Instant = Instant.now()): NowNext
 
     // Organiser mode: operations show at once and are sent when online (push or next sync).
     suspend fun signInAsOrganiser(eventId: String, serverUrl: String, token: String)

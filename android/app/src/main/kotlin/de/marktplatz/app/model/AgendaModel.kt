@@ -4,6 +4,7 @@ import de.marktplatz.bridge.MarktplatzRepository
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.FavouriteState
 import de.marktplatz.core.SessionSummary
+import de.marktplatz.core.Track
 import java.time.Duration
 import java.time.LocalDate
 import kotlinx.coroutines.CoroutineScope
@@ -18,7 +19,13 @@ import kotlinx.coroutines.launch
 data class AgendaState(
     val days: List<LocalDate> = emptyList(),
     val day: LocalDate? = null,
+    /** The day's sessions the filter lets through. */
     val sessions: List<SessionSummary> = emptyList(),
+    val filter: AgendaFilter = AgendaFilter(),
+    /** The event's tracks, to filter by. */
+    val tracks: List<Track> = emptyList(),
+    /** The stations and rooms of the day's sessions (id to name, in first-use order), to filter by. */
+    val places: List<Pair<String, String>> = emptyList(),
     val now: List<SessionSummary> = emptyList(),
     val next: List<SessionSummary> = emptyList(),
     /** Ids of the favourited sessions (the star on each row). */
@@ -35,6 +42,8 @@ class AgendaModel(
     private val repo: MarktplatzRepository,
     private val scope: CoroutineScope,
     private val event: EventContext,
+    /** Where the filter is kept per event (the app gives lasting storage). */
+    private val filters: AgendaFilterStore = InMemoryAgendaFilterStore(),
     private val tick: Duration = Duration.ofMinutes(1),
 ) {
     private val mutableState = MutableStateFlow(AgendaState())
@@ -59,6 +68,13 @@ class AgendaModel(
         scope.launch { load() }
     }
 
+    /** Filters by station/room and track (null for all), kept for this event. */
+    fun setFilter(filter: AgendaFilter) {
+        filters.save(event.eventId, filter)
+        mutableState.update { it.copy(filter = filter) }
+        scope.launch { load() }
+    }
+
     fun toggleFavourite(sessionId: String) {
         scope.launch {
             val now = attempt(::report) { repo.toggleFavourite(event.eventId, FavouriteKind.SESSION, sessionId) } ?: return@launch
@@ -72,12 +88,23 @@ class AgendaModel(
         val days = overview.event.days.sorted()
         val day = picked?.takeIf { it in days } ?: attempt(::fail) { repo.agendaDay(event.eventId, event.now()) } ?: return
         val sessions = attempt(::fail) { repo.agenda(event.eventId, day) } ?: return
+        val tracks = attempt(::fail) { repo.tracks(event.eventId) } ?: return
+        val filter = filters.load(event.eventId)
+        val inTrack = filter.trackId?.let { track ->
+            attempt(::fail) { repo.sessionsInTrack(event.eventId, track) }?.mapTo(mutableSetOf()) { it.id } ?: return
+        }
         val nowNext = attempt(::fail) { repo.nowNext(event.eventId, event.now()) } ?: return
         val favourites = attempt(::fail) { favouriteSessionIds() } ?: return
         mutableState.value = AgendaState(
             days = days,
             day = day,
-            sessions = sessions,
+            sessions = sessions.filter { session ->
+                (filter.locationId == null || session.locationId == filter.locationId) &&
+                    (inTrack == null || session.id in inTrack)
+            },
+            filter = filter,
+            tracks = tracks,
+            places = sessions.mapNotNull { s -> s.locationId?.let { it to (s.locationName ?: it) } }.distinctBy { it.first },
             now = nowNext.now,
             next = nowNext.next,
             favourites = favourites,

@@ -6,6 +6,7 @@ import de.marktplatz.core.ChangeAlert
 import de.marktplatz.core.Favourite
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.PersonalAgenda
+import de.marktplatz.core.SessionSummary
 import java.time.LocalDate
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -21,6 +22,9 @@ data class MyAgendaState(
     val agenda: PersonalAgenda? = null,
     /** Unseen change alerts by session id: the row shows what changed. */
     val alerts: Map<String, ChangeAlert> = emptyMap(),
+    /** My favourite sessions running now, and the next of them. */
+    val mineNow: List<SessionSummary> = emptyList(),
+    val mineNext: List<SessionSummary> = emptyList(),
     /** Favourite speakers and exhibitors (removed ones stay, marked). */
     val others: List<Favourite> = emptyList(),
     val loading: Boolean = true,
@@ -62,6 +66,14 @@ class MyAgendaModel(
         }
     }
 
+    /** Writes, edits or (blank) clears the note on a favourite session. */
+    fun setNote(sessionId: String, text: String) {
+        scope.launch {
+            attempt(::report) { repo.saveSessionNote(event.eventId, sessionId, text) } ?: return@launch
+            event.changes.changed()
+        }
+    }
+
     /** All favourite sessions as an iCalendar file, for the calendar app. */
     suspend fun calendarFile(): String? =
         attempt(::report) { repo.calendar(event.eventId, CalendarSelection.Favourites) }
@@ -73,11 +85,14 @@ class MyAgendaModel(
         val agenda = attempt(::fail) { repo.personalAgenda(event.eventId, day) } ?: return
         val alerts = attempt(::fail) { repo.alerts(event.eventId, includeSeen = false) } ?: return
         val favourites = attempt(::fail) { repo.favourites(event.eventId) } ?: return
+        val nowNext = attempt(::fail) { repo.favouritesNowNext(event.eventId, event.now()) } ?: return
         mutableState.value = MyAgendaState(
             days = days,
             day = day,
             agenda = agenda,
             alerts = alerts.associateBy { it.sessionId },
+            mineNow = nowNext.now,
+            mineNext = nowNext.next,
             others = favourites.filter { it.kind != FavouriteKind.SESSION },
             loading = false,
         )

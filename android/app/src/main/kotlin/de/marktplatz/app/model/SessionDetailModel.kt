@@ -15,6 +15,8 @@ import kotlinx.coroutines.launch
 data class SessionDetailState(
     val detail: SessionDetail? = null,
     val favourite: Boolean = false,
+    /** My note on this session while it is a favourite. */
+    val note: String? = null,
     /** An unseen change to this (favourited) session, shown as a banner; opening marks it seen. */
     val alert: ChangeAlert? = null,
     /** Local photo files of the speakers that are cached, by speaker id. */
@@ -48,6 +50,14 @@ class SessionDetailModel(
         }
     }
 
+    /** Writes, edits or (blank) clears my note on this favourite session. */
+    fun setNote(text: String) {
+        scope.launch {
+            attempt(::report) { repo.saveSessionNote(event.eventId, sessionId, text) } ?: return@launch
+            event.changes.changed()
+        }
+    }
+
     /** An iCalendar file of this session (stable UID: importing it again updates the entry). */
     suspend fun calendarFile(): String? =
         attempt(::report) { repo.calendar(event.eventId, CalendarSelection.Session(sessionId)) }
@@ -55,6 +65,12 @@ class SessionDetailModel(
     private suspend fun load() {
         val detail = attempt(::fail) { repo.sessionDetail(event.eventId, sessionId) } ?: return
         val favourite = attempt(::fail) { repo.isFavourite(event.eventId, FavouriteKind.SESSION, sessionId) } ?: return
+        val note = if (favourite) {
+            attempt(::fail) { repo.favourites(event.eventId) }
+                ?.firstOrNull { it.kind == FavouriteKind.SESSION && it.id == sessionId }?.note
+        } else {
+            null
+        }
         val photos = detail.speakers.mapNotNull { speaker ->
             val photo = speaker.photo ?: return@mapNotNull null
             attempt({}) { repo.cachedAssetFile(photo) }?.let { speaker.id to it }
@@ -63,7 +79,7 @@ class SessionDetailModel(
             ?.firstOrNull { it.sessionId == sessionId }
         // The banner stays while the screen is open, though the alert is marked seen below.
         if (unseen != null) shownAlert = unseen
-        mutableState.value = SessionDetailState(detail, favourite, shownAlert, photos, loading = false)
+        mutableState.value = SessionDetailState(detail, favourite, note, shownAlert, photos, loading = false)
         if (unseen != null) attempt({}) { repo.markAlertsSeen(event.eventId, listOf(unseen.id)) }
     }
 

@@ -56,6 +56,7 @@ import de.marktplatz.app.ui.organiser.PhotoScreen
 import de.marktplatz.app.ui.organiser.SessionChangeScreen
 import de.marktplatz.app.ui.screens.AgendaScreen
 import de.marktplatz.app.ui.screens.AnnouncementsScreen
+import de.marktplatz.app.ui.screens.ClashScreen
 import de.marktplatz.app.ui.screens.EventInfoScreen
 import de.marktplatz.app.ui.screens.ExhibitorDetailScreen
 import de.marktplatz.app.ui.screens.GalleryScreen
@@ -64,6 +65,7 @@ import de.marktplatz.app.ui.screens.MyAgendaScreen
 import de.marktplatz.app.ui.screens.SearchScreen
 import de.marktplatz.app.ui.screens.SessionDetailScreen
 import de.marktplatz.app.ui.screens.SettingsScreen
+import de.marktplatz.app.ui.screens.ShareScreen
 import de.marktplatz.app.ui.screens.SpeakerDetailScreen
 import de.marktplatz.app.ui.screens.SpeakersScreen
 import de.marktplatz.app.ui.screens.StationDetailScreen
@@ -179,6 +181,10 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
                 composable(Routes.ORGANISER_ANNOUNCE) { ComposeAnnouncementScreen(go) }
                 composable(Routes.ORGANISER_SESSION) { SessionChangeScreen(go) }
                 composable(Routes.ORGANISER_PHOTO) { PhotoScreen(go) }
+                composable(Routes.SHARE) { ShareScreen(go) }
+                composable(Routes.CLASH, arguments = listOf(navArgument("code") { type = NavType.StringType })) { entry ->
+                    ClashScreen(entry.arguments?.getString("code").orEmpty(), go)
+                }
             }
         }
     }

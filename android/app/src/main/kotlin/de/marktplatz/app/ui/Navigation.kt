@@ -23,6 +23,8 @@ object Routes {
     const val ORGANISER_ANNOUNCE = "organiser/announce"
     const val ORGANISER_SESSION = "organiser/session"
     const val ORGANISER_PHOTO = "organiser/photo"
+    const val SHARE = "share"
+    const val CLASH = "share/{code}"
 
     val topLevel = listOf(AGENDA, MY_AGENDA, SEARCH, STATIONS, MORE)
 }
@@ -32,6 +34,7 @@ class AppNavigator(private val nav: NavHostController) {
     fun station(id: String) = nav.navigate("station/" + Uri.encode(id))
     fun exhibitor(id: String) = nav.navigate("exhibitor/" + Uri.encode(id))
     fun speaker(id: String) = nav.navigate("speaker/" + Uri.encode(id))
+    fun clash(code: String) = nav.navigate("share/" + Uri.encode(code))
     fun to(route: String) = nav.navigate(route)
 
     /** A bottom bar tab: one copy on the stack, state kept when switching back. */

@@ -9,6 +9,7 @@ import de.marktplatz.app.AppGraph
 import de.marktplatz.app.graph
 import de.marktplatz.app.model.AgendaModel
 import de.marktplatz.app.model.AnnouncementsModel
+import de.marktplatz.app.model.ClashModel
 import de.marktplatz.app.model.EventInfoModel
 import de.marktplatz.app.model.ExhibitorDetailModel
 import de.marktplatz.app.model.GalleryModel
@@ -17,6 +18,7 @@ import de.marktplatz.app.model.OrganiserModel
 import de.marktplatz.app.model.SearchModel
 import de.marktplatz.app.model.SessionDetailModel
 import de.marktplatz.app.model.SettingsModel
+import de.marktplatz.app.model.ShareModel
 import de.marktplatz.app.model.SpeakerDetailModel
 import de.marktplatz.app.model.SpeakersModel
 import de.marktplatz.app.model.StationDetailModel
@@ -26,7 +28,7 @@ import de.marktplatz.app.model.StationsModel
 // viewModelScope, so the model survives rotation and stops when the screen is gone.
 
 class AgendaViewModel(graph: AppGraph) : ViewModel() {
-    val model = AgendaModel(graph.repo, viewModelScope, graph.event)
+    val model = AgendaModel(graph.repo, viewModelScope, graph.event, graph.agendaFilters)
 }
 
 class SessionDetailViewModel(graph: AppGraph, sessionId: String) : ViewModel() {
@@ -77,6 +79,14 @@ class EventInfoViewModel(graph: AppGraph) : ViewModel() {
 
 class SettingsViewModel(graph: AppGraph) : ViewModel() {
     val model = SettingsModel(graph.repo, viewModelScope, graph.event)
+}
+
+class ShareViewModel(graph: AppGraph) : ViewModel() {
+    val model = ShareModel(graph.repo, viewModelScope, graph.event)
+}
+
+class ClashViewModel(graph: AppGraph, code: String) : ViewModel() {
+    val model = ClashModel(graph.repo, viewModelScope, graph.event, code)
 }
 
 /** Shared by the organiser screens (one per back stack entry of the organiser graph). */

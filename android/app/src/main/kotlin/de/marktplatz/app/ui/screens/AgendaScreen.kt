@@ -25,6 +25,7 @@ import de.marktplatz.app.ui.AgendaViewModel
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.Routes
 import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.AgendaFilterBar
 import de.marktplatz.app.ui.components.DayTabs
 import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.SectionHeader
@@ -54,6 +55,7 @@ fun AgendaScreen(status: SyncStatus, go: AppNavigator, onRefresh: () -> Unit) {
     ) { padding ->
         Column(Modifier.padding(padding)) {
             DayTabs(state.days, state.day, model::selectDay)
+            AgendaFilterBar(state.filter, state.places, state.tracks, model::setFilter)
             PullToRefreshBox(isRefreshing = status.running, onRefresh = onRefresh, modifier = Modifier.fillMaxSize()) {
                 LazyColumn(Modifier.fillMaxSize()) {
                     if (state.now.isNotEmpty()) {
@@ -70,7 +72,9 @@ fun AgendaScreen(status: SyncStatus, go: AppNavigator, onRefresh: () -> Unit) {
                     }
                     state.day?.let { day -> item(key = "day") { SectionHeader(dayLong(day, locale)) } }
                     if (state.sessions.isEmpty()) {
-                        item(key = "empty") { EmptyState(state.loading, state.problem, R.string.agenda_empty) }
+                        item(key = "empty") {
+                            EmptyState(state.loading, state.problem, if (state.filter.isActive) R.string.filter_nothing else R.string.agenda_empty)
+                        }
                     }
                     items(state.sessions, key = { it.id }) { session ->
                         SessionRow(session, session.id in state.favourites, { go.session(session.id) }, { model.toggleFavourite(session.id) })

@@ -11,6 +11,7 @@ import androidx.compose.material.icons.outlined.Badge
 import androidx.compose.material.icons.outlined.Campaign
 import androidx.compose.material.icons.outlined.Info
 import androidx.compose.material.icons.outlined.People
+import androidx.compose.material.icons.outlined.QrCode2
 import androidx.compose.material.icons.outlined.PhotoLibrary
 import androidx.compose.material.icons.outlined.Settings
 import androidx.compose.material3.ExperimentalMaterial3Api
@@ -37,6 +38,7 @@ fun MoreScreen(status: SyncStatus, go: AppNavigator) {
     val entries: List<Triple<Int, ImageVector, String>> = listOf(
         Triple(R.string.announcements, Icons.Outlined.Campaign, Routes.ANNOUNCEMENTS),
         Triple(R.string.speakers, Icons.Outlined.People, Routes.SPEAKERS),
+        Triple(R.string.share_title, Icons.Outlined.QrCode2, Routes.SHARE),
         Triple(R.string.gallery, Icons.Outlined.PhotoLibrary, Routes.GALLERY),
         Triple(R.string.event_info, Icons.Outlined.Info, Routes.INFO),
         Triple(R.string.settings, Icons.Outlined.Settings, Routes.SETTINGS),

@@ -48,6 +48,8 @@ import de.marktplatz.app.ui.MyAgendaViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.DayTabs
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.FavouriteNote
+import de.marktplatz.app.ui.components.MyNowNext
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.SessionRow
 import de.marktplatz.app.ui.components.TitleWithStatus
@@ -94,6 +96,9 @@ fun MyAgendaScreen(status: SyncStatus, go: AppNavigator, onRefresh: () -> Unit) 
                     if (agenda == null || agenda.entries.isEmpty()) {
                         item { EmptyState(state.loading, state.problem, R.string.my_agenda_empty) }
                     }
+                    if (state.mineNow.isNotEmpty() || state.mineNext.isNotEmpty()) {
+                        item(key = "mine-now-next") { MyNowNext(state.mineNow, state.mineNext, go) }
+                    }
                     if (agenda != null && agenda.conflictCount > 0u) {
                         item {
                             Marker(Icons.Outlined.Warning, stringResource(R.string.conflicts_summary, agenda.conflictCount.toInt()), MaterialTheme.colorScheme.error, Modifier.padding(16.dp))
@@ -124,7 +129,9 @@ fun MyAgendaScreen(status: SyncStatus, go: AppNavigator, onRefresh: () -> Unit) 
                                         FavouriteState.UNAVAILABLE -> Marker(Icons.Outlined.Warning, stringResource(R.string.favourite_unavailable), MaterialTheme.colorScheme.error)
                                         else -> {}
                                     }
-                                    entry.note?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+                                    if (entry.state == FavouriteState.PRESENT) {
+                                        FavouriteNote(session.title, entry.note, { model.setNote(session.id, it) })
+                                    }
                                 }
                             },
                         )

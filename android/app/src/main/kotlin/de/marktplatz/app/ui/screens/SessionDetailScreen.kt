@@ -46,6 +46,7 @@ import de.marktplatz.app.ui.SessionDetailViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.Avatar
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.FavouriteNote
 import de.marktplatz.app.ui.components.FavouriteToggle
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.dayLong
@@ -123,6 +124,7 @@ fun SessionDetailScreen(sessionId: String, go: AppNavigator) {
                 }
             }
             summary.trackName?.let { Text(stringResource(R.string.session_track, it), style = MaterialTheme.typography.bodyMedium) }
+            if (state.favourite) FavouriteNote(summary.title, state.note, model::setNote)
             if (summary.languages.isNotEmpty()) {
                 Text(stringResource(R.string.session_languages, summary.languages.joinToString(", ")), style = MaterialTheme.typography.bodyMedium)
             }
