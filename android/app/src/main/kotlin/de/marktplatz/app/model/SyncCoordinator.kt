@@ -104,6 +104,9 @@ class SyncCoordinator(
         return sync()
     }
 
+    /** Stops the running sync between two pages (the content stays at its last whole page). */
+    fun cancel() = repo.cancelSync(event.eventId)
+
     /** [enterAccessCode] from the UI's dialog. */
     fun submitAccessCode(code: String): Job = scope.launch { enterAccessCode(code) }
 
