@@ -48,6 +48,8 @@ class EventPickerModel(
     private val scope: CoroutineScope,
     private val event: EventContext,
     private val lastEvent: LastEventStore,
+    /** Told after a switch (the app's sync coordinator follows and syncs the new event). */
+    private val onSwitched: () -> Unit = {},
 ) {
     private val mutableState = MutableStateFlow(EventPickerState(current = event.eventId))
     val state: StateFlow<EventPickerState> = mutableState.asStateFlow()
@@ -59,7 +61,10 @@ class EventPickerModel(
     /** Shows [eventId] everywhere and opens it at the next start. */
     fun choose(eventId: String) {
         lastEvent.save(eventId)
-        event.switchTo(eventId)
+        if (eventId != event.eventId) {
+            event.switchTo(eventId)
+            onSwitched()
+        }
         mutableState.update { it.copy(current = eventId, problem = null) }
     }
 

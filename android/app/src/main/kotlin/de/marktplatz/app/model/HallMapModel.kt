@@ -37,6 +37,13 @@ sealed interface MapFocus {
     data class Session(val sessionId: String) : MapFocus
 }
 
+/** The focus of a map route's arguments (a station wins; neither: the whole plan). */
+fun mapFocusOf(stationId: String?, sessionId: String?): MapFocus? = when {
+    !stationId.isNullOrEmpty() -> MapFocus.Station(stationId)
+    !sessionId.isNullOrEmpty() -> MapFocus.Session(sessionId)
+    else -> null
+}
+
 /**
  * The venue plan with a pin per place from its position (fractions of the plan, see the
  * model's `MapPosition`), and the same places as a list for screen readers.

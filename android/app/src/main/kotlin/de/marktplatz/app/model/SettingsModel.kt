@@ -25,6 +25,8 @@ class SettingsModel(
     private val repo: MarktplatzRepository,
     private val scope: CoroutineScope,
     private val event: EventContext,
+    /** Told after the access code changed (the app syncs with the new code at once). */
+    private val afterAccessCodeChange: () -> Unit = {},
 ) {
     private val mutableState = MutableStateFlow(SettingsState())
     val state: StateFlow<SettingsState> = mutableState.asStateFlow()
@@ -45,6 +47,7 @@ class SettingsModel(
         val kept = code?.trim()?.takeIf { it.isNotEmpty() }
         attempt(::report) { repo.setAccessCode(event.eventId, kept) } ?: return@launch
         mutableState.update { it.copy(hasAccessCode = kept != null, problem = null) }
+        afterAccessCodeChange()
     }
 
     private suspend fun loadAccessCode() {

@@ -2,6 +2,7 @@ package de.marktplatz.app.model
 
 import de.marktplatz.core.FavouriteKind
 import java.net.HttpURLConnection
+import java.time.Duration
 import java.net.URI
 import kotlinx.coroutines.runBlocking
 import org.junit.After
@@ -23,7 +24,8 @@ class EventPickerModelTest {
         world.synced()
         world.repo.toggleFavourite(EVENT, FavouriteKind.SESSION, "cybersicherheitsstrategie")
         val last = InMemoryLastEventStore()
-        val picker = EventPickerModel(world.repo, world.scope, world.event, last)
+        val sync = SyncCoordinator(world.repo, world.scope, world.event, world.notifier)
+        val picker = EventPickerModel(world.repo, world.scope, world.event, last, sync::eventSwitched)
         assertEquals(listOf(EVENT), picker.state.awaitState { !it.loading }.events.map { it.id })
 
         picker.add(SECOND_EVENT).join()
@@ -32,6 +34,12 @@ class EventPickerModelTest {
         assertEquals(SECOND_EVENT, world.event.eventId)
         assertEquals(SECOND_EVENT, last.load())
         assertEquals("Zweite Messe", state.events.first { it.id == SECOND_EVENT }.title)
+        // The indicator moved to the second event and says when that one was synced.
+        eventually("the indicator shows the second event's sync") {
+            val synced = world.repo.events().first { it.id == SECOND_EVENT }.lastSyncedAt
+            val shown = sync.status.value.takeIf { !it.running }?.lastUpdated
+            synced != null && shown != null && Duration.between(synced, shown).abs() < Duration.ofSeconds(2)
+        }
 
         // Screen models follow the switch: the agenda shows the second event's session.
         val agenda = AgendaModel(world.repo, world.scope, world.event)
