@@ -9,16 +9,10 @@ import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
-import androidx.compose.material3.ExperimentalMaterial3Api
-import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
@@ -31,6 +25,7 @@ import de.marktplatz.app.model.KnownGap
 import de.marktplatz.app.ui.AccessibilityStatementViewModel
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.BackTopBar
 import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.dayLong
@@ -39,25 +34,13 @@ import de.marktplatz.app.ui.components.startActivityOrExplain
 import de.marktplatz.app.ui.components.uiLocale
 
 /** "Erklärung zur Barrierefreiheit" (BITV 2.0 § 7): status, known gaps, feedback, conciliation. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun AccessibilityStatementScreen(go: AppNavigator) {
     val model = appViewModel { AccessibilityStatementViewModel(it) }.model
     val state by model.state.collectAsStateWithLifecycle()
     val context = LocalContext.current
     val locale = uiLocale()
-    Scaffold(
-        topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.accessibility_statement)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
-        },
-    ) { padding ->
+    Scaffold(topBar = { BackTopBar(stringResource(R.string.accessibility_statement), go) }) { padding ->
         val statement = state.statement
         if (statement == null) {
             EmptyState(state.loading, state.problem, R.string.accessibility_statement, Modifier.padding(padding))

@@ -11,18 +11,12 @@ import androidx.compose.foundation.selection.selectable
 import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.foundation.text.KeyboardActions
 import androidx.compose.foundation.text.KeyboardOptions
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material3.Button
-import androidx.compose.material3.ExperimentalMaterial3Api
-import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -40,31 +34,20 @@ import de.marktplatz.app.R
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.EventPickerViewModel
 import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.BackTopBar
 import de.marktplatz.app.ui.components.LoadingIndicator
 import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.relativeTime
 
 /** The events on this phone (pick one to show) and another one to add by its id. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun EventPickerScreen(go: AppNavigator) {
     val model = appViewModel { EventPickerViewModel(it) }.model
     val state by model.state.collectAsStateWithLifecycle()
     var newId by rememberSaveable { mutableStateOf("") }
     val add = { if (newId.isNotBlank() && state.adding == null) model.add(newId) }
-    Scaffold(
-        topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.events)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
-        },
-    ) { padding ->
+    Scaffold(topBar = { BackTopBar(stringResource(R.string.events), go) }) { padding ->
         LazyColumn(Modifier.padding(padding).fillMaxSize().selectableGroup()) {
             item { SectionHeader(stringResource(R.string.events_on_device)) }
             items(state.events, key = { it.id }) { summary ->

@@ -20,18 +20,14 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.foundation.shape.CircleShape
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.outlined.Add
 import androidx.compose.material.icons.outlined.Remove
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.FilledTonalIconButton
 import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableFloatStateOf
@@ -58,6 +54,7 @@ import de.marktplatz.app.model.MapPin
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.HallMapViewModel
 import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.BackTopBar
 import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.LocalImage
 import de.marktplatz.app.ui.components.SectionHeader
@@ -68,23 +65,11 @@ private const val MAX_ZOOM = 5f
  * The hall plan with a pin per place (tap one for the station), pinch or the zoom buttons to
  * zoom, and below it the same places as a list in the plan's reading order for screen readers.
  */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun HallMapScreen(focus: MapFocus?, go: AppNavigator) {
     val model = appViewModel { HallMapViewModel(it, focus) }.model
     val state by model.state.collectAsStateWithLifecycle()
-    Scaffold(
-        topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.hall_map)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
-        },
-    ) { padding ->
+    Scaffold(topBar = { BackTopBar(stringResource(R.string.hall_map), go) }) { padding ->
         Column(Modifier.padding(padding).fillMaxSize()) {
             if (state.mapFile == null) {
                 EmptyState(state.loading, state.problem, R.string.hall_map_none)
