@@ -11,6 +11,14 @@ struct SyncStatusView: View {
                 ProgressView()
                     .controlSize(.mini)
                 Text("Updating…")
+                // Stops the sync between two pages (what arrived stays); the next one carries on.
+                Button {
+                    sync.cancel()
+                } label: {
+                    Image(systemName: "xmark.circle")
+                }
+                .buttonStyle(.borderless)
+                .accessibilityLabel(Text("Stop updating"))
             } else {
                 if sync.problem?.kind == .offline {
                     Image(systemName: "icloud.slash")
