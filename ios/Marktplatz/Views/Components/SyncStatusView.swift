@@ -7,11 +7,11 @@ struct SyncStatusView: View {
 
     var body: some View {
         HStack(spacing: 6) {
+            status
+                .accessibilityElement(children: .combine)
             if sync.running {
-                ProgressView()
-                    .controlSize(.mini)
-                Text("Updating…")
                 // Stops the sync between two pages (what arrived stays); the next one carries on.
+                // Outside the combined element so VoiceOver offers it as a button of its own.
                 Button {
                     sync.cancel()
                 } label: {
@@ -19,6 +19,19 @@ struct SyncStatusView: View {
                 }
                 .buttonStyle(.borderless)
                 .accessibilityLabel(Text("Stop updating"))
+            }
+        }
+        .font(.caption2)
+        .foregroundStyle(.secondary)
+    }
+
+    @ViewBuilder
+    private var status: some View {
+        HStack(spacing: 6) {
+            if sync.running {
+                ProgressView()
+                    .controlSize(.mini)
+                Text("Updating…")
             } else {
                 if sync.problem?.kind == .offline {
                     Image(systemName: "icloud.slash")
@@ -34,9 +47,6 @@ struct SyncStatusView: View {
                 }
             }
         }
-        .font(.caption2)
-        .foregroundStyle(.secondary)
-        .accessibilityElement(children: .combine)
     }
 }
 
