@@ -8,7 +8,10 @@ import Observation
 @Observable
 final class AppModel {
     @ObservationIgnored let repo: MarktplatzRepository
-    @ObservationIgnored let eventId = AppConfig.eventId
+    /// The event shown; the event picker switches it (`switchEvent`), screens reload for it.
+    private(set) var eventId: String
+    /// Where the last event shown is kept, so it is reopened at start.
+    @ObservationIgnored let lastEvent: LastEventStore
     @ObservationIgnored let serverURL = AppConfig.serverURL
     let content = ContentSignal()
     let sync: SyncCoordinator
@@ -23,7 +26,7 @@ final class AppModel {
     /// A tapped announcement's notification asked to show the announcements.
     var requestedAnnouncements = false
 
-    init() {
+    init(lastEvent: LastEventStore = DefaultsLastEvent()) {
         let repo: MarktplatzRepository
         var problem: Problem?
         do {
@@ -41,7 +44,20 @@ final class AppModel {
         self.repo = repo
         self.openProblem = problem
         self.notices = repo.notices()
-        self.sync = SyncCoordinator(repo: repo, eventId: AppConfig.eventId, serverURL: AppConfig.serverURL, content: content, notifications: notifications)
+        self.lastEvent = lastEvent
+        let eventId = startEventId(lastEvent, buildEventId: AppConfig.eventId)
+        self.eventId = eventId
+        self.sync = SyncCoordinator(repo: repo, eventId: eventId, serverURL: AppConfig.serverURL, content: content, notifications: notifications)
+    }
+
+    /// Shows `eventId` from now on and reopens it at the next start: the indicator, following
+    /// and a sync move to it, and every screen reloads.
+    func switchEvent(to eventId: String) {
+        lastEvent.save(eventId)
+        guard eventId != self.eventId else { return }
+        self.eventId = eventId
+        sync.switchEvent(to: eventId)
+        contentChanged()
     }
 
     /// Launch: listen, watch connectivity, sync in the background of the UI.

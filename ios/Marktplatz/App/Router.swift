@@ -40,6 +40,9 @@ enum Route: Hashable {
     case info
     case settings
     case organiser
+    case map(MapFocus?)
+    case accessibilityStatement
+    case events
     case composeAnnouncement
     case changeSession
     case addPhoto

@@ -13,6 +13,8 @@ final class OrganiserModel {
     private(set) var locations: [Location] = []
     private(set) var sessions: [SessionSummary] = []
     private(set) var lastPush: PushReport?
+    /// When the outbox tries again after a failed push (nil: nothing waits for a retry).
+    private(set) var nextPushAttempt: Date?
     private(set) var busy = false
     private(set) var problem: Problem?
 
@@ -28,6 +30,7 @@ final class OrganiserModel {
         do {
             organiser = try await app.repo.organiser(eventId: app.eventId)
             outbox = try await app.repo.outbox(eventId: app.eventId, includeDone: true)
+            nextPushAttempt = try await app.repo.nextPushAttemptAt(eventId: app.eventId)
             locations = (try? await app.repo.locations(eventId: app.eventId)) ?? []
             var sessions: [SessionSummary] = []
             if let days = try? await app.repo.overview(eventId: app.eventId).event.days.sorted() {

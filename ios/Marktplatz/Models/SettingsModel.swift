@@ -9,6 +9,8 @@ import Observation
 final class SettingsModel {
     private(set) var reminderLeadMinutes: Int?
     private(set) var notificationsAllowed = true
+    /// Whether the event's access code is stored (the code itself is never shown back).
+    private(set) var hasAccessCode: Bool?
     private(set) var problem: Problem?
 
     let leadChoices = [0, 5, 10, 15, 30, 60]
@@ -26,6 +28,21 @@ final class SettingsModel {
             problem = Problem(error) ?? problem
         }
         notificationsAllowed = await app.notifications.isAuthorized()
+        hasAccessCode = try? await app.repo.hasAccessCode(eventId: app.eventId)
+    }
+
+    /// Stores a new access code for the event (blank or nil: forgets it), then syncs with it.
+    func changeAccessCode(_ code: String?) async {
+        let kept = code?.trimmingCharacters(in: .whitespaces)
+        let stored = kept?.isEmpty == false ? kept : nil
+        do {
+            try await app.repo.setAccessCode(eventId: app.eventId, code: stored)
+            hasAccessCode = stored != nil
+            problem = nil
+            app.sync.refresh()
+        } catch {
+            problem = Problem(error) ?? problem
+        }
     }
 
     func setReminderLead(_ minutes: Int) async {

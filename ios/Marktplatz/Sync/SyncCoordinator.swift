@@ -28,7 +28,7 @@ final class SyncCoordinator {
     private(set) var problem: Problem?
 
     @ObservationIgnored private let repo: MarktplatzRepository
-    @ObservationIgnored private let eventId: String
+    @ObservationIgnored private var eventId: String
     @ObservationIgnored private let serverURL: String
     @ObservationIgnored private let content: ContentSignal
     @ObservationIgnored private let notifications: NotificationScheduler
@@ -53,6 +53,31 @@ final class SyncCoordinator {
                 self?.heard(update)
             }
         }
+        readLastUpdated()
+    }
+
+    /// The app switched events: the indicator, following and a sync move to `eventId`.
+    func switchEvent(to eventId: String) {
+        guard eventId != self.eventId else { return }
+        let wasFollowing = following != nil
+        stopFollowing()
+        self.eventId = eventId
+        lastUpdated = nil
+        problem = nil
+        progress = nil
+        readLastUpdated()
+        if wasFollowing { startFollowing() }
+        refresh()
+    }
+
+    /// Stops the running sync between two pages (what arrived stays; the next sync carries on).
+    func cancel() {
+        repo.cancelSync(eventId: eventId)
+    }
+
+    /// When the shown event was last synced, from the store (a sync heard meanwhile wins).
+    private func readLastUpdated() {
+        let eventId = eventId
         Task {
             let events = try? await repo.events()
             lastUpdated = lastUpdated ?? events?.first { $0.id == eventId }?.lastSyncedAt

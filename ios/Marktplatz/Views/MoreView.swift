@@ -13,6 +13,9 @@ struct MoreView: View {
             NavigationLink(value: Route.info) { Label("Event and venue", systemImage: "info.circle") }
             NavigationLink(value: Route.settings) { Label("Settings", systemImage: "gear") }
             NavigationLink(value: Route.organiser) { Label("Organiser mode", systemImage: "person.badge.key") }
+            NavigationLink(value: Route.map(nil)) { Label("Hall map", systemImage: "map") }
+            NavigationLink(value: Route.events) { Label("Events", systemImage: "arrow.left.arrow.right") }
+            NavigationLink(value: Route.accessibilityStatement) { Label("Accessibility statement", systemImage: "accessibility") }
             if !app.notices.isEmpty {
                 Section {
                     ForEach(app.notices, id: \.self) { Text($0).font(.footnote) }

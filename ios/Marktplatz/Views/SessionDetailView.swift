@@ -75,6 +75,11 @@ struct SessionDetailView: View {
                     NavigationLink(value: Route.station(location.id)) {
                         Label(location.name, systemImage: "mappin.and.ellipse")
                     }
+                    if location.position != nil {
+                        NavigationLink(value: Route.map(.session(summary.id))) {
+                            Label("Show on map", systemImage: "map")
+                        }
+                    }
                 }
                 if let track = summary.trackName { Label(track, systemImage: "tag") }
                 if model.favourite {

@@ -4,6 +4,8 @@ import SwiftUI
 struct SettingsView: View {
     let app: AppModel
     @State private var model: SettingsModel
+    @State private var changingCode = false
+    @State private var newCode = ""
     @Environment(\.openURL) private var openURL
 
     init(app: AppModel) {
@@ -37,6 +39,17 @@ struct SettingsView: View {
             } header: {
                 Text("Reminders before a favourite starts")
             }
+            Section("Access code") {
+                if model.hasAccessCode == true {
+                    Text("An access code is stored for this event.")
+                } else {
+                    Text("No access code is stored for this event.")
+                }
+                Button("Change code") { changingCode = true }
+                if model.hasAccessCode == true {
+                    Button("Forget the stored code", role: .destructive) { Task { await model.changeAccessCode(nil) } }
+                }
+            }
             Section {
                 Button {
                     if let url = URL(string: UIApplication.openSettingsURLString) { openURL(url) }
@@ -53,6 +66,18 @@ struct SettingsView: View {
             }
         }
         .navigationTitle("Settings")
-        .task { await model.load() }
+        .task(id: app.content.version) { await model.load() }
+        .alert("Access code", isPresented: $changingCode) {
+            TextField("Code from your badge or the entrance", text: $newCode)
+                .textInputAutocapitalization(.never)
+                .autocorrectionDisabled()
+            Button("Save") {
+                let code = newCode
+                newCode = ""
+                Task { await model.changeAccessCode(code) }
+            }
+            .disabled(newCode.trimmingCharacters(in: .whitespaces).isEmpty)
+            Button("Cancel", role: .cancel) { newCode = "" }
+        }
     }
 }

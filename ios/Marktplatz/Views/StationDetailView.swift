@@ -14,6 +14,9 @@ struct StationDetailView: View {
     var body: some View {
         List {
             if let location = model.location {
+                if location.position != nil {
+                    NavigationLink(value: Route.map(.station(location.id))) { Label("Show on map", systemImage: "map") }
+                }
                 if !location.description.isEmpty {
                     Section { Text(location.description) }
                 }

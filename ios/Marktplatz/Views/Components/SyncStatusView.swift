@@ -7,6 +7,27 @@ struct SyncStatusView: View {
 
     var body: some View {
         HStack(spacing: 6) {
+            status
+                .accessibilityElement(children: .combine)
+            if sync.running {
+                // Stops the sync between two pages (what arrived stays); the next one carries on.
+                // Outside the combined element so VoiceOver offers it as a button of its own.
+                Button {
+                    sync.cancel()
+                } label: {
+                    Image(systemName: "xmark.circle")
+                }
+                .buttonStyle(.borderless)
+                .accessibilityLabel(Text("Stop updating"))
+            }
+        }
+        .font(.caption2)
+        .foregroundStyle(.secondary)
+    }
+
+    @ViewBuilder
+    private var status: some View {
+        HStack(spacing: 6) {
             if sync.running {
                 ProgressView()
                     .controlSize(.mini)
@@ -26,9 +47,6 @@ struct SyncStatusView: View {
                 }
             }
         }
-        .font(.caption2)
-        .foregroundStyle(.secondary)
-        .accessibilityElement(children: .combine)
     }
 }
 

@@ -71,6 +71,9 @@ struct OrganiserView: View {
             if model.outbox.isEmpty {
                 Text("Nothing sent from this phone yet.").foregroundStyle(.secondary)
             }
+            if let next = model.nextPushAttempt {
+                Text("Next try to send: \(next.formatted(date: .omitted, time: .shortened))").foregroundStyle(.secondary)
+            }
             ForEach(model.outbox, id: \.id) { entry in
                 OutboxRow(entry: entry, sessions: model.sessions, locations: model.locations)
                     .swipeActions {

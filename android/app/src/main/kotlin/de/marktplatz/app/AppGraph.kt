@@ -3,7 +3,9 @@ package de.marktplatz.app
 import android.content.Context
 import de.marktplatz.app.model.EventContext
 import de.marktplatz.app.model.FileAgendaFilterStore
+import de.marktplatz.app.model.LastEventStore
 import de.marktplatz.app.model.SyncCoordinator
+import de.marktplatz.app.model.startEventId
 import de.marktplatz.app.notify.AndroidNotifier
 import de.marktplatz.bridge.CoreRepository
 import de.marktplatz.bridge.MarktplatzRepository
@@ -29,7 +31,13 @@ class AppGraph(context: Context) {
         KeystoreCredentials(context),
     )
 
-    val event = EventContext(eventId = BuildConfig.EVENT_ID, serverUrl = BuildConfig.SERVER_URL)
+    /** The event shown last is reopened at start (the event picker switches it). */
+    val lastEvent: LastEventStore = PreferencesLastEvent(context)
+
+    val event = EventContext(eventId = startEventId(lastEvent, BuildConfig.EVENT_ID), serverUrl = BuildConfig.SERVER_URL)
+
+    /** What the store reported when opening (a damaged file set aside), shown under "More". */
+    val notices: List<String> = repo.notices()
 
     /** Each event's agenda filter, in the app's files (a small file per event). */
     val agendaFilters = FileAgendaFilterStore(File(context.filesDir, "agenda-filters"))

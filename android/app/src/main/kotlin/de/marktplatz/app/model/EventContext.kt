@@ -24,12 +24,24 @@ class ContentSignal {
 
 /** The event the app shows, where it comes from, and what every screen model shares. */
 class EventContext(
-    val eventId: String,
+    eventId: String,
     val serverUrl: String,
     val clock: Clock = Clock.systemUTC(),
     val changes: ContentSignal = ContentSignal(),
 ) {
+    /** Read at every load: screen models follow a [switchTo] by reloading on [changes]. */
+    @Volatile
+    var eventId: String = eventId
+        private set
+
     fun now(): Instant = clock.instant()
+
+    /** Shows [eventId] from now on; every screen model reloads for it. */
+    fun switchTo(eventId: String) {
+        if (eventId == this.eventId) return
+        this.eventId = eventId
+        changes.changed()
+    }
 }
 
 /** Runs [load] now and again after every content change; a newer change cancels a running load. */

@@ -2,6 +2,7 @@ package de.marktplatz.app.model
 
 import de.marktplatz.bridge.MarktplatzRepository
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -11,6 +12,8 @@ import kotlinx.coroutines.launch
 data class SettingsState(
     /** Minutes before a favourite starts that its reminder fires. */
     val reminderLeadMinutes: Int? = null,
+    /** Whether the event's access code is stored (the code itself is never shown back). */
+    val hasAccessCode: Boolean? = null,
     val problem: Problem? = null,
 )
 
@@ -22,6 +25,8 @@ class SettingsModel(
     private val repo: MarktplatzRepository,
     private val scope: CoroutineScope,
     private val event: EventContext,
+    /** Told after the access code changed (the app syncs with the new code at once). */
+    private val afterAccessCodeChange: () -> Unit = {},
 ) {
     private val mutableState = MutableStateFlow(SettingsState())
     val state: StateFlow<SettingsState> = mutableState.asStateFlow()
@@ -34,6 +39,20 @@ class SettingsModel(
             val minutes = attempt(::report) { repo.reminderLeadMinutes() } ?: return@launch
             mutableState.update { it.copy(reminderLeadMinutes = minutes) }
         }
+        scope.reloadOnChange(event) { loadAccessCode() }
+    }
+
+    /** Stores a new access code for the event ([code] blank or null: forgets it). */
+    fun changeAccessCode(code: String?): Job = scope.launch {
+        val kept = code?.trim()?.takeIf { it.isNotEmpty() }
+        attempt(::report) { repo.setAccessCode(event.eventId, kept) } ?: return@launch
+        mutableState.update { it.copy(hasAccessCode = kept != null, problem = null) }
+        afterAccessCodeChange()
+    }
+
+    private suspend fun loadAccessCode() {
+        val stored = attempt(::report) { repo.hasAccessCode(event.eventId) } ?: return
+        mutableState.update { it.copy(hasAccessCode = stored) }
     }
 
     /** Saves the lead time; the reminders are rescheduled with it right away. */

@@ -64,10 +64,7 @@ class SyncCoordinator(
     private var following: FollowHandle? = null
 
     init {
-        scope.launch {
-            val stored = attempt({}) { repo.events().firstOrNull { it.id == event.eventId }?.lastSyncedAt }
-            mutableStatus.update { it.copy(lastUpdated = it.lastUpdated ?: stored) }
-        }
+        readLastUpdated()
         scope.launch { repo.updates().collect(::heard) }
         // Favourites, settings and organiser changes move reminders too (the first value is
         // the current one: scheduling at start covers alarms lost by an app update).
@@ -104,6 +101,9 @@ class SyncCoordinator(
         return sync()
     }
 
+    /** Stops the running sync between two pages (the content stays at its last whole page). */
+    fun cancel() = repo.cancelSync(event.eventId)
+
     /** [enterAccessCode] from the UI's dialog. */
     fun submitAccessCode(code: String): Job = scope.launch { enterAccessCode(code) }
 
@@ -129,6 +129,23 @@ class SyncCoordinator(
         following?.cancel()
         following?.close()
         following = null
+    }
+
+    /** The app switched events ([EventContext.switchTo]): the indicator, following and a sync move to it. */
+    @Synchronized
+    fun eventSwitched() {
+        val wasFollowing = following != null
+        stopFollowing()
+        mutableStatus.value = SyncStatus()
+        readLastUpdated()
+        if (wasFollowing) startFollowing()
+        refresh()
+    }
+
+    /** When the shown event was last synced, from the store (a sync heard meanwhile wins). */
+    private fun readLastUpdated() = scope.launch {
+        val stored = attempt({}) { repo.events().firstOrNull { it.id == event.eventId }?.lastSyncedAt }
+        mutableStatus.update { it.copy(lastUpdated = it.lastUpdated ?: stored) }
     }
 
     /** Reminders from the core's list (favourites, lead time, current content). */

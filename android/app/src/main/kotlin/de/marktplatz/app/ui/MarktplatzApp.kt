@@ -45,6 +45,7 @@ import androidx.navigation.navDeepLink
 import de.marktplatz.app.AppGraph
 import de.marktplatz.app.R
 import de.marktplatz.app.model.ProblemKind
+import de.marktplatz.app.model.mapFocusOf
 import de.marktplatz.app.notify.AndroidNotifier
 import de.marktplatz.app.notify.AnnouncementLinks
 import de.marktplatz.app.notify.SessionLinks
@@ -54,12 +55,15 @@ import de.marktplatz.app.ui.organiser.ComposeAnnouncementScreen
 import de.marktplatz.app.ui.organiser.OrganiserScreen
 import de.marktplatz.app.ui.organiser.PhotoScreen
 import de.marktplatz.app.ui.organiser.SessionChangeScreen
+import de.marktplatz.app.ui.screens.AccessibilityStatementScreen
 import de.marktplatz.app.ui.screens.AgendaScreen
 import de.marktplatz.app.ui.screens.AnnouncementsScreen
 import de.marktplatz.app.ui.screens.ClashScreen
 import de.marktplatz.app.ui.screens.EventInfoScreen
+import de.marktplatz.app.ui.screens.EventPickerScreen
 import de.marktplatz.app.ui.screens.ExhibitorDetailScreen
 import de.marktplatz.app.ui.screens.GalleryScreen
+import de.marktplatz.app.ui.screens.HallMapScreen
 import de.marktplatz.app.ui.screens.MoreScreen
 import de.marktplatz.app.ui.screens.MyAgendaScreen
 import de.marktplatz.app.ui.screens.SearchScreen
@@ -85,7 +89,7 @@ private val tabs = listOf(
 @Composable
 fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
     val status by graph.sync.status.collectAsStateWithLifecycle()
-    val unseen by remember { graph.repo.unseenAlerts(graph.event.eventId) }.collectAsStateWithLifecycle(initialValue = 0)
+    val unseen by remember(graph.event.eventId) { graph.repo.unseenAlerts(graph.event.eventId) }.collectAsStateWithLifecycle(initialValue = 0)
     val current by navController.currentBackStackEntryAsState()
     val route = current?.destination?.route
     val go = remember(navController) { AppNavigator(navController) }
@@ -177,6 +181,17 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
                 composable(Routes.GALLERY) { GalleryScreen(go, refresh, status) }
                 composable(Routes.INFO) { EventInfoScreen(go) }
                 composable(Routes.SETTINGS) { SettingsScreen(go) }
+                composable(
+                    Routes.MAP,
+                    arguments = listOf(
+                        navArgument("station") { type = NavType.StringType; nullable = true },
+                        navArgument("session") { type = NavType.StringType; nullable = true },
+                    ),
+                ) { entry ->
+                    HallMapScreen(mapFocusOf(entry.arguments?.getString("station"), entry.arguments?.getString("session")), go)
+                }
+                composable(Routes.ACCESSIBILITY) { AccessibilityStatementScreen(go) }
+                composable(Routes.EVENTS) { EventPickerScreen(go) }
                 composable(Routes.ORGANISER) { OrganiserScreen(go) }
                 composable(Routes.ORGANISER_ANNOUNCE) { ComposeAnnouncementScreen(go) }
                 composable(Routes.ORGANISER_SESSION) { SessionChangeScreen(go) }

@@ -2,6 +2,7 @@ package de.marktplatz.app.ui
 
 import android.net.Uri
 import androidx.navigation.NavHostController
+import de.marktplatz.app.model.MapFocus
 
 /** Routes of the app, and typed ways to go there (ids are URL-encoded into the route). */
 object Routes {
@@ -19,6 +20,9 @@ object Routes {
     const val GALLERY = "gallery"
     const val INFO = "info"
     const val SETTINGS = "settings"
+    const val MAP = "map?station={station}&session={session}"
+    const val ACCESSIBILITY = "accessibility"
+    const val EVENTS = "events"
     const val ORGANISER = "organiser"
     const val ORGANISER_ANNOUNCE = "organiser/announce"
     const val ORGANISER_SESSION = "organiser/session"
@@ -36,6 +40,15 @@ class AppNavigator(private val nav: NavHostController) {
     fun speaker(id: String) = nav.navigate("speaker/" + Uri.encode(id))
     fun clash(code: String) = nav.navigate("share/" + Uri.encode(code))
     fun to(route: String) = nav.navigate(route)
+
+    /** The hall plan, with [focus]'s pin highlighted ("show on map"). */
+    fun map(focus: MapFocus? = null) = nav.navigate(
+        when (focus) {
+            null -> "map"
+            is MapFocus.Station -> "map?station=" + Uri.encode(focus.stationId)
+            is MapFocus.Session -> "map?session=" + Uri.encode(focus.sessionId)
+        },
+    )
 
     /** A bottom bar tab: one copy on the stack, state kept when switching back. */
     fun tab(route: String) = nav.navigate(route) {

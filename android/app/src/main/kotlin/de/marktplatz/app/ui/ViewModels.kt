@@ -7,12 +7,16 @@ import androidx.lifecycle.viewModelScope
 import androidx.lifecycle.viewmodel.compose.viewModel
 import de.marktplatz.app.AppGraph
 import de.marktplatz.app.graph
+import de.marktplatz.app.model.AccessibilityStatementModel
 import de.marktplatz.app.model.AgendaModel
 import de.marktplatz.app.model.AnnouncementsModel
 import de.marktplatz.app.model.ClashModel
 import de.marktplatz.app.model.EventInfoModel
+import de.marktplatz.app.model.EventPickerModel
 import de.marktplatz.app.model.ExhibitorDetailModel
 import de.marktplatz.app.model.GalleryModel
+import de.marktplatz.app.model.HallMapModel
+import de.marktplatz.app.model.MapFocus
 import de.marktplatz.app.model.MyAgendaModel
 import de.marktplatz.app.model.OrganiserModel
 import de.marktplatz.app.model.SearchModel
@@ -78,7 +82,19 @@ class EventInfoViewModel(graph: AppGraph) : ViewModel() {
 }
 
 class SettingsViewModel(graph: AppGraph) : ViewModel() {
-    val model = SettingsModel(graph.repo, viewModelScope, graph.event)
+    val model = SettingsModel(graph.repo, viewModelScope, graph.event, afterAccessCodeChange = { graph.sync.refresh() })
+}
+
+class HallMapViewModel(graph: AppGraph, focus: MapFocus?) : ViewModel() {
+    val model = HallMapModel(graph.repo, viewModelScope, graph.event, focus)
+}
+
+class AccessibilityStatementViewModel(graph: AppGraph) : ViewModel() {
+    val model = AccessibilityStatementModel(graph.repo, viewModelScope, graph.event)
+}
+
+class EventPickerViewModel(graph: AppGraph) : ViewModel() {
+    val model = EventPickerModel(graph.repo, viewModelScope, graph.event, graph.lastEvent, graph.sync::eventSwitched)
 }
 
 class ShareViewModel(graph: AppGraph) : ViewModel() {

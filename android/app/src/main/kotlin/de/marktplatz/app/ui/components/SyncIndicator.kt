@@ -6,9 +6,11 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.outlined.Close
 import androidx.compose.material.icons.outlined.CloudOff
 import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -19,12 +21,14 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import de.marktplatz.app.R
+import de.marktplatz.app.graph
 import de.marktplatz.app.model.ProblemKind
 import de.marktplatz.app.model.SyncStatus
 import kotlinx.coroutines.delay
@@ -67,6 +71,13 @@ fun SyncIndicator(status: SyncStatus, modifier: Modifier = Modifier) {
             )
         }
         Text(text, style = MaterialTheme.typography.labelSmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        if (status.running) {
+            // Stops the sync between two pages (what arrived stays); the next one carries on.
+            val sync = LocalContext.current.graph.sync
+            IconButton(onClick = { sync.cancel() }, modifier = Modifier.size(32.dp)) {
+                Icon(Icons.Outlined.Close, contentDescription = stringResource(R.string.sync_cancel), modifier = Modifier.size(16.dp))
+            }
+        }
     }
 }
 

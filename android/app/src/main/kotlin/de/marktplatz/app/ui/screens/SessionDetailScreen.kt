@@ -16,6 +16,7 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.outlined.EventAvailable
+import androidx.compose.material.icons.outlined.Map
 import androidx.compose.material.icons.outlined.Share
 import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
@@ -40,6 +41,7 @@ import androidx.compose.ui.text.style.TextDecoration
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import de.marktplatz.app.R
+import de.marktplatz.app.model.MapFocus
 import de.marktplatz.app.notify.AlertText
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.SessionDetailViewModel
@@ -121,6 +123,12 @@ fun SessionDetailScreen(sessionId: String, go: AppNavigator) {
             detail.location?.let { location ->
                 TextButton(onClick = { go.station(location.id) }) {
                     Text(stringResource(R.string.session_where, location.name))
+                }
+                if (location.position != null) {
+                    TextButton(onClick = { go.map(MapFocus.Session(summary.id)) }) {
+                        Icon(Icons.Outlined.Map, contentDescription = null)
+                        Text(stringResource(R.string.show_on_map), Modifier.padding(start = 8.dp))
+                    }
                 }
             }
             summary.trackName?.let { Text(stringResource(R.string.session_track, it), style = MaterialTheme.typography.bodyMedium) }

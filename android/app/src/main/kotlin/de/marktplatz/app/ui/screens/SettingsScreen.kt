@@ -45,6 +45,7 @@ import de.marktplatz.app.notify.AndroidNotifier
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.SettingsViewModel
 import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.AccessCodeDialog
 import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.SectionHeader
 
@@ -104,6 +105,35 @@ fun SettingsScreen(go: AppNavigator) {
                             context.startActivity(Intent(Settings.ACTION_REQUEST_SCHEDULE_EXACT_ALARM, Uri.parse("package:" + context.packageName)))
                         }) { Text(stringResource(R.string.allow)) }
                     },
+                )
+            }
+
+            SectionHeader(stringResource(R.string.access_code_title))
+            var changingCode by remember { mutableStateOf(false) }
+            ListItem(
+                headlineContent = {
+                    Text(stringResource(if (state.hasAccessCode == true) R.string.access_code_stored else R.string.access_code_none))
+                },
+                trailingContent = {
+                    TextButton(onClick = { changingCode = true }) { Text(stringResource(R.string.access_code_change)) }
+                },
+            )
+            if (state.hasAccessCode == true) {
+                ListItem(
+                    headlineContent = { Text(stringResource(R.string.access_code_forget_hint)) },
+                    trailingContent = {
+                        TextButton(onClick = { model.changeAccessCode(null) }) { Text(stringResource(R.string.access_code_forget)) }
+                    },
+                )
+            }
+            if (changingCode) {
+                AccessCodeDialog(
+                    wasWrong = false,
+                    onSubmit = { code ->
+                        model.changeAccessCode(code)
+                        changingCode = false
+                    },
+                    onLater = { changingCode = false },
                 )
             }
 

@@ -7,6 +7,7 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.outlined.Map
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
@@ -15,6 +16,7 @@ import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
@@ -23,6 +25,7 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import de.marktplatz.app.R
+import de.marktplatz.app.model.MapFocus
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.StationDetailViewModel
 import de.marktplatz.app.ui.appViewModel
@@ -53,6 +56,14 @@ fun StationDetailScreen(locationId: String, go: AppNavigator) {
             if (location == null) {
                 item { EmptyState(state.loading, state.problem, R.string.stations_empty) }
                 return@LazyColumn
+            }
+            if (location.position != null) {
+                item {
+                    TextButton(onClick = { go.map(MapFocus.Station(location.id)) }, Modifier.padding(horizontal = 8.dp)) {
+                        Icon(Icons.Outlined.Map, contentDescription = null)
+                        Text(stringResource(R.string.show_on_map), Modifier.padding(start = 8.dp))
+                    }
+                }
             }
             if (location.description.isNotBlank()) {
                 item { Text(location.description, Modifier.padding(16.dp), style = MaterialTheme.typography.bodyLarge) }

@@ -1,0 +1,65 @@
+import MarktplatzKit
+import SwiftUI
+
+/// The events on this phone (pick one to show) and another one to add by its id.
+struct EventPickerView: View {
+    let app: AppModel
+    @State private var model: EventPickerModel
+    @State private var newId = ""
+
+    init(app: AppModel) {
+        self.app = app
+        _model = State(initialValue: EventPickerModel(app: app))
+    }
+
+    var body: some View {
+        List {
+            Section("Events on this phone") {
+                ForEach(model.events, id: \.id) { summary in
+                    Button {
+                        model.choose(summary.id)
+                    } label: {
+                        HStack {
+                            VStack(alignment: .leading) {
+                                Text(summary.title).foregroundStyle(.primary)
+                                if let synced = summary.lastSyncedAt {
+                                    Text("Updated \(synced.formatted(.relative(presentation: .named, unitsStyle: .wide)))")
+                                        .font(.footnote).foregroundStyle(.secondary)
+                                } else {
+                                    Text("Not updated yet").font(.footnote).foregroundStyle(.secondary)
+                                }
+                            }
+                            Spacer()
+                            if summary.id == model.current {
+                                Image(systemName: "checkmark").accessibilityHidden(true)
+                            }
+                        }
+                    }
+                    .accessibilityElement(children: .combine)
+                    .accessibilityAddTraits(summary.id == model.current ? .isSelected : [])
+                }
+            }
+            Section {
+                TextField("Event id", text: $newId)
+                    .textInputAutocapitalization(.never)
+                    .autocorrectionDisabled()
+                    .onSubmit { add() }
+                Button("Add") { add() }
+                    .disabled(newId.trimmingCharacters(in: .whitespaces).isEmpty || model.adding != nil)
+                if model.adding != nil { ProgressView() }
+                if let problem = model.problem { ProblemView(problem: problem) }
+            } header: {
+                Text("Add an event")
+            } footer: {
+                Text("Enter the event id from the organisers’ link or poster. Each event keeps its own content and favourites.")
+            }
+        }
+        .navigationTitle("Events")
+        .task(id: app.content.version) { await model.load() }
+    }
+
+    private func add() {
+        let id = newId
+        Task { await model.add(id) }
+    }
+}
