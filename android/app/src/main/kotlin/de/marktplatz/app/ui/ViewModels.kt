@@ -79,9 +79,9 @@ class SettingsViewModel(graph: AppGraph) : ViewModel() {
     val model = SettingsModel(graph.repo, viewModelScope, graph.event)
 }
 
-/** Shared by the organiser screens (one per back stack entry of the organiser graph). */
+/** The organiser screens share the app-level model (operations outlive the screen that made them). */
 class OrganiserViewModel(graph: AppGraph) : ViewModel() {
-    val model = OrganiserModel(graph.repo, viewModelScope, graph.event)
+    val model: OrganiserModel = graph.organiser
 }
 
 /** A ViewModel for the current back stack entry, built from the process's [AppGraph]. */
