@@ -71,7 +71,7 @@ fun QrScanner(onCode: (String) -> Unit, modifier: Modifier = Modifier) {
         CameraPreview(onCode, modifier)
     } else {
         Column(modifier, verticalArrangement = Arrangement.spacedBy(8.dp)) {
-            Text(stringResource(R.string.qr_camera_needed), style = MaterialTheme.typography.bodyMedium)
+            Text(stringResource(R.string.org_qr_camera_needed), style = MaterialTheme.typography.bodyMedium)
             Button(onClick = {
                 if (asked) {
                     context.startActivity(
@@ -81,7 +81,7 @@ fun QrScanner(onCode: (String) -> Unit, modifier: Modifier = Modifier) {
                 } else {
                     request.launch(Manifest.permission.CAMERA)
                 }
-            }) { Text(stringResource(if (asked) R.string.qr_open_settings else R.string.qr_allow_camera)) }
+            }) { Text(stringResource(if (asked) R.string.org_qr_open_settings else R.string.org_qr_allow_camera)) }
         }
     }
 }
@@ -94,7 +94,7 @@ private fun CameraPreview(onCode: (String) -> Unit, modifier: Modifier) {
     val context = LocalContext.current
     val lifecycleOwner = LocalLifecycleOwner.current
     val latestOnCode by rememberUpdatedState(onCode)
-    val description = stringResource(R.string.qr_viewfinder)
+    val description = stringResource(R.string.org_qr_viewfinder)
     val analysisThread = remember { Executors.newSingleThreadExecutor() }
     val providerFuture = remember { ProcessCameraProvider.getInstance(context) }
     DisposableEffect(Unit) {
