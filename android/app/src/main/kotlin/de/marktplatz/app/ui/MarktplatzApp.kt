@@ -182,7 +182,13 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
                 composable(Routes.SETTINGS) { SettingsScreen(go) }
                 composable(
                     Routes.ORGANISER,
-                    arguments = listOf("server", "event", "token").map { name -> navArgument(name) { type = NavType.StringType; nullable = true } },
+                    arguments = listOf("server", "event", "token").map { name ->
+                        navArgument(name) {
+                            type = NavType.StringType
+                            nullable = true
+                            defaultValue = null
+                        }
+                    },
                     deepLinks = listOf(navDeepLink { uriPattern = Routes.ORGANISER_LINK }),
                 ) { entry ->
                     val opened = entry.arguments?.let { BundleCompat.getParcelable(it, NavController.KEY_DEEP_LINK_INTENT, Intent::class.java) }

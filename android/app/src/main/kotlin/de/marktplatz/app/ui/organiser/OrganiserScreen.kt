@@ -74,7 +74,14 @@ import de.marktplatz.core.PushStop
 fun OrganiserScreen(go: AppNavigator, openedLink: String? = null) {
     val model = appViewModel { OrganiserViewModel(it) }.model
     val state by model.state.collectAsStateWithLifecycle()
-    LaunchedEffect(openedLink) { if (openedLink != null) model.offerLink(openedLink) }
+    // Offered once per opened link: not again after a rotation once the organiser said no.
+    var linkOffered by rememberSaveable(openedLink) { mutableStateOf(false) }
+    LaunchedEffect(openedLink) {
+        if (openedLink != null && !linkOffered) {
+            linkOffered = true
+            model.offerLink(openedLink)
+        }
+    }
     state.offeredLink?.let { OfferedLinkDialog(it, model::confirmOfferedLink, model::declineOfferedLink) }
     Scaffold(
         topBar = {
