@@ -188,6 +188,48 @@ class OrganiserOperationsTest {
         assertTrue(organiser.state.value.outbox.isEmpty())
     }
 
+    @Test
+    fun aConflictWithAnotherOrganiserIsRetriedOrDismissed() = runBlocking<Unit> {
+        val station = organiser.state.value.entries.getValue(EditKind.STATION).first()
+        TestWorld().use { secondWorld ->
+            secondWorld.synced()
+            val second = OrganiserModel(secondWorld.repo, secondWorld.scope, secondWorld.event)
+            second.state.awaitState { it.entries.isNotEmpty() }
+            second.signIn(organiserToken(), testServer())
+            second.state.awaitState { it.organiser != null && !it.busy }
+
+            // This phone renames the station first ...
+            editAndSave(EditKind.STATION, station.id, mapOf(EditField.NAME to "Erste Fassung"))
+            sent { it is Op.StationEdit && it.name == "Erste Fassung" }
+            // ... the second phone, not synced since, renames it too: refused as a conflict.
+            second.edit(EditKind.STATION, station.id)
+            second.state.awaitState { it.editing?.id == station.id }
+            second.save(mapOf(EditField.NAME to "Zweite Fassung"))
+            val refused = second.state.awaitState { s -> !s.busy && s.outbox.any { it.state == OpState.REJECTED } }
+                .outbox.single { it.state == OpState.REJECTED }
+            assertEquals(409, refused.rejection!!.status.toInt())
+            // Retried over the server's current version, it goes through.
+            second.retry(refused.id)
+            second.state.awaitState { s -> !s.busy && s.outbox.isNotEmpty() && s.outbox.all { it.state == OpState.ACCEPTED || it.state == OpState.DONE } }
+            assertEquals("Zweite Fassung", anotherPhone { other -> other.repo.stations(EVENT).first { it.location.id == station.id }.location.name })
+        }
+
+        // Now this phone is behind: its next rename is refused, and dismissed it is gone.
+        editAndSave(EditKind.STATION, station.id, mapOf(EditField.NAME to "Dritte Fassung"))
+        val refused = organiser.state.awaitState { s -> !s.busy && s.outbox.any { it.state == OpState.REJECTED } }
+            .outbox.single { it.state == OpState.REJECTED }
+        organiser.dismiss(refused.id)
+        organiser.state.awaitState { s -> !s.busy && s.outbox.none { it.id == refused.id && it.state == OpState.REJECTED } }
+        assertEquals("Zweite Fassung", anotherPhone { other -> other.repo.stations(EVENT).first { it.location.id == station.id }.location.name })
+
+        // Put the demo back.
+        world.synced()
+        world.event.changes.changed()
+        organiser.state.awaitState { s -> s.entries[EditKind.STATION].orEmpty().any { it.label == "Zweite Fassung" } }
+        editAndSave(EditKind.STATION, station.id, mapOf(EditField.NAME to station.label))
+        sent { it is Op.StationEdit && it.name == station.label }
+    }
+
     private fun pngBytes(): ByteArray {
         val image = BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB)
         for (x in 0 until 64) for (y in 0 until 48) image.setRGB(x, y, (x * 4 shl 16) or (y * 5 shl 8) or 0x80)
