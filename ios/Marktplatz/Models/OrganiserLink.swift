@@ -56,3 +56,9 @@ enum LinkProblem: Error, Equatable {
         }
     }
 }
+
+/// Never print the token (logs, crash reports).
+extension OrganiserLink: CustomStringConvertible, CustomDebugStringConvertible {
+    var description: String { "OrganiserLink(server: \(serverURL), event: \(eventId))" }
+    var debugDescription: String { description }
+}
