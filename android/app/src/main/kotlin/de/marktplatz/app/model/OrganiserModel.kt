@@ -13,7 +13,6 @@ import java.time.Duration
 import java.time.LocalTime
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
-import java.time.format.DateTimeParseException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -129,16 +128,13 @@ class OrganiserModel(
      * Moves a session in time on its own day: [start] and [end] as the organiser typed them
      * ("9:30", "09:30" or "9.30"), in the event's time zone.
      */
-    fun retimeSession(sessionId: String, start: String, end: String) = perform {
+    fun retimeSession(sessionId: String, start: String, end: String) = queue {
         val session = repo.sessionDetail(event.eventId, sessionId).summary
         val zone = ZoneId.of(repo.overview(event.eventId).event.timezone)
         val day = session.start.atZone(zone).toLocalDate()
-        val from = localTime(start) ?: return@perform invalid("start", start)
-        val to = localTime(end) ?: return@perform invalid("end", end)
-        if (to.isBefore(from)) return@perform invalid("end", end)
-        repo.queue(event.eventId, Op.SessionRetime(sessionId, day.atTime(from).atZone(zone).toInstant(), day.atTime(to).atZone(zone).toInstant()))
-        event.changes.changed()
-        push()
+        val from = localTime(start) ?: return@queue invalid("start", start)
+        val to = localTime(end)?.takeUnless { it.isBefore(from) } ?: return@queue invalid("end", end)
+        Op.SessionRetime(sessionId, day.atTime(from).atZone(zone).toInstant(), day.atTime(to).atZone(zone).toInstant())
     }
 
     /** Opens the form for one thing, with the values it has on this phone now. */
@@ -172,11 +168,9 @@ class OrganiserModel(
     }
 
     /** A new info page, after the existing ones. */
-    fun addInfoPage(title: String, body: String) = perform {
+    fun addInfoPage(title: String, body: String) = queue {
         val last = repo.infoPages(event.eventId).maxOfOrNull { it.sortOrder } ?: 0
-        repo.queue(event.eventId, Op.InfoAdd(repo.newEntityId("info"), title.trim(), body.trim(), last + 1))
-        event.changes.changed()
-        push()
+        Op.InfoAdd(repo.newEntityId("info"), title.trim(), body.trim(), last + 1)
     }
 
     /** Queues a photo (JPEG or PNG bytes from the camera or the picker) for the gallery. */
@@ -202,8 +196,10 @@ class OrganiserModel(
         event.changes.changed()
     }
 
-    private fun queue(op: () -> Op) = perform {
-        repo.queue(event.eventId, op())
+    /** Builds the operation (null: what was typed is reported instead), queues it and pushes. */
+    private fun queue(op: suspend () -> Op?) = perform {
+        val built = op() ?: return@perform
+        repo.queue(event.eventId, built)
         event.changes.changed()
         push()
     }
@@ -251,13 +247,15 @@ class OrganiserModel(
 
     private fun report(problem: Problem) = mutableState.update { it.copy(problem = problem) }
 
-    private fun invalid(field: String, text: String) = report(Problem(ProblemKind.INVALID_INPUT, "$field: $text"))
+    /** Reports what was typed into [field] as unusable; no operation. */
+    private fun invalid(field: String, text: String): Op? {
+        report(Problem(ProblemKind.INVALID_INPUT, "$field: $text"))
+        return null
+    }
 
     private fun localTime(text: String): LocalTime? =
         try {
             LocalTime.parse(text.trim().replace('.', ':'), TIME)
-        } catch (e: DateTimeParseException) {
-            null
         } catch (e: DateTimeException) {
             null
         }
