@@ -25,6 +25,8 @@ final class AppModel {
     var requestedSession: String?
     /// A tapped announcement's notification asked to show the announcements.
     var requestedAnnouncements = false
+    /// The organiser console's sign-in link, opened from outside: organiser mode asks first.
+    var requestedOrganiserLink: String?
 
     init(lastEvent: LastEventStore = DefaultsLastEvent()) {
         let repo: MarktplatzRepository

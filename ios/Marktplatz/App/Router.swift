@@ -21,6 +21,12 @@ final class Router {
         agenda = [.session(id)]
     }
 
+    /// Shows organiser mode on the More tab (the console's sign-in link was opened).
+    func openOrganiser() {
+        tab = .more
+        more = [.organiser]
+    }
+
     /// Shows the announcements (urgent ones first) on the More tab (a notification was tapped).
     func openAnnouncements() {
         tab = .more
@@ -47,4 +53,5 @@ enum Route: Hashable {
     case changeSession
     case addPhoto
     case share
+    case organiserEdit(EditKind)
 }

@@ -77,6 +77,12 @@ struct RootView: View {
             router.open(session: session)
             app.requestedSession = nil
         }
+        .onChange(of: app.requestedOrganiserLink) { _, link in
+            if link != nil { router.openOrganiser() }
+        }
+        .onOpenURL { url in
+            if url.host?.lowercased() == OrganiserLink.host { app.requestedOrganiserLink = url.absoluteString }
+        }
         .onChange(of: app.requestedAnnouncements) { _, requested in
             guard requested else { return }
             router.openAnnouncements()
@@ -117,6 +123,7 @@ extension View {
             case .changeSession: SessionChangeView(app: app)
             case .addPhoto: PhotoView(app: app)
             case .share: ShareView(app: app)
+            case .organiserEdit(let kind): OrganiserEditView(app: app, kind: kind)
             }
         }
     }

@@ -17,14 +17,14 @@ struct QrScanner: View {
             case .authorized:
                 CameraQrView(onCode: onCode)
                     .aspectRatio(1, contentMode: .fit)
-                    .accessibilityLabel("Camera view: hold a friend's QR code in the frame. You can also paste the code below.")
+                    .accessibilityLabel("Camera view: hold the QR code in the frame. You can also paste the code below.")
             case .notDetermined:
-                Button("Scan a friend's code with the camera") {
-                    Task {
-                        _ = await AVCaptureDevice.requestAccess(for: .video)
-                        status = AVCaptureDevice.authorizationStatus(for: .video)
-                    }
+                // Shown because the user asked to scan: ask at once; the button stays for a
+                // dismissed dialog.
+                Button("Scan the code with the camera") {
+                    Task { await askForCamera() }
                 }
+                .task { await askForCamera() }
             default:
                 VStack(alignment: .leading, spacing: 8) {
                     Text("The camera is not allowed for this app. Allow it in the system settings, or paste the code below.")
@@ -38,6 +38,11 @@ struct QrScanner: View {
         .onChange(of: scenePhase) { _, phase in
             if phase == .active { status = AVCaptureDevice.authorizationStatus(for: .video) }
         }
+    }
+
+    private func askForCamera() async {
+        _ = await AVCaptureDevice.requestAccess(for: .video)
+        status = AVCaptureDevice.authorizationStatus(for: .video)
     }
 }
 

@@ -7,6 +7,8 @@ struct OrganiserView: View {
     @State private var model: OrganiserModel
     @State private var server: String
     @State private var token = ""
+    @State private var scanning = false
+    @State private var pasted = ""
 
     init(app: AppModel) {
         self.app = app
@@ -30,9 +32,53 @@ struct OrganiserView: View {
             if model.busy { ProgressView() }
         }
         .task(id: app.content.version) { await model.load() }
+        .onChange(of: app.requestedOrganiserLink, initial: true) { _, link in
+            guard let link else { return }
+            model.offer(link: link)
+            app.requestedOrganiserLink = nil
+        }
+        .alert("Sign in as organiser?", isPresented: offeredLinkShown, presenting: model.offeredLink) { _ in
+            Button("Sign in") { Task { await model.confirmOfferedLink() } }
+            Button("Close", role: .cancel) { model.offeredLink = nil }
+        } message: { link in
+            Text("A link asks to sign this phone in as organiser of \(link.eventId) at \(link.serverURL). Only go on if it comes from your organiser console.")
+        }
     }
 
+    private var offeredLinkShown: Binding<Bool> {
+        Binding(get: { model.offeredLink != nil }, set: { shown in if !shown { model.offeredLink = nil } })
+    }
+
+    @ViewBuilder
     private var signIn: some View {
+        Section {
+            Button {
+                scanning.toggle()
+            } label: {
+                if scanning {
+                    Label("Stop scanning", systemImage: "qrcode.viewfinder")
+                } else {
+                    Label("Scan the console’s QR code", systemImage: "qrcode.viewfinder")
+                }
+            }
+            if scanning {
+                QrScanner { code in
+                    scanning = false
+                    Task { await model.signIn(link: code) }
+                }
+            }
+            TextField("Sign-in link (marktplatz://organiser…)", text: $pasted)
+                .keyboardType(.URL)
+                .textInputAutocapitalization(.never)
+                .autocorrectionDisabled()
+            Button("Sign in with this link") { Task { await model.signIn(link: pasted) } }
+                .disabled(pasted.trimmingCharacters(in: .whitespaces).isEmpty || model.busy)
+            if let problem = model.linkProblem {
+                Text(problem.message).foregroundStyle(.red)
+            }
+        } footer: {
+            Text("Scan the QR code your organiser console shows (Access → Phone), or paste its link.")
+        }
         Section {
             TextField("Server address", text: $server)
                 .textContentType(.URL)
@@ -56,6 +102,11 @@ struct OrganiserView: View {
             NavigationLink(value: Route.composeAnnouncement) { Label("New announcement", systemImage: "megaphone") }
             NavigationLink(value: Route.changeSession) { Label("Move or cancel a session", systemImage: "calendar.badge.clock") }
             NavigationLink(value: Route.addPhoto) { Label("Add a photo", systemImage: "camera") }
+            NavigationLink(value: Route.organiserEdit(.announcement)) { Label(EditKind.announcement.title, systemImage: "square.and.pencil") }
+            NavigationLink(value: Route.organiserEdit(.photo)) { Label(EditKind.photo.title, systemImage: "photo.on.rectangle") }
+            NavigationLink(value: Route.organiserEdit(.station)) { Label(EditKind.station.title, systemImage: "storefront") }
+            NavigationLink(value: Route.organiserEdit(.exhibitor)) { Label(EditKind.exhibitor.title, systemImage: "building.2") }
+            NavigationLink(value: Route.organiserEdit(.infoPage)) { Label(EditKind.infoPage.title, systemImage: "info.circle") }
         } footer: {
             Text("Signed in (token \(organiser.tokenId)) at \(organiser.serverUrl)")
         }

@@ -1,7 +1,7 @@
 import MarktplatzKit
 import SwiftUI
 
-/// Pick a session, then move it to another place, cancel it or reinstate it.
+/// Pick a session, then move it, give it a new time, edit its texts, cancel or reinstate it.
 struct SessionChangeView: View {
     let app: AppModel
     @State private var model: OrganiserModel
@@ -13,21 +13,29 @@ struct SessionChangeView: View {
     }
 
     var body: some View {
-        List(model.sessions, id: \.id) { session in
-            Button {
-                picked = session
-            } label: {
-                VStack(alignment: .leading) {
-                    Text("\(session.localStart)–\(session.localEnd) · \(session.locationName ?? "")").font(.caption).foregroundStyle(.secondary)
-                    Text(session.title).foregroundStyle(.primary)
-                    if session.status == .cancelled { Text("Cancelled").font(.caption).foregroundStyle(.red) }
+        List {
+            if let problem = model.problem {
+                Section { ProblemView(problem: problem) }
+            }
+            ForEach(model.sessions, id: \.id) { session in
+                Button {
+                    picked = session
+                } label: {
+                    VStack(alignment: .leading) {
+                        Text("\(session.localStart)–\(session.localEnd) · \(session.locationName ?? "")").font(.caption).foregroundStyle(.secondary)
+                        Text(session.title).foregroundStyle(.primary)
+                        if session.status == .cancelled { Text("Cancelled").font(.caption).foregroundStyle(.red) }
+                    }
+                    .accessibilityElement(children: .combine)
                 }
-                .accessibilityElement(children: .combine)
             }
         }
         .navigationTitle("Move or cancel a session")
         .sheet(item: Binding(get: { picked.map(Picked.init) }, set: { picked = $0?.session })) { item in
             ChangeSheet(session: item.session, locations: model.locations, model: model)
+        }
+        .sheet(item: $model.editing) { form in
+            EditFormSheet(form: form, model: model)
         }
         .task(id: app.content.version) { await model.load() }
     }
@@ -43,7 +51,17 @@ private struct ChangeSheet: View {
     let locations: [Location]
     let model: OrganiserModel
     @State private var target: String?
+    @State private var start: String
+    @State private var end: String
     @Environment(\.dismiss) private var dismiss
+
+    init(session: SessionSummary, locations: [Location], model: OrganiserModel) {
+        self.session = session
+        self.locations = locations
+        self.model = model
+        _start = State(initialValue: session.localStart)
+        _end = State(initialValue: session.localEnd)
+    }
 
     var body: some View {
         NavigationStack {
@@ -62,6 +80,21 @@ private struct ChangeSheet: View {
                         }
                     }
                     .disabled(target == nil || target == session.locationId)
+                }
+                Section {
+                    TextField("Starts (hh:mm)", text: $start).keyboardType(.numbersAndPunctuation)
+                    TextField("Ends (hh:mm)", text: $end).keyboardType(.numbersAndPunctuation)
+                    Button("Set this time") {
+                        Task {
+                            await model.retime(session: session.id, start: start, end: end)
+                            dismiss()
+                        }
+                    }
+                    .disabled(start == session.localStart && end == session.localEnd)
+                    Button("Edit title and texts") {
+                        dismiss()
+                        Task { await model.edit(.session, id: session.id) }
+                    }
                 }
                 Section {
                     if session.status == .cancelled {

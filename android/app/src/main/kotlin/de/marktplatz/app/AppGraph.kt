@@ -4,6 +4,7 @@ import android.content.Context
 import de.marktplatz.app.model.EventContext
 import de.marktplatz.app.model.FileAgendaFilterStore
 import de.marktplatz.app.model.LastEventStore
+import de.marktplatz.app.model.OrganiserModel
 import de.marktplatz.app.model.SyncCoordinator
 import de.marktplatz.app.model.startEventId
 import de.marktplatz.app.notify.AndroidNotifier
@@ -45,4 +46,10 @@ class AppGraph(context: Context) {
     val notifier = AndroidNotifier(context.applicationContext)
 
     val sync = SyncCoordinator(repo, scope, event, notifier)
+
+    /**
+     * Organiser mode, in the app's [scope]: a screen hands over an operation and goes back at
+     * once, so the push and its outcome must outlive it. Made when first used.
+     */
+    val organiser by lazy { OrganiserModel(repo, scope, event) }
 }

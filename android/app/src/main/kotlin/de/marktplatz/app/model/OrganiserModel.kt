@@ -8,7 +8,11 @@ import de.marktplatz.core.OutboxEntry
 import de.marktplatz.core.Priority
 import de.marktplatz.core.PushReport
 import de.marktplatz.core.SessionSummary
+import java.time.DateTimeException
 import java.time.Duration
+import java.time.LocalTime
+import java.time.ZoneId
+import java.time.format.DateTimeFormatter
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -26,14 +30,27 @@ data class OrganiserState(
     val sessions: List<SessionSummary> = emptyList(),
     /** The last push: how many were accepted, rejected, still waiting, or why it stopped. */
     val lastPush: PushReport? = null,
+    /** What each kind of edit can pick from (sessions are picked from [sessions]). */
+    val entries: Map<EditKind, List<EditEntry>> = emptyMap(),
+    /** The form open now, with the values the thing has on this phone. */
+    val editing: Editable? = null,
+    /** A sign-in link opened from outside the app: shown to confirm, never used unasked. */
+    val offeredLink: OrganiserLink? = null,
+    /** Why the last scanned, pasted or opened link did not sign in. */
+    val linkProblem: LinkProblem? = null,
     val busy: Boolean = false,
     val problem: Problem? = null,
 )
 
 /**
- * Organiser mode: sign in with a token, then compose announcements, move or cancel sessions
- * and add photos. Each operation is stored on the device at once (every screen shows it) and
- * sent right away when online, else when connectivity returns.
+ * Organiser mode: sign in with a token or the console's QR link, then use every operation the
+ * core has (announce, edit or retract announcements; move, retime, edit, cancel or reinstate
+ * sessions; edit stations and exhibitors; add, edit or remove photos and info pages). Each
+ * operation is stored on the device at once (every screen shows it) and sent right away when
+ * online, else when connectivity returns.
+ *
+ * [scope] must outlive the organiser screens (the app's scope): a screen hands over an
+ * operation and goes back at once, and the push and its outcome must not die with it.
  */
 class OrganiserModel(
     private val repo: MarktplatzRepository,
@@ -54,6 +71,40 @@ class OrganiserModel(
 
     fun signOut() = perform { repo.signOutAsOrganiser(event.eventId) }
 
+    /** Signs in with a link the organiser scanned or pasted (they chose to use it). */
+    fun signInWithLink(text: String) {
+        val link = checkedLink(text) ?: return
+        signIn(link.token, link.serverUrl)
+    }
+
+    /** A link opened from outside (another app, a web page): shown first, used only when confirmed. */
+    fun offerLink(text: String) {
+        val link = checkedLink(text) ?: return
+        mutableState.update { it.copy(offeredLink = link) }
+    }
+
+    fun confirmOfferedLink() {
+        val link = mutableState.value.offeredLink ?: return
+        mutableState.update { it.copy(offeredLink = null) }
+        signIn(link.token, link.serverUrl)
+    }
+
+    fun declineOfferedLink() = mutableState.update { it.copy(offeredLink = null) }
+
+    private fun checkedLink(text: String): OrganiserLink? {
+        val problem = when (val reading = OrganiserLink.read(text)) {
+            is LinkReading.Refused -> reading.problem
+            is LinkReading.Read -> if (reading.link.eventId == event.eventId) {
+                mutableState.update { it.copy(linkProblem = null) }
+                return reading.link
+            } else {
+                LinkProblem.OTHER_EVENT
+            }
+        }
+        mutableState.update { it.copy(linkProblem = problem) }
+        return null
+    }
+
     /** Queues a new announcement, published now; [expiresIn] null keeps it until retracted. */
     fun announce(title: String, body: String, priority: Priority, expiresIn: Duration?) = queue {
         val now = event.now()
@@ -72,6 +123,55 @@ class OrganiserModel(
     fun cancelSession(sessionId: String) = queue { Op.SessionCancel(sessionId) }
 
     fun reinstateSession(sessionId: String) = queue { Op.SessionReinstate(sessionId) }
+
+    /**
+     * Moves a session in time on its own day: [start] and [end] as the organiser typed them
+     * ("9:30", "09:30" or "9.30"), in the event's time zone.
+     */
+    fun retimeSession(sessionId: String, start: String, end: String) = queue {
+        val session = repo.sessionDetail(event.eventId, sessionId).summary
+        val zone = ZoneId.of(repo.overview(event.eventId).event.timezone)
+        val day = session.start.atZone(zone).toLocalDate()
+        val from = localTime(start) ?: return@queue invalid("start", start)
+        val to = localTime(end)?.takeUnless { it.isBefore(from) } ?: return@queue invalid("end", end)
+        Op.SessionRetime(sessionId, day.atTime(from).atZone(zone).toInstant(), day.atTime(to).atZone(zone).toInstant())
+    }
+
+    /** Opens the form for one thing, with the values it has on this phone now. */
+    fun edit(kind: EditKind, id: String) = perform {
+        val form = when (kind) {
+            EditKind.SESSION -> EditForms.session(repo.sessionDetail(event.eventId, id))
+            EditKind.STATION -> EditForms.station(repo.stations(event.eventId).first { it.location.id == id })
+            EditKind.EXHIBITOR -> EditForms.exhibitor(repo.exhibitors(event.eventId).first { it.exhibitor.id == id })
+            EditKind.ANNOUNCEMENT -> EditForms.announcement(repo.announcements(event.eventId, event.now()).first { it.id == id })
+            EditKind.PHOTO -> EditForms.photo(repo.gallery(event.eventId).first { it.id == id })
+            EditKind.INFO_PAGE -> EditForms.infoPage(repo.infoPages(event.eventId).first { it.id == id })
+        }
+        mutableState.update { it.copy(editing = form) }
+    }
+
+    fun closeForm() = mutableState.update { it.copy(editing = null) }
+
+    /** Queues what changed in the open form (nothing if nothing did) and closes it. */
+    fun save(entered: Map<EditField, String>) {
+        val form = mutableState.value.editing ?: return
+        closeForm()
+        val op = EditForms.editOp(form, entered) ?: return
+        queue { op }
+    }
+
+    /** Retracts an announcement, removes a photo or an info page. */
+    fun remove(kind: EditKind, id: String) {
+        val op = EditForms.removeOp(kind, id) ?: return
+        if (mutableState.value.editing?.id == id) closeForm()
+        queue { op }
+    }
+
+    /** A new info page, after the existing ones. */
+    fun addInfoPage(title: String, body: String) = queue {
+        val last = repo.infoPages(event.eventId).maxOfOrNull { it.sortOrder } ?: 0
+        Op.InfoAdd(repo.newEntityId("info"), title.trim(), body.trim(), last + 1)
+    }
 
     /** Queues a photo (JPEG or PNG bytes from the camera or the picker) for the gallery. */
     fun addPhoto(bytes: ByteArray, caption: String, credit: String) = perform {
@@ -96,8 +196,10 @@ class OrganiserModel(
         event.changes.changed()
     }
 
-    private fun queue(op: () -> Op) = perform {
-        repo.queue(event.eventId, op())
+    /** Builds the operation (null: what was typed is reported instead), queues it and pushes. */
+    private fun queue(op: suspend () -> Op?) = perform {
+        val built = op() ?: return@perform
+        repo.queue(event.eventId, built)
         event.changes.changed()
         push()
     }
@@ -125,9 +227,18 @@ class OrganiserModel(
         val sessions = attempt({}) {
             repo.overview(event.eventId).event.days.sorted().flatMap { repo.agenda(event.eventId, it) }
         } ?: emptyList()
-        mutableState.update { it.copy(organiser = organiser, locations = locations, sessions = sessions) }
+        val entries = attempt({}) { loadEntries() } ?: emptyMap()
+        mutableState.update { it.copy(organiser = organiser, locations = locations, sessions = sessions, entries = entries) }
         loadOutbox()
     }
+
+    private suspend fun loadEntries(): Map<EditKind, List<EditEntry>> = mapOf(
+        EditKind.STATION to repo.stations(event.eventId).map { EditEntry(EditKind.STATION, it.location.id, it.location.name, it.location.description) },
+        EditKind.EXHIBITOR to repo.exhibitors(event.eventId).map { EditEntry(EditKind.EXHIBITOR, it.exhibitor.id, it.exhibitor.name, it.stationName.orEmpty()) },
+        EditKind.ANNOUNCEMENT to repo.announcements(event.eventId, event.now()).map { EditEntry(EditKind.ANNOUNCEMENT, it.id, it.title, it.body) },
+        EditKind.PHOTO to repo.gallery(event.eventId).map { EditEntry(EditKind.PHOTO, it.id, it.caption.ifBlank { it.id }, it.credit) },
+        EditKind.INFO_PAGE to repo.infoPages(event.eventId).map { EditEntry(EditKind.INFO_PAGE, it.id, it.title, it.body.take(120)) },
+    )
 
     private suspend fun loadOutbox() {
         val outbox = attempt(::report) { repo.outbox(event.eventId, includeDone = true) } ?: return
@@ -135,4 +246,21 @@ class OrganiserModel(
     }
 
     private fun report(problem: Problem) = mutableState.update { it.copy(problem = problem) }
+
+    /** Reports what was typed into [field] as unusable; no operation. */
+    private fun invalid(field: String, text: String): Op? {
+        report(Problem(ProblemKind.INVALID_INPUT, "$field: $text"))
+        return null
+    }
+
+    private fun localTime(text: String): LocalTime? =
+        try {
+            LocalTime.parse(text.trim().replace('.', ':'), TIME)
+        } catch (e: DateTimeException) {
+            null
+        }
+
+    private companion object {
+        val TIME: DateTimeFormatter = DateTimeFormatter.ofPattern("H:mm")
+    }
 }

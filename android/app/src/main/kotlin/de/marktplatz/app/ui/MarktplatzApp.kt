@@ -1,6 +1,7 @@
 package de.marktplatz.app.ui
 
 import android.Manifest
+import android.content.Intent
 import android.os.Build
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
@@ -34,7 +35,9 @@ import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
+import androidx.core.os.BundleCompat
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.navigation.NavController
 import androidx.navigation.NavHostController
 import androidx.navigation.NavType
 import androidx.navigation.compose.NavHost
@@ -44,6 +47,7 @@ import androidx.navigation.navArgument
 import androidx.navigation.navDeepLink
 import de.marktplatz.app.AppGraph
 import de.marktplatz.app.R
+import de.marktplatz.app.model.EditKind
 import de.marktplatz.app.model.ProblemKind
 import de.marktplatz.app.model.mapFocusOf
 import de.marktplatz.app.notify.AndroidNotifier
@@ -52,6 +56,7 @@ import de.marktplatz.app.notify.SessionLinks
 import de.marktplatz.app.ui.components.AccessCodeDialog
 import de.marktplatz.app.ui.components.LocalAskForNotifications
 import de.marktplatz.app.ui.organiser.ComposeAnnouncementScreen
+import de.marktplatz.app.ui.organiser.OrganiserEditScreen
 import de.marktplatz.app.ui.organiser.OrganiserScreen
 import de.marktplatz.app.ui.organiser.PhotoScreen
 import de.marktplatz.app.ui.organiser.SessionChangeScreen
@@ -192,7 +197,24 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
                 }
                 composable(Routes.ACCESSIBILITY) { AccessibilityStatementScreen(go) }
                 composable(Routes.EVENTS) { EventPickerScreen(go) }
-                composable(Routes.ORGANISER) { OrganiserScreen(go) }
+                composable(
+                    Routes.ORGANISER,
+                    arguments = listOf("server", "event", "token").map { name ->
+                        navArgument(name) {
+                            type = NavType.StringType
+                            nullable = true
+                            defaultValue = null
+                        }
+                    },
+                    deepLinks = listOf(navDeepLink { uriPattern = Routes.ORGANISER_LINK }),
+                ) { entry ->
+                    val opened = entry.arguments?.let { BundleCompat.getParcelable(it, NavController.KEY_DEEP_LINK_INTENT, Intent::class.java) }
+                    OrganiserScreen(go, opened?.dataString)
+                }
+                composable(Routes.ORGANISER_EDIT, arguments = listOf(navArgument("kind") { type = NavType.StringType })) { entry ->
+                    val kind = EditKind.entries.firstOrNull { it.name == entry.arguments?.getString("kind") } ?: EditKind.STATION
+                    OrganiserEditScreen(kind, go)
+                }
                 composable(Routes.ORGANISER_ANNOUNCE) { ComposeAnnouncementScreen(go) }
                 composable(Routes.ORGANISER_SESSION) { SessionChangeScreen(go) }
                 composable(Routes.ORGANISER_PHOTO) { PhotoScreen(go) }

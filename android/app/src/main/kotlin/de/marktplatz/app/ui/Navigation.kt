@@ -3,6 +3,7 @@ package de.marktplatz.app.ui
 import android.net.Uri
 import androidx.navigation.NavHostController
 import de.marktplatz.app.model.MapFocus
+import de.marktplatz.app.model.EditKind
 
 /** Routes of the app, and typed ways to go there (ids are URL-encoded into the route). */
 object Routes {
@@ -29,6 +30,11 @@ object Routes {
     const val ORGANISER_PHOTO = "organiser/photo"
     const val SHARE = "share"
     const val CLASH = "share/{code}"
+    const val ORGANISER_EDIT = "organiser/edit/{kind}"
+    /** The console's sign-in link (ADR 0016); the app asks before it signs in. */
+    const val ORGANISER_LINK = "marktplatz://organiser?server={server}&event={event}&token={token}"
+
+    fun organiserEdit(kind: EditKind) = "organiser/edit/" + kind.name
 
     val topLevel = listOf(AGENDA, MY_AGENDA, SEARCH, STATIONS, MORE)
 }

@@ -105,9 +105,9 @@ class ClashViewModel(graph: AppGraph, code: String) : ViewModel() {
     val model = ClashModel(graph.repo, viewModelScope, graph.event, code)
 }
 
-/** Shared by the organiser screens (one per back stack entry of the organiser graph). */
+/** The organiser screens share the app-level model (operations outlive the screen that made them). */
 class OrganiserViewModel(graph: AppGraph) : ViewModel() {
-    val model = OrganiserModel(graph.repo, viewModelScope, graph.event)
+    val model: OrganiserModel = graph.organiser
 }
 
 /** A ViewModel for the current back stack entry, built from the process's [AppGraph]. */

@@ -24,6 +24,7 @@ import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
@@ -63,6 +64,9 @@ fun QrScanner(onCode: (String) -> Unit, modifier: Modifier = Modifier) {
         granted = ok
         denied = !ok
     }
+    // Shown because the user asked to scan: ask for the camera at once; the button stays for a
+    // dismissed dialog.
+    LaunchedEffect(Unit) { if (!granted) ask.launch(Manifest.permission.CAMERA) }
     // Back from the system settings: the camera may be allowed now.
     LifecycleResumeEffect(Unit) {
         granted = hasCamera(context)
@@ -71,11 +75,11 @@ fun QrScanner(onCode: (String) -> Unit, modifier: Modifier = Modifier) {
     when {
         granted -> CameraPreview(onCode, modifier)
         denied -> Column(modifier, verticalArrangement = Arrangement.spacedBy(8.dp)) {
-            Text(stringResource(R.string.share_camera_denied), style = MaterialTheme.typography.bodyMedium)
-            OutlinedButton(onClick = { openAppSettings(context) }) { Text(stringResource(R.string.share_open_settings)) }
+            Text(stringResource(R.string.qr_camera_denied), style = MaterialTheme.typography.bodyMedium)
+            OutlinedButton(onClick = { openAppSettings(context) }) { Text(stringResource(R.string.qr_open_settings)) }
         }
         else -> Button(onClick = { ask.launch(Manifest.permission.CAMERA) }, modifier = modifier) {
-            Text(stringResource(R.string.share_scan))
+            Text(stringResource(R.string.qr_scan))
         }
     }
 }
@@ -85,7 +89,7 @@ private fun CameraPreview(onCode: (String) -> Unit, modifier: Modifier) {
     val context = LocalContext.current
     val lifecycleOwner = LocalLifecycleOwner.current
     val latestOnCode by rememberUpdatedState(onCode)
-    val description = stringResource(R.string.share_camera_preview)
+    val description = stringResource(R.string.qr_camera_preview)
     val previewView = remember { PreviewView(context) }
     DisposableEffect(lifecycleOwner) {
         val analyser = Executors.newSingleThreadExecutor()

@@ -8,6 +8,8 @@ import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
@@ -15,6 +17,11 @@ import androidx.compose.material.icons.automirrored.filled.Logout
 import androidx.compose.material.icons.outlined.AddAPhoto
 import androidx.compose.material.icons.outlined.Campaign
 import androidx.compose.material.icons.outlined.EditCalendar
+import androidx.compose.material.icons.outlined.EditNote
+import androidx.compose.material.icons.outlined.Info
+import androidx.compose.material.icons.outlined.PhotoLibrary
+import androidx.compose.material.icons.outlined.Store
+import androidx.compose.material.icons.outlined.Storefront
 import androidx.compose.material.icons.outlined.Send
 import androidx.compose.material3.AssistChip
 import androidx.compose.material3.Button
@@ -31,6 +38,7 @@ import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.saveable.rememberSaveable
@@ -45,6 +53,7 @@ import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import de.marktplatz.app.R
 import de.marktplatz.app.graph
+import de.marktplatz.app.model.EditKind
 import de.marktplatz.app.model.OrganiserModel
 import de.marktplatz.app.model.OrganiserState
 import de.marktplatz.app.ui.AppNavigator
@@ -62,9 +71,18 @@ import de.marktplatz.core.PushStop
 /** Organiser mode: sign in with a token, then act and watch the outbox. */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
-fun OrganiserScreen(go: AppNavigator) {
+fun OrganiserScreen(go: AppNavigator, openedLink: String? = null) {
     val model = appViewModel { OrganiserViewModel(it) }.model
     val state by model.state.collectAsStateWithLifecycle()
+    // Offered once per opened link: not again after a rotation once the organiser said no.
+    var linkOffered by rememberSaveable(openedLink) { mutableStateOf(false) }
+    LaunchedEffect(openedLink) {
+        if (openedLink != null && !linkOffered) {
+            linkOffered = true
+            model.offerLink(openedLink)
+        }
+    }
+    state.offeredLink?.let { OfferedLinkDialog(it, model::confirmOfferedLink, model::declineOfferedLink) }
     Scaffold(
         topBar = {
             TopAppBar(
@@ -87,17 +105,19 @@ fun OrganiserScreen(go: AppNavigator) {
         Column(Modifier.padding(padding).fillMaxSize()) {
             if (state.busy) LinearProgressIndicator(Modifier.fillMaxWidth())
             state.problem?.let { ProblemText(it) }
-            if (state.organiser == null) SignIn(model) else Dashboard(state, model, go)
+            if (state.organiser == null) SignIn(state, model) else Dashboard(state, model, go)
         }
     }
 }
 
 @Composable
-private fun SignIn(model: OrganiserModel) {
+private fun SignIn(state: OrganiserState, model: OrganiserModel) {
     val defaultServer = LocalContext.current.graph.event.serverUrl
     var server by rememberSaveable { mutableStateOf(defaultServer) }
     var token by rememberSaveable { mutableStateOf("") }
-    Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+    Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+        LinkSignIn(state.linkProblem, model::signInWithLink)
+        HorizontalDivider()
         Text(stringResource(R.string.sign_in_explained), style = MaterialTheme.typography.bodyLarge)
         OutlinedTextField(
             value = server,
@@ -140,6 +160,7 @@ private fun Dashboard(state: OrganiserState, model: OrganiserModel, go: AppNavig
         item { Action(Icons.Outlined.Campaign, R.string.compose_announcement) { go.to(Routes.ORGANISER_ANNOUNCE) } }
         item { Action(Icons.Outlined.EditCalendar, R.string.change_session) { go.to(Routes.ORGANISER_SESSION) } }
         item { Action(Icons.Outlined.AddAPhoto, R.string.add_photo) { go.to(Routes.ORGANISER_PHOTO) } }
+        items(editableKinds) { (kind, icon) -> Action(icon, kindTitle(kind)) { go.to(Routes.organiserEdit(kind)) } }
         item {
             Row(Modifier.fillMaxWidth().padding(end = 8.dp)) {
                 SectionHeader(stringResource(R.string.outbox), Modifier.weight(1f))
@@ -168,6 +189,15 @@ private fun Dashboard(state: OrganiserState, model: OrganiserModel, go: AppNavig
         }
     }
 }
+
+/** The lists of things an organiser edits from the dashboard (sessions have their own screen). */
+private val editableKinds = listOf(
+    EditKind.ANNOUNCEMENT to Icons.Outlined.EditNote,
+    EditKind.PHOTO to Icons.Outlined.PhotoLibrary,
+    EditKind.STATION to Icons.Outlined.Storefront,
+    EditKind.EXHIBITOR to Icons.Outlined.Store,
+    EditKind.INFO_PAGE to Icons.Outlined.Info,
+)
 
 @Composable
 private fun Action(icon: ImageVector, label: Int, onClick: () -> Unit) {

@@ -1,5 +1,7 @@
 package de.marktplatz.app.ui.organiser
 
+import android.Manifest
+import android.content.pm.PackageManager
 import android.net.Uri
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.PickVisualMediaRequest
@@ -23,6 +25,7 @@ import androidx.compose.material3.Icon
 import androidx.compose.material3.IconButton
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material3.TopAppBar
@@ -38,6 +41,7 @@ import androidx.compose.ui.layout.ContentScale
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
+import androidx.core.content.ContextCompat
 import androidx.core.content.FileProvider
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import coil3.compose.AsyncImage
@@ -69,6 +73,18 @@ fun PhotoScreen(go: AppNavigator) {
     var problem by remember { mutableStateOf<Problem?>(null) }
 
     val take = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { saved -> if (saved) photo = pending }
+    // The app declares CAMERA (for the QR scanner), so the camera app may only be asked with it granted.
+    var cameraRefused by rememberSaveable { mutableStateOf(false) }
+    val takePhoto = {
+        val file = File(context.cacheDir, "photos").apply { mkdirs() }.resolve("${UUID.randomUUID()}.jpg")
+        val uri = FileProvider.getUriForFile(context, context.packageName + ".files", file)
+        pending = uri
+        take.launch(uri)
+    }
+    val askCamera = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+        cameraRefused = !granted
+        if (granted) takePhoto()
+    }
     val pick = rememberLauncherForActivityResult(ActivityResultContracts.PickVisualMedia()) { uri -> if (uri != null) photo = uri }
 
     Scaffold(
@@ -89,10 +105,11 @@ fun PhotoScreen(go: AppNavigator) {
         ) {
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 OutlinedButton(onClick = {
-                    val file = File(context.cacheDir, "photos").apply { mkdirs() }.resolve("${UUID.randomUUID()}.jpg")
-                    val uri = FileProvider.getUriForFile(context, context.packageName + ".files", file)
-                    pending = uri
-                    take.launch(uri)
+                    if (ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED) {
+                        takePhoto()
+                    } else {
+                        askCamera.launch(Manifest.permission.CAMERA)
+                    }
                 }) {
                     Icon(Icons.Outlined.PhotoCamera, contentDescription = null)
                     Text(stringResource(R.string.take_photo), Modifier.padding(start = 8.dp))
@@ -102,6 +119,7 @@ fun PhotoScreen(go: AppNavigator) {
                     Text(stringResource(R.string.pick_photo), Modifier.padding(start = 8.dp))
                 }
             }
+            if (cameraRefused) Text(stringResource(R.string.org_camera_for_photo), color = MaterialTheme.colorScheme.error)
             photo?.let { uri ->
                 AsyncImage(
                     model = uri,

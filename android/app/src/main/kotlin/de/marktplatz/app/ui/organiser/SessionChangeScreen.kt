@@ -1,6 +1,7 @@
 package de.marktplatz.app.ui.organiser
 
 import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
@@ -8,6 +9,8 @@ import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material3.AlertDialog
@@ -35,15 +38,17 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import de.marktplatz.app.R
+import de.marktplatz.app.model.EditKind
 import de.marktplatz.app.model.OrganiserModel
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.OrganiserViewModel
 import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.core.Location
 import de.marktplatz.core.SessionStatus
 import de.marktplatz.core.SessionSummary
 
-/** Pick a session, then move it to another place, cancel it or reinstate it. */
+/** Pick a session, then move it, give it a new time, edit its texts, cancel or reinstate it. */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun SessionChangeScreen(go: AppNavigator) {
@@ -63,6 +68,7 @@ fun SessionChangeScreen(go: AppNavigator) {
         },
     ) { padding ->
         LazyColumn(Modifier.padding(padding).fillMaxSize()) {
+            state.problem?.let { item { ProblemText(it) } }
             items(state.sessions, key = { it.id }) { session ->
                 ListItem(
                     overlineContent = { Text("${session.localStart}–${session.localEnd} · ${session.locationName.orEmpty()}") },
@@ -78,6 +84,7 @@ fun SessionChangeScreen(go: AppNavigator) {
     }
     val picked = state.sessions.firstOrNull { it.id == pickedId }
     if (picked != null) ChangeDialog(picked, state.locations, model, onDone = { pickedId = null })
+    state.editing?.takeIf { it.kind == EditKind.SESSION }?.let { EditFormDialog(it, model) }
 }
 
 @OptIn(ExperimentalMaterial3Api::class)
@@ -89,7 +96,7 @@ private fun ChangeDialog(session: SessionSummary, locations: List<Location>, mod
         onDismissRequest = onDone,
         title = { Text(session.title) },
         text = {
-            Column {
+            Column(Modifier.verticalScroll(rememberScrollState())) {
                 ExposedDropdownMenuBox(expanded = expanded, onExpandedChange = { expanded = it }) {
                     OutlinedTextField(
                         value = locations.firstOrNull { it.id == target }?.name.orEmpty(),
@@ -108,6 +115,8 @@ private fun ChangeDialog(session: SessionSummary, locations: List<Location>, mod
                         }
                     }
                 }
+                Retime(session, model, onDone)
+                TextButton(onClick = { model.edit(EditKind.SESSION, session.id); onDone() }) { Text(stringResource(R.string.org_edit_texts)) }
                 Row(Modifier.padding(top = 8.dp)) {
                     if (session.status == SessionStatus.CANCELLED) {
                         TextButton(onClick = { model.reinstateSession(session.id); onDone() }) { Text(stringResource(R.string.reinstate_session)) }
@@ -126,4 +135,19 @@ private fun ChangeDialog(session: SessionSummary, locations: List<Location>, mod
         },
         dismissButton = { TextButton(onClick = onDone) { Text(stringResource(R.string.close)) } },
     )
+}
+
+/** A new start and end on the session's day, typed as the organiser reads them ("9:30"). */
+@Composable
+private fun Retime(session: SessionSummary, model: OrganiserModel, onDone: () -> Unit) {
+    var start by rememberSaveable(session.id) { mutableStateOf(session.localStart) }
+    var end by rememberSaveable(session.id) { mutableStateOf(session.localEnd) }
+    Row(Modifier.padding(top = 8.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        OutlinedTextField(start, { start = it }, Modifier.weight(1f), label = { Text(stringResource(R.string.org_start)) }, singleLine = true)
+        OutlinedTextField(end, { end = it }, Modifier.weight(1f), label = { Text(stringResource(R.string.org_end)) }, singleLine = true)
+    }
+    TextButton(
+        onClick = { model.retimeSession(session.id, start, end); onDone() },
+        enabled = start != session.localStart || end != session.localEnd,
+    ) { Text(stringResource(R.string.org_set_time)) }
 }

@@ -1,0 +1,106 @@
+package de.marktplatz.app.ui.organiser
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.outlined.Delete
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.Icon
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateMapOf
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.text.input.KeyboardType
+import androidx.compose.ui.unit.dp
+import de.marktplatz.app.R
+import de.marktplatz.app.model.EditField
+import de.marktplatz.app.model.EditKind
+import de.marktplatz.app.model.Editable
+import de.marktplatz.app.model.OrganiserModel
+
+private val longFields = setOf(EditField.ABSTRACT, EditField.BODY, EditField.DESCRIPTION)
+
+/** The open form: one field per thing the core lets an organiser change, then save or remove. */
+@Composable
+fun EditFormDialog(form: Editable, model: OrganiserModel) {
+    val values = remember(form) { mutableStateMapOf<EditField, String>().apply { putAll(form.values) } }
+    var removing by remember(form) { mutableStateOf(false) }
+    AlertDialog(
+        onDismissRequest = model::closeForm,
+        title = { Text(form.label) },
+        text = {
+            Column(Modifier.verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                for (field in form.fields) {
+                    OutlinedTextField(
+                        value = values[field].orEmpty(),
+                        onValueChange = { values[field] = it },
+                        label = { Text(stringResource(fieldLabel(field))) },
+                        singleLine = field !in longFields,
+                        minLines = if (field in longFields) 3 else 1,
+                        keyboardOptions = KeyboardOptions(keyboardType = keyboardFor(field)),
+                        modifier = Modifier.fillMaxWidth(),
+                    )
+                }
+                if (form.removable) {
+                    if (removing) Text(stringResource(R.string.org_confirm_remove), color = MaterialTheme.colorScheme.error)
+                    TextButton(onClick = { if (removing) model.remove(form.kind, form.id) else removing = true }) {
+                        Icon(Icons.Outlined.Delete, contentDescription = null)
+                        Text(stringResource(removeLabel(form.kind)), Modifier.padding(start = 8.dp))
+                    }
+                }
+            }
+        },
+        confirmButton = { TextButton(onClick = { model.save(values.toMap()) }) { Text(stringResource(R.string.org_save)) } },
+        dismissButton = { TextButton(onClick = model::closeForm) { Text(stringResource(R.string.close)) } },
+    )
+}
+
+private fun keyboardFor(field: EditField): KeyboardType = when (field) {
+    EditField.WEBSITE -> KeyboardType.Uri
+    EditField.EMAIL -> KeyboardType.Email
+    EditField.PHONE -> KeyboardType.Phone
+    else -> KeyboardType.Text
+}
+
+private fun fieldLabel(field: EditField): Int = when (field) {
+    EditField.TITLE -> R.string.org_field_title
+    EditField.SUBTITLE -> R.string.org_field_subtitle
+    EditField.NAME -> R.string.org_field_name
+    EditField.ABSTRACT -> R.string.org_field_abstract
+    EditField.BODY -> R.string.org_field_body
+    EditField.DESCRIPTION -> R.string.org_field_description
+    EditField.WEBSITE -> R.string.org_field_website
+    EditField.EMAIL -> R.string.org_field_email
+    EditField.PHONE -> R.string.org_field_phone
+    EditField.CAPTION -> R.string.org_field_caption
+    EditField.CREDIT -> R.string.org_field_credit
+}
+
+private fun removeLabel(kind: EditKind): Int = when (kind) {
+    EditKind.ANNOUNCEMENT -> R.string.org_remove_announcement
+    EditKind.PHOTO -> R.string.org_remove_photo
+    else -> R.string.org_remove_info_page
+}
+
+/** The title of the list of things of [kind] to edit (sessions have their own screen). */
+fun kindTitle(kind: EditKind): Int = when (kind) {
+    EditKind.SESSION -> R.string.change_session
+    EditKind.STATION -> R.string.org_kind_stations
+    EditKind.EXHIBITOR -> R.string.org_kind_exhibitors
+    EditKind.ANNOUNCEMENT -> R.string.org_kind_announcements
+    EditKind.PHOTO -> R.string.org_kind_photos
+    EditKind.INFO_PAGE -> R.string.org_kind_info_pages
+}

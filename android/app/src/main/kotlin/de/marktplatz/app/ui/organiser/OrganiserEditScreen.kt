@@ -1,0 +1,120 @@
+package de.marktplatz.app.ui.organiser
+
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.outlined.Add
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.ExtendedFloatingActionButton
+import androidx.compose.material3.HorizontalDivider
+import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
+import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.ListItem
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.text.style.TextOverflow
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import de.marktplatz.app.R
+import de.marktplatz.app.model.EditKind
+import de.marktplatz.app.ui.AppNavigator
+import de.marktplatz.app.ui.OrganiserViewModel
+import de.marktplatz.app.ui.appViewModel
+import de.marktplatz.app.ui.components.ProblemText
+
+/**
+ * The stations, exhibitors, announcements, photos or info pages of the event: tap one to edit
+ * it (or retract/remove it); info pages can be added. Sent like every organiser operation.
+ */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun OrganiserEditScreen(kind: EditKind, go: AppNavigator) {
+    val model = appViewModel { OrganiserViewModel(it) }.model
+    val state by model.state.collectAsStateWithLifecycle()
+    var adding by rememberSaveable { mutableStateOf(false) }
+    val entries = state.entries[kind].orEmpty()
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = { Text(stringResource(kindTitle(kind))) },
+                navigationIcon = {
+                    IconButton(onClick = go::back) {
+                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
+                    }
+                },
+            )
+        },
+        floatingActionButton = {
+            if (kind == EditKind.INFO_PAGE) {
+                ExtendedFloatingActionButton(
+                    onClick = { adding = true },
+                    icon = { Icon(Icons.Outlined.Add, contentDescription = null) },
+                    text = { Text(stringResource(R.string.org_add_info_page)) },
+                )
+            }
+        },
+    ) { padding ->
+        LazyColumn(Modifier.padding(padding).fillMaxSize()) {
+            if (state.busy) item { LinearProgressIndicator(Modifier.fillMaxWidth()) }
+            state.problem?.let { item { ProblemText(it) } }
+            if (entries.isEmpty()) item { Text(stringResource(R.string.org_nothing_to_edit), Modifier.padding(16.dp)) }
+            items(entries, key = { it.id }) { entry ->
+                ListItem(
+                    headlineContent = { Text(entry.label) },
+                    supportingContent = {
+                        if (entry.detail.isNotBlank()) Text(entry.detail, maxLines = 2, overflow = TextOverflow.Ellipsis)
+                    },
+                    modifier = Modifier.clickable(onClickLabel = stringResource(R.string.org_edit)) { model.edit(kind, entry.id) },
+                )
+                HorizontalDivider()
+            }
+        }
+    }
+    state.editing?.takeIf { it.kind == kind }?.let { EditFormDialog(it, model) }
+    if (adding) {
+        NewInfoPageDialog(
+            onAdd = { title, body ->
+                model.addInfoPage(title, body)
+                adding = false
+            },
+            onDismiss = { adding = false },
+        )
+    }
+}
+
+@Composable
+private fun NewInfoPageDialog(onAdd: (String, String) -> Unit, onDismiss: () -> Unit) {
+    var title by rememberSaveable { mutableStateOf("") }
+    var body by rememberSaveable { mutableStateOf("") }
+    AlertDialog(
+        onDismissRequest = onDismiss,
+        title = { Text(stringResource(R.string.org_add_info_page)) },
+        text = {
+            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                OutlinedTextField(title, { title = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.org_field_title)) }, singleLine = true)
+                OutlinedTextField(body, { body = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.org_field_body)) }, minLines = 4)
+            }
+        },
+        confirmButton = { TextButton(onClick = { onAdd(title, body) }, enabled = title.isNotBlank()) { Text(stringResource(R.string.org_save)) } },
+        dismissButton = { TextButton(onClick = onDismiss) { Text(stringResource(R.string.close)) } },
+    )
+}

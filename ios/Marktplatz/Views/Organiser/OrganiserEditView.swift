@@ -1,0 +1,163 @@
+import MarktplatzKit
+import SwiftUI
+
+/// The stations, exhibitors, announcements, photos or info pages of the event: tap one to edit
+/// it (or retract/remove it); info pages can be added. Sent like every organiser operation.
+struct OrganiserEditView: View {
+    let app: AppModel
+    let kind: EditKind
+    @State private var model: OrganiserModel
+    @State private var adding = false
+
+    init(app: AppModel, kind: EditKind) {
+        self.app = app
+        self.kind = kind
+        _model = State(initialValue: OrganiserModel(app: app))
+    }
+
+    var body: some View {
+        List {
+            let entries = model.entries[kind] ?? []
+            if entries.isEmpty {
+                Text("Nothing here yet.").foregroundStyle(.secondary)
+            }
+            ForEach(entries) { entry in
+                Button {
+                    Task { await model.edit(kind, id: entry.id) }
+                } label: {
+                    VStack(alignment: .leading) {
+                        Text(entry.label).foregroundStyle(.primary)
+                        if !entry.detail.isEmpty {
+                            Text(entry.detail).font(.caption).foregroundStyle(.secondary).lineLimit(2)
+                        }
+                    }
+                    .accessibilityElement(children: .combine)
+                }
+                .accessibilityHint(Text("Edit"))
+            }
+            // Below the list: what the last save or removal ran into.
+            if let problem = model.problem {
+                Section { ProblemView(problem: problem) }
+            }
+        }
+        .navigationTitle(kind.title)
+        .toolbar {
+            if model.busy { ProgressView() }
+            if kind == .infoPage {
+                Button {
+                    adding = true
+                } label: {
+                    Label("New info page", systemImage: "plus")
+                }
+            }
+        }
+        .sheet(item: $model.editing) { form in
+            EditFormSheet(form: form, model: model)
+        }
+        .sheet(isPresented: $adding) {
+            NewInfoPageSheet(model: model)
+        }
+        .task(id: app.content.version) { await model.load() }
+    }
+}
+
+/// The open form: one field per thing the core lets an organiser change, then save or remove.
+struct EditFormSheet: View {
+    let form: Editable
+    let model: OrganiserModel
+    @State private var values: [EditField: String]
+    @State private var removing = false
+    @Environment(\.dismiss) private var dismiss
+
+    init(form: Editable, model: OrganiserModel) {
+        self.form = form
+        self.model = model
+        _values = State(initialValue: form.values)
+    }
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                ForEach(form.fields, id: \.self) { field in
+                    Section {
+                        TextField(field.label, text: binding(field), axis: field.isLong ? .vertical : .horizontal)
+                            .lineLimit(field.isLong ? 3...12 : 1...1)
+                            .keyboardType(keyboard(field))
+                    } header: {
+                        Text(field.label)
+                    }
+                }
+                if form.kind.removable {
+                    Section {
+                        Button(role: .destructive) {
+                            if removing {
+                                Task { await model.remove(form.kind, id: form.id) }
+                                dismiss()
+                            } else {
+                                removing = true
+                            }
+                        } label: {
+                            Label(form.kind.removeLabel, systemImage: "trash")
+                        }
+                    } footer: {
+                        if removing { Text("Tap again to confirm: every phone loses it with its next sync.") }
+                    }
+                }
+            }
+            .navigationTitle(form.label)
+            .navigationBarTitleDisplayMode(.inline)
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) {
+                    Button("Close") { model.editing = nil }
+                }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button("Save and send") { Task { await model.save(values) } }
+                }
+            }
+        }
+    }
+
+    private func binding(_ field: EditField) -> Binding<String> {
+        Binding(get: { values[field] ?? "" }, set: { values[field] = $0 })
+    }
+
+    private func keyboard(_ field: EditField) -> UIKeyboardType {
+        switch field {
+        case .website: .URL
+        case .email: .emailAddress
+        case .phone: .phonePad
+        default: .default
+        }
+    }
+}
+
+/// A new info page, after the existing ones.
+private struct NewInfoPageSheet: View {
+    let model: OrganiserModel
+    @State private var title = ""
+    @State private var text = ""
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                TextField("Title", text: $title)
+                TextField("Text", text: $text, axis: .vertical).lineLimit(4...12)
+            }
+            .navigationTitle("New info page")
+            .navigationBarTitleDisplayMode(.inline)
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) {
+                    Button("Close") { dismiss() }
+                }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button("Save and send") {
+                        Task { await model.addInfoPage(title: title, body: text) }
+                        dismiss()
+                    }
+                    .disabled(title.trimmingCharacters(in: .whitespaces).isEmpty)
+                }
+            }
+        }
+    }
+}
