@@ -23,8 +23,8 @@ final class EventInfoModel {
         do {
             let overview = try await app.repo.overview(eventId: app.eventId)
             pages = try await app.repo.infoPages(eventId: app.eventId).sorted { $0.sortOrder < $1.sortOrder }
-            mapFile = overview.event.venue.map.flatMap { app.repo.cachedAssetFile(asset: $0) }
-            logoFile = overview.event.logo.flatMap { app.repo.cachedAssetFile(asset: $0) }
+            mapFile = await app.repo.cachedAssetFile(ifAny: overview.event.venue.map)
+            logoFile = await app.repo.cachedAssetFile(ifAny: overview.event.logo)
             self.overview = overview
             problem = nil
         } catch {

@@ -34,7 +34,11 @@ final class GalleryModel {
     func load() async {
         do {
             let items = try await app.repo.gallery(eventId: app.eventId)
-            tiles = items.map { Tile(item: $0, thumbnail: app.repo.cachedAssetFile(asset: $0.thumbnail ?? $0.image)) }
+            var loaded: [Tile] = []
+            for item in items {
+                loaded.append(Tile(item: item, thumbnail: await app.repo.cachedAssetFile(asset: item.thumbnail ?? item.image)))
+            }
+            tiles = loaded
             problem = nil
         } catch {
             problem = Problem(error) ?? problem

@@ -23,7 +23,7 @@ final class SpeakersModel {
             let speakers = try await app.repo.speakers(eventId: app.eventId)
             var photos: [String: URL] = [:]
             for speaker in speakers {
-                if let photo = speaker.photo, let file = app.repo.cachedAssetFile(asset: photo) { photos[speaker.id] = file }
+                if let photo = speaker.photo, let file = await app.repo.cachedAssetFile(asset: photo) { photos[speaker.id] = file }
             }
             let favourites = try await app.repo.favourites(eventId: app.eventId)
             self.speakers = speakers
@@ -61,7 +61,7 @@ final class SpeakerDetailModel {
             let speaker = try await app.repo.speaker(eventId: app.eventId, speakerId: speakerId)
             sessions = try await app.repo.sessionsOfSpeaker(eventId: app.eventId, speakerId: speakerId)
             favourite = try await app.repo.isFavourite(eventId: app.eventId, kind: .speaker, id: speakerId)
-            photo = speaker.photo.flatMap { app.repo.cachedAssetFile(asset: $0) }
+            photo = await app.repo.cachedAssetFile(ifAny: speaker.photo)
             self.speaker = speaker
             problem = nil
         } catch {

@@ -104,7 +104,7 @@ final class ExhibitorDetailModel {
         do {
             entry = try await app.repo.exhibitors(eventId: app.eventId, stationId: nil).first { $0.exhibitor.id == exhibitorId }
             favourite = try await app.repo.isFavourite(eventId: app.eventId, kind: .exhibitor, id: exhibitorId)
-            logo = entry?.exhibitor.logo.flatMap { app.repo.cachedAssetFile(asset: $0) }
+            logo = await app.repo.cachedAssetFile(ifAny: entry?.exhibitor.logo)
             problem = entry == nil ? Problem(kind: .notFound, detail: exhibitorId) : nil
         } catch {
             problem = Problem(error) ?? problem

@@ -30,7 +30,8 @@ final class NotificationScheduler {
         return settings.authorizationStatus == .authorized || settings.authorizationStatus == .provisional
     }
 
-    func replaceReminders(_ reminders: [Reminder]) async {
+    /// Reminders fire in the event's time zone (`ReminderTrigger`), not the device's.
+    func replaceReminders(_ reminders: [Reminder], timeZone: TimeZone) async {
         let pending = await center.pendingNotificationRequests()
         let stale = pending.map(\.identifier).filter { $0.hasPrefix(Self.reminderPrefix) }
         center.removePendingNotificationRequests(withIdentifiers: stale)
@@ -41,11 +42,10 @@ final class NotificationScheduler {
             content.sound = .default
             content.threadIdentifier = "reminders"
             content.userInfo = [Self.sessionKey: reminder.sessionId]
-            let when = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute, .second], from: reminder.fireAt)
             let request = UNNotificationRequest(
                 identifier: Self.reminderPrefix + reminder.key,
                 content: content,
-                trigger: UNCalendarNotificationTrigger(dateMatching: when, repeats: false)
+                trigger: ReminderTrigger.trigger(fireAt: reminder.fireAt, timeZone: timeZone)
             )
             try? await center.add(request)
         }

@@ -147,7 +147,8 @@ final class SyncCoordinator {
     /// the lead time changed, and after every sync).
     func rescheduleReminders() async {
         guard let reminders = try? await repo.reminders(eventId: eventId, now: Date()) else { return }
-        await notifications.replaceReminders(reminders)
+        let zone = ReminderTrigger.zone(named: try? await repo.overview(eventId: eventId).event.timezone)
+        await notifications.replaceReminders(reminders, timeZone: zone)
     }
 
     private func run() async -> SyncResult {

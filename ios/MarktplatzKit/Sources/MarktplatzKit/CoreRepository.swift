@@ -145,8 +145,9 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         URL(fileURLWithPath: try await store.assetFile(eventId: eventId, asset: asset))
     }
 
-    public func cachedAssetFile(asset: AssetRef) -> URL? {
-        guard let path = try? store.cachedAssetFile(sha256: asset.sha256) else { return nil }
+    public func cachedAssetFile(asset: AssetRef) async -> URL? {
+        let sha256 = asset.sha256
+        guard let path = try? await local({ try self.store.cachedAssetFile(sha256: sha256) }) else { return nil }
         return URL(fileURLWithPath: path)
     }
 

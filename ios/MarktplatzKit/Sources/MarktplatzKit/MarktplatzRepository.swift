@@ -47,7 +47,9 @@ public protocol MarktplatzRepository: Sendable {
     /// event (following again replaces it); `suspend()` pauses it and `resume()` restarts it.
     func follow(eventId: String, serverUrl: String?) throws -> FollowHandle
     func assetFile(eventId: String, asset: AssetRef) async throws -> URL
-    func cachedAssetFile(asset: AssetRef) -> URL?
+    /// The asset's file if it is on the device already (nil: not downloaded). Async because it
+    /// reads the disk: the screens' models run on the main actor.
+    func cachedAssetFile(asset: AssetRef) async -> URL?
 
     func toggleFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool
     func removeFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool
@@ -101,4 +103,12 @@ public protocol MarktplatzRepository: Sendable {
     /// so iOS never suspends the process holding a file lock (0xdead10cc).
     func suspend()
     func resume()
+}
+
+public extension MarktplatzRepository {
+    /// The file of an optional asset (an event without a logo, a speaker without a photo).
+    func cachedAssetFile(ifAny asset: AssetRef?) async -> URL? {
+        guard let asset else { return nil }
+        return await cachedAssetFile(asset: asset)
+    }
 }

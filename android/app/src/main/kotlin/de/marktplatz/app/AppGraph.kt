@@ -18,6 +18,7 @@ import kotlinx.coroutines.SupervisorJob
 /**
  * What lives as long as the process: the store (one per app; the core allows one writer), the
  * event, and the sync coordinator. View models and workers take what they need from here.
+ * Built on an I/O thread (MarktplatzApplication's StoreOpening): opening the store reads disk.
  */
 class AppGraph(context: Context) {
     /** Work that outlives any screen: syncs, notification scheduling. */

@@ -3,7 +3,10 @@ package de.marktplatz.app.notify
 import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.Intent
-import de.marktplatz.app.graph
+import de.marktplatz.app.awaitGraph
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.launch
 
 /**
@@ -13,13 +16,17 @@ import kotlinx.coroutines.launch
 class BootReceiver : BroadcastReceiver() {
     override fun onReceive(context: Context, intent: Intent) {
         val pending = goAsync()
-        val graph = context.graph
-        graph.scope.launch {
+        // The receiver may start the process: wait for the store off the main thread.
+        scope.launch {
             try {
-                graph.sync.rescheduleReminders()
+                runCatching { context.awaitGraph() }.getOrNull()?.sync?.rescheduleReminders()
             } finally {
                 pending.finish()
             }
         }
+    }
+
+    private companion object {
+        val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     }
 }

@@ -1,10 +1,6 @@
 package de.marktplatz.app.ui
 
-import android.Manifest
 import android.content.Intent
-import android.os.Build
-import androidx.activity.compose.rememberLauncherForActivityResult
-import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.WindowInsets
 import androidx.compose.foundation.layout.consumeWindowInsets
 import androidx.compose.foundation.layout.padding
@@ -30,7 +26,6 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
-import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.contentDescription
@@ -50,11 +45,11 @@ import de.marktplatz.app.R
 import de.marktplatz.app.model.EditKind
 import de.marktplatz.app.model.ProblemKind
 import de.marktplatz.app.model.mapFocusOf
-import de.marktplatz.app.notify.AndroidNotifier
 import de.marktplatz.app.notify.AnnouncementLinks
 import de.marktplatz.app.notify.SessionLinks
 import de.marktplatz.app.ui.components.AccessCodeDialog
 import de.marktplatz.app.ui.components.LocalAskForNotifications
+import de.marktplatz.app.ui.components.rememberNotificationPermission
 import de.marktplatz.app.ui.organiser.ComposeAnnouncementScreen
 import de.marktplatz.app.ui.organiser.OrganiserEditScreen
 import de.marktplatz.app.ui.organiser.OrganiserScreen
@@ -99,15 +94,8 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
     val route = current?.destination?.route
     val go = remember(navController) { AppNavigator(navController) }
     val refresh = { graph.sync.refresh(); Unit }
-    val context = LocalContext.current
-    val notificationPermission = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) {}
-    val askForNotifications = remember(context) {
-        {
-            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU && !AndroidNotifier.canNotify(context)) {
-                notificationPermission.launch(Manifest.permission.POST_NOTIFICATIONS)
-            }
-        }
-    }
+    val notifications = rememberNotificationPermission()
+    val askForNotifications = remember(notifications) { { notifications.askQuietly() } }
 
     // A protected event refused the sync: ask for its code ("Later" keeps what is stored; the
     // next sync that is refused asks again).

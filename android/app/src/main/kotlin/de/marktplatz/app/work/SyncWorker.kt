@@ -3,7 +3,7 @@ package de.marktplatz.app.work
 import android.content.Context
 import androidx.work.CoroutineWorker
 import androidx.work.WorkerParameters
-import de.marktplatz.app.graph
+import de.marktplatz.app.awaitGraph
 import de.marktplatz.app.model.ProblemKind
 import de.marktplatz.app.model.SyncResult
 
@@ -13,10 +13,12 @@ import de.marktplatz.app.model.SyncResult
  * and posts change alerts. Network trouble is retried with WorkManager's backoff.
  */
 class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
-    override suspend fun doWork(): Result =
-        when (val result = applicationContext.graph.sync.sync()) {
+    override suspend fun doWork(): Result {
+        // A store that cannot be opened (the app says why when opened): nothing to sync into.
+        val graph = runCatching { applicationContext.awaitGraph() }.getOrNull() ?: return Result.failure()
+        return when (val result = graph.sync.sync()) {
             is SyncResult.Updated -> {
-                SyncScheduling.scheduleNextPush(applicationContext, applicationContext.graph)
+                SyncScheduling.scheduleNextPush(applicationContext, graph)
                 Result.success()
             }
             SyncResult.Stopped -> Result.retry()
@@ -26,4 +28,5 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
                 else -> Result.failure()
             }
         }
+    }
 }

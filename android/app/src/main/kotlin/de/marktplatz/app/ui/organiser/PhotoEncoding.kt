@@ -3,9 +3,12 @@ package de.marktplatz.app.ui.organiser
 import android.content.Context
 import android.graphics.Bitmap
 import android.graphics.ImageDecoder
+import android.graphics.Matrix
 import android.net.Uri
 import android.os.Build
 import android.provider.MediaStore
+import androidx.exifinterface.media.ExifInterface
+import de.marktplatz.app.model.UprightTurn
 import java.io.ByteArrayOutputStream
 import kotlin.math.max
 
@@ -41,7 +44,24 @@ object PhotoEncoding {
                 if (edge > MAX_EDGE * 2) decoder.setTargetSampleSize(edge / (MAX_EDGE * 2) + 1)
             }
         } else {
+            // Before Android 9 the platform decoder ignores the EXIF orientation: read the tag
+            // and turn the pixels ourselves, or portrait photos arrive lying on their side.
             @Suppress("DEPRECATION")
-            MediaStore.Images.Media.getBitmap(context.contentResolver, uri)
+            val stored = MediaStore.Images.Media.getBitmap(context.contentResolver, uri)
+            upright(stored, UprightTurn.forExifOrientation(exifOrientation(context, uri)))
         }
+
+    private fun exifOrientation(context: Context, uri: Uri): Int =
+        context.contentResolver.openInputStream(uri)?.use { stream ->
+            ExifInterface(stream).getAttributeInt(ExifInterface.TAG_ORIENTATION, ExifInterface.ORIENTATION_NORMAL)
+        } ?: ExifInterface.ORIENTATION_NORMAL
+
+    private fun upright(bitmap: Bitmap, turn: UprightTurn): Bitmap {
+        if (turn.isIdentity) return bitmap
+        val matrix = Matrix().apply {
+            setRotate(turn.degrees.toFloat())
+            if (turn.mirrored) postScale(-1f, 1f)
+        }
+        return Bitmap.createBitmap(bitmap, 0, 0, bitmap.width, bitmap.height, matrix, true)
+    }
 }

@@ -1,13 +1,11 @@
 package de.marktplatz.app.ui.screens
 
-import android.Manifest
 import android.app.AlarmManager
+import android.content.Context
 import android.content.Intent
 import android.net.Uri
 import android.os.Build
 import android.provider.Settings
-import androidx.activity.compose.rememberLauncherForActivityResult
-import androidx.activity.result.contract.ActivityResultContracts
 import androidx.appcompat.app.AppCompatDelegate
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxSize
@@ -38,16 +36,18 @@ import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
 import androidx.core.os.LocaleListCompat
+import androidx.lifecycle.Lifecycle
+import androidx.lifecycle.compose.LifecycleEventEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import de.marktplatz.app.BuildConfig
 import de.marktplatz.app.R
-import de.marktplatz.app.notify.AndroidNotifier
 import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.SettingsViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.AccessCodeDialog
 import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.SectionHeader
+import de.marktplatz.app.ui.components.rememberNotificationPermission
 
 /** Reminder lead time (kept by the core), language (the platform's per-app setting), permissions. */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -56,8 +56,10 @@ fun SettingsScreen(go: AppNavigator) {
     val model = appViewModel { SettingsViewModel(it) }.model
     val state by model.state.collectAsStateWithLifecycle()
     val context = LocalContext.current
-    var canNotify by remember { mutableStateOf(AndroidNotifier.canNotify(context)) }
-    val askNotifications = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted -> canNotify = granted }
+    val notifications = rememberNotificationPermission()
+    // Both permissions are switched in the system settings: read them again on return.
+    var exactAlarmsAllowed by remember { mutableStateOf(canScheduleExactAlarms(context)) }
+    LifecycleEventEffect(Lifecycle.Event.ON_RESUME) { exactAlarmsAllowed = canScheduleExactAlarms(context) }
     Scaffold(
         topBar = {
             TopAppBar(
@@ -87,17 +89,15 @@ fun SettingsScreen(go: AppNavigator) {
                 }
             }
             state.problem?.let { ProblemText(it) }
-            if (!canNotify && Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
+            if (!notifications.granted && Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
                 ListItem(
                     headlineContent = { Text(stringResource(R.string.notifications_off)) },
                     trailingContent = {
-                        TextButton(onClick = { askNotifications.launch(Manifest.permission.POST_NOTIFICATIONS) }) { Text(stringResource(R.string.allow)) }
+                        TextButton(onClick = notifications::askByUser) { Text(stringResource(R.string.allow)) }
                     },
                 )
             }
-            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.S &&
-                !context.getSystemService(AlarmManager::class.java).canScheduleExactAlarms()
-            ) {
+            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.S && !exactAlarmsAllowed) {
                 ListItem(
                     headlineContent = { Text(stringResource(R.string.exact_reminders_off)) },
                     trailingContent = {
@@ -165,3 +165,7 @@ private fun LanguageChoice() {
         }
     }
 }
+
+/** Exact reminders need the user's consent from Android 12 on (Settings › Alarms & reminders). */
+private fun canScheduleExactAlarms(context: Context): Boolean =
+    Build.VERSION.SDK_INT < Build.VERSION_CODES.S || context.getSystemService(AlarmManager::class.java).canScheduleExactAlarms()
