@@ -69,9 +69,8 @@ final class HallMapModel {
             problem = nil
             if let map {
                 // The plan comes with the content's assets; fetch it only if that sync did not.
-                let repo = app.repo
-                let cached = await Task.detached(priority: .userInitiated) { repo.cachedAssetFile(asset: map) }.value
-                if let cached {
+                // (The repository looks in the store off the main actor.)
+                if let cached = await app.repo.cachedAssetFile(asset: map) {
                     mapFile = cached
                 } else {
                     mapFile = try await app.repo.assetFile(eventId: app.eventId, asset: map)
