@@ -1,5 +1,5 @@
 """Checks the iOS UI strings: every literal the Swift sources show through a localizing API
-(Text, Label, Button, Section, navigationTitle, alert, String(localized:), LocalizedStringKey
+(Text, Label, Button, Section, ProgressView, navigationTitle, alert, String(localized:), LocalizedStringKey
 returns, ...) has an entry in Localizable.xcstrings with a German translation whose format
 arguments match the English key.
 
@@ -11,7 +11,7 @@ import re
 import sys
 
 # Calls whose first string literal argument is a LocalizedStringKey / String.LocalizationValue.
-CALLS = r"(?:Text|Label|Button|Section|Picker|TextField|SecureField|Toggle|Link|LabeledContent|ContentUnavailableView|navigationTitle|alert|confirmationDialog)"
+CALLS = r"(?:Text|Label|Button|Section|Picker|TextField|SecureField|Toggle|Link|LabeledContent|ContentUnavailableView|ProgressView|navigationTitle|alert|confirmationDialog)"
 CALL = re.compile(r"\b" + CALLS + r'\(\s*"((?:[^"\\]|\\.)*)"')
 LOCALIZED = re.compile(r'String\(localized:\s*"((?:[^"\\]|\\.)*)"')
 # `empty: "..."` arguments and `case .x: "..."` returns typed as LocalizedStringKey.

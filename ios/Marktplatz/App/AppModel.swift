@@ -17,8 +17,10 @@ final class AppModel {
     let sync: SyncCoordinator
     @ObservationIgnored let notifications = NotificationScheduler()
     @ObservationIgnored private let connectivity = Connectivity()
-    /// Set when the store could not be opened (disk full, newer data file): shown instead of the app.
-    private(set) var openProblem: Problem?
+    @ObservationIgnored private var wakefulness = StoreWakefulness()
+    /// Suspending and resuming run here, one after the other: a suspend still running when the
+    /// app comes back is finished before the resume.
+    @ObservationIgnored private let storeLifecycle = DispatchQueue(label: "de.marktplatz.store-lifecycle")
     /// Things the store reported when opening (a damaged file was set aside).
     private(set) var notices: [String] = []
     /// A session a tapped notification asked to show.
@@ -28,23 +30,9 @@ final class AppModel {
     /// The organiser console's sign-in link, opened from outside: organiser mode asks first.
     var requestedOrganiserLink: String?
 
-    init(lastEvent: LastEventStore = DefaultsLastEvent()) {
-        let repo: MarktplatzRepository
-        var problem: Problem?
-        do {
-            repo = try CoreRepository.open(
-                directory: AppConfig.storeDirectory, credentials: KeychainCredentials())
-        } catch {
-            // A store in a temporary folder keeps the UI alive to say what happened.
-            problem = Problem(error) ?? Problem(kind: .storage, detail: "\(error)")
-            let fallback = FileManager.default.temporaryDirectory.appending(path: UUID().uuidString)
-            guard let temporary = try? CoreRepository.open(directory: fallback) else {
-                fatalError("Marktplatz: no writable storage on this device: \(error)")
-            }
-            repo = temporary
-        }
+    /// `repo` is opened by `AppLauncher`, off the main actor.
+    init(repo: MarktplatzRepository, lastEvent: LastEventStore = DefaultsLastEvent()) {
         self.repo = repo
-        self.openProblem = problem
         self.notices = repo.notices()
         self.lastEvent = lastEvent
         let eventId = startEventId(lastEvent, buildEventId: AppConfig.eventId)
@@ -62,39 +50,64 @@ final class AppModel {
         contentChanged()
     }
 
-    /// Launch: listen, watch connectivity, sync in the background of the UI.
-    func start() {
+    /// Launch: listen, watch connectivity, sync in the background of the UI; follow the event
+    /// if the app is on the screen (the scene may have become active while the store opened).
+    func start(inForeground: Bool) {
         sync.start()
         connectivity.start { [weak self] in
             guard let self else { return }
             Task { await self.sync.connectivityReturned() }
         }
+        if inForeground {
+            apply(wakefulness.enteredForeground())
+            sync.startFollowing()
+        }
         sync.refresh()
         Task { await sync.rescheduleReminders() }
     }
 
-    /// The app went to the background: ask for a refresh task, then release SQLite (iOS
-    /// kills an app that is suspended holding a file lock).
+    /// The app went to the background: ask for a refresh task, stop following, and let the
+    /// store sleep unless a refresh runs.
     func enterBackground() {
         BackgroundRefresh.schedule()
         sync.stopFollowing()
-        repo.suspend()
+        apply(wakefulness.enteredBackground())
     }
 
     func enterForeground() {
-        repo.resume()
+        apply(wakefulness.enteredForeground())
         content.changed()
         sync.refresh()
         // Live updates only while the app is active.
         sync.startFollowing()
     }
 
-    /// The background app-refresh task: wake the store, sync, schedule the next, sleep again.
+    /// The background app-refresh task: wake the store, sync, schedule the next; the store
+    /// sleeps again only if the app is still in the background.
     func backgroundRefresh() async {
         BackgroundRefresh.schedule()
-        repo.resume()
+        apply(wakefulness.refreshBegan())
         await sync.sync()
-        repo.suspend()
+        apply(wakefulness.refreshEnded())
+    }
+
+    /// Resumes at once (screens read next); suspends off the main actor, under a background
+    /// task so iOS lets the store finish its writes and release its files before suspending
+    /// the app.
+    private func apply(_ action: StoreWakefulness.Action) {
+        let repo = repo
+        switch action {
+        case .none:
+            break
+        case .wake:
+            storeLifecycle.sync { repo.resume() }
+        case .sleep:
+            let finishing = BackgroundWork.begin("Marktplatz: release the store")
+            storeLifecycle.async {
+                repo.suspend()
+                finishing.end()
+            }
+        }
     }
 
     /// A favourite, setting or organiser change: screens reload and reminders follow.

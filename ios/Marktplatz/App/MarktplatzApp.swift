@@ -5,28 +5,31 @@ import UserNotifications
 struct MarktplatzApp: App {
     @UIApplicationDelegateAdaptor(AppDelegate.self) private var delegate
     @Environment(\.scenePhase) private var scenePhase
-    @State private var app = AppModel()
+    @State private var launcher = AppLauncher()
 
     var body: some Scene {
         WindowGroup {
-            RootView(app: app)
+            LaunchView(launcher: launcher)
                 .task {
+                    // The store opens off the main actor; the window says "opening" meanwhile.
+                    guard let app = await launcher.open() else { return }
                     delegate.app = app
-                    app.start()
+                    app.start(inForeground: launcher.sceneActive)
                 }
         }
         .onChange(of: scenePhase) { _, phase in
+            launcher.sceneActive = phase == .active
             switch phase {
             case .background:
-                app.enterBackground()
+                launcher.app?.enterBackground()
             case .active:
-                app.enterForeground()
+                launcher.app?.enterForeground()
             default:
                 break
             }
         }
         .backgroundTask(.appRefresh(AppConfig.refreshTaskId)) {
-            await app.backgroundRefresh()
+            await launcher.open()?.backgroundRefresh()
         }
     }
 }

@@ -56,7 +56,18 @@ final class SettingsModel {
         }
     }
 
-    func allowNotifications() async {
-        notificationsAllowed = await app.notifications.requestAuthorization()
+    /// Asks for notifications; true when only the Settings app can allow them now (the view
+    /// opens it; `load()` checks again when the app comes back).
+    func allowNotifications() async -> Bool {
+        switch await app.notifications.permissionStep() {
+        case .nothing:
+            notificationsAllowed = true
+            return false
+        case .ask:
+            notificationsAllowed = await app.notifications.requestAuthorization()
+            return false
+        case .openSettings:
+            return true
+        }
     }
 }

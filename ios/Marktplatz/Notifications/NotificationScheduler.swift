@@ -25,6 +25,17 @@ final class NotificationScheduler {
         (try? await center.requestAuthorization(options: [.alert, .sound, .badge])) ?? false
     }
 
+    /// What the "Allow notifications" button should do now. iOS shows its dialog once: after a
+    /// denial a request answers "no" at once and the button would seem dead, so it opens the
+    /// app's page in the Settings app instead.
+    func permissionStep() async -> PermissionStep {
+        switch await center.notificationSettings().authorizationStatus {
+        case .notDetermined: return .ask
+        case .denied: return .openSettings
+        default: return .nothing
+        }
+    }
+
     func isAuthorized() async -> Bool {
         let settings = await center.notificationSettings()
         return settings.authorizationStatus == .authorized || settings.authorizationStatus == .provisional

@@ -10,18 +10,6 @@ struct RootView: View {
     @State private var askedLater = false
 
     var body: some View {
-        if let problem = app.openProblem {
-            ContentUnavailableView {
-                Label("The app’s storage failed.", systemImage: "externaldrive.badge.exclamationmark")
-            } description: {
-                ProblemView(problem: problem)
-            }
-        } else {
-            tabs
-        }
-    }
-
-    private var tabs: some View {
         TabView(selection: $router.tab) {
             NavigationStack(path: $router.agenda) {
                 AgendaView(app: app).withRoutes(app)

@@ -7,6 +7,7 @@ struct SettingsView: View {
     @State private var changingCode = false
     @State private var newCode = ""
     @Environment(\.openURL) private var openURL
+    @Environment(\.scenePhase) private var scenePhase
 
     init(app: AppModel) {
         self.app = app
@@ -32,7 +33,11 @@ struct SettingsView: View {
                 .labelsHidden()
                 if !model.notificationsAllowed {
                     Button("Allow notifications") {
-                        Task { await model.allowNotifications() }
+                        Task {
+                            if await model.allowNotifications(), let url = URL(string: UIApplication.openSettingsURLString) {
+                                openURL(url)
+                            }
+                        }
                     }
                 }
                 if let problem = model.problem { ProblemView(problem: problem) }
@@ -67,6 +72,10 @@ struct SettingsView: View {
         }
         .navigationTitle("Settings")
         .task(id: app.content.version) { await model.load() }
+        // Back from the Settings app: notifications may be allowed now.
+        .onChange(of: scenePhase) { _, phase in
+            if phase == .active { Task { await model.load() } }
+        }
         .alert("Access code", isPresented: $changingCode) {
             TextField("Code from your badge or the entrance", text: $newCode)
                 .textInputAutocapitalization(.never)
