@@ -6,6 +6,7 @@ use marktplatz_core::device::{self, SyncOutcome, Update};
 use marktplatz_core::listeners::Subscription;
 use marktplatz_core::sync;
 use marktplatz_model::model::AssetRef;
+use marktplatz_model::wire::ListedEvent;
 
 use crate::error::ApiError;
 use crate::store::{MarktplatzStore, Result};
@@ -79,6 +80,12 @@ impl MarktplatzStore {
     /// Safe to drop: the content stays at its last committed page.
     pub async fn sync(&self, server_url: Option<String>, event_id: String) -> Result<SyncOutcome> {
         Ok(self.device.sync(server_url, event_id).await?)
+    }
+
+    /// The events `server_url` offers to anyone (the event picker); protected ones are not
+    /// listed. Nothing is stored: choosing one syncs it.
+    pub async fn server_events(&self, server_url: String) -> Result<Vec<ListedEvent>> {
+        Ok(self.device.server_events(server_url).await?)
     }
 
     /// Stops the event's running sync between two pages.

@@ -99,6 +99,29 @@ pub struct Head {
     pub min_retained_seq: u64,
 }
 
+/// `GET /v1/events`: the events a server offers to anyone, for a device's event picker. Only
+/// events with content and without an access code are listed: a protected event is not even
+/// named (its attendees get its id with the code).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventList {
+    pub events: Vec<ListedEvent>,
+}
+
+/// One event of an [`EventList`]: enough to choose it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedEvent {
+    pub id: String,
+    pub title: String,
+    /// The event's first and last local day (none for an event without days yet).
+    #[serde(default)]
+    pub first_day: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub last_day: Option<chrono::NaiveDate>,
+}
+
+/// Largest event list a device will read (a thousand events take well under 200 KiB).
+pub const MAX_EVENT_LIST_BYTES: usize = 1024 * 1024;
+
 /// `GET /v1/events/{event}/changes?epoch=E&since=S`: one page of the change log.
 ///
 /// The page holds, in seq order, the latest version of every entity whose last change has a

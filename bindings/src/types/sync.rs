@@ -5,8 +5,9 @@ use marktplatz_core::favourites::AlertNotice;
 use marktplatz_core::sync::outbox::PushReport;
 use marktplatz_core::sync::{Phase, Progress, SkippedPage};
 use marktplatz_model::model::EntityKind;
+use marktplatz_model::wire::ListedEvent;
 
-use super::Instant;
+use super::{Instant, LocalDate};
 
 #[uniffi::remote(Enum)]
 pub enum Phase {
@@ -67,4 +68,13 @@ pub enum Update {
     SyncFinished { outcome: SyncOutcome },
     SyncFailed { event_id: String, message: String },
     Alerts { notice: AlertNotice },
+}
+
+/// One event a server offers to anyone (`server_events`).
+#[uniffi::remote(Record)]
+pub struct ListedEvent {
+    pub id: String,
+    pub title: String,
+    pub first_day: Option<LocalDate>,
+    pub last_day: Option<LocalDate>,
 }

@@ -36,6 +36,7 @@ use crate::sync::{
 };
 use follow::Followers;
 use marktplatz_model::model::{AssetRef, EntityKind};
+use marktplatz_model::wire::ListedEvent;
 
 /// Bytes the asset cache may use before it evicts the least recently used unpinned files.
 pub const DEFAULT_ASSET_BUDGET: u64 = 200 * 1024 * 1024;
@@ -277,6 +278,17 @@ impl Device {
         if let Some(token) = lock(&self.inner.running).get(event_id) {
             token.cancel();
         }
+    }
+
+    /// The events `server_url` offers to anyone (the event picker's list; protected events are
+    /// not listed). Nothing is stored: choosing one syncs it.
+    pub async fn server_events(&self, server_url: String) -> Result<Vec<ListedEvent>> {
+        let inner = self.inner.clone();
+        self.spawn(async move {
+            crate::sync::events::server_events(&inner.client, &server_url, &CancelToken::new())
+                .await
+        })?
+        .await
     }
 
     /// The local file of an asset, downloading it first if needed (full-size gallery images

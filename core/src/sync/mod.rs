@@ -11,6 +11,7 @@ pub mod assets;
 pub mod budget;
 pub mod cancel;
 pub mod client;
+pub mod events;
 pub mod follow;
 pub mod http;
 pub mod organiser;

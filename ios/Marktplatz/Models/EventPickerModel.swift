@@ -2,8 +2,8 @@ import Foundation
 import MarktplatzKit
 import Observation
 
-/// Several events: the ones on the device to switch between, and any other the server has
-/// (by its id). The core keeps each event's content and favourites apart; switching re-targets
+/// Several events: the ones on the device to switch between, the others the server lists, and
+/// any other by its id (a protected event). The core keeps each event's content and favourites apart; switching re-targets
 /// the app (`AppModel.switchEvent`) and remembers the choice. Mirrors the Android model.
 @MainActor
 @Observable
@@ -14,8 +14,19 @@ final class EventPickerModel {
     private(set) var adding: String?
     private(set) var loading = true
     private(set) var problem: Problem?
+    /// The events the server offers to anyone (its list; protected ones are added by id).
+    private(set) var serverEvents: [ListedEvent] = []
+    /// The server's list has been read at least once.
+    private(set) var serverListed = false
+    /// Why the server's list could not be read (offline): the events on the device still work.
+    private(set) var serverProblem: Problem?
 
     @ObservationIgnored private let app: AppModel
+
+    /// The server's events not yet on this device, to add with one tap.
+    var offered: [ListedEvent] {
+        serverEvents.filter { listed in !events.contains { $0.id == listed.id } }
+    }
 
     init(app: AppModel) {
         self.app = app
@@ -31,6 +42,17 @@ final class EventPickerModel {
             problem = Problem(error) ?? problem
         }
         loading = false
+    }
+
+    /// Reads the server's event list (when shown, and when the user asks again).
+    func loadServerEvents() async {
+        do {
+            serverEvents = try await app.repo.serverEvents(serverUrl: app.serverURL)
+            serverListed = true
+            serverProblem = nil
+        } catch {
+            serverProblem = Problem(error) ?? serverProblem
+        }
     }
 
     /// Shows `eventId` everywhere and opens it at the next start.

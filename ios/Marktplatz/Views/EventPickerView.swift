@@ -1,7 +1,7 @@
 import MarktplatzKit
 import SwiftUI
 
-/// The events on this phone (pick one to show) and another one to add by its id.
+/// The events on this phone (pick one to show), the server's others, and one to add by its id.
 struct EventPickerView: View {
     let app: AppModel
     @State private var model: EventPickerModel
@@ -39,6 +39,28 @@ struct EventPickerView: View {
                     .accessibilityAddTraits(summary.id == model.current ? .isSelected : [])
                 }
             }
+            Section("Offered by the server") {
+                ForEach(model.offered, id: \.id) { listed in
+                    HStack {
+                        VStack(alignment: .leading) {
+                            Text(listed.title)
+                            if let days = Self.days(listed) {
+                                Text(days).font(.footnote).foregroundStyle(.secondary)
+                            }
+                        }
+                        Spacer()
+                        Button("Add") { Task { await model.add(listed.id) } }
+                            .disabled(model.adding != nil)
+                    }
+                    .accessibilityElement(children: .combine)
+                }
+                if let problem = model.serverProblem {
+                    ProblemView(problem: problem)
+                    Button("Try again") { Task { await model.loadServerEvents() } }
+                } else if model.serverListed && model.offered.isEmpty {
+                    Text("The server offers no other event.")
+                }
+            }
             Section {
                 TextField("Event id", text: $newId)
                     .textInputAutocapitalization(.never)
@@ -56,6 +78,15 @@ struct EventPickerView: View {
         }
         .navigationTitle("Events")
         .task(id: app.content.version) { await model.load() }
+        .task { await model.loadServerEvents() }
+    }
+
+    /// "4 Mar 2027" or "4 Mar 2027 – 5 Mar 2027" in the UI language; nil without days.
+    private static func days(_ listed: ListedEvent) -> String? {
+        guard let first = listed.firstDay else { return nil }
+        let last = listed.lastDay ?? first
+        let from = AgendaView.long(first)
+        return last == first ? from : "\(from) – \(AgendaView.long(last))"
     }
 
     private func add() {

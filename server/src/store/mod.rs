@@ -6,6 +6,7 @@
 //! - [`change_log`]: events and their compacted change logs (`event`, `entity`);
 //! - [`auth`]: bearer tokens and roles (`token`);
 //! - [`access`]: read policies, access codes (`event_access`);
+//! - [`listing`]: the events offered to anyone (reads only);
 //! - [`blobs`]: content-addressed files (`asset`, `<data>/assets/`);
 //! - [`thumbnails`]: gallery thumbnails (`thumbnail`);
 //! - [`photos`]: photos straight from a camera, stripped, stored and given a thumbnail;
@@ -26,6 +27,7 @@ pub mod change_log;
 pub mod console;
 pub mod db;
 pub mod error;
+pub mod listing;
 pub mod merge;
 pub mod ops;
 pub mod overrides;

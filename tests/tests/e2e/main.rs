@@ -13,6 +13,7 @@ mod console_media;
 mod crash_harness;
 mod device_redirects;
 mod event_access;
+mod event_list;
 mod favourites_crash;
 mod ffi_surface;
 mod follow_handle;

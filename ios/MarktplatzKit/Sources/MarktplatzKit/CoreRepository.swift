@@ -33,6 +33,10 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local { try self.store.events() }
     }
 
+    public func serverEvents(serverUrl: String) async throws -> [ListedEvent] {
+        try await store.serverEvents(serverUrl: serverUrl)
+    }
+
     public func overview(eventId: String) async throws -> EventOverview {
         try await local { try self.store.eventOverview(eventId: eventId) }
     }

@@ -6,6 +6,8 @@ import Foundation
 /// task drops the call, which stops the sync between two pages).
 public protocol MarktplatzRepository: Sendable {
     func events() async throws -> [EventSummary]
+    /// The events `serverUrl` offers to anyone (protected ones are not listed); stores nothing.
+    func serverEvents(serverUrl: String) async throws -> [ListedEvent]
     func overview(eventId: String) async throws -> EventOverview
     func agenda(eventId: String, day: LocalDate) async throws -> [SessionSummary]
     /// The day the agenda opens on: today's conference day, else the next, else the last.

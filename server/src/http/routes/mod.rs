@@ -7,6 +7,7 @@ mod admin;
 mod assets;
 mod bundle;
 mod changes;
+mod events;
 mod head;
 mod ops;
 mod published;
@@ -101,7 +102,11 @@ pub fn router(state: AppState) -> Router<AppState> {
             put(admin::put_access_code).delete(admin::delete_access_code),
         )
         .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES));
+    let listing = Router::new()
+        .route("/v1/events", get(events::get_events))
+        .layer(self::compression());
     Router::new()
+        .merge(listing)
         .merge(events)
         .merge(assets)
         .merge(admin)

@@ -49,6 +49,7 @@ class CoreRepository(
     }
 
     override suspend fun events() = withContext(io) { store.events() }
+    override suspend fun serverEvents(serverUrl: String) = store.serverEvents(serverUrl)
     override suspend fun overview(eventId: String) = withContext(io) { store.eventOverview(eventId) }
     override suspend fun agenda(eventId: String, day: LocalDate) = withContext(io) { store.agenda(eventId, day) }
     override suspend fun agendaDay(eventId: String, at: Instant) = withContext(io) { store.agendaDay(eventId, at) }

@@ -9,6 +9,7 @@ import de.marktplatz.core.ExhibitorEntry
 import de.marktplatz.core.Favourite
 import de.marktplatz.core.FavouriteKind
 import de.marktplatz.core.FollowHandle
+import de.marktplatz.core.ListedEvent
 import de.marktplatz.core.GalleryItem
 import de.marktplatz.core.InfoPage
 import de.marktplatz.core.Location
@@ -43,6 +44,8 @@ import kotlinx.coroutines.flow.Flow
  */
 interface MarktplatzRepository : AutoCloseable {
     suspend fun events(): List<EventSummary>
+    /** The events [serverUrl] offers to anyone (protected ones are not listed); stores nothing. */
+    suspend fun serverEvents(serverUrl: String): List<ListedEvent>
     suspend fun overview(eventId: String): EventOverview
     suspend fun agenda(eventId: String, day: LocalDate): List<SessionSummary>
     /** The day the agenda opens on: today's conference day, else the next, else the last. */

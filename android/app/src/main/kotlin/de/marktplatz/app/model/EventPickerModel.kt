@@ -2,6 +2,7 @@ package de.marktplatz.app.model
 
 import de.marktplatz.bridge.MarktplatzRepository
 import de.marktplatz.core.EventSummary
+import de.marktplatz.core.ListedEvent
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -36,12 +37,23 @@ data class EventPickerState(
     val adding: String? = null,
     val loading: Boolean = true,
     val problem: Problem? = null,
-)
+    /** The events the server offers to anyone (its list; protected ones are added by id). */
+    val serverEvents: List<ListedEvent> = emptyList(),
+    /** The server's list has been read at least once. */
+    val serverListed: Boolean = false,
+    /** Why the server's list could not be read (offline): the events on the device still work. */
+    val serverProblem: Problem? = null,
+) {
+    /** The server's events not yet on this device, to add with one tap. */
+    val offered: List<ListedEvent>
+        get() = serverEvents.filter { listed -> events.none { it.id == listed.id } }
+}
 
 /**
- * Several events: the ones on the device to switch between, and any other the server has
- * (by its id, from the organisers' link or poster). The core keeps each event's content and
- * favourites apart; switching re-targets the [EventContext] and remembers the choice.
+ * Several events: the ones on the device to switch between, the others the server lists, and
+ * any other by its id (a protected event, from the organisers' link or poster). The core keeps
+ * each event's content and favourites apart; switching re-targets the [EventContext] and
+ * remembers the choice.
  */
 class EventPickerModel(
     private val repo: MarktplatzRepository,
@@ -56,6 +68,15 @@ class EventPickerModel(
 
     init {
         scope.reloadOnChange(event) { load() }
+        refreshServerEvents()
+    }
+
+    /** Reads the server's event list again (at start, and when the user asks). */
+    fun refreshServerEvents(): Job = scope.launch {
+        val listed = attempt({ problem -> mutableState.update { it.copy(serverProblem = problem) } }) {
+            repo.serverEvents(event.serverUrl)
+        } ?: return@launch
+        mutableState.update { it.copy(serverEvents = listed, serverListed = true, serverProblem = null) }
     }
 
     /** Shows [eventId] everywhere and opens it at the next start. */

@@ -53,6 +53,35 @@ class EventPickerModelTest {
     }
 
     @Test
+    fun theServersListOffersTheEventsNotYetOnThePhone() = runBlocking<Unit> {
+        publishSecondEvent()
+        world.synced()
+        val picker = EventPickerModel(world.repo, world.scope, world.event, InMemoryLastEventStore())
+        val listed = picker.state.awaitState { it.serverEvents.any { e -> e.id == SECOND_EVENT } }
+        // The server lists both; the one on the phone is not offered again.
+        assertTrue(listed.serverEvents.any { it.id == EVENT })
+        val offered = picker.state.awaitState { !it.loading }.offered
+        assertEquals(listOf(SECOND_EVENT), offered.map { it.id })
+        assertEquals("Zweite Messe", offered.single().title)
+        assertEquals(java.time.LocalDate.of(2027, 2, 1), offered.single().firstDay)
+
+        picker.add(offered.single().id).join()
+        val after = picker.state.awaitState { it.current == SECOND_EVENT && it.events.size == 2 }
+        assertTrue(after.offered.isEmpty())
+    }
+
+    @Test
+    fun aServerOutOfReachLeavesTheEventsOnThePhone() = runBlocking<Unit> {
+        world.synced()
+        val away = EventContext(eventId = EVENT, serverUrl = "http://127.0.0.1:9")
+        val picker = EventPickerModel(world.repo, world.scope, away, InMemoryLastEventStore())
+        val state = picker.state.awaitState { it.serverProblem != null && !it.loading }
+        assertEquals(ProblemKind.OFFLINE, state.serverProblem?.kind)
+        assertNull(state.problem)
+        assertEquals(listOf(EVENT), state.events.map { it.id })
+    }
+
+    @Test
     fun anEventTheServerDoesNotHaveIsAProblemAndNothingSwitches() = runBlocking<Unit> {
         world.synced()
         val last = InMemoryLastEventStore()

@@ -17,6 +17,7 @@ import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -39,8 +40,11 @@ import de.marktplatz.app.ui.components.LoadingIndicator
 import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.relativeTime
+import java.time.LocalDate
+import java.time.format.DateTimeFormatter
+import java.time.format.FormatStyle
 
-/** The events on this phone (pick one to show) and another one to add by its id. */
+/** The events on this phone (pick one to show), the server's others, and one to add by its id. */
 @Composable
 fun EventPickerScreen(go: AppNavigator) {
     val model = appViewModel { EventPickerViewModel(it) }.model
@@ -61,6 +65,27 @@ fun EventPickerScreen(go: AppNavigator) {
                     leadingContent = { RadioButton(selected = selected, onClick = null) },
                     modifier = Modifier.selectable(selected = selected, role = Role.RadioButton, onClick = { model.choose(summary.id) }),
                 )
+            }
+            item { SectionHeader(stringResource(R.string.events_on_server)) }
+            items(state.offered, key = { "server:" + it.id }) { listed ->
+                ListItem(
+                    headlineContent = { Text(listed.title) },
+                    supportingContent = { eventDays(listed.firstDay, listed.lastDay)?.let { Text(it) } },
+                    trailingContent = {
+                        TextButton(onClick = { model.add(listed.id) }, enabled = state.adding == null) {
+                            Text(stringResource(R.string.events_add_button))
+                        }
+                    },
+                )
+            }
+            item {
+                Column(Modifier.padding(horizontal = 16.dp)) {
+                    state.serverProblem?.let { problem ->
+                        ProblemText(problem)
+                        TextButton(onClick = { model.refreshServerEvents() }) { Text(stringResource(R.string.retry)) }
+                    }
+                    if (state.serverListed && state.serverProblem == null && state.offered.isEmpty()) Text(stringResource(R.string.events_server_none))
+                }
             }
             item { SectionHeader(stringResource(R.string.events_add)) }
             item {
@@ -83,5 +108,15 @@ fun EventPickerScreen(go: AppNavigator) {
                 }
             }
         }
+    }
+}
+
+/** "4 Mar 2027" or "4 Mar 2027 – 5 Mar 2027" in the user's locale; null without days. */
+private fun eventDays(first: LocalDate?, last: LocalDate?): String? {
+    val format = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
+    return when {
+        first == null -> null
+        last == null || last == first -> format.format(first)
+        else -> format.format(first) + " – " + format.format(last)
     }
 }
