@@ -9,21 +9,18 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.outlined.Add
 import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.ExtendedFloatingActionButton
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -40,6 +37,7 @@ import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.OrganiserViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.ProblemText
+import de.marktplatz.app.ui.components.BackTopBar
 
 /**
  * The stations, exhibitors, announcements, photos or info pages of the event: tap one to edit
@@ -54,14 +52,7 @@ fun OrganiserEditScreen(kind: EditKind, go: AppNavigator) {
     val entries = state.entries[kind].orEmpty()
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(stringResource(kindTitle(kind))) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
+            BackTopBar(stringResource(kindTitle(kind)), go)
         },
         floatingActionButton = {
             if (kind == EditKind.INFO_PAGE) {

@@ -16,19 +16,16 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.outlined.PhotoCamera
 import androidx.compose.material.icons.outlined.PhotoLibrary
 import androidx.compose.material3.Button
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -52,6 +49,7 @@ import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.OrganiserViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.ProblemText
+import de.marktplatz.app.ui.components.BackTopBar
 import java.io.File
 import java.util.UUID
 import kotlinx.coroutines.Dispatchers
@@ -89,14 +87,7 @@ fun PhotoScreen(go: AppNavigator) {
 
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.add_photo)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
+            BackTopBar(stringResource(R.string.add_photo), go)
         },
     ) { padding ->
         Column(

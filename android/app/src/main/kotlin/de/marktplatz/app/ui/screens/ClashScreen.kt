@@ -6,19 +6,14 @@ import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material3.Button
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.HorizontalDivider
-import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
@@ -36,6 +31,7 @@ import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.timeAndPlace
+import de.marktplatz.app.ui.components.BackTopBar
 
 /** A friend's sessions beside mine: which are mine already, which clash, and "add theirs". */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -45,14 +41,7 @@ fun ClashScreen(code: String, go: AppNavigator) {
     val state by model.state.collectAsStateWithLifecycle()
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.clash_title)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
+            BackTopBar(stringResource(R.string.clash_title), go)
         },
     ) { padding ->
         LazyColumn(Modifier.padding(padding).fillMaxSize()) {

@@ -11,16 +11,13 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.outlined.Place
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
@@ -40,6 +37,7 @@ import de.marktplatz.app.ui.components.LocalImage
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.openLink
 import de.marktplatz.app.ui.components.startActivityOrExplain
+import de.marktplatz.app.ui.components.BackTopBar
 import de.marktplatz.core.Venue
 
 /** The event, its venue (address, map, directions) and the organisers' info pages. */
@@ -51,14 +49,7 @@ fun EventInfoScreen(go: AppNavigator) {
     val context = LocalContext.current
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.event_info)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
+            BackTopBar(stringResource(R.string.event_info), go)
         },
     ) { padding ->
         val overview = state.overview

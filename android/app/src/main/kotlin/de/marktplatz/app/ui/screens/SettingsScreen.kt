@@ -14,17 +14,12 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.selection.selectable
 import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.foundation.verticalScroll
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material3.ExperimentalMaterial3Api
-import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -48,6 +43,7 @@ import de.marktplatz.app.ui.components.AccessCodeDialog
 import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.rememberNotificationPermission
+import de.marktplatz.app.ui.components.BackTopBar
 
 /** Reminder lead time (kept by the core), language (the platform's per-app setting), permissions. */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -62,14 +58,7 @@ fun SettingsScreen(go: AppNavigator) {
     LifecycleEventEffect(Lifecycle.Event.ON_RESUME) { exactAlarmsAllowed = canScheduleExactAlarms(context) }
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.settings)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
+            BackTopBar(stringResource(R.string.settings), go)
         },
     ) { padding ->
         Column(Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState())) {

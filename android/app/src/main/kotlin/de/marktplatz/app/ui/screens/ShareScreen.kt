@@ -14,18 +14,13 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.text.selection.SelectionContainer
 import androidx.compose.foundation.verticalScroll
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material3.Button
 import androidx.compose.material3.ExperimentalMaterial3Api
-import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
@@ -48,6 +43,7 @@ import de.marktplatz.app.ui.components.QrCodeImage
 import de.marktplatz.app.ui.components.QrScanner
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.startActivityOrExplain
+import de.marktplatz.app.ui.components.BackTopBar
 
 /** My favourites as a QR code and text; a friend's code scanned or pasted opens the clash view. */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -66,14 +62,7 @@ fun ShareScreen(go: AppNavigator) {
     }
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.share_title)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
+            BackTopBar(stringResource(R.string.share_title), go)
         },
     ) { padding ->
         Column(

@@ -6,17 +6,14 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.filled.Star
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
@@ -28,6 +25,7 @@ import de.marktplatz.app.ui.SpeakersViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.Avatar
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.BackTopBar
 
 /** Every speaker, with photo (when on the device), role and organisation. */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -37,14 +35,7 @@ fun SpeakersScreen(go: AppNavigator) {
     val state by model.state.collectAsStateWithLifecycle()
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(stringResource(R.string.speakers)) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
+            BackTopBar(stringResource(R.string.speakers), go)
         },
     ) { padding ->
         LazyColumn(Modifier.padding(padding).fillMaxSize()) {

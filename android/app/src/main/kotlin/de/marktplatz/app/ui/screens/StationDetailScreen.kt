@@ -6,18 +6,15 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.outlined.Map
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
@@ -32,6 +29,7 @@ import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.EmptyState
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.SessionRow
+import de.marktplatz.app.ui.components.BackTopBar
 
 /** One station: what it is about, who exhibits there, and its programme. */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -41,14 +39,7 @@ fun StationDetailScreen(locationId: String, go: AppNavigator) {
     val state by model.state.collectAsStateWithLifecycle()
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(state.location?.name.orEmpty()) },
-                navigationIcon = {
-                    IconButton(onClick = go::back) {
-                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.back))
-                    }
-                },
-            )
+            BackTopBar(state.location?.name.orEmpty(), go)
         },
     ) { padding ->
         LazyColumn(Modifier.padding(padding).fillMaxSize()) {
