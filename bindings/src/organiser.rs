@@ -53,6 +53,11 @@ impl MarktplatzStore {
         )?)
     }
 
+    /// Queues a new hall plan (JPEG or PNG bytes); stripped like a photo, sent by `push`.
+    pub fn queue_hall_plan(&self, event_id: String, bytes: Vec<u8>) -> Result<OutboxEntry> {
+        Ok(sync::queue_hall_plan(self.store(), &event_id, &bytes)?)
+    }
+
     pub fn outbox(&self, event_id: String, include_done: bool) -> Result<Vec<OutboxEntry>> {
         Ok(self.store().outbox(&event_id, include_done)?)
     }

@@ -62,8 +62,10 @@ pub enum Error {
     Timeout { url: String, seconds: u64 },
 
     /// The server answered with an error status and its JSON `{code, message}`.
-    #[error("server answered {status} ({code}): {message}")]
+    #[error("{url} answered {status} ({code}): {message}")]
     Server {
+        /// The address asked, so a message names which server (and which path) refused.
+        url: String,
         status: u16,
         code: String,
         message: String,

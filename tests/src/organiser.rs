@@ -87,6 +87,16 @@ pub fn exif_with_gps(orientation: u16) -> Vec<u8> {
     payload
 }
 
+/// The location [`photo_jpeg_with_gps`] carries in its EXIF, to look for in what is served.
+pub const GPS_TEXT: &[u8] = b"GPS 52.5200N";
+
+/// Whether `haystack` holds `needle` anywhere (a location or comment left in an image).
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
 /// [`photo_jpeg`] as a phone writes it: GPS EXIF (rotated 90°: orientation 6) and a comment.
 pub fn photo_jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
     let plain = photo_jpeg(width, height);

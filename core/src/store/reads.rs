@@ -52,8 +52,14 @@ impl Store {
     }
 
     pub fn event_overview(&self, event_id: &str) -> Result<EventOverview> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            let event = load_event(tx, event_id)?;
+            let mut event = load_event(tx, event_id)?;
+            // A queued hall plan (`venue.map`) shows at once, like every organiser operation.
+            let overlay = Overlay::build(tx, event_id, &ops)?;
+            if let Some(Some(Entity::Event(edited))) = overlay.get(EntityKind::Event, event_id) {
+                event = edited.clone();
+            }
             let count = |table: &str| -> Result<u32> {
                 tx.prepare_cached(&format!("SELECT count(*) FROM {table} WHERE event_id = ?1"))
                     .and_then(|mut s| s.query_row([event_id], |r| r.get(0)))
@@ -451,14 +457,33 @@ impl Store {
         })
     }
 
+    /// The info pages in reading order (sort order, then id), the organiser's queued
+    /// additions, edits, moves and removals applied.
     pub fn info_pages(&self, event_id: &str) -> Result<Vec<InfoPage>> {
+        let ops = self.overlay_ops(event_id)?;
         self.read(|tx| {
-            bodies(
+            let overlay = Overlay::build(tx, event_id, &ops)?;
+            let list: Vec<InfoPage> = bodies(
                 tx,
                 "SELECT body FROM info_page WHERE event_id = ?1 ORDER BY sort_order, id",
                 event_id,
                 "info page",
-            )
+            )?;
+            if overlay.is_empty() {
+                return Ok(list);
+            }
+            let mut list = overlay.merge(
+                EntityKind::InfoPage,
+                list,
+                |p| p.id.as_str(),
+                |entity| match entity {
+                    Entity::InfoPage(p) => Some(p.clone()),
+                    _ => None,
+                },
+                |_| true,
+            );
+            list.sort_by(|a, b| (a.sort_order, &a.id).cmp(&(b.sort_order, &b.id)));
+            Ok(list)
         })
     }
 

@@ -31,24 +31,7 @@ pub async fn server_events(
         cancel,
         &mut |_| {},
     )
-    .await
-    .map_err(|error| match error {
-        // Say which address had no list: an older server, or not a Marktplatz server at all.
-        Error::Server {
-            status: 404,
-            code,
-            retry_after,
-            ..
-        } => Error::Server {
-            status: 404,
-            code,
-            message: format!(
-                "{url} has no event list (a server of an older version, or another service)"
-            ),
-            retry_after,
-        },
-        other => other,
-    })?;
+    .await?;
     let bytes = match fetched {
         Fetched::Body { bytes } => bytes,
         Fetched::NotModified => {

@@ -162,6 +162,7 @@ mod tests {
         assert!(pause_after(&offline, 0, &options) >= Duration::from_millis(500));
         assert!(pause_after(&offline, 10, &options) >= Duration::from_secs(30));
         let limited = Error::Server {
+            url: "http://127.0.0.1/v1/events/e/follow".into(),
             status: 429,
             code: "rate_limited".into(),
             message: "wait".into(),

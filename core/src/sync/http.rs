@@ -168,6 +168,7 @@ async fn server_error(client: &Client, url: &str, response: reqwest::Response) -
         ),
     };
     Error::Server {
+        url: url.to_string(),
         status: status.as_u16(),
         code,
         message,

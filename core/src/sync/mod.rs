@@ -34,7 +34,7 @@ pub use follow::{FollowOptions, Followed, follow};
 pub use organiser::{OrganiserInfo, forget_organiser, organiser, set_organiser};
 pub use outbox::{
     OpState, OutboxEntry, OutboxPolicy, PushOptions, PushReport, PushStop, Rejection, push,
-    queue_photo,
+    queue_hall_plan, queue_photo,
 };
 pub use progress::{ChangeSummary, KindChanges, Phase, Progress, ProgressFn};
 pub use pull::{

@@ -105,6 +105,7 @@ mod tests {
 
     fn server(status: u16, retry_after: Option<u64>) -> Error {
         Error::Server {
+            url: "http://127.0.0.1/x".into(),
             status,
             code: "x".into(),
             message: "x".into(),

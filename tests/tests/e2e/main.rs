@@ -18,6 +18,7 @@ mod favourites_crash;
 mod ffi_surface;
 mod follow_handle;
 mod following;
+mod hall_plan;
 mod import_conformance;
 mod live_updates;
 mod long_poll_front;

@@ -20,7 +20,7 @@
 //! Decision record: `docs/adr/0006-organiser-ops.md`.
 //!
 //! Files: `send` one operation over HTTP, `retry` the backoff after a network failure, `photo`
-//! a gallery photo kept until it is uploaded; where operations go is `sync::organiser`.
+//! a gallery photo or hall plan kept until it is uploaded; where operations go is `sync::organiser`.
 
 mod overridden;
 mod photo;
@@ -43,7 +43,7 @@ use crate::store::{Store, read_sync_state};
 
 pub use crate::store::outbox::delivery::{next_attempt_at, settle};
 pub use crate::store::outbox::{OpState, OutboxEntry, Rejection};
-pub use photo::{photo_path, queue_photo};
+pub use photo::{photo_path, queue_hall_plan, queue_photo};
 pub use retry::OutboxPolicy;
 use retry::schedule_retry;
 use send::{Sent, send_one};

@@ -1,5 +1,5 @@
-//! A photo for the gallery: kept in the asset folder under its hash until its `photo.add` is
-//! sent, and uploaded just before it (unless the server has it already).
+//! A photo for the gallery or a hall plan: kept in the asset folder under its hash until its
+//! `photo.add` or `venue.map` is sent, and uploaded just before it (unless the server has it).
 
 use std::path::Path;
 
@@ -21,12 +21,14 @@ use marktplatz_model::ops::{MAX_PHOTO_BYTES, Op, new_entity_id};
 use marktplatz_model::strip::strip_metadata;
 use marktplatz_model::wire;
 
-/// Uploads a queued photo from the device's asset folder unless the server has it already.
+/// Uploads a queued image (a photo, a hall plan) from the device's asset folder unless the
+/// server has it already; `what` is the operation it belongs to, for errors.
 pub(super) async fn upload_photo(
     client: &Client,
     store_dir: &Path,
     base_url: &str,
     token: &str,
+    what: &str,
     asset: &AssetRef,
     cancel: &CancelToken,
 ) -> Result<()> {
@@ -46,7 +48,7 @@ pub(super) async fn upload_photo(
     let bytes = std::fs::read(&path).map_err(|e| {
         Error::io(
             format!(
-                "reading the queued photo {} (was it deleted?)",
+                "reading the queued image of {what} {} (was it deleted?)",
                 path.display()
             ),
             e,
@@ -54,10 +56,10 @@ pub(super) async fn upload_photo(
     })?;
     if sha256_hex(&bytes) != asset.sha256 {
         return Err(Error::invalid(
-            "photo.add",
+            what,
             "image",
             format!(
-                "the file {} no longer holds the photo that was queued",
+                "the file {} no longer holds the image that was queued",
                 path.display()
             ),
         ));
@@ -101,14 +103,47 @@ pub fn queue_photo(
     credit: &str,
     taken_at: Option<DateTime<Utc>>,
 ) -> Result<OutboxEntry> {
+    let image = keep_image(store, bytes, "photo.add", "image", "photo")?;
+    let op = Op::PhotoAdd {
+        id: new_entity_id("photo"),
+        image,
+        caption: caption.to_string(),
+        credit: credit.to_string(),
+        taken_at,
+    };
+    store.queue_op(event_id, op)
+}
+
+/// Queues a new hall plan for the event (a JPEG or PNG the organiser photographed or picked):
+/// checked, stripped and kept like a gallery photo, then `venue.map`. The stations' positions
+/// keep their fractions of the plan, so a plan of the same hall keeps the pins in place.
+pub fn queue_hall_plan(store: &Store, event_id: &str, bytes: &[u8]) -> Result<OutboxEntry> {
+    let map = keep_image(store, bytes, "venue.map", "map", "hall plan")?;
+    let op = Op::VenueMap {
+        id: event_id.to_string(),
+        map,
+    };
+    store.queue_op(event_id, op)
+}
+
+/// Checks an image for an operation (`what`/`field` name it in errors, `noun` in prose),
+/// strips its location and personal metadata, and keeps what remains in the asset folder
+/// under its hash, pinned for the outbox until it is uploaded.
+fn keep_image(
+    store: &Store,
+    bytes: &[u8],
+    what: &str,
+    field: &str,
+    noun: &str,
+) -> Result<AssetRef> {
     let media_type = image_media_type(bytes)
-        .ok_or_else(|| Error::invalid("photo.add", "image", "is not a JPEG or PNG photo"))?;
+        .ok_or_else(|| Error::invalid(what, field, format!("the {noun} is not a JPEG or PNG")))?;
     if bytes.len() as u64 > MAX_PHOTO_BYTES {
         return Err(Error::invalid(
-            "photo.add",
-            "image",
+            what,
+            field,
             format!(
-                "has {} bytes; a photo may have at most {MAX_PHOTO_BYTES}",
+                "the {noun} has {} bytes; at most {MAX_PHOTO_BYTES} fit",
                 bytes.len()
             ),
         ));
@@ -116,7 +151,7 @@ pub fn queue_photo(
     // Stripped before hashing: the hash names what attendees will download (the server
     // refuses an upload that still carries such metadata).
     let stripped = strip_metadata(bytes)
-        .map_err(|e| Error::invalid("photo.add", "image", format!("cannot be used: {e}")))?;
+        .map_err(|e| Error::invalid(what, field, format!("the {noun} cannot be used: {e}")))?;
     let bytes = stripped.bytes.as_slice();
     let sha256 = sha256_hex(bytes);
     let path = photo_path(store.dir(), &sha256);
@@ -132,21 +167,14 @@ pub fn queue_photo(
             file.sync_all()?;
             std::fs::rename(&temp, &path)
         };
-        write().map_err(|e| Error::io(format!("keeping the photo in {}", dir.display()), e))?;
+        write().map_err(|e| Error::io(format!("keeping the {noun} in {}", dir.display()), e))?;
     }
     record_local_file(store, &sha256, media_type, bytes.len() as u64, "outbox")?;
-    let op = Op::PhotoAdd {
-        id: new_entity_id("photo"),
-        image: AssetRef {
-            sha256,
-            media_type: media_type.to_string(),
-            bytes: bytes.len() as u64,
-            width: None,
-            height: None,
-        },
-        caption: caption.to_string(),
-        credit: credit.to_string(),
-        taken_at,
-    };
-    store.queue_op(event_id, op)
+    Ok(AssetRef {
+        sha256,
+        media_type: media_type.to_string(),
+        bytes: bytes.len() as u64,
+        width: None,
+        height: None,
+    })
 }

@@ -42,7 +42,18 @@ pub(super) async fn send_one(
         Err(e) => return Sent::Stopped(PushStop::Offline(e.to_string())),
     };
     if let Some(asset) = next.op.asset() {
-        match upload_photo(client, store.dir(), base_url, token, asset, &options.cancel).await {
+        let what = next.op.name();
+        match upload_photo(
+            client,
+            store.dir(),
+            base_url,
+            token,
+            what,
+            asset,
+            &options.cancel,
+        )
+        .await
+        {
             Ok(()) => {}
             Err(error) => return classify(error),
         }
@@ -168,6 +179,7 @@ async fn post_op(
             }));
         }
         Err(Error::Server {
+            url: url.to_string(),
             status,
             code,
             message,
