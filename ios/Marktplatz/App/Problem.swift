@@ -65,3 +65,26 @@ struct Problem: Equatable, Sendable {
         }
     }
 }
+
+extension Problem {
+    /// The problem to show for a read that may find the event not synced yet: that one (and a
+    /// cancellation) is nil, nothing to show; every other failure reaches the screen.
+    static func unlessNotSynced(_ error: Error) -> Problem? {
+        guard let problem = Problem(error), problem.kind != .notFound else { return nil }
+        return problem
+    }
+}
+
+extension MarktplatzRepository {
+    /// The cached file of `asset` (nil: there is none, or it is not cached yet); a failing
+    /// lookup is noted in `problem`, for the screen to show beside its content.
+    func cachedAssetFile(_ asset: AssetRef?, noting problem: inout Problem?) async -> URL? {
+        guard let asset else { return nil }
+        do {
+            return try await cachedAssetFile(asset: asset)
+        } catch {
+            problem = Problem(error) ?? problem
+            return nil
+        }
+    }
+}

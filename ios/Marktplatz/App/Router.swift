@@ -52,6 +52,7 @@ enum Route: Hashable {
     case composeAnnouncement
     case changeSession
     case addPhoto
+    case hallPlan
     case share
     case organiserEdit(EditKind)
 }

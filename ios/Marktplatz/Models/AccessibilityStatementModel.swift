@@ -29,6 +29,7 @@ final class AccessibilityStatementModel {
     private(set) var contact: FeedbackContact?
     private(set) var eventTitle: String?
     private(set) var loading = true
+    private(set) var problem: Problem?
 
     @ObservationIgnored private let app: AppModel
 
@@ -36,12 +37,17 @@ final class AccessibilityStatementModel {
         self.app = app
     }
 
-    /// Without content (not synced yet) the statement still stands, without a contact.
+    /// Without content (not synced yet) the statement still stands, without a contact; any
+    /// other failure is shown beside it (the contact may be missing because of it).
     func load() async {
-        let overview = try? await app.repo.overview(eventId: app.eventId)
-        let pages = (try? await app.repo.infoPages(eventId: app.eventId)) ?? []
+        var problem: Problem?
+        var overview: EventOverview?
+        var pages: [InfoPage] = []
+        do { overview = try await app.repo.overview(eventId: app.eventId) } catch { problem = Problem.unlessNotSynced(error) ?? problem }
+        do { pages = try await app.repo.infoPages(eventId: app.eventId) } catch { problem = Problem.unlessNotSynced(error) ?? problem }
         eventTitle = overview?.event.title
         contact = Self.feedbackContact(pages: pages, eventURL: overview?.event.url)
+        self.problem = problem
         loading = false
     }
 

@@ -23,10 +23,12 @@ final class EventInfoModel {
         do {
             let overview = try await app.repo.overview(eventId: app.eventId)
             pages = try await app.repo.infoPages(eventId: app.eventId).sorted { $0.sortOrder < $1.sortOrder }
-            mapFile = await app.repo.cachedAssetFile(ifAny: overview.event.venue.map)
-            logoFile = await app.repo.cachedAssetFile(ifAny: overview.event.logo)
+            // Not cached yet: not shown; a failing lookup is reported beside the rest.
+            var assetProblem: Problem?
+            mapFile = await app.repo.cachedAssetFile(overview.event.venue.map, noting: &assetProblem)
+            logoFile = await app.repo.cachedAssetFile(overview.event.logo, noting: &assetProblem)
             self.overview = overview
-            problem = nil
+            problem = assetProblem
         } catch {
             problem = Problem(error) ?? problem
         }

@@ -36,7 +36,7 @@ final class GalleryModel {
             let items = try await app.repo.gallery(eventId: app.eventId)
             var loaded: [Tile] = []
             for item in items {
-                loaded.append(Tile(item: item, thumbnail: await app.repo.cachedAssetFile(asset: item.thumbnail ?? item.image)))
+                loaded.append(Tile(item: item, thumbnail: try? await app.repo.cachedAssetFile(asset: item.thumbnail ?? item.image)))
             }
             tiles = loaded
             problem = nil

@@ -70,7 +70,7 @@ final class HallMapModel {
             if let map {
                 // The plan comes with the content's assets; fetch it only if that sync did not.
                 // (The repository looks in the store off the main actor.)
-                if let cached = await app.repo.cachedAssetFile(asset: map) {
+                if let cached = try await app.repo.cachedAssetFile(asset: map) {
                     mapFile = cached
                 } else {
                     mapFile = try await app.repo.assetFile(eventId: app.eventId, asset: map)

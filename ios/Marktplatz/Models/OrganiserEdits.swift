@@ -31,9 +31,15 @@ enum EditKind: String, Hashable, CaseIterable {
     }
 }
 
-/// One text field of an edit form.
+/// One field of an edit form. Most are typed; `station` (a station's id), `priority` (a
+/// `Priority` name) and `expires` (an ISO instant, empty: never) are picked, and `topics` is
+/// typed as a comma-separated list (mirrors the Android model's `EditField`).
 enum EditField: String, Hashable {
     case title, subtitle, name, abstract, body, description, website, email, phone, caption, credit
+    case station, topics, priority, expires
+
+    /// Chosen from a list instead of typed.
+    var picked: Bool { self == .station || self == .priority || self == .expires }
 
     var label: LocalizedStringKey {
         switch self {
@@ -48,6 +54,10 @@ enum EditField: String, Hashable {
         case .phone: "Phone"
         case .caption: "Caption"
         case .credit: "Photo credit"
+        case .station: "Station"
+        case .topics: "Topics (separated by commas)"
+        case .priority: "Priority"
+        case .expires: "Shown until"
         }
     }
 
@@ -86,13 +96,16 @@ enum EditForms {
 
     static func exhibitor(_ entry: ExhibitorEntry) -> Editable {
         let e = entry.exhibitor
-        return Editable(kind: .exhibitor, id: e.id, label: e.name, fields: [.name, .description, .website, .email, .phone],
+        return Editable(kind: .exhibitor, id: e.id, label: e.name, fields: [.name, .description, .website, .email, .phone, .station, .topics],
                         values: [.name: e.name, .description: e.description, .website: e.website ?? "",
-                                 .email: e.contact?.email ?? "", .phone: e.contact?.phone ?? ""])
+                                 .email: e.contact?.email ?? "", .phone: e.contact?.phone ?? "",
+                                 .station: e.stationId ?? "", .topics: e.topics.joined(separator: ", ")])
     }
 
     static func announcement(_ a: Announcement) -> Editable {
-        Editable(kind: .announcement, id: a.id, label: a.title, fields: [.title, .body], values: [.title: a.title, .body: a.body])
+        Editable(kind: .announcement, id: a.id, label: a.title, fields: [.title, .body, .priority, .expires],
+                 values: [.title: a.title, .body: a.body, .priority: priorityName(a.priority),
+                          .expires: a.expiresAt.map(isoInstant) ?? ""])
     }
 
     static func photo(_ item: GalleryItem) -> Editable {
@@ -120,10 +133,14 @@ enum EditForms {
         case .station:
             return .stationEdit(id: id, name: changed[.name], description: changed[.description], position: nil)
         case .exhibitor:
-            return .exhibitorEdit(id: id, name: changed[.name], description: changed[.description], stationId: nil, topics: nil,
+            // A station can be changed, not taken away (the core has no "none").
+            return .exhibitorEdit(id: id, name: changed[.name], description: changed[.description],
+                                  stationId: changed[.station].flatMap { $0.isEmpty ? nil : $0 }, topics: changed[.topics].map(topics),
                                   website: changed[.website], email: changed[.email], phone: changed[.phone], logo: nil)
         case .announcement:
-            return .announcementEdit(id: id, title: changed[.title], body: changed[.body], priority: nil, expiresAt: nil)
+            return .announcementEdit(id: id, title: changed[.title], body: changed[.body],
+                                     priority: changed[.priority].flatMap(priority(named:)),
+                                     expiresAt: changed[.expires].flatMap { ISO8601DateFormatter().date(from: $0) })
         case .photo:
             return .photoEdit(id: id, caption: changed[.caption], credit: changed[.credit])
         case .infoPage:
@@ -138,6 +155,69 @@ enum EditForms {
         case .photo: .photoRemove(id: id)
         case .infoPage: .infoRemove(id: id)
         case .session, .station, .exhibitor: nil
+        }
+    }
+}
+
+extension EditForms {
+    static let priorities: [Priority] = [.normal, .important, .urgent]
+
+    /// A priority's name as the form keeps it (Android's enum names).
+    static func priorityName(_ priority: Priority) -> String {
+        String(describing: priority).uppercased()
+    }
+
+    static func priority(named name: String) -> Priority? {
+        priorities.first { priorityName($0) == name }
+    }
+
+    /// An instant as the form keeps it: ISO 8601 in UTC, whole seconds.
+    static func isoInstant(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
+    /// The expiry `after` seconds from `now`, as an `expires` value.
+    static func expiry(after: TimeInterval, from now: Date) -> String {
+        isoInstant(Date(timeIntervalSince1970: (now.timeIntervalSince1970 + after).rounded(.down)))
+    }
+
+    /// Topics as typed: comma-separated, trimmed, blanks and repeats dropped.
+    static func topics(_ text: String) -> [String] {
+        var seen = Set<String>()
+        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+}
+
+/// Where a tap on the drawn hall plan puts a pin: fractions of the plan, as the core keeps them
+/// (mirrors the Android model's `PinPlacement`).
+enum PinPlacement {
+    /// The position of a tap at (`x`, `y`) on a plan drawn `width` x `height` (same units, from
+    /// its top left corner), clamped onto the plan and rounded to a thousandth; nil if the plan
+    /// has no size.
+    static func position(x: Double, y: Double, width: Double, height: Double) -> MapPosition? {
+        guard width > 0, height > 0, !x.isNaN, !y.isNaN else { return nil }
+        func fraction(_ value: Double, _ size: Double) -> Double { ((min(max(value / size, 0), 1)) * 1000).rounded() / 1000 }
+        return MapPosition(x: fraction(x, width), y: fraction(y, height))
+    }
+}
+
+/// The order of the info pages as attendees read them (mirrors the Android model's `InfoOrder`).
+enum InfoOrder {
+    /// The edits that move `pageId` `by` places within `pages` (in the core's order): the two
+    /// pages swap their sort orders when they differ, else every page is numbered anew (1, 2,
+    /// 3, ...) and only the pages whose number changes are edited. Empty at either end.
+    static func move(_ pages: [InfoPage], pageId: String, by: Int) -> [Op] {
+        guard let from = pages.firstIndex(where: { $0.id == pageId }), by != 0, pages.indices.contains(from + by) else { return [] }
+        let to = from + by
+        let (moved, other) = (pages[from], pages[to])
+        if abs(by) == 1, moved.sortOrder != other.sortOrder {
+            return [.infoEdit(id: moved.id, title: nil, body: nil, sortOrder: other.sortOrder),
+                    .infoEdit(id: other.id, title: nil, body: nil, sortOrder: moved.sortOrder)]
+        }
+        var reordered = pages
+        reordered.insert(reordered.remove(at: from), at: to)
+        return reordered.enumerated().compactMap { index, page in
+            Int32(index + 1) == page.sortOrder ? nil : .infoEdit(id: page.id, title: nil, body: nil, sortOrder: Int32(index + 1))
         }
     }
 }

@@ -41,15 +41,20 @@ final class OrganiserModel {
             organiser = try await app.repo.organiser(eventId: app.eventId)
             outbox = try await app.repo.outbox(eventId: app.eventId, includeDone: true)
             nextPushAttempt = try await app.repo.nextPushAttemptAt(eventId: app.eventId)
-            locations = (try? await app.repo.locations(eventId: app.eventId)) ?? []
-            var sessions: [SessionSummary] = []
-            if let days = try? await app.repo.overview(eventId: app.eventId).event.days.sorted() {
-                for day in days { sessions += (try? await app.repo.agenda(eventId: app.eventId, day: day)) ?? [] }
-            }
-            self.sessions = sessions
-            entries = (try? await loadEntries()) ?? entries
         } catch {
             problem = Problem(error) ?? problem
+        }
+        // Before the first sync there is nothing to pick from (no problem); anything else is.
+        do {
+            locations = try await app.repo.locations(eventId: app.eventId)
+            var sessions: [SessionSummary] = []
+            for day in try await app.repo.overview(eventId: app.eventId).event.days.sorted() {
+                sessions += try await app.repo.agenda(eventId: app.eventId, day: day)
+            }
+            self.sessions = sessions
+            entries = try await loadEntries()
+        } catch {
+            problem = Problem.unlessNotSynced(error) ?? problem
         }
     }
 
@@ -207,6 +212,36 @@ final class OrganiserModel {
             .photo: try await repo.gallery(eventId: event).map { EditEntry(kind: .photo, id: $0.id, label: $0.caption.isEmpty ? $0.id : $0.caption, detail: $0.credit) },
             .infoPage: try await repo.infoPages(eventId: event).map { EditEntry(kind: .infoPage, id: $0.id, label: $0.title, detail: String($0.body.prefix(120))) },
         ]
+    }
+
+    /// Places a station's pin where the organiser tapped the plan: (`x`, `y`) in the plan's
+    /// own points as drawn, `width` x `height` its drawn size.
+    func place(station id: String, x: Double, y: Double, width: Double, height: Double) async {
+        guard let position = PinPlacement.position(x: x, y: y, width: width, height: height) else {
+            problem = Problem(kind: .invalidInput, detail: "position: \(x),\(y)")
+            return
+        }
+        await queue(.stationEdit(id: id, name: nil, description: nil, position: position))
+    }
+
+    /// Moves an info page `by` places (-1 up, +1 down) in the order attendees read them.
+    func moveInfoPage(_ id: String, by: Int) async {
+        await perform {
+            let edits = InfoOrder.move(try await self.app.repo.infoPages(eventId: self.app.eventId), pageId: id, by: by)
+            if edits.isEmpty { return }
+            for edit in edits { _ = try await self.app.repo.queue(eventId: self.app.eventId, op: edit) }
+            self.app.contentChanged()
+            try await self.push()
+        }
+    }
+
+    /// Queues a new hall plan (JPEG bytes); stations keep their places on it.
+    func setHallPlan(_ jpeg: Data) async {
+        await perform {
+            _ = try await self.app.repo.queueHallPlan(eventId: self.app.eventId, bytes: jpeg)
+            self.app.contentChanged()
+            try await self.push()
+        }
     }
 
     /// Queues a photo (JPEG bytes) for the gallery.

@@ -36,7 +36,7 @@ final class SessionDetailModel {
             }
             var photos: [String: URL] = [:]
             for speaker in detail.speakers {
-                if let photo = speaker.photo, let file = await app.repo.cachedAssetFile(asset: photo) { photos[speaker.id] = file }
+                if let photo = speaker.photo, let file = try? await app.repo.cachedAssetFile(asset: photo) { photos[speaker.id] = file }
             }
             speakerPhotos = photos
             self.detail = detail

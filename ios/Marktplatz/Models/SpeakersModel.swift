@@ -21,15 +21,17 @@ final class SpeakersModel {
     func load() async {
         do {
             let speakers = try await app.repo.speakers(eventId: app.eventId)
+            // A photo not cached yet is simply not shown; a failing lookup is reported.
+            var assetProblem: Problem?
             var photos: [String: URL] = [:]
             for speaker in speakers {
-                if let photo = speaker.photo, let file = await app.repo.cachedAssetFile(asset: photo) { photos[speaker.id] = file }
+                if let file = await app.repo.cachedAssetFile(speaker.photo, noting: &assetProblem) { photos[speaker.id] = file }
             }
             let favourites = try await app.repo.favourites(eventId: app.eventId)
             self.speakers = speakers
             self.photos = photos
             self.favourites = Set(favourites.filter { $0.kind == .speaker && $0.state != .removed }.map(\.id))
-            problem = nil
+            problem = assetProblem
         } catch {
             problem = Problem(error) ?? problem
         }
@@ -61,9 +63,10 @@ final class SpeakerDetailModel {
             let speaker = try await app.repo.speaker(eventId: app.eventId, speakerId: speakerId)
             sessions = try await app.repo.sessionsOfSpeaker(eventId: app.eventId, speakerId: speakerId)
             favourite = try await app.repo.isFavourite(eventId: app.eventId, kind: .speaker, id: speakerId)
-            photo = await app.repo.cachedAssetFile(ifAny: speaker.photo)
+            var assetProblem: Problem?
+            photo = await app.repo.cachedAssetFile(speaker.photo, noting: &assetProblem)
             self.speaker = speaker
-            problem = nil
+            problem = assetProblem
         } catch {
             problem = Problem(error) ?? problem
         }

@@ -104,8 +104,9 @@ final class ExhibitorDetailModel {
         do {
             entry = try await app.repo.exhibitors(eventId: app.eventId, stationId: nil).first { $0.exhibitor.id == exhibitorId }
             favourite = try await app.repo.isFavourite(eventId: app.eventId, kind: .exhibitor, id: exhibitorId)
-            logo = await app.repo.cachedAssetFile(ifAny: entry?.exhibitor.logo)
-            problem = entry == nil ? Problem(kind: .notFound, detail: exhibitorId) : nil
+            var assetProblem: Problem?
+            logo = await app.repo.cachedAssetFile(entry?.exhibitor.logo, noting: &assetProblem)
+            problem = entry == nil ? Problem(kind: .notFound, detail: exhibitorId) : assetProblem
         } catch {
             problem = Problem(error) ?? problem
         }

@@ -12,6 +12,9 @@ struct AccessibilityStatementView: View {
 
     var body: some View {
         List {
+            if let problem = model.problem {
+                ProblemView(problem: problem)
+            }
             Section {
                 Text("This statement covers the Marktplatz app for \(eventName). We want the app to be usable by everyone, as the German accessibility regulation (BITV 2.0) and EN 301 549 (WCAG 2.1 AA) require.")
             }

@@ -14,6 +14,9 @@ struct EventInfoView: View {
 
     var body: some View {
         List {
+            if model.overview != nil, let problem = model.problem {
+                ProblemView(problem: problem)
+            }
             if let overview = model.overview {
                 let event = overview.event
                 Section {

@@ -33,6 +33,9 @@ struct ExhibitorDetailView: View {
     private func content(_ entry: ExhibitorEntry) -> some View {
         let exhibitor = entry.exhibitor
         return List {
+            if let problem = model.problem {
+                ProblemView(problem: problem)
+            }
             Section {
                 if let logo = model.logo {
                     LocalImage(url: logo, contentMode: .fit)

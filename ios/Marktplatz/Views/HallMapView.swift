@@ -45,11 +45,15 @@ struct HallMapView: View {
 }
 
 /// The plan image with its pins; pinch to zoom, drag to move when zoomed, or the buttons.
-private struct ZoomablePlan: View {
+/// `onPlanTap` (organiser mode) gets a tap on the plan as (x, y, width, height) in the plan's
+/// own unzoomed points, the input of `PinPlacement`; `onPin` replaces opening the station.
+struct ZoomablePlan: View {
     let file: URL
     let aspectRatio: Double
     let pins: [MapPin]
     let highlighted: String?
+    var onPin: ((String) -> Void)?
+    var onPlanTap: ((Double, Double, Double, Double) -> Void)?
     @State private var scale: CGFloat = 1
     @State private var pinchStart: CGFloat = 1
     @State private var offset: CGSize = .zero
@@ -102,9 +106,21 @@ private struct ZoomablePlan: View {
             .aspectRatio(aspectRatio, contentMode: .fit)
             .overlay {
                 GeometryReader { geometry in
+                    if let onPlanTap {
+                        // Under the pins, inside the zoom: taps arrive in the plan's own points.
+                        Color.clear
+                            .contentShape(Rectangle())
+                            .onTapGesture { at in onPlanTap(at.x, at.y, geometry.size.width, geometry.size.height) }
+                    }
                     ForEach(pins) { pin in
-                        NavigationLink(value: Route.station(pin.stationId)) {
-                            PinMark(highlighted: pin.stationId == highlighted)
+                        Group {
+                            if let onPin {
+                                Button { onPin(pin.stationId) } label: { PinMark(highlighted: pin.stationId == highlighted) }
+                            } else {
+                                NavigationLink(value: Route.station(pin.stationId)) {
+                                    PinMark(highlighted: pin.stationId == highlighted)
+                                }
+                            }
                         }
                         .frame(width: 44, height: 44)
                         .contentShape(Rectangle())

@@ -110,6 +110,7 @@ extension View {
             case .composeAnnouncement: ComposeAnnouncementView(app: app)
             case .changeSession: SessionChangeView(app: app)
             case .addPhoto: PhotoView(app: app)
+            case .hallPlan: HallPlanView(app: app)
             case .share: ShareView(app: app)
             case .organiserEdit(let kind): OrganiserEditView(app: app, kind: kind)
             }

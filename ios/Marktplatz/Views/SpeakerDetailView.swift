@@ -13,6 +13,9 @@ struct SpeakerDetailView: View {
 
     var body: some View {
         List {
+            if model.speaker != nil, let problem = model.problem {
+                ProblemView(problem: problem)
+            }
             if let speaker = model.speaker {
                 Section {
                     HStack(spacing: 16) {

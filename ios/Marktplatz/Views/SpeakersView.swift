@@ -15,6 +15,8 @@ struct SpeakersView: View {
         List {
             if model.speakers.isEmpty {
                 EmptyStateView(loading: model.loading, problem: model.problem, empty: "No speakers.")
+            } else if let problem = model.problem {
+                ProblemView(problem: problem)
             }
             ForEach(model.speakers, id: \.id) { speaker in
                 NavigationLink(value: Route.speaker(speaker.id)) {

@@ -2,7 +2,8 @@ import MarktplatzKit
 import SwiftUI
 
 /// The stations, exhibitors, announcements, photos or info pages of the event: tap one to edit
-/// it (or retract/remove it); info pages can be added. Sent like every organiser operation.
+/// it (or retract/remove it); info pages can be added and moved up or down. Sent like every
+/// organiser operation.
 struct OrganiserEditView: View {
     let app: AppModel
     let kind: EditKind
@@ -21,19 +22,32 @@ struct OrganiserEditView: View {
             if entries.isEmpty {
                 Text("Nothing here yet.").foregroundStyle(.secondary)
             }
-            ForEach(entries) { entry in
-                Button {
-                    Task { await model.edit(kind, id: entry.id) }
-                } label: {
-                    VStack(alignment: .leading) {
-                        Text(entry.label).foregroundStyle(.primary)
-                        if !entry.detail.isEmpty {
-                            Text(entry.detail).font(.caption).foregroundStyle(.secondary).lineLimit(2)
+            ForEach(Array(entries.enumerated()), id: \.element.id) { index, entry in
+                HStack {
+                    Button {
+                        Task { await model.edit(kind, id: entry.id) }
+                    } label: {
+                        VStack(alignment: .leading) {
+                            Text(entry.label).foregroundStyle(.primary)
+                            if !entry.detail.isEmpty {
+                                Text(entry.detail).font(.caption).foregroundStyle(.secondary).lineLimit(2)
+                            }
                         }
+                        .accessibilityElement(children: .combine)
                     }
-                    .accessibilityElement(children: .combine)
+                    .accessibilityHint(Text("Edit"))
+                    // Info pages are read in this order: moved one place at a time.
+                    if kind == .infoPage {
+                        Spacer()
+                        Button { Task { await model.moveInfoPage(entry.id, by: -1) } } label: { Image(systemName: "arrow.up") }
+                            .accessibilityLabel(Text("Move \(entry.label) up"))
+                            .disabled(index == 0 || model.busy)
+                        Button { Task { await model.moveInfoPage(entry.id, by: 1) } } label: { Image(systemName: "arrow.down") }
+                            .accessibilityLabel(Text("Move \(entry.label) down"))
+                            .disabled(index == entries.count - 1 || model.busy)
+                    }
                 }
-                .accessibilityHint(Text("Edit"))
+                .buttonStyle(.borderless)
             }
             // Below the list: what the last save or removal ran into.
             if let problem = model.problem {
@@ -80,9 +94,19 @@ struct EditFormSheet: View {
             Form {
                 ForEach(form.fields, id: \.self) { field in
                     Section {
-                        TextField(field.label, text: binding(field), axis: field.isLong ? .vertical : .horizontal)
-                            .lineLimit(field.isLong ? 3...12 : 1...1)
-                            .keyboardType(keyboard(field))
+                        if field.picked {
+                            Picker(field.label, selection: binding(field)) {
+                                ForEach(choices(field), id: \.value) { choice in
+                                    Text(choice.label).tag(choice.value)
+                                }
+                            }
+                            .pickerStyle(.inline)
+                            .labelsHidden()
+                        } else {
+                            TextField(field.label, text: binding(field), axis: field.isLong ? .vertical : .horizontal)
+                                .lineLimit(field.isLong ? 3...12 : 1...1)
+                                .keyboardType(keyboard(field))
+                        }
                     } header: {
                         Text(field.label)
                     }
@@ -119,6 +143,30 @@ struct EditFormSheet: View {
 
     private func binding(_ field: EditField) -> Binding<String> {
         Binding(get: { values[field] ?? "" }, set: { values[field] = $0 })
+    }
+
+    /// The choices of a picked field: stations by name, priorities, or the expiry as now or from now on.
+    private func choices(_ field: EditField) -> [(value: String, label: String)] {
+        let current = form.values[field] ?? ""
+        switch field {
+        case .station:
+            let none: [(value: String, label: String)] = current.isEmpty ? [("", String(localized: "No station"))] : []
+            return none + (model.entries[.station] ?? []).map { ($0.id, $0.label) }
+        case .priority:
+            let labels = [String(localized: "Normal"), String(localized: "Important"), String(localized: "Urgent")]
+            return zip(EditForms.priorities, labels).map { (EditForms.priorityName($0.0), $0.1) }
+        case .expires:
+            let asIs = ISO8601DateFormatter().date(from: current).map { $0.formatted(date: .abbreviated, time: .shortened) }
+                ?? String(localized: "Until withdrawn")
+            let now = Date()
+            return [(current, String(localized: "As now (\(asIs))"))] + [
+                (3600.0, String(localized: "1 hour")),
+                (4 * 3600.0, String(localized: "4 hours")),
+                (86400.0, String(localized: "1 day")),
+            ].map { (EditForms.expiry(after: $0.0, from: now), $0.1) }
+        default:
+            return []
+        }
     }
 
     private func keyboard(_ field: EditField) -> UIKeyboardType {

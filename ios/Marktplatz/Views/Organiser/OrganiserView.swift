@@ -102,6 +102,7 @@ struct OrganiserView: View {
             NavigationLink(value: Route.composeAnnouncement) { Label("New announcement", systemImage: "megaphone") }
             NavigationLink(value: Route.changeSession) { Label("Move or cancel a session", systemImage: "calendar.badge.clock") }
             NavigationLink(value: Route.addPhoto) { Label("Add a photo", systemImage: "camera") }
+            NavigationLink(value: Route.hallPlan) { Label("Hall plan and station places", systemImage: "map") }
             NavigationLink(value: Route.organiserEdit(.announcement)) { Label(EditKind.announcement.title, systemImage: "square.and.pencil") }
             NavigationLink(value: Route.organiserEdit(.photo)) { Label(EditKind.photo.title, systemImage: "photo.on.rectangle") }
             NavigationLink(value: Route.organiserEdit(.station)) { Label(EditKind.station.title, systemImage: "storefront") }

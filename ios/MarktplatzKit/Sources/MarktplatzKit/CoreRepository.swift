@@ -149,9 +149,9 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         URL(fileURLWithPath: try await store.assetFile(eventId: eventId, asset: asset))
     }
 
-    public func cachedAssetFile(asset: AssetRef) async -> URL? {
+    public func cachedAssetFile(asset: AssetRef) async throws -> URL? {
         let sha256 = asset.sha256
-        guard let path = try? await local({ try self.store.cachedAssetFile(sha256: sha256) }) else { return nil }
+        guard let path = try await local({ try self.store.cachedAssetFile(sha256: sha256) }) else { return nil }
         return URL(fileURLWithPath: path)
     }
 
@@ -259,6 +259,10 @@ public final class CoreRepository: MarktplatzRepository, @unchecked Sendable {
         try await local {
             try self.store.queuePhoto(eventId: eventId, bytes: bytes, caption: caption, credit: credit, takenAt: takenAt)
         }
+    }
+
+    public func queueHallPlan(eventId: String, bytes: Data) async throws -> OutboxEntry {
+        try await local { try self.store.queueHallPlan(eventId: eventId, bytes: bytes) }
     }
 
     public func outbox(eventId: String, includeDone: Bool) async throws -> [OutboxEntry] {

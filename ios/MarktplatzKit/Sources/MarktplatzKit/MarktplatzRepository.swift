@@ -51,7 +51,8 @@ public protocol MarktplatzRepository: Sendable {
     func assetFile(eventId: String, asset: AssetRef) async throws -> URL
     /// The asset's file if it is on the device already (nil: not downloaded). Async because it
     /// reads the disk: the screens' models run on the main actor.
-    func cachedAssetFile(asset: AssetRef) async -> URL?
+    /// Nil: not cached yet; throws when the store cannot say (the screen shows why).
+    func cachedAssetFile(asset: AssetRef) async throws -> URL?
 
     func toggleFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool
     func removeFavourite(eventId: String, kind: FavouriteKind, id: String) async throws -> Bool
@@ -88,6 +89,8 @@ public protocol MarktplatzRepository: Sendable {
     func newEntityId(prefix: String) -> String
     func queue(eventId: String, op: Op) async throws -> OutboxEntry
     func queuePhoto(eventId: String, bytes: Data, caption: String, credit: String, takenAt: Date?) async throws -> OutboxEntry
+    /// A new hall plan (JPEG or PNG bytes), stripped like a photo; the pins keep their fractions.
+    func queueHallPlan(eventId: String, bytes: Data) async throws -> OutboxEntry
     func outbox(eventId: String, includeDone: Bool) async throws -> [OutboxEntry]
     func dismissOp(outboxId: Int64) async throws
     func retryRejected(outboxId: Int64) async throws -> OutboxEntry
@@ -105,12 +108,4 @@ public protocol MarktplatzRepository: Sendable {
     /// so iOS never suspends the process holding a file lock (0xdead10cc).
     func suspend()
     func resume()
-}
-
-public extension MarktplatzRepository {
-    /// The file of an optional asset (an event without a logo, a speaker without a photo).
-    func cachedAssetFile(ifAny asset: AssetRef?) async -> URL? {
-        guard let asset else { return nil }
-        return await cachedAssetFile(asset: asset)
-    }
 }

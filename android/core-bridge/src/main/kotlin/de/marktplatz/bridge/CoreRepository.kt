@@ -128,6 +128,7 @@ class CoreRepository(
     override suspend fun queue(eventId: String, op: Op) = withContext(io) { store.queueOp(eventId, op) }
     override suspend fun queuePhoto(eventId: String, bytes: ByteArray, caption: String, credit: String) =
         withContext(io) { store.queuePhoto(eventId, bytes, caption, credit, Instant.now()) }
+    override suspend fun queueHallPlan(eventId: String, bytes: ByteArray) = withContext(io) { store.queueHallPlan(eventId, bytes) }
     override suspend fun outbox(eventId: String, includeDone: Boolean) = withContext(io) { store.outbox(eventId, includeDone) }
     override suspend fun dismissOp(outboxId: Long) = withContext(io) { store.dismissOp(outboxId) }
     override suspend fun retryRejected(outboxId: Long) = withContext(io) { store.retryRejected(outboxId) }

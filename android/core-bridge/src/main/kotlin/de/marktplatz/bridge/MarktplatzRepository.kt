@@ -129,6 +129,8 @@ interface MarktplatzRepository : AutoCloseable {
     fun newEntityId(prefix: String): String
     suspend fun queue(eventId: String, op: Op): OutboxEntry
     suspend fun queuePhoto(eventId: String, bytes: ByteArray, caption: String, credit: String): OutboxEntry
+    /** A new hall plan (JPEG or PNG bytes), stripped like a photo; the pins keep their fractions. */
+    suspend fun queueHallPlan(eventId: String, bytes: ByteArray): OutboxEntry
     suspend fun outbox(eventId: String, includeDone: Boolean = false): List<OutboxEntry>
     /** Drops a rejected operation (the organiser gave up on it). */
     suspend fun dismissOp(outboxId: Long)

@@ -67,9 +67,12 @@ class AccessibilityStatementModel(
     }
 
     private suspend fun load() {
-        // Without content (not synced yet) the statement still stands, without a contact.
-        val overview = attempt({}) { repo.overview(event.eventId) }
-        val pages = attempt({}) { repo.infoPages(event.eventId) }.orEmpty()
+        // Without content (not synced yet) the statement still stands, without a contact; any
+        // other failure is shown beside it (the contact may be missing because of it).
+        var problem: Problem? = null
+        val report = unlessNotSynced { problem = it }
+        val overview = attempt(report) { repo.overview(event.eventId) }
+        val pages = attempt(report) { repo.infoPages(event.eventId) }.orEmpty()
         val statement = AccessibilityStatement(
             status = ComplianceStatus.PARTIALLY_COMPLIANT,
             date = STATEMENT_DATE,
@@ -77,7 +80,7 @@ class AccessibilityStatementModel(
             contact = feedbackContact(pages, overview?.event?.url),
             eventTitle = overview?.event?.title,
         )
-        mutableState.update { it.copy(statement = statement, loading = false, problem = null) }
+        mutableState.update { it.copy(statement = statement, loading = false, problem = problem) }
     }
 }
 

@@ -37,8 +37,10 @@ class EventInfoModel(
         val fail = { problem: Problem -> mutableState.update { it.copy(loading = false, problem = problem) } }
         val overview = attempt(fail) { repo.overview(event.eventId) } ?: return
         val pages = attempt(fail) { repo.infoPages(event.eventId) } ?: return
-        val map = overview.event.venue.map?.let { attempt({}) { repo.cachedAssetFile(it) } }
-        val logo = overview.event.logo?.let { attempt({}) { repo.cachedAssetFile(it) } }
-        mutableState.value = EventInfoState(overview, pages.sortedBy { it.sortOrder }, map, logo, loading = false)
+        // Not cached yet: not shown; a failing lookup is reported beside the rest.
+        var assetProblem: Problem? = null
+        val map = overview.event.venue.map?.let { attempt({ assetProblem = it }) { repo.cachedAssetFile(it) } }
+        val logo = overview.event.logo?.let { attempt({ assetProblem = it }) { repo.cachedAssetFile(it) } }
+        mutableState.value = EventInfoState(overview, pages.sortedBy { it.sortOrder }, map, logo, loading = false, problem = assetProblem)
     }
 }

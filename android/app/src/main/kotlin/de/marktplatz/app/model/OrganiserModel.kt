@@ -45,7 +45,8 @@ data class OrganiserState(
 /**
  * Organiser mode: sign in with a token or the console's QR link, then use every operation the
  * core has (announce, edit or retract announcements; move, retime, edit, cancel or reinstate
- * sessions; edit stations and exhibitors; add, edit or remove photos and info pages). Each
+ * sessions; edit stations, place them on the hall plan, replace the plan; edit exhibitors; add,
+ * edit or remove photos and info pages, and order the pages). Each
  * operation is stored on the device at once (every screen shows it) and sent right away when
  * online, else when connectivity returns.
  *
@@ -173,6 +174,31 @@ class OrganiserModel(
         Op.InfoAdd(repo.newEntityId("info"), title.trim(), body.trim(), last + 1)
     }
 
+    /**
+     * Places a station's pin where the organiser tapped the plan: ([x], [y]) in the plan's own
+     * pixels as drawn, [width] x [height] its drawn size (zoom does not matter: both scale).
+     */
+    fun placeStation(stationId: String, x: Float, y: Float, width: Float, height: Float) = queue {
+        val position = PinPlacement.positionOf(x, y, width, height) ?: return@queue invalid("position", "$x,$y")
+        Op.StationEdit(stationId, null, null, position)
+    }
+
+    /** Moves an info page [by] places (-1 up, +1 down) in the order attendees read them. */
+    fun moveInfoPage(pageId: String, by: Int) = perform {
+        val edits = InfoOrder.move(repo.infoPages(event.eventId), pageId, by)
+        if (edits.isEmpty()) return@perform
+        for (edit in edits) repo.queue(event.eventId, edit)
+        event.changes.changed()
+        push()
+    }
+
+    /** Queues a new hall plan (JPEG or PNG bytes); stations keep their places on it. */
+    fun setHallPlan(bytes: ByteArray) = perform {
+        repo.queueHallPlan(event.eventId, bytes)
+        event.changes.changed()
+        push()
+    }
+
     /** Queues a photo (JPEG or PNG bytes from the camera or the picker) for the gallery. */
     fun addPhoto(bytes: ByteArray, caption: String, credit: String) = perform {
         repo.queuePhoto(event.eventId, bytes, caption.trim(), credit.trim())
@@ -223,11 +249,13 @@ class OrganiserModel(
 
     private suspend fun load() {
         val organiser = attempt(::report) { repo.organiser(event.eventId) }
-        val locations = attempt({}) { repo.locations(event.eventId) } ?: emptyList()
-        val sessions = attempt({}) {
+        // Before the first sync there is nothing to pick from (no problem); anything else is.
+        val quiet = unlessNotSynced(::report)
+        val locations = attempt(quiet) { repo.locations(event.eventId) } ?: emptyList()
+        val sessions = attempt(quiet) {
             repo.overview(event.eventId).event.days.sorted().flatMap { repo.agenda(event.eventId, it) }
         } ?: emptyList()
-        val entries = attempt({}) { loadEntries() } ?: emptyMap()
+        val entries = attempt(quiet) { loadEntries() } ?: emptyMap()
         mutableState.update { it.copy(organiser = organiser, locations = locations, sessions = sessions, entries = entries) }
         loadOutbox()
     }

@@ -68,3 +68,11 @@ suspend fun <T> attempt(onProblem: (Problem) -> Unit, block: suspend () -> T): T
         problemOf(e)?.let(onProblem)
         null
     }
+
+/**
+ * [onProblem] for reads that may find the event not synced yet (nothing to show, no error):
+ * that one stays silent, every other problem (a broken or paused store) reaches the screen.
+ */
+fun unlessNotSynced(onProblem: (Problem) -> Unit): (Problem) -> Unit = { problem ->
+    if (problem.kind != ProblemKind.NOT_FOUND) onProblem(problem)
+}

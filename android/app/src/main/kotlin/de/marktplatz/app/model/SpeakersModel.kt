@@ -36,12 +36,14 @@ class SpeakersModel(
     private suspend fun load() {
         val fail = { problem: Problem -> mutableState.update { it.copy(loading = false, problem = problem) } }
         val speakers = attempt(fail) { repo.speakers(event.eventId) } ?: return
+        // A photo not cached yet is simply not shown; a failing lookup is reported.
+        var assetProblem: Problem? = null
         val photos = speakers.mapNotNull { speaker ->
             val photo = speaker.photo ?: return@mapNotNull null
-            attempt({}) { repo.cachedAssetFile(photo) }?.let { speaker.id to it }
+            attempt({ assetProblem = it }) { repo.cachedAssetFile(photo) }?.let { speaker.id to it }
         }.toMap()
         val favourites = attempt(fail) { favouriteIds(repo, event, FavouriteKind.SPEAKER) } ?: return
-        mutableState.value = SpeakersState(speakers, photos, favourites, loading = false)
+        mutableState.value = SpeakersState(speakers, photos, favourites, loading = false, problem = assetProblem)
     }
 }
 
@@ -81,8 +83,9 @@ class SpeakerDetailModel(
         val speaker = attempt(::fail) { repo.speaker(event.eventId, speakerId) } ?: return
         val sessions = attempt(::fail) { repo.sessionsOfSpeaker(event.eventId, speakerId) } ?: return
         val favourite = attempt(::fail) { repo.isFavourite(event.eventId, FavouriteKind.SPEAKER, speakerId) } ?: return
-        val photo = speaker.photo?.let { attempt({}) { repo.cachedAssetFile(it) } }
-        mutableState.value = SpeakerDetailState(speaker, photo, sessions, favourite, loading = false)
+        var assetProblem: Problem? = null
+        val photo = speaker.photo?.let { attempt({ assetProblem = it }) { repo.cachedAssetFile(it) } }
+        mutableState.value = SpeakerDetailState(speaker, photo, sessions, favourite, loading = false, problem = assetProblem)
     }
 
     private fun fail(problem: Problem) = mutableState.update { it.copy(loading = false, problem = problem) }

@@ -151,8 +151,9 @@ class ExhibitorDetailModel(
             return
         }
         val favourite = attempt(::fail) { repo.isFavourite(event.eventId, FavouriteKind.EXHIBITOR, exhibitorId) } ?: return
-        val logo = entry.exhibitor.logo?.let { attempt({}) { repo.cachedAssetFile(it) } }
-        mutableState.value = ExhibitorDetailState(entry, favourite, logo, loading = false)
+        var assetProblem: Problem? = null
+        val logo = entry.exhibitor.logo?.let { attempt({ assetProblem = it }) { repo.cachedAssetFile(it) } }
+        mutableState.value = ExhibitorDetailState(entry, favourite, logo, loading = false, problem = assetProblem)
     }
 
     private fun fail(problem: Problem) = mutableState.update { it.copy(loading = false, problem = problem) }

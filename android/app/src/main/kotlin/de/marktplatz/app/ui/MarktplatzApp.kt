@@ -51,6 +51,7 @@ import de.marktplatz.app.ui.components.AccessCodeDialog
 import de.marktplatz.app.ui.components.LocalAskForNotifications
 import de.marktplatz.app.ui.components.rememberNotificationPermission
 import de.marktplatz.app.ui.organiser.ComposeAnnouncementScreen
+import de.marktplatz.app.ui.organiser.HallPlanScreen
 import de.marktplatz.app.ui.organiser.OrganiserEditScreen
 import de.marktplatz.app.ui.organiser.OrganiserScreen
 import de.marktplatz.app.ui.organiser.PhotoScreen
@@ -206,6 +207,7 @@ fun MarktplatzApp(graph: AppGraph, navController: NavHostController) {
                 composable(Routes.ORGANISER_ANNOUNCE) { ComposeAnnouncementScreen(go) }
                 composable(Routes.ORGANISER_SESSION) { SessionChangeScreen(go) }
                 composable(Routes.ORGANISER_PHOTO) { PhotoScreen(go) }
+                composable(Routes.ORGANISER_PLAN) { HallPlanScreen(go) }
                 composable(Routes.SHARE) { ShareScreen(go) }
                 composable(Routes.CLASH, arguments = listOf(navArgument("code") { type = NavType.StringType })) { entry ->
                     ClashScreen(entry.arguments?.getString("code").orEmpty(), go)

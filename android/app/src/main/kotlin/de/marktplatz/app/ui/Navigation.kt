@@ -28,6 +28,7 @@ object Routes {
     const val ORGANISER_ANNOUNCE = "organiser/announce"
     const val ORGANISER_SESSION = "organiser/session"
     const val ORGANISER_PHOTO = "organiser/photo"
+    const val ORGANISER_PLAN = "organiser/plan"
     const val SHARE = "share"
     const val CLASH = "share/{code}"
     const val ORGANISER_EDIT = "organiser/edit/{kind}"

@@ -1,5 +1,7 @@
 package de.marktplatz.app.model
 
+import de.marktplatz.core.LocationKind
+import de.marktplatz.core.MapPosition
 import de.marktplatz.core.Op
 import de.marktplatz.core.OpState
 import de.marktplatz.core.OutboxEntry
@@ -7,6 +9,7 @@ import de.marktplatz.core.Priority
 import java.awt.image.BufferedImage
 import java.io.ByteArrayOutputStream
 import java.time.Duration
+import java.time.Instant
 import java.time.ZoneId
 import javax.imageio.ImageIO
 import kotlinx.coroutines.TimeoutCancellationException
@@ -108,7 +111,10 @@ class OrganiserOperationsTest {
         val exhibitor = organiser.state.value.entries.getValue(EditKind.EXHIBITOR).first()
         organiser.edit(EditKind.EXHIBITOR, exhibitor.id)
         val form = organiser.state.awaitState { it.editing?.id == exhibitor.id }.editing!!
-        assertEquals(listOf(EditField.NAME, EditField.DESCRIPTION, EditField.WEBSITE, EditField.EMAIL, EditField.PHONE), form.fields)
+        assertEquals(
+            listOf(EditField.NAME, EditField.DESCRIPTION, EditField.WEBSITE, EditField.EMAIL, EditField.PHONE, EditField.STATION, EditField.TOPICS),
+            form.fields,
+        )
         organiser.save(mapOf(EditField.PHONE to "+49 4221 99-0", EditField.WEBSITE to "https://example.org/stand"))
         sent { it is Op.ExhibitorEdit && it.id == exhibitor.id }
         val changed = anotherPhone { other -> other.repo.exhibitors(EVENT).first { it.exhibitor.id == exhibitor.id }.exhibitor }
@@ -121,6 +127,74 @@ class OrganiserOperationsTest {
     }
 
     @Test
+    fun aStationIsPlacedOnThePlanAndThePlanReplaced() = runBlocking<Unit> {
+        val station = world.repo.stations(EVENT).first { it.location.position != null }.location
+        // A tap a quarter across and three quarters down a plan drawn 800 x 600.
+        organiser.placeStation(station.id, 200f, 450f, 800f, 600f)
+        val placed = sent { it is Op.StationEdit && it.id == station.id && it.position != null }.op as Op.StationEdit
+        assertEquals(MapPosition(0.25, 0.75), placed.position)
+        assertNull("only the position is sent", placed.name)
+        assertEquals(MapPosition(0.25, 0.75), anotherPhone { other -> other.repo.stations(EVENT).first { it.location.id == station.id }.location.position })
+
+        val before = world.repo.overview(EVENT).event.venue.map!!
+        organiser.setHallPlan(pngBytes())
+        val plan = (sent { it is Op.VenueMap }.op as Op.VenueMap).map
+        assertEquals("image/png", plan.mediaType)
+        val seen = anotherPhone { other ->
+            val map = other.repo.overview(EVENT).event.venue.map!!
+            map to other.repo.stations(EVENT).first { it.location.id == station.id }.location.position
+        }
+        assertEquals(plan.sha256, seen.first.sha256)
+        assertEquals("the pins stay on the new plan", MapPosition(0.25, 0.75), seen.second)
+
+        // Put the demo back: its plan (on the server already) and the station's place.
+        organiser.placeStation(station.id, station.position!!.x.toFloat() * 1000f, station.position!!.y.toFloat() * 1000f, 1000f, 1000f)
+        sent { it is Op.StationEdit && it.id == station.id && it.position == station.position }
+        world.repo.queue(EVENT, Op.VenueMap(EVENT, before))
+        organiser.pushNow()
+        sent { it is Op.VenueMap && it.map.sha256 == before.sha256 }
+    }
+
+    @Test
+    fun anExhibitorGetsAnotherStationAndTopics() = runBlocking<Unit> {
+        val exhibitor = world.repo.exhibitors(EVENT).first { it.exhibitor.stationId != null }.exhibitor
+        val other = world.repo.stations(EVENT).first { it.location.id != exhibitor.stationId && it.location.kind == LocationKind.STATION }.location
+        organiser.edit(EditKind.EXHIBITOR, exhibitor.id)
+        val form = organiser.state.awaitState { it.editing?.id == exhibitor.id }.editing!!
+        assertEquals(exhibitor.stationId, form.values[EditField.STATION])
+        organiser.save(form.values + mapOf(EditField.STATION to other.id, EditField.TOPICS to "Cloud, E-Akte"))
+        val edit = sent { it is Op.ExhibitorEdit && it.id == exhibitor.id && it.stationId == other.id }.op as Op.ExhibitorEdit
+        assertNull("the name did not change", edit.name)
+        val seen = anotherPhone { phone -> phone.repo.exhibitors(EVENT).first { it.exhibitor.id == exhibitor.id }.exhibitor }
+        assertEquals(other.id, seen.stationId)
+        assertEquals(listOf("Cloud", "E-Akte"), seen.topics)
+
+        organiser.edit(EditKind.EXHIBITOR, exhibitor.id)
+        organiser.state.awaitState { it.editing?.id == exhibitor.id }
+        organiser.save(form.values)
+        sent { it is Op.ExhibitorEdit && it.id == exhibitor.id && it.stationId == exhibitor.stationId }
+    }
+
+    @Test
+    fun infoPagesAreMovedUpAndDown() = runBlocking<Unit> {
+        val before = world.repo.infoPages(EVENT).map { it.id }
+        val second = before[1]
+        val moved = listOf(second, before[0]) + before.drop(2)
+        organiser.moveInfoPage(second, -1)
+        // The organiser's own list shows the new order at once ...
+        organiser.state.awaitState { s -> s.entries[EditKind.INFO_PAGE].orEmpty().map { it.id } == moved }
+        sent { it is Op.InfoEdit && it.id == second && it.sortOrder != null }
+        // ... and every phone after its sync.
+        assertEquals(moved, anotherPhone { other -> other.repo.infoPages(EVENT).map { it.id } })
+
+        val edits = organiser.state.value.outbox.count { it.op is Op.InfoEdit }
+        organiser.moveInfoPage(second, 1)
+        organiser.state.awaitState { s -> s.outbox.count { it.op is Op.InfoEdit } > edits }
+        sent { it is Op.InfoEdit }
+        assertEquals(before, anotherPhone { other -> other.repo.infoPages(EVENT).map { it.id } })
+    }
+
+    @Test
     fun anAnnouncementIsEditedAndRetracted() = runBlocking<Unit> {
         val title = "Raumänderung " + System.nanoTime()
         organiser.announce(title, "Erst so.", Priority.IMPORTANT, Duration.ofHours(3))
@@ -129,6 +203,15 @@ class OrganiserOperationsTest {
         editAndSave(EditKind.ANNOUNCEMENT, id, mapOf(EditField.TITLE to title, EditField.BODY to "Jetzt so."))
         sent { it is Op.AnnouncementEdit && it.id == id }
         assertEquals("Jetzt so.", anotherPhone { other -> other.repo.announcements(EVENT, ELEVEN_TEN).first { it.id == id }.body })
+
+        // Made urgent, and shown for a day from now instead of three hours.
+        val tomorrow = expiryAfter(world.event.now(), Duration.ofDays(1))
+        editAndSave(EditKind.ANNOUNCEMENT, id, mapOf(EditField.PRIORITY to Priority.URGENT.name, EditField.EXPIRES to tomorrow))
+        val raised = sent { it is Op.AnnouncementEdit && it.id == id && it.priority != null }.op as Op.AnnouncementEdit
+        assertNull("the texts did not change", raised.title)
+        val seen = anotherPhone { other -> other.repo.announcements(EVENT, ELEVEN_TEN).first { it.id == id } }
+        assertEquals(Priority.URGENT, seen.priority)
+        assertEquals(Instant.parse(tomorrow), seen.expiresAt)
 
         organiser.remove(EditKind.ANNOUNCEMENT, id)
         sent { it is Op.AnnouncementRetract && it.id == id }
@@ -144,9 +227,7 @@ class OrganiserOperationsTest {
         val added = sent { it is Op.InfoAdd && it.title == title }.op as Op.InfoAdd
         assertEquals(before.maxOf { it.sortOrder } + 1, added.sortOrder)
         assertEquals("Im Erdgeschoss.", anotherPhone { other -> other.repo.infoPages(EVENT).first { it.id == added.id }.body })
-        // The core's info page list shows queued operations only after the next sync (unlike the gallery).
-        world.synced()
-        world.event.changes.changed()
+        // Shown in the organiser's list at once (the queued page over the content).
         organiser.state.awaitState { s -> s.entries[EditKind.INFO_PAGE].orEmpty().any { it.id == added.id } }
 
         editAndSave(EditKind.INFO_PAGE, added.id, mapOf(EditField.BODY to "Im ersten Stock."))

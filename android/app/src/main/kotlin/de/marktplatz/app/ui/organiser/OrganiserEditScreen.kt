@@ -3,6 +3,7 @@ package de.marktplatz.app.ui.organiser
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
@@ -10,11 +11,13 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.outlined.Add
+import androidx.compose.material.icons.outlined.ArrowDownward
+import androidx.compose.material.icons.outlined.ArrowUpward
 import androidx.compose.material3.AlertDialog
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.ExtendedFloatingActionButton
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.OutlinedTextField
@@ -41,9 +44,9 @@ import de.marktplatz.app.ui.components.BackTopBar
 
 /**
  * The stations, exhibitors, announcements, photos or info pages of the event: tap one to edit
- * it (or retract/remove it); info pages can be added. Sent like every organiser operation.
+ * it (or retract/remove it); info pages can be added and moved up or down. Sent like every
+ * organiser operation.
  */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun OrganiserEditScreen(kind: EditKind, go: AppNavigator) {
     val model = appViewModel { OrganiserViewModel(it) }.model
@@ -69,10 +72,24 @@ fun OrganiserEditScreen(kind: EditKind, go: AppNavigator) {
             state.problem?.let { item { ProblemText(it) } }
             if (entries.isEmpty()) item { Text(stringResource(R.string.org_nothing_to_edit), Modifier.padding(16.dp)) }
             items(entries, key = { it.id }) { entry ->
+                val index = entries.indexOf(entry)
                 ListItem(
                     headlineContent = { Text(entry.label) },
                     supportingContent = {
                         if (entry.detail.isNotBlank()) Text(entry.detail, maxLines = 2, overflow = TextOverflow.Ellipsis)
+                    },
+                    trailingContent = {
+                        // Info pages are read in this order: moved one place at a time.
+                        if (kind == EditKind.INFO_PAGE) {
+                            Row {
+                                IconButton(onClick = { model.moveInfoPage(entry.id, -1) }, enabled = index > 0 && !state.busy) {
+                                    Icon(Icons.Outlined.ArrowUpward, contentDescription = stringResource(R.string.org_move_up, entry.label))
+                                }
+                                IconButton(onClick = { model.moveInfoPage(entry.id, 1) }, enabled = index < entries.lastIndex && !state.busy) {
+                                    Icon(Icons.Outlined.ArrowDownward, contentDescription = stringResource(R.string.org_move_down, entry.label))
+                                }
+                            }
+                        }
                     },
                     modifier = Modifier.clickable(onClickLabel = stringResource(R.string.org_edit)) { model.edit(kind, entry.id) },
                 )
@@ -80,7 +97,7 @@ fun OrganiserEditScreen(kind: EditKind, go: AppNavigator) {
             }
         }
     }
-    state.editing?.takeIf { it.kind == kind }?.let { EditFormDialog(it, model) }
+    state.editing?.takeIf { it.kind == kind }?.let { EditFormDialog(it, model, state.entries[EditKind.STATION].orEmpty()) }
     if (adding) {
         NewInfoPageDialog(
             onAdd = { title, body ->

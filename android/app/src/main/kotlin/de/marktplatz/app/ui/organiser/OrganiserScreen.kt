@@ -19,6 +19,7 @@ import androidx.compose.material.icons.outlined.Campaign
 import androidx.compose.material.icons.outlined.EditCalendar
 import androidx.compose.material.icons.outlined.EditNote
 import androidx.compose.material.icons.outlined.Info
+import androidx.compose.material.icons.outlined.Map
 import androidx.compose.material.icons.outlined.PhotoLibrary
 import androidx.compose.material.icons.outlined.Store
 import androidx.compose.material.icons.outlined.Storefront
@@ -160,6 +161,7 @@ private fun Dashboard(state: OrganiserState, model: OrganiserModel, go: AppNavig
         item { Action(Icons.Outlined.Campaign, R.string.compose_announcement) { go.to(Routes.ORGANISER_ANNOUNCE) } }
         item { Action(Icons.Outlined.EditCalendar, R.string.change_session) { go.to(Routes.ORGANISER_SESSION) } }
         item { Action(Icons.Outlined.AddAPhoto, R.string.add_photo) { go.to(Routes.ORGANISER_PHOTO) } }
+        item { Action(Icons.Outlined.Map, R.string.org_hall_plan) { go.to(Routes.ORGANISER_PLAN) } }
         items(editableKinds) { (kind, icon) -> Action(icon, kindTitle(kind)) { go.to(Routes.organiserEdit(kind)) } }
         item {
             Row(Modifier.fillMaxWidth().padding(end = 8.dp)) {

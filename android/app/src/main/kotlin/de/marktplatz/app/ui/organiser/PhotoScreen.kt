@@ -19,7 +19,6 @@ import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.outlined.PhotoCamera
 import androidx.compose.material.icons.outlined.PhotoLibrary
 import androidx.compose.material3.Button
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.Icon
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
@@ -57,7 +56,6 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 
 /** Take a photo with the camera app or pick one, caption it, and queue it for the gallery. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun PhotoScreen(go: AppNavigator) {
     val model = appViewModel { OrganiserViewModel(it) }.model

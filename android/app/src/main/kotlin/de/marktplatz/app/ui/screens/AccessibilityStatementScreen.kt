@@ -27,6 +27,7 @@ import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.BackTopBar
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.dayLong
 import de.marktplatz.app.ui.components.openLink
@@ -50,6 +51,7 @@ fun AccessibilityStatementScreen(go: AppNavigator) {
             Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp),
             verticalArrangement = Arrangement.spacedBy(8.dp),
         ) {
+            state.problem?.let { ProblemText(it) }
             Paragraph(stringResource(R.string.a11y_scope, statement.eventTitle ?: stringResource(R.string.app_name)))
             SectionHeader(stringResource(R.string.a11y_status_title))
             Paragraph(stringResource(R.string.a11y_status_partial))

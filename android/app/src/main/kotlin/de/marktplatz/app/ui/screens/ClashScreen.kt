@@ -7,7 +7,6 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.Button
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
@@ -34,7 +33,6 @@ import de.marktplatz.app.ui.components.timeAndPlace
 import de.marktplatz.app.ui.components.BackTopBar
 
 /** A friend's sessions beside mine: which are mine already, which clash, and "add theirs". */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun ClashScreen(code: String, go: AppNavigator) {
     val model = appViewModel { ClashViewModel(it, code) }.model

@@ -12,7 +12,6 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.outlined.Place
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
@@ -33,6 +32,7 @@ import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.EventInfoViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.LocalImage
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.openLink
@@ -41,7 +41,6 @@ import de.marktplatz.app.ui.components.BackTopBar
 import de.marktplatz.core.Venue
 
 /** The event, its venue (address, map, directions) and the organisers' info pages. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun EventInfoScreen(go: AppNavigator) {
     val model = appViewModel { EventInfoViewModel(it) }.model
@@ -62,6 +61,7 @@ fun EventInfoScreen(go: AppNavigator) {
             Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
             verticalArrangement = Arrangement.spacedBy(8.dp),
         ) {
+            state.problem?.let { ProblemText(it) }
             state.logoFile?.let { LocalImage(it, contentDescription = stringResource(R.string.logo_of, event.title), modifier = Modifier.fillMaxWidth().heightIn(max = 120.dp), contentScale = ContentScale.Fit) }
             Text(event.title, style = MaterialTheme.typography.headlineSmall, modifier = Modifier.semantics { heading() })
             event.subtitle?.let { Text(it, style = MaterialTheme.typography.titleMedium) }

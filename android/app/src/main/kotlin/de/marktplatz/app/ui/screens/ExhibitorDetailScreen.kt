@@ -36,6 +36,7 @@ import de.marktplatz.app.ui.AppNavigator
 import de.marktplatz.app.ui.ExhibitorDetailViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.FavouriteToggle
 import de.marktplatz.app.ui.components.LocalImage
 import de.marktplatz.app.ui.components.SectionHeader
@@ -72,6 +73,7 @@ fun ExhibitorDetailScreen(exhibitorId: String, go: AppNavigator) {
             Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
             verticalArrangement = Arrangement.spacedBy(8.dp),
         ) {
+            state.problem?.let { ProblemText(it) }
             state.logo?.let { logo ->
                 LocalImage(logo, contentDescription = stringResource(R.string.logo_of, exhibitor.name), modifier = Modifier.fillMaxWidth().heightIn(max = 96.dp), contentScale = ContentScale.Fit)
             }

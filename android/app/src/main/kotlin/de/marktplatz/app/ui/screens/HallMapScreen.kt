@@ -3,6 +3,7 @@ package de.marktplatz.app.ui.screens
 import androidx.compose.foundation.background
 import androidx.compose.foundation.border
 import androidx.compose.foundation.clickable
+import androidx.compose.foundation.gestures.detectTapGestures
 import androidx.compose.foundation.gestures.rememberTransformableState
 import androidx.compose.foundation.gestures.transformable
 import androidx.compose.foundation.isSystemInDarkTheme
@@ -40,6 +41,7 @@ import androidx.compose.ui.draw.clip
 import androidx.compose.ui.draw.clipToBounds
 import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.graphics.graphicsLayer
+import androidx.compose.ui.input.pointer.pointerInput
 import androidx.compose.ui.layout.ContentScale
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
@@ -95,9 +97,18 @@ fun HallMapScreen(focus: MapFocus?, go: AppNavigator) {
     }
 }
 
-/** The plan image with its pins, zoomed by pinch (transformable) or by the buttons. */
+/**
+ * The plan image with its pins, zoomed by pinch (transformable) or by the buttons. [onPlanTap]
+ * (organiser mode) gets a tap on the plan as (x, y, width, height) in the plan's own unzoomed
+ * pixels, the input of `PinPlacement`.
+ */
 @Composable
-private fun ZoomablePlan(state: HallMapState, onPin: (String) -> Unit, modifier: Modifier = Modifier) {
+internal fun ZoomablePlan(
+    state: HallMapState,
+    onPin: (String) -> Unit,
+    modifier: Modifier = Modifier,
+    onPlanTap: ((Float, Float, Float, Float) -> Unit)? = null,
+) {
     var scale by remember { mutableFloatStateOf(1f) }
     var offset by remember { mutableStateOf(Offset.Zero) }
     val zoomTo = { next: Float ->
@@ -120,7 +131,17 @@ private fun ZoomablePlan(state: HallMapState, onPin: (String) -> Unit, modifier:
                     scaleY = scale
                     translationX = offset.x
                     translationY = offset.y
-                },
+                }
+                .then(
+                    // After the layer: taps arrive in the plan's own coordinates at any zoom.
+                    if (onPlanTap == null) {
+                        Modifier
+                    } else {
+                        Modifier.pointerInput(onPlanTap) {
+                            detectTapGestures { at -> onPlanTap(at.x, at.y, size.width.toFloat(), size.height.toFloat()) }
+                        }
+                    },
+                ),
         ) {
             LocalImage(
                 file,

@@ -14,7 +14,6 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.selection.selectable
 import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.foundation.verticalScroll
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Scaffold
@@ -46,7 +45,6 @@ import de.marktplatz.app.ui.components.rememberNotificationPermission
 import de.marktplatz.app.ui.components.BackTopBar
 
 /** Reminder lead time (kept by the core), language (the platform's per-app setting), permissions. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun SettingsScreen(go: AppNavigator) {
     val model = appViewModel { SettingsViewModel(it) }.model

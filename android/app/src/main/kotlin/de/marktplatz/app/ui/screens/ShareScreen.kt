@@ -15,7 +15,6 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.text.selection.SelectionContainer
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
@@ -46,7 +45,6 @@ import de.marktplatz.app.ui.components.startActivityOrExplain
 import de.marktplatz.app.ui.components.BackTopBar
 
 /** My favourites as a QR code and text; a friend's code scanned or pasted opens the clash view. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun ShareScreen(go: AppNavigator) {
     val model = appViewModel { ShareViewModel(it) }.model

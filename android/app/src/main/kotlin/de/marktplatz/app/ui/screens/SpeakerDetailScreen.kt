@@ -33,6 +33,7 @@ import de.marktplatz.app.ui.SpeakerDetailViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.Avatar
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.FavouriteToggle
 import de.marktplatz.app.ui.components.SectionHeader
 import de.marktplatz.app.ui.components.SessionRow
@@ -64,6 +65,7 @@ fun SpeakerDetailScreen(speakerId: String, go: AppNavigator) {
                 item { EmptyState(state.loading, state.problem, R.string.speakers_empty) }
                 return@LazyColumn
             }
+            state.problem?.let { item { ProblemText(it) } }
             item {
                 Row(Modifier.padding(16.dp), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(16.dp)) {
                     Avatar(speaker.name, state.photo, size = 88.dp)

@@ -7,7 +7,6 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.Star
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
 import androidx.compose.material3.ListItem
@@ -25,10 +24,10 @@ import de.marktplatz.app.ui.SpeakersViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.Avatar
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.BackTopBar
 
 /** Every speaker, with photo (when on the device), role and organisation. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun SpeakersScreen(go: AppNavigator) {
     val model = appViewModel { SpeakersViewModel(it) }.model
@@ -39,7 +38,11 @@ fun SpeakersScreen(go: AppNavigator) {
         },
     ) { padding ->
         LazyColumn(Modifier.padding(padding).fillMaxSize()) {
-            if (state.speakers.isEmpty()) item { EmptyState(state.loading, state.problem, R.string.speakers_empty) }
+            if (state.speakers.isEmpty()) {
+                item { EmptyState(state.loading, state.problem, R.string.speakers_empty) }
+            } else {
+                state.problem?.let { item { ProblemText(it) } }
+            }
             items(state.speakers, key = { it.id }) { speaker ->
                 ListItem(
                     leadingContent = { Avatar(speaker.name, state.photos[speaker.id]) },

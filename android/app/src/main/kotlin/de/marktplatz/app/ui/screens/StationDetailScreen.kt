@@ -7,7 +7,6 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.outlined.Map
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
 import androidx.compose.material3.ListItem
@@ -32,7 +31,6 @@ import de.marktplatz.app.ui.components.SessionRow
 import de.marktplatz.app.ui.components.BackTopBar
 
 /** One station: what it is about, who exhibits there, and its programme. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun StationDetailScreen(locationId: String, go: AppNavigator) {
     val model = appViewModel { StationDetailViewModel(it, locationId) }.model
