@@ -1113,6 +1113,14 @@ messages! {
         en: "stopping: finishing requests in flight",
         de: "wird beendet: laufende Anfragen werden fertig bearbeitet"
     }
+    backed_up(dest: &str, db_mib: &str, steps: u64, assets: u64, asset_mib: &str) {
+        en: "backed up to {dest}: the database ({db_mib} MiB, backup steps: {steps}, integrity ok) and {assets} assets ({asset_mib} MiB, each checked against its hash)",
+        de: "gesichert nach {dest}: die Datenbank ({db_mib} MiB, Sicherungsschritte: {steps}, Integrität in Ordnung) und {assets} Dateien ({asset_mib} MiB, jede gegen ihren Hash geprüft)"
+    }
+    backup_failed(reason: &str) {
+        en: "backup failed: {reason}",
+        de: "die Sicherung ist fehlgeschlagen: „{reason}“"
+    }
     server_start_failed(reason: &str) {
         en: "the server failed: {reason}",
         de: "der Server ist ausgefallen: „{reason}“"
