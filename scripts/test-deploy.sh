@@ -4,7 +4,8 @@
 # two `marktplatz serve` instances. Checks: HTTPS serves the event's pages, HTTP redirects to
 # HTTPS, a second GET of a page is a cache hit, identical long-polls collapse into one request
 # to an instance, and after SIGKILL of one instance every request is still answered through the
-# survivor. Then `systemd-analyze verify` on the units, where systemd-analyze runs.
+# survivor (reads, and an organiser's operation sent twice with one key: applied once). Then
+# `systemd-analyze verify` on the units, where systemd-analyze runs.
 #
 # Two instances are "one server" only on one database. Until `serve --database postgres://`
 # is available, each instance serves its own copy of one published data directory, made with
@@ -38,9 +39,11 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -n "${MARKTPLATZ_TEST_PG:-}" ]; then
+  PUBLISHED=(--database "$MARKTPLATZ_TEST_PG")
   STORE_A=(--database "$MARKTPLATZ_TEST_PG")
   STORE_B=(--database "$MARKTPLATZ_TEST_PG")
 else
+  PUBLISHED=(--data "$WORK/published")
   STORE_A=(--data "$WORK/instance-a")
   STORE_B=(--data "$WORK/instance-b")
 fi
@@ -62,8 +65,9 @@ start_server() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # The event, published; the instances' data copied from it while it serves.
-start_server publisher --data "$WORK/published" --demo
+start_server publisher "${PUBLISHED[@]}" --demo
 PUBLISHER=$SERVER_PORT
+TOKEN=$("$BIN" token "${PUBLISHED[@]}" --event "$EVENT" --role organiser 2>/dev/null)
 if [ -z "${MARKTPLATZ_TEST_PG:-}" ]; then
   "$BIN" backup --data "$WORK/published" --to "$WORK/instance-a" >/dev/null
   "$BIN" backup --data "$WORK/published" --to "$WORK/instance-b" >/dev/null
@@ -191,9 +195,20 @@ for i in $(seq 1 30); do
 done
 page=$(get -o /dev/null -w '%{http_code}' "$BASE/e/$EVENT/stations?after=kill")
 [ "$page" = 200 ] || fail "the web programme after the kill answered $page"
+# An organiser's operation through nginx, sent twice with one Idempotency-Key (a retry):
+# answered both times, applied once.
+OP="{\"event\":\"$EVENT\",\"base\":0,\"op\":{\"op\":\"announcement.create\",\"id\":\"after-kill\",\"title\":\"Weiter geht's\",\"published_at\":\"2027-03-04T08:00:00Z\"}}"
+for attempt in 1 2; do
+  code=$(get -o "$WORK/op.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+    -H "Idempotency-Key: deploy-after-kill" -H 'Content-Type: application/json' --data "$OP" \
+    "$BASE/v1/events/$EVENT/ops")
+  [ "${code:0:1}" = 2 ] || fail "operation (attempt $attempt) after the kill answered $code: $(cat "$WORK/op.json")"
+done
+SEQ_AFTER=$(get "$BASE/v1/events/$EVENT/head?after=op" | jq -r .seq)
+[ "$SEQ_AFTER" = $((SEQ + 1)) ] || fail "head after one operation sent twice: $SEQ_AFTER (before: $SEQ)"
 grep -q "\"127.0.0.1:$PORT_B\"" "$WORK/nginx/access.log" || fail "the survivor answered nothing"
 RETRIED=$(grep -c "127.0.0.1:$PORT_A, 127.0.0.1:$PORT_B" "$WORK/nginx/access.log" || true)
-say "failover: instance :$PORT_A killed (SIGKILL); $ANSWERED of 30 requests answered 200 through :$PORT_B ($RETRIED moved there after a refused connection)"
+say "failover: instance :$PORT_A killed (SIGKILL); $ANSWERED of 30 reads answered 200 through :$PORT_B ($RETRIED moved there after a refused connection); an operation sent twice applied once (seq $SEQ -> $SEQ_AFTER)"
 
 # 6. The systemd units, as systemd would read them (the binary's path rewritten).
 if command -v systemd-analyze >/dev/null; then

@@ -102,8 +102,8 @@ async fn a_backup_taken_while_writes_continue_holds_every_acknowledged_write() {
     let token = h.admin.create_token(EVENT, "organiser").unwrap();
     let addr = h.server.addr();
     let stop = Arc::new(AtomicBool::new(false));
-    // Acknowledged operations (index, when) and stored assets.
-    let acked_ops = Arc::new(Mutex::new(Vec::<(usize, Instant)>::new()));
+    // Acknowledged operations (index, when, how long the answer took) and stored assets.
+    let acked_ops = Arc::new(Mutex::new(Vec::<(usize, Instant, Duration)>::new()));
     let acked_assets = Arc::new(Mutex::new(Vec::<(String, Instant)>::new()));
 
     let op_writer = {
@@ -111,6 +111,7 @@ async fn a_backup_taken_while_writes_continue_holds_every_acknowledged_write() {
         tokio::spawn(async move {
             let mut i = 0;
             while !stop.load(Ordering::Acquire) {
+                let sent = Instant::now();
                 let answer =
                     post_op(addr, &token, &format!("backup-op-{i:06}"), &announcement(i)).await;
                 assert!(
@@ -118,7 +119,10 @@ async fn a_backup_taken_while_writes_continue_holds_every_acknowledged_write() {
                     "op {i}: {}",
                     answer.status
                 );
-                acked.lock().unwrap().push((i, Instant::now()));
+                acked
+                    .lock()
+                    .unwrap()
+                    .push((i, Instant::now(), sent.elapsed()));
                 i += 1;
             }
         })
@@ -152,27 +156,35 @@ async fn a_backup_taken_while_writes_continue_holds_every_acknowledged_write() {
         .unwrap()
         .unwrap();
     let took = started.elapsed();
-    let ops_during = acked_ops
+    let during: Vec<Duration> = acked_ops
         .lock()
         .unwrap()
         .iter()
-        .filter(|(_, at)| *at > started)
-        .count();
+        .filter(|(_, at, _)| *at > started && *at < started + took)
+        .map(|(_, _, latency)| *latency)
+        .collect();
     stop.store(true, Ordering::Release);
     op_writer.await.unwrap();
     asset_writer.join().unwrap();
     eprintln!(
-        "backup: {} pages in {} steps, {} assets, {took:?}; {ops_during} operations acknowledged meanwhile",
-        report.pages, report.steps, report.assets
+        "backup: {} pages in {} steps, {} assets, {took:?}; {} operations acknowledged meanwhile, slowest {:?}",
+        report.pages,
+        report.steps,
+        report.assets,
+        during.len(),
+        during.iter().max()
     );
+    // One snapshot for all steps: the writes committed between them never restarted the copy
+    // (a restart starts again from the first page, taking more steps).
     assert!(report.steps > 1, "{report:?}");
+    assert_eq!(report.steps, report.pages.div_ceil(4), "{report:?}");
 
     let before: Vec<usize> = acked_ops
         .lock()
         .unwrap()
         .iter()
-        .filter(|(_, at)| *at < started)
-        .map(|(i, _)| *i)
+        .filter(|(_, at, _)| *at < started)
+        .map(|(i, _, _)| *i)
         .collect();
     let assets_before: Vec<String> = acked_assets
         .lock()
