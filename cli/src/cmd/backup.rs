@@ -22,15 +22,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> CmdResult {
     let report = backup::backup(&args.data, &args.to).map_err(|e| error(&e))?;
-    let mib = |bytes: u64| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
     out!(
         "{}",
         msg::backed_up(
-            &args.to.display().to_string(),
-            &mib(report.db_bytes),
+            &args.to,
+            report.db_bytes,
             report.steps,
             report.assets,
-            &mib(report.asset_bytes),
+            report.asset_bytes,
         )
     )
 }
