@@ -13,13 +13,8 @@ CHANGES=${2:-3}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 EVENT=egov-marktplatz-nordwest-2027
 
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-if [ ! -x "$NGINX" ]; then
-  echo "nginx-live: installing nginx (apt)"
-  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nginx >/dev/null
-fi
+source scripts/nginx-prefix.sh
+NGINX=$(nginx_bin)
 # One connection per follower, twice (follower to nginx, nginx's own), plus the stores.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -27,7 +22,7 @@ cargo build -q -p marktplatz-cli -p marktplatz-tests --bin live_followers
 BIN="$TARGET_DIR/debug"
 
 WORK=$(mktemp -d)
-mkdir -p "$WORK/nginx/cache" "$WORK/nginx/tmp"
+mkdir -p "$WORK/nginx/cache"
 SERVER_PID=""
 NGINX_PID=""
 cleanup() {
@@ -64,11 +59,7 @@ events { worker_connections 16384; }
 http {
     # Every request the followers made (the cache's server block inherits this).
     access_log $WORK/nginx/front.log;
-    client_body_temp_path $WORK/nginx/tmp/body;
-    proxy_temp_path $WORK/nginx/tmp/proxy;
-    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-    scgi_temp_path $WORK/nginx/tmp/scgi;
+$(nginx_temp_paths "$WORK/nginx")
     include $WORK/nginx/marktplatz.conf;
     # Between the cache and the server: one log line per request that reaches the server.
     server {
@@ -83,16 +74,7 @@ http {
     }
 }
 CONF
-# The workers run as nobody when nginx starts as root: they need the temporary prefix.
-chmod -R a+rwX "$WORK/nginx"
-chmod a+x "$WORK"
-"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
-NGINX_PID=$!
-for _ in $(seq 1 100); do
-  (echo >"/dev/tcp/127.0.0.1/$FRONT") 2>/dev/null && break
-  kill -0 "$NGINX_PID" 2>/dev/null || { cat "$WORK/nginx/error.log"; echo "nginx-live: nginx did not start" >&2; exit 1; }
-  sleep 0.1
-done
+nginx_start "$WORK/nginx" "$FRONT"
 echo "nginx-live: server $ORIGIN, nginx http://127.0.0.1:$FRONT, $FOLLOWERS followers"
 "$BIN/live_followers" --via "http://127.0.0.1:$FRONT" --origin "$ORIGIN" --event "$EVENT" \
   --token "$TOKEN" --followers "$FOLLOWERS" --changes "$CHANGES" --origin-log "$WORK/nginx/origin.log" \

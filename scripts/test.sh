@@ -2,8 +2,9 @@
 # Runs every check the project has: formatting, lints, the crate boundaries, cargo-deny
 # (licences, bans, sources; advisories where the RustSec database can be fetched), the API
 # docs without warnings, the Rust tests (unit, store, end-to-end over loopback, conformance
-# over ../shared/data), the Kotlin bridge on the JVM against the real library and server, and
-# the syntax checks of the Android UI Kotlin and the Swift sources.
+# over ../shared/data), the deployment of docs/deploy/ behind nginx, the Kotlin bridge on the
+# JVM against the real library and server, and the syntax checks of the Android UI Kotlin and
+# the Swift sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +46,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 step "cargo test"
 cargo test --workspace --all-targets
+
+step "deployment: nginx (TLS, cache, long-polls) in front of two instances (scripts/test-deploy.sh)"
+scripts/test-deploy.sh
 
 step "organiser console in headless Chromium (scripts/browser-test.sh)"
 scripts/browser-test.sh

@@ -46,6 +46,9 @@ enum Command {
     /// Make an event readable only with an access code (or public again with --clear), on the
     /// server's data directory.
     AccessCode(cmd::access_code::Args),
+    /// Copy a server's data directory, also while it runs, into a new or empty directory
+    /// (itself a data directory to serve).
+    Backup(cmd::backup::Args),
     /// Issue, list and revoke tokens and set access codes on a running server, over HTTP.
     Admin(cmd::admin::Args),
     /// Organiser mode on a device: login (check and store the token), logout, status.
@@ -100,6 +103,7 @@ fn run(command: Command) -> CmdResult {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Token(args) => cmd::token::run(args),
         Command::AccessCode(args) => cmd::access_code::run(args),
+        Command::Backup(args) => cmd::backup::run(args),
         Command::Admin(args) => cmd::admin::run(args),
         Command::Organiser(args) => cmd::organiser::run(args),
         Command::Announce(args) => cmd::announce::run(args),

@@ -39,6 +39,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "marktplatz access-code --data ./srv --event egov-marktplatz-nordwest-2027 --code \"Markthalle 2027\"",
     ),
     (
+        "backup",
+        "marktplatz backup --data /var/lib/marktplatz --to /var/backups/marktplatz/2027-03-04",
+    ),
+    (
         "admin",
         "marktplatz admin --server http://127.0.0.1:8080 --token-file admin.token list",
     ),

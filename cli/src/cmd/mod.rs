@@ -7,6 +7,7 @@ pub mod admin;
 pub mod agenda;
 pub mod alerts;
 pub mod announce;
+pub mod backup;
 pub mod completions;
 pub mod credentials;
 pub mod demo;

@@ -40,6 +40,10 @@ pub const ABOUT: &[(&str, &str)] = &[
         "Eine Veranstaltung nur mit Zugangscode lesbar machen (oder mit --clear wieder öffentlich), im Datenordner des Servers",
     ),
     (
+        "backup",
+        "Den Datenordner eines Servers kopieren, auch während er läuft, in einen neuen oder leeren Ordner (selbst ein Datenordner zum Betreiben)",
+    ),
+    (
         "admin",
         "Tokens ausstellen, auflisten und widerrufen und Zugangscodes setzen, auf einem laufenden Server über HTTP",
     ),
@@ -293,6 +297,16 @@ pub const ARGS: &[(&str, &str, &str)] = &[
     ("token list", "data", DATA),
     ("token list", "event", "Nur die Tokens dieser Veranstaltung"),
     ("access-code", "data", DATA),
+    (
+        "backup",
+        "data",
+        "Der Datenordner des Servers (wie bei `marktplatz serve --data`); er darf laufen",
+    ),
+    (
+        "backup",
+        "to",
+        "Ein neuer oder leerer Ordner für die Kopie (ein Datenordner, den `serve --data` öffnet)",
+    ),
     ("access-code", "event", "Die id der Veranstaltung"),
     ("access-code", "code", CODE),
     ("access-code", "clear", CLEAR),

@@ -1113,6 +1113,10 @@ messages! {
         en: "stopping: finishing requests in flight",
         de: "wird beendet: laufende Anfragen werden fertig bearbeitet"
     }
+    backup_failed(reason: &str) {
+        en: "backup failed: {reason}",
+        de: "die Sicherung ist fehlgeschlagen: „{reason}“"
+    }
     server_start_failed(reason: &str) {
         en: "the server failed: {reason}",
         de: "der Server ist ausgefallen: „{reason}“"
@@ -1229,6 +1233,23 @@ pub fn not_utf8(path: &Path) -> String {
     pick(
         format!("{}: the bundle is not UTF-8", path.display()),
         format!("{}: das Bundle ist kein UTF-8", path.display()),
+    )
+}
+
+/// What `marktplatz backup` copied (sizes in MiB with one decimal, a comma in German).
+pub fn backed_up(dest: &Path, db_bytes: u64, steps: u64, assets: u64, asset_bytes: u64) -> String {
+    let mib = |bytes: u64| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+    let (db, files) = (mib(db_bytes), mib(asset_bytes));
+    let dest = dest.display();
+    pick(
+        format!(
+            "backed up to {dest}: the database ({db} MiB, backup steps: {steps}, integrity ok) and {assets} assets ({files} MiB, each checked against its hash)"
+        ),
+        format!(
+            "gesichert nach {dest}: die Datenbank ({} MiB, Sicherungsschritte: {steps}, Integrität in Ordnung) und {assets} Dateien ({} MiB, jede gegen ihren Hash geprüft)",
+            db.replace('.', ","),
+            files.replace('.', ",")
+        ),
     )
 }
 

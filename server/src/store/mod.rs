@@ -22,6 +22,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod backup;
 pub mod blobs;
 pub mod change_log;
 pub mod console;

@@ -5,6 +5,7 @@
 
 mod alerts_real_server;
 mod auth_failures;
+mod backup;
 mod calendar_feeds;
 mod console;
 mod console_admin;

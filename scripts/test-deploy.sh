@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# The deployment of docs/deploy/ on 127.0.0.1: nginx from docs/deploy/nginx.conf (addresses,
+# ports, certificate and cache paths rewritten; a throwaway self-signed certificate) in front of
+# two `marktplatz serve` instances. Checks: HTTPS serves the event's pages, HTTP redirects to
+# HTTPS, a second GET of a page is a cache hit, identical long-polls collapse into one request
+# to an instance, and after SIGKILL of one instance every request is still answered through the
+# survivor (reads, and an organiser's operation sent twice with one key: applied once). Then
+# `systemd-analyze verify` on the units, where systemd-analyze runs.
+#
+# Two instances are "one server" only on one database. Until `serve --database postgres://`
+# is available, each instance serves its own copy of one published data directory, made with
+# `marktplatz backup` from the running publisher: both serve the same event, pages and assets
+# (what these checks read), but a write through one is not seen by the other. With
+# MARKTPLATZ_TEST_PG=postgres://... set, both instances use that one database instead: that
+# variable is the only switch (STORE_A/STORE_B below).
+# Usage: scripts/test-deploy.sh   (run by scripts/test.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+EVENT=egov-marktplatz-nordwest-2027
+NAME=marktplatz.test
+FOLLOWERS=20
+
+say() { echo "test-deploy: $*"; }
+fail() { echo "test-deploy: FAILED: $*" >&2; exit 1; }
+
+source scripts/nginx-prefix.sh
+NGINX=$(nginx_bin)
+
+cargo build -q -p marktplatz-cli
+BIN="$(cd "$TARGET_DIR" && pwd)/debug/marktplatz"
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [ -n "${MARKTPLATZ_TEST_PG:-}" ]; then
+  PUBLISHED=(--database "$MARKTPLATZ_TEST_PG")
+  STORE_A=(--database "$MARKTPLATZ_TEST_PG")
+  STORE_B=(--database "$MARKTPLATZ_TEST_PG")
+else
+  PUBLISHED=(--data "$WORK/published")
+  STORE_A=(--data "$WORK/instance-a")
+  STORE_B=(--data "$WORK/instance-b")
+fi
+
+# Starts `marktplatz serve ARGS...` logging to $WORK/$1.log; sets SERVER_PID and SERVER_PORT.
+start_server() {
+  local log="$WORK/$1.log"
+  shift
+  "$BIN" serve --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  for _ in $(seq 1 300); do
+    grep -qs "listening on" "$log" && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; fail "a server did not start ($*)"; }
+    sleep 0.1
+  done
+  SERVER_PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -1)
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The event, published; the instances' data copied from it while it serves.
+start_server publisher "${PUBLISHED[@]}" --demo
+PUBLISHER=$SERVER_PORT
+TOKEN=$("$BIN" token "${PUBLISHED[@]}" --event "$EVENT" --role organiser 2>/dev/null)
+if [ -z "${MARKTPLATZ_TEST_PG:-}" ]; then
+  "$BIN" backup --data "$WORK/published" --to "$WORK/instance-a" >/dev/null
+  "$BIN" backup --data "$WORK/published" --to "$WORK/instance-b" >/dev/null
+fi
+kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+start_server instance-a "${STORE_A[@]}"
+PORT_A=$SERVER_PORT
+PID_A=$SERVER_PID
+start_server instance-b "${STORE_B[@]}"
+PORT_B=$SERVER_PORT
+say "instances on 127.0.0.1:$PORT_A and 127.0.0.1:$PORT_B (publisher was :$PUBLISHER)"
+
+mkdir -p "$WORK/tls" "$WORK/nginx/cache" "$WORK/www"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+  -subj "/CN=$NAME" -addext "subjectAltName=DNS:$NAME" \
+  -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" 2>/dev/null
+HTTP=$(free_port)
+HTTPS=$(free_port)
+sed -e "s|listen 80;|listen 127.0.0.1:$HTTP;|" \
+    -e "s|listen 443 ssl http2;|listen 127.0.0.1:$HTTPS ssl http2;|" \
+    -e '/listen \[::\]/d' \
+    -e "s|server_name marktplatz.example.org;|server_name $NAME;|" \
+    -e "s|/etc/letsencrypt/live/marktplatz.example.org/fullchain.pem|$WORK/tls/cert.pem|" \
+    -e "s|/etc/letsencrypt/live/marktplatz.example.org/privkey.pem|$WORK/tls/key.pem|" \
+    -e "s|/var/cache/nginx/marktplatz|$WORK/nginx/cache|" \
+    -e "s|/var/www/letsencrypt|$WORK/www|" \
+    -e "s|server 127.0.0.1:8081 |server 127.0.0.1:$PORT_A |" \
+    -e "s|server 127.0.0.1:8082 |server 127.0.0.1:$PORT_B |" \
+    docs/deploy/nginx.conf >"$WORK/nginx/marktplatz.conf"
+# A rewrite that no longer matches would test the production addresses: refuse.
+if grep -v '^ *#' "$WORK/nginx/marktplatz.conf" | grep -nE 'example\.org|/etc/letsencrypt|/var/cache|:808[12] |listen (80|443)'; then
+  fail "docs/deploy/nginx.conf changed shape: the rewrite above missed these lines"
+fi
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    log_format deploy '\$request_method \$request_uri \$status \$upstream_cache_status "\$upstream_addr"';
+    access_log $WORK/nginx/access.log deploy;
+$(nginx_temp_paths "$WORK/nginx")
+    include $WORK/nginx/marktplatz.conf;
+}
+CONF
+chmod -R a+rX "$WORK/tls"
+nginx_start "$WORK/nginx" "$HTTPS" || fail "nginx did not start"
+PIDS+=("$NGINX_PID")
+
+BASE="https://$NAME:$HTTPS"
+# curl trusting only the throwaway certificate, the name resolved to loopback.
+get() {
+  curl -sS --max-time 30 --cacert "$WORK/tls/cert.pem" --resolve "$NAME:$HTTPS:127.0.0.1" \
+    --resolve "$NAME:$HTTP:127.0.0.1" "$@"
+}
+cache_status() { get -o /dev/null -D - "$BASE$1" | tr -d '\r' | sed -n 's/^x-cache-status: //Ip'; }
+
+# 1. HTTPS serves the event: its web programme and its head, with HSTS.
+get -D "$WORK/headers" -o "$WORK/agenda.html" "$BASE/e/$EVENT/"
+grep -qi '^HTTP/2 200' "$WORK/headers" || fail "GET /e/$EVENT/ over HTTPS: $(head -1 "$WORK/headers")"
+grep -qi '^strict-transport-security: max-age=63072000' "$WORK/headers" || fail "no HSTS header"
+grep -q 'Marktplatz Nordwest' "$WORK/agenda.html" || fail "the web programme does not name the event"
+HEAD_JSON=$(get "$BASE/v1/events/$EVENT/head")
+EPOCH=$(jq -r .epoch <<<"$HEAD_JSON")
+SEQ=$(jq -r .seq <<<"$HEAD_JSON")
+[ "$SEQ" -gt 0 ] || fail "head: $HEAD_JSON"
+TLS=$(get -o /dev/null -w '%{http_version} %{ssl_verify_result}' "$BASE/v1/events/$EVENT/head")
+say "HTTPS: /e/$EVENT/ 200 with HSTS, head seq $SEQ (HTTP version, verify result: $TLS)"
+if get -o /dev/null --tls-max 1.1 "$BASE/v1/events/$EVENT/head" 2>/dev/null; then
+  fail "TLS 1.1 was accepted"
+fi
+
+# 2. HTTP redirects to the same address over HTTPS.
+REDIRECT=$(get -o /dev/null -w '%{http_code} %{redirect_url}' "http://$NAME:$HTTP/e/$EVENT/?lang=de")
+[ "$REDIRECT" = "301 https://$NAME/e/$EVENT/?lang=de" ] || fail "HTTP answered: $REDIRECT"
+say "HTTP: $REDIRECT"
+
+# 3. A second GET of a page is a cache hit: a web programme page (max-age=60), the change page
+#    from the start (here the whole event: the tail, max-age=5) and an asset (immutable).
+FIRST_PAGE=$(get "$BASE/v1/events/$EVENT/changes/$EPOCH/0")
+ASSET=$(jq -r '[.. | .sha256? | strings] | first' <<<"$FIRST_PAGE")
+[ -n "$ASSET" ] && [ "$ASSET" != null ] || fail "no asset on the first change page"
+for path in "/e/$EVENT/speakers" "/v1/events/$EVENT/changes/$EPOCH/0" "/v1/assets/$ASSET"; do
+  first=$(cache_status "$path")
+  second=$(cache_status "$path")
+  [ "$second" = HIT ] || fail "second GET $path: $second (first: $first)"
+  say "cache: $path $first then $second"
+done
+# With a token the cache is bypassed both times.
+private=$(get -o /dev/null -D - -H 'Authorization: Bearer not-a-token' "$BASE/e/$EVENT/speakers" | tr -d '\r' | sed -n 's/^x-cache-status: //Ip')
+[ "$private" = BYPASS ] || fail "a request with a token was answered from the cache: $private"
+
+# 4. Identical long-polls collapse: FOLLOWERS held polls of the tail, one reaches an instance.
+POLL="/v1/events/$EVENT/changes/$EPOCH/$SEQ?wait=3&cursor=1"
+: >"$WORK/nginx/access.log"
+for i in $(seq 1 "$FOLLOWERS"); do
+  get -o /dev/null -w '%{http_code}\n' "$BASE$POLL" >"$WORK/poll-$i" &
+done
+wait_polls() { for i in $(seq 1 "$FOLLOWERS"); do while [ ! -s "$WORK/poll-$i" ]; do sleep 0.1; done; done; }
+wait_polls
+codes=$(cat "$WORK"/poll-* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+grep -vq '^200$' "$WORK"/poll-* && fail "long-polls answered: $codes"
+# Lines of the poll that reached an instance name it ("127.0.0.1:PORT"); the others, "-".
+ORIGIN_POLLS=$(grep -F "GET $POLL " "$WORK/nginx/access.log" | grep -c '"127.0.0.1:' || true)
+FRONT_POLLS=$(grep -cF "GET $POLL " "$WORK/nginx/access.log" || true)
+[ "$FRONT_POLLS" = "$FOLLOWERS" ] || fail "nginx logged $FRONT_POLLS of $FOLLOWERS polls"
+[ "$ORIGIN_POLLS" = 1 ] || fail "$ORIGIN_POLLS of $FOLLOWERS identical long-polls reached an instance"
+say "long-polls: $FOLLOWERS held polls, $ORIGIN_POLLS reached an instance"
+
+# 5. Failover: both instances take requests; after SIGKILL of one, every request is answered
+#    through the survivor. Each URL is new (a query the server ignores), so none is a cache hit.
+: >"$WORK/nginx/access.log"
+for i in $(seq 1 10); do
+  [ "$(get -o /dev/null -w '%{http_code}' "$BASE/v1/events/$EVENT/head?before=$i")" = 200 ] || fail "head before the kill"
+done
+grep -q "\"127.0.0.1:$PORT_A\"" "$WORK/nginx/access.log" && grep -q "\"127.0.0.1:$PORT_B\"" "$WORK/nginx/access.log" \
+  || fail "nginx did not use both instances: $(cat "$WORK/nginx/access.log")"
+{ kill -KILL "$PID_A"; wait "$PID_A"; } 2>/dev/null || true
+: >"$WORK/nginx/access.log"
+ANSWERED=0
+for i in $(seq 1 30); do
+  code=$(get -o /dev/null -w '%{http_code}' "$BASE/v1/events/$EVENT/head?after=$i")
+  [ "$code" = 200 ] || fail "request $i after the kill answered $code"
+  ANSWERED=$((ANSWERED + 1))
+done
+page=$(get -o /dev/null -w '%{http_code}' "$BASE/e/$EVENT/stations?after=kill")
+[ "$page" = 200 ] || fail "the web programme after the kill answered $page"
+# An organiser's operation through nginx, sent twice with one Idempotency-Key (a retry):
+# answered both times, applied once.
+OP="{\"event\":\"$EVENT\",\"base\":0,\"op\":{\"op\":\"announcement.create\",\"id\":\"after-kill\",\"title\":\"Weiter geht's\",\"published_at\":\"2027-03-04T08:00:00Z\"}}"
+for attempt in 1 2; do
+  code=$(get -o "$WORK/op.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+    -H "Idempotency-Key: deploy-after-kill" -H 'Content-Type: application/json' --data "$OP" \
+    "$BASE/v1/events/$EVENT/ops")
+  [ "${code:0:1}" = 2 ] || fail "operation (attempt $attempt) after the kill answered $code: $(cat "$WORK/op.json")"
+done
+SEQ_AFTER=$(get "$BASE/v1/events/$EVENT/head?after=op" | jq -r .seq)
+[ "$SEQ_AFTER" = $((SEQ + 1)) ] || fail "head after one operation sent twice: $SEQ_AFTER (before: $SEQ)"
+grep -q "\"127.0.0.1:$PORT_B\"" "$WORK/nginx/access.log" || fail "the survivor answered nothing"
+RETRIED=$(grep -c "127.0.0.1:$PORT_A, 127.0.0.1:$PORT_B" "$WORK/nginx/access.log" || true)
+say "failover: instance :$PORT_A killed (SIGKILL); $ANSWERED of 30 reads answered 200 through :$PORT_B ($RETRIED moved there after a refused connection); an operation sent twice applied once (seq $SEQ -> $SEQ_AFTER)"
+
+# 6. The systemd units, as systemd would read them (the binary's path rewritten).
+if command -v systemd-analyze >/dev/null; then
+  mkdir -p "$WORK/units"
+  for unit in 'marktplatz@.service' marktplatz-backup.service marktplatz-backup.timer; do
+    sed "s|/usr/local/bin/marktplatz|$BIN|" "docs/deploy/$unit" >"$WORK/units/$unit"
+  done
+  if systemd-analyze verify --man=no "$WORK/units/marktplatz@8081.service" \
+       "$WORK/units/marktplatz-backup.service" "$WORK/units/marktplatz-backup.timer" 2>"$WORK/verify.log"; then
+    grep -v 'is not safe\|does not exist' "$WORK/verify.log" >&2 || true
+    say "systemd-analyze verify: the units are valid"
+  else
+    cat "$WORK/verify.log" >&2
+    fail "systemd-analyze verify refused the units"
+  fi
+else
+  say "systemd-analyze is not installed: the units were NOT verified"
+fi
+say "all checks passed"
