@@ -3,8 +3,8 @@
 # (licences, bans, sources; advisories where the RustSec database can be fetched), the API
 # docs without warnings, the Rust tests (unit, store, end-to-end over loopback, conformance
 # over ../shared/data), the deployment of docs/deploy/ behind nginx, the Kotlin bridge on the
-# JVM against the real library and server, and the syntax checks of the Android UI Kotlin and
-# the Swift sources.
+# JVM against the real library and server, the apps' colour contrast, and the syntax checks of
+# the Android UI Kotlin and the Swift sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +29,9 @@ done
 
 step "FFI methods the apps call (scripts/ffi-coverage.py, list in docs/ffi-coverage.md)"
 scripts/ffi-coverage.py
+
+step "colour contrast of both apps, light and dark (scripts/check_contrast.py, WCAG 2.1 AA)"
+scripts/check_contrast.py
 
 step "cargo deny check licenses bans sources"
 # Duplicate versions are reported (not fatal), without their inclusion graphs.

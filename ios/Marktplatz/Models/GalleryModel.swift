@@ -34,12 +34,14 @@ final class GalleryModel {
     func load() async {
         do {
             let items = try await app.repo.gallery(eventId: app.eventId)
+            // A thumbnail not cached yet is a placeholder tile; a failing lookup is reported.
+            var assetProblem: Problem?
             var loaded: [Tile] = []
             for item in items {
-                loaded.append(Tile(item: item, thumbnail: try? await app.repo.cachedAssetFile(asset: item.thumbnail ?? item.image)))
+                loaded.append(Tile(item: item, thumbnail: await app.repo.cachedAssetFile(item.thumbnail ?? item.image, noting: &assetProblem)))
             }
             tiles = loaded
-            problem = nil
+            problem = assetProblem
         } catch {
             problem = Problem(error) ?? problem
         }

@@ -34,13 +34,15 @@ final class SessionDetailModel {
             } else {
                 note = nil
             }
+            // A photo not cached yet is simply not shown; a failing lookup is reported beside the session.
+            var assetProblem: Problem?
             var photos: [String: URL] = [:]
             for speaker in detail.speakers {
-                if let photo = speaker.photo, let file = try? await app.repo.cachedAssetFile(asset: photo) { photos[speaker.id] = file }
+                if let file = await app.repo.cachedAssetFile(speaker.photo, noting: &assetProblem) { photos[speaker.id] = file }
             }
             speakerPhotos = photos
             self.detail = detail
-            problem = nil
+            problem = assetProblem
             let unseen = try await app.repo.alerts(eventId: app.eventId, includeSeen: false).first { $0.sessionId == sessionId }
             if let unseen {
                 alert = unseen

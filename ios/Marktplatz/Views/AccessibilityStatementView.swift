@@ -21,6 +21,9 @@ struct AccessibilityStatementView: View {
             Section("Status") {
                 Text("The app is partially compliant. Every control and image has a label for screen readers, text follows the system font size, both light and dark themes are supported, and the hall map has a list of its places. The gaps below are known.")
             }
+            Section("Colour contrast") {
+                Text("Calculated from the app's colours in the light and the dark appearance: text has a contrast of at least \(Self.ratio(AccessibilityStatementModel.measuredMinTextContrast)):1, icons at least \(Self.ratio(AccessibilityStatementModel.measuredMinNonTextContrast)):1 (WCAG 2.1 AA asks 4.5:1 and 3:1).")
+            }
             Section("Known gaps") {
                 ForEach(model.gaps, id: \.self) { gap in Text(gapText(gap)) }
             }
@@ -53,11 +56,16 @@ struct AccessibilityStatementView: View {
 
     private var eventName: String { model.eventTitle ?? "Marktplatz" }
 
+    /// "4.5" / "4,5" in the reader's language.
+    private static func ratio(_ value: Double) -> String {
+        value.formatted(.number.precision(.fractionLength(1)))
+    }
+
     private func gapText(_ gap: AccessibilityStatementModel.KnownGap) -> LocalizedStringKey {
         switch gap {
         case .notTestedOnDevice: "The app has not yet been tested on a device with TalkBack or VoiceOver."
         case .fontScalingUnverified: "Text enlarged to 200 % has not been checked on a device; some lines may be cut off."
-        case .contrastUnmeasured: "Colour contrast follows the theme but has not been measured on screen in both themes."
+        case .contrastNotMeasuredOnScreen: "Contrast was calculated from the colour definitions, not measured on a screen. The system's own colours of controls and bars, and the colours of the programme's tracks, were not measured."
         case .mapIsAnImage: "The hall map is a picture; use the list of places below it instead."
         case .organiserContent: "Texts and photos come from the organisers; the app does not check them for accessibility."
         }

@@ -20,9 +20,9 @@ struct AnnouncementsView: View {
                 VStack(alignment: .leading, spacing: 6) {
                     switch announcement.priority {
                     case .urgent:
-                        Label("Urgent", systemImage: "exclamationmark.octagon.fill").font(.caption.bold()).foregroundStyle(.red)
+                        Label("Urgent", systemImage: "exclamationmark.octagon.fill").font(.caption.bold()).foregroundStyle(.danger)
                     case .important:
-                        Label("Important", systemImage: "exclamationmark.circle.fill").font(.caption.bold()).foregroundStyle(.orange)
+                        Label("Important", systemImage: "exclamationmark.circle.fill").font(.caption.bold()).foregroundStyle(.warning)
                     case .normal:
                         EmptyView()
                     }
@@ -30,7 +30,7 @@ struct AnnouncementsView: View {
                     if !announcement.body.isEmpty { Text(announcement.body) }
                     Text(announcement.publishedAt, format: .dateTime.day().month().hour().minute())
                         .font(.caption)
-                        .foregroundStyle(.secondary)
+                        .foregroundStyle(.secondaryText)
                 }
                 .padding(.vertical, 4)
                 .accessibilityElement(children: .combine)

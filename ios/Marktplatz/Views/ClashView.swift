@@ -57,7 +57,7 @@ struct ClashView: View {
                 }
                 if !shared.clashesWith.isEmpty {
                     let others = shared.clashesWith.map(model.myTitle(of:)).joined(separator: ", ")
-                    Marker(text: Text("Overlaps with \(others)"), systemImage: "exclamationmark.triangle", tint: .red)
+                    Marker(text: Text("Overlaps with \(others)"), systemImage: "exclamationmark.triangle", tint: .danger)
                 }
             }
             .accessibilityElement(children: .combine)

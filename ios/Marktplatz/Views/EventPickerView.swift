@@ -24,9 +24,9 @@ struct EventPickerView: View {
                                 Text(summary.title).foregroundStyle(.primary)
                                 if let synced = summary.lastSyncedAt {
                                     Text("Updated \(synced.formatted(.relative(presentation: .named, unitsStyle: .wide)))")
-                                        .font(.footnote).foregroundStyle(.secondary)
+                                        .font(.footnote).foregroundStyle(.secondaryText)
                                 } else {
-                                    Text("Not updated yet").font(.footnote).foregroundStyle(.secondary)
+                                    Text("Not updated yet").font(.footnote).foregroundStyle(.secondaryText)
                                 }
                             }
                             Spacer()
@@ -45,7 +45,7 @@ struct EventPickerView: View {
                         VStack(alignment: .leading) {
                             Text(listed.title)
                             if let days = Self.days(listed) {
-                                Text(days).font(.footnote).foregroundStyle(.secondary)
+                                Text(days).font(.footnote).foregroundStyle(.secondaryText)
                             }
                         }
                         Spacer()

@@ -17,6 +17,8 @@ struct GalleryView: View {
             if model.tiles.isEmpty {
                 EmptyStateView(loading: model.loading, problem: model.problem, empty: "No photos yet.")
                     .padding()
+            } else if let problem = model.problem {
+                ProblemView(problem: problem).padding()
             }
             LazyVGrid(columns: columns, spacing: 4) {
                 ForEach(model.tiles) { tile in
@@ -27,7 +29,7 @@ struct GalleryView: View {
                             if let thumbnail = tile.thumbnail {
                                 LocalImage(url: thumbnail)
                             } else {
-                                Image(systemName: "photo").foregroundStyle(.secondary)
+                                Image(systemName: "photo").foregroundStyle(.secondaryText)
                             }
                         }
                         .frame(minWidth: 0, maxWidth: .infinity)
@@ -75,12 +77,16 @@ private struct FullPhotoView: View {
             }
             .foregroundStyle(.white)
             .padding()
+            .frame(maxWidth: .infinity, alignment: .leading)
+            // The scrim keeps the white text readable over any photo, a white one too.
+            .background(Color.black.opacity(0.6))
         }
         .overlay(alignment: .topTrailing) {
             Button {
                 dismiss()
             } label: {
                 Image(systemName: "xmark.circle.fill").font(.title).foregroundStyle(.white)
+                    .background(Circle().fill(Color.black.opacity(0.6)))
             }
             .accessibilityLabel(Text("Close"))
             .padding()

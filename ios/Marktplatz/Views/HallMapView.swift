@@ -27,9 +27,9 @@ struct HallMapView: View {
                             VStack(alignment: .leading) {
                                 Text(entry.label)
                                 if entry.stationId == model.highlighted {
-                                    Text("Shown on the map").font(.footnote).foregroundStyle(.secondary)
+                                    Text("Shown on the map").font(.footnote).foregroundStyle(.secondaryText)
                                 } else if !entry.pinned {
-                                    Text("Not marked on the map").font(.footnote).foregroundStyle(.secondary)
+                                    Text("Not marked on the map").font(.footnote).foregroundStyle(.secondaryText)
                                 }
                             }
                             .accessibilityElement(children: .combine)
@@ -147,7 +147,7 @@ private struct PinMark: View {
 
     var body: some View {
         Circle()
-            .fill(highlighted ? Color.orange : Color.accentColor)
+            .fill(highlighted ? Color.warning : Color.accentColor)
             .overlay(Circle().stroke(Color(.systemBackground), lineWidth: 3))
             .frame(width: highlighted ? 28 : 18, height: highlighted ? 28 : 18)
     }

@@ -29,7 +29,7 @@ struct MyAgendaView: View {
                 }
             }
             if let agenda = model.agenda, agenda.conflictCount > 0 {
-                Marker(text: Text("\(Int(agenda.conflictCount)) sessions overlap"), systemImage: "exclamationmark.triangle", tint: .red)
+                Marker(text: Text("\(Int(agenda.conflictCount)) sessions overlap"), systemImage: "exclamationmark.triangle", tint: .danger)
             }
             if model.agenda?.entries.isEmpty ?? true {
                 EmptyStateView(loading: model.loading, problem: model.problem, empty: "Nothing here yet. Tap the star on a session to add it.")
@@ -57,7 +57,7 @@ struct MyAgendaView: View {
                             VStack(alignment: .leading) {
                                 Text(favourite.title ?? favourite.id)
                                 if favourite.state == .removed {
-                                    Text("No longer in the programme").font(.caption).foregroundStyle(.red)
+                                    Text("No longer in the programme").font(.caption).foregroundStyle(.danger)
                                 }
                             }
                         }
@@ -104,21 +104,21 @@ struct MyAgendaView: View {
     @ViewBuilder
     private func badges(_ entry: AgendaEntry) -> some View {
         if let alert = model.alerts[entry.session.id] {
-            Marker(text: Text(AlertText.describe(alert)), systemImage: "exclamationmark.arrow.circlepath", tint: .orange)
+            Marker(text: Text(AlertText.describe(alert)), systemImage: "exclamationmark.arrow.circlepath", tint: .warning)
         }
         if !entry.conflictsWith.isEmpty {
             let others = entry.conflictsWith.map(model.title(of:)).joined(separator: ", ")
-            Marker(text: Text("Overlaps with \(others)"), systemImage: "exclamationmark.triangle", tint: .red)
+            Marker(text: Text("Overlaps with \(others)"), systemImage: "exclamationmark.triangle", tint: .danger)
         }
         if let walk = entry.walk, walk.tight {
             if walk.overlapMinutes > 0 {
-                Marker(text: Text("Overlaps by \(Int(walk.overlapMinutes)) min with the session at \(walk.fromLocationName ?? "")"), systemImage: "figure.walk", tint: .red)
+                Marker(text: Text("Overlaps by \(Int(walk.overlapMinutes)) min with the session at \(walk.fromLocationName ?? "")"), systemImage: "figure.walk", tint: .danger)
             } else {
-                Marker(text: Text("Only \(Int(walk.gapMinutes)) min to get here from \(walk.fromLocationName ?? "")"), systemImage: "figure.walk", tint: .red)
+                Marker(text: Text("Only \(Int(walk.gapMinutes)) min to get here from \(walk.fromLocationName ?? "")"), systemImage: "figure.walk", tint: .danger)
             }
         }
         if entry.state == .removed {
-            Marker(text: Text("No longer in the programme"), systemImage: "xmark.circle", tint: .red)
+            Marker(text: Text("No longer in the programme"), systemImage: "xmark.circle", tint: .danger)
         }
         if entry.state == .present {
             FavouriteNoteView(title: entry.session.title, note: entry.note) { text in

@@ -30,13 +30,13 @@ struct SearchView: View {
             ForEach(model.results) { result in
                 NavigationLink(value: Self.route(result.hit)) {
                     VStack(alignment: .leading, spacing: 4) {
-                        Self.label(result.hit.kind).font(.caption).foregroundStyle(.secondary)
+                        Self.label(result.hit.kind).font(.caption).foregroundStyle(.secondaryText)
                         Text(result.title).font(.headline)
                         if let whenAndWhere = result.hit.whenAndWhere {
                             WhenAndWhereLine(whenAndWhere: whenAndWhere)
                         }
                         if !result.context.characters.isEmpty {
-                            Text(result.context).font(.subheadline).foregroundStyle(.secondary).lineLimit(2)
+                            Text(result.context).font(.subheadline).foregroundStyle(.secondaryText).lineLimit(2)
                         }
                     }
                     .accessibilityElement(children: .combine)

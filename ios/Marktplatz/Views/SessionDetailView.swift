@@ -47,6 +47,9 @@ struct SessionDetailView: View {
     private func content(_ detail: SessionDetail) -> some View {
         let summary = detail.summary
         return List {
+            if let problem = model.problem {
+                ProblemView(problem: problem)
+            }
             if let alert = model.alert {
                 Section {
                     Label {
@@ -57,13 +60,13 @@ struct SessionDetailView: View {
                     } icon: {
                         Image(systemName: "exclamationmark.arrow.circlepath")
                     }
-                    .foregroundStyle(.orange)
+                    .foregroundStyle(.warning)
                     .accessibilityElement(children: .combine)
                 }
             }
             Section {
                 if summary.status == .cancelled {
-                    Text("Cancelled").font(.headline).foregroundStyle(.red)
+                    Text("Cancelled").font(.headline).foregroundStyle(.danger)
                 }
                 Text(summary.title)
                     .font(.title2.bold())
@@ -100,7 +103,7 @@ struct SessionDetailView: View {
                                 VStack(alignment: .leading) {
                                     Text(speaker.name).font(.headline)
                                     let role = [speaker.role, speaker.organisation].compactMap { $0 }.joined(separator: ", ")
-                                    if !role.isEmpty { Text(role).font(.subheadline).foregroundStyle(.secondary) }
+                                    if !role.isEmpty { Text(role).font(.subheadline).foregroundStyle(.secondaryText) }
                                 }
                             }
                             .accessibilityElement(children: .combine)
@@ -111,7 +114,7 @@ struct SessionDetailView: View {
             if !detail.session.abstractText.isEmpty || !detail.session.description.isEmpty {
                 Section("About") {
                     if !detail.session.abstractText.isEmpty { Text(detail.session.abstractText) }
-                    if !detail.session.description.isEmpty { Text(detail.session.description).foregroundStyle(.secondary) }
+                    if !detail.session.description.isEmpty { Text(detail.session.description).foregroundStyle(.secondaryText) }
                 }
             }
             if !detail.session.links.isEmpty {

@@ -23,7 +23,7 @@ struct SpeakerDetailView: View {
                         VStack(alignment: .leading) {
                             Text(speaker.name).font(.title2.bold()).accessibilityAddTraits(.isHeader)
                             let role = [speaker.role, speaker.organisation].compactMap { $0 }.joined(separator: ", ")
-                            if !role.isEmpty { Text(role).foregroundStyle(.secondary) }
+                            if !role.isEmpty { Text(role).foregroundStyle(.secondaryText) }
                         }
                     }
                     if !speaker.bio.isEmpty { Text(speaker.bio) }

@@ -25,7 +25,7 @@ struct SpeakersView: View {
                         VStack(alignment: .leading) {
                             Text(speaker.name).font(.headline)
                             let role = [speaker.role, speaker.organisation].compactMap { $0 }.joined(separator: ", ")
-                            if !role.isEmpty { Text(role).font(.subheadline).foregroundStyle(.secondary) }
+                            if !role.isEmpty { Text(role).font(.subheadline).foregroundStyle(.secondaryText) }
                         }
                         Spacer()
                         if model.favourites.contains(speaker.id) {

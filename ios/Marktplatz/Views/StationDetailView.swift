@@ -26,7 +26,7 @@ struct StationDetailView: View {
                             NavigationLink(value: Route.exhibitor(entry.exhibitor.id)) {
                                 VStack(alignment: .leading) {
                                     Text(entry.exhibitor.name).font(.headline)
-                                    Text(entry.exhibitor.topics.joined(separator: ", ")).font(.subheadline).foregroundStyle(.secondary)
+                                    Text(entry.exhibitor.topics.joined(separator: ", ")).font(.subheadline).foregroundStyle(.secondaryText)
                                 }
                                 .accessibilityElement(children: .combine)
                             }

@@ -45,11 +45,11 @@ struct StationsView: View {
                 VStack(alignment: .leading, spacing: 4) {
                     Text(entry.location.name).font(.headline)
                     if !entry.location.description.isEmpty {
-                        Text(entry.location.description).font(.subheadline).foregroundStyle(.secondary).lineLimit(2)
+                        Text(entry.location.description).font(.subheadline).foregroundStyle(.secondaryText).lineLimit(2)
                     }
                     Text("Exhibitors: \(Int(entry.exhibitorCount)) · Sessions: \(Int(entry.sessionCount))")
                         .font(.caption)
-                        .foregroundStyle(.secondary)
+                        .foregroundStyle(.secondaryText)
                 }
                 .accessibilityElement(children: .combine)
             }
@@ -80,7 +80,7 @@ struct StationsView: View {
                         let line = [entry.stationName, entry.exhibitor.topics.isEmpty ? nil : entry.exhibitor.topics.joined(separator: ", ")]
                             .compactMap { $0 }
                             .joined(separator: " · ")
-                        if !line.isEmpty { Text(line).font(.subheadline).foregroundStyle(.secondary).lineLimit(2) }
+                        if !line.isEmpty { Text(line).font(.subheadline).foregroundStyle(.secondaryText).lineLimit(2) }
                     }
                     .accessibilityElement(children: .combine)
                     Spacer()

@@ -39,7 +39,7 @@ struct AgendaFilterBar: View {
         .font(.subheadline)
         .padding(.horizontal, 12)
         .padding(.vertical, 6)
-        .background(active ? Color.accentColor.opacity(0.2) : Color.secondary.opacity(0.12), in: Capsule())
+        .background(active ? Color.accentColor.opacity(0.2) : Color.secondaryText.opacity(0.12), in: Capsule())
         .accessibilityAddTraits(active ? .isSelected : [])
     }
 }

@@ -9,7 +9,7 @@ struct FavouriteButton: View {
     var body: some View {
         Button(action: action) {
             Image(systemName: isFavourite ? "star.fill" : "star")
-                .foregroundStyle(isFavourite ? Color.accentColor : Color.secondary)
+                .foregroundStyle(isFavourite ? Color.accentColor : Color.secondaryText)
                 .imageScale(.large)
                 .frame(minWidth: 44, minHeight: 44)
         }

@@ -37,7 +37,7 @@ struct Avatar: View {
             } else {
                 Text(initials)
                     .font(.headline)
-                    .foregroundStyle(.secondary)
+                    .foregroundStyle(.secondaryText)
                     .frame(maxWidth: .infinity, maxHeight: .infinity)
                     .background(Color(.tertiarySystemFill))
             }

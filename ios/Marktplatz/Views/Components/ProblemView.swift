@@ -6,9 +6,9 @@ struct ProblemView: View {
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
-            Text(problem.message).foregroundStyle(.red)
+            Text(problem.message).foregroundStyle(.danger)
             if !problem.detail.isEmpty {
-                Text(problem.detail).font(.caption).foregroundStyle(.secondary)
+                Text(problem.detail).font(.caption).foregroundStyle(.secondaryText)
             }
         }
         .accessibilityElement(children: .combine)

@@ -17,12 +17,12 @@ struct SessionRow<Badges: View>: View {
                 .frame(width: 4)
             VStack(alignment: .leading, spacing: 2) {
                 Text(session.localStart).font(.subheadline.bold())
-                Text(session.localEnd).font(.caption).foregroundStyle(.secondary)
+                Text(session.localEnd).font(.caption).foregroundStyle(.secondaryText)
             }
             .frame(minWidth: 48, alignment: .leading)
             VStack(alignment: .leading, spacing: 4) {
                 if session.status == .cancelled {
-                    Text("Cancelled").font(.caption.bold()).foregroundStyle(.red)
+                    Text("Cancelled").font(.caption.bold()).foregroundStyle(.danger)
                 }
                 Text(session.title)
                     .font(.headline)
@@ -31,7 +31,7 @@ struct SessionRow<Badges: View>: View {
                     .compactMap { $0 }
                     .joined(separator: " · ")
                 if !place.isEmpty {
-                    Text(place).font(.subheadline).foregroundStyle(.secondary)
+                    Text(place).font(.subheadline).foregroundStyle(.secondaryText)
                 }
                 badges()
             }

@@ -22,7 +22,7 @@ struct SyncStatusView: View {
             }
         }
         .font(.caption2)
-        .foregroundStyle(.secondary)
+        .foregroundStyle(.secondaryText)
     }
 
     @ViewBuilder

@@ -57,9 +57,9 @@ enum OpText {
 
     static func tint(_ state: OpState) -> Color {
         switch state {
-        case .pending, .inFlight: .orange
-        case .accepted, .done: .green
-        case .rejected, .overridden: .red
+        case .pending, .inFlight: .warning
+        case .accepted, .done: .success
+        case .rejected, .overridden: .danger
         }
     }
 }

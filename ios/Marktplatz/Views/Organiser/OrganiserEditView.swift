@@ -20,7 +20,7 @@ struct OrganiserEditView: View {
         List {
             let entries = model.entries[kind] ?? []
             if entries.isEmpty {
-                Text("Nothing here yet.").foregroundStyle(.secondary)
+                Text("Nothing here yet.").foregroundStyle(.secondaryText)
             }
             ForEach(Array(entries.enumerated()), id: \.element.id) { index, entry in
                 HStack {
@@ -30,7 +30,7 @@ struct OrganiserEditView: View {
                         VStack(alignment: .leading) {
                             Text(entry.label).foregroundStyle(.primary)
                             if !entry.detail.isEmpty {
-                                Text(entry.detail).font(.caption).foregroundStyle(.secondary).lineLimit(2)
+                                Text(entry.detail).font(.caption).foregroundStyle(.secondaryText).lineLimit(2)
                             }
                         }
                         .accessibilityElement(children: .combine)

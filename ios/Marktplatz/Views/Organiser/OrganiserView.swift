@@ -74,7 +74,7 @@ struct OrganiserView: View {
             Button("Sign in with this link") { Task { await model.signIn(link: pasted) } }
                 .disabled(pasted.trimmingCharacters(in: .whitespaces).isEmpty || model.busy)
             if let problem = model.linkProblem {
-                Text(problem.message).foregroundStyle(.red)
+                Text(problem.message).foregroundStyle(.danger)
             }
         } footer: {
             Text("Scan the QR code your organiser console shows (Access → Phone), or paste its link.")
@@ -115,22 +115,22 @@ struct OrganiserView: View {
             if let stop = model.lastPush?.stopped {
                 switch stop {
                 case .offline:
-                    Text("Offline: queued changes are sent when the connection returns.").foregroundStyle(.orange)
+                    Text("Offline: queued changes are sent when the connection returns.").foregroundStyle(.warning)
                 case .unauthorized:
-                    Text("The server did not accept the token. Sign in again; nothing queued is lost.").foregroundStyle(.red)
+                    Text("The server did not accept the token. Sign in again; nothing queued is lost.").foregroundStyle(.danger)
                 }
             }
             if model.outbox.isEmpty {
-                Text("Nothing sent from this phone yet.").foregroundStyle(.secondary)
+                Text("Nothing sent from this phone yet.").foregroundStyle(.secondaryText)
             }
             if let next = model.nextPushAttempt {
-                Text("Next try to send: \(next.formatted(date: .omitted, time: .shortened))").foregroundStyle(.secondary)
+                Text("Next try to send: \(next.formatted(date: .omitted, time: .shortened))").foregroundStyle(.secondaryText)
             }
             ForEach(model.outbox, id: \.id) { entry in
                 OutboxRow(entry: entry, sessions: model.sessions, locations: model.locations)
                     .swipeActions {
                         if entry.state == .rejected {
-                            Button("Try again") { Task { await model.retry(entry) } }.tint(.blue)
+                            Button("Try again") { Task { await model.retry(entry) } }.tint(.accentColor)
                             Button("Discard", role: .destructive) { Task { await model.dismiss(entry) } }
                         }
                     }
@@ -166,11 +166,11 @@ private struct OutboxRow: View {
                     .background(OpText.tint(entry.state).opacity(0.15), in: Capsule())
                     .foregroundStyle(OpText.tint(entry.state))
             }
-            Text(entry.createdAt, format: .dateTime.hour().minute()).font(.caption).foregroundStyle(.secondary)
+            Text(entry.createdAt, format: .dateTime.hour().minute()).font(.caption).foregroundStyle(.secondaryText)
             if let rejection = entry.rejection {
-                Text("Refused: \(rejection.message)").font(.caption).foregroundStyle(.red)
+                Text("Refused: \(rejection.message)").font(.caption).foregroundStyle(.danger)
             } else if entry.state == .pending, let error = entry.lastError {
-                Text(error).font(.caption).foregroundStyle(.secondary)
+                Text(error).font(.caption).foregroundStyle(.secondaryText)
             }
         }
         .accessibilityElement(children: .combine)

@@ -22,9 +22,9 @@ struct SessionChangeView: View {
                     picked = session
                 } label: {
                     VStack(alignment: .leading) {
-                        Text("\(session.localStart)–\(session.localEnd) · \(session.locationName ?? "")").font(.caption).foregroundStyle(.secondary)
+                        Text("\(session.localStart)–\(session.localEnd) · \(session.locationName ?? "")").font(.caption).foregroundStyle(.secondaryText)
                         Text(session.title).foregroundStyle(.primary)
-                        if session.status == .cancelled { Text("Cancelled").font(.caption).foregroundStyle(.red) }
+                        if session.status == .cancelled { Text("Cancelled").font(.caption).foregroundStyle(.danger) }
                     }
                     .accessibilityElement(children: .combine)
                 }

@@ -59,9 +59,11 @@ class GalleryModel(
         val items = attempt({ problem -> mutableState.update { it.copy(loading = false, problem = problem) } }) {
             repo.gallery(event.eventId)
         } ?: return
+        // A thumbnail not cached yet is a placeholder tile; a failing lookup is reported.
+        var assetProblem: Problem? = null
         val tiles = items.map { item ->
-            GalleryTile(item, attempt({}) { repo.cachedAssetFile(item.thumbnail ?: item.image) })
+            GalleryTile(item, attempt({ assetProblem = it }) { repo.cachedAssetFile(item.thumbnail ?: item.image) })
         }
-        mutableState.update { it.copy(tiles = tiles, loading = false, problem = null) }
+        mutableState.update { it.copy(tiles = tiles, loading = false, problem = assetProblem) }
     }
 }

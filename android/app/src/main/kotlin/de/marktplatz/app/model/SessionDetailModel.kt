@@ -71,16 +71,18 @@ class SessionDetailModel(
         } else {
             null
         }
+        // A photo not cached yet is simply not shown; a failing lookup is reported beside the session.
+        var problem: Problem? = null
         val photos = detail.speakers.mapNotNull { speaker ->
             val photo = speaker.photo ?: return@mapNotNull null
-            attempt({}) { repo.cachedAssetFile(photo) }?.let { speaker.id to it }
+            attempt({ problem = it }) { repo.cachedAssetFile(photo) }?.let { speaker.id to it }
         }.toMap()
-        val unseen = attempt({}) { repo.alerts(event.eventId, includeSeen = false) }
+        val unseen = attempt({ problem = it }) { repo.alerts(event.eventId, includeSeen = false) }
             ?.firstOrNull { it.sessionId == sessionId }
         // The banner stays while the screen is open, though the alert is marked seen below.
         if (unseen != null) shownAlert = unseen
-        mutableState.value = SessionDetailState(detail, favourite, note, shownAlert, photos, loading = false)
-        if (unseen != null) attempt({}) { repo.markAlertsSeen(event.eventId, listOf(unseen.id)) }
+        mutableState.value = SessionDetailState(detail, favourite, note, shownAlert, photos, loading = false, problem = problem)
+        if (unseen != null) attempt(::report) { repo.markAlertsSeen(event.eventId, listOf(unseen.id)) }
     }
 
     private fun fail(problem: Problem) = mutableState.update { it.copy(loading = false, problem = problem) }

@@ -5,6 +5,7 @@ import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
 import org.junit.Test
 
 /** The accessibility statement, assembled from the demo event's info. */
@@ -26,6 +27,17 @@ class AccessibilityStatementModelTest {
         assertEquals("https://www.schlichtungsstelle-bgg.de", statement?.conciliationUrl)
         assertEquals(KnownGap.entries, statement?.gaps)
         assertEquals(STATEMENT_DATE, statement?.date)
+    }
+
+    @Test
+    fun theMeasuredContrastMeetsWcagAaAndItsGapIsOnlyTheScreen() = runBlocking<Unit> {
+        val statement = AccessibilityStatementModel(world.repo, world.scope, world.event)
+            .state.awaitState { !it.loading }.statement!!
+        // The figures themselves are checked against the colours by scripts/check_contrast.py.
+        assertTrue("text 4.5:1 (WCAG 1.4.3)", statement.contrast.minText >= 4.5)
+        assertTrue("borders and icons 3:1 (WCAG 1.4.11)", statement.contrast.minNonText >= 3.0)
+        assertTrue(statement.contrast.minNonText <= statement.contrast.minText)
+        assertTrue(KnownGap.CONTRAST_NOT_MEASURED_ON_SCREEN in statement.gaps)
     }
 
     @Test

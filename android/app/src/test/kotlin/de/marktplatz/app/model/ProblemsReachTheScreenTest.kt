@@ -9,6 +9,7 @@ import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
 import org.junit.Test
 
 /**
@@ -74,6 +75,34 @@ class ProblemsReachTheScreenTest {
             val exhibitor = ExhibitorDetailModel(broken, world.scope, world.event, logo.exhibitor.id).state.awaitState { !it.loading }
             assertEquals(ProblemKind.STORAGE, exhibitor.problem?.kind)
         }
+    }
+
+    @Test
+    fun aFailingThumbnailLookupIsShownBesideTheGallery() = runBlocking<Unit> {
+        world.synced()
+        val fine = GalleryModel(world.repo, world.scope, world.event).state.awaitState { !it.loading }
+        assertNull("every thumbnail cached: no problem", fine.problem)
+        val broken = GalleryModel(PartlyBroken(world.repo, assets = true), world.scope, world.event)
+            .state.awaitState { !it.loading }
+        assertEquals(ProblemKind.STORAGE, broken.problem?.kind)
+        assertEquals("reading the asset cache: disk I/O error", broken.problem?.detail)
+        assertEquals("the tiles are still shown, as placeholders", fine.tiles.map { it.item.id }, broken.tiles.map { it.item.id })
+        assertTrue(broken.tiles.all { it.thumbnail == null })
+    }
+
+    @Test
+    fun aFailingSpeakerPhotoLookupIsShownBesideTheSession() = runBlocking<Unit> {
+        world.synced()
+        val session = world.repo.speakers(EVENT).filter { it.photo != null }
+            .firstNotNullOf { world.repo.sessionsOfSpeaker(EVENT, it.id).firstOrNull() }
+        val fine = SessionDetailModel(world.repo, world.scope, world.event, session.id).state.awaitState { !it.loading }
+        assertNull(fine.problem)
+        assertTrue("the photo is cached", fine.speakerPhotos.isNotEmpty())
+        val broken = SessionDetailModel(PartlyBroken(world.repo, assets = true), world.scope, world.event, session.id)
+            .state.awaitState { !it.loading }
+        assertEquals(ProblemKind.STORAGE, broken.problem?.kind)
+        assertEquals("the session is still shown", session.id, broken.detail?.summary?.id)
+        assertTrue(broken.speakerPhotos.isEmpty())
     }
 
     @Test

@@ -55,6 +55,14 @@ fun AccessibilityStatementScreen(go: AppNavigator) {
             Paragraph(stringResource(R.string.a11y_scope, statement.eventTitle ?: stringResource(R.string.app_name)))
             SectionHeader(stringResource(R.string.a11y_status_title))
             Paragraph(stringResource(R.string.a11y_status_partial))
+            SectionHeader(stringResource(R.string.a11y_contrast_title))
+            Paragraph(
+                stringResource(
+                    R.string.a11y_contrast_measured,
+                    "%.1f".format(locale, statement.contrast.minText),
+                    "%.1f".format(locale, statement.contrast.minNonText),
+                ),
+            )
             SectionHeader(stringResource(R.string.a11y_gaps_title))
             for (gap in statement.gaps) Paragraph("• " + stringResource(gapText(gap)))
             SectionHeader(stringResource(R.string.a11y_date_title))
@@ -90,7 +98,7 @@ private fun Paragraph(text: String) = Text(text, style = MaterialTheme.typograph
 private fun gapText(gap: KnownGap): Int = when (gap) {
     KnownGap.NOT_TESTED_ON_DEVICE -> R.string.a11y_gap_device
     KnownGap.FONT_SCALING_UNVERIFIED -> R.string.a11y_gap_font
-    KnownGap.CONTRAST_UNMEASURED -> R.string.a11y_gap_contrast
+    KnownGap.CONTRAST_NOT_MEASURED_ON_SCREEN -> R.string.a11y_gap_contrast
     KnownGap.MAP_IS_AN_IMAGE -> R.string.a11y_gap_map
     KnownGap.ORGANISER_CONTENT -> R.string.a11y_gap_content
 }

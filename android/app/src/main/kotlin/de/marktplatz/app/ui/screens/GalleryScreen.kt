@@ -14,6 +14,7 @@ import androidx.compose.foundation.lazy.grid.GridCells
 import androidx.compose.foundation.lazy.grid.GridItemSpan
 import androidx.compose.foundation.lazy.grid.LazyVerticalGrid
 import androidx.compose.foundation.lazy.grid.items
+import androidx.compose.foundation.shape.CircleShape
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.outlined.Close
@@ -78,6 +79,8 @@ fun GalleryScreen(go: AppNavigator, onRefresh: () -> Unit, status: SyncStatus) {
             ) {
                 if (state.tiles.isEmpty()) {
                     item(span = { GridItemSpan(maxLineSpan) }) { EmptyState(state.loading, state.problem, R.string.gallery_empty) }
+                } else {
+                    state.problem?.let { item(span = { GridItemSpan(maxLineSpan) }) { ProblemText(it) } }
                 }
                 items(state.tiles, key = { it.item.id }) { tile ->
                     val label = tile.item.caption.ifBlank { stringResource(R.string.photo) }
@@ -118,7 +121,8 @@ private fun FullPhoto(opened: OpenedPhoto, model: GalleryModel) {
                 if (opened.item.caption.isNotBlank()) Text(opened.item.caption, color = Color.White, style = MaterialTheme.typography.bodyLarge)
                 if (opened.item.credit.isNotBlank()) Text(stringResource(R.string.photo_credit, opened.item.credit), color = Color.White, style = MaterialTheme.typography.labelSmall)
             }
-            IconButton(onClick = model::close, modifier = Modifier.align(Alignment.TopEnd).padding(8.dp)) {
+            // On the scrim too: over a white photo a bare white icon would vanish.
+            IconButton(onClick = model::close, modifier = Modifier.align(Alignment.TopEnd).padding(8.dp).background(Color.Black.copy(alpha = 0.6f), CircleShape)) {
                 Icon(Icons.Outlined.Close, contentDescription = stringResource(R.string.close), tint = Color.White)
             }
         }

@@ -48,6 +48,7 @@ import de.marktplatz.app.ui.SessionDetailViewModel
 import de.marktplatz.app.ui.appViewModel
 import de.marktplatz.app.ui.components.Avatar
 import de.marktplatz.app.ui.components.EmptyState
+import de.marktplatz.app.ui.components.ProblemText
 import de.marktplatz.app.ui.components.FavouriteNote
 import de.marktplatz.app.ui.components.FavouriteToggle
 import de.marktplatz.app.ui.components.SectionHeader
@@ -98,6 +99,7 @@ fun SessionDetailScreen(sessionId: String, go: AppNavigator) {
             Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp),
             verticalArrangement = Arrangement.spacedBy(8.dp),
         ) {
+            state.problem?.let { ProblemText(it) }
             state.alert?.let { alert ->
                 Card(colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.tertiaryContainer)) {
                     Column(Modifier.padding(12.dp)) {
