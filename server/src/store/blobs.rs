@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use super::engine::{Tx, args};
 
 use marktplatz_media as media;
 use marktplatz_model::assets::{is_sha256, sha256_hex};
@@ -44,19 +44,20 @@ pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join(ASSET_DIR).join(sha256)
 }
 
-pub fn meta(tx: &Transaction<'_>, sha256: &str) -> Result<Option<BlobMeta>> {
-    Ok(tx
-        .prepare_cached("SELECT media_type, bytes, width, height FROM asset WHERE sha256 = ?1")?
-        .query_row([sha256], |r| {
+pub fn meta(tx: &Tx<'_>, sha256: &str) -> Result<Option<BlobMeta>> {
+    tx.query_opt(
+        "SELECT media_type, bytes, width, height FROM asset WHERE sha256 = $1",
+        args![sha256],
+        |r| {
             Ok(BlobMeta {
                 sha256: sha256.to_string(),
                 media_type: r.get(0)?,
-                bytes: r.get::<_, i64>(1)?.max(0) as u64,
+                bytes: r.get_u64(1)?,
                 width: r.get(2)?,
                 height: r.get(3)?,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// The media types an asset is served as; anything else stored (by an older server, or by an
@@ -204,24 +205,24 @@ fn persist(db: &Db, data_dir: &Path, temp: &Path, asset: &Stored<'_>) -> Result<
         .and_then(|()| std::fs::rename(temp, &final_path))
         .map_err(StoreError::io("storing an asset"))?;
     db.write_blocking(|tx| {
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO asset (sha256, media_type, bytes, width, height, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
-            asset.sha256,
-            asset.media_type,
-            asset.bytes as i64,
-            asset.size.map(|s| s.0),
-            asset.size.map(|s| s.1),
-            now()
-        ])?;
+        tx.execute(
+            "INSERT INTO asset (sha256, media_type, bytes, width, height, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
+            args![
+                asset.sha256,
+                asset.media_type,
+                asset.bytes as i64,
+                asset.size.map(|s| s.0),
+                asset.size.map(|s| s.1),
+                now()
+            ],
+        )?;
         Ok(())
     })
 }
 
 /// Which of `hashes` the server does not hold.
-pub fn missing(tx: &Transaction<'_>, hashes: &[String]) -> Result<Vec<String>> {
+pub fn missing(tx: &Tx<'_>, hashes: &[String]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for hash in hashes {
         if meta(tx, hash)?.is_none() && !out.contains(hash) {

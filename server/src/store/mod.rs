@@ -3,6 +3,7 @@
 //! transaction and returns [`StoreError`], never an HTTP answer.
 //!
 //! - [`db`]: connections, transactions, migrations (`sql/`), the write generation;
+//! - [`engine`]: the portable transaction interface ([`Tx`]) over SQLite and PostgreSQL;
 //! - [`change_log`]: events and their compacted change logs (`event`, `entity`);
 //! - [`auth`]: bearer tokens and roles (`token`);
 //! - [`access`]: read policies, access codes (`event_access`);
@@ -26,17 +27,24 @@ pub mod blobs;
 pub mod change_log;
 pub mod console;
 pub mod db;
+pub mod engine;
 pub mod error;
 pub mod listing;
 pub mod merge;
+pub mod migrations;
 pub mod ops;
 pub mod overrides;
 pub mod photos;
+pub mod pool;
 pub mod publish;
 pub mod releases;
+pub mod scratch;
 pub mod sources;
 pub mod steps;
+#[cfg(test)]
+pub mod testing;
 pub mod thumbnails;
 
 pub use db::{DB_FILE, Db, blocking, now};
+pub use engine::{Param, Row, Tx};
 pub use error::{Result, StoreError};
