@@ -1,5 +1,6 @@
 //! Content-addressed files: `<data>/assets/<sha256>`, indexed in the `asset` table (written
-//! only here).
+//! only here). On PostgreSQL the bytes are also rows of `asset_content`, written with the
+//! `asset` row, and `<data>/assets/` is each instance's cache of them ([`local_path`], ADR 0021).
 //!
 //! A file is written to a temporary name and renamed into place only after its hash matched,
 //! so a file under its final name always holds exactly the bytes its name promises.
@@ -7,7 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::engine::{Tx, args};
+use super::engine::{Engine, Tx, args};
 
 use marktplatz_media as media;
 use marktplatz_model::assets::{is_sha256, sha256_hex};
@@ -42,6 +43,38 @@ impl BlobMeta {
 
 pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join(ASSET_DIR).join(sha256)
+}
+
+/// The file holding a stored asset's bytes. On PostgreSQL an asset another instance stored is
+/// fetched into this instance's cache first (a temporary name, renamed once complete). Blocking.
+pub fn local_path(db: &Db, data_dir: &Path, sha256: &str) -> Result<PathBuf> {
+    let path = blob_path(data_dir, sha256);
+    if db.engine() == Engine::Sqlite || path.exists() {
+        return Ok(path);
+    }
+    let content: Option<Vec<u8>> = db.read_blocking(|tx| {
+        tx.query_opt(
+            "SELECT content FROM asset_content WHERE sha256 = $1",
+            args![sha256],
+            |r| r.get(0),
+        )
+    })?;
+    let Some(content) = content else {
+        // Not stored: the caller's open fails as it would on SQLite.
+        return Ok(path);
+    };
+    let dir = data_dir.join(ASSET_DIR);
+    std::fs::create_dir_all(&dir).map_err(StoreError::io("creating the asset folder"))?;
+    let temp = dir.join(format!(".{sha256}.{}.cache", std::process::id()));
+    let written = std::fs::write(&temp, &content).and_then(|()| std::fs::rename(&temp, &path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(StoreError::Io {
+            context: "caching an asset",
+            source: e,
+        });
+    }
+    Ok(path)
 }
 
 pub fn meta(tx: &Tx<'_>, sha256: &str) -> Result<Option<BlobMeta>> {
@@ -204,7 +237,21 @@ fn persist(db: &Db, data_dir: &Path, temp: &Path, asset: &Stored<'_>) -> Result<
         .and_then(|file| file.sync_all())
         .and_then(|()| std::fs::rename(temp, &final_path))
         .map_err(StoreError::io("storing an asset"))?;
+    // On PostgreSQL the bytes go with the row: any instance can serve them.
+    let content = match db.engine() {
+        Engine::Sqlite => None,
+        Engine::Postgres => {
+            Some(std::fs::read(&final_path).map_err(StoreError::io("storing an asset"))?)
+        }
+    };
     db.write_blocking(|tx| {
+        if let Some(content) = &content {
+            tx.execute(
+                "INSERT INTO asset_content (sha256, content) VALUES ($1, $2)
+                 ON CONFLICT (sha256) DO NOTHING",
+                args![asset.sha256, content],
+            )?;
+        }
         tx.execute(
             "INSERT INTO asset (sha256, media_type, bytes, width, height, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",

@@ -44,6 +44,8 @@ pub mod steps;
 #[cfg(test)]
 pub mod testing;
 pub mod thumbnails;
+#[cfg(test)]
+mod two_instances;
 
 pub use db::{DB_FILE, Db, blocking, now};
 pub use engine::{Param, Row, Tx};

@@ -230,7 +230,7 @@ fn stored_image(db: &Db, data_dir: &Path, image: &AssetRef, what: &str) -> Resul
             ),
         ));
     }
-    let path = blobs::blob_path(data_dir, &image.sha256);
+    let path = blobs::local_path(db, data_dir, &image.sha256)?;
     let head = read_head(&path).map_err(StoreError::io("reading an image"))?;
     let sniffed = marktplatz_model::assets::sniff_image(&head)
         .map_err(|e| StoreError::refused(code::NOT_AN_IMAGE, format!("{what}: {e}")))?;

@@ -19,7 +19,7 @@ use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
 use marktplatz_model::wire::code;
 
-use super::blobs::{self, blob_path};
+use super::blobs;
 use super::db::Db;
 use super::error::{Result, StoreError};
 
@@ -73,7 +73,7 @@ pub fn thumbnail_for(
     if let Some(known) = known_thumbnail(db, &image.sha256)? {
         return Ok((known, false));
     }
-    let path = blob_path(data_dir, &image.sha256);
+    let path = blobs::local_path(db, data_dir, &image.sha256)?;
     let bytes = std::fs::read(&path).map_err(StoreError::io("reading a gallery image"))?;
     let (thumb, jpeg) = {
         let _slot = DecodeSlot::take()?;
