@@ -10,6 +10,7 @@ use super::engine::{Row, Tx, args};
 use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::wire::Head;
 
+use super::changes;
 use super::db::now;
 use super::error::{Result, StoreError};
 
@@ -333,6 +334,7 @@ pub fn append(tx: &Tx<'_>, event_id: &str, changes: &[NewChange]) -> Result<u64>
         "UPDATE event SET head_seq = $2, updated_at = $3 WHERE id = $1",
         args![event_id, seq as i64, stamp],
     )?;
+    changes::announce(tx, event_id, seq)?;
     Ok(seq)
 }
 
@@ -353,19 +355,23 @@ pub fn purge_tombstones(tx: &Tx<'_>, event_id: &str, older_than_secs: i64) -> Re
         "DELETE FROM entity WHERE event_id = $1 AND body IS NULL AND seq <= $2",
         args![event_id, horizon],
     )?;
-    tx.execute(
+    let head = tx.query_one(
         "UPDATE event SET min_retained_seq =
            CASE WHEN min_retained_seq > $2 THEN min_retained_seq ELSE $2 END
-         WHERE id = $1",
+         WHERE id = $1 RETURNING head_seq",
         args![event_id, horizon],
+        |r| r.get_u64(0),
     )?;
+    changes::announce(tx, event_id, head)?;
     Ok(purged)
 }
 
 /// Starts a new epoch (after a restore or a history reset): every device re-bootstraps, so
 /// tombstones are no longer needed and the horizon starts afresh. Returns the new epoch.
 pub fn rotate_epoch(tx: &Tx<'_>, event_id: &str) -> Result<String> {
-    let old = lock_head(tx, event_id)?.epoch;
+    let Head {
+        epoch: old, seq, ..
+    } = lock_head(tx, event_id)?;
     let mut epoch = new_epoch();
     while epoch == old {
         epoch = new_epoch();
@@ -378,6 +384,7 @@ pub fn rotate_epoch(tx: &Tx<'_>, event_id: &str) -> Result<String> {
         "UPDATE event SET epoch = $2, min_retained_seq = 0, updated_at = $3 WHERE id = $1",
         args![event_id, &epoch, now()],
     )?;
+    changes::announce(tx, event_id, seq)?;
     Ok(epoch)
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use tokio::sync::Semaphore;
 
+use super::changes::{self, Heard, Listener};
 use super::engine::{Engine, Tx};
 use super::error::{Result, StoreError};
 use super::migrations::{KNOWN, MIGRATIONS};
@@ -75,6 +76,15 @@ impl Db {
         ))
     }
 
+    /// The PostgreSQL database at `database` when one is given, else the SQLite database in
+    /// `data_dir`.
+    pub fn at(data_dir: &Path, database: Option<&str>) -> Result<Db> {
+        match database {
+            Some(url) => Db::connect(url),
+            None => Db::open(data_dir),
+        }
+    }
+
     /// Connects to (and migrates) the PostgreSQL database at `url`
     /// (`postgres://user:password@host/db`).
     pub fn connect(url: &str) -> Result<Db> {
@@ -101,6 +111,20 @@ impl Db {
         }
     }
 
+    /// On PostgreSQL, listens for the changes every instance announces ([`super::changes`]):
+    /// each bumps the write generation, then `heard` is called. `None` on SQLite.
+    pub fn listen(&self, heard: impl Fn(Heard<'_>) + Send + 'static) -> Option<Listener> {
+        match &self.inner.backend {
+            Backend::Sqlite { .. } => None,
+            Backend::Postgres(pool) => Some(changes::listen(
+                pool.config().clone(),
+                pool.label().to_string(),
+                self.inner.generation.clone(),
+                heard,
+            )),
+        }
+    }
+
     /// Bumped after every committed write through any `Db` of this process on the same file.
     pub fn generation(&self) -> u64 {
         self.inner.generation.load(Ordering::Acquire)
@@ -108,7 +132,10 @@ impl Db {
 
     /// Runs `f` in one write transaction; commits only if it succeeds. On SQLite: IMMEDIATE,
     /// on the one writer. On PostgreSQL: READ COMMITTED, ordered by row locks (ADR 0021).
-    pub fn write_blocking<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    pub fn write_blocking<T: Send>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T> + Send,
+    ) -> Result<T> {
         let value = match &self.inner.backend {
             Backend::Sqlite { writer, .. } => {
                 let mut conn = lock(writer);
@@ -125,7 +152,7 @@ impl Db {
     }
 
     /// Runs `f` in a read transaction on a pooled reader (a consistent snapshot).
-    pub fn read_blocking<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    pub fn read_blocking<T: Send>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T> + Send) -> Result<T> {
         let (path, readers) = match &self.inner.backend {
             Backend::Sqlite { path, readers, .. } => (path, readers),
             Backend::Postgres(pool) => return pool.read(f),
@@ -189,9 +216,12 @@ pub async fn blocking<T: Send + 'static>(
     context: &'static str,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| StoreError::internal(context, e))
+    tokio::task::spawn_blocking(move || {
+        super::pool::mark_blocking_thread();
+        f()
+    })
+    .await
+    .map_err(|e| StoreError::internal(context, e))
 }
 
 /// The write generation of one database (its file, or its URL without the password), shared
@@ -208,7 +238,7 @@ fn generation_of(key: &str) -> Arc<AtomicU64> {
     generation
 }
 
-pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic mid-transaction drops the Transaction, which rolls back: the connection is fine.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

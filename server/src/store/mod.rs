@@ -25,6 +25,7 @@ pub mod access;
 pub mod auth;
 pub mod blobs;
 pub mod change_log;
+pub mod changes;
 pub mod console;
 pub mod db;
 pub mod engine;

@@ -3,14 +3,13 @@
 //! readers, all used from blocking threads. A connection the server closed is replaced on its
 //! next use. Migrations run once, under an advisory lock, when the pool is made.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use postgres::{Config, NoTls};
 
-use super::db::lock;
 use super::engine::Tx;
 use super::engine::postgres::Conn;
 use super::error::{Result, StoreError};
@@ -19,6 +18,31 @@ use super::migrations::{KNOWN, MIGRATIONS};
 /// Any constant shared by every instance: the key of the lock migrations run under.
 const MIGRATION_LOCK: i64 = 0x6d61_726b_7470_6c7a; // "marktplz"
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+thread_local! {
+    /// Set on tokio's blocking threads the store runs on ([`super::blocking`]).
+    static BLOCKING_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as one of tokio's blocking threads: the client may block here.
+pub fn mark_blocking_thread() {
+    BLOCKING_THREAD.with(|b| b.set(true));
+}
+
+/// Runs `work` where the blocking client may block: here, on a thread without a runtime or a
+/// blocking thread; else (an async caller, a test's runtime) on a thread of its own, since the
+/// client's own runtime cannot start inside another.
+pub fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    if BLOCKING_THREAD.with(Cell::get) || tokio::runtime::Handle::try_current().is_err() {
+        return work();
+    }
+    std::thread::scope(|scope| {
+        scope
+            .spawn(work)
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
 
 pub struct Pool {
     config: Config,
@@ -32,6 +56,10 @@ pub struct Pool {
 impl Pool {
     /// Connects to `url` and brings its schema up to this build's.
     pub fn connect(url: &str, idle_readers: usize) -> Result<Pool> {
+        off_runtime(|| Pool::connect_here(url, idle_readers))
+    }
+
+    fn connect_here(url: &str, idle_readers: usize) -> Result<Pool> {
         let mut config: Config = url.parse().map_err(|e| StoreError::Database {
             database: "given with --database".into(),
             detail: format!(
@@ -54,6 +82,11 @@ impl Pool {
         Ok(pool)
     }
 
+    /// How to connect (the change listener opens its own connection).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// `postgres://user@host:port/database`, never the password.
     pub fn label(&self) -> &str {
         &self.label
@@ -67,7 +100,11 @@ impl Pool {
         Ok(Conn::new(client))
     }
 
-    pub fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    pub fn write<T: Send>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T> + Send) -> Result<T> {
+        off_runtime(|| self.write_here(f))
+    }
+
+    fn write_here<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let mut writer = lock(&self.writer);
         if writer.as_ref().is_none_or(Conn::is_closed) {
             *writer = Some(self.open()?);
@@ -78,7 +115,11 @@ impl Pool {
         run(conn, true, f)
     }
 
-    pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    pub fn read<T: Send>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T> + Send) -> Result<T> {
+        off_runtime(|| self.read_here(f))
+    }
+
+    fn read_here<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let idle = lock(&self.readers).pop();
         let mut conn = match idle {
             Some(conn) if !conn.is_closed() => conn,
@@ -90,6 +131,15 @@ impl Pool {
             idle.push(conn);
         }
         result
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Closing a connection blocks on the client's runtime: off any async thread too.
+        let writer = lock(&self.writer).take();
+        let readers = std::mem::take(&mut *lock(&self.readers));
+        off_runtime(move || drop((writer, readers)));
     }
 }
 
@@ -171,4 +221,9 @@ fn label_of(config: &Config) -> String {
         config.get_user().unwrap_or(""),
         config.get_dbname().unwrap_or("")
     )
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic mid-transaction drops the transaction, which rolls back: the connection is fine.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

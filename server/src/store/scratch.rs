@@ -5,6 +5,7 @@
 use postgres::{Client, NoTls};
 
 use super::error::{Result, StoreError};
+use super::pool::off_runtime;
 
 /// The variable naming the test server: `postgres://marktplatz:marktplatz@127.0.0.1/postgres`.
 pub const TEST_PG_VAR: &str = "MARKTPLATZ_TEST_PG";
@@ -24,6 +25,10 @@ impl ScratchDatabase {
 
     /// Creates `t_<random>` on the server of `admin_url` (a role that may create databases).
     pub fn create(admin_url: &str) -> Result<ScratchDatabase> {
+        off_runtime(|| ScratchDatabase::create_here(admin_url))
+    }
+
+    fn create_here(admin_url: &str) -> Result<ScratchDatabase> {
         let name = format!("t_{}", hex::encode(rand::random::<[u8; 8]>()));
         let mut admin = connect(admin_url)?;
         // A name of our own making (hex), never input: a database name cannot be a parameter.
@@ -43,11 +48,10 @@ impl ScratchDatabase {
 
 impl Drop for ScratchDatabase {
     fn drop(&mut self) {
-        let dropped = connect(&self.admin_url).and_then(|mut admin| {
-            Ok(admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))?)
+        let dropped = off_runtime(|| {
+            let mut admin = connect(&self.admin_url)?;
+            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+            Ok::<_, StoreError>(admin.batch_execute(&drop)?)
         });
         if let Err(error) = dropped {
             tracing::warn!(database = %self.name, %error, "a scratch database was left behind");
