@@ -1,5 +1,6 @@
-//! Direct work on a data directory, without HTTP: what `marktplatz token`, the demo and the
-//! tests need. Safe to use while a server runs on the same directory (SQLite WAL, busy wait).
+//! Direct work on a data directory (or a PostgreSQL database), without HTTP: what `marktplatz
+//! token`, the demo and the tests need. Safe to use while a server runs on the same directory
+//! (SQLite WAL, busy wait) or database (PostgreSQL: row locks, ADR 0021).
 
 use std::path::{Path, PathBuf};
 

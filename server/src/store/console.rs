@@ -105,10 +105,14 @@ pub fn redeem_link(
     if expires_at <= at {
         return Ok(Err(LinkRefusal::Expired));
     }
-    tx.execute(
-        "UPDATE console_link SET used_at = $2 WHERE hash = $1",
+    // Only the first of two redeeming at once (two instances, READ COMMITTED) changes the row.
+    let won = tx.execute(
+        "UPDATE console_link SET used_at = $2 WHERE hash = $1 AND used_at IS NULL",
         args![link_hash, at],
     )?;
+    if won == 0 {
+        return Ok(Err(LinkRefusal::Used));
+    }
     // Links and sessions long over are forgotten here, so neither table only grows (a
     // session's pending imports go with it).
     tx.execute(
@@ -211,9 +215,10 @@ pub fn keep_pending(
 /// Takes the session's pending import out of the table (`None`: unknown, of another session,
 /// or already confirmed).
 pub fn take_pending(tx: &Tx<'_>, session: &Session, id: &str) -> Result<Option<Pending>> {
-    let found = tx.query_opt(
-        "SELECT source, bundle, head_seq FROM console_pending
-             WHERE id = $1 AND session_hash = $2 AND event_id = $3",
+    // Taken in one statement: of two confirmations at once (two instances) one gets it.
+    tx.query_opt(
+        "DELETE FROM console_pending WHERE id = $1 AND session_hash = $2 AND event_id = $3
+         RETURNING source, bundle, head_seq",
         args![id, session.hash, session.event_id],
         |r| {
             Ok(Pending {
@@ -222,11 +227,7 @@ pub fn take_pending(tx: &Tx<'_>, session: &Session, id: &str) -> Result<Option<P
                 head_seq: r.get_u64(2)?,
             })
         },
-    )?;
-    if found.is_some() {
-        tx.execute("DELETE FROM console_pending WHERE id = $1", args![id])?;
-    }
-    Ok(found)
+    )
 }
 
 /// A live session as the access page lists it (never its secret).

@@ -1,4 +1,5 @@
-//! The bottom layer: the server's SQLite database and asset files. Each table has one module
+//! The bottom layer: the server's database (SQLite, or PostgreSQL for several instances: ADR
+//! 0021) and asset files. Each table has one module
 //! that writes it (`docs/ARCHITECTURE.md, "The server"`); every function takes the [`Db`] or a
 //! transaction and returns [`StoreError`], never an HTTP answer.
 //!

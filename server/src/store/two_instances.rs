@@ -235,3 +235,38 @@ fn an_unusable_database_is_named_with_what_is_wrong() {
         "{wrong}"
     );
 }
+
+/// A one-time console link redeemed through both instances at once starts one session.
+#[test]
+fn a_one_time_link_redeemed_through_both_instances_starts_one_session() {
+    use super::console::{self, LinkRefusal};
+    for t in each_engine() {
+        let link =
+            t.db.write_blocking(|tx| {
+                change_log::ensure_event(tx, "e")?;
+                console::issue_link(tx, "e", "anna")
+            })
+            .unwrap();
+        let start = Arc::new(Barrier::new(2));
+        let tries: Vec<_> = (0..2)
+            .map(|_| {
+                let (db, start, link) = (t.reopen(), start.clone(), link.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    db.write_blocking(|tx| console::redeem_link(tx, &link).map(|r| r.is_ok()))
+                        .unwrap()
+                })
+            })
+            .collect();
+        let started = tries
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .filter(|started| *started)
+            .count();
+        assert_eq!(started, 1, "{:?}", t.engine);
+        let again =
+            t.db.write_blocking(|tx| console::redeem_link(tx, &link))
+                .unwrap();
+        assert!(matches!(again, Err(LinkRefusal::Used)), "{:?}", t.engine);
+    }
+}
