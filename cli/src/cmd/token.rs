@@ -142,8 +142,14 @@ pub fn run(args: Args) -> CmdResult {
             print_issued(
                 &issued,
                 &format!(
-                    "marktplatz token revoke --data {} {}",
+                    "marktplatz token revoke --data {}{} {}",
                     data.display(),
+                    // The URL may hold a password: named, not printed.
+                    if database.is_some() {
+                        " --database URL"
+                    } else {
+                        ""
+                    },
                     issued.id
                 ),
             )
