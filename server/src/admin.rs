@@ -1,5 +1,6 @@
-//! Direct work on a data directory, without HTTP: what `marktplatz token`, the demo and the
-//! tests need. Safe to use while a server runs on the same directory (SQLite WAL, busy wait).
+//! Direct work on a data directory (or a PostgreSQL database), without HTTP: what `marktplatz
+//! token`, the demo and the tests need. Safe to use while a server runs on the same directory
+//! (SQLite WAL, busy wait) or database (PostgreSQL: row locks, ADR 0021).
 
 use std::path::{Path, PathBuf};
 
@@ -38,13 +39,22 @@ pub struct Admin {
 
 impl Admin {
     pub fn open(data_dir: impl AsRef<Path>) -> Result<Admin, ServerError> {
+        Admin::open_with(data_dir, None)
+    }
+
+    /// [`Admin::open`] on the PostgreSQL `database` when one is given (`data_dir` then holds
+    /// the asset cache).
+    pub fn open_with(
+        data_dir: impl AsRef<Path>,
+        database: Option<&str>,
+    ) -> Result<Admin, ServerError> {
         let data_dir = data_dir.as_ref().to_path_buf();
         std::fs::create_dir_all(&data_dir).map_err(|source| ServerError::DataDir {
             path: data_dir.clone(),
             source,
         })?;
         Ok(Admin {
-            db: Db::open(&data_dir)?,
+            db: Db::at(&data_dir, database)?,
             data_dir,
         })
     }

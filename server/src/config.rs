@@ -6,8 +6,12 @@ use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Holds everything: `marktplatz.db` and `assets/`.
+    /// Holds everything: `marktplatz.db` and `assets/`; with [`Config::database`], only the
+    /// asset cache.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://user:password@host/db`) instead of `marktplatz.db`
+    /// (ADR 0021): several instances may share it.
+    pub database: Option<String>,
     pub listen: SocketAddr,
     /// Most entities per changes page.
     pub page_limit: usize,
@@ -78,6 +82,7 @@ impl Config {
     pub fn new(data_dir: impl Into<PathBuf>, listen: SocketAddr) -> Config {
         Config {
             data_dir: data_dir.into(),
+            database: None,
             listen,
             page_limit: 500,
             page_max_bytes: 512 * 1024,

@@ -61,7 +61,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let listener = bind(&config).await?;
-    let db = open_data(&config)?;
+    let db = open_data(&config).await?;
     run(listener, config, db, shutdown).await
 }
 
@@ -100,7 +100,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let addr = listener.local_addr()?;
     // Opened before returning: a caller that opens the same data directory next (an admin, a
     // test) must not race the server's first open, and a bad directory fails here, not later.
-    let db = open_data(&config)?;
+    let db = open_data(&config).await?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(run(listener, config, db, async move {
         let _ = stopped.await;
@@ -121,12 +121,18 @@ async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
         })
 }
 
-fn open_data(config: &Config) -> Result<store::Db, ServerError> {
+/// Opens the database on a blocking thread: the PostgreSQL client blocks on a runtime of its
+/// own, which cannot run on one of tokio's worker threads.
+async fn open_data(config: &Config) -> Result<store::Db, ServerError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::DataDir {
         path: config.data_dir.clone(),
         source,
     })?;
-    Ok(store::Db::open(&config.data_dir)?)
+    let (data_dir, database) = (config.data_dir.clone(), config.database.clone());
+    Ok(store::blocking("opening the database", move || {
+        store::Db::at(&data_dir, database.as_deref())
+    })
+    .await??)
 }
 
 async fn run(
@@ -147,7 +153,11 @@ async fn run(
         data = %config.data_dir.display(),
         "serving"
     );
-    let app = http::app(http::AppState::new(db, config.clone()));
+    let state = http::AppState::new(db, config.clone());
+    // Other instances' writes (PostgreSQL): stale caches, woken long-polls. Lives as long as
+    // the server serves.
+    let _changes = state.listen_to_other_instances();
+    let app = http::app(state);
     http::connections::serve(listener, app, &config, shutdown).await?;
     tracing::info!("stopped");
     Ok(())

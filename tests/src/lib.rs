@@ -23,6 +23,7 @@ use marktplatz_core::sync::{
     AssetCache, Client, ClientConfig, RetryPolicy, SyncOptions, SyncReport,
 };
 use marktplatz_model::bundle::Bundle;
+use marktplatz_server::store::scratch::ScratchDatabase;
 use marktplatz_server::{Admin, Config, RunningServer};
 
 pub use fault_proxy::{Fault, FaultProxy, Traffic};
@@ -83,6 +84,23 @@ pub struct Harness {
     pub server: RunningServer,
     pub admin: Admin,
     pub proxy: FaultProxy,
+    /// The PostgreSQL database the server runs on, when it does (dropped last).
+    pub database: Option<ScratchDatabase>,
+}
+
+/// Set to `postgres` to run every [`Harness`] on a scratch PostgreSQL database on the server
+/// `MARKTPLATZ_TEST_PG` names (ADR 0021) instead of SQLite.
+pub const ENGINE_VAR: &str = "MARKTPLATZ_E2E_ENGINE";
+
+/// Whether the harness runs its servers on PostgreSQL ([`ENGINE_VAR`]).
+pub fn on_postgres() -> bool {
+    std::env::var(ENGINE_VAR).is_ok_and(|v| v == "postgres")
+}
+
+/// A fresh PostgreSQL database on the server `MARKTPLATZ_TEST_PG` names; `None` when unset.
+/// A server that is named but unusable fails the test.
+pub fn scratch_database() -> Option<ScratchDatabase> {
+    ScratchDatabase::from_env().map(|made| made.unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// What tests use unless they say otherwise: small pages so several pages are exercised.
@@ -101,14 +119,29 @@ impl Harness {
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
+        let database = on_postgres().then(|| {
+            scratch_database()
+                .unwrap_or_else(|| panic!("{ENGINE_VAR}=postgres needs MARKTPLATZ_TEST_PG"))
+        });
+        let url = database.as_ref().map(|d| d.url().to_string());
+        let mut harness = Harness::start_on(url, adjust).await;
+        harness.database = database;
+        harness
+    }
+
+    /// A server on the PostgreSQL database at `database` (another instance may share it), or
+    /// on SQLite in its own data directory.
+    pub async fn start_on(database: Option<String>, adjust: impl FnOnce(&mut Config)) -> Harness {
         let root = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         let data = root.path().join("server");
         let mut config = test_config(&data);
+        config.database = database.clone();
         adjust(&mut config);
         let server = marktplatz_server::start(config)
             .await
             .unwrap_or_else(|e| panic!("server: {e}"));
-        let admin = Admin::open(&data).unwrap_or_else(|e| panic!("admin: {e}"));
+        let admin =
+            Admin::open_with(&data, database.as_deref()).unwrap_or_else(|e| panic!("admin: {e}"));
         let proxy = FaultProxy::start(server.addr())
             .await
             .unwrap_or_else(|e| panic!("proxy: {e}"));
@@ -117,6 +150,7 @@ impl Harness {
             server,
             admin,
             proxy,
+            database: None,
         }
     }
 

@@ -22,6 +22,10 @@ pub struct Args {
     /// Data directory (created if missing): the database and the assets.
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database instead of DIR/marktplatz.db (postgres://user:password@host/db,
+    /// ADR 0021); DIR then holds only the asset cache. Several servers may share one.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free one).
     #[arg(
         long,
@@ -44,14 +48,15 @@ pub fn run(args: Args) -> CmdResult {
     let _lock = lock(&args.data)?;
     init_logging(args.log.as_deref())?;
     if args.demo {
-        let admin = marktplatz_server::Admin::open(&args.data)?;
+        let admin = marktplatz_server::Admin::open_with(&args.data, args.database.as_deref())?;
         let outcome = super::publish::publish_demo(&admin)?;
         note!(
             "{}",
             msg::demo_published(outcome.seq, outcome.added, outcome.updated, outcome.removed)
         );
     }
-    let config = Config::new(args.data, args.listen);
+    let mut config = Config::new(args.data, args.listen);
+    config.database = args.database;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -34,6 +34,10 @@ pub struct IssueArgs {
     /// The server's data directory (as given to `marktplatz serve --data`).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// A PostgreSQL database instead of DIR/marktplatz.db (postgres://user:password@host/db,
+    /// ADR 0021); DIR then holds only the asset cache. Several servers may share one.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     #[command(flatten)]
     pub spec: SpecArgs,
 }
@@ -85,6 +89,10 @@ enum Action {
         /// The server's data directory.
         #[arg(long, value_name = "DIR")]
         data: PathBuf,
+        /// A PostgreSQL database instead of DIR/marktplatz.db (postgres://user:password@host/db,
+        /// ADR 0021); DIR then holds only the asset cache. Several servers may share one.
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
         /// The token's id (or the whole token).
         #[arg(value_name = "ID", allow_hyphen_values = true)]
         id: String,
@@ -94,6 +102,10 @@ enum Action {
         /// The server's data directory.
         #[arg(long, value_name = "DIR")]
         data: PathBuf,
+        /// A PostgreSQL database instead of DIR/marktplatz.db (postgres://user:password@host/db,
+        /// ADR 0021); DIR then holds only the asset cache. Several servers may share one.
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
         /// Only the tokens of this event.
         #[arg(long, value_name = "ID")]
         event: Option<String>,
@@ -102,13 +114,17 @@ enum Action {
 
 pub fn run(args: Args) -> CmdResult {
     match args.action {
-        Some(Action::Revoke { data, id }) => {
-            let admin = marktplatz_server::Admin::open(&data)?;
+        Some(Action::Revoke { data, database, id }) => {
+            let admin = marktplatz_server::Admin::open_with(&data, database.as_deref())?;
             let was_active = admin.revoke_token(&id)?;
             out!("{}", msg::revoked(was_active))
         }
-        Some(Action::List { data, event }) => {
-            let admin = marktplatz_server::Admin::open(&data)?;
+        Some(Action::List {
+            data,
+            database,
+            event,
+        }) => {
+            let admin = marktplatz_server::Admin::open_with(&data, database.as_deref())?;
             print_tokens(&admin.tokens(event.as_deref())?)
         }
         None => {
@@ -117,16 +133,23 @@ pub fn run(args: Args) -> CmdResult {
                 .data
                 .ok_or_else(|| CliError::new(crate::error::Exit::Usage, msg::data_required()))?;
             let spec = args.issue.spec.spec()?;
+            let database = args.issue.database.as_deref();
             if let Some(base) = &args.link {
-                return print_console_link(&data, &spec, base, args.qr.as_deref());
+                return print_console_link(&data, database, &spec, base, args.qr.as_deref());
             }
-            let admin = marktplatz_server::Admin::open(&data)?;
+            let admin = marktplatz_server::Admin::open_with(&data, database)?;
             let issued = admin.issue_token(&spec)?;
             print_issued(
                 &issued,
                 &format!(
-                    "marktplatz token revoke --data {} {}",
+                    "marktplatz token revoke --data {}{} {}",
                     data.display(),
+                    // The URL may hold a password: named, not printed.
+                    if database.is_some() {
+                        " --database URL"
+                    } else {
+                        ""
+                    },
                     issued.id
                 ),
             )
@@ -138,6 +161,7 @@ pub fn run(args: Args) -> CmdResult {
 /// `$(...)`), what it is and its QR code (for a phone's camera) on standard error.
 fn print_console_link(
     data: &std::path::Path,
+    database: Option<&str>,
     spec: &TokenSpec,
     base: &str,
     qr_file: Option<&std::path::Path>,
@@ -147,7 +171,7 @@ fn print_console_link(
         _ => return Err(CliError::invalid(msg::console_link_needs_organiser())),
     };
     let base = super::qr::base_url(base)?;
-    let admin = marktplatz_server::Admin::open(data)?;
+    let admin = marktplatz_server::Admin::open_with(data, database)?;
     let subject = spec.subject.as_deref().unwrap_or("console");
     let secret = admin.issue_console_link(event, subject)?;
     let link = format!("{base}/organiser/sign-in?link={secret}");

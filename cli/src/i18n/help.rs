@@ -234,6 +234,11 @@ pub const ARGS: &[(&str, &str, &str)] = &[
     ("*", "json", "JSON statt Zeilen ausgeben"),
     (
         "*",
+        "database",
+        "Eine PostgreSQL-Datenbank statt ORDNER/marktplatz.db (postgres://nutzer:passwort@host/db, ADR 0021); der Datenordner hält dann nur den Zwischenspeicher der Dateien. Mehrere Server dürfen sich eine teilen",
+    ),
+    (
+        "*",
         "no_push",
         "Nur auf dem Gerät speichern; später senden mit `marktplatz push` oder `marktplatz sync`",
     ),

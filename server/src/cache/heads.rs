@@ -52,6 +52,14 @@ impl Heads {
         }
     }
 
+    /// Wakes every waiter of every event (after news that may concern any of them).
+    pub fn wake_all(&self) {
+        let wakers = self.wakers.lock().unwrap_or_else(PoisonError::into_inner);
+        for waker in wakers.values() {
+            waker.notify_waiters();
+        }
+    }
+
     /// The event's head if one is remembered and still current; no I/O.
     pub fn cached(&self, event: &str) -> Option<Arc<Head>> {
         self.remembered.get(event, self.db.generation())

@@ -3,13 +3,13 @@
 //! each revocable; and a phone signed in as organiser by a QR code. A session or token of
 //! another event cannot be named here: nothing is changed and the page says so.
 
+use crate::store::Tx;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use base64::Engine;
-use rusqlite::Transaction;
 use serde::Deserialize;
 
 use super::page::{self, Chrome, Done, Message, html, see_other, utc_minutes};
@@ -138,7 +138,7 @@ pub async fn post_revoke_token(
 }
 
 /// Revokes a token, only if it is one of `event`'s (checked in the same transaction).
-fn revoke_token(tx: &Transaction<'_>, event: &str, id: &str) -> crate::store::Result<bool> {
+fn revoke_token(tx: &Tx<'_>, event: &str, id: &str) -> crate::store::Result<bool> {
     let ours = auth::list(tx, Some(event))?
         .iter()
         .any(|token| token.id == id);
@@ -155,7 +155,7 @@ async fn revoke(
     signed: &Signed,
     form: RevokeForm,
     what: &'static str,
-    revoke: fn(&Transaction<'_>, &str, &str) -> crate::store::Result<bool>,
+    revoke: fn(&Tx<'_>, &str, &str) -> crate::store::Result<bool>,
 ) -> Response {
     if let Some(refused) = signed.refuse_forged(&form.csrf) {
         return refused;

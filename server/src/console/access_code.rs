@@ -2,12 +2,12 @@
 //! `store::access::set`, the function behind `PUT`/`DELETE /v1/admin/events/{e}/access-code`
 //! and `marktplatz access-code`. The code is never shown again: only whether one is set.
 
+use crate::store::Tx;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Form, extract::DefaultBodyLimit};
-use rusqlite::Transaction;
 use serde::Deserialize;
 
 use super::MAX_FORM_BYTES;
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Whether the event has an access code now (the access page says so).
-pub fn is_protected(tx: &Transaction<'_>, event: &str) -> store::Result<bool> {
+pub fn is_protected(tx: &Tx<'_>, event: &str) -> store::Result<bool> {
     Ok(matches!(
         access::read(tx, event)?,
         Some(access::Access::Code { .. })

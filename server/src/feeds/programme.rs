@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::Transaction;
+use crate::store::Tx;
 use serde::de::DeserializeOwned;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -116,11 +116,7 @@ impl Programme {
     /// The event's programme at `now`, `None` when the event has no published event entity.
     /// Sessions deleted from the programme are kept as cancelled until the event is over
     /// (`CANCELLED_KEPT` after its last session ends), while the log holds their tombstones.
-    pub fn read(
-        tx: &Transaction<'_>,
-        event_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Programme>> {
+    pub fn read(tx: &Tx<'_>, event_id: &str, now: DateTime<Utc>) -> Result<Option<Programme>> {
         let mut event = None;
         let mut sessions = Vec::new();
         let (mut locations, mut tracks, mut speakers) =

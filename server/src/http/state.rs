@@ -37,6 +37,22 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// On PostgreSQL, hears the writes of every instance on the database: the caches learn
+    /// of them through the write generation, and the event's long-polls are woken (all of
+    /// them after a reconnect). `None` on SQLite.
+    pub fn listen_to_other_instances(&self) -> Option<crate::store::changes::Listener> {
+        let heads = Arc::downgrade(&self.heads);
+        self.db.listen(move |heard| {
+            let Some(heads) = heads.upgrade() else {
+                return;
+            };
+            match heard {
+                crate::store::changes::Heard::Event(event) => heads.wake(event),
+                crate::store::changes::Heard::Everything => heads.wake_all(),
+            }
+        })
+    }
+
     pub fn new(db: Db, config: Arc<Config>) -> AppState {
         AppState {
             heads: Arc::new(Heads::new(db.clone())),

@@ -5,7 +5,7 @@
 //! Like tokens, the code is stored only as a hash: SHA-256 over a random per-event salt and the
 //! code, compared in constant time. Decisions: `docs/adr/0006-organiser-ops.md`.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use super::engine::{Tx, args};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -55,33 +55,32 @@ fn check_code(code: &str) -> Result<()> {
 }
 
 /// The event's policy; `None` for an unknown event.
-pub fn read(tx: &Transaction<'_>, event_id: &str) -> Result<Option<Access>> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT a.salt, a.hash FROM event e LEFT JOIN event_access a ON a.event_id = e.id
-             WHERE e.id = ?1",
-        )?
-        .query_row([event_id], |r| {
+pub fn read(tx: &Tx<'_>, event_id: &str) -> Result<Option<Access>> {
+    tx.query_opt(
+        "SELECT a.salt, a.hash FROM event e LEFT JOIN event_access a ON a.event_id = e.id
+             WHERE e.id = $1",
+        args![event_id],
+        |r| {
             let salt: Option<Vec<u8>> = r.get(0)?;
             let hash: Option<Vec<u8>> = r.get(1)?;
             Ok(match (salt, hash) {
                 (Some(salt), Some(hash)) => Access::Code { salt, hash },
                 _ => Access::Public,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// Whether any event on this server has an access code.
-pub fn any_protected(tx: &Transaction<'_>) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM event_access)")?
-        .query_row([], |r| r.get(0))?)
+pub fn any_protected(tx: &Tx<'_>) -> Result<bool> {
+    tx.query_one("SELECT EXISTS (SELECT 1 FROM event_access)", args![], |r| {
+        r.get(0)
+    })
 }
 
 /// Gives the event an access code (`Some`, replacing any earlier one) or makes it public
 /// (`None`). The event must exist. Returns whether it had a code before.
-pub fn set(tx: &Transaction<'_>, event_id: &str, code: Option<&str>) -> Result<bool> {
+pub fn set(tx: &Tx<'_>, event_id: &str, code: Option<&str>) -> Result<bool> {
     let had_code = match read(tx, event_id)? {
         None => return Err(StoreError::EventNotFound(event_id.to_string())),
         Some(access) => access != Access::Public,
@@ -90,14 +89,17 @@ pub fn set(tx: &Transaction<'_>, event_id: &str, code: Option<&str>) -> Result<b
         Some(code) => {
             check_code(code)?;
             let salt: [u8; 16] = rand::random();
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO event_access (event_id, salt, hash) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![event_id, salt.to_vec(), code_hash(&salt, code)])?;
+            tx.execute(
+                "INSERT INTO event_access (event_id, salt, hash) VALUES ($1, $2, $3)
+             ON CONFLICT (event_id) DO UPDATE SET salt = excluded.salt, hash = excluded.hash",
+                args![event_id, salt.to_vec(), code_hash(&salt, code)],
+            )?;
         }
         None => {
-            tx.prepare_cached("DELETE FROM event_access WHERE event_id = ?1")?
-                .execute([event_id])?;
+            tx.execute(
+                "DELETE FROM event_access WHERE event_id = $1",
+                args![event_id],
+            )?;
         }
     }
     Ok(had_code)
@@ -107,62 +109,63 @@ pub fn set(tx: &Transaction<'_>, event_id: &str, code: Option<&str>) -> Result<b
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::store::Db;
     use crate::store::change_log::ensure_event;
 
     #[test]
     fn a_code_is_stored_salted_and_hashed_and_can_be_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path()).unwrap();
-        db.write_blocking(|tx| ensure_event(tx, "e")).unwrap();
-        assert_eq!(
-            db.read_blocking(|tx| read(tx, "e")).unwrap(),
-            Some(Access::Public)
-        );
-        assert!(
-            !db.write_blocking(|tx| set(tx, "e", Some("Markt 2027")))
-                .unwrap()
-        );
-        let Some(Access::Code { salt, hash }) = db.read_blocking(|tx| read(tx, "e")).unwrap()
-        else {
-            panic!("no code stored");
-        };
-        assert_eq!(salt.len(), 16);
-        assert_eq!(hash, code_hash(&salt, "Markt 2027"));
-        assert_eq!(hash, code_hash(&salt, " Markt 2027 "), "typed with spaces");
-        assert_ne!(hash, code_hash(&salt, "markt 2027"));
-        // The code itself is nowhere in the file.
-        drop(db);
-        let bytes = std::fs::read(dir.path().join("marktplatz.db")).unwrap_or_default();
-        assert!(!bytes.windows(10).any(|w| w == b"Markt 2027"));
-        let db = Db::open(dir.path()).unwrap();
-        // The same code set again gets a new salt.
-        db.write_blocking(|tx| set(tx, "e", Some("Markt 2027")))
-            .unwrap();
-        let Some(Access::Code { salt: again, .. }) = db.read_blocking(|tx| read(tx, "e")).unwrap()
-        else {
-            panic!("no code stored");
-        };
-        assert_ne!(salt, again);
-        assert!(db.write_blocking(|tx| set(tx, "e", None)).unwrap());
-        assert_eq!(
-            db.read_blocking(|tx| read(tx, "e")).unwrap(),
-            Some(Access::Public)
-        );
+        for t in crate::store::testing::each_engine() {
+            let db = &t.db;
+            db.write_blocking(|tx| ensure_event(tx, "e")).unwrap();
+            assert_eq!(
+                db.read_blocking(|tx| read(tx, "e")).unwrap(),
+                Some(Access::Public)
+            );
+            assert!(
+                !db.write_blocking(|tx| set(tx, "e", Some("Markt 2027")))
+                    .unwrap()
+            );
+            let Some(Access::Code { salt, hash }) = db.read_blocking(|tx| read(tx, "e")).unwrap()
+            else {
+                panic!("no code stored");
+            };
+            assert_eq!(salt.len(), 16);
+            assert_eq!(hash, code_hash(&salt, "Markt 2027"));
+            assert_eq!(hash, code_hash(&salt, " Markt 2027 "), "typed with spaces");
+            assert_ne!(hash, code_hash(&salt, "markt 2027"));
+            // The code itself is nowhere in the file.
+            let bytes = std::fs::read(t.dir.path().join("marktplatz.db")).unwrap_or_default();
+            assert!(!bytes.windows(10).any(|w| w == b"Markt 2027"));
+            let db = t.reopen();
+            // The same code set again gets a new salt.
+            db.write_blocking(|tx| set(tx, "e", Some("Markt 2027")))
+                .unwrap();
+            let Some(Access::Code { salt: again, .. }) =
+                db.read_blocking(|tx| read(tx, "e")).unwrap()
+            else {
+                panic!("no code stored");
+            };
+            assert_ne!(salt, again);
+            assert!(db.write_blocking(|tx| set(tx, "e", None)).unwrap());
+            assert_eq!(
+                db.read_blocking(|tx| read(tx, "e")).unwrap(),
+                Some(Access::Public)
+            );
+        }
     }
 
     #[test]
     fn codes_must_be_typeable_and_events_must_exist() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path()).unwrap();
-        db.write_blocking(|tx| ensure_event(tx, "e")).unwrap();
-        for bad in ["abc", "Markt27", "   ", "tab\there", &"x".repeat(65)] {
-            let error = db.write_blocking(|tx| set(tx, "e", Some(bad))).unwrap_err();
-            assert!(matches!(error, StoreError::BadInput(_)), "{bad:?}");
+        for t in crate::store::testing::each_engine() {
+            let db = &t.db;
+            db.write_blocking(|tx| ensure_event(tx, "e")).unwrap();
+            for bad in ["abc", "Markt27", "   ", "tab\there", &"x".repeat(65)] {
+                let error = db.write_blocking(|tx| set(tx, "e", Some(bad))).unwrap_err();
+                assert!(matches!(error, StoreError::BadInput(_)), "{bad:?}");
+            }
+            let error = db
+                .write_blocking(|tx| set(tx, "nope", Some("Markt 2027")))
+                .unwrap_err();
+            assert!(matches!(error, StoreError::EventNotFound(_)));
         }
-        let error = db
-            .write_blocking(|tx| set(tx, "nope", Some("Markt 2027")))
-            .unwrap_err();
-        assert!(matches!(error, StoreError::EventNotFound(_)));
     }
 }

@@ -13,7 +13,7 @@
 //! Tokens made before ids existed (plain 43-character secrets) still work: they are found by
 //! their hash and got an id `v1-<hex>` when the database was migrated.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use super::engine::{Row as SqlRow, Tx, args};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -134,7 +134,7 @@ fn check_subject(subject: &str) -> Result<()> {
 }
 
 /// Issues a token (the event must exist for organiser and attendee tokens).
-pub fn issue(tx: &Transaction<'_>, spec: &TokenSpec) -> Result<IssuedToken> {
+pub fn issue(tx: &Tx<'_>, spec: &TokenSpec) -> Result<IssuedToken> {
     let event_id = match spec.role {
         Role::Admin => None,
         Role::Organiser | Role::Attendee => Some(spec.event_id.clone().ok_or_else(|| {
@@ -164,19 +164,19 @@ pub fn issue(tx: &Transaction<'_>, spec: &TokenSpec) -> Result<IssuedToken> {
     let subject = spec.subject.clone().unwrap_or_else(|| id.clone());
     let created = now();
     let expires_at = spec.expires_in.map(|s| created.saturating_add(s));
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO token (id, hash, role, event_id, subject, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        id,
-        hash(&token),
-        spec.role.as_str(),
-        event_id,
-        subject,
-        created,
-        expires_at
-    ])?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        args![
+            &id,
+            hash(&token),
+            spec.role.as_str(),
+            &event_id,
+            &subject,
+            created,
+            expires_at
+        ],
+    )?;
     Ok(IssuedToken {
         id,
         token,
@@ -197,8 +197,8 @@ struct Row {
     revoked_at: Option<i64>,
 }
 
-fn find(tx: &Transaction<'_>, token: &str, token_hash: &[u8]) -> Result<Option<Row>> {
-    let map = |r: &rusqlite::Row<'_>| {
+fn find(tx: &Tx<'_>, token: &str, token_hash: &[u8]) -> Result<Option<Row>> {
+    let map = |r: &SqlRow<'_>| {
         Ok(Row {
             id: r.get(0)?,
             hash: r.get(1)?,
@@ -209,24 +209,25 @@ fn find(tx: &Transaction<'_>, token: &str, token_hash: &[u8]) -> Result<Option<R
             revoked_at: r.get(6)?,
         })
     };
-    const COLUMNS: &str = "id, hash, role, event_id, subject, expires_at, revoked_at";
     let row = match token.split_once('.') {
-        Some((id, _)) => tx
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM token WHERE id = ?1"))?
-            .query_row([id], map)
-            .optional()?,
+        Some((id, _)) => tx.query_opt(
+            "SELECT id, hash, role, event_id, subject, expires_at, revoked_at FROM token WHERE id = $1",
+            args![id],
+            map,
+        )?,
         // A token from before ids: found by its hash (compared again below all the same).
-        None => tx
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM token WHERE hash = ?1"))?
-            .query_row([token_hash], map)
-            .optional()?,
+        None => tx.query_opt(
+            "SELECT id, hash, role, event_id, subject, expires_at, revoked_at FROM token WHERE hash = $1",
+            args![token_hash],
+            map,
+        )?,
     };
     Ok(row)
 }
 
 /// The principal behind a bearer token: `Unauthenticated` when it is unknown, revoked or
 /// expired.
-pub fn authenticate(tx: &Transaction<'_>, token: &str) -> Result<Principal> {
+pub fn authenticate(tx: &Tx<'_>, token: &str) -> Result<Principal> {
     let token_hash = hash(token);
     let row = find(tx, token, &token_hash)?;
     let Some(row) = row.filter(|row| bool::from(row.hash.ct_eq(&token_hash))) else {
@@ -306,29 +307,29 @@ impl Principal {
 
 /// Revokes a token, named by its id or given whole. Returns whether it was active until now;
 /// an unknown one is `NotFound`.
-pub fn revoke(tx: &Transaction<'_>, id_or_token: &str) -> Result<bool> {
+pub fn revoke(tx: &Tx<'_>, id_or_token: &str) -> Result<bool> {
     let id = match id_or_token.split_once('.') {
         Some((id, _)) => id.to_string(),
         None if id_or_token.len() == 43 => {
             // A whole token from before ids.
-            let found: Option<String> = tx
-                .prepare_cached("SELECT id FROM token WHERE hash = ?1")?
-                .query_row([hash(id_or_token)], |r| r.get(0))
-                .optional()?;
+            let found: Option<String> = tx.query_opt(
+                "SELECT id FROM token WHERE hash = $1",
+                args![hash(id_or_token)],
+                |r| r.get(0),
+            )?;
             found.unwrap_or_else(|| id_or_token.to_string())
         }
         None => id_or_token.to_string(),
     };
-    let changed = tx
-        .prepare_cached("UPDATE token SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")?
-        .execute(params![id, now()])?;
+    let changed = tx.execute(
+        "UPDATE token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        args![&id, now()],
+    )?;
     if changed > 0 {
         return Ok(true);
     }
     let exists = tx
-        .prepare_cached("SELECT 1 FROM token WHERE id = ?1")?
-        .query_row([&id], |_| Ok(()))
-        .optional()?
+        .query_opt("SELECT 1 FROM token WHERE id = $1", args![&id], |_| Ok(()))?
         .is_some();
     if exists {
         Ok(false)
@@ -338,31 +339,33 @@ pub fn revoke(tx: &Transaction<'_>, id_or_token: &str) -> Result<bool> {
 }
 
 /// Tokens, newest first; only those of `event_id` when given.
-pub fn list(tx: &Transaction<'_>, event_id: Option<&str>) -> Result<Vec<TokenInfo>> {
-    let mut stmt = tx.prepare_cached(
+pub fn list(tx: &Tx<'_>, event_id: Option<&str>) -> Result<Vec<TokenInfo>> {
+    tx.query_all(
         "SELECT id, role, event_id, subject, created_at, expires_at, revoked_at FROM token
-         WHERE ?1 IS NULL OR event_id = ?1 ORDER BY created_at DESC, id",
-    )?;
-    let rows = stmt.query_map([event_id], |r| {
-        Ok(TokenInfo {
-            id: r.get(0)?,
-            role: r.get(1)?,
-            event: r.get(2)?,
-            subject: r.get(3)?,
-            created_at: r.get(4)?,
-            expires_at: r.get(5)?,
-            revoked_at: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         WHERE CAST($1 AS TEXT) IS NULL OR event_id = $1 ORDER BY created_at DESC, id",
+        args![event_id],
+        |r| {
+            Ok(TokenInfo {
+                id: r.get(0)?,
+                role: r.get(1)?,
+                event: r.get(2)?,
+                subject: r.get(3)?,
+                created_at: r.get(4)?,
+                expires_at: r.get(5)?,
+                revoked_at: r.get(6)?,
+            })
+        },
+    )
 }
 
 /// Whether any token exists for the event (used by tests and the CLI).
-pub fn has_tokens(tx: &Transaction<'_>, event_id: &str) -> Result<bool> {
+pub fn has_tokens(tx: &Tx<'_>, event_id: &str) -> Result<bool> {
     Ok(tx
-        .prepare_cached("SELECT 1 FROM token WHERE event_id = ?1 LIMIT 1")?
-        .query_row([event_id], |_| Ok(()))
-        .optional()?
+        .query_opt(
+            "SELECT 1 FROM token WHERE event_id = $1 LIMIT 1",
+            args![event_id],
+            |_| Ok(()),
+        )?
         .is_some())
 }
 
@@ -381,7 +384,7 @@ mod tests {
         }
     }
 
-    fn organiser_of(tx: &Transaction<'_>, token: &str, event: &str) -> Result<Principal> {
+    fn organiser_of(tx: &Tx<'_>, token: &str, event: &str) -> Result<Principal> {
         let principal = authenticate(tx, token)?;
         principal.may_write(event)?;
         Ok(principal)
@@ -389,80 +392,87 @@ mod tests {
 
     #[test]
     fn tokens_are_checked_by_id_and_hash_and_can_be_revoked() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path()).unwrap();
-        let issued = db
-            .write_blocking(|tx| issue(tx, &spec(Role::Organiser, Some("e"), None)))
+        for t in crate::store::testing::each_engine() {
+            let db = &t.db;
+            let issued = db
+                .write_blocking(|tx| issue(tx, &spec(Role::Organiser, Some("e"), None)))
+                .unwrap();
+            assert!(issued.token.starts_with(&format!("{}.", issued.id)));
+            db.write_blocking(|tx| {
+                let p = organiser_of(tx, &issued.token, "e")?;
+                assert_eq!(
+                    (p.role, p.subject.as_str()),
+                    (Role::Organiser, issued.id.as_str())
+                );
+                // The right id with a wrong secret is refused.
+                let forged = format!("{}.{}", issued.id, "A".repeat(43));
+                assert!(matches!(
+                    authenticate(tx, &forged),
+                    Err(StoreError::Unauthenticated(_))
+                ));
+                assert!(matches!(
+                    organiser_of(tx, &issued.token, "other"),
+                    Err(StoreError::Forbidden(_))
+                ));
+                assert!(revoke(tx, &issued.id)?);
+                assert!(!revoke(tx, &issued.token)?);
+                let Err(StoreError::Unauthenticated(message)) = authenticate(tx, &issued.token)
+                else {
+                    panic!("a revoked token was accepted");
+                };
+                assert!(message.contains("revoked"), "{message}");
+                assert!(matches!(revoke(tx, "nope"), Err(StoreError::NotFound(_))));
+                Ok(())
+            })
             .unwrap();
-        assert!(issued.token.starts_with(&format!("{}.", issued.id)));
-        db.write_blocking(|tx| {
-            let p = organiser_of(tx, &issued.token, "e")?;
-            assert_eq!(
-                (p.role, p.subject.as_str()),
-                (Role::Organiser, issued.id.as_str())
-            );
-            // The right id with a wrong secret is refused.
-            let forged = format!("{}.{}", issued.id, "A".repeat(43));
-            assert!(matches!(
-                authenticate(tx, &forged),
-                Err(StoreError::Unauthenticated(_))
-            ));
-            assert!(matches!(
-                organiser_of(tx, &issued.token, "other"),
-                Err(StoreError::Forbidden(_))
-            ));
-            assert!(revoke(tx, &issued.id)?);
-            assert!(!revoke(tx, &issued.token)?);
-            let Err(StoreError::Unauthenticated(message)) = authenticate(tx, &issued.token) else {
-                panic!("a revoked token was accepted");
-            };
-            assert!(message.contains("revoked"), "{message}");
-            assert!(matches!(revoke(tx, "nope"), Err(StoreError::NotFound(_))));
-            Ok(())
-        })
-        .unwrap();
+        }
     }
 
     #[test]
     fn no_token_starts_with_a_hyphen() {
         // One id in 64 started with '-' before; 3,000 tokens all passing would then happen
         // with a probability of about 1e-21.
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path()).unwrap();
-        db.write_blocking(|tx| {
-            for _ in 0..3000 {
-                let issued = issue(tx, &spec(Role::Admin, None, None))?;
-                assert!(!issued.token.starts_with('-'), "{}", issued.id);
-            }
-            Ok(())
-        })
-        .unwrap();
+        for t in crate::store::testing::each_engine() {
+            let db = &t.db;
+            db.write_blocking(|tx| {
+                for _ in 0..3000 {
+                    let issued = issue(tx, &spec(Role::Admin, None, None))?;
+                    assert!(!issued.token.starts_with('-'), "{}", issued.id);
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
     }
 
     #[test]
     fn expired_and_attendee_tokens_cannot_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path()).unwrap();
-        db.write_blocking(|tx| {
-            let old = issue(tx, &spec(Role::Organiser, Some("e"), Some(60)))?;
-            tx.execute("UPDATE token SET expires_at = 1 WHERE id = ?1", [&old.id])?;
-            let Err(StoreError::Unauthenticated(message)) = organiser_of(tx, &old.token, "e")
-            else {
-                panic!("an expired token was accepted");
-            };
-            assert!(message.contains("expired"), "{message}");
-            let attendee = issue(tx, &spec(Role::Attendee, Some("e"), None))?;
-            assert!(matches!(
-                organiser_of(tx, &attendee.token, "e"),
-                Err(StoreError::Forbidden(_))
-            ));
-            let admin = issue(tx, &spec(Role::Admin, None, None))?;
-            assert!(organiser_of(tx, &admin.token, "any").is_ok());
-            assert!(authenticate(tx, &admin.token)?.may_administer().is_ok());
-            assert!(issue(tx, &spec(Role::Organiser, None, None)).is_err());
-            Ok(())
-        })
-        .unwrap();
+        for t in crate::store::testing::each_engine() {
+            let db = &t.db;
+            db.write_blocking(|tx| {
+                let old = issue(tx, &spec(Role::Organiser, Some("e"), Some(60)))?;
+                tx.execute(
+                    "UPDATE token SET expires_at = 1 WHERE id = $1",
+                    args![&old.id],
+                )?;
+                let Err(StoreError::Unauthenticated(message)) = organiser_of(tx, &old.token, "e")
+                else {
+                    panic!("an expired token was accepted");
+                };
+                assert!(message.contains("expired"), "{message}");
+                let attendee = issue(tx, &spec(Role::Attendee, Some("e"), None))?;
+                assert!(matches!(
+                    organiser_of(tx, &attendee.token, "e"),
+                    Err(StoreError::Forbidden(_))
+                ));
+                let admin = issue(tx, &spec(Role::Admin, None, None))?;
+                assert!(organiser_of(tx, &admin.token, "any").is_ok());
+                assert!(authenticate(tx, &admin.token)?.may_administer().is_ok());
+                assert!(issue(tx, &spec(Role::Organiser, None, None)).is_err());
+                Ok(())
+            })
+            .unwrap();
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Content-addressed files: `<data>/assets/<sha256>`, indexed in the `asset` table (written
-//! only here).
+//! only here). On PostgreSQL the bytes are also rows of `asset_content`, written with the
+//! `asset` row, and `<data>/assets/` is each instance's cache of them ([`local_path`], ADR 0021).
 //!
 //! A file is written to a temporary name and renamed into place only after its hash matched,
 //! so a file under its final name always holds exactly the bytes its name promises.
@@ -7,7 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use super::engine::{Engine, Tx, args};
 
 use marktplatz_media as media;
 use marktplatz_model::assets::{is_sha256, sha256_hex};
@@ -44,19 +45,52 @@ pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join(ASSET_DIR).join(sha256)
 }
 
-pub fn meta(tx: &Transaction<'_>, sha256: &str) -> Result<Option<BlobMeta>> {
-    Ok(tx
-        .prepare_cached("SELECT media_type, bytes, width, height FROM asset WHERE sha256 = ?1")?
-        .query_row([sha256], |r| {
+/// The file holding a stored asset's bytes. On PostgreSQL an asset another instance stored is
+/// fetched into this instance's cache first (a temporary name, renamed once complete). Blocking.
+pub fn local_path(db: &Db, data_dir: &Path, sha256: &str) -> Result<PathBuf> {
+    let path = blob_path(data_dir, sha256);
+    if db.engine() == Engine::Sqlite || path.exists() {
+        return Ok(path);
+    }
+    let content: Option<Vec<u8>> = db.read_blocking(|tx| {
+        tx.query_opt(
+            "SELECT content FROM asset_content WHERE sha256 = $1",
+            args![sha256],
+            |r| r.get(0),
+        )
+    })?;
+    let Some(content) = content else {
+        // Not stored: the caller's open fails as it would on SQLite.
+        return Ok(path);
+    };
+    let dir = data_dir.join(ASSET_DIR);
+    std::fs::create_dir_all(&dir).map_err(StoreError::io("creating the asset folder"))?;
+    let temp = dir.join(format!(".{sha256}.{}.cache", std::process::id()));
+    let written = std::fs::write(&temp, &content).and_then(|()| std::fs::rename(&temp, &path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(StoreError::Io {
+            context: "caching an asset",
+            source: e,
+        });
+    }
+    Ok(path)
+}
+
+pub fn meta(tx: &Tx<'_>, sha256: &str) -> Result<Option<BlobMeta>> {
+    tx.query_opt(
+        "SELECT media_type, bytes, width, height FROM asset WHERE sha256 = $1",
+        args![sha256],
+        |r| {
             Ok(BlobMeta {
                 sha256: sha256.to_string(),
                 media_type: r.get(0)?,
-                bytes: r.get::<_, i64>(1)?.max(0) as u64,
+                bytes: r.get_u64(1)?,
                 width: r.get(2)?,
                 height: r.get(3)?,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// The media types an asset is served as; anything else stored (by an older server, or by an
@@ -203,25 +237,39 @@ fn persist(db: &Db, data_dir: &Path, temp: &Path, asset: &Stored<'_>) -> Result<
         .and_then(|file| file.sync_all())
         .and_then(|()| std::fs::rename(temp, &final_path))
         .map_err(StoreError::io("storing an asset"))?;
+    // On PostgreSQL the bytes go with the row: any instance can serve them.
+    let content = match db.engine() {
+        Engine::Sqlite => None,
+        Engine::Postgres => {
+            Some(std::fs::read(&final_path).map_err(StoreError::io("storing an asset"))?)
+        }
+    };
     db.write_blocking(|tx| {
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO asset (sha256, media_type, bytes, width, height, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
-            asset.sha256,
-            asset.media_type,
-            asset.bytes as i64,
-            asset.size.map(|s| s.0),
-            asset.size.map(|s| s.1),
-            now()
-        ])?;
+        if let Some(content) = &content {
+            tx.execute(
+                "INSERT INTO asset_content (sha256, content) VALUES ($1, $2)
+                 ON CONFLICT (sha256) DO NOTHING",
+                args![asset.sha256, content],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO asset (sha256, media_type, bytes, width, height, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
+            args![
+                asset.sha256,
+                asset.media_type,
+                asset.bytes as i64,
+                asset.size.map(|s| s.0),
+                asset.size.map(|s| s.1),
+                now()
+            ],
+        )?;
         Ok(())
     })
 }
 
 /// Which of `hashes` the server does not hold.
-pub fn missing(tx: &Transaction<'_>, hashes: &[String]) -> Result<Vec<String>> {
+pub fn missing(tx: &Tx<'_>, hashes: &[String]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for hash in hashes {
         if meta(tx, hash)?.is_none() && !out.contains(hash) {

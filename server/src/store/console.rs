@@ -3,7 +3,7 @@
 //! previewed but not yet confirmed. Secrets leave here once, in the clear; only their SHA-256
 //! hashes are stored.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use super::engine::{Tx, args};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -66,7 +66,7 @@ fn hash(secret: &str) -> Vec<u8> {
 
 /// Stores a one-time sign-in link for the organisers of `event_id` (created if new); returns
 /// its secret.
-pub fn issue_link(tx: &Transaction<'_>, event_id: &str, subject: &str) -> Result<String> {
+pub fn issue_link(tx: &Tx<'_>, event_id: &str, subject: &str) -> Result<String> {
     if subject.trim().is_empty() || subject.len() > 100 || subject.chars().any(char::is_control) {
         return Err(StoreError::BadInput(
             "the console user's name is 1 to 100 printable characters".into(),
@@ -75,35 +75,26 @@ pub fn issue_link(tx: &Transaction<'_>, event_id: &str, subject: &str) -> Result
     change_log::ensure_event(tx, event_id)?;
     let link = secret();
     let created = now();
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO console_link (hash, event_id, subject, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        hash(&link),
-        event_id,
-        subject,
-        created,
-        created + LINK_SECS
-    ])?;
+         VALUES ($1, $2, $3, $4, $5)",
+        args![hash(&link), event_id, subject, created, created + LINK_SECS],
+    )?;
     Ok(link)
 }
 
 /// Uses up the link and starts a session in the same transaction; a refused link changes
 /// nothing.
 pub fn redeem_link(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     link: &str,
 ) -> Result<std::result::Result<NewSession, LinkRefusal>> {
     let link_hash = hash(link);
-    let row: Option<(String, String, i64, Option<i64>)> = tx
-        .prepare_cached(
-            "SELECT event_id, subject, expires_at, used_at FROM console_link WHERE hash = ?1",
-        )?
-        .query_row([&link_hash], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
+    let row: Option<(String, String, i64, Option<i64>)> = tx.query_opt(
+        "SELECT event_id, subject, expires_at, used_at FROM console_link WHERE hash = $1",
+        args![&link_hash],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     let Some((event_id, subject, expires_at, used_at)) = row else {
         return Ok(Err(LinkRefusal::Unknown));
     };
@@ -114,14 +105,24 @@ pub fn redeem_link(
     if expires_at <= at {
         return Ok(Err(LinkRefusal::Expired));
     }
-    tx.prepare_cached("UPDATE console_link SET used_at = ?2 WHERE hash = ?1")?
-        .execute(params![link_hash, at])?;
+    // Only the first of two redeeming at once (two instances, READ COMMITTED) changes the row.
+    let won = tx.execute(
+        "UPDATE console_link SET used_at = $2 WHERE hash = $1 AND used_at IS NULL",
+        args![link_hash, at],
+    )?;
+    if won == 0 {
+        return Ok(Err(LinkRefusal::Used));
+    }
     // Links and sessions long over are forgotten here, so neither table only grows (a
     // session's pending imports go with it).
-    tx.prepare_cached("DELETE FROM console_link WHERE expires_at < ?1")?
-        .execute([at - FORGET_AFTER_SECS])?;
-    tx.prepare_cached("DELETE FROM console_session WHERE expires_at < ?1")?
-        .execute([at - FORGET_AFTER_SECS])?;
+    tx.execute(
+        "DELETE FROM console_link WHERE expires_at < $1",
+        args![at - FORGET_AFTER_SECS],
+    )?;
+    tx.execute(
+        "DELETE FROM console_session WHERE expires_at < $1",
+        args![at - FORGET_AFTER_SECS],
+    )?;
     let cookie = secret();
     let session = Session {
         hash: hash(&cookie),
@@ -130,18 +131,18 @@ pub fn redeem_link(
         csrf: secret(),
         expires_at: at + SESSION_SECS,
     };
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO console_session (hash, event_id, subject, csrf, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        session.hash,
-        session.event_id,
-        session.subject,
-        session.csrf,
-        at,
-        session.expires_at
-    ])?;
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        args![
+            session.hash,
+            session.event_id,
+            session.subject,
+            session.csrf,
+            at,
+            session.expires_at
+        ],
+    )?;
     Ok(Ok(NewSession {
         secret: cookie,
         session,
@@ -149,14 +150,13 @@ pub fn redeem_link(
 }
 
 /// The live session behind a cookie's secret (`None`: unknown, expired or signed out).
-pub fn session(tx: &Transaction<'_>, cookie: &str) -> Result<Option<Session>> {
+pub fn session(tx: &Tx<'_>, cookie: &str) -> Result<Option<Session>> {
     let session_hash = hash(cookie);
-    let found = tx
-        .prepare_cached(
-            "SELECT event_id, subject, csrf, expires_at FROM console_session
-             WHERE hash = ?1 AND revoked_at IS NULL",
-        )?
-        .query_row([&session_hash], |r| {
+    let found = tx.query_opt(
+        "SELECT event_id, subject, csrf, expires_at FROM console_session
+             WHERE hash = $1 AND revoked_at IS NULL",
+        args![&session_hash],
+        |r| {
             Ok(Session {
                 hash: session_hash.clone(),
                 event_id: r.get(0)?,
@@ -164,8 +164,8 @@ pub fn session(tx: &Transaction<'_>, cookie: &str) -> Result<Option<Session>> {
                 csrf: r.get(2)?,
                 expires_at: r.get(3)?,
             })
-        })
-        .optional()?;
+        },
+    )?;
     Ok(found.filter(|s| s.expires_at > now()))
 }
 
@@ -175,63 +175,59 @@ pub fn csrf_matches(session: &Session, presented: &str) -> bool {
 }
 
 /// Signs the session out; its pending imports go with it.
-pub fn sign_out(tx: &Transaction<'_>, session: &Session) -> Result<()> {
-    tx.prepare_cached("UPDATE console_session SET revoked_at = ?2 WHERE hash = ?1")?
-        .execute(params![session.hash, now()])?;
-    tx.prepare_cached("DELETE FROM console_pending WHERE session_hash = ?1")?
-        .execute([&session.hash])?;
+pub fn sign_out(tx: &Tx<'_>, session: &Session) -> Result<()> {
+    tx.execute(
+        "UPDATE console_session SET revoked_at = $2 WHERE hash = $1",
+        args![session.hash, now()],
+    )?;
+    tx.execute(
+        "DELETE FROM console_pending WHERE session_hash = $1",
+        args![&session.hash],
+    )?;
     Ok(())
 }
 
 /// Keeps a previewed import until it is confirmed; returns its id.
 pub fn keep_pending(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     session: &Session,
     source: &str,
     bundle: &str,
     head_seq: u64,
 ) -> Result<String> {
     let at = now();
-    tx.prepare_cached("DELETE FROM console_pending WHERE created_at < ?1")?
-        .execute([at - PENDING_SECS])?;
+    tx.execute(
+        "DELETE FROM console_pending WHERE created_at < $1",
+        args![at - PENDING_SECS],
+    )?;
     let id = secret();
-    tx.prepare_cached(
-        "INSERT INTO console_pending (id, session_hash, event_id, source, bundle, head_seq, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        id,
+    tx.execute("INSERT INTO console_pending (id, session_hash, event_id, source, bundle, head_seq, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)", args![id,
         session.hash,
         session.event_id,
         source,
         bundle,
         head_seq.min(i64::MAX as u64) as i64,
-        at
-    ])?;
+        at])?;
     Ok(id)
 }
 
 /// Takes the session's pending import out of the table (`None`: unknown, of another session,
 /// or already confirmed).
-pub fn take_pending(tx: &Transaction<'_>, session: &Session, id: &str) -> Result<Option<Pending>> {
-    let found = tx
-        .prepare_cached(
-            "SELECT source, bundle, head_seq FROM console_pending
-             WHERE id = ?1 AND session_hash = ?2 AND event_id = ?3",
-        )?
-        .query_row(params![id, session.hash, session.event_id], |r| {
+pub fn take_pending(tx: &Tx<'_>, session: &Session, id: &str) -> Result<Option<Pending>> {
+    // Taken in one statement: of two confirmations at once (two instances) one gets it.
+    tx.query_opt(
+        "DELETE FROM console_pending WHERE id = $1 AND session_hash = $2 AND event_id = $3
+         RETURNING source, bundle, head_seq",
+        args![id, session.hash, session.event_id],
+        |r| {
             Ok(Pending {
                 source: r.get(0)?,
                 bundle: r.get(1)?,
-                head_seq: r.get::<_, i64>(2)?.max(0) as u64,
+                head_seq: r.get_u64(2)?,
             })
-        })
-        .optional()?;
-    if found.is_some() {
-        tx.prepare_cached("DELETE FROM console_pending WHERE id = ?1")?
-            .execute([id])?;
-    }
-    Ok(found)
+        },
+    )
 }
 
 /// A live session as the access page lists it (never its secret).
@@ -245,35 +241,36 @@ pub struct SessionInfo {
 }
 
 /// The event's live sessions, newest first.
-pub fn sessions(tx: &Transaction<'_>, event_id: &str) -> Result<Vec<SessionInfo>> {
-    let mut stmt = tx.prepare_cached(
+pub fn sessions(tx: &Tx<'_>, event_id: &str) -> Result<Vec<SessionInfo>> {
+    tx.query_all(
         "SELECT hash, subject, created_at, expires_at FROM console_session
-         WHERE event_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
+         WHERE event_id = $1 AND revoked_at IS NULL AND expires_at > $2
          ORDER BY created_at DESC",
-    )?;
-    let rows = stmt.query_map(params![event_id, now()], |r| {
-        Ok(SessionInfo {
-            id: hex::encode(r.get::<_, Vec<u8>>(0)?),
-            subject: r.get(1)?,
-            created_at: r.get(2)?,
-            expires_at: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        args![event_id, now()],
+        |r| {
+            Ok(SessionInfo {
+                id: hex::encode(r.get::<Vec<u8>>(0)?),
+                subject: r.get(1)?,
+                created_at: r.get(2)?,
+                expires_at: r.get(3)?,
+            })
+        },
+    )
 }
 
 /// Ends a session of `event_id` named by [`SessionInfo::id`]; whether one was live.
-pub fn revoke_session(tx: &Transaction<'_>, event_id: &str, id: &str) -> Result<bool> {
+pub fn revoke_session(tx: &Tx<'_>, event_id: &str, id: &str) -> Result<bool> {
     let Ok(hash) = hex::decode(id) else {
         return Ok(false);
     };
-    let changed = tx
-        .prepare_cached(
-            "UPDATE console_session SET revoked_at = ?3
-             WHERE hash = ?1 AND event_id = ?2 AND revoked_at IS NULL",
-        )?
-        .execute(params![hash, event_id, now()])?;
-    tx.prepare_cached("DELETE FROM console_pending WHERE session_hash = ?1")?
-        .execute([&hash])?;
+    let changed = tx.execute(
+        "UPDATE console_session SET revoked_at = $3
+             WHERE hash = $1 AND event_id = $2 AND revoked_at IS NULL",
+        args![hash, event_id, now()],
+    )?;
+    tx.execute(
+        "DELETE FROM console_pending WHERE session_hash = $1",
+        args![&hash],
+    )?;
     Ok(changed > 0)
 }

@@ -1,5 +1,5 @@
-//! The server's SQLite database: one writer (SQLite serialises writers anyway; one connection
-//! keeps seq assignment simple) and a pool of readers, all used from blocking threads.
+//! The server's database: SQLite (one writer, as SQLite serialises writers anyway, and a pool
+//! of readers) or PostgreSQL ([`super::pool`]), all used from blocking threads.
 //!
 //! Every committed write bumps the file's write generation, shared by every [`Db`] of this
 //! process on the same file: what the caches (`crate::cache`) compare to know that something
@@ -11,22 +11,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use tokio::sync::Semaphore;
 
+use super::changes::{self, Heard, Listener};
+use super::engine::{Engine, Tx};
 use super::error::{Result, StoreError};
+use super::migrations::{KNOWN, MIGRATIONS};
+use super::pool::Pool;
 
 pub const DB_FILE: &str = "marktplatz.db";
-const MIGRATIONS: &[&str] = &[
-    include_str!("sql/0001_initial.sql"),
-    include_str!("sql/0002_roles_ops.sql"),
-    include_str!("sql/0003_access_code.sql"),
-    include_str!("sql/0004_event_access.sql"),
-    include_str!("sql/0005_publish_source.sql"),
-    include_str!("sql/0006_release.sql"),
-    include_str!("sql/0007_release_content.sql"),
-    include_str!("sql/0008_console.sql"),
-];
 const IDLE_READERS: usize = 8;
 /// Async reads ([`Db::read`]) running at once; the rest wait without a thread. Unbounded, a
 /// crowd (10,000 long-polls woken by one write) took up to tokio's 512 blocking threads, each
@@ -40,17 +34,24 @@ pub struct Db {
 }
 
 struct Inner {
-    path: PathBuf,
-    writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    backend: Backend,
     /// Places for [`Db::read`]s in flight (never closed).
     read_slots: Semaphore,
     /// Bumped after each committed write (shared with every `Db` of this process on the file).
     generation: Arc<AtomicU64>,
 }
 
+enum Backend {
+    Sqlite {
+        path: PathBuf,
+        writer: Mutex<Connection>,
+        readers: Mutex<Vec<Connection>>,
+    },
+    Postgres(Box<Pool>),
+}
+
 impl Db {
-    /// Opens (creating and migrating) the database in the data directory.
+    /// Opens (creating and migrating) the SQLite database in the data directory.
     pub fn open(data_dir: &Path) -> Result<Db> {
         let path = data_dir.join(DB_FILE);
         let open_error = |source| StoreError::Open {
@@ -64,15 +65,64 @@ impl Db {
         )
         .map_err(open_error)?;
         migrate(&mut conn, &path)?;
-        Ok(Db {
-            inner: Arc::new(Inner {
-                generation: generation_of(&path),
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        Ok(Db::with(
+            Backend::Sqlite {
                 path,
                 writer: Mutex::new(conn),
                 readers: Mutex::new(Vec::new()),
+            },
+            &key.to_string_lossy(),
+        ))
+    }
+
+    /// The PostgreSQL database at `database` when one is given, else the SQLite database in
+    /// `data_dir`.
+    pub fn at(data_dir: &Path, database: Option<&str>) -> Result<Db> {
+        match database {
+            Some(url) => Db::connect(url),
+            None => Db::open(data_dir),
+        }
+    }
+
+    /// Connects to (and migrates) the PostgreSQL database at `url`
+    /// (`postgres://user:password@host/db`).
+    pub fn connect(url: &str) -> Result<Db> {
+        let pool = Pool::connect(url, IDLE_READERS)?;
+        let key = pool.label().to_string();
+        Ok(Db::with(Backend::Postgres(Box::new(pool)), &key))
+    }
+
+    fn with(backend: Backend, key: &str) -> Db {
+        Db {
+            inner: Arc::new(Inner {
+                backend,
+                generation: generation_of(key),
                 read_slots: Semaphore::new(CONCURRENT_READS),
             }),
-        })
+        }
+    }
+
+    /// Which engine this database runs on.
+    pub fn engine(&self) -> Engine {
+        match self.inner.backend {
+            Backend::Sqlite { .. } => Engine::Sqlite,
+            Backend::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// On PostgreSQL, listens for the changes every instance announces ([`super::changes`]):
+    /// each bumps the write generation, then `heard` is called. `None` on SQLite.
+    pub fn listen(&self, heard: impl Fn(Heard<'_>) + Send + 'static) -> Option<Listener> {
+        match &self.inner.backend {
+            Backend::Sqlite { .. } => None,
+            Backend::Postgres(pool) => Some(changes::listen(
+                pool.config().clone(),
+                pool.label().to_string(),
+                self.inner.generation.clone(),
+                heard,
+            )),
+        }
     }
 
     /// Bumped after every committed write through any `Db` of this process on the same file.
@@ -80,30 +130,44 @@ impl Db {
         self.inner.generation.load(Ordering::Acquire)
     }
 
-    /// Runs `f` in one IMMEDIATE transaction on the writer; commits only if it succeeds.
-    pub fn write_blocking<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.inner.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
+    /// Runs `f` in one write transaction; commits only if it succeeds. On SQLite: IMMEDIATE,
+    /// on the one writer. On PostgreSQL: READ COMMITTED, ordered by row locks (ADR 0021).
+    pub fn write_blocking<T: Send>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T> + Send,
+    ) -> Result<T> {
+        let value = match &self.inner.backend {
+            Backend::Sqlite { writer, .. } => {
+                let mut conn = lock(writer);
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let value = f(&Tx::Sqlite(&tx))?;
+                tx.commit()?;
+                value
+            }
+            Backend::Postgres(pool) => pool.write(f)?,
+        };
         // After the commit: a value read before this bump is remembered as stale (cache/).
         self.inner.generation.fetch_add(1, Ordering::AcqRel);
         Ok(value)
     }
 
     /// Runs `f` in a read transaction on a pooled reader (a consistent snapshot).
-    pub fn read_blocking<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = match lock(&self.inner.readers).pop() {
+    pub fn read_blocking<T: Send>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T> + Send) -> Result<T> {
+        let (path, readers) = match &self.inner.backend {
+            Backend::Sqlite { path, readers, .. } => (path, readers),
+            Backend::Postgres(pool) => return pool.read(f),
+        };
+        let mut conn = match lock(readers).pop() {
             Some(conn) => conn,
-            None => self.open_reader()?,
+            None => open_reader(path)?,
         };
         let result = (|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-            let value = f(&tx)?;
+            let value = f(&Tx::Sqlite(&tx))?;
             tx.finish()?;
             Ok(value)
         })();
-        let mut idle = lock(&self.inner.readers);
+        let mut idle = lock(readers);
         if idle.len() < IDLE_READERS {
             idle.push(conn);
         }
@@ -114,7 +178,7 @@ impl Db {
     pub async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+        F: FnOnce(&Tx<'_>) -> Result<T> + Send + 'static,
     {
         let db = self.clone();
         blocking("running a database write", move || db.write_blocking(f)).await?
@@ -124,7 +188,7 @@ impl Db {
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+        F: FnOnce(&Tx<'_>) -> Result<T> + Send + 'static,
     {
         let _slot = self
             .inner
@@ -135,16 +199,16 @@ impl Db {
         let db = self.clone();
         blocking("running a database read", move || db.read_blocking(f)).await?
     }
+}
 
-    fn open_reader(&self) -> Result<Connection> {
-        let conn = Connection::open_with_flags(
-            &self.inner.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.execute_batch("PRAGMA query_only = ON;")?;
-        Ok(conn)
-    }
+fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
 }
 
 /// Runs `f` on a blocking thread (store work must not block the async runtime).
@@ -152,22 +216,25 @@ pub async fn blocking<T: Send + 'static>(
     context: &'static str,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| StoreError::internal(context, e))
+    tokio::task::spawn_blocking(move || {
+        super::pool::mark_blocking_thread();
+        f()
+    })
+    .await
+    .map_err(|e| StoreError::internal(context, e))
 }
 
-/// The write generation of one database file, shared by every [`Db`] of this process on it.
-fn generation_of(path: &Path) -> Arc<AtomicU64> {
-    static FILES: OnceLock<Mutex<HashMap<PathBuf, Weak<AtomicU64>>>> = OnceLock::new();
-    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut files = lock(FILES.get_or_init(Default::default));
-    if let Some(generation) = files.get(&key).and_then(Weak::upgrade) {
+/// The write generation of one database (its file, or its URL without the password), shared
+/// by every [`Db`] of this process on it.
+fn generation_of(key: &str) -> Arc<AtomicU64> {
+    static DATABASES: OnceLock<Mutex<HashMap<String, Weak<AtomicU64>>>> = OnceLock::new();
+    let mut databases = lock(DATABASES.get_or_init(Default::default));
+    if let Some(generation) = databases.get(key).and_then(Weak::upgrade) {
         return generation;
     }
-    files.retain(|_, g| g.strong_count() > 0);
+    databases.retain(|_, g| g.strong_count() > 0);
     let generation = Arc::new(AtomicU64::new(0));
-    files.insert(key, Arc::downgrade(&generation));
+    databases.insert(key.to_string(), Arc::downgrade(&generation));
     generation
 }
 
@@ -181,7 +248,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
-    let known = MIGRATIONS.len() as i64;
+    let known = KNOWN;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(open_error)?;
@@ -195,8 +262,8 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             known,
         });
     }
-    for sql in MIGRATIONS.iter().skip(found as usize) {
-        tx.execute_batch(sql).map_err(open_error)?;
+    for step in MIGRATIONS.iter().skip(found as usize) {
+        tx.execute_batch(step.sqlite).map_err(open_error)?;
     }
     tx.pragma_update(None, "user_version", known)
         .map_err(open_error)?;
@@ -220,8 +287,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            for sql in &MIGRATIONS[..2] {
-                conn.execute_batch(sql).unwrap();
+            for step in &MIGRATIONS[..2] {
+                conn.execute_batch(step.sqlite).unwrap();
             }
             conn.execute_batch(
                 "PRAGMA user_version = 2;
@@ -253,8 +320,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            for sql in &MIGRATIONS[..3] {
-                conn.execute_batch(sql).unwrap();
+            for step in &MIGRATIONS[..3] {
+                conn.execute_batch(step.sqlite).unwrap();
             }
             conn.execute_batch(
                 "PRAGMA user_version = 3;

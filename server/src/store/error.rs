@@ -16,6 +16,11 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    /// A PostgreSQL database that cannot be used: a URL that does not parse, a server that
+    /// cannot be reached, a refused password, a failed migration. `database` never holds the
+    /// password.
+    #[error("cannot use the database {database}: {detail}")]
+    Database { database: String, detail: String },
     #[error(
         "{path} was written by a newer marktplatz server (schema {found}, this build knows {known})"
     )]
@@ -26,6 +31,8 @@ pub enum StoreError {
     },
     #[error("the database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("the database failed: {0}")]
+    Postgres(#[from] postgres::Error),
     #[error("there is no event '{0}' on this server")]
     EventNotFound(String),
     /// Something else the request names does not exist (a token, an entity).
@@ -120,8 +127,10 @@ impl StoreError {
             StoreError::Busy(_) => code::OVERLOADED,
             StoreError::Content(_)
             | StoreError::Open { .. }
+            | StoreError::Database { .. }
             | StoreError::Newer { .. }
             | StoreError::Sqlite(_)
+            | StoreError::Postgres(_)
             | StoreError::Io { .. }
             | StoreError::Internal { .. } => code::INTERNAL,
         }

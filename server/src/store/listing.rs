@@ -1,7 +1,7 @@
 //! The events this server offers to anyone (`GET /v1/events`): reads `event`, `entity` and
 //! `event_access`, writes nothing.
 
-use rusqlite::Transaction;
+use super::engine::{Tx, args};
 
 use marktplatz_model::model::{EntityKind, Event};
 use marktplatz_model::wire::ListedEvent;
@@ -10,19 +10,17 @@ use super::error::Result;
 
 /// Every event with a published event entity and no access code, by title. An event entity
 /// that does not parse (never published so: the publish checks it) is left out and logged.
-pub fn public_events(tx: &Transaction<'_>) -> Result<Vec<ListedEvent>> {
-    let mut stmt = tx.prepare_cached(
+pub fn public_events(tx: &Tx<'_>) -> Result<Vec<ListedEvent>> {
+    let rows = tx.query_all(
         "SELECT e.id, n.body FROM event e
-         JOIN entity n ON n.event_id = e.id AND n.kind = ?1 AND n.id = e.id
+         JOIN entity n ON n.event_id = e.id AND n.kind = $1 AND n.id = e.id
          WHERE n.body IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM event_access a WHERE a.event_id = e.id)",
+        args![EntityKind::Event.as_str()],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
     )?;
-    let rows = stmt.query_map([EntityKind::Event.as_str()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
     let mut events = Vec::new();
-    for row in rows {
-        let (id, body) = row?;
+    for (id, body) in rows {
         match serde_json::from_str::<Event>(&body) {
             Ok(event) => events.push(ListedEvent {
                 first_day: event.days.first().copied(),

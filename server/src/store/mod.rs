@@ -1,8 +1,10 @@
-//! The bottom layer: the server's SQLite database and asset files. Each table has one module
+//! The bottom layer: the server's database (SQLite, or PostgreSQL for several instances: ADR
+//! 0021) and asset files. Each table has one module
 //! that writes it (`docs/ARCHITECTURE.md, "The server"`); every function takes the [`Db`] or a
 //! transaction and returns [`StoreError`], never an HTTP answer.
 //!
 //! - [`db`]: connections, transactions, migrations (`sql/`), the write generation;
+//! - [`engine`]: the portable transaction interface ([`Tx`]) over SQLite and PostgreSQL;
 //! - [`change_log`]: events and their compacted change logs (`event`, `entity`);
 //! - [`auth`]: bearer tokens and roles (`token`);
 //! - [`access`]: read policies, access codes (`event_access`);
@@ -25,19 +27,29 @@ pub mod auth;
 pub mod backup;
 pub mod blobs;
 pub mod change_log;
+pub mod changes;
 pub mod console;
 pub mod db;
+pub mod engine;
 pub mod error;
 pub mod listing;
 pub mod merge;
+pub mod migrations;
 pub mod ops;
 pub mod overrides;
 pub mod photos;
+pub mod pool;
 pub mod publish;
 pub mod releases;
+pub mod scratch;
 pub mod sources;
 pub mod steps;
+#[cfg(test)]
+pub mod testing;
 pub mod thumbnails;
+#[cfg(test)]
+mod two_instances;
 
 pub use db::{DB_FILE, Db, blocking, now};
+pub use engine::{Param, Row, Tx};
 pub use error::{Result, StoreError};

@@ -9,7 +9,6 @@
 
 use std::path::Path;
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
@@ -21,6 +20,7 @@ use super::auth::Principal;
 use super::blobs;
 use super::change_log::{self, NewChange};
 use super::db::{Db, now};
+use super::engine::{Tx, args};
 use super::error::{Result, StoreError};
 use super::overrides;
 use super::thumbnails;
@@ -108,10 +108,13 @@ pub fn apply(
     let event_id = event_id.to_string();
     let key = key.to_string();
     db.write_blocking(move |tx| {
+        // The event's row lock first: a retry racing on another instance waits here and then
+        // finds this one's stored result (PostgreSQL, READ COMMITTED: each statement sees what
+        // committed before it began).
+        let head = change_log::lock_head(tx, &event_id)?;
         if let Some(done) = stored(tx, &event_id, &subject, &key, &request_hash)? {
             return Ok(Applied::Replayed(done));
         }
-        let head = change_log::require_head(tx, &event_id)?;
         let (outcome, before, after) = apply_in(tx, &event_id, &head.epoch, base, &op, thumbnail)?;
         if outcome.changed {
             overrides::record(
@@ -125,31 +128,32 @@ pub fn apply(
         }
         let json = serde_json::to_string(&outcome)
             .map_err(|e| StoreError::internal("encoding an outcome", e))?;
-        tx.prepare_cached(
+        tx.execute(
             "INSERT INTO op_result (event_id, subject, key, request, outcome, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![event_id, subject, key, request_hash, json, now()])?;
-        tx.prepare_cached("DELETE FROM op_result WHERE created_at < ?1")?
-            .execute([now() - KEEP_RESULTS_SECS])?;
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            args![&event_id, &subject, &key, &request_hash, json, now()],
+        )?;
+        tx.execute(
+            "DELETE FROM op_result WHERE created_at < $1",
+            args![now() - KEEP_RESULTS_SECS],
+        )?;
         Ok(Applied::New(outcome))
     })
 }
 
 /// The stored result for a key; a key sent again with another request is refused (422).
 fn stored(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     event_id: &str,
     subject: &str,
     key: &str,
     request_hash: &[u8],
 ) -> Result<Option<OpOutcome>> {
-    let row: Option<(Vec<u8>, String)> = tx
-        .prepare_cached(
-            "SELECT request, outcome FROM op_result WHERE event_id = ?1 AND subject = ?2 AND key = ?3",
-        )?
-        .query_row(params![event_id, subject, key], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let row: Option<(Vec<u8>, String)> = tx.query_opt(
+        "SELECT request, outcome FROM op_result WHERE event_id = $1 AND subject = $2 AND key = $3",
+        args![event_id, subject, key],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let Some((request, outcome)) = row else {
         return Ok(None);
     };
@@ -226,7 +230,7 @@ fn stored_image(db: &Db, data_dir: &Path, image: &AssetRef, what: &str) -> Resul
             ),
         ));
     }
-    let path = blobs::blob_path(data_dir, &image.sha256);
+    let path = blobs::local_path(db, data_dir, &image.sha256)?;
     let head = read_head(&path).map_err(StoreError::io("reading an image"))?;
     let sniffed = marktplatz_model::assets::sniff_image(&head)
         .map_err(|e| StoreError::refused(code::NOT_AN_IMAGE, format!("{what}: {e}")))?;
@@ -246,7 +250,7 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 /// log. Runs inside the writer's transaction. Returns the outcome and the entity's bodies
 /// before and after.
 fn apply_in(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     event_id: &str,
     epoch: &str,
     base: u64,
@@ -353,25 +357,23 @@ fn apply_in(
 /// The entity's row: its seq and body (`None` body: a tombstone). `None`: never existed (or
 /// its tombstone was purged).
 fn current(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     event_id: &str,
     kind: EntityKind,
     id: &str,
 ) -> Result<Option<(u64, Option<String>)>> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT seq, body FROM entity WHERE event_id = ?1 AND kind = ?2 AND id = ?3",
-        )?
-        .query_row(params![event_id, kind.as_str(), id], |r| {
-            Ok((r.get::<_, i64>(0)?.max(0) as u64, r.get(1)?))
-        })
-        .optional()?)
+    tx.query_opt(
+        "SELECT seq, body FROM entity WHERE event_id = $1 AND kind = $2 AND id = $3",
+        args![event_id, kind.as_str(), id],
+        |r| Ok((r.get_u64(0)?, r.get(1)?)),
+    )
 }
 
 /// How many operations were applied for the event (one stored result each).
-pub fn applied_count(tx: &Transaction<'_>, event_id: &str) -> Result<u64> {
-    Ok(tx
-        .prepare_cached("SELECT count(*) FROM op_result WHERE event_id = ?1")?
-        .query_row([event_id], |r| r.get::<_, i64>(0))?
-        .max(0) as u64)
+pub fn applied_count(tx: &Tx<'_>, event_id: &str) -> Result<u64> {
+    tx.query_one(
+        "SELECT count(*) FROM op_result WHERE event_id = $1",
+        args![event_id],
+        |r| r.get_u64(0),
+    )
 }

@@ -4,7 +4,7 @@
 //! value or removes its entity; one a later operation set again is superseded, not overridden
 //! (`docs/adr/0013-safe-publishing.md`).
 
-use rusqlite::{Transaction, params};
+use super::engine::{Tx, args};
 use serde_json::{Map, Value};
 
 use marktplatz_model::model::EntityKind;
@@ -20,7 +20,7 @@ use super::steps::Step;
 /// Remembers what the operation `key` of `subject` did to `kind` `id` (bodies before and
 /// after; `None`: absent), and drops the fields it sets again from earlier operations.
 pub fn record(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     event_id: &str,
     (subject, key): (&str, &str),
     (kind, id): (EntityKind, &str),
@@ -45,37 +45,39 @@ pub fn record(
         set.retain(|field, _| !fields.contains_key(field));
         let (subject, key) = &earlier;
         if set.is_empty() {
-            tx.prepare_cached(
-                "DELETE FROM op_effect WHERE event_id = ?1 AND subject = ?2 AND key = ?3",
-            )?
-            .execute(params![event_id, subject, key])?;
+            tx.execute(
+                "DELETE FROM op_effect WHERE event_id = $1 AND subject = $2 AND key = $3",
+                args![event_id, subject, key],
+            )?;
         } else {
-            tx.prepare_cached(
-                "UPDATE op_effect SET fields = ?4 WHERE event_id = ?1 AND subject = ?2 AND key = ?3",
-            )?
-            .execute(params![event_id, subject, key, Value::Object(set).to_string()])?;
+            tx.execute("UPDATE op_effect SET fields = $4 WHERE event_id = $1 AND subject = $2 AND key = $3", args![event_id, subject, key, Value::Object(set).to_string()])?;
         }
     }
-    tx.prepare_cached(
-        "INSERT OR REPLACE INTO op_effect (event_id, subject, key, kind, id, fields, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        event_id,
-        subject,
-        key,
-        kind.as_str(),
-        id,
-        Value::Object(fields).to_string(),
-        now()
-    ])?;
-    tx.prepare_cached("DELETE FROM op_effect WHERE created_at < ?1")?
-        .execute([now() - KEEP_RESULTS_SECS])?;
+    tx.execute(
+        "INSERT INTO op_effect (event_id, subject, key, kind, id, fields, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (event_id, subject, key) DO UPDATE SET kind = excluded.kind,
+           id = excluded.id, fields = excluded.fields, overridden_by = NULL,
+           created_at = excluded.created_at",
+        args![
+            event_id,
+            subject,
+            key,
+            kind.as_str(),
+            id,
+            Value::Object(fields).to_string(),
+            now()
+        ],
+    )?;
+    tx.execute(
+        "DELETE FROM op_effect WHERE created_at < $1",
+        args![now() - KEEP_RESULTS_SECS],
+    )?;
     Ok(())
 }
 
 /// Marks the operations whose effect the publish `steps` (release `release`) undid.
-pub fn mark(tx: &Transaction<'_>, event_id: &str, release: u64, steps: &[Step]) -> Result<()> {
+pub fn mark(tx: &Tx<'_>, event_id: &str, release: u64, steps: &[Step]) -> Result<()> {
     let release = i64::try_from(release).unwrap_or(i64::MAX);
     for step in steps {
         let effects = active(tx, event_id, step.kind, &step.id)?;
@@ -91,11 +93,11 @@ pub fn mark(tx: &Transaction<'_>, event_id: &str, release: u64, steps: &[Step]) 
                     .any(|(field, value)| body.get(field) != Some(value)),
             };
             if undone {
-                tx.prepare_cached(
-                    "UPDATE op_effect SET overridden_by = ?4
-                     WHERE event_id = ?1 AND subject = ?2 AND key = ?3",
-                )?
-                .execute(params![event_id, subject, key, release])?;
+                tx.execute(
+                    "UPDATE op_effect SET overridden_by = $4
+                     WHERE event_id = $1 AND subject = $2 AND key = $3",
+                    args![event_id, subject, key, release],
+                )?;
             }
         }
     }
@@ -103,45 +105,42 @@ pub fn mark(tx: &Transaction<'_>, event_id: &str, release: u64, steps: &[Step]) 
 }
 
 /// The operations of `subject` in `event_id` that a publish undid, by release.
-pub fn overridden(
-    tx: &Transaction<'_>,
-    event_id: &str,
-    subject: &str,
-) -> Result<Vec<OverriddenOp>> {
-    let mut stmt = tx.prepare_cached(
+pub fn overridden(tx: &Tx<'_>, event_id: &str, subject: &str) -> Result<Vec<OverriddenOp>> {
+    tx.query_all(
         "SELECT key, overridden_by FROM op_effect
-         WHERE event_id = ?1 AND subject = ?2 AND overridden_by IS NOT NULL
+         WHERE event_id = $1 AND subject = $2 AND overridden_by IS NOT NULL
          ORDER BY overridden_by, created_at, key",
-    )?;
-    let rows = stmt.query_map(params![event_id, subject], |r| {
-        Ok(OverriddenOp {
-            key: r.get(0)?,
-            release: r.get::<_, i64>(1)?.max(0) as u64,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        args![event_id, subject],
+        |r| {
+            Ok(OverriddenOp {
+                key: r.get(0)?,
+                release: r.get_u64(1)?,
+            })
+        },
+    )
 }
 
 /// The effects on an entity no publish has undone yet: (subject, key) and the fields set.
 type Effects = Vec<((String, String), Map<String, Value>)>;
 
-fn active(tx: &Transaction<'_>, event_id: &str, kind: EntityKind, id: &str) -> Result<Effects> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT subject, key, fields FROM op_effect
-         WHERE event_id = ?1 AND kind = ?2 AND id = ?3 AND overridden_by IS NULL",
-    )?;
-    let mut rows = stmt.query(params![event_id, kind.as_str(), id])?;
+fn active(tx: &Tx<'_>, event_id: &str, kind: EntityKind, id: &str) -> Result<Effects> {
     let mut effects = Vec::new();
-    while let Some(row) = rows.next()? {
-        let fields: String = row.get(2)?;
-        let Value::Object(fields) = parse(&fields)? else {
-            return Err(StoreError::internal(
-                "reading an operation's effect",
-                "not an object",
-            ));
-        };
-        effects.push(((row.get(0)?, row.get(1)?), fields));
-    }
+    tx.query_each(
+        "SELECT subject, key, fields FROM op_effect
+         WHERE event_id = $1 AND kind = $2 AND id = $3 AND overridden_by IS NULL",
+        args![event_id, kind.as_str(), id],
+        |row| {
+            let fields: String = row.get(2)?;
+            let Value::Object(fields) = parse(&fields)? else {
+                return Err(StoreError::internal(
+                    "reading an operation's effect",
+                    "not an object",
+                ));
+            };
+            effects.push(((row.get(0)?, row.get(1)?), fields));
+            Ok(true)
+        },
+    )?;
     Ok(effects)
 }
 

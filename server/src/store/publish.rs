@@ -23,6 +23,7 @@ use marktplatz_model::wire::{PublishOutcome, code};
 use super::blobs;
 use super::change_log::{self, NewChange};
 use super::db::Db;
+use super::engine::Tx;
 use super::error::{Result, StoreError};
 use super::merge;
 use super::overrides;
@@ -67,12 +68,15 @@ pub fn publish_bundle(
 /// applies it: the source's record, the change log, the release. Inside the writer's
 /// transaction.
 fn apply(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     event_id: &str,
     by: &Publisher,
     entities: &[Encoded],
     tombstone_retention_secs: Option<i64>,
 ) -> Result<PublishOutcome> {
+    // Locked before planning: the plan, the seqs and the release number all rest on this
+    // event's state staying as read until the commit (another instance waits here).
+    change_log::lock_head(tx, event_id)?;
     let plan = plan(tx, event_id, &by.source, entities)?;
     if !plan.refusals.is_empty() && !by.confirmed {
         let preview = plan.preview(change_log::require_head(tx, event_id)?.seq)?;
@@ -108,7 +112,7 @@ pub fn revert(
     let event_id = event_id.to_string();
     let by = by.clone();
     db.write_blocking(move |tx| {
-        change_log::require_head(tx, &event_id)?;
+        change_log::lock_head(tx, &event_id)?;
         let (by, entities) = reverting(tx, &event_id, to, by)?;
         apply(tx, &event_id, &by, &entities, tombstone_retention_secs)
     })
@@ -126,7 +130,7 @@ pub fn preview_revert(db: &Db, event_id: &str, to: u64, by: &Publisher) -> Resul
 
 /// Release `to`'s snapshot, and `by` publishing as its source.
 fn reverting(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     event_id: &str,
     to: u64,
     mut by: Publisher,
@@ -234,12 +238,7 @@ fn json_of(body: &str) -> Result<serde_json::Value> {
 }
 
 /// Builds what publishing `entities` as `source` does to `event_id`, reading only.
-pub fn plan(
-    tx: &rusqlite::Transaction<'_>,
-    event_id: &str,
-    source: &str,
-    entities: &[Encoded],
-) -> Result<Plan> {
+pub fn plan(tx: &Tx<'_>, event_id: &str, source: &str, entities: &[Encoded]) -> Result<Plan> {
     let live = change_log::live_bodies(tx, event_id)?;
     let mut previous = sources::published_by(tx, event_id, source)?;
     let previous_sessions = previous

@@ -12,14 +12,14 @@ use std::path::Path;
 use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use rusqlite::{OptionalExtension, params};
+use super::engine::args;
 
 use marktplatz_media as media;
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
 use marktplatz_model::wire::code;
 
-use super::blobs::{self, blob_path};
+use super::blobs;
 use super::db::Db;
 use super::error::{Result, StoreError};
 
@@ -73,7 +73,7 @@ pub fn thumbnail_for(
     if let Some(known) = known_thumbnail(db, &image.sha256)? {
         return Ok((known, false));
     }
-    let path = blob_path(data_dir, &image.sha256);
+    let path = blobs::local_path(db, data_dir, &image.sha256)?;
     let bytes = std::fs::read(&path).map_err(StoreError::io("reading a gallery image"))?;
     let (thumb, jpeg) = {
         let _slot = DecodeSlot::take()?;
@@ -94,10 +94,11 @@ pub fn thumbnail_for(
         (thumb, true)
     };
     db.write_blocking(|tx| {
-        tx.prepare_cached(
-            "INSERT OR REPLACE INTO thumbnail (source, max_edge, thumb) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![image.sha256, THUMBNAIL_EDGE, thumb.sha256])?;
+        tx.execute(
+            "INSERT INTO thumbnail (source, max_edge, thumb) VALUES ($1, $2, $3)
+             ON CONFLICT (source, max_edge) DO UPDATE SET thumb = excluded.thumb",
+            args![&image.sha256, THUMBNAIL_EDGE, &thumb.sha256],
+        )?;
         Ok(())
     })?;
     Ok((thumb, made))
@@ -105,10 +106,11 @@ pub fn thumbnail_for(
 
 fn known_thumbnail(db: &Db, source: &str) -> Result<Option<AssetRef>> {
     db.read_blocking(|tx| {
-        let thumb: Option<String> = tx
-            .prepare_cached("SELECT thumb FROM thumbnail WHERE source = ?1 AND max_edge = ?2")?
-            .query_row(params![source, THUMBNAIL_EDGE], |r| r.get(0))
-            .optional()?;
+        let thumb: Option<String> = tx.query_opt(
+            "SELECT thumb FROM thumbnail WHERE source = $1 AND max_edge = $2",
+            args![source, THUMBNAIL_EDGE],
+            |r| r.get(0),
+        )?;
         match thumb {
             Some(sha) => Ok(blobs::meta(tx, &sha)?.map(|m| m.asset_ref())),
             None => Ok(None),

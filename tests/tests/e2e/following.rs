@@ -196,6 +196,7 @@ async fn a_follower_gets_past_a_server_restart() {
         server,
         admin,
         proxy: _proxy,
+        database,
     } = Harness::start().await;
     admin.publish(small_bundle(EVENT)).unwrap();
     let token = admin.create_token(EVENT, "organiser").unwrap();
@@ -209,6 +210,7 @@ async fn a_follower_gets_past_a_server_restart() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut config = test_config(&root.path().join("server"));
     config.listen = addr;
+    config.database = database.as_ref().map(|d| d.url().to_string());
     let _server = marktplatz_server::start(config).await.unwrap();
     post_announcement(addr, &token, "after-restart").await;
     next_applied(&mut rx, Duration::from_secs(10)).await;

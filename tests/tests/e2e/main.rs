@@ -27,6 +27,7 @@ mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;
 mod photo_privacy;
+mod postgres;
 mod programme;
 mod programme_search;
 mod publish_hostile_text;

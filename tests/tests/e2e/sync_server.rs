@@ -525,6 +525,7 @@ async fn shutdown_finishes_requests_in_flight() {
         admin,
         proxy,
         root,
+        database: _database,
     } = h;
     let stopping = tokio::spawn(server.shutdown());
     tokio::time::sleep(Duration::from_millis(100)).await;

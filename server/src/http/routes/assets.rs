@@ -17,7 +17,7 @@ use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::Uploader;
 use crate::http::state::AppState;
 use crate::store;
-use crate::store::blobs::{self, blob_path};
+use crate::store::blobs;
 
 fn check_hash(sha256: &str) -> ApiResult<()> {
     if is_sha256(sha256) {
@@ -81,7 +81,17 @@ pub async fn get_asset(
     let body = if method == Method::HEAD {
         Body::empty()
     } else {
-        let path = blob_path(&state.config.data_dir, &meta.sha256);
+        let path = {
+            let (db, data_dir, sha256) = (
+                state.db.clone(),
+                state.config.data_dir.clone(),
+                meta.sha256.clone(),
+            );
+            crate::store::blocking("finding an asset", move || {
+                blobs::local_path(&db, &data_dir, &sha256)
+            })
+            .await??
+        };
         let read = async {
             let mut file = tokio::fs::File::open(&path).await?;
             file.seek(std::io::SeekFrom::Start(start)).await?;
