@@ -129,6 +129,18 @@ impl Harness {
         harness
     }
 
+    /// A server on SQLite whatever [`ENGINE_VAR`] says: for tests of what SQLite itself keeps
+    /// (the server's `marktplatz.db`, its asset files, `marktplatz backup`), which run in the
+    /// PostgreSQL pass too instead of passing there without checking anything.
+    pub async fn start_sqlite() -> Harness {
+        Harness::start_on(None, |_| {}).await
+    }
+
+    /// [`Harness::start_sqlite`] with the configuration adjusted.
+    pub async fn start_sqlite_with(adjust: impl FnOnce(&mut Config)) -> Harness {
+        Harness::start_on(None, adjust).await
+    }
+
     /// A server on the PostgreSQL database at `database` (another instance may share it), or
     /// on SQLite in its own data directory.
     pub async fn start_on(database: Option<String>, adjust: impl FnOnce(&mut Config)) -> Harness {

@@ -211,7 +211,8 @@ fn drained(device: &Device) -> Result<bool, String> {
 }
 
 pub async fn run(config: SoakConfig) -> Result<SoakReport, String> {
-    let h = Arc::new(Harness::start().await);
+    // On SQLite whatever the engine: the soak compares the devices with the server's marktplatz.db.
+    let h = Arc::new(Harness::start_sqlite().await);
     let mut published = 0u64;
     h.publish(&version(&h, config.sessions, published));
     published += 1;

@@ -46,7 +46,8 @@ async fn serving_with_assets() -> (Harness, Vec<AssetRef>) {
         burst: 1_000_000,
         per_second: 1_000_000.0,
     };
-    let h = Harness::start_with(|c| {
+    // `marktplatz backup` copies a SQLite data directory (PostgreSQL: pg_dump).
+    let h = Harness::start_sqlite_with(|c| {
         c.rate_limit_per_ip = unlimited;
         c.rate_limit_per_token = unlimited;
     })

@@ -99,11 +99,7 @@ pub(crate) fn encode(text: &str) -> String {
 
 #[tokio::test]
 async fn a_link_signs_in_once_and_the_session_ends_at_sign_out() {
-    if marktplatz_tests::on_postgres() {
-        eprintln!("SQLite only: reads the server's marktplatz.db to check what is stored");
-        return;
-    }
-    let h = Harness::start().await;
+    let h = Harness::start_sqlite().await;
     let addr = h.server.addr();
     let link = h.admin.issue_console_link(EVENT, "anna").unwrap();
 

@@ -284,13 +284,7 @@ async fn token_paths_are_rate_limited_per_token() {
 
 #[tokio::test]
 async fn internal_errors_reveal_no_paths_or_internals() {
-    if marktplatz_tests::on_postgres() {
-        eprintln!(
-            "SQLite only: on PostgreSQL a vanished asset file is fetched again from the database"
-        );
-        return;
-    }
-    let h = Harness::start().await;
+    let h = Harness::start_sqlite().await;
     let bytes = marktplatz_tests::crash::noise(7, 50_000);
     let asset = h.admin.put_asset(&bytes, "image/jpeg").unwrap();
     let data = h.root.path().join("server");

@@ -9,10 +9,6 @@ use marktplatz_tests::soak::{SoakConfig, run};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn devices_converge_and_outboxes_drain_after_a_hostile_network_heals() {
-    if marktplatz_tests::on_postgres() {
-        eprintln!("SQLite only: compares the devices with the server's marktplatz.db");
-        return;
-    }
     let config = SoakConfig::new(8, Duration::from_secs(8), 7);
     let report = run(config)
         .await

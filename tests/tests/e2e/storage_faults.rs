@@ -128,11 +128,7 @@ async fn recovers(h: &Harness, dir: &Path, kept: &[String]) -> bool {
 
 #[tokio::test]
 async fn a_truncated_content_db_is_rebuilt_from_the_server_with_favourites_intact() {
-    if marktplatz_tests::on_postgres() {
-        eprintln!("SQLite only: compares the device with the server's marktplatz.db");
-        return;
-    }
-    let h = Harness::start_with(|c| c.page_limit = 50).await;
+    let h = Harness::start_sqlite_with(|c| c.page_limit = 50).await;
     h.publish(&synthetic_bundle(EVENT, 120));
     let (device, kept) = synced_device(&h, h.root.path().join("phone")).await;
     let dir = device.dir.clone();
@@ -151,11 +147,7 @@ async fn a_truncated_content_db_is_rebuilt_from_the_server_with_favourites_intac
 
 #[tokio::test]
 async fn content_damage_found_while_reading_is_repaired_at_the_next_start() {
-    if marktplatz_tests::on_postgres() {
-        eprintln!("SQLite only: compares the device with the server's marktplatz.db");
-        return;
-    }
-    let h = Harness::start_with(|c| c.page_limit = 50).await;
+    let h = Harness::start_sqlite_with(|c| c.page_limit = 50).await;
     h.publish(&synthetic_bundle(EVENT, 120));
     let (device, kept) = synced_device(&h, h.root.path().join("phone")).await;
     let dir = device.dir.clone();
@@ -246,11 +238,7 @@ impl Drop for SmallDisk {
 
 #[tokio::test]
 async fn a_full_disk_during_a_page_apply_changes_nothing_until_there_is_room() {
-    if marktplatz_tests::on_postgres() {
-        eprintln!("SQLite only: compares the device with the server's marktplatz.db");
-        return;
-    }
-    let h = Harness::start_with(|c| c.page_limit = 500).await;
+    let h = Harness::start_sqlite_with(|c| c.page_limit = 500).await;
     h.publish(&synthetic_bundle(EVENT, 20));
     let disk = SmallDisk::mount(12 * 1024 * 1024);
     // The app is running when the disk fills up.
