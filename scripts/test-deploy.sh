@@ -7,12 +7,12 @@
 # survivor (reads, and an organiser's operation sent twice with one key: applied once). Then
 # `systemd-analyze verify` on the units, where systemd-analyze runs.
 #
-# Two instances are "one server" only on one database. Until `serve --database postgres://`
-# is available, each instance serves its own copy of one published data directory, made with
-# `marktplatz backup` from the running publisher: both serve the same event, pages and assets
-# (what these checks read), but a write through one is not seen by the other. With
-# MARKTPLATZ_TEST_PG=postgres://... set, both instances use that one database instead: that
-# variable is the only switch (STORE_A/STORE_B below).
+# Two instances are "one server" only on one database: with MARKTPLATZ_TEST_PG=postgres://...
+# (scripts/test.sh sets it) both instances serve one scratch database made on that server
+# (ADR 0021), each with its own --data as its asset cache, and a write through one is checked
+# to be seen through the other. Without it (a machine with no PostgreSQL) each instance serves
+# its own copy of one published data directory, made with `marktplatz backup`: the same event,
+# pages and assets for the reads checked here, but a write through one is not seen by the other.
 # Usage: scripts/test-deploy.sh   (run by scripts/test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,16 +32,24 @@ BIN="$(cd "$TARGET_DIR" && pwd)/debug/marktplatz"
 
 WORK=$(mktemp -d)
 PIDS=()
+SCRATCH_DB=
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  if [ -n "$SCRATCH_DB" ]; then
+    psql -q "$MARKTPLATZ_TEST_PG" -c "DROP DATABASE IF EXISTS $SCRATCH_DB WITH (FORCE)" >/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 if [ -n "${MARKTPLATZ_TEST_PG:-}" ]; then
-  PUBLISHED=(--database "$MARKTPLATZ_TEST_PG")
-  STORE_A=(--database "$MARKTPLATZ_TEST_PG")
-  STORE_B=(--database "$MARKTPLATZ_TEST_PG")
+  SCRATCH_DB="deploy_$$_$RANDOM"
+  psql -q "$MARKTPLATZ_TEST_PG" -c "CREATE DATABASE $SCRATCH_DB" >/dev/null \
+    || fail "cannot create a scratch database on $MARKTPLATZ_TEST_PG"
+  DB_URL="${MARKTPLATZ_TEST_PG%/*}/$SCRATCH_DB"
+  PUBLISHED=(--data "$WORK/published" --database "$DB_URL")
+  STORE_A=(--data "$WORK/instance-a" --database "$DB_URL")
+  STORE_B=(--data "$WORK/instance-b" --database "$DB_URL")
 else
   PUBLISHED=(--data "$WORK/published")
   STORE_A=(--data "$WORK/instance-a")
@@ -176,6 +184,32 @@ FRONT_POLLS=$(grep -cF "GET $POLL " "$WORK/nginx/access.log" || true)
 [ "$FRONT_POLLS" = "$FOLLOWERS" ] || fail "nginx logged $FRONT_POLLS of $FOLLOWERS polls"
 [ "$ORIGIN_POLLS" = 1 ] || fail "$ORIGIN_POLLS of $FOLLOWERS identical long-polls reached an instance"
 say "long-polls: $FOLLOWERS held polls, $ORIGIN_POLLS reached an instance"
+
+# 4b. One database: an operation posted to instance A is seen through instance B at once, and a
+#     long-poll held on B is answered by it (the instances learn of each other's writes through
+#     LISTEN/NOTIFY). Only where both share one database.
+if [ -n "${MARKTPLATZ_TEST_PG:-}" ]; then
+  HELD=$(mktemp -p "$WORK")
+  curl -sS --max-time 30 -o "$HELD" -w '%{http_code}' \
+    "http://127.0.0.1:$PORT_B/v1/events/$EVENT/changes/$EPOCH/$SEQ?wait=10&cursor=held-on-b" >"$HELD.code" &
+  HELD_PID=$!
+  sleep 0.5
+  OP_A="{\"event\":\"$EVENT\",\"base\":0,\"op\":{\"op\":\"announcement.create\",\"id\":\"through-a\",\"title\":\"Posted to A\",\"published_at\":\"2027-03-04T08:00:00Z\"}}"
+  POSTED=$(date +%s%N)
+  code=$(curl -sS -o "$WORK/op-a.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+    -H "Idempotency-Key: deploy-through-a" -H 'Content-Type: application/json' --data "$OP_A" \
+    "http://127.0.0.1:$PORT_A/v1/events/$EVENT/ops")
+  [ "${code:0:1}" = 2 ] || fail "operation through instance A answered $code: $(cat "$WORK/op-a.json")"
+  wait "$HELD_PID" || fail "the long-poll held on instance B failed"
+  HEARD_MS=$(( ($(date +%s%N) - POSTED) / 1000000 ))
+  [ "$(cat "$HELD.code")" = 200 ] || fail "the long-poll held on instance B answered $(cat "$HELD.code")"
+  grep -q 'through-a' "$HELD" || fail "the long-poll held on instance B did not carry A's operation: $(head -c 300 "$HELD")"
+  [ "$HEARD_MS" -lt 1000 ] || fail "instance B answered its held poll ${HEARD_MS} ms after A's write (limit 1 s)"
+  SEQ_B=$(curl -sS "http://127.0.0.1:$PORT_B/v1/events/$EVENT/head" | jq -r .seq)
+  [ "$SEQ_B" = $((SEQ + 1)) ] || fail "instance B's head after A's operation: $SEQ_B (before: $SEQ)"
+  say "one database: an operation posted to :$PORT_A answered a poll held on :$PORT_B after $HEARD_MS ms; B's head $SEQ -> $SEQ_B"
+  SEQ=$SEQ_B
+fi
 
 # 5. Failover: both instances take requests; after SIGKILL of one, every request is answered
 #    through the survivor. Each URL is new (a query the server ignores), so none is a cache hit.
