@@ -81,10 +81,11 @@ if [ -z "${MARKTPLATZ_TEST_PG:-}" ]; then
   "$BIN" backup --data "$WORK/published" --to "$WORK/instance-b" >/dev/null
 fi
 kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
-start_server instance-a "${STORE_A[@]}"
+# As marktplatz@.service starts them: nginx (here on 127.0.0.1) names the client.
+start_server instance-a "${STORE_A[@]}" --trusted-proxy 127.0.0.1
 PORT_A=$SERVER_PORT
 PID_A=$SERVER_PID
-start_server instance-b "${STORE_B[@]}"
+start_server instance-b "${STORE_B[@]}" --trusted-proxy 127.0.0.1
 PORT_B=$SERVER_PORT
 say "instances on 127.0.0.1:$PORT_A and 127.0.0.1:$PORT_B (publisher was :$PUBLISHER)"
 
@@ -210,6 +211,32 @@ if [ -n "${MARKTPLATZ_TEST_PG:-}" ]; then
   say "one database: an operation posted to :$PORT_A answered a poll held on :$PORT_B after $HEARD_MS ms; B's head $SEQ -> $SEQ_B"
   SEQ=$SEQ_B
 fi
+
+# 4c. Per-client limits behind nginx: the instances trust nginx, so the client nginx names in
+#     X-Forwarded-For ($proxy_add_x_forwarded_for: the address it was connected from) is the
+#     one counted. Client A (127.0.0.2) floods admin requests (each costs its client one token
+#     of the write budget, 200 at once and 50 a second, and is answered 401 without a token)
+#     until it is answered 429; meanwhile client B (127.0.0.3), through the
+#     same nginx, is answered as usual. Without --trusted-proxy every request would count as
+#     nginx's and B would be answered 429 too.
+mkdir -p "$WORK/flood"
+get --interface 127.0.0.2 --parallel --parallel-max 32 --no-progress-meter -o "$WORK/flood/#1" \
+  -w '%{http_code}\n' "$BASE/v1/admin/tokens?a=[1-5000]" >"$WORK/flood.codes" &
+FLOOD_PID=$!
+# B asks once A is limited, while the flood goes on.
+for _ in $(seq 1 300); do grep -q '^429$' "$WORK/flood.codes" && break; sleep 0.05; done
+B_CODES=""
+for i in 1 2 3 4 5; do
+  B_CODES="$B_CODES $(get --interface 127.0.0.3 -o /dev/null -w '%{http_code}' "$BASE/v1/admin/tokens?b=$i")"
+done
+kill -0 "$FLOOD_PID" 2>/dev/null && FLOOD_RUNNING=yes || FLOOD_RUNNING=no
+wait "$FLOOD_PID" || true
+A_LIMITED=$(grep -c '^429$' "$WORK/flood.codes" || true)
+A_ANSWERED=$(grep -c '^401$' "$WORK/flood.codes" || true)
+[ "$A_LIMITED" -gt 0 ] || fail "client A was never rate limited through nginx ($A_ANSWERED answered 401)"
+[ "$B_CODES" = " 401 401 401 401 401" ] \
+  || fail "client B, through nginx while client A was limited, was answered:$B_CODES"
+say "per-client limits: client A (127.0.0.2) answered 401 $A_ANSWERED times, then 429 $A_LIMITED times; client B (127.0.0.3) meanwhile:$B_CODES (A's flood still running: $FLOOD_RUNNING)"
 
 # 5. Failover: both instances take requests; after SIGKILL of one, every request is answered
 #    through the survivor. Each URL is new (a query the server ignores), so none is a cache hit.

@@ -49,6 +49,9 @@ enum Command {
     /// Copy a server's data directory, also while it runs, into a new or empty directory
     /// (itself a data directory to serve).
     Backup(cmd::backup::Args),
+    /// Start a new epoch for an event or for every event (after restoring a backup): devices
+    /// start over at their next sync instead of missing changes.
+    RotateEpoch(cmd::rotate_epoch::Args),
     /// Issue, list and revoke tokens and set access codes on a running server, over HTTP.
     Admin(cmd::admin::Args),
     /// Organiser mode on a device: login (check and store the token), logout, status.
@@ -104,6 +107,7 @@ fn run(command: Command) -> CmdResult {
         Command::Token(args) => cmd::token::run(args),
         Command::AccessCode(args) => cmd::access_code::run(args),
         Command::Backup(args) => cmd::backup::run(args),
+        Command::RotateEpoch(args) => cmd::rotate_epoch::run(args),
         Command::Admin(args) => cmd::admin::run(args),
         Command::Organiser(args) => cmd::organiser::run(args),
         Command::Announce(args) => cmd::announce::run(args),

@@ -43,6 +43,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "marktplatz backup --data /var/lib/marktplatz --to /var/backups/marktplatz/2027-03-04",
     ),
     (
+        "rotate-epoch",
+        "marktplatz rotate-epoch --data /var/lib/marktplatz --all-events",
+    ),
+    (
         "admin",
         "marktplatz admin --server http://127.0.0.1:8080 --token-file admin.token list",
     ),

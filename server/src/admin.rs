@@ -204,6 +204,19 @@ impl Admin {
             .write_blocking(|tx| change_log::rotate_epoch(tx, event_id))?)
     }
 
+    /// Starts a new epoch for every event, in one transaction (after restoring a backup:
+    /// seqs would otherwise count up again from the backup's head). `(event, new epoch)`.
+    pub fn rotate_all_epochs(&self) -> AdminResult<Vec<(String, String)>> {
+        Ok(self.db.write_blocking(|tx| {
+            let mut rotated = Vec::new();
+            for event in change_log::event_ids(tx)? {
+                let epoch = change_log::rotate_epoch(tx, &event)?;
+                rotated.push((event, epoch));
+            }
+            Ok(rotated)
+        })?)
+    }
+
     /// Purges tombstones older than `older_than_secs` (0: all), moving the retention horizon.
     pub fn purge_tombstones(&self, event_id: &str, older_than_secs: i64) -> AdminResult<usize> {
         Ok(self

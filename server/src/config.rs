@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ipnet::IpNet;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Holds everything: `marktplatz.db` and `assets/`; with [`Config::database`], only the
@@ -24,9 +26,13 @@ pub struct Config {
     /// Most connections open at once; more wait in the listen backlog.
     pub max_connections: usize,
     /// Most connections open at once from one client address (an IPv6 client: its /64); a
-    /// further one is answered 503 and closed. Behind a reverse proxy every client has the
-    /// proxy's address: set this to `max_connections` there and let the proxy cap its clients.
+    /// further one is answered 503 and closed. A trusted proxy's connections
+    /// (`trusted_proxies`) are not counted here: they carry all its clients, whose addresses
+    /// only the requests on them tell (the proxy caps its clients' connections).
     pub max_connections_per_ip: usize,
+    /// Reverse proxies (addresses or ranges) whose `X-Forwarded-For` names the client for the
+    /// per-address limits (`http::forwarded`). Empty: the header is never read.
+    pub trusted_proxies: Vec<IpNet>,
     /// Deadline for answering a read (GET, HEAD).
     pub request_timeout: Duration,
     /// A connection on which nothing moved for this long is closed (frees its slot).
@@ -90,6 +96,7 @@ impl Config {
             max_asset_bytes: marktplatz_model::ops::MAX_PHOTO_BYTES,
             max_connections: 1024,
             max_connections_per_ip: 256,
+            trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),
             tombstone_retention_secs: Some(30 * 24 * 3600),

@@ -32,6 +32,8 @@ use tokio::task::JoinHandle;
 
 pub use admin::{Admin, AdminError};
 pub use config::Config;
+pub use http::forwarded::parse_trusted_proxy;
+pub use ipnet::IpNet;
 /// Tokens and roles (what `Admin::issue_token` takes and gives).
 pub use store::auth;
 
@@ -145,6 +147,7 @@ async fn run(
         listener,
         config.max_connections,
         config.max_connections_per_ip,
+        http::forwarded::TrustedProxies::new(&config.trusted_proxies),
         config.idle_timeout,
     );
     let config = Arc::new(config);

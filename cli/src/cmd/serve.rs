@@ -34,6 +34,11 @@ pub struct Args {
         hide_default_value = true
     )]
     listen: SocketAddr,
+    /// A reverse proxy (an address, or a range like 10.0.0.0/8; repeatable) whose
+    /// X-Forwarded-For names the client for the per-address limits (its rightmost address that
+    /// is not a trusted proxy); from any other peer the header is ignored.
+    #[arg(long, value_name = "ADDR_OR_CIDR", value_parser = marktplatz_server::parse_trusted_proxy)]
+    trusted_proxy: Vec<marktplatz_server::IpNet>,
     /// Publish the built-in demo event (egov-marktplatz-nordwest-2027) before serving.
     #[arg(long)]
     demo: bool,
@@ -57,6 +62,7 @@ pub fn run(args: Args) -> CmdResult {
     }
     let mut config = Config::new(args.data, args.listen);
     config.database = args.database;
+    config.trusted_proxies = args.trusted_proxy;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -79,7 +85,7 @@ pub fn run(args: Args) -> CmdResult {
 }
 
 /// Takes the data directory's lock, or says who holds it.
-fn lock(data: &Path) -> CmdResult<File> {
+pub fn lock(data: &Path) -> CmdResult<File> {
     std::fs::create_dir_all(data)
         .map_err(|e| CliError::failure(errors::io(&msg::creating(data), &e)))?;
     let path = data.join(LOCK_FILE);

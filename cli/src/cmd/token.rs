@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use marktplatz_server::auth::{IssuedToken, Role, TokenInfo, TokenSpec};
 
+use super::store_args::StoreArgs;
 use crate::error::{CliError, CmdResult};
 use crate::i18n::messages as msg;
 use crate::{note, out, parse};
@@ -86,26 +87,16 @@ impl SpecArgs {
 enum Action {
     /// Revoke a token, named by its id (the part before the '.') or given whole.
     Revoke {
-        /// The server's data directory.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// A PostgreSQL database instead of DIR/marktplatz.db (postgres://user:password@host/db,
-        /// ADR 0021); DIR then holds only the asset cache. Several servers may share one.
-        #[arg(long, value_name = "URL")]
-        database: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
         /// The token's id (or the whole token).
         #[arg(value_name = "ID", allow_hyphen_values = true)]
         id: String,
     },
     /// List tokens (never their secrets).
     List {
-        /// The server's data directory.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// A PostgreSQL database instead of DIR/marktplatz.db (postgres://user:password@host/db,
-        /// ADR 0021); DIR then holds only the asset cache. Several servers may share one.
-        #[arg(long, value_name = "URL")]
-        database: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Only the tokens of this event.
         #[arg(long, value_name = "ID")]
         event: Option<String>,
@@ -114,17 +105,13 @@ enum Action {
 
 pub fn run(args: Args) -> CmdResult {
     match args.action {
-        Some(Action::Revoke { data, database, id }) => {
-            let admin = marktplatz_server::Admin::open_with(&data, database.as_deref())?;
+        Some(Action::Revoke { store, id }) => {
+            let admin = store.open()?;
             let was_active = admin.revoke_token(&id)?;
             out!("{}", msg::revoked(was_active))
         }
-        Some(Action::List {
-            data,
-            database,
-            event,
-        }) => {
-            let admin = marktplatz_server::Admin::open_with(&data, database.as_deref())?;
+        Some(Action::List { store, event }) => {
+            let admin = store.open()?;
             print_tokens(&admin.tokens(event.as_deref())?)
         }
         None => {

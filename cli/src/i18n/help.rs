@@ -44,6 +44,10 @@ pub const ABOUT: &[(&str, &str)] = &[
         "Den Datenordner eines Servers kopieren, auch während er läuft, in einen neuen oder leeren Ordner (selbst ein Datenordner zum Betreiben)",
     ),
     (
+        "rotate-epoch",
+        "Eine neue Epoche für eine Veranstaltung oder alle beginnen (nach dem Zurückspielen einer Sicherung): Geräte beginnen bei der nächsten Synchronisierung neu, statt Änderungen zu verpassen",
+    ),
+    (
         "admin",
         "Tokens ausstellen, auflisten und widerrufen und Zugangscodes setzen, auf einem laufenden Server über HTTP",
     ),
@@ -313,6 +317,26 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "Ein neuer oder leerer Ordner für die Kopie (ein Datenordner, den `serve --data` öffnet)",
     ),
     ("access-code", "event", "Die id der Veranstaltung"),
+    (
+        "rotate-epoch",
+        "data",
+        "Der Datenordner des Servers (wie bei `marktplatz serve --data`)",
+    ),
+    (
+        "rotate-epoch",
+        "event",
+        "Die Veranstaltung, deren Epoche neu beginnt",
+    ),
+    (
+        "rotate-epoch",
+        "all_events",
+        "Die Epoche jeder Veranstaltung neu beginnen (was nach dem Zurückspielen nötig ist)",
+    ),
+    (
+        "serve",
+        "trusted_proxy",
+        "Ein Reverse-Proxy (Adresse oder Bereich wie 10.0.0.0/8, mehrfach angebbar), dessen X-Forwarded-For den Client für die Grenzen je Adresse nennt (die rechteste Adresse, die kein vertrauter Proxy ist); von allen anderen wird der Header nicht beachtet",
+    ),
     ("access-code", "code", CODE),
     ("access-code", "clear", CLEAR),
     ("admin issue", "event", TOKEN_EVENT),

@@ -1113,6 +1113,14 @@ messages! {
         en: "stopping: finishing requests in flight",
         de: "wird beendet: laufende Anfragen werden fertig bearbeitet"
     }
+    epoch_rotated(event: &str, epoch: &str) {
+        en: "event '{event}': new epoch {epoch} (devices start over at their next sync)",
+        de: "Veranstaltung „{event}“: neue Epoche {epoch} (Geräte beginnen bei der nächsten Synchronisierung neu)"
+    }
+    no_events_to_rotate() {
+        en: "no events on this server: nothing to rotate",
+        de: "keine Veranstaltungen auf diesem Server: nichts zu tun"
+    }
     backup_failed(reason: &str) {
         en: "backup failed: {reason}",
         de: "die Sicherung ist fehlgeschlagen: „{reason}“"
@@ -1219,6 +1227,21 @@ pub fn creating(path: &Path) -> String {
     pick(
         format!("cannot create {}", path.display()),
         format!("{} kann nicht angelegt werden", path.display()),
+    )
+}
+
+pub fn not_a_data_dir(path: &Path) -> String {
+    pick(
+        format!(
+            "{} is not a marktplatz data directory: it has no {} (or give --database)",
+            path.display(),
+            marktplatz_server::store::DB_FILE
+        ),
+        format!(
+            "{} ist kein Datenordner von marktplatz: {} fehlt (oder --database angeben)",
+            path.display(),
+            marktplatz_server::store::DB_FILE
+        ),
     )
 }
 

@@ -14,6 +14,7 @@ use hyper_util::rt::TokioTimer;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::sync::watch;
 
+use super::forwarded::TrustedProxies;
 use super::front::{self, Front};
 use super::listener::LimitedListener;
 use crate::config::Config;
@@ -41,6 +42,7 @@ pub async fn serve(
         head_timeout: config.header_read_timeout,
         max_head_bytes: config.max_header_bytes,
         max_headers: config.max_headers,
+        proxies: Arc::new(TrustedProxies::new(&config.trusted_proxies)),
     });
     let graceful = GracefulShutdown::new();
     // The front's own connections are told to stop here; they hold a watcher each, so the

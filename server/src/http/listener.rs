@@ -13,6 +13,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::forwarded::TrustedProxies;
 use super::rate_limit::client_key;
 use super::security_headers::SECURITY_HEADERS;
 
@@ -26,6 +27,8 @@ pub struct LimitedListener {
     inner: TcpListener,
     permits: Arc<Semaphore>,
     per_client: usize,
+    /// Trusted proxies' connections are not counted per client (`Config::max_connections_per_ip`).
+    proxies: TrustedProxies,
     open: Arc<Mutex<HashMap<IpAddr, usize>>>,
     idle: Duration,
 }
@@ -35,12 +38,14 @@ impl LimitedListener {
         inner: TcpListener,
         limit: usize,
         per_client: usize,
+        proxies: TrustedProxies,
         idle: Duration,
     ) -> LimitedListener {
         LimitedListener {
             inner,
             permits: Arc::new(Semaphore::new(limit.max(1))),
             per_client: per_client.max(1),
+            proxies,
             open: Arc::default(),
             idle,
         }
@@ -115,7 +120,12 @@ impl axum::serve::Listener for LimitedListener {
             // The semaphore is never closed, so this only waits for a free slot.
             let permit = self.permits.clone().acquire_owned().await.ok();
             let (stream, addr) = axum::serve::Listener::accept(&mut self.inner).await;
-            let Some(slot) = self.enter(client_key(addr.ip())) else {
+            // A trusted proxy's connections carry all its clients: the overall cap bounds them.
+            let slot = if self.proxies.trusts(addr.ip()) {
+                None
+            } else if let Some(slot) = self.enter(client_key(addr.ip())) {
+                Some(slot)
+            } else {
                 tracing::info!(ip = %addr.ip(), "connection limit per client hit");
                 refuse(stream);
                 continue;
@@ -144,7 +154,7 @@ impl axum::serve::Listener for LimitedListener {
 pub struct LimitedIo {
     stream: TcpStream,
     _permit: Option<OwnedSemaphorePermit>,
-    _slot: ClientSlot,
+    _slot: Option<ClientSlot>,
     idle: Duration,
     deadline: Pin<Box<tokio::time::Sleep>>,
 }

@@ -14,6 +14,7 @@ pub mod device_count;
 pub mod error;
 pub mod event_param;
 pub mod extract;
+pub mod forwarded;
 pub mod front;
 pub mod held_polls;
 pub mod json_errors;

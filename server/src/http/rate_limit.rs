@@ -23,6 +23,7 @@ use axum::response::Response;
 use marktplatz_model::wire::code;
 
 use super::error::{ApiError, error_response};
+use super::forwarded::ClientAddr;
 use crate::config::RateLimit;
 
 /// Whether a request changes something (reads: GET, HEAD, OPTIONS).
@@ -35,8 +36,12 @@ fn is_limited(request: &Request) -> bool {
     is_write(request.method()) || request.uri().path().starts_with("/v1/admin")
 }
 
-/// The client's address, as the connection loop recorded it.
+/// The client's address, as the connection loop recorded it: behind a trusted proxy, the one
+/// `X-Forwarded-For` names (`forwarded`), else the peer's.
 pub fn client_ip(extensions: &Extensions) -> IpAddr {
+    if let Some(ClientAddr(ip)) = extensions.get::<ClientAddr>() {
+        return *ip;
+    }
     extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip())

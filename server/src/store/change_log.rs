@@ -366,6 +366,13 @@ pub fn purge_tombstones(tx: &Tx<'_>, event_id: &str, older_than_secs: i64) -> Re
     Ok(purged)
 }
 
+/// Every event's id, in order.
+pub fn event_ids(tx: &Tx<'_>) -> Result<Vec<String>> {
+    tx.query_all("SELECT id FROM event ORDER BY id", args![], |r| {
+        r.get::<String>(0)
+    })
+}
+
 /// Starts a new epoch (after a restore or a history reset): every device re-bootstraps, so
 /// tombstones are no longer needed and the horizon starts afresh. Returns the new epoch.
 pub fn rotate_epoch(tx: &Tx<'_>, event_id: &str) -> Result<String> {

@@ -27,7 +27,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::Method;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -36,6 +35,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::sync::watch;
 
+use super::forwarded::{self, TrustedProxies};
 use super::held_polls;
 use head::Head;
 use rewind::Rewind;
@@ -48,6 +48,8 @@ pub struct Front {
     pub head_timeout: Duration,
     pub max_head_bytes: usize,
     pub max_headers: usize,
+    /// Whose `X-Forwarded-For` names the client (`forwarded`).
+    pub proxies: Arc<TrustedProxies>,
 }
 
 /// A head's bytes are read in steps of this (a follower's head is a few hundred bytes).
@@ -90,9 +92,7 @@ pub async fn serve<T>(
         if read.is_empty() {
             read = Vec::new();
         }
-        request
-            .extensions_mut()
-            .insert(ConnectInfo::<SocketAddr>(client));
+        forwarded::tag(&mut *request, client, &front.proxies);
         let Ok(response) = held_polls::serve(front.app.clone(), *request).await;
         let close = close || *stop.borrow();
         if answer::write(&mut io, response, &Method::GET, close)
@@ -135,12 +135,10 @@ async fn hand_over<T>(front: &Front, io: T, read: Vec<u8>, client: SocketAddr, w
 where
     T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let app = front.app.clone();
+    let (app, proxies) = (front.app.clone(), front.proxies.clone());
     let service = tower::service_fn(move |request: hyper::Request<Incoming>| {
         let mut request = request.map(Body::new);
-        request
-            .extensions_mut()
-            .insert(ConnectInfo::<SocketAddr>(client));
+        forwarded::tag(&mut request, client, &proxies);
         held_polls::serve(app.clone(), request)
     });
     let connection = front.hyper.serve_connection(
