@@ -210,6 +210,25 @@ if [ -n "${MARKTPLATZ_TEST_PG:-}" ]; then
   [ "$SEQ_B" = $((SEQ + 1)) ] || fail "instance B's head after A's operation: $SEQ_B (before: $SEQ)"
   say "one database: an operation posted to :$PORT_A answered a poll held on :$PORT_B after $HEARD_MS ms; B's head $SEQ -> $SEQ_B"
   SEQ=$SEQ_B
+  # An access code set from another process (the CLI on the database) guards the event on B
+  # at once, though B had just read it as public: a policy is announced like a change
+  # (changes::announce_policy); without that, B trusted what it remembered for up to a second.
+  for round in protect open; do
+    if [ "$round" = protect ]; then before=200 after=401 args=(--code "Deploy 2027"); else before=401 after=200 args=(--clear); fi
+    status=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/v1/events/$EVENT/head")
+    [ "$status" = "$before" ] || fail "instance B's head before the access code ($round): $status"
+    "$BIN" access-code "${STORE_A[@]}" --event "$EVENT" "${args[@]}" >/dev/null 2>&1 \
+      || fail "marktplatz access-code ${args[*]} on the database failed"
+    SET=$(date +%s%N)
+    while :; do
+      status=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/v1/events/$EVENT/head")
+      GUARD_MS=$(( ($(date +%s%N) - SET) / 1000000 ))
+      [ "$status" = "$after" ] && break
+      [ "$GUARD_MS" -lt 300 ] || fail "instance B still answers $status ${GUARD_MS} ms after the access code was set ($round)"
+      sleep 0.01
+    done
+    say "one database: access code ($round) set from the CLI; instance B answered $after after $GUARD_MS ms"
+  done
 fi
 
 # 4c. Per-client limits behind nginx: the instances trust nginx, so the client nginx names in

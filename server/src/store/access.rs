@@ -5,6 +5,7 @@
 //! Like tokens, the code is stored only as a hash: SHA-256 over a random per-event salt and the
 //! code, compared in constant time. Decisions: `docs/adr/0006-organiser-ops.md`.
 
+use super::changes;
 use super::engine::{Tx, args};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -102,6 +103,7 @@ pub fn set(tx: &Tx<'_>, event_id: &str, code: Option<&str>) -> Result<bool> {
             )?;
         }
     }
+    changes::announce_policy(tx, event_id)?;
     Ok(had_code)
 }
 

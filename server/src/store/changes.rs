@@ -16,7 +16,7 @@ use postgres::{Config, NoTls};
 use super::engine::{Engine, Tx, args};
 use super::error::Result;
 
-/// The channel every instance listens on; the payload is `<event> <seq>`.
+/// The channel every instance listens on; the payload is `<event> <seq>` (or `<event> access`).
 const CHANNEL: &str = "marktplatz_change";
 /// How often the listener looks whether it should stop (and whether its connection died).
 const TICK: Duration = Duration::from_millis(250);
@@ -27,8 +27,19 @@ pub const APPLICATION_NAME: &str = "marktplatz-listen";
 /// Tells the other instances, when this transaction commits, that `event_id`'s log now stands
 /// at `seq`. Nothing on SQLite.
 pub fn announce(tx: &Tx<'_>, event_id: &str, seq: u64) -> Result<()> {
+    notify(tx, &format!("{event_id} {seq}"))
+}
+
+/// Tells the other instances, when this transaction commits, that `event_id`'s read policy
+/// (its access code) changed outside its log: their gates must not keep serving a newly
+/// protected event from the policy they remember. Nothing on SQLite.
+pub fn announce_policy(tx: &Tx<'_>, event_id: &str) -> Result<()> {
+    notify(tx, &format!("{event_id} access"))
+}
+
+/// The payload is `<event> <what>`; listeners read only the event.
+fn notify(tx: &Tx<'_>, payload: &str) -> Result<()> {
     if tx.engine() == Engine::Postgres {
-        let payload = format!("{event_id} {seq}");
         tx.execute("SELECT pg_notify('marktplatz_change', $1)", args![payload])?;
     }
     Ok(())
