@@ -43,7 +43,7 @@ pub fn search(store: &Store, cache: &SearchCache, query: &SearchQuery) -> Result
 /// pay for it. Call it after a sync applied pages (it takes about half a second for 20,000
 /// entities; a keystroke takes a few milliseconds once it is loaded).
 pub fn warm_search(store: &Store, cache: &SearchCache) -> Result<()> {
-    store.read(|tx| cache.get(tx).map(|_| ()))
+    store.read_scan(|tx| cache.get(tx).map(|_| ()))
 }
 
 /// Like [`search`], but [`SearchCancel::cancel`] (from any thread) stops it with

@@ -36,6 +36,9 @@ const REFRESH_SPEAKER_NAMES_OF_SPEAKER: &str = refresh_speaker_names!(
     "id IN (SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2)"
 );
 
+/// For every session of the event, once, when a deferred first sync completes.
+const REFRESH_SPEAKER_NAMES_OF_EVENT: &str = refresh_speaker_names!("1");
+
 /// What one upsert or delete did, for change summaries and alerts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppliedChange {
@@ -55,6 +58,9 @@ pub struct ContentTx<'conn> {
     tx: Transaction<'conn>,
     clocks: HashMap<String, Option<EventClock>>,
     touched_events: Vec<String>,
+    /// Writes skip what is derived from other rows (speaker names, the search index) until
+    /// [`ContentTx::build_derived`]: a first sync builds them once at its end.
+    defer_derived: bool,
 }
 
 impl<'conn> ContentTx<'conn> {
@@ -63,7 +69,27 @@ impl<'conn> ContentTx<'conn> {
             tx,
             clocks: HashMap::new(),
             touched_events: Vec::new(),
+            defer_derived: false,
         }
+    }
+
+    /// From here on, upserts and deletes in this transaction leave the derived data (list rows'
+    /// speaker names, the search index) as it is; [`ContentTx::build_derived`] rebuilds it for
+    /// the whole event. A first sync writes thousands of rows whose names arrive out of order:
+    /// per row, each write re-read its neighbours and flushed the search index to disk.
+    pub fn defer_derived(&mut self) {
+        self.defer_derived = true;
+    }
+
+    /// Rebuilds what [`ContentTx::defer_derived`] skipped, for every entity of `event_id`: the
+    /// speaker names of every session in one statement, the event's search index in bulk.
+    pub fn build_derived(&mut self, event_id: &str) -> Result<()> {
+        self.touch(event_id);
+        self.tx
+            .prepare_cached(REFRESH_SPEAKER_NAMES_OF_EVENT)
+            .and_then(|mut s| s.execute([event_id]))
+            .context("listing every session's speakers")?;
+        super::search_index::build_event(&self.tx, event_id)
     }
 
     /// The underlying transaction, for modules that keep their own tables in content.db (the
@@ -191,9 +217,11 @@ impl<'conn> ContentTx<'conn> {
                     link.execute(params![event_id, s.id, speaker_id, position as i64])
                         .context("linking a speaker")?;
                 }
-                tx.prepare_cached(REFRESH_SPEAKER_NAMES_OF_SESSION)
-                    .and_then(|mut st| st.execute(params![event_id, s.id]))
-                    .context("listing a session's speakers")?;
+                if !self.defer_derived {
+                    tx.prepare_cached(REFRESH_SPEAKER_NAMES_OF_SESSION)
+                        .and_then(|mut st| st.execute(params![event_id, s.id]))
+                        .context("listing a session's speakers")?;
+                }
             }
             Entity::Speaker(sp) => {
                 tx.prepare_cached(
@@ -201,9 +229,11 @@ impl<'conn> ContentTx<'conn> {
                 )
                 .and_then(|mut s| s.execute(params![event_id, sp.id, sp.name, body]))
                 .context("saving a speaker")?;
-                tx.prepare_cached(REFRESH_SPEAKER_NAMES_OF_SPEAKER)
-                    .and_then(|mut st| st.execute(params![event_id, sp.id]))
-                    .context("listing a speaker's sessions")?;
+                if !self.defer_derived {
+                    tx.prepare_cached(REFRESH_SPEAKER_NAMES_OF_SPEAKER)
+                        .and_then(|mut st| st.execute(params![event_id, sp.id]))
+                        .context("listing a speaker's sessions")?;
+                }
             }
             Entity::Exhibitor(x) => {
                 tx.prepare_cached(
@@ -262,7 +292,9 @@ impl<'conn> ContentTx<'conn> {
                 .context("saving an info page")?;
             }
         }
-        super::search_index::on_upsert(&self.tx, event_id, entity)?;
+        if !self.defer_derived {
+            super::search_index::on_upsert(&self.tx, event_id, entity)?;
+        }
         Ok(AppliedChange {
             kind: entity.kind(),
             id: entity.id().to_string(),
@@ -299,7 +331,7 @@ impl<'conn> ContentTx<'conn> {
                     .and_then(|mut s| s.execute(params![event_id, id]))
                     .context("removing exhibitor topics")?;
             }
-            EntityKind::Speaker => {
+            EntityKind::Speaker if !self.defer_derived => {
                 self.tx
                     .prepare_cached(REFRESH_SPEAKER_NAMES_OF_SPEAKER)
                     .and_then(|mut s| s.execute(params![event_id, id]))
@@ -310,7 +342,9 @@ impl<'conn> ContentTx<'conn> {
             }
             _ => {}
         }
-        super::search_index::on_delete(&self.tx, event_id, kind, id)?;
+        if !self.defer_derived {
+            super::search_index::on_delete(&self.tx, event_id, kind, id)?;
+        }
         Ok(AppliedChange {
             kind,
             id: id.to_string(),
@@ -347,12 +381,16 @@ impl<'conn> ContentTx<'conn> {
         let event_id = bundle.event.id.clone();
         self.clear_event(&event_id)?;
         let entities = bundle.entities();
+        // Nothing of the event is left: its derived data is built once, as a first sync does.
+        let deferred = std::mem::replace(&mut self.defer_derived, true);
         for entity in &entities {
             let body = entity
                 .to_json()
                 .map_err(|e| Error::malformed(format!("{} '{}'", entity.kind(), entity.id()), e))?;
             self.upsert(&event_id, entity, &body)?;
         }
+        self.build_derived(&event_id)?;
+        self.defer_derived = deferred;
         Ok(entities.len())
     }
 

@@ -187,14 +187,7 @@ impl Store {
     pub fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let _pass = self.gate.enter()?;
         let mut conn = self.take_reader()?;
-        let result = (|| {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Deferred)
-                .context("starting a read")?;
-            let value = f(&tx)?;
-            tx.finish().context("finishing a read")?;
-            Ok(value)
-        })();
+        let result = read_on(&mut conn, f);
         self.return_reader(conn);
         self.note_content_damage(result)
     }
@@ -217,6 +210,28 @@ impl Store {
 
     /// content.db turned out damaged while in use: leave the marker so the next open sets it
     /// aside (it is only a cache of the server), and say so in the error.
+    /// [`Store::read`] for a read that scans most of content.db once (loading search's
+    /// in-memory state): its pages are copied instead of mapped. Every page a mapped read
+    /// touches stays in the process's resident memory while the reader lives, with its
+    /// neighbours (the kernel maps them around each fault): after a first sync such a scan
+    /// made the whole file resident (docs/adr/0010-performance.md).
+    pub fn read_scan<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let _pass = self.gate.enter()?;
+        let mut conn = self.take_reader()?;
+        let result = conn
+            .execute_batch("PRAGMA mmap_size = 0")
+            .context("configuring a reader")
+            .and_then(|()| read_on(&mut conn, f));
+        // A reader that cannot map again is not pooled: the next one is opened afresh.
+        if conn
+            .execute_batch(&format!("PRAGMA mmap_size = {CONTENT_MMAP_BYTES}"))
+            .is_ok()
+        {
+            self.return_reader(conn);
+        }
+        self.note_content_damage(result)
+    }
+
     fn note_content_damage<T>(&self, result: Result<T>) -> Result<T> {
         match result {
             Err(error) if is_damaged(&error) => {
@@ -297,6 +312,16 @@ impl Store {
             idle.push(conn);
         }
     }
+}
+
+/// Runs `f` in a read transaction on `conn`.
+fn read_on<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Deferred)
+        .context("starting a read")?;
+    let value = f(&tx)?;
+    tx.finish().context("finishing a read")?;
+    Ok(value)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -124,6 +124,15 @@ pub fn apply_page(
             }
             None => {}
         }
+        // A first sync builds what is derived from the content once, with its last page.
+        let deferred = if page.since == 0 {
+            !holds_content(tx, event_id)?
+        } else {
+            snapshot_deferred(tx, event_id)?
+        };
+        if deferred {
+            tx.defer_derived();
+        }
         let Some(decoded) = resolve_patches(tx, event_id, &decoded)? else {
             return Ok(AppliedPage {
                 needs_full: true,
@@ -158,10 +167,13 @@ pub fn apply_page(
         let now = chrono::Utc::now();
         if !page.more {
             changes.extend(sweep_unconfirmed(tx, event_id)?);
+            if deferred {
+                tx.build_derived(event_id)?;
+            }
             set_snapshot_head(tx, event_id, None)?;
             state.last_synced_at = Some(now);
         } else if page.since == 0 {
-            set_snapshot_head(tx, event_id, Some(page.head))?;
+            set_snapshot_head(tx, event_id, Some((page.head, deferred)))?;
         }
         state.server_url = Some(server_url.to_string());
         state.epoch = Some(page.epoch.clone());
@@ -209,6 +221,11 @@ fn step_past(
 /// so the next page asked for is the new snapshot's first. Content stays as it is.
 pub fn begin_rebuild(store: &Store, event_id: &str) -> Result<()> {
     store.write_content(|tx| {
+        // A first sync cut short leaves content without its derived data: build it now, so
+        // what stays readable during the new snapshot is listed and searchable.
+        if snapshot_deferred(tx, event_id)? {
+            tx.build_derived(event_id)?;
+        }
         for kind in EntityKind::ALL {
             let (table, key) = table_of(kind);
             tx.sql()
@@ -291,12 +308,38 @@ pub fn snapshot_head(store: &Store, event_id: &str) -> Result<Option<u64>> {
     })
 }
 
-fn set_snapshot_head(tx: &ContentTx<'_>, event_id: &str, head: Option<u64>) -> Result<()> {
+/// Whether the snapshot in progress defers the derived data to its last page (a first sync).
+fn snapshot_deferred(tx: &ContentTx<'_>, event_id: &str) -> Result<bool> {
+    tx.sql()
+        .prepare_cached("SELECT deferred FROM sync_snapshot WHERE event_id = ?1")
+        .and_then(|mut s| s.query_row([event_id], |r| r.get::<_, bool>(0)).optional())
+        .context("reading the snapshot state")
+        .map(|deferred| deferred.unwrap_or(false))
+}
+
+/// Whether any of the event's content is stored (indexed or listed): a snapshot into an event
+/// that holds nothing is a first sync.
+fn holds_content(tx: &ContentTx<'_>, event_id: &str) -> Result<bool> {
+    tx.sql()
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM search_doc WHERE event_id = ?1)
+                 OR EXISTS (SELECT 1 FROM session WHERE event_id = ?1)
+                 OR EXISTS (SELECT 1 FROM event WHERE event_id = ?1)",
+        )
+        .and_then(|mut s| s.query_row([event_id], |r| r.get(0)))
+        .context("reading what the device holds")
+}
+
+/// Records the snapshot in progress (its head, whether it defers the derived data), or with
+/// `None` that none is.
+fn set_snapshot_head(tx: &ContentTx<'_>, event_id: &str, head: Option<(u64, bool)>) -> Result<()> {
     let sql = tx.sql();
     match head {
-        Some(head) => sql
-            .prepare_cached("INSERT OR REPLACE INTO sync_snapshot (event_id, head) VALUES (?1, ?2)")
-            .and_then(|mut s| s.execute(params![event_id, head as i64])),
+        Some((head, deferred)) => sql
+            .prepare_cached(
+                "INSERT OR REPLACE INTO sync_snapshot (event_id, head, deferred) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute(params![event_id, head as i64, deferred])),
         None => sql
             .prepare_cached("DELETE FROM sync_snapshot WHERE event_id = ?1")
             .and_then(|mut s| s.execute([event_id])),

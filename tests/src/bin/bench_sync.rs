@@ -60,6 +60,12 @@ struct EventFigures {
     baseline_initial_ms: Stats,
     baseline_no_change_poll_ms: Stats,
     baseline_one_session_change_ms: Stats,
+    /// Parsing the uncompressed schedule file alone (the baseline's parse, without download).
+    baseline_parse_ms: Stats,
+    /// The first device's folder after its initial sync (content.db, user.db, WAL), closed.
+    folder_bytes: u64,
+    /// The schedule file the event came from (36C3: the c3voc JSON; else the bundle's JSON).
+    source_bytes: u64,
 }
 
 /// Devices per event for the timings (a third of them time the one-change page alone).
@@ -112,6 +118,10 @@ async fn bench_event(
         .map_err(|e| e.to_string())?;
     let initial = transfer(&h, started);
     let mut initial_ms = vec![initial.ms];
+    // The folder as it stays on the phone: measured with the device closed (WAL checkpointed).
+    drop(device);
+    let folder_bytes = folder_size(&h.root.path().join("bench-device"));
+    let device = h.device("bench-device");
     // More devices, for the timings (and, after the change below, for timing the delta).
     let mut twins = Vec::new();
     for n in 1..timing_devices(bundle.entity_count()) {
@@ -132,6 +142,7 @@ async fn bench_event(
         Ok(ms_since(started))
     };
     let mut baseline_initial_ms = Vec::new();
+    let mut baseline_parse_ms = Vec::new();
     let mut baseline_initial = Transfer::default();
     let mut etag = String::new();
     for _ in 0..5 {
@@ -139,9 +150,12 @@ async fn bench_event(
         let started = Instant::now();
         let first = raw_http::get(h.proxy.addr(), &bundle_path, &[gzip]).await;
         baseline_initial = transfer(&h, started);
-        baseline_initial_ms.push(baseline_initial.ms + parse_ms()?);
+        let parse = parse_ms()?;
+        baseline_parse_ms.push(parse);
+        baseline_initial_ms.push(baseline_initial.ms + parse);
         etag = first.header("etag").unwrap_or_default().to_string();
     }
+    let source_bytes = source_file_bytes(name).unwrap_or(plain.body.len() as u64);
 
     // The same first sync with the small assets that travel with the content.
     let initial_with_assets = if assets.is_empty() {
@@ -294,6 +308,34 @@ async fn bench_event(
         baseline_initial_ms: Stats::of(&baseline_initial_ms),
         baseline_no_change_poll_ms: Stats::of(&baseline_no_change_poll_ms),
         baseline_one_session_change_ms: Stats::of(&baseline_one_session_change_ms),
+        baseline_parse_ms: Stats::of(&baseline_parse_ms),
+        folder_bytes,
+        source_bytes,
+    })
+}
+
+/// The bytes of every file under `dir`.
+fn folder_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(meta) if meta.is_dir() => folder_size(&entry.path()),
+            Ok(meta) => meta.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// The real schedule file an event was imported from (36C3's c3voc JSON); `None` for events
+/// made as bundles.
+fn source_file_bytes(name: &str) -> Option<u64> {
+    name.starts_with("36C3").then(|| {
+        let path = marktplatz_tests::shared_data_dir()
+            .join("c3voc-json")
+            .join("36c3-everything.schedule.json");
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
     })
 }
 
@@ -471,6 +513,18 @@ fn markdown(figures: &[EventFigures]) -> String {
             f.one_session_change.requests,
             f.apply_us_per_entity,
             f.apply_one_change_ms
+        ));
+        out.push_str(&format!(
+            "\nInitial sync (median of {} devices) {:.1} ms; baseline download + parse {:.1} ms, \
+             parsing the file alone {:.1} ms. Device folder after it {:.2} MiB, the source file \
+             {:.2} MiB ({:.2}×).\n",
+            f.initial_ms.n,
+            f.initial_ms.median,
+            f.baseline_initial_ms.median,
+            f.baseline_parse_ms.median,
+            f.folder_bytes as f64 / 1048576.0,
+            f.source_bytes as f64 / 1048576.0,
+            f.folder_bytes as f64 / f.source_bytes.max(1) as f64
         ));
     }
     out

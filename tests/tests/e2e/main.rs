@@ -17,6 +17,7 @@ mod event_access;
 mod event_list;
 mod favourites_crash;
 mod ffi_surface;
+mod first_sync;
 mod follow_handle;
 mod following;
 mod hall_plan;

@@ -109,6 +109,46 @@ pub fn rebuild_all(tx: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Entities indexed per batch by [`build_event`]: their documents are held in memory.
+const BUILD_BATCH: usize = 256;
+
+/// Builds the event's whole index afresh from its content tables (the end of a first sync,
+/// whose pages skipped indexing). Per batch, the `search_doc` rows are written first and the
+/// FTS rows after them: a write needing a statement journal between two FTS5 inserts makes
+/// FTS5 flush its pending terms to disk, a segment per entity to merge later.
+pub(crate) fn build_event(tx: &Transaction<'_>, event_id: &str) -> Result<()> {
+    on_clear(tx, event_id)?;
+    for kind in SEARCHED_KINDS {
+        // Every searched kind's table is named like the kind and keyed by `id`.
+        let ids: Vec<String> = {
+            let mut stmt = tx
+                .prepare_cached(&format!(
+                    "SELECT id FROM {} WHERE event_id = ?1",
+                    kind.as_str()
+                ))
+                .context("listing content to index")?;
+            let rows = stmt
+                .query_map([event_id], |r| r.get(0))
+                .context("listing content to index")?;
+            rows.collect::<rusqlite::Result<_>>()
+                .context("listing content to index")?
+        };
+        for batch in ids.chunks(BUILD_BATCH) {
+            let mut documents = Vec::with_capacity(batch.len());
+            for id in batch {
+                if let Some(document) = load_document(tx, event_id, kind, id)? {
+                    let doc_id = insert_doc(tx, event_id, kind, id, &document)?;
+                    documents.push((doc_id, document));
+                }
+            }
+            for (doc_id, document) in &documents {
+                insert_fts(tx, *doc_id, document)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes the row of a stored entity again (or removes it when the entity is gone).
 fn reindex(conn: &Connection, event_id: &str, kind: EntityKind, id: &str) -> Result<()> {
     match load_document(conn, event_id, kind, id)? {
@@ -162,27 +202,42 @@ fn write(
                 .context("indexing an entity")?;
             doc_id
         }
-        None => conn
-            .prepare_cached(
-                "INSERT INTO search_doc (event_id, kind, entity_id, title, people, place, digest)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING doc_id",
-            )
-            .and_then(|mut s| {
-                s.query_row(
-                    params![
-                        event_id,
-                        kind.as_str(),
-                        id,
-                        document.title,
-                        document.people,
-                        document.place,
-                        digest
-                    ],
-                    |r| r.get(0),
-                )
-            })
-            .context("indexing an entity")?,
+        None => insert_doc(conn, event_id, kind, id, document)?,
     };
+    insert_fts(conn, doc_id, document)
+}
+
+/// A new `search_doc` row; its `doc_id`.
+fn insert_doc(
+    conn: &Connection,
+    event_id: &str,
+    kind: EntityKind,
+    id: &str,
+    document: &Document,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO search_doc (event_id, kind, entity_id, title, people, place, digest)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING doc_id",
+    )
+    .and_then(|mut s| {
+        s.query_row(
+            params![
+                event_id,
+                kind.as_str(),
+                id,
+                document.title,
+                document.people,
+                document.place,
+                digest(document)
+            ],
+            |r| r.get(0),
+        )
+    })
+    .context("indexing an entity")
+}
+
+/// The FTS row of a `search_doc` row.
+fn insert_fts(conn: &Connection, doc_id: i64, document: &Document) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO search_fts (rowid, title, people, place, body) VALUES (?1, ?2, ?3, ?4, ?5)",
     )

@@ -131,6 +131,7 @@ impl Report {
                 let (ot, bt) = (f(&e[time]["median"]), f(&e[base_time]["median"]));
                 let (target, pass) = match (key, label) {
                     ("36c3", "initial sync") => ("< 1 s (applied)", Some(ot < 1000.0)),
+                    ("synthetic-20k", "initial sync") => ("< 1.5 s", Some(ot < 1500.0)),
                     _ => ("", None),
                 };
                 self.row(
@@ -143,6 +144,7 @@ impl Report {
                     pass.map(verdict).unwrap_or_default(),
                 );
             }
+            self.first_sync(key, e);
             let apply = f(&e["apply_one_change"]["median"]);
             self.row(
                 area,
@@ -253,6 +255,58 @@ impl Report {
         }
     }
 
+    /// Issue 23's rows of an event's initial sync: its time beside parsing the file alone, and
+    /// the device's folder beside the source file.
+    fn first_sync(&mut self, key: &str, e: &Value) {
+        let (ours, parse) = (
+            f(&e["initial_ms"]["median"]),
+            f(&e["baseline_parse_ms"]["median"]),
+        );
+        if key == "36c3" {
+            let baseline = f(&e["baseline_initial_ms"]["median"]);
+            self.row(
+                "Sync",
+                format!("{key}: initial sync vs downloading and parsing the file (median)"),
+                ms(ours),
+                ms(baseline),
+                Some(baseline / ours),
+                "≤ 1× baseline",
+                verdict(ours <= baseline),
+            );
+        }
+        if parse > 0.0 {
+            let (target, pass) = match key {
+                "36c3" => ("≤ 3× parse", Some(ours <= 3.0 * parse)),
+                _ => ("", None),
+            };
+            self.row(
+                "Sync",
+                format!("{key}: initial sync vs parsing the file alone (median)"),
+                ms(ours),
+                ms(parse),
+                Some(parse / ours),
+                target,
+                pass.map(verdict).unwrap_or_default(),
+            );
+        }
+        let (folder, source) = (f(&e["folder_bytes"]), f(&e["source_bytes"]));
+        if folder > 0.0 {
+            let (target, pass) = match key {
+                "36c3" => ("≤ 1.5× the file", Some(folder <= 1.5 * source)),
+                _ => ("", None),
+            };
+            self.row(
+                "Sync",
+                format!("{key}: device folder after the initial sync (baseline: the source file)"),
+                bytes(folder),
+                bytes(source),
+                Some(source / folder),
+                target,
+                pass.map(verdict).unwrap_or_default(),
+            );
+        }
+    }
+
     fn memory(&mut self, memory: &Value) {
         for (label, key) in [
             ("peak RSS during the initial sync", "sync_peak_kb"),
@@ -262,14 +316,18 @@ impl Report {
                 f(&memory["ours"][key]) * 1024.0,
                 f(&memory["baseline"][key]) * 1024.0,
             );
+            let (target, pass) = match key {
+                "sync_peak_kb" => ("< 50 MB", Some(o < 50e6)),
+                _ => ("", None),
+            };
             self.row(
                 "Memory",
                 format!("synthetic-20k: {label}"),
                 bytes(o),
                 bytes(b),
                 Some(b / o),
-                "",
-                String::new(),
+                target,
+                pass.map(verdict).unwrap_or_default(),
             );
         }
     }

@@ -1,0 +1,177 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! A device's first sync builds what is derived from the content (list rows' speaker names,
+//! the search index) once, with its last page (issue 23): interrupted, resumed, or cut short by
+//! a re-bootstrap, the device ends with the same derived data as one built row by row, and
+//! content it shows while a later snapshot runs is listed and searchable. Pages hold 4
+//! entities here.
+
+use rusqlite::OptionalExtension;
+
+use marktplatz_core::Error;
+use marktplatz_core::error::SqliteContext;
+use marktplatz_core::search::{SearchCache, SearchQuery, search};
+use marktplatz_core::store::Store;
+use marktplatz_tests::fixtures::small_bundle;
+use marktplatz_tests::{Fault, Harness};
+
+const EVENT: &str = "mp-nordwest";
+
+fn hits(store: &Store, text: &str) -> usize {
+    search(
+        store,
+        &SearchCache::default(),
+        &SearchQuery::new(EVENT, text),
+    )
+    .unwrap()
+    .len()
+}
+
+/// A session's list row's speaker names (`None` also when the session is not stored).
+fn speaker_names(store: &Store, session: &str) -> Option<String> {
+    store
+        .read(|tx| {
+            tx.query_row(
+                "SELECT speaker_names FROM session WHERE event_id = ?1 AND id = ?2",
+                [EVENT, session],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .context("test")
+        })
+        .unwrap()
+        .flatten()
+}
+
+/// The index and the list rows' speaker names as stored (doc ids aside).
+type Derived = (
+    Vec<(String, String, String, String, String, i64)>,
+    Vec<Option<String>>,
+);
+
+fn derived(store: &Store) -> Derived {
+    store
+        .read(|tx| {
+            let docs = tx
+                .prepare(
+                    "SELECT kind, entity_id, title, people, place, digest FROM search_doc
+                     WHERE event_id = ?1 ORDER BY kind, entity_id",
+                )
+                .and_then(|mut s| {
+                    s.query_map([EVENT], |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                        ))
+                    })?
+                    .collect()
+                })
+                .context("test")?;
+            let names = tx
+                .prepare("SELECT speaker_names FROM session WHERE event_id = ?1 ORDER BY id")
+                .and_then(|mut s| s.query_map([EVENT], |r| r.get(0))?.collect())
+                .context("test")?;
+            Ok((docs, names))
+        })
+        .unwrap()
+}
+
+/// What rebuilding everything derived, row by row, gives (the reference).
+fn rebuilt_row_by_row(store: &Store) -> Derived {
+    store
+        .write_content(|tx| {
+            tx.sql()
+                .execute_batch(
+                    "UPDATE session SET speaker_names = NULL;
+                     UPDATE session SET speaker_names =
+                       (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
+                          FROM session_speaker ss
+                          JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
+                         WHERE ss.event_id = session.event_id AND ss.session_id = session.id)",
+                )
+                .context("test")?;
+            marktplatz_core::store::search_index::rebuild_all(tx.sql())
+        })
+        .unwrap();
+    derived(store)
+}
+
+#[tokio::test]
+async fn an_interrupted_first_sync_resumes_and_ends_listed_and_searchable() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let device = h.device("phone");
+
+    // Pages after cursors 0, 4, 8, 12, 16. The fourth never arrives (three tries).
+    h.proxy.inject("/12?snapshot", Fault::Reset, 3);
+    let err = device.sync(&h.url(), EVENT).await.unwrap_err();
+    assert!(matches!(err, Error::Offline { .. }), "{err}");
+    let state = marktplatz_core::sync::pull::sync_state(&device.store, EVENT).unwrap();
+    assert_eq!(state.cursor, 12, "three pages were committed");
+
+    h.proxy.heal();
+    device.sync(&h.url(), EVENT).await.unwrap();
+    assert!(
+        hits(&device.store, "Kommune") >= 2,
+        "sessions are searchable"
+    );
+    assert!(
+        hits(&device.store, "Öztürk") >= 1,
+        "speakers are searchable"
+    );
+    assert_eq!(
+        speaker_names(&device.store, "erechnung").as_deref(),
+        Some("Bernd Muster")
+    );
+    let built = derived(&device.store);
+    assert!(
+        built.0.len() >= 12,
+        "sessions, speakers, locations, exhibitor, ..."
+    );
+    assert_eq!(built, rebuilt_row_by_row(&device.store));
+}
+
+#[tokio::test]
+async fn a_first_sync_cut_short_by_a_new_epoch_keeps_its_pages_listed_and_searchable() {
+    let h = Harness::start().await;
+    let mut bundle = small_bundle(EVENT);
+    h.publish(&bundle);
+    let device = h.device("phone");
+
+    // The first sync stops after three pages (speakers, two sessions).
+    h.proxy.inject("/12?snapshot", Fault::Reset, 3);
+    device.sync(&h.url(), EVENT).await.unwrap_err();
+    h.proxy.heal();
+
+    // A new epoch: the device re-bootstraps; its new snapshot stops after its first page.
+    bundle.sessions.retain(|s| s.id != "opening");
+    h.publish(&bundle);
+    h.admin.rotate_epoch(EVENT).unwrap();
+    h.proxy.inject("/4?snapshot", Fault::status(500, None), 10);
+    let err = device.sync(&h.url(), EVENT).await.unwrap_err();
+    assert!(matches!(err, Error::Server { status: 500, .. }), "{err}");
+    // What the cut-short first sync brought stays readable, listed and searchable meanwhile.
+    assert!(hits(&device.store, "Kommune") >= 1);
+    assert_eq!(
+        speaker_names(&device.store, "erechnung").as_deref(),
+        Some("Bernd Muster")
+    );
+
+    h.proxy.heal();
+    device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(
+        device.store.event_overview(EVENT).unwrap().session_count,
+        3,
+        "the session the new epoch dropped is gone"
+    );
+    assert_eq!(
+        speaker_names(&device.store, "isms").as_deref(),
+        Some("Anna Beispiel")
+    );
+    assert!(hits(&device.store, "Informationssicherheit") >= 1);
+    let built = derived(&device.store);
+    assert_eq!(built, rebuilt_row_by_row(&device.store));
+}
