@@ -264,7 +264,10 @@ impl TwoInstanceHarness {
         let (seq, answered) = match self.send(slot, "PUT", &path, None, &body) {
             Ok(response) => (self.published(&response, &note)?, true),
             Err(_) => {
-                // No key for publishes: what the release list says decides whether to resend.
+                // No key for publishes: what the release list says decides whether to resend,
+                // once the killed instance's transaction has ended (a COMMIT it sent before
+                // dying still lands after its answer was lost).
+                self.wait_until_settled()?;
                 let list = self.send(
                     other,
                     "GET",
@@ -339,6 +342,34 @@ impl TwoInstanceHarness {
         self.ops.insert(id, (key, outcome.seq));
         self.report.ops_acked += 1;
         Ok(answered)
+    }
+
+    /// Waits until no other session on the database is inside a statement or a transaction:
+    /// the driver is paused and the survivor idle, so what remains is the killed instance's
+    /// backend finishing its COMMIT (or rolling back when it reads the closed socket).
+    fn wait_until_settled(&self) -> Result<(), String> {
+        let mut client = postgres::Client::connect(&self.config.database, postgres::NoTls)
+            .map_err(|e| format!("connecting to the database: {e}"))?;
+        let started = Instant::now();
+        loop {
+            let busy: i64 = client
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                     AND pid <> pg_backend_pid() AND state <> 'idle'",
+                    &[],
+                )
+                .map_err(|e| format!("reading pg_stat_activity: {e}"))?
+                .get(0);
+            if busy == 0 {
+                return Ok(());
+            }
+            if started.elapsed() > REQUEST_TIMEOUT {
+                return Err(format!(
+                    "{busy} sessions still busy after {REQUEST_TIMEOUT:?}"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     fn db_state(&self) -> Result<DbState, String> {
