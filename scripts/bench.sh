@@ -2,14 +2,16 @@
 # Runs every benchmark (release builds) and writes bench-results/report.{md,json}: each headline
 # figure next to its baseline measured in the same run, with its target (PASS/MISS). The parts
 # also leave their own bench-results/{sync,coldstart,search,memory,library,server,web-programme,
-# web-feeds}.{md,json}.
+# web-feeds,postgres}.{md,json}.
 #
 #   scripts/bench.sh                 # everything (about 15-20 minutes on 2 cores, builds included)
 #   scripts/bench.sh sync search     # only these parts (then the report from what is there)
 #
 # Parts: sync, coldstart, search, web-search (the web programme's in-memory search vs the
 # device's on 36C3, issue 20; writes bench-results/web-search.{md,json}), memory, library,
-# publish, server, web-programme (the attendee page of one 36C3 day: < 20 ms and < 150 KB gzip,
+# publish, postgres (issue 22: 304 polls and the first publish of 36C3 on SQLite and on
+# PostgreSQL, and the time a second instance on the database takes to notice a change, p99 of
+# BENCH_PG_NOTICES=200; starts PostgreSQL with scripts/start-postgres.sh; needs wrk), server, web-programme (the attendee page of one 36C3 day: < 20 ms and < 150 KB gzip,
 # issue 20), web-feeds (the 36C3 calendar feed: < 50 ms), server-abuse (not in the default
 # run: 1,000 anonymous slow and oversized uploads while 304 polls are measured, issue 15; needs
 # wrk; `BENCH_ABUSE_*` knobs in tests/src/bin/bench/server_abuse.rs), live (not in the default
@@ -31,7 +33,7 @@ results="$root/bench-results"
 mkdir -p "$results"
 
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search web-search memory publish server web-programme web-feeds)
+[ ${#parts[@]} -eq 0 ] && parts=(library sync coldstart search web-search memory publish postgres server web-programme web-feeds)
 want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
@@ -89,6 +91,15 @@ fi
 if want publish; then
   step "publish (36C3 preview + apply, unchanged republish as baseline)"
   "$bin/bench" publish > /dev/null
+fi
+if want postgres; then
+  step "postgres (SQLite against PostgreSQL; two instances on one database)"
+  cargo build --release -q -p marktplatz-cli
+  if command -v wrk > /dev/null; then
+    MARKTPLATZ_TEST_PG="${MARKTPLATZ_TEST_PG:-$(scripts/start-postgres.sh)}" "$bin/bench" postgres > /dev/null
+  else
+    echo "skipped: the postgres part needs wrk (apt-get install wrk)"
+  fi
 fi
 if want web-programme; then
   step "web-programme (36C3 page of one day vs the whole bundle)"

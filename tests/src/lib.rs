@@ -3,12 +3,14 @@
 
 pub mod bench;
 pub mod crash;
+pub mod crash_instances;
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod organiser;
 pub mod raw_http;
 pub mod search_baselines;
 pub mod search_eval;
+pub mod server_process;
 pub mod soak;
 pub mod synthetic;
 

@@ -80,16 +80,7 @@ async fn exchange(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> RawResponse {
-    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    if !body.is_empty() || method == "PUT" || method == "POST" {
-        head.push_str(&format!("content-length: {}\r\n", body.len()));
-    }
-    head.push_str("\r\n");
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(body);
+    let bytes = request_bytes(addr, method, path, headers, body);
     stream
         .write_all(&bytes)
         .await
@@ -101,6 +92,68 @@ async fn exchange(
 
 pub async fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> RawResponse {
     request(addr, "GET", path, headers, &[]).await
+}
+
+fn request_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Vec<u8> {
+    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !body.is_empty() || method == "PUT" || method == "POST" {
+        head.push_str(&format!("content-length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// [`request`] on a blocking socket that reports a failed exchange instead of panicking: a
+/// refused connection, a timeout, or an answer cut short (no complete head, or fewer body
+/// bytes than its `content-length`) is an `Err` — for a client whose server may be killed
+/// mid-request (the crash harness on two instances).
+pub fn try_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    timeout: std::time::Duration,
+) -> Result<RawResponse, String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|e| format!("connect {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .and_then(|()| stream.set_write_timeout(Some(timeout)))
+        .map_err(|e| format!("socket {addr}: {e}"))?;
+    stream
+        .write_all(&request_bytes(addr, method, path, headers, body))
+        .map_err(|e| format!("write {addr}: {e}"))?;
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("read {addr}: {e}"))?;
+    if !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+        return Err(format!(
+            "{method} {path}: no complete answer ({} bytes)",
+            raw.len()
+        ));
+    }
+    let response = parse(&raw, method == "HEAD");
+    let declared = response
+        .header("content-length")
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| response.body.len() < n) {
+        return Err(format!("{method} {path}: the answer was cut short"));
+    }
+    Ok(response)
 }
 
 fn parse(raw: &[u8], head_only: bool) -> RawResponse {

@@ -12,6 +12,7 @@ mod console_admin;
 mod console_edit;
 mod console_media;
 mod crash_harness;
+mod crash_instances;
 mod device_redirects;
 mod event_access;
 mod event_list;

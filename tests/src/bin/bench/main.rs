@@ -22,6 +22,7 @@ mod coldstart_child;
 mod library;
 mod live;
 mod memory;
+mod postgres;
 mod publish;
 mod report;
 mod server;
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((part, rest)) = args.split_first() else {
         eprintln!(
-            "usage: bench coldstart|memory|server|server-abuse|publish|live|library|report [ARGS] (see the source)"
+            "usage: bench coldstart|memory|server|server-abuse|publish|postgres|live|library|report [ARGS] (see the source)"
         );
         return ExitCode::FAILURE;
     };
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         "memory-child" => memory::run(rest),
         "server" => server::run(),
         "publish" => publish::run(),
+        "postgres" => postgres::run(),
         "server-abuse" => server_abuse::run(),
         "library" => library::run(rest),
         "live" => live::run(),
