@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Rust, only where it is missing (idempotent):
-#   Debian: libjna-java, junit4 (Kotlin JVM tests), a JDK
+#   Debian: libjna-java, junit4 (Kotlin JVM tests), a JDK, curl and jq (deployment test)
 #   npm:    kotlin-compiler@2.4.20 into .tools/kotlin (kotlinc + kotlinx-coroutines jars)
 #   PyPI:   tree-sitter + tree-sitter-swift into .tools/pyenv (Swift syntax check)
 #   crates.io: cargo-deny (licences, bans, sources, advisories; deny.toml)
@@ -18,6 +18,9 @@ need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(default-jdk-headless)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# The deployment test (scripts/test-deploy.sh) talks to nginx and the server with curl and jq.
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (apt)"
   as_root apt-get update -qq
