@@ -17,6 +17,7 @@ use marktplatz_core::sync::retry::with_retry;
 use marktplatz_core::{Error, Result};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
+use marktplatz_model::ops::{IDEMPOTENCY_KEY, new_key};
 use marktplatz_model::preview::{CONFIRM_PARAM, CONFIRM_YES};
 use marktplatz_model::source::{
     DEFAULT_SOURCE, NOTE_PARAM, Preview, PublishedSource, ReleaseList, SOURCE_PARAM,
@@ -175,16 +176,15 @@ pub async fn publish_source(
         url.query_pairs_mut()
             .append_pair(CONFIRM_PARAM, CONFIRM_YES);
     }
-    let (url, body) = (url.as_str(), &body);
+    // One key for every attempt: a retry after an answer lost on the way (the publish may have
+    // committed) is answered with what the first did instead of being recorded again.
+    let key = HeaderValue::from_str(&new_key())
+        .map_err(|e| Error::invalid("publish", "idempotency_key", e.to_string()))?;
+    let (url, body, key) = (url.as_str(), &body, &key);
     let bytes = with_retry(policy, cancel, move || async move {
-        let response = http::send(
-            client,
-            Method::PUT,
-            url,
-            auth_headers(token, "application/json")?,
-            Some(body.clone()),
-        )
-        .await?;
+        let mut headers = auth_headers(token, "application/json")?;
+        headers.insert(IDEMPOTENCY_KEY, key.clone());
+        let response = http::send(client, Method::PUT, url, headers, Some(body.clone())).await?;
         http::read_limited(client, url, response, 1 << 20, cancel, &mut |_| {}).await
     })
     .await?;

@@ -504,7 +504,7 @@ pub async fn post_confirm(
         confirmed: form.confirm_guard == "yes",
     };
     let bundle = pending.bundle;
-    let published = writes::publish(&state, signed.event(), "console", by, move || {
+    let published = writes::publish(&state, signed.event(), "console", by, None, move || {
         Ok(Bundle::from_json(&bundle)?)
     })
     .await;

@@ -8,6 +8,7 @@ use marktplatz_model::wire::PublishOutcome;
 
 use crate::http::state::AppState;
 use crate::store::auth::Principal;
+use crate::store::publish_keys::PublishKey;
 use crate::store::releases::Publisher;
 use crate::store::{self, ops, publish};
 
@@ -50,6 +51,7 @@ pub async fn publish(
     event: &str,
     token_id: &str,
     by: Publisher,
+    key: Option<PublishKey>,
     read: impl FnOnce() -> store::Result<Bundle> + Send + 'static,
 ) -> store::Result<PublishOutcome> {
     let (db, data_dir) = (state.db.clone(), state.config.data_dir.clone());
@@ -57,7 +59,7 @@ pub async fn publish(
     let published = event.to_string();
     let source = by.source.clone();
     let outcome = store::blocking("publishing", move || {
-        publish::publish_bundle(&db, &data_dir, &published, &by, read()?, retention)
+        publish::publish_bundle_keyed(&db, &data_dir, &published, &by, read()?, retention, key)
     })
     .await??;
     released(state, event, token_id, &source, None, &outcome);

@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sql/0008_console.sql"),
         postgres: Some(include_str!("sql/postgres/0008_initial.sql")),
     },
+    Migration {
+        sqlite: include_str!("sql/0009_publish_key.sql"),
+        postgres: Some(include_str!("sql/postgres/0009_publish_key.sql")),
+    },
 ];
 
 /// The schema version this build writes (the same number on both engines).

@@ -22,6 +22,7 @@ use super::change_log::{self, NewChange};
 use super::db::{Db, now};
 use super::engine::{Tx, args};
 use super::error::{Result, StoreError};
+use super::idempotent;
 use super::overrides;
 use super::thumbnails;
 
@@ -154,18 +155,7 @@ fn stored(
         args![event_id, subject, key],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let Some((request, outcome)) = row else {
-        return Ok(None);
-    };
-    if request != request_hash {
-        return Err(StoreError::refused(
-            code::KEY_REUSED,
-            "this Idempotency-Key was already used for a different operation; send each operation with its own key",
-        ));
-    }
-    serde_json::from_str(&outcome)
-        .map(Some)
-        .map_err(|e| StoreError::internal("reading a stored outcome", e))
+    idempotent::replay(row, request_hash, "operation")
 }
 
 /// The photo must be on the server, be the size the operation says, and be a JPEG or PNG the

@@ -27,6 +27,7 @@ use super::engine::Tx;
 use super::error::{Result, StoreError};
 use super::merge;
 use super::overrides;
+use super::publish_keys::{self, PublishKey};
 use super::releases::{self, Publisher};
 use super::sources;
 pub use super::steps::{Encoded, Step};
@@ -53,13 +54,51 @@ pub fn publish_bundle(
     bundle: Bundle,
     tombstone_retention_secs: Option<i64>,
 ) -> Result<PublishOutcome> {
+    publish_bundle_keyed(
+        db,
+        data_dir,
+        event_id,
+        by,
+        bundle,
+        tombstone_retention_secs,
+        None,
+    )
+}
+
+/// [`publish_bundle`], once per `key` when one is given: a publish sent again with the same
+/// key (a retry after a lost answer, on any instance) is answered with the stored outcome and
+/// records nothing (`publish_keys`).
+pub fn publish_bundle_keyed(
+    db: &Db,
+    data_dir: &Path,
+    event_id: &str,
+    by: &Publisher,
+    bundle: Bundle,
+    tombstone_retention_secs: Option<i64>,
+    key: Option<PublishKey>,
+) -> Result<PublishOutcome> {
+    let keyed = match key {
+        Some(key) => Some((publish_keys::request_hash(by, &bundle)?, key)),
+        None => None,
+    };
     let (entities, thumbnails_made) = prepare(db, data_dir, event_id, by, bundle)?;
     let event_id = event_id.to_string();
     let by = by.clone();
     db.write_blocking(move |tx| {
         change_log::ensure_event(tx, &event_id)?;
+        if let Some((hash, key)) = &keyed {
+            // Under the event's row lock: a retry racing on another instance waits here and
+            // then finds the first one's outcome.
+            change_log::lock_head(tx, &event_id)?;
+            if let Some(done) = publish_keys::stored(tx, &event_id, key, hash)? {
+                return Ok(done);
+            }
+        }
         let mut outcome = apply(tx, &event_id, &by, &entities, tombstone_retention_secs)?;
         outcome.thumbnails_made = thumbnails_made;
+        if let Some((hash, key)) = &keyed {
+            publish_keys::remember(tx, &event_id, key, hash, &outcome)?;
+        }
         Ok(outcome)
     })
 }

@@ -33,6 +33,7 @@ mod postgres;
 mod programme;
 mod programme_search;
 mod publish_hostile_text;
+mod publish_key;
 mod publish_preview;
 mod publish_sources;
 mod restore_epoch;

@@ -15,11 +15,13 @@ use marktplatz_model::wire::code;
 
 use crate::http::caching::{SHORT, if_none_match, json, json_no_store, not_modified};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{Organiser, Query, Readable};
+use crate::http::extract::{IdempotencyKey, Organiser, Query, Readable};
 use crate::http::state::AppState;
 use crate::http::writes;
+use crate::store::publish_keys::PublishKey;
 use crate::store::releases::Publisher;
 use crate::store::{StoreError, change_log};
+use marktplatz_model::ops::IDEMPOTENCY_KEY;
 
 /// `?source=NAME&note=TEXT&confirm=yes`: the publishing source (default [`DEFAULT_SOURCE`],
 /// for older clients), the release note, and the confirmation of a publish the guards refuse.
@@ -38,11 +40,19 @@ pub async fn put_bundle(
     body: Body,
 ) -> ApiResult<Response> {
     let by = params.publisher(&principal.subject)?;
+    // Optional for a publish (older clients send none); with one, a retry is answered once.
+    let key = match headers.contains_key(IDEMPOTENCY_KEY) {
+        true => Some(PublishKey {
+            subject: principal.subject.clone(),
+            key: IdempotencyKey::from_headers(&headers)?.0,
+        }),
+        false => None,
+    };
     let body = state
         .bodies
         .to_memory(&headers, body, state.config.max_body_bytes, "a bundle")
         .await?;
-    let outcome = writes::publish(&state, &event, &principal.token_id, by, move || {
+    let outcome = writes::publish(&state, &event, &principal.token_id, by, key, move || {
         Ok(Bundle::from_json(utf8(&body.bytes)?)?)
     })
     .await?;
