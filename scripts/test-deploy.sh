@@ -4,7 +4,8 @@
 # two `marktplatz serve` instances. Checks: HTTPS serves the event's pages, HTTP redirects to
 # HTTPS, a second GET of a page is a cache hit, identical long-polls collapse into one request
 # to an instance, and after SIGKILL of one instance every request is still answered through the
-# survivor (reads, and an organiser's operation sent twice with one key: applied once). Then
+# survivor (reads, an organiser's operation sent twice with one key: applied once, and a
+# device syncing through nginx before and after the kill). Then
 # `systemd-analyze verify` on the units, where systemd-analyze runs.
 #
 # Two instances are "one server" only on one database: with MARKTPLATZ_TEST_PG=postgres://...
@@ -95,8 +96,11 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
   -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" 2>/dev/null
 HTTP=$(free_port)
 HTTPS=$(free_port)
+# A plain listener on the HTTPS site, for this test only: a device (the core's HTTP client
+# trusts only the web PKI, not this throwaway certificate) syncs through the same locations.
+PLAIN=$(free_port)
 sed -e "s|listen 80;|listen 127.0.0.1:$HTTP;|" \
-    -e "s|listen 443 ssl http2;|listen 127.0.0.1:$HTTPS ssl http2;|" \
+    -e "s|listen 443 ssl http2;|listen 127.0.0.1:$HTTPS ssl http2;\n    listen 127.0.0.1:$PLAIN;|" \
     -e '/listen \[::\]/d' \
     -e "s|server_name marktplatz.example.org;|server_name $NAME;|" \
     -e "s|/etc/letsencrypt/live/marktplatz.example.org/fullchain.pem|$WORK/tls/cert.pem|" \
@@ -168,6 +172,12 @@ done
 # With a token the cache is bypassed both times.
 private=$(get -o /dev/null -D - -H 'Authorization: Bearer not-a-token' "$BASE/e/$EVENT/speakers" | tr -d '\r' | sed -n 's/^x-cache-status: //Ip')
 [ "$private" = BYPASS ] || fail "a request with a token was answered from the cache: $private"
+
+# A device syncs the event through nginx (it syncs again after the kill, section 5).
+DEVICE_URL="http://127.0.0.1:$PLAIN"
+FIRST_CURSOR=$("$BIN" sync --device "$WORK/phone" --server "$DEVICE_URL" --event "$EVENT" --json --no-assets | jq -r .cursor)
+[ "$FIRST_CURSOR" = "$SEQ" ] || fail "a device syncing through nginx reached $FIRST_CURSOR, not the head $SEQ"
+say "device: synced through nginx to seq $FIRST_CURSOR"
 
 # 4. Identical long-polls collapse: FOLLOWERS held polls of the tail, one reaches an instance.
 POLL="/v1/events/$EVENT/changes/$EPOCH/$SEQ?wait=3&cursor=1"
@@ -287,8 +297,17 @@ done
 SEQ_AFTER=$(get "$BASE/v1/events/$EVENT/head?after=op" | jq -r .seq)
 [ "$SEQ_AFTER" = $((SEQ + 1)) ] || fail "head after one operation sent twice: $SEQ_AFTER (before: $SEQ)"
 grep -q "\"127.0.0.1:$PORT_B\"" "$WORK/nginx/access.log" || fail "the survivor answered nothing"
+# The device keeps syncing through nginx and the survivor: it reaches the head with the
+# operation (within 10 s: the tail page it asked before may be cached for 5 s, as designed).
+for _ in $(seq 1 100); do
+  DEVICE_CURSOR=$("$BIN" sync --device "$WORK/phone" --server "$DEVICE_URL" --event "$EVENT" --json --no-assets | jq -r .cursor) \
+    || fail "the device's sync through nginx after the kill failed"
+  [ "$DEVICE_CURSOR" = "$SEQ_AFTER" ] && break
+  sleep 0.1
+done
+[ "$DEVICE_CURSOR" = "$SEQ_AFTER" ] || fail "the device synced through nginx to $DEVICE_CURSOR after the kill, not $SEQ_AFTER"
 RETRIED=$(grep -c "127.0.0.1:$PORT_A, 127.0.0.1:$PORT_B" "$WORK/nginx/access.log" || true)
-say "failover: instance :$PORT_A killed (SIGKILL); $ANSWERED of 30 reads answered 200 through :$PORT_B ($RETRIED moved there after a refused connection); an operation sent twice applied once (seq $SEQ -> $SEQ_AFTER)"
+say "failover: instance :$PORT_A killed (SIGKILL); $ANSWERED of 30 reads answered 200 through :$PORT_B ($RETRIED moved there after a refused connection); an operation sent twice applied once (seq $SEQ -> $SEQ_AFTER); the device synced through nginx to $DEVICE_CURSOR"
 
 # 6. The systemd units, as systemd would read them (the binary's path rewritten).
 if command -v systemd-analyze >/dev/null; then
