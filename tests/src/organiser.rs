@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use marktplatz_core::sync;
-use marktplatz_core::sync::{OpState, OutboxEntry};
+use marktplatz_core::sync::{OpState, OutboxEntry, PushOptions, PushReport};
 use marktplatz_model::ops::Op;
 
 use crate::{Device, Harness};
@@ -28,7 +28,6 @@ pub async fn organiser_device(h: &Harness, name: &str, event: &str, token: &str)
     device
 }
 
-/// Polls the outbox until `done(entries)` holds or `limit` passes (then panics with the outbox).
 /// Queues `op` on an organiser's phone and syncs: the server accepted exactly that one.
 pub async fn push_one(phone: &Device, server_url: &str, event: &str, op: Op) {
     phone
@@ -43,6 +42,14 @@ pub async fn push_one(phone: &Device, server_url: &str, event: &str, op: Op) {
     assert_eq!(accepted, Some(1), "the operation was pushed and accepted");
 }
 
+/// Pushes everything the phone's outbox holds for `event` (default options); panics on error.
+pub async fn push_all(phone: &Device, event: &str) -> PushReport {
+    sync::push(&phone.client, &phone.store, event, &PushOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("push: {e}"))
+}
+
+/// Polls the outbox until `done(entries)` holds or `limit` passes (then panics with the outbox).
 pub async fn wait_for_outbox(
     device: &Device,
     event: &str,

@@ -5,13 +5,13 @@
 
 use marktplatz_core::Error;
 use marktplatz_core::sync;
-use marktplatz_core::sync::{OpState, PushOptions, push};
+use marktplatz_core::sync::OpState;
 use marktplatz_model::assets::sha256_hex;
 use marktplatz_model::model::{AssetRef, MapPosition};
 use marktplatz_model::ops::{MAX_PHOTO_BYTES, Op};
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::organiser::{
-    GPS_TEXT, contains_bytes, noise_png, organiser_device, photo_jpeg_with_gps,
+    GPS_TEXT, contains_bytes, noise_png, organiser_device, photo_jpeg_with_gps, push_all,
 };
 use marktplatz_tests::{Device, Harness, raw_http};
 
@@ -60,14 +60,7 @@ async fn a_hall_plan_from_a_phone_reaches_the_attendees_with_the_pins_on_it() {
         )
         .unwrap();
 
-    let report = push(
-        &organiser.client,
-        &organiser.store,
-        EVENT,
-        &PushOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = push_all(&organiser, EVENT).await;
     let entries = organiser.store.outbox(EVENT, true).unwrap();
     assert!(
         entries.iter().all(|e| e.state == OpState::Accepted),

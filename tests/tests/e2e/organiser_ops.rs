@@ -16,7 +16,9 @@ use marktplatz_model::ops::Op;
 use marktplatz_tests::Harness;
 use marktplatz_tests::fault_proxy::Fault;
 use marktplatz_tests::fixtures::small_bundle;
-use marktplatz_tests::organiser::{organiser_device, photo_jpeg, states, wait_for_outbox};
+use marktplatz_tests::organiser::{
+    organiser_device, photo_jpeg, push_all, states, wait_for_outbox,
+};
 
 const EVENT: &str = "mp-nordwest";
 
@@ -413,14 +415,7 @@ async fn a_rejected_operation_does_not_stall_the_rest_and_one_entity_keeps_its_o
         .title = "Informationssicherheit: Grundschutz".into();
     h.publish(&bundle);
 
-    let report = push(
-        &organiser.client,
-        &organiser.store,
-        EVENT,
-        &PushOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = push_all(&organiser, EVENT).await;
     assert_eq!(
         (report.accepted, report.rejected, report.remaining),
         (4, 1, 0)
@@ -474,14 +469,7 @@ async fn a_revoked_token_stops_the_push_and_loses_nothing() {
         .queue_op(EVENT, announce("b", "Meldung B"))
         .unwrap();
     assert!(h.admin.revoke_token(&issued.id).unwrap());
-    let report = push(
-        &organiser.client,
-        &organiser.store,
-        EVENT,
-        &PushOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = push_all(&organiser, EVENT).await;
     assert!(
         matches!(report.stopped, Some(PushStop::Unauthorized(ref m)) if m.contains("revoked")),
         "{report:?}"
@@ -502,14 +490,7 @@ async fn a_revoked_token_stops_the_push_and_loses_nothing() {
         })
         .unwrap();
     sync::set_organiser(&organiser.store, EVENT, &h.url(), &renewed.token).unwrap();
-    let report = push(
-        &organiser.client,
-        &organiser.store,
-        EVENT,
-        &PushOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = push_all(&organiser, EVENT).await;
     assert_eq!((report.accepted, report.remaining), (2, 0));
     assert_eq!(h.admin.applied_ops(EVENT).unwrap(), 2);
 }

@@ -5,12 +5,12 @@
 
 use image::ImageDecoder;
 use marktplatz_core::sync;
-use marktplatz_core::sync::{OpState, PushOptions, push};
+use marktplatz_core::sync::OpState;
 use marktplatz_model::assets::sha256_hex;
 use marktplatz_model::wire::code;
 use marktplatz_tests::fixtures::small_bundle;
 use marktplatz_tests::organiser::{
-    GPS_TEXT, contains_bytes, organiser_device, photo_jpeg_with_gps,
+    GPS_TEXT, contains_bytes, organiser_device, photo_jpeg_with_gps, push_all,
 };
 use marktplatz_tests::{Harness, raw_http};
 
@@ -25,14 +25,7 @@ async fn attendees_download_gallery_photos_without_location_but_upright() {
     let photo = photo_jpeg_with_gps(64, 32);
     assert!(contains_bytes(&photo, GPS_TEXT));
     let queued = sync::queue_photo(&organiser.store, EVENT, &photo, "Halle", "Team", None).unwrap();
-    let report = push(
-        &organiser.client,
-        &organiser.store,
-        EVENT,
-        &PushOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = push_all(&organiser, EVENT).await;
     let entries = organiser.store.outbox(EVENT, true).unwrap();
     let entry = entries.iter().find(|e| e.key == queued.key).unwrap();
     assert_eq!(
