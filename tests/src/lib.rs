@@ -175,6 +175,25 @@ impl Harness {
             .unwrap_or_else(|e| panic!("publish: {} ({})", e.message, e.code))
     }
 
+    /// Syncs `device` while the snapshot page after `cursor` never arrives (reset as often as
+    /// the device tries, three times): the sync ends offline with the pages before it
+    /// committed, then the network heals.
+    pub async fn sync_cut_at(&self, device: &Device, event: &str, cursor: u64) {
+        self.proxy
+            .inject(&format!("/{cursor}?snapshot"), Fault::Reset, 3);
+        let Err(err) = device.sync(&self.url(), event).await else {
+            panic!("the sync got past a page that never arrives");
+        };
+        assert!(
+            matches!(err, marktplatz_core::Error::Offline { .. }),
+            "{err}"
+        );
+        let state = marktplatz_core::sync::pull::sync_state(&device.store, event)
+            .unwrap_or_else(|e| panic!("sync state: {e}"));
+        assert_eq!(state.cursor, cursor, "the pages before it were committed");
+        self.proxy.heal();
+    }
+
     pub fn device(&self, name: &str) -> Device {
         Device::open(self.root.path().join(name))
     }

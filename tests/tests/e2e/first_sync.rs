@@ -106,13 +106,8 @@ async fn an_interrupted_first_sync_resumes_and_ends_listed_and_searchable() {
     let device = h.device("phone");
 
     // Pages after cursors 0, 4, 8, 12, 16. The fourth never arrives (three tries).
-    h.proxy.inject("/12?snapshot", Fault::Reset, 3);
-    let err = device.sync(&h.url(), EVENT).await.unwrap_err();
-    assert!(matches!(err, Error::Offline { .. }), "{err}");
-    let state = marktplatz_core::sync::pull::sync_state(&device.store, EVENT).unwrap();
-    assert_eq!(state.cursor, 12, "three pages were committed");
+    h.sync_cut_at(&device, EVENT, 12).await;
 
-    h.proxy.heal();
     device.sync(&h.url(), EVENT).await.unwrap();
     assert!(
         hits(&device.store, "Kommune") >= 2,

@@ -220,13 +220,8 @@ async fn an_interrupted_sync_resumes_from_the_last_committed_page() {
     let device = h.device("phone");
 
     // Pages after cursors 0, 4, 8, 12, 16. The third never arrives (three tries).
-    h.proxy.inject("/8?snapshot", Fault::Reset, 3);
-    let err = device.sync(&h.url(), EVENT).await.unwrap_err();
-    assert!(matches!(err, Error::Offline { .. }), "{err}");
-    let state = marktplatz_core::sync::pull::sync_state(&device.store, EVENT).unwrap();
-    assert_eq!(state.cursor, 8, "two pages were committed");
+    h.sync_cut_at(&device, EVENT, 8).await;
 
-    h.proxy.heal();
     h.proxy.reset_counters();
     let report = device.sync(&h.url(), EVENT).await.unwrap();
     let first = &h.proxy.exchanges()[0];
