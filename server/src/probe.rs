@@ -70,6 +70,14 @@ fn is_console(target: &str) -> bool {
         .is_ok_and(|uri| uri.path() == "/organiser" || uri.path().starts_with("/organiser/"))
 }
 
+/// Whether `target` is the list of events offered to anyone (`/v1/events`): public by design,
+/// it must never name a protected event (ADR 0002, threat model).
+fn is_event_list(target: &str) -> bool {
+    target
+        .parse::<axum::http::Uri>()
+        .is_ok_and(|uri| uri.path() == "/v1/events")
+}
+
 impl Probe {
     /// A server on a new database in `data_dir` (empty) with [`EVENT`] protected by [`CODE`].
     pub fn open(data_dir: &Path) -> Result<Probe, ServerError> {
@@ -182,6 +190,18 @@ impl Probe {
                 answer.status != 304 && !answer.reveals_content(),
                 "{method} {target:?} {headers:?}: a console page without a session was answered {} with the event's content",
                 answer.status
+            );
+            return;
+        }
+        if is_event_list(target) {
+            let names_event = answer
+                .body
+                .windows(EVENT.len())
+                .any(|window| window == EVENT.as_bytes());
+            assert!(
+                !names_event && !answer.reveals_content(),
+                "{method} {target:?} {headers:?}: the public event list named the protected event: {}",
+                String::from_utf8_lossy(&answer.body)
             );
             return;
         }

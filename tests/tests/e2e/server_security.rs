@@ -804,3 +804,15 @@ async fn image_decodes_are_bounded_in_total() {
         "{peak} decodes at once, {slots} allowed"
     );
 }
+
+/// Found by the smoke above in CI: `GET /v1/events` is the public list of events and answered
+/// 200 to a request without the code. The probe holds it to its own promise instead: it never
+/// names the protected event.
+#[test]
+fn the_public_event_list_never_names_the_protected_event() {
+    let (_dir, probe) = probe();
+    for header in ["", "x-marktplatz-access-code: wrong code"] {
+        probe.check_request(format!("\0/v1/events\n{header}").as_bytes());
+        probe.check_request(format!("\0/v1/events?snapshot=1\n{header}").as_bytes());
+    }
+}
