@@ -89,11 +89,12 @@ pub fn core(error: &Error) -> CliError {
             format!("{url} did not answer within {seconds} s; try again later")
         }),
         Error::Server {
+            url,
             status,
             code,
             message,
             ..
-        } => server(*status, code, message),
+        } => server_at(Some(url), *status, code, message),
         Error::Protocol(detail) => CliError::failure(if de {
             format!(
                 "die Antwort des Servers ist unbrauchbar ({})",
@@ -125,7 +126,14 @@ pub fn core(error: &Error) -> CliError {
 /// An error answer of a server (or of `Admin` on its data directory): status and stable code
 /// decide the exit status and the sentence; the server's own text only for codes not known here.
 pub fn server(status: u16, code: &str, message: &str) -> CliError {
+    server_at(None, status, code, message)
+}
+
+/// Like [`server`], for an answer from `url`: a code this version does not know is said with
+/// the address that gave it, so the reader knows which server (and path) to look at.
+pub fn server_at(url: Option<&str>, status: u16, code: &str, message: &str) -> CliError {
     let de = current() == Lang::De;
+    let who = url.unwrap_or(if de { "der Server" } else { "the server" });
     let exit = match status {
         401 | 403 => Exit::Refused,
         409 => Exit::Conflict,
@@ -182,11 +190,8 @@ pub fn server(status: u16, code: &str, message: &str) -> CliError {
         (code::CONFLICT, true) => {
             "der Server hat inzwischen eine neuere Fassung; synchronisieren, prüfen und erneut versuchen".into()
         }
-        (_, false) => format!("the server answered {status} ({code}): {message}"),
-        (_, true) => format!(
-            "der Server antwortet {status} ({code}): {}",
-            quoted(message)
-        ),
+        (_, false) => format!("{who} answered {status} ({code}): {message}"),
+        (_, true) => format!("{who} antwortet {status} ({code}): {}", quoted(message)),
     };
     CliError::new(exit, text)
 }
@@ -220,4 +225,27 @@ pub fn io(context: &str, error: &std::io::Error) -> String {
         (_, Lang::En) => error.to_string(),
     };
     format!("{context}: {reason}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_code_is_said_with_the_server_that_gave_it() {
+        let error = marktplatz_core::Error::Server {
+            url: "https://fair.example/v1/events/x/changes".into(),
+            status: 418,
+            code: "teapot".into(),
+            message: "short and stout".into(),
+            retry_after: None,
+        };
+        let text = core(&error).message;
+        assert!(
+            text.starts_with("https://fair.example/v1/events/x/changes "),
+            "{text}"
+        );
+        assert!(text.contains("418 (teapot)"), "{text}");
+        assert!(server(418, "teapot", "x").message.contains("418 (teapot)"));
+    }
 }
