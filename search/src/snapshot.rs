@@ -52,9 +52,9 @@ pub struct DocMeta {
     pub title_chars: u32,
     /// The words (with joined compounds) of title, people and place, as vocabulary ids, one
     /// after the other (one allocation: thousands of documents are scored per keystroke).
-    words: Box<[u32]>,
+    pub(crate) words: Box<[u32]>,
     /// Where the people and the place words start in `words`.
-    splits: [u16; 2],
+    pub(crate) splits: [u16; 2],
 }
 
 impl DocMeta {
@@ -121,7 +121,6 @@ impl Snapshot {
         };
         let mut events: Vec<String> = Vec::new();
         let mut metas = Vec::new();
-        let mut by_rowid: Vec<u32> = Vec::new();
         for doc in docs {
             let Some(kind) = doc.kind else {
                 continue;
@@ -141,13 +140,6 @@ impl Snapshot {
             // Fields longer than 65535 words (never seen) lose their tail in ranking only.
             let cap = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
             let splits = [cap(people_start), cap(place_start).max(cap(people_start))];
-            let position = metas.len() as u32;
-            if let Ok(slot) = usize::try_from(doc.rowid) {
-                if by_rowid.len() <= slot {
-                    by_rowid.resize(slot + 1, u32::MAX);
-                }
-                by_rowid[slot] = position;
-            }
             metas.push(DocMeta {
                 rowid: doc.rowid,
                 event,
@@ -164,6 +156,25 @@ impl Snapshot {
             });
         }
         drop(ids);
+        Snapshot::assemble(vocabulary, metas, events)
+    }
+
+    /// The snapshot of documents whose words are already vocabulary ids (built, or read back
+    /// from a persisted snapshot by [`crate::stored`]): derives the lookups from them.
+    pub(crate) fn assemble(
+        vocabulary: Vocabulary,
+        metas: Vec<DocMeta>,
+        events: Vec<String>,
+    ) -> Snapshot {
+        let mut by_rowid: Vec<u32> = Vec::new();
+        for (position, doc) in metas.iter().enumerate() {
+            if let Ok(slot) = usize::try_from(doc.rowid) {
+                if by_rowid.len() <= slot {
+                    by_rowid.resize(slot + 1, u32::MAX);
+                }
+                by_rowid[slot] = position as u32;
+            }
+        }
         let (starts, postings) = invert(&metas, vocabulary.len());
         let hot = metas
             .iter()
@@ -188,6 +199,16 @@ impl Snapshot {
 
     pub fn doc_count(&self) -> usize {
         self.docs.len()
+    }
+
+    /// Every document, in position order (for persisting the snapshot).
+    pub(crate) fn docs(&self) -> &[DocMeta] {
+        &self.docs
+    }
+
+    /// The event ids documents refer to by index.
+    pub(crate) fn events(&self) -> &[String] {
+        &self.events
     }
 
     pub fn hot(&self, position: u32) -> Hot {

@@ -115,10 +115,25 @@ fn search(started: Instant, dir: &str, event: &str, at: &str, text: &str) -> Out
     let at = instant(at)?;
     let store = open(dir)?;
     let open_ms = ms(started);
+    let phases = std::env::var_os("BENCH_PHASES").is_some();
+    let phase = Instant::now();
+    if phases {
+        // Profiling only: the snapshot's load apart from the search (the measured runs leave it
+        // to the search).
+        store.warm_search().map_err(|e| e.to_string())?;
+    }
+    let load_ms = ms(phase);
+    let phase = Instant::now();
     let mut query = SearchQuery::new(event, text);
     query.now = at;
     let hits = store.search(query).map_err(|e| e.to_string())?;
     std::hint::black_box(&hits);
+    if phases {
+        eprintln!(
+            "phases: open {open_ms:.1} ms, search snapshot {load_ms:.1} ms, search {:.1} ms",
+            ms(phase)
+        );
+    }
     Ok((open_ms, hits.len()))
 }
 
