@@ -257,6 +257,7 @@ fn read_body(body: &[u8]) -> Result<Snapshot> {
         .saturating_mul(MAX_ROWID_PER_DOC)
         .saturating_add(MAX_ROWID_SLACK);
     let mut metas = Vec::with_capacity(doc_count);
+    let terms_u32 = u32::try_from(vocabulary.len()).map_err(|_| OVERFLOW)?;
     for record in records.chunks_exact(RECORD_BYTES) {
         let mut f = Reader::new(record);
         let rowid = f.i64()?;
@@ -286,16 +287,20 @@ fn read_body(body: &[u8]) -> Result<Snapshot> {
         if len > words.bytes.len() {
             return Err(StoredSnapshotError::Malformed("words past the word list"));
         }
-        let doc_words = (0..len)
-            .map(|_| {
-                words
-                    .next()
-                    .filter(|&w| (w as usize) < vocabulary.len())
-                    .ok_or(StoredSnapshotError::Malformed(
+        // Sized once: collecting `Result`s grew each document's words by doubling, which made
+        // the whole read three times slower at 20,000 documents.
+        let mut doc_words = Vec::with_capacity(len);
+        for _ in 0..len {
+            match words.next() {
+                Some(word) if word < terms_u32 => doc_words.push(word),
+                _ => {
+                    return Err(StoredSnapshotError::Malformed(
                         "a word outside the vocabulary",
-                    ))
-            })
-            .collect::<Result<Box<[u32]>>>()?;
+                    ));
+                }
+            }
+        }
+        let doc_words = doc_words.into_boxed_slice();
         if splits[0] > splits[1] || usize::from(splits[1]) > len {
             return Err(StoredSnapshotError::Malformed("a field split out of range"));
         }
@@ -586,6 +591,13 @@ impl Iterator for Leb128<'_> {
     type Item = u32;
 
     fn next(&mut self) -> Option<u32> {
+        // Most numbers are one byte.
+        if let Some((&byte, rest)) = self.bytes.split_first()
+            && byte < 0x80
+        {
+            self.bytes = rest;
+            return Some(u32::from(byte));
+        }
         let mut value: u32 = 0;
         for (i, &byte) in self.bytes.iter().enumerate().take(5) {
             let bits = u32::from(byte & 0x7f);

@@ -227,7 +227,11 @@ impl Report {
         };
         self.row(
             "Cold start",
-            format!("{key}: first search vs first agenda (same run, medians)"),
+            format!(
+                "{key}: first search vs first agenda (same run, medians; main-thread CPU {} vs {})",
+                ms(f(&e["search"]["ready_cpu_ms"]["median"])),
+                ms(f(&e["agenda"]["ready_cpu_ms"]["median"]))
+            ),
             ms(search),
             ms(agenda),
             Some(agenda / search),
