@@ -46,9 +46,11 @@ pub struct DocMeta {
     pub start: Option<i64>,
     pub end: Option<i64>,
     pub day: Option<NaiveDate>,
-    pub track_id: Option<String>,
+    /// Shared by every document naming it (thousands of sessions name a few tracks and rooms:
+    /// one allocation each rather than one per document).
+    pub track_id: Option<Arc<str>>,
     /// A session's location or an exhibitor's station.
-    pub location_id: Option<String>,
+    pub location_id: Option<Arc<str>>,
     pub title_chars: u32,
     /// The words (with joined compounds) of title, people and place, as vocabulary ids, one
     /// after the other (one allocation: thousands of documents are scored per keystroke).
@@ -121,6 +123,7 @@ impl Snapshot {
         };
         let mut events: Vec<String> = Vec::new();
         let mut metas = Vec::new();
+        let mut shared = SharedIds::default();
         for doc in docs {
             let Some(kind) = doc.kind else {
                 continue;
@@ -149,8 +152,8 @@ impl Snapshot {
                 start: doc.start,
                 end: doc.end,
                 day: doc.day,
-                track_id: doc.track_id,
-                location_id: doc.location_id,
+                track_id: doc.track_id.map(|t| shared.get(&t)),
+                location_id: doc.location_id.map(|l| shared.get(&l)),
                 words: all.into_boxed_slice(),
                 splits,
             });
@@ -274,6 +277,21 @@ impl Snapshot {
         self.expansions
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// One `Arc<str>` per distinct track or location id.
+#[derive(Default)]
+pub(crate) struct SharedIds(HashMap<Box<str>, Arc<str>>);
+
+impl SharedIds {
+    pub(crate) fn get(&mut self, id: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(id) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(id);
+        self.0.insert(id.into(), shared.clone());
+        shared
     }
 }
 

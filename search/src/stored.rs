@@ -30,11 +30,12 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use marktplatz_model::model::EntityKind;
 
-use crate::snapshot::{DocMeta, Snapshot};
+use crate::snapshot::{DocMeta, SharedIds, Snapshot};
 use crate::vocab::Vocabulary;
 
 const MAGIC: [u8; 8] = *b"MPSEARCH";
@@ -239,25 +240,25 @@ fn read_body(body: &[u8]) -> Result<Snapshot> {
             "bytes after the last section",
         ));
     }
-    let string = |offset: u32, len: u32| -> Result<String> {
+    let string = |offset: u32, len: u32| -> Result<&str> {
         let start = offset as usize;
         let end = start.checked_add(len as usize).ok_or(OVERFLOW)?;
         strings
             .get(start..end)
-            .map(str::to_string)
             .ok_or(StoredSnapshotError::Malformed(
                 "a string outside the strings",
             ))
     };
     let events = event_spans
         .chunks_exact(2)
-        .map(|span| string(span[0], span[1]))
+        .map(|span| string(span[0], span[1]).map(str::to_string))
         .collect::<Result<Vec<String>>>()?;
     let max_rowid = (doc_count as i64)
         .saturating_mul(MAX_ROWID_PER_DOC)
         .saturating_add(MAX_ROWID_SLACK);
     let mut metas = Vec::with_capacity(doc_count);
     let terms_u32 = u32::try_from(vocabulary.len()).map_err(|_| OVERFLOW)?;
+    let mut shared = SharedIds::default();
     for record in records.chunks_exact(RECORD_BYTES) {
         let mut f = Reader::new(record);
         let rowid = f.i64()?;
@@ -271,7 +272,7 @@ fn read_body(body: &[u8]) -> Result<Snapshot> {
         let kind = *f.take(1)?.first().ok_or(OVERFLOW)?;
         let flags = *f.take(1)?.first().ok_or(OVERFLOW)?;
         f.take(2)?;
-        let id = string(f.u32()?, f.u32()?)?;
+        let id = string(f.u32()?, f.u32()?)?.to_string();
         let (track_at, track_len) = (f.u32()?, f.u32()?);
         let (location_at, location_len) = (f.u32()?, f.u32()?);
         if !(0..=max_rowid).contains(&rowid) {
@@ -312,9 +313,13 @@ fn read_body(body: &[u8]) -> Result<Snapshot> {
         } else {
             None
         };
-        let optional = |flag: u8, at: u32, len: u32| -> Result<Option<String>> {
-            (flags & flag != 0).then(|| string(at, len)).transpose()
+        let mut optional = |flag: u8, at: u32, len: u32| -> Result<Option<Arc<str>>> {
+            (flags & flag != 0)
+                .then(|| string(at, len).map(|s| shared.get(s)))
+                .transpose()
         };
+        let track_id = optional(HAS_TRACK, track_at, track_len)?;
+        let location_id = optional(HAS_LOCATION, location_at, location_len)?;
         metas.push(DocMeta {
             rowid,
             event,
@@ -323,8 +328,8 @@ fn read_body(body: &[u8]) -> Result<Snapshot> {
             start: (flags & HAS_START != 0).then_some(start),
             end: (flags & HAS_END != 0).then_some(end),
             day,
-            track_id: optional(HAS_TRACK, track_at, track_len)?,
-            location_id: optional(HAS_LOCATION, location_at, location_len)?,
+            track_id,
+            location_id,
             title_chars,
             words: doc_words,
             splits,
