@@ -925,4 +925,37 @@ mod tests {
         crafted[words..words + 5].fill(0xff);
         assert!(decode(&resealed(crafted), KEY).is_err(), "long number");
     }
+
+    proptest::proptest! {
+        /// Many bytes changed at once, the checksum recomputed (the fuzz target's smoke): the
+        /// read never panics, and what it accepts holds only ids in range.
+        #[test]
+        fn crafted_bytes_never_panic(
+            changes in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..12)
+        ) {
+            let mut crafted = encode(&snapshot(), KEY).unwrap();
+            let body = HEADER_BYTES + KEY.len();
+            let span = crafted.len() - TRAILER_BYTES - body;
+            for (at, value) in changes {
+                crafted[body + at % span] = value;
+            }
+            if let Ok(read) = decode(&resealed(crafted), KEY) {
+                for position in 0..read.doc_count() as u32 {
+                    let doc = read.doc(position);
+                    proptest::prop_assert!(doc.all_words().iter().all(|&w| (w as usize) < read.vocabulary.len()));
+                    proptest::prop_assert!((doc.event as usize) < read.events().len());
+                }
+            }
+        }
+
+        /// Arbitrary bytes, with or without the real header's start, are refused.
+        #[test]
+        fn arbitrary_bytes_are_refused(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            proptest::prop_assert!(decode(&tail, KEY).is_err());
+            let mut headed = MAGIC.to_vec();
+            headed.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+            headed.extend_from_slice(&tail);
+            proptest::prop_assert!(decode(&headed, KEY).is_err());
+        }
+    }
 }
