@@ -167,8 +167,10 @@ pub struct CacheStats {
 }
 
 fn content_key(conn: &Connection) -> Result<ContentKey> {
+    // Read on every keystroke: a cached statement, not one prepared each time.
     let schema: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .prepare_cached("PRAGMA user_version")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .context("reading the content schema's version")?;
     let mut stmt = conn
         .prepare_cached("SELECT event_id, content_version FROM sync_state ORDER BY event_id")
