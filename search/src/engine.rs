@@ -357,9 +357,9 @@ impl<'a> Filter<'a> {
             && q.day.is_none_or(|day| doc.day == Some(day))
             && q.track_id
                 .as_ref()
-                .is_none_or(|t| doc.track_id.as_ref() == Some(t))
+                .is_none_or(|t| doc.track_id.as_deref() == Some(t.as_str()))
             && q.location_id.as_ref().is_none_or(|l| {
-                doc.location_id.as_ref() == Some(l)
+                doc.location_id.as_deref() == Some(l.as_str())
                     || (doc.kind == EntityKind::Location && doc.id == *l)
             })
             && (!q.upcoming_only || doc.end.or(doc.start).is_none_or(|end| end > self.now))

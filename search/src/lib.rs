@@ -7,7 +7,8 @@
 //! - what of an entity is searched ([`document`]);
 //! - the engine: [`vocab`] word → indexed words (prefix, compound part, typo); [`plan`] the
 //!   long-text queries; [`matcher`] which words a query word matches; [`rank`] the order;
-//!   [`highlight`] underlines and context lines; [`snapshot`] the in-memory short fields;
+//!   [`highlight`] underlines and context lines; [`snapshot`] the in-memory short fields,
+//!   [`stored`] as bytes for a file;
 //!   [`engine`] one search from typed text to hits over any long-text index ([`engine::LongText`]);
 //!   [`query`] what is asked and answered;
 //! - [`memory::MemoryIndex`]: one event's whole index in memory (the server's).
@@ -27,6 +28,7 @@ pub mod plan;
 pub mod query;
 pub mod rank;
 pub mod snapshot;
+pub mod stored;
 pub mod vocab;
 
 pub use highlight::Highlight;

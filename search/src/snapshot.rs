@@ -46,15 +46,17 @@ pub struct DocMeta {
     pub start: Option<i64>,
     pub end: Option<i64>,
     pub day: Option<NaiveDate>,
-    pub track_id: Option<String>,
+    /// Shared by every document naming it (thousands of sessions name a few tracks and rooms:
+    /// one allocation each rather than one per document).
+    pub track_id: Option<Arc<str>>,
     /// A session's location or an exhibitor's station.
-    pub location_id: Option<String>,
+    pub location_id: Option<Arc<str>>,
     pub title_chars: u32,
     /// The words (with joined compounds) of title, people and place, as vocabulary ids, one
     /// after the other (one allocation: thousands of documents are scored per keystroke).
-    words: Box<[u32]>,
+    pub(crate) words: Box<[u32]>,
     /// Where the people and the place words start in `words`.
-    splits: [u16; 2],
+    pub(crate) splits: [u16; 2],
 }
 
 impl DocMeta {
@@ -121,7 +123,7 @@ impl Snapshot {
         };
         let mut events: Vec<String> = Vec::new();
         let mut metas = Vec::new();
-        let mut by_rowid: Vec<u32> = Vec::new();
+        let mut shared = SharedIds::default();
         for doc in docs {
             let Some(kind) = doc.kind else {
                 continue;
@@ -141,13 +143,6 @@ impl Snapshot {
             // Fields longer than 65535 words (never seen) lose their tail in ranking only.
             let cap = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
             let splits = [cap(people_start), cap(place_start).max(cap(people_start))];
-            let position = metas.len() as u32;
-            if let Ok(slot) = usize::try_from(doc.rowid) {
-                if by_rowid.len() <= slot {
-                    by_rowid.resize(slot + 1, u32::MAX);
-                }
-                by_rowid[slot] = position;
-            }
             metas.push(DocMeta {
                 rowid: doc.rowid,
                 event,
@@ -157,13 +152,32 @@ impl Snapshot {
                 start: doc.start,
                 end: doc.end,
                 day: doc.day,
-                track_id: doc.track_id,
-                location_id: doc.location_id,
+                track_id: doc.track_id.map(|t| shared.get(&t)),
+                location_id: doc.location_id.map(|l| shared.get(&l)),
                 words: all.into_boxed_slice(),
                 splits,
             });
         }
         drop(ids);
+        Snapshot::assemble(vocabulary, metas, events)
+    }
+
+    /// The snapshot of documents whose words are already vocabulary ids (built, or read back
+    /// from a persisted snapshot by [`crate::stored`]): derives the lookups from them.
+    pub(crate) fn assemble(
+        vocabulary: Vocabulary,
+        metas: Vec<DocMeta>,
+        events: Vec<String>,
+    ) -> Snapshot {
+        let mut by_rowid: Vec<u32> = Vec::new();
+        for (position, doc) in metas.iter().enumerate() {
+            if let Ok(slot) = usize::try_from(doc.rowid) {
+                if by_rowid.len() <= slot {
+                    by_rowid.resize(slot + 1, u32::MAX);
+                }
+                by_rowid[slot] = position as u32;
+            }
+        }
         let (starts, postings) = invert(&metas, vocabulary.len());
         let hot = metas
             .iter()
@@ -188,6 +202,16 @@ impl Snapshot {
 
     pub fn doc_count(&self) -> usize {
         self.docs.len()
+    }
+
+    /// Every document, in position order (for persisting the snapshot).
+    pub(crate) fn docs(&self) -> &[DocMeta] {
+        &self.docs
+    }
+
+    /// The event ids documents refer to by index.
+    pub(crate) fn events(&self) -> &[String] {
+        &self.events
     }
 
     pub fn hot(&self, position: u32) -> Hot {
@@ -253,6 +277,21 @@ impl Snapshot {
         self.expansions
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// One `Arc<str>` per distinct track or location id.
+#[derive(Default)]
+pub(crate) struct SharedIds(HashMap<Box<str>, Arc<str>>);
+
+impl SharedIds {
+    pub(crate) fn get(&mut self, id: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(id) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(id);
+        self.0.insert(id.into(), shared.clone());
+        shared
     }
 }
 

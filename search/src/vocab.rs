@@ -17,14 +17,15 @@ const MAX_INFIX_TERMS: usize = 48;
 const MAX_FUZZY_TERMS: usize = 24;
 
 pub struct Vocabulary {
-    /// Sorted, as fts5vocab returns them.
-    terms: Vec<Box<str>>,
+    /// All terms, sorted as fts5vocab returns them, each preceded by a NUL: term `i` is
+    /// `haystack[offsets[i]..]` up to the next NUL. One string rather than one allocation per
+    /// term: one fast substring scan finds compound parts, and a persisted snapshot
+    /// ([`crate::stored`]) loads it with one copy.
+    haystack: String,
+    /// Offset in `haystack` of each term's first byte (strictly increasing).
+    offsets: Vec<u32>,
     /// Number of documents holding each term.
     docs: Vec<u32>,
-    /// All terms, each preceded by a NUL, for one fast substring scan.
-    haystack: Vec<u8>,
-    /// Offset in `haystack` of each term's first byte.
-    offsets: Vec<u32>,
 }
 
 /// What one query word matches in the vocabulary, as term ids (positions in the sorted
@@ -57,44 +58,107 @@ impl Vocabulary {
     pub fn from_terms(mut terms: Vec<(String, u32)>) -> Vocabulary {
         terms.sort_by(|a, b| a.0.cmp(&b.0));
         terms.dedup_by(|a, b| a.0 == b.0);
-        let mut haystack = Vec::with_capacity(terms.iter().map(|t| t.0.len() + 1).sum());
+        // A word holding a NUL (never produced by the tokenizer) would split in two.
+        terms.retain(|(t, _)| !t.contains('\0'));
+        let mut haystack = String::with_capacity(terms.iter().map(|t| t.0.len() + 1).sum());
         let mut offsets = Vec::with_capacity(terms.len());
-        for (term, _) in &terms {
-            haystack.push(0);
+        let mut docs = Vec::with_capacity(terms.len());
+        for (term, count) in &terms {
+            haystack.push('\0');
             offsets.push(haystack.len() as u32);
-            haystack.extend_from_slice(term.as_bytes());
+            haystack.push_str(term);
+            docs.push(*count);
         }
-        let (terms, docs) = terms
-            .into_iter()
-            .map(|(t, d)| (t.into_boxed_str(), d))
-            .unzip();
         Vocabulary {
-            terms,
-            docs,
             haystack,
             offsets,
+            docs,
         }
+    }
+
+    /// The vocabulary as a persisted snapshot holds it; `None` unless it is one
+    /// [`Vocabulary::from_terms`] could have built (offsets inside the text, each right after
+    /// a NUL, no other NUL, terms strictly ascending): anything else is a damaged file.
+    pub(crate) fn from_parts(
+        haystack: String,
+        offsets: Vec<u32>,
+        docs: Vec<u32>,
+    ) -> Option<Vocabulary> {
+        let bytes = haystack.as_bytes();
+        if offsets.len() != docs.len()
+            || memchr::memchr_iter(0, bytes).count() != offsets.len()
+            || (!offsets.is_empty() && bytes.first() != Some(&0))
+            || (offsets.is_empty() && !bytes.is_empty())
+        {
+            return None;
+        }
+        for (i, &offset) in offsets.iter().enumerate() {
+            let offset = offset as usize;
+            if offset == 0 || offset > bytes.len() || bytes[offset - 1] != 0 {
+                return None;
+            }
+            if i > 0 && offsets[i - 1] as usize >= offset {
+                return None;
+            }
+        }
+        let vocabulary = Vocabulary {
+            haystack,
+            offsets,
+            docs,
+        };
+        let ascending =
+            (1..vocabulary.len()).all(|i| vocabulary.term_at(i - 1) < vocabulary.term_at(i));
+        ascending.then_some(vocabulary)
+    }
+
+    /// What [`Vocabulary::from_parts`] takes back.
+    pub(crate) fn parts(&self) -> (&str, &[u32], &[u32]) {
+        (&self.haystack, &self.offsets, &self.docs)
     }
 
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.offsets.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.offsets.is_empty()
     }
 
     /// Heap bytes held, roughly (for the benchmark's memory figure).
     pub fn heap_bytes(&self) -> usize {
-        self.haystack.len() * 2 + self.terms.len() * (16 + 4 + 4)
+        self.haystack.len() + self.offsets.len() * (4 + 4)
+    }
+
+    /// Term `index` ("" past the end).
+    fn term_at(&self, index: usize) -> &str {
+        let Some(&start) = self.offsets.get(index) else {
+            return "";
+        };
+        let end = self
+            .offsets
+            .get(index + 1)
+            .map_or(self.haystack.len(), |&next| next as usize - 1);
+        self.haystack.get(start as usize..end).unwrap_or("")
+    }
+
+    /// The first index in `0..len` for which `before` is false (`before` holds for a prefix).
+    fn partition_point(&self, from: usize, before: impl Fn(&str) -> bool) -> usize {
+        let (mut low, mut high) = (from, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if before(self.term_at(middle)) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
     }
 
     /// The id of an indexed word.
     pub fn id(&self, term: &str) -> Option<u32> {
-        self.terms
-            .binary_search_by(|t| (**t).cmp(term))
-            .ok()
-            .map(|i| i as u32)
+        let index = self.partition_point(0, |t| t < term);
+        (index < self.len() && self.term_at(index) == term).then_some(index as u32)
     }
 
     /// Ids of the words starting with `prefix`.
@@ -104,14 +168,14 @@ impl Vocabulary {
     }
 
     fn prefix_indices(&self, prefix: &str) -> std::ops::Range<usize> {
-        let start = self.terms.partition_point(|t| &**t < prefix);
-        let end = start + self.terms[start..].partition_point(|t| t.starts_with(prefix));
+        let start = self.partition_point(0, |t| t < prefix);
+        let end = self.partition_point(start, |t| t.starts_with(prefix));
         start..end
     }
 
     /// All terms with their ids, for building lookups.
     pub fn terms(&self) -> impl Iterator<Item = (u32, &str)> {
-        self.terms.iter().enumerate().map(|(i, t)| (i as u32, &**t))
+        (0..self.len()).map(|i| (i as u32, self.term_at(i)))
     }
 
     /// What `word` matches; `check` is asked between the scans (it stops a superseded search).
@@ -120,7 +184,7 @@ impl Vocabulary {
         let exact = prefixed
             .clone()
             .next()
-            .filter(|&i| &*self.terms[i] == word)
+            .filter(|&i| self.term_at(i) == word)
             .map(|i| i as u32);
         let chars: Vec<char> = word.chars().collect();
         let mut expansion = Expansion {
@@ -143,7 +207,7 @@ impl Vocabulary {
 
     fn infix_terms(&self, word: &str) -> Vec<u32> {
         let mut found: Vec<u32> = Vec::new();
-        for at in memchr::memmem::find_iter(&self.haystack, word.as_bytes()) {
+        for at in memchr::memmem::find_iter(self.haystack.as_bytes(), word.as_bytes()) {
             // The term holding this occurrence: the last one starting at or before it.
             let index = self.offsets.partition_point(|&o| o as usize <= at);
             let Some(index) = index.checked_sub(1) else {
@@ -176,7 +240,7 @@ impl Vocabulary {
             if prefixed.contains(&index) {
                 continue;
             }
-            let term = &self.terms[index];
+            let term = self.term_at(index);
             // Cheap length filter before the table: a beginning of the term must fit.
             if term.len() + 4 < word.len() {
                 continue;
@@ -202,12 +266,12 @@ impl Vocabulary {
             ids.truncate(cap);
         }
         ids.into_iter()
-            .map(|i| self.terms[i as usize].to_string())
+            .map(|i| self.term_at(i as usize).to_string())
             .collect()
     }
 
     pub fn term(&self, id: u32) -> &str {
-        self.terms.get(id as usize).map_or("", |t| &**t)
+        self.term_at(id as usize)
     }
 }
 

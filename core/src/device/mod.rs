@@ -207,7 +207,8 @@ impl Device {
             turns: Mutex::new(HashMap::new()),
             followers: Followers::default(),
             store,
-            search: SearchCache::default(),
+            // Kept in the store's folder too: a new process's first search reads it.
+            search: SearchCache::persisted_in(dir),
             alerts: AlertListeners::default(),
         });
         let forward = Arc::downgrade(&inner);

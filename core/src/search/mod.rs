@@ -26,7 +26,7 @@ mod type_ahead;
 pub use crate::store::search_index::SEARCHED_KINDS;
 pub use cancel::SearchCancel;
 pub use marktplatz_search::{Highlight, MAX_LIMIT, SearchHit, SearchQuery, WhenAndWhere};
-pub use snapshot::{CacheStats, SearchCache};
+pub use snapshot::{CacheStats, SNAPSHOT_FILE, SearchCache};
 pub use type_ahead::{Ticket, TypeAhead};
 
 use crate::error::Result;
@@ -60,6 +60,8 @@ pub fn search_cancellable(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_persisted;
 #[cfg(test)]
 mod tests_type_ahead;
 #[cfg(test)]

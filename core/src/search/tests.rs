@@ -720,7 +720,7 @@ fn the_next_keystroke_interrupts_a_running_query() {
 
 /// The fixture with what the parity queries look for: a compound ("Bürgerportal"), a street, a
 /// session on a second day, a hyphenated title, FTS5 syntax and markup in the text.
-fn parity_fixture() -> Bundle {
+pub(super) fn parity_fixture() -> Bundle {
     let mut bundle = fixture();
     bundle
         .event
@@ -754,7 +754,7 @@ fn parity_fixture() -> Bundle {
 }
 
 /// The queries the device's index and the server's in-memory index must answer alike.
-const PARITY_QUERIES: &[&str] = &[
+pub(super) const PARITY_QUERIES: &[&str] = &[
     "Strasse",
     "Straße",
     "STRASSE",

@@ -14,6 +14,7 @@ use marktplatz_core::search::{self, SearchCache, SearchQuery};
 use marktplatz_core::store::search_index::rebuild_all;
 use marktplatz_core::store::{CONTENT_DB, Store};
 use marktplatz_model::bundle::Bundle;
+use marktplatz_tests::bench::{Stats, thread_cpu_ms};
 use marktplatz_tests::search_baselines::{Baselines, QUERIES_36C3, flatten};
 use marktplatz_tests::search_eval::import_schedule;
 use marktplatz_tests::{shared_data_dir, synthetic};
@@ -65,20 +66,6 @@ struct Samples {
     all: Vec<f64>,
     cpu_medians: Vec<f64>,
     labels: Vec<String>,
-}
-
-/// CPU time this thread has used, in ms: unlike wall time it does not grow while other processes
-/// on this shared 2-core machine hold the CPU.
-#[allow(unsafe_code)]
-fn thread_cpu_ms() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec we own; CLOCK_THREAD_CPUTIME_ID always exists on
-    // Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as f64 * 1000.0 + ts.tv_nsec as f64 / 1_000_000.0
 }
 
 /// Runs `f`, returning (wall ms, thread CPU ms).
@@ -138,7 +125,51 @@ struct DatasetResult {
     content_load_with_index_ms: f64,
     /// First query after a content change: loads the vocabulary and ranking fields.
     cold_snapshot_ms: f64,
+    /// The snapshot persisted as a device does after a sync (`search.snapshot`), medians.
+    persisted: Persisted,
     engines: Vec<EngineResult>,
+}
+
+#[derive(Serialize)]
+struct Persisted {
+    /// Rebuilding the snapshot from content.db (what every new process did before).
+    rebuild_ms: Stats,
+    /// Rebuilding it and writing the file (the warm-up after a sync).
+    rebuild_and_write_ms: Stats,
+    /// Reading it back (a new process's first search), wall and this thread's CPU time.
+    read_ms: Stats,
+    read_cpu_ms: Stats,
+    bytes: u64,
+}
+
+/// Rounds of each persisted-snapshot figure.
+const PERSIST_ROUNDS: usize = 11;
+
+/// Times the persisted snapshot's write and read against a rebuild, over `store`'s content.
+fn persisted(store: &Store) -> Persisted {
+    let file = store.dir().join(search::SNAPSHOT_FILE);
+    let (mut rebuild, mut write, mut read, mut read_cpu) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..PERSIST_ROUNDS {
+        rebuild.push(timed(|| search::warm_search(store, &SearchCache::default()).unwrap()).0);
+        if file.exists() {
+            std::fs::remove_file(&file).unwrap();
+        }
+        let writer = SearchCache::persisted_in(store.dir());
+        write.push(timed(|| search::warm_search(store, &writer).unwrap()).0);
+        assert_eq!(writer.persist_problem(), None);
+        let reader = SearchCache::persisted_in(store.dir());
+        let (wall, cpu) = timed(|| search::warm_search(store, &reader).unwrap());
+        assert!(reader.stats().unwrap().loaded_from_file);
+        read.push(wall);
+        read_cpu.push(cpu);
+    }
+    Persisted {
+        rebuild_ms: Stats::of(&rebuild),
+        rebuild_and_write_ms: Stats::of(&write),
+        read_ms: Stats::of(&read),
+        read_cpu_ms: Stats::of(&read_cpu),
+        bytes: std::fs::metadata(&file).unwrap().len(),
+    }
 }
 
 fn main() {
@@ -284,6 +315,7 @@ fn run(name: &str, bundle: &Bundle, queries: &[&str]) -> DatasetResult {
         vocabulary_terms: stats.terms,
         content_load_with_index_ms: load_ms,
         cold_snapshot_ms: cold_ms,
+        persisted: persisted(&store),
         engines: vec![
             EngineResult {
                 engine: "marktplatz search",
@@ -366,6 +398,16 @@ fn markdown(results: &[DatasetResult]) -> String {
         md.push_str(&format!(
             "## {}\n\n{} entities, {} indexed words; content load incl. index {:.0} ms; first query after a change (snapshot load) {:.1} ms.\n\n",
             r.dataset, r.entities, r.vocabulary_terms, r.content_load_with_index_ms, r.cold_snapshot_ms
+        ));
+        let p = &r.persisted;
+        md.push_str(&format!(
+            "The snapshot persisted as after a sync (`search.snapshot`, {:.2} MB), medians of {PERSIST_ROUNDS}: rebuilt from content.db {:.1} ms; rebuilt and written {:.1} ms; read back by a new process's first search {:.2} ms (CPU {:.2} ms), {:.0}× faster than the rebuild.\n\n",
+            p.bytes as f64 / 1e6,
+            p.rebuild_ms.median,
+            p.rebuild_and_write_ms.median,
+            p.read_ms.median,
+            p.read_cpu_ms.median,
+            p.rebuild_ms.median / p.read_ms.median.max(1e-9)
         ));
         md.push_str("| engine | keystrokes | p50 ms | p99 ms | max ms | mean ms | raw p99 ms | CPU p50 ms | CPU p99 ms | index size | build ms |\n");
         md.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

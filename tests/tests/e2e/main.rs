@@ -28,6 +28,7 @@ mod long_poll_front;
 mod organiser_auth;
 mod organiser_crash;
 mod organiser_ops;
+mod persisted_search;
 mod photo_privacy;
 mod postgres;
 mod programme;
