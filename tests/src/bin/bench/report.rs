@@ -114,9 +114,12 @@ impl Report {
                 ),
             ] {
                 let (o, b) = (f(&e[ours]["total"]), f(&e[base]["total"]));
-                let (target, pass) = match label {
-                    "no-change poll" => ("< 300 B", Some(o < 300.0)),
-                    "one-session change" => ("< 1 KB", Some(o < 1024.0)),
+                let (target, pass) = match (key, label) {
+                    (_, "no-change poll") => ("< 300 B", Some(o < 300.0)),
+                    (_, "one-session change") => ("< 1 KB", Some(o < 1024.0)),
+                    ("36c3" | "synthetic-20k", "initial sync") => {
+                        ("≤ 0.6× baseline", Some(o <= 0.6 * b))
+                    }
                     _ => ("", None),
                 };
                 self.row(
@@ -142,6 +145,22 @@ impl Report {
                     Some(bt / ot),
                     target,
                     pass.map(verdict).unwrap_or_default(),
+                );
+            }
+            // Issue 23: what a device arriving after the first gets (pages recompressed).
+            let (later, b) = (
+                f(&e["initial_later"]["total"]),
+                f(&e["baseline_initial"]["total"]),
+            );
+            if later > 0.0 && key != "demo" {
+                self.row(
+                    area,
+                    format!("{key}: initial sync of a later device, bytes on the wire"),
+                    bytes(later),
+                    bytes(b),
+                    Some(b / later),
+                    "≤ 0.6× baseline",
+                    verdict(later <= 0.6 * b),
                 );
             }
             self.first_sync(key, e);
