@@ -84,14 +84,26 @@ pub struct RateLimit {
     pub per_second: f64,
 }
 
+/// Most entities per changes page, unless configured. Pages are bounded by their bytes first;
+/// this only caps pages of tiny entities.
+pub const DEFAULT_PAGE_LIMIT: usize = 5000;
+
+/// About how many bytes of entity bodies a page holds, unless configured. A first sync of a
+/// fair is then one or two pages, each compressed as one stream: 36C3's pages of 512 KiB took
+/// 609 KB at zstd level 19, the same content in 2 MiB pages 499 KB (cross-references between
+/// speakers and sessions found in one window; docs/adr/0010-performance.md, issue 23 part 4).
+/// A device holds one page in memory while applying it (it reads up to
+/// `wire::MAX_PAGE_BYTES`, 16 MiB).
+pub const DEFAULT_PAGE_MAX_BYTES: usize = 2 * 1024 * 1024;
+
 impl Config {
     pub fn new(data_dir: impl Into<PathBuf>, listen: SocketAddr) -> Config {
         Config {
             data_dir: data_dir.into(),
             database: None,
             listen,
-            page_limit: 500,
-            page_max_bytes: 512 * 1024,
+            page_limit: DEFAULT_PAGE_LIMIT,
+            page_max_bytes: DEFAULT_PAGE_MAX_BYTES,
             max_body_bytes: 64 * 1024 * 1024,
             max_asset_bytes: marktplatz_model::ops::MAX_PHOTO_BYTES,
             max_connections: 1024,

@@ -64,7 +64,7 @@ pub async fn serve(
 ) -> Result<(), ServerError> {
     let listener = bind(&config).await?;
     let db = open_data(&config).await?;
-    run(listener, config, db, shutdown).await
+    run(listener, config, db, Arc::default(), shutdown).await
 }
 
 /// A server running in the background (see [`start`]).
@@ -72,6 +72,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), ServerError>>,
+    pages: Arc<cache::pages::PageCache>,
 }
 
 impl RunningServer {
@@ -82,6 +83,12 @@ impl RunningServer {
     /// `http://ip:port`, the base URL devices and publishers use.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Change pages waiting to be compressed again at the best level, or being so (benchmarks
+    /// wait for none before measuring what a later device gets).
+    pub fn pages_recompressing(&self) -> usize {
+        self.pages.recompressing()
     }
 
     /// Stops accepting, lets in-flight requests finish, and waits for that.
@@ -104,23 +111,38 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     // test) must not race the server's first open, and a bad directory fails here, not later.
     let db = open_data(&config).await?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(run(listener, config, db, async move {
+    let pages = Arc::new(cache::pages::PageCache::default());
+    let task = tokio::spawn(run(listener, config, db, pages.clone(), async move {
         let _ = stopped.await;
     }));
     Ok(RunningServer {
         addr,
         stop: Some(stop),
         task,
+        pages,
     })
 }
 
+/// Connections the kernel queues for `accept` (it caps this at `net.core.somaxconn`). Tokio's
+/// default, 1,024, overflowed when 10,000 phones connected at once: the rest retried their
+/// SYN after 1 and 3 s, which was the server's p99 in `bench server` (nginx is configured with
+/// 4,096 there too).
+const LISTEN_BACKLOG: u32 = 4096;
+
 async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
-    TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: config.listen,
-            source,
-        })
+    let addr = config.listen;
+    let listen = || -> std::io::Result<TcpListener> {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        // As `TcpListener::bind` does: a restarted server rebinds while old connections linger.
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        socket.listen(LISTEN_BACKLOG)
+    };
+    listen().map_err(|source| ServerError::Bind { addr, source })
 }
 
 /// Opens the database on a blocking thread: the PostgreSQL client blocks on a runtime of its
@@ -141,6 +163,7 @@ async fn run(
     listener: TcpListener,
     config: Config,
     db: store::Db,
+    pages: Arc<cache::pages::PageCache>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let listener = http::listener::LimitedListener::new(
@@ -156,7 +179,8 @@ async fn run(
         data = %config.data_dir.display(),
         "serving"
     );
-    let state = http::AppState::new(db, config.clone());
+    let mut state = http::AppState::new(db, config.clone());
+    state.pages = pages;
     // Other instances' writes (PostgreSQL): stale caches, woken long-polls. Lives as long as
     // the server serves.
     let _changes = state.listen_to_other_instances();

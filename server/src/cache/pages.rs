@@ -8,7 +8,7 @@
 //! Callers asking for the same missing entry wait for one computation (single flight).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
@@ -30,20 +30,71 @@ pub struct PageKey {
     pub epoch: String,
     pub head: u64,
     pub path_and_query: String,
-    pub accept_encoding: String,
+    /// The encoding negotiated for the request (`http::page_encoding`), not its raw header:
+    /// clients of one kind share one copy.
+    pub encoding: &'static str,
 }
 
-/// A finished answer: its headers and (compressed) body.
+/// Most pages waiting to be compressed again at the best level (`http::page_cache`); past
+/// that a page keeps its first compression, so a burst of new pages cannot queue unbounded
+/// work and memory (each waiting page holds its uncompressed body).
+const MAX_WAITING_RECOMPRESSIONS: usize = 16;
+
+/// A finished answer: its headers and (compressed) body. The body may be replaced once by the
+/// same content compressed harder, with the same headers.
 pub struct StoredPage {
     pub headers: HeaderMap,
-    pub body: Bytes,
+    body: Mutex<Bytes>,
 }
 
-#[derive(Default)]
+impl StoredPage {
+    pub fn new(headers: HeaderMap, body: Bytes) -> StoredPage {
+        StoredPage {
+            headers,
+            body: Mutex::new(body),
+        }
+    }
+
+    pub fn body(&self) -> Bytes {
+        self.body
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces the body with `smaller`, the same content in the same encoding, when it is
+    /// smaller; whether it was.
+    pub fn replace_body(&self, smaller: Bytes) -> bool {
+        let mut body = self.body.lock().unwrap_or_else(PoisonError::into_inner);
+        let replaced = smaller.len() < body.len();
+        if replaced {
+            *body = smaller;
+        }
+        replaced
+    }
+}
+
+/// A slot to compress one page again off the request path; given back when dropped.
+pub struct RecompressionSlot {
+    cache: Arc<PageCache>,
+}
+
+impl Drop for RecompressionSlot {
+    fn drop(&mut self) {
+        self.cache.recompressions.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 pub struct PageCache {
     entries: Mutex<Entries>,
     /// Entries filled since the start: each one page built (read, encoded, compressed).
     filled: AtomicU64,
+    /// Pages waiting for or being compressed again.
+    recompressions: AtomicUsize,
+    /// Kept bodies replaced by a smaller recompression since the start.
+    recompressed: AtomicU64,
+    /// One recompression at a time: the server's other cores keep answering.
+    recompressing: tokio::sync::Semaphore,
 }
 
 #[derive(Default)]
@@ -52,7 +103,48 @@ struct Entries {
     bytes: usize,
 }
 
+impl Default for PageCache {
+    fn default() -> PageCache {
+        PageCache {
+            entries: Mutex::default(),
+            filled: AtomicU64::new(0),
+            recompressions: AtomicUsize::new(0),
+            recompressed: AtomicU64::new(0),
+            recompressing: tokio::sync::Semaphore::new(1),
+        }
+    }
+}
+
 impl PageCache {
+    /// A slot to recompress a page, `None` when enough are waiting already.
+    pub fn recompression_slot(self: &Arc<Self>) -> Option<RecompressionSlot> {
+        let before = self.recompressions.fetch_add(1, Ordering::Relaxed);
+        let slot = RecompressionSlot {
+            cache: self.clone(),
+        };
+        (before < MAX_WAITING_RECOMPRESSIONS).then_some(slot)
+    }
+
+    /// Pages waiting to be compressed again, or being so.
+    pub fn recompressing(&self) -> usize {
+        self.recompressions.load(Ordering::Relaxed)
+    }
+
+    /// Counts a kept body replaced by its recompression.
+    pub fn count_recompressed(&self) {
+        self.recompressed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Kept bodies replaced by a smaller recompression since the start.
+    pub fn recompressed(&self) -> u64 {
+        self.recompressed.load(Ordering::Relaxed)
+    }
+
+    /// Waits for the turn to run one recompression (one at a time).
+    pub async fn recompression_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.recompressing.acquire().await.ok()
+    }
+
     /// The entry for `key`, empty until its first caller fills it.
     pub fn cell(&self, key: PageKey) -> Arc<OnceCell<StoredPage>> {
         let mut entries = self.lock();

@@ -21,6 +21,7 @@ pub mod json_errors;
 pub mod listener;
 pub mod long_poll;
 pub mod page_cache;
+pub mod page_encoding;
 pub mod paths;
 pub mod poll;
 mod poll_counting;

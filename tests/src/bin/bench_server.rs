@@ -15,6 +15,10 @@ use marktplatz_server::Config;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+fn env_number(name: &str) -> Option<u32> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
 fn main() {
     let data: PathBuf = std::env::args_os()
         .nth(1)
@@ -33,10 +37,16 @@ fn main() {
         // `bench live`: 10,000 followers' long-polls from one address.
         config.max_waiters_per_ip = 20_000;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.enable_all();
+    // Scheduler knobs for experiments (`docs/adr/0010-performance.md`, issue 23 part 4).
+    if let Some(ticks) = env_number("BENCH_TOKIO_GLOBAL_QUEUE_INTERVAL") {
+        runtime.global_queue_interval(ticks);
+    }
+    if let Some(ticks) = env_number("BENCH_TOKIO_EVENT_INTERVAL") {
+        runtime.event_interval(ticks);
+    }
+    let runtime = runtime.build().unwrap();
     runtime.block_on(async {
         let server = marktplatz_server::start(config).await.unwrap();
         println!("listening {}", server.addr());

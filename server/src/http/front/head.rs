@@ -1,25 +1,26 @@
-//! A request head read by the front: a follower's long-poll it answers itself, or anything else,
-//! which goes to hyper untouched.
+//! A request head read by the front: a poll it answers itself (a follower's long-poll, a device's
+//! no-change poll, a change page, `head`), or anything else, which goes to hyper untouched.
 //!
-//! The front takes only what it can answer exactly as hyper would: an HTTP/1.1 `GET` with a
-//! `wait=` query (`long_poll::is_long_poll`), no body, no upgrade, no `Expect`, every header
-//! valid. Everything else, malformed heads included, is hyper's (which answers 400 or 431 with
-//! its own checks), so the front adds no parsing leniency of its own.
+//! The front takes only what it can answer exactly as hyper would: an HTTP/1.1 `GET` of an
+//! event's `head` or of a changes page (`front_serves`: answers bounded by a page, never a
+//! stream), no body, no upgrade, no `Expect`, every header valid. Everything else, malformed
+//! heads included, is hyper's (which answers 400 or 431 with its own checks), so the front adds
+//! no parsing leniency of its own.
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING, UPGRADE};
 use axum::http::{HeaderName, HeaderValue, Method, Uri, Version};
 
-use crate::http::long_poll::is_long_poll;
+use crate::http::paths::{changes_event, event_path};
 
 /// What the bytes read so far hold.
 pub enum Head {
     /// Not a whole head yet.
     Partial,
-    /// A long-poll the front answers: the request, the head's length in bytes, and whether the
+    /// A poll the front answers: the request, the head's length in bytes, and whether the
     /// client asked to close the connection after the answer.
-    LongPoll {
+    Poll {
         request: Box<Request>,
         len: usize,
         close: bool,
@@ -28,31 +29,54 @@ pub enum Head {
     Other,
 }
 
+/// Headers parsed on the stack; a head with more (rare: a device sends five) is parsed again
+/// with room for `max_headers`.
+const USUAL_HEADERS: usize = 24;
+
 /// Reads `buf` (the start of a request) with at most `max_headers` headers.
 pub fn read(buf: &[u8], max_headers: usize) -> Head {
-    let mut headers = vec![httparse::EMPTY_HEADER; max_headers];
-    let mut parsed = httparse::Request::new(&mut headers);
-    match parsed.parse(buf) {
-        Ok(httparse::Status::Partial) => Head::Partial,
-        Ok(httparse::Status::Complete(len)) => match long_poll(&parsed) {
-            Some((request, close)) => Head::LongPoll {
+    let mut usual = [httparse::EMPTY_HEADER; USUAL_HEADERS];
+    let room = max_headers.min(USUAL_HEADERS);
+    match read_into(buf, &mut usual[..room]) {
+        Err(httparse::Error::TooManyHeaders) if max_headers > USUAL_HEADERS => {
+            read_into(buf, &mut vec![httparse::EMPTY_HEADER; max_headers]).unwrap_or(Head::Other)
+        }
+        read => read.unwrap_or(Head::Other),
+    }
+}
+
+fn read_into<'b>(
+    buf: &'b [u8],
+    headers: &mut [httparse::Header<'b>],
+) -> Result<Head, httparse::Error> {
+    let mut parsed = httparse::Request::new(headers);
+    Ok(match parsed.parse(buf)? {
+        httparse::Status::Partial => Head::Partial,
+        httparse::Status::Complete(len) => match poll(&parsed) {
+            Some((request, close)) => Head::Poll {
                 request: Box::new(request),
                 len,
                 close,
             },
             None => Head::Other,
         },
-        Err(_) => Head::Other,
-    }
+    })
 }
 
-/// The request, when `parsed` is a long-poll the front may answer.
-fn long_poll(parsed: &httparse::Request<'_, '_>) -> Option<(Request, bool)> {
+/// Whether the front answers a `GET` of `path`: an event's `head` or a changes page (polls,
+/// long-polls, the pages of a sync), whose answers are at most a page. Everything else (assets
+/// by byte ranges, bundles, the console, the web programme) is hyper's.
+pub fn front_serves(path: &str) -> bool {
+    changes_event(path).is_some() || event_path(path).is_some_and(|(_, rest)| rest == "head")
+}
+
+/// The request, when `parsed` is a poll the front may answer.
+fn poll(parsed: &httparse::Request<'_, '_>) -> Option<(Request, bool)> {
     if parsed.method != Some("GET") || parsed.version != Some(1) {
         return None;
     }
     let uri = Uri::try_from(parsed.path?).ok()?;
-    if !is_long_poll(&uri) {
+    if !front_serves(uri.path()) {
         return None;
     }
     let mut request = Request::new(Body::empty());
@@ -87,9 +111,9 @@ mod tests {
 
     const POLL: &str = "GET /v1/events/mp/changes/e1/3?wait=20&cursor=1 HTTP/1.1\r\nhost: x\r\nif-none-match: \"e1.3\"\r\n\r\n";
 
-    fn long_poll_of(text: &str) -> Option<(Request, usize, bool)> {
+    fn poll_of(text: &str) -> Option<(Request, usize, bool)> {
         match read(text.as_bytes(), 64) {
-            Head::LongPoll {
+            Head::Poll {
                 request,
                 len,
                 close,
@@ -100,7 +124,7 @@ mod tests {
 
     #[test]
     fn a_followers_long_poll_is_read_with_its_headers_and_length() {
-        let (request, len, close) = long_poll_of(&format!("{POLL}GET /next")).unwrap();
+        let (request, len, close) = poll_of(&format!("{POLL}GET /next")).unwrap();
         assert_eq!(
             len,
             POLL.len(),
@@ -116,7 +140,7 @@ mod tests {
     #[test]
     fn connection_close_is_noticed() {
         let text = POLL.replace("host: x", "host: x\r\nConnection: keep-alive, Close");
-        assert!(long_poll_of(&text).unwrap().2);
+        assert!(poll_of(&text).unwrap().2);
     }
 
     #[test]
@@ -127,11 +151,37 @@ mod tests {
     }
 
     #[test]
-    fn everything_but_a_plain_long_poll_is_left_to_hyper() {
+    fn polls_pages_and_heads_are_the_fronts() {
+        for path in [
+            "/v1/events/mp/changes/e1/3",
+            "/v1/events/mp/changes",
+            "/v1/events/mp/changes/e1/0?snapshot=9",
+            "/v1/events/mp/head",
+        ] {
+            let text = POLL.replace("/v1/events/mp/changes/e1/3?wait=20&cursor=1", path);
+            let (request, len, _) = poll_of(&text).unwrap();
+            assert_eq!(request.uri(), path);
+            assert_eq!(len, text.len());
+        }
+        let many: String = (0..40).map(|n| format!("x-h{n}: {n}\r\n")).collect();
+        let text = POLL.replace("host: x\r\n", &format!("host: x\r\n{many}"));
+        let (request, _, _) = poll_of(&text).unwrap();
+        assert_eq!(
+            request.headers().len(),
+            42,
+            "more headers than the usual room"
+        );
+    }
+
+    #[test]
+    fn everything_but_a_plain_poll_is_left_to_hyper() {
         let others = [
             POLL.replace("GET", "POST"),
             POLL.replace("HTTP/1.1", "HTTP/1.0"),
-            POLL.replace("wait=20&", ""),
+            POLL.replace("/v1/events/mp/changes/e1/3", "/v1/events/mp/bundle"),
+            POLL.replace("/v1/events/mp/changes/e1/3", "/v1/events/mp/changesx"),
+            POLL.replace("/v1/events/mp/changes/e1/3", "/v1/assets/abc"),
+            POLL.replace("/v1/events/mp/changes/e1/3", "/"),
             POLL.replace("host: x", "host: x\r\ncontent-length: 5"),
             POLL.replace("host: x", "host: x\r\ntransfer-encoding: chunked"),
             POLL.replace("host: x", "host: x\r\nupgrade: websocket"),
@@ -151,6 +201,6 @@ mod tests {
             "too many headers: hyper answers 431"
         );
         let empty_body = POLL.replace("host: x", "host: x\r\ncontent-length: 0");
-        assert!(long_poll_of(&empty_body).is_some());
+        assert!(poll_of(&empty_body).is_some());
     }
 }

@@ -1,4 +1,5 @@
-//! The server's own HTTP/1.1 front for followers' long-polls (issue 19, ADR 0014).
+//! The server's own HTTP/1.1 front for polls: followers' long-polls (issue 19, ADR 0014), and
+//! devices' polls and change pages (issue 23, ADR 0010).
 //!
 //! Hyper keeps two 8 KiB buffers per connection for its whole life (its read buffer, and its
 //! write buffer allocated with the connection; neither can be set smaller): 10,000 followers,
@@ -6,9 +7,10 @@
 //! connection needs neither: its request is a few hundred bytes, and its answer is written once.
 //!
 //! So every connection starts here. The front reads the request head into a small buffer, and
-//! when it is a follower's long-poll (`head`) passes it through the whole stack as hyper
-//! would (`held_polls::serve`: gate, limits, every check, held outside the stack), writes the
-//! answer (`answer`), and keeps the connection for the next long-poll, with nothing buffered
+//! when it is a poll (`head::front_serves`: a long-poll, a no-change poll, a change page, an
+//! event's `head`: what phones send all day) passes it through the whole stack as hyper would
+//! (`held_polls::serve`: gate, limits, every check, long-polls held outside the stack), writes
+//! the answer (`answer`), and keeps the connection for the next poll, with nothing buffered
 //! while it waits. The first request that is anything else, and every malformed or oversized
 //! head, hands the connection to hyper for the rest of its life, with the bytes already read
 //! (`rewind`): hyper answers it with all its own checks (400, 431, bodies, uploads).
@@ -77,7 +79,7 @@ pub async fn serve<T>(
         let Ok(Ok(Some(head))) = next else {
             return;
         };
-        let Head::LongPoll {
+        let Head::Poll {
             mut request,
             len,
             close,
@@ -117,7 +119,7 @@ async fn read_head(
             match head::read(read, front.max_headers) {
                 Head::Partial if read.len() <= front.max_head_bytes => {}
                 Head::Partial => return Ok(Some(Head::Other)),
-                Head::LongPoll { len, .. } if len > front.max_head_bytes => {
+                Head::Poll { len, .. } if len > front.max_head_bytes => {
                     return Ok(Some(Head::Other));
                 }
                 whole => return Ok(Some(whole)),

@@ -130,7 +130,7 @@ async fn woken_tail(
     }
     let key = PageKey {
         path_and_query: format!("long-poll {epoch}/{since}"),
-        accept_encoding: String::new(),
+        encoding: "identity",
         event: event.clone(),
         epoch: head.epoch.clone(),
         head: head.seq,
@@ -172,7 +172,7 @@ async fn woken_tail(
         }
         return Ok(response);
     }
-    let mut response = Response::new(Body::from(stored.body.clone()));
+    let mut response = Response::new(Body::from(stored.body()));
     *response.headers_mut() = stored.headers.clone();
     Ok(response)
 }
