@@ -115,8 +115,8 @@ pub fn rebuild_all(tx: &Connection) -> Result<()> {
 const BUILD_BATCH: usize = 256;
 
 /// Builds the event's whole index afresh from its content tables (the end of a first sync,
-/// whose pages skipped indexing). Each table is read once, in storage order, and the names a
-/// document shows come from memory: looking each entity and each name up by its key was a
+/// whose pages skipped indexing). Each table is read once and the names a document shows come
+/// from memory: looking each entity and each name up by its key was a
 /// third of the build. Per batch, the `search_doc` rows are written first and the FTS rows
 /// after them: a write needing a statement journal between two FTS5 inserts makes FTS5 flush
 /// its pending terms to disk, a segment per entity to merge later.
@@ -131,9 +131,7 @@ pub(crate) fn build_event(tx: &Transaction<'_>, event_id: &str) -> Result<()> {
                 kind.as_str()
             ))
             .context("listing content to index")?;
-        let mut rows = stmt
-            .query([event_id])
-            .context("listing content to index")?;
+        let mut rows = stmt.query([event_id]).context("listing content to index")?;
         let mut batch = Vec::with_capacity(BUILD_BATCH);
         while let Some(row) = rows.next().context("listing content to index")? {
             let id: String = row.get(0).context("listing content to index")?;
