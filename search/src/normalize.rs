@@ -90,20 +90,93 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Normalises a text into the space-separated words the FTS index stores, followed by the joined
 /// forms of hyphenated compounds (`e-rechnung` also as `erechnung`), so a query typed with or
 /// without the hyphen finds it. Joined forms go last so phrase positions stay intact.
+///
+/// The words are those of [`tokenize`], made without its per-byte spans (the highlighter's):
+/// a device's first sync indexes every description of the event, and allocating a span list per
+/// word was most of the time spent here (docs/adr/0010-performance.md).
 pub fn index_text(text: &str) -> String {
-    let tokens = tokenize(text);
-    let mut out = String::with_capacity(text.len());
-    for token in &tokens {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut words = IndexWords {
+        out: String::with_capacity(text.len()),
+        ..IndexWords::default()
+    };
+    // The word being read, folded.
+    let mut raw = String::new();
+    let mut gap = Gap::None;
+    let mut joined = false;
+    let mut piece = String::new();
+    for c in text.chars() {
+        piece.clear();
+        push_folded(&mut piece, c);
+        // An empty piece is a combining mark: part of the letter before it.
+        for folded in piece.chars() {
+            if folded.is_alphanumeric() {
+                if raw.is_empty() {
+                    joined = matches!(gap, Gap::Joiner) && words.parts > 0;
+                }
+                raw.push(folded);
+                gap = Gap::None;
+            } else {
+                if !raw.is_empty() {
+                    words.push(&mut raw, joined);
+                }
+                gap = match (gap, is_joiner(c)) {
+                    (Gap::None, true) => Gap::Joiner,
+                    _ => Gap::Other,
+                };
+            }
         }
-        out.push_str(&token.text);
     }
-    for joined in joined_compounds(&tokens) {
-        out.push(' ');
-        out.push_str(&joined);
+    if !raw.is_empty() {
+        words.push(&mut raw, joined);
     }
-    out
+    words.finish()
+}
+
+/// What [`index_text`] has written so far.
+#[derive(Default)]
+struct IndexWords {
+    out: String,
+    /// Joined forms of the finished hyphen-joined groups, each after a space.
+    compounds: String,
+    /// The hyphen-joined group the last words belong to, and how many words it has.
+    group: String,
+    parts: usize,
+    /// The last word, transliterated.
+    word: String,
+}
+
+impl IndexWords {
+    /// Appends the folded word `raw` (emptied), joined by a hyphen to the word before or not.
+    fn push(&mut self, raw: &mut String, joined: bool) {
+        transliterate(raw, &mut self.word);
+        raw.clear();
+        if !self.out.is_empty() {
+            self.out.push(' ');
+        }
+        self.out.push_str(&self.word);
+        if joined {
+            self.group.push_str(&self.word);
+            self.parts += 1;
+        } else {
+            self.end_group();
+            self.group.push_str(&self.word);
+            self.parts = 1;
+        }
+    }
+
+    fn end_group(&mut self) {
+        if self.parts > 1 {
+            self.compounds.push(' ');
+            self.compounds.push_str(&self.group);
+        }
+        self.group.clear();
+    }
+
+    fn finish(mut self) -> String {
+        self.end_group();
+        self.out.push_str(&self.compounds);
+        self.out
+    }
 }
 
 /// The concatenations of hyphen-joined token groups (`IT-Sicherheit` → `itsicherheit`).
@@ -290,6 +363,46 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.text).collect()
+    }
+
+    /// [`index_text`] as it was first written, from [`tokenize`]'s tokens: the fast version must
+    /// give the same words.
+    fn index_text_from_tokens(text: &str) -> String {
+        let tokens = tokenize(text);
+        let mut out: Vec<String> = tokens.iter().map(|t| t.text.clone()).collect();
+        out.extend(joined_compounds(&tokens));
+        out.join(" ")
+    }
+
+    #[test]
+    fn index_text_gives_the_words_of_tokenize() {
+        let samples = [
+            "",
+            " ",
+            "-",
+            "E-Rechnung, IT-Sicherheit und Cloud/Server",
+            "Bremen - Oldenburg",
+            "-Anfang und Ende-",
+            "a--b a-/b a-b-c-d x/y-z",
+            "Bürgeramt Buergeramt Quelle QUELLE Straße Größe Ærø Œuvre",
+            "Café Cafe\u{301} e\u{301}-mail ﬁnance ǅemal",
+            "Kaffee☕Pause 🎉 NEAR(a b) \"*:-^",
+            "2019-12-28T14:00:00Z 36C3 c3voc.de/fahrplan",
+            "İstanbul ΣΊΣΥΦΟΣ Ǆ ß-ẞ ‐ ‑ x‐y x‑y",
+            "ue ae oe que uee aee qu-e",
+        ];
+        for text in samples {
+            assert_eq!(index_text(text), index_text_from_tokens(text), "{text:?}");
+        }
+        // Every character of a wide range, alone and between words and hyphens.
+        let mut long = String::new();
+        for code in (0u32..0x3000).step_by(7) {
+            if let Some(c) = char::from_u32(code) {
+                long.push(c);
+                long.push_str(if code % 3 == 0 { "-ue" } else { "x " });
+            }
+        }
+        assert_eq!(index_text(&long), index_text_from_tokens(&long));
     }
 
     #[test]

@@ -36,8 +36,18 @@ const REFRESH_SPEAKER_NAMES_OF_SPEAKER: &str = refresh_speaker_names!(
     "id IN (SELECT session_id FROM session_speaker WHERE event_id = ?1 AND speaker_id = ?2)"
 );
 
-/// For every session of the event, once, when a deferred first sync completes.
-const REFRESH_SPEAKER_NAMES_OF_EVENT: &str = refresh_speaker_names!("1");
+/// For every session of the event whose names are not those of its links, once, when a deferred
+/// first sync completes: its pages wrote each session with the names of the speakers stored
+/// before it, so only sessions that arrived before one of their speakers are written again (an
+/// update rewrites the session's entries in both covering indexes).
+const REFRESH_SPEAKER_NAMES_OF_EVENT: &str = concat!(
+    refresh_speaker_names!("1"),
+    " AND speaker_names IS NOT
+       (SELECT group_concat(sp.name, char(31) ORDER BY ss.position)
+          FROM session_speaker ss
+          JOIN speaker sp ON sp.event_id = ss.event_id AND sp.id = ss.speaker_id
+         WHERE ss.event_id = session.event_id AND ss.session_id = session.id)"
+);
 
 /// What one upsert or delete did, for change summaries and alerts.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +71,19 @@ pub struct ContentTx<'conn> {
     /// Writes skip what is derived from other rows (speaker names, the search index) until
     /// [`ContentTx::build_derived`]: a first sync builds them once at its end.
     defer_derived: bool,
+    /// [`ContentTx::build_derived`] ran in this transaction.
+    derived_built: bool,
+}
+
+/// What a committed content transaction was to the WAL (see `Store::write_content`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BulkWrite {
+    /// A page of a first sync that more pages will follow.
+    Continues,
+    /// The end of a first sync (or a whole bundle loaded at once).
+    Ended,
+    /// Any other write.
+    No,
 }
 
 impl<'conn> ContentTx<'conn> {
@@ -70,6 +93,7 @@ impl<'conn> ContentTx<'conn> {
             clocks: HashMap::new(),
             touched_events: Vec::new(),
             defer_derived: false,
+            derived_built: false,
         }
     }
 
@@ -89,7 +113,9 @@ impl<'conn> ContentTx<'conn> {
             .prepare_cached(REFRESH_SPEAKER_NAMES_OF_EVENT)
             .and_then(|mut s| s.execute([event_id]))
             .context("listing every session's speakers")?;
-        super::search_index::build_event(&self.tx, event_id)
+        super::search_index::build_event(&self.tx, event_id)?;
+        self.derived_built = true;
+        Ok(())
     }
 
     /// The underlying transaction, for modules that keep their own tables in content.db (the
@@ -98,10 +124,19 @@ impl<'conn> ContentTx<'conn> {
         &self.tx
     }
 
-    pub(super) fn commit(self) -> Result<()> {
+    pub(super) fn commit(self) -> Result<BulkWrite> {
         let ContentTx {
-            tx, touched_events, ..
+            tx,
+            touched_events,
+            defer_derived,
+            derived_built,
+            ..
         } = self;
+        let bulk = match (defer_derived, derived_built) {
+            (_, true) => BulkWrite::Ended,
+            (true, false) => BulkWrite::Continues,
+            (false, false) => BulkWrite::No,
+        };
         {
             let mut bump = tx
                 .prepare_cached(
@@ -114,7 +149,8 @@ impl<'conn> ContentTx<'conn> {
                     .context("bumping the content version")?;
             }
         }
-        tx.commit().context("committing content")
+        tx.commit().context("committing content")?;
+        Ok(bulk)
     }
 
     fn touch(&mut self, event_id: &str) {
@@ -175,12 +211,19 @@ impl<'conn> ContentTx<'conn> {
             }
             Entity::Session(s) => {
                 let day = self.conference_day(event_id, s.start)?;
+                // Deferred, the names are written with the row, from the speakers stored
+                // before it (build_derived corrects the rest); otherwise refreshed below.
+                let speaker_names = if self.defer_derived {
+                    self.speaker_names(event_id, &s.speaker_ids)?
+                } else {
+                    None
+                };
                 let tx = &self.tx;
                 tx.prepare_cached(
                     "INSERT OR REPLACE INTO session
                        (event_id, id, start_ts, end_ts, day, location_id, track_id, status, title,
-                        body, kind, subtitle, languages)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        body, kind, subtitle, languages, speaker_names)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .and_then(|mut st| {
                     let languages = serde_json::to_string(&s.languages)
@@ -198,7 +241,8 @@ impl<'conn> ContentTx<'conn> {
                         body,
                         s.kind.as_str(),
                         s.subtitle,
-                        languages
+                        languages,
+                        speaker_names
                     ])
                 })
                 .context("saving a session")?;
@@ -452,6 +496,35 @@ impl<'conn> ContentTx<'conn> {
             })
             .context("saving the sync cursor")?;
         Ok(())
+    }
+
+    /// What `session.speaker_names` holds for these speakers (see `refresh_speaker_names`): the
+    /// stored ones' names in order, each once, separated by U+001F; `None` if none is stored.
+    fn speaker_names(&self, event_id: &str, speaker_ids: &[String]) -> Result<Option<String>> {
+        let mut lookup = self
+            .tx
+            .prepare_cached("SELECT name FROM speaker WHERE event_id = ?1 AND id = ?2")
+            .context("reading speaker names")?;
+        let mut names: Option<String> = None;
+        for (position, speaker_id) in speaker_ids.iter().enumerate() {
+            if speaker_ids[..position].contains(speaker_id) {
+                continue;
+            }
+            let name: Option<String> = lookup
+                .query_row(params![event_id, speaker_id], |r| r.get(0))
+                .optional()
+                .context("reading speaker names")?;
+            if let Some(name) = name {
+                match &mut names {
+                    Some(names) => {
+                        names.push('\u{1f}');
+                        names.push_str(&name);
+                    }
+                    None => names = Some(name),
+                }
+            }
+        }
+        Ok(names)
     }
 
     fn clock(&mut self, event_id: &str) -> Result<Option<EventClock>> {

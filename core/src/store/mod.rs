@@ -22,11 +22,13 @@ pub mod search_index;
 mod views;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use content::BulkWrite;
 pub(crate) use content::read_sync_state;
 pub use content::{AppliedChange, ContentTx, SyncState};
 pub use credentials::{CredentialError, CredentialStore, FileCredentials};
@@ -43,6 +45,8 @@ pub const USER_DB: &str = "user.db";
 /// cannot let go of the file then); the next open sets content.db aside and starts afresh.
 pub const CONTENT_DAMAGED: &str = "content.db.damaged";
 const IDLE_READERS: usize = 4;
+/// SQLite's default: the WAL is copied into content.db once it holds this many pages.
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 1000;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Content readers map content.db into memory instead of copying each page with a `pread`
 /// call: a freshly started app reads thousands of pages for its first screen, and the copies
@@ -60,6 +64,8 @@ pub struct Store {
     gate: Gate,
     content_writer: Mutex<Connection>,
     content_readers: Mutex<Vec<Connection>>,
+    /// The content writer's automatic checkpoints are off: a first sync is under way.
+    checkpoints_deferred: AtomicBool,
     user: Mutex<Connection>,
     notices: Vec<String>,
     /// One outbox push at a time (a connectivity change and a sync may both start one).
@@ -153,6 +159,7 @@ impl Store {
             gate: Gate::default(),
             content_writer: Mutex::new(content_writer),
             content_readers: Mutex::new(Vec::new()),
+            checkpoints_deferred: AtomicBool::new(false),
             user: Mutex::new(user),
             notices,
             push_lock: tokio::sync::Mutex::new(()),
@@ -202,10 +209,41 @@ impl Store {
                 .context("starting a content write")?;
             let mut content = ContentTx::new(tx);
             let value = f(&mut content)?;
-            content.commit()?;
+            let bulk = content.commit()?;
+            self.pace_checkpoints(&conn, bulk)?;
             Ok(value)
         })();
         self.note_content_damage(result)
+    }
+
+    /// A first sync's pages write to the WAL without automatic checkpoints; its last page
+    /// copies the WAL into content.db once. A checkpoint every 1,000 pages copied the random
+    /// index pages each page had touched again and again (a 20,000-entity first sync dirties
+    /// 40 MB; docs/adr/0010-performance.md). Any other write turns them back on, so a first
+    /// sync cut short leaves the WAL to grow only until the next write.
+    fn pace_checkpoints(&self, conn: &Connection, bulk: BulkWrite) -> Result<()> {
+        let deferred = self.checkpoints_deferred.load(Ordering::Relaxed);
+        match bulk {
+            BulkWrite::Continues if !deferred => {
+                conn.execute_batch("PRAGMA wal_autocheckpoint = 0")
+                    .context("deferring checkpoints")?;
+                self.checkpoints_deferred.store(true, Ordering::Relaxed);
+            }
+            BulkWrite::Ended | BulkWrite::No if deferred => {
+                conn.execute_batch(&format!(
+                    "PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}"
+                ))
+                .context("resuming checkpoints")?;
+                self.checkpoints_deferred.store(false, Ordering::Relaxed);
+                if bulk == BulkWrite::Ended {
+                    // Now, not in the next write (a one-change delta must stay quick).
+                    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                        .context("checkpointing a first sync")?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// content.db turned out damaged while in use: leave the marker so the next open sets it
@@ -435,4 +473,54 @@ fn quarantine(path: &Path) -> Result<PathBuf> {
         }
     }
     Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn autocheckpoint(store: &Store) -> i64 {
+        lock(&store.content_writer)
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// A first sync's pages leave checkpoints off; its end, or any other write (a first sync
+    /// cut short), turns them back on, so the WAL does not grow for good.
+    #[test]
+    fn a_first_sync_defers_checkpoints_until_its_end_or_the_next_other_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(autocheckpoint(&store), i64::from(WAL_AUTOCHECKPOINT_PAGES));
+
+        let first_page = |tx: &mut ContentTx<'_>| {
+            tx.defer_derived();
+            Ok(())
+        };
+        store.write_content(first_page).unwrap();
+        assert_eq!(autocheckpoint(&store), 0, "a page that more pages follow");
+        store.write_content(first_page).unwrap();
+        assert_eq!(autocheckpoint(&store), 0);
+        store.write_content(|_| Ok(())).unwrap();
+        assert_eq!(
+            autocheckpoint(&store),
+            i64::from(WAL_AUTOCHECKPOINT_PAGES),
+            "another write after a first sync cut short"
+        );
+
+        store.write_content(first_page).unwrap();
+        assert_eq!(autocheckpoint(&store), 0);
+        store
+            .write_content(|tx| {
+                tx.defer_derived();
+                tx.build_derived("mp-nordwest")
+            })
+            .unwrap();
+        assert_eq!(
+            autocheckpoint(&store),
+            i64::from(WAL_AUTOCHECKPOINT_PAGES),
+            "the last page"
+        );
+    }
 }

@@ -11,6 +11,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use reqwest::header::HeaderMap;
 use rusqlite::{OptionalExtension, params};
 
 use super::budget;
@@ -477,6 +478,7 @@ pub async fn pull(
             None => Ok(()),
         }
     };
+    let mut prefetched: Option<Prefetch> = None;
     loop {
         options.cancel.check()?;
         let pages_taken = report.pages + report.skipped_pages.len() as u32;
@@ -493,9 +495,12 @@ pub async fn pull(
             "{server_url}{}",
             wire::changes_path(event_id, state.epoch.as_deref(), since)
         );
-        if since > 0
-            && let Some(head) = snapshot_head(store, event_id)?
-        {
+        let snapshot = if since > 0 {
+            snapshot_head(store, event_id)?
+        } else {
+            None
+        };
+        if let Some(head) = snapshot {
             url.push_str(&format!("?snapshot={head}"));
         } else if since > 0
             && let Some(wait) = options.wait.filter(|w| w.as_secs() > 0)
@@ -503,33 +508,28 @@ pub async fn pull(
             url.push_str(&long_poll_query(wait));
         }
         let etag = state.epoch.as_deref().map(|e| wire::page_etag(e, since));
-        let received = AtomicU64::new(0);
-        let fetched = {
-            let (url, etag, received, cancel, credentials) = (
-                url.as_str(),
-                etag.as_deref(),
-                &received,
-                &options.cancel,
-                &credentials,
-            );
-            with_retry(&client.config.retry, cancel, move || async move {
-                let mut count = move |n: u64| {
-                    received.fetch_add(n, Ordering::Relaxed);
-                };
-                http::get(
+        let fetched = match prefetched.take() {
+            Some(next) if next.url == url && next.etag == etag => {
+                let (fetched, received) = next.finish(client, &credentials, &options.cancel).await;
+                report.bytes += received;
+                fetched
+            }
+            // A page asked for in advance that is not the one wanted is dropped (and stopped).
+            _ => {
+                let received = AtomicU64::new(0);
+                let fetched = fetch(
                     client,
-                    url,
-                    etag,
-                    credentials,
-                    wire::MAX_PAGE_BYTES,
-                    cancel,
-                    &mut count,
+                    &url,
+                    etag.as_deref(),
+                    &credentials,
+                    &options.cancel,
+                    &received,
                 )
-                .await
-            })
-            .await
+                .await;
+                report.bytes += received.load(Ordering::Relaxed);
+                fetched
+            }
         };
-        report.bytes += received.load(Ordering::Relaxed);
         let bytes = match fetched {
             Ok(Fetched::NotModified) => {
                 // Nothing after the cursor: apply it as an empty tail page, which records the
@@ -593,6 +593,32 @@ pub async fn pull(
             ))
         })?;
         progress.phase = Phase::Content;
+        // A snapshot's next page is asked for while this one is applied: the server and the
+        // network work beside the device's writes instead of between them. It is used only if
+        // the next request turns out to be exactly this one (the page applied normally), and
+        // not asked for when the budget ends the pull with this page.
+        let pages_after = report.pages + report.skipped_pages.len() as u32 + 1;
+        if page.more && !budget::is_spent(pages_after, report.bytes) {
+            let head = if page.since == 0 {
+                Some(page.head)
+            } else {
+                snapshot
+            };
+            if let Some(head) = head {
+                let next_url = format!(
+                    "{server_url}{}?snapshot={head}",
+                    wire::changes_path(event_id, Some(&page.epoch), page.next)
+                );
+                let next_etag = Some(wire::page_etag(&page.epoch, page.next));
+                prefetched = Some(Prefetch::start(
+                    client,
+                    next_url,
+                    next_etag,
+                    &credentials,
+                    &options.cancel,
+                ));
+            }
+        }
         failpoint::hit("before_page_apply");
         let mut applied = apply_page(store, event_id, server_url, &page, Some(&hook))?;
         if applied.needs_full {
@@ -601,27 +627,17 @@ pub async fn pull(
             let separator = if url.contains('?') { '&' } else { '?' };
             let full_url = format!("{url}{separator}full=1");
             let received = AtomicU64::new(0);
-            let fetched = {
-                let (url, received, cancel, credentials) =
-                    (full_url.as_str(), &received, &options.cancel, &credentials);
-                with_retry(&client.config.retry, cancel, move || async move {
-                    let mut count = move |n: u64| {
-                        received.fetch_add(n, Ordering::Relaxed);
-                    };
-                    http::get(
-                        client,
-                        url,
-                        None,
-                        credentials,
-                        wire::MAX_PAGE_BYTES,
-                        cancel,
-                        &mut count,
-                    )
-                    .await
-                })
-                .await?
-            };
+            let fetched = fetch(
+                client,
+                &full_url,
+                None,
+                &credentials,
+                &options.cancel,
+                &received,
+            )
+            .await;
             report.bytes += received.load(Ordering::Relaxed);
+            let fetched = fetched?;
             let bytes = match fetched {
                 Fetched::Body { bytes } => bytes,
                 Fetched::NotModified => {
@@ -679,6 +695,115 @@ pub async fn pull(
     report.epoch = state.epoch.clone();
     report.cursor = state.cursor;
     Ok(report)
+}
+
+/// One page request with retries; `received` counts the body bytes as they arrive.
+async fn fetch(
+    client: &Client,
+    url: &str,
+    etag: Option<&str>,
+    credentials: &HeaderMap,
+    cancel: &CancelToken,
+    received: &AtomicU64,
+) -> Result<Fetched> {
+    with_retry(&client.config.retry, cancel, move || async move {
+        let mut count = move |n: u64| {
+            received.fetch_add(n, Ordering::Relaxed);
+        };
+        http::get(
+            client,
+            url,
+            etag,
+            credentials,
+            wire::MAX_PAGE_BYTES,
+            cancel,
+            &mut count,
+        )
+        .await
+    })
+    .await
+}
+
+/// A page request started before the page is asked for (a snapshot's next page, while the
+/// page before it is applied). Dropping it stops the request.
+struct Prefetch {
+    url: String,
+    etag: Option<String>,
+    received: Arc<AtomicU64>,
+    task: tokio::task::JoinHandle<Result<Fetched>>,
+}
+
+impl Prefetch {
+    fn start(
+        client: &Client,
+        url: String,
+        etag: Option<String>,
+        credentials: &HeaderMap,
+        cancel: &CancelToken,
+    ) -> Prefetch {
+        let received = Arc::new(AtomicU64::new(0));
+        let task = {
+            let (client, url, etag, credentials, cancel, received) = (
+                client.clone(),
+                url.clone(),
+                etag.clone(),
+                credentials.clone(),
+                cancel.clone(),
+                received.clone(),
+            );
+            tokio::spawn(async move {
+                fetch(
+                    &client,
+                    &url,
+                    etag.as_deref(),
+                    &credentials,
+                    &cancel,
+                    &received,
+                )
+                .await
+            })
+        };
+        Prefetch {
+            url,
+            etag,
+            received,
+            task,
+        }
+    }
+
+    /// The page as fetched, and the body bytes received for it. Should the task have ended
+    /// without an answer (it panicked), the page is asked for again here.
+    async fn finish(
+        mut self,
+        client: &Client,
+        credentials: &HeaderMap,
+        cancel: &CancelToken,
+    ) -> (Result<Fetched>, u64) {
+        match (&mut self.task).await {
+            Ok(fetched) => (fetched, self.received.load(Ordering::Relaxed)),
+            Err(_) => {
+                let received = AtomicU64::new(0);
+                let fetched = fetch(
+                    client,
+                    &self.url,
+                    self.etag.as_deref(),
+                    credentials,
+                    cancel,
+                    &received,
+                )
+                .await;
+                let bytes =
+                    self.received.load(Ordering::Relaxed) + received.load(Ordering::Relaxed);
+                (fetched, bytes)
+            }
+        }
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 /// The device's standing with an event's server.

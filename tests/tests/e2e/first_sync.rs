@@ -170,3 +170,28 @@ async fn a_first_sync_cut_short_by_a_new_epoch_keeps_its_pages_listed_and_search
     let built = derived(&device.store);
     assert_eq!(built, rebuilt_row_by_row(&device.store));
 }
+
+/// A first sync asks for its next page while it applies the one before (issue 23): each page is
+/// still asked for once, the one asked for ahead being the one used, and the result is the same
+/// as one built row by row.
+#[tokio::test]
+async fn a_first_sync_asks_for_each_page_once_while_applying_the_one_before() {
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let device = h.device("phone");
+    h.proxy.reset_counters();
+    let report = device.sync(&h.url(), EVENT).await.unwrap();
+
+    let pages: Vec<String> = h
+        .proxy
+        .exchanges()
+        .into_iter()
+        .filter(|e| e.path.contains("/changes"))
+        .map(|e| e.path)
+        .collect();
+    assert!(report.content.pages >= 3, "{report:?}");
+    assert_eq!(pages.len(), report.content.pages as usize, "{pages:?}");
+    let distinct: std::collections::HashSet<&String> = pages.iter().collect();
+    assert_eq!(distinct.len(), pages.len(), "{pages:?}");
+    assert_eq!(derived(&device.store), rebuilt_row_by_row(&device.store));
+}
