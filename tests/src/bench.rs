@@ -162,7 +162,6 @@ pub struct PreparedDevice {
 pub async fn prepare_device(root: &Path, event: &BenchEvent) -> PreparedDevice {
     let bundle = &event.bundle;
     let h = Harness::start_with(|c| {
-        c.page_limit = 500;
         c.request_timeout = Duration::from_secs(120);
     })
     .await;

@@ -205,7 +205,6 @@ pub fn parent() -> std::process::ExitCode {
         .unwrap();
     let event = synthetic_20k();
     let h = runtime.block_on(Harness::start_with(|c| {
-        c.page_limit = 500;
         c.request_timeout = Duration::from_secs(120);
     }));
     h.publish(&event.bundle);
