@@ -11,7 +11,10 @@ use std::io::Write;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, header};
 
-use super::routes::COMPRESS_FROM_BYTES;
+/// Bodies smaller than this are sent as they are: compressing them saves less than the
+/// `content-encoding` and `vary` headers cost (the compression layer of the other routes uses
+/// it too).
+pub const COMPRESS_FROM_BYTES: u64 = 1024;
 
 /// How hard a page is compressed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -23,12 +23,9 @@ use tower_http::compression::predicate::{And, NotForContentType, Predicate, Size
 
 use super::error::ApiError;
 use super::page_cache::cached_pages;
+use super::page_encoding::COMPRESS_FROM_BYTES;
 use super::poll_counting::count_polls;
 use super::state::AppState;
-
-/// Bodies smaller than this are sent as they are: compressing them saves less than the
-/// `content-encoding` and `vary` headers cost.
-pub const COMPRESS_FROM_BYTES: u64 = 1024;
 
 /// The largest JSON request an admin or uploader sends (a token request, a list of hashes):
 /// read with axum's `Json` once the sender is authenticated.
