@@ -59,7 +59,7 @@ impl MemoryIndex {
         }
         let mut indexed = Vec::new();
         let mut documents = Vec::new();
-        for entity in bundle.entities() {
+        for entity in in_index_order(bundle.entities()) {
             let found = document_of(&entity, |kind, id| {
                 Ok::<_, Infallible>(names.get(&(kind, id)).map(|n| n.to_string()))
             });
@@ -180,6 +180,26 @@ impl MemoryIndex {
         let end = self.starts.get(ids.end as usize).copied().unwrap_or(0) as usize;
         self.holders.get(start..end).unwrap_or(&[])
     }
+}
+
+/// `entities` (grouped by kind, as `Bundle::entities` gives them) with each kind's entities in
+/// the order of their ids: the order the device's index is built in, whatever order the bundle
+/// lists them in. Ties in the ranking fall back to that order, so both rank alike.
+fn in_index_order(entities: Vec<Entity>) -> Vec<Entity> {
+    let mut group = 0usize;
+    let mut previous = None;
+    let mut keyed: Vec<(usize, Entity)> = entities
+        .into_iter()
+        .map(|entity| {
+            if previous.is_some_and(|kind| kind != entity.kind()) {
+                group += 1;
+            }
+            previous = Some(entity.kind());
+            (group, entity)
+        })
+        .collect();
+    keyed.sort_by(|(ga, a), (gb, b)| ga.cmp(gb).then_with(|| a.id().cmp(b.id())));
+    keyed.into_iter().map(|(_, entity)| entity).collect()
 }
 
 /// The documents of every word, by counting sort on the word id (each document once per word).

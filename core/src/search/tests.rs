@@ -867,3 +867,41 @@ fn engine_only(hits: &[SearchHit]) -> Vec<SearchHit> {
         })
         .collect()
 }
+
+/// Equal hits are ranked in the order of their ids on the device and on the web alike,
+/// whatever order the bundle lists them in (a first sync stores rows in the order the pages
+/// brought them; the web builds from the bundle).
+#[test]
+fn equal_hits_come_in_the_same_order_on_the_device_and_the_web_whatever_the_bundles_order() {
+    let mut bundle = parity_fixture();
+    for id in ["tie-c", "tie-a", "tie-d", "tie-b"] {
+        bundle
+            .speakers
+            .push(speaker(id, "Kim Gleichrang", "Landkreis"));
+    }
+    for speakers in [bundle.speakers.clone(), {
+        let mut reversed = bundle.speakers.clone();
+        reversed.reverse();
+        reversed
+    }] {
+        let mut listed = bundle.clone();
+        listed.speakers = speakers;
+        listed.sessions.reverse();
+        let dir = tempfile::tempdir().unwrap();
+        let device = Searched::open(dir.path());
+        device
+            .write_content(|tx| tx.replace_with_bundle(&listed))
+            .unwrap();
+        let web = marktplatz_search::MemoryIndex::build(&listed);
+        let q = query("Kim Gleichrang");
+        let on_device = device.search(&q).unwrap();
+        let ids: Vec<&str> = on_device.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["tie-a", "tie-b", "tie-c", "tie-d"]);
+        assert_eq!(web.search(&q), engine_only(&on_device));
+        for text in PARITY_QUERIES {
+            let q = query(text);
+            let on_device = device.search(&q).unwrap();
+            assert_eq!(web.search(&q), engine_only(&on_device), "query {text:?}");
+        }
+    }
+}

@@ -127,7 +127,7 @@ pub(crate) fn build_event(tx: &Transaction<'_>, event_id: &str) -> Result<()> {
         // Every searched kind's table is named like the kind and keyed by `id`.
         let mut stmt = tx
             .prepare_cached(&format!(
-                "SELECT id, body FROM {} WHERE event_id = ?1",
+                "SELECT id, body FROM {} WHERE event_id = ?1 ORDER BY id",
                 kind.as_str()
             ))
             .context("listing content to index")?;
