@@ -18,7 +18,7 @@ use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
 use marktplatz_model::wire::Page;
 use marktplatz_tests::bench::{Stats, all_events};
-use marktplatz_tests::{Harness, Traffic, raw_http};
+use marktplatz_tests::{Device, Harness, Traffic, raw_http};
 
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 struct Transfer {
@@ -125,13 +125,7 @@ async fn bench_event(
     let gzip = ("accept-encoding", "gzip");
 
     // Initial sync.
-    h.proxy.reset_counters();
-    let started = Instant::now();
-    device
-        .sync_with(&h.url(), &event, &content_only)
-        .await
-        .map_err(|e| e.to_string())?;
-    let initial = transfer(&h, started);
+    let initial = counted_sync(&h, &device, &event, &content_only).await?;
     let mut initial_ms = vec![initial.ms];
     // What the app does next (`Device::sync`): build the search's snapshot and persist it.
     let persisted = SearchCache::persisted_in(&device.dir);
@@ -192,13 +186,7 @@ async fn bench_event(
         waited.elapsed().as_secs_f64()
     );
     let later = h.device("bench-later");
-    h.proxy.reset_counters();
-    let started = Instant::now();
-    later
-        .sync_with(&h.url(), &event, &content_only)
-        .await
-        .map_err(|e| e.to_string())?;
-    let initial_later = transfer(&h, started);
+    let initial_later = counted_sync(&h, &later, &event, &content_only).await?;
     drop(later);
 
     // The same first sync with the small assets that travel with the content.
@@ -358,6 +346,22 @@ async fn bench_event(
         warm_search_ms,
         source_bytes,
     })
+}
+
+/// One sync of `device`, its traffic counted by the proxy from zero and timed.
+async fn counted_sync(
+    h: &Harness,
+    device: &Device,
+    event: &str,
+    options: &SyncOptions,
+) -> Result<Transfer, String> {
+    h.proxy.reset_counters();
+    let started = Instant::now();
+    device
+        .sync_with(&h.url(), event, options)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(transfer(h, started))
 }
 
 /// The bytes of every file under `dir`.
