@@ -1,7 +1,7 @@
 //! Orders candidates: strong (exact/prefix) hits before compound/typo hits; then hits whose
 //! every word is in a title, name or place before hits that need the long text; then by where
 //! the words matched (title > people > place/track > long text) and how well; ties go to the
-//! session starting soonest, then to shorter titles.
+//! session starting soonest, then to shorter titles, then to the order of the ids.
 
 use std::cmp::Ordering;
 
@@ -26,6 +26,7 @@ pub struct Ranked {
     /// Tie-breakers, copied here so sorting thousands of candidates touches no other memory.
     when: (u8, i64),
     title_chars: u32,
+    id_order: u32,
 }
 
 impl Ranked {
@@ -43,6 +44,7 @@ impl Ranked {
             score,
             when: time_key(hot, now),
             title_chars: hot.title_chars,
+            id_order: hot.id_order,
         }
     }
 }
@@ -132,8 +134,9 @@ pub fn top(ranked: &mut Vec<Ranked>, limit: usize) {
             .then_with(|| b.score.total_cmp(&a.score))
             .then_with(|| a.when.cmp(&b.when))
             .then_with(|| a.title_chars.cmp(&b.title_chars))
-            // Last, the order of the index: deterministic, and no string comparisons.
-            .then_with(|| a.doc.cmp(&b.doc))
+            // Last, the order of the ids (precomputed: no string comparisons), the same on the
+            // device and the web wherever the index keeps the document.
+            .then_with(|| a.id_order.cmp(&b.id_order))
     };
     if ranked.len() > limit && limit > 0 {
         ranked.select_nth_unstable_by(limit - 1, compare);

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::NaiveDate;
 
+use crate::document::SEARCHED_KINDS;
 use crate::normalize::{joined_compounds, tokenize};
 use crate::vocab::{Expansion, Vocabulary};
 use marktplatz_model::model::EntityKind;
@@ -90,6 +91,10 @@ pub struct Hot {
     /// Unix seconds; `i64::MIN` when the entity has no time.
     pub start: i64,
     pub end: i64,
+    /// The document's place in the order of (event, kind, id): the last tie-breaker of the
+    /// ranking, so equal hits come in the same order wherever a document sits in the index (a
+    /// device's index appends what deltas change; the web's is built in id order).
+    pub id_order: u32,
 }
 
 pub struct Snapshot {
@@ -179,13 +184,16 @@ impl Snapshot {
             }
         }
         let (starts, postings) = invert(&metas, vocabulary.len());
+        let id_orders = id_orders(&metas);
         let hot = metas
             .iter()
-            .map(|d| Hot {
+            .zip(id_orders)
+            .map(|(d, id_order)| Hot {
                 event: d.event,
                 title_chars: d.title_chars,
                 start: d.start.unwrap_or(i64::MIN),
                 end: d.end.or(d.start).unwrap_or(i64::MIN),
+                id_order,
             })
             .collect();
         Snapshot {
@@ -293,6 +301,33 @@ impl SharedIds {
         self.0.insert(id.into(), shared.clone());
         shared
     }
+}
+
+/// Each document's place in the order of (event, kind, id), by position; kinds in the order a
+/// device indexes them ([`SEARCHED_KINDS`]). A device's first sync builds its index in that
+/// order, so this is usually one pass; after deltas the stable sort meets a few sorted runs.
+fn id_orders(metas: &[DocMeta]) -> Vec<u32> {
+    let kind_order = |kind| {
+        SEARCHED_KINDS
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(SEARCHED_KINDS.len())
+    };
+    let keys: Vec<(u32, usize, &str)> = metas
+        .iter()
+        .map(|d| (d.event, kind_order(d.kind), d.id.as_str()))
+        .collect();
+    let mut positions: Vec<usize> = (0..keys.len()).collect();
+    if !keys.is_sorted() {
+        positions.sort_by_key(|&p| keys.get(p));
+    }
+    let mut orders = vec![0u32; keys.len()];
+    for (order, position) in positions.into_iter().enumerate() {
+        if let Some(slot) = orders.get_mut(position) {
+            *slot = order as u32;
+        }
+    }
+    orders
 }
 
 /// Builds the short-field postings of every word (counting sort by term id).

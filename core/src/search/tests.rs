@@ -892,16 +892,47 @@ fn equal_hits_come_in_the_same_order_on_the_device_and_the_web_whatever_the_bund
         device
             .write_content(|tx| tx.replace_with_bundle(&listed))
             .unwrap();
-        let web = marktplatz_search::MemoryIndex::build(&listed);
-        let q = query("Kim Gleichrang");
-        let on_device = device.search(&q).unwrap();
-        let ids: Vec<&str> = on_device.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["tie-a", "tie-b", "tie-c", "tie-d"]);
-        assert_eq!(web.search(&q), engine_only(&on_device));
-        for text in PARITY_QUERIES {
-            let q = query(text);
-            let on_device = device.search(&q).unwrap();
-            assert_eq!(web.search(&q), engine_only(&on_device), "query {text:?}");
-        }
+        assert_ties_in_id_order_on_both(&device, &listed);
     }
+}
+
+/// The four "Kim Gleichrang" speakers come in the order of their ids on the device and on the
+/// web index built from `bundle`, and every parity query finds the same on both.
+fn assert_ties_in_id_order_on_both(device: &Searched, bundle: &Bundle) {
+    let web = marktplatz_search::MemoryIndex::build(bundle);
+    let q = query("Kim Gleichrang");
+    let on_device = device.search(&q).unwrap();
+    let ids: Vec<&str> = on_device.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["tie-a", "tie-b", "tie-c", "tie-d"]);
+    assert_eq!(web.search(&q), engine_only(&on_device));
+    for text in PARITY_QUERIES {
+        let q = query(text);
+        let on_device = device.search(&q).unwrap();
+        assert_eq!(web.search(&q), engine_only(&on_device), "query {text:?}");
+    }
+}
+
+#[test]
+fn equal_hits_keep_the_order_of_their_ids_after_deltas_move_them_in_the_index() {
+    let mut bundle = parity_fixture();
+    for id in ["tie-a", "tie-b", "tie-c", "tie-d"] {
+        bundle
+            .speakers
+            .push(speaker(id, "Kim Gleichrang", "Landkreis"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let device = Searched::open(dir.path());
+    device
+        .write_content(|tx| tx.replace_with_bundle(&bundle))
+        .unwrap();
+    // Removed and added again: its document now sits last in the device's index.
+    let moved = Entity::Speaker(speaker("tie-a", "Kim Gleichrang", "Landkreis"));
+    device
+        .write_content(|tx| {
+            tx.delete(EVENT, EntityKind::Speaker, "tie-a")?;
+            tx.upsert(EVENT, &moved, &moved.to_json().unwrap())
+                .map(|_| ())
+        })
+        .unwrap();
+    assert_ties_in_id_order_on_both(&device, &bundle);
 }
