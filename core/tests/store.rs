@@ -664,3 +664,39 @@ fn the_agenda_opens_on_today_or_the_next_day_or_the_last() {
         Err(Error::NotFound { .. })
     ));
 }
+
+/// An exhibitor written again keeps only its new topics (the first write of one skips removing
+/// old topics: there are none).
+#[test]
+fn an_exhibitor_written_again_is_found_by_its_new_topics_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let event = "mp-nordwest";
+    let exhibitor = |topics: &[&str]| Exhibitor {
+        id: "x1".into(),
+        name: "Stadtwerke".into(),
+        station_id: None,
+        topics: topics.iter().map(|t| t.to_string()).collect(),
+        description: String::new(),
+        contact: None,
+        website: None,
+        logo: None,
+    };
+    let write = |x: Exhibitor| {
+        store
+            .write_content(|tx| {
+                let entity = Entity::Exhibitor(x);
+                let body = entity.to_json().unwrap();
+                tx.upsert(event, &entity, &body).map(|_| ())
+            })
+            .unwrap()
+    };
+    let found = |topic: &str| store.exhibitors(event, None, Some(topic)).unwrap().len();
+    write(exhibitor(&["Energie", "Wasser"]));
+    assert_eq!((found("energie"), found("Wasser")), (1, 1));
+    write(exhibitor(&["Glasfaser"]));
+    assert_eq!(
+        (found("Energie"), found("Wasser"), found("glasfaser")),
+        (0, 0, 1)
+    );
+}

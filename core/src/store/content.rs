@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::deferred_index;
 use super::entities::{read_entity, table_of};
 use crate::error::{Error, Result, SqliteContext};
 use marktplatz_model::model::*;
@@ -73,6 +74,9 @@ pub struct ContentTx<'conn> {
     defer_derived: bool,
     /// [`ContentTx::build_derived`] ran in this transaction.
     derived_built: bool,
+    /// The session list indexes stay dropped past this transaction (a first sync's page, see
+    /// [`ContentTx::defer_indexes`]); any other write creates them again.
+    indexes_deferred: bool,
 }
 
 /// What a committed content transaction was to the WAL (see `Store::write_content`).
@@ -94,6 +98,7 @@ impl<'conn> ContentTx<'conn> {
             touched_events: Vec::new(),
             defer_derived: false,
             derived_built: false,
+            indexes_deferred: false,
         }
     }
 
@@ -105,14 +110,28 @@ impl<'conn> ContentTx<'conn> {
         self.defer_derived = true;
     }
 
+    /// With [`ContentTx::defer_derived`], when no other event's sessions are stored: the session
+    /// list indexes are dropped until [`ContentTx::build_derived`] creates them once (sorted)
+    /// for all the rows written meanwhile. Returns whether they are.
+    pub fn defer_indexes(&mut self, event_id: &str) -> Result<bool> {
+        if deferred_index::may_defer(&self.tx, event_id)? {
+            deferred_index::drop_all(&self.tx)?;
+            self.indexes_deferred = true;
+        }
+        Ok(self.indexes_deferred)
+    }
+
     /// Rebuilds what [`ContentTx::defer_derived`] skipped, for every entity of `event_id`: the
-    /// speaker names of every session in one statement, the event's search index in bulk.
+    /// speaker names of every session in one statement, the event's search index in bulk; and
+    /// the indexes [`ContentTx::defer_indexes`] dropped, after the names (written once).
     pub fn build_derived(&mut self, event_id: &str) -> Result<()> {
         self.touch(event_id);
         self.tx
             .prepare_cached(REFRESH_SPEAKER_NAMES_OF_EVENT)
             .and_then(|mut s| s.execute([event_id]))
             .context("listing every session's speakers")?;
+        deferred_index::restore(&self.tx)?;
+        self.indexes_deferred = false;
         super::search_index::build_event(&self.tx, event_id)?;
         self.derived_built = true;
         Ok(())
@@ -130,8 +149,12 @@ impl<'conn> ContentTx<'conn> {
             touched_events,
             defer_derived,
             derived_built,
+            indexes_deferred,
             ..
         } = self;
+        if !indexes_deferred {
+            deferred_index::restore(&tx)?;
+        }
         let bulk = match (defer_derived, derived_built) {
             (_, true) => BulkWrite::Ended,
             (true, false) => BulkWrite::Continues,
@@ -286,11 +309,16 @@ impl<'conn> ContentTx<'conn> {
                 )
                 .and_then(|mut s| s.execute(params![event_id, x.id, x.station_id, x.name, body]))
                 .context("saving an exhibitor")?;
-                tx.prepare_cached(
-                    "DELETE FROM exhibitor_topic WHERE event_id = ?1 AND exhibitor_id = ?2",
-                )
-                .and_then(|mut s| s.execute(params![event_id, x.id]))
-                .context("updating exhibitor topics")?;
+                // Topics are only stored with their exhibitor. No key leads to an exhibitor's
+                // topics: the delete reads all of the event's, for every exhibitor of a first
+                // sync (20,000 entities: seconds for the page of exhibitors).
+                if old.is_some() {
+                    tx.prepare_cached(
+                        "DELETE FROM exhibitor_topic WHERE event_id = ?1 AND exhibitor_id = ?2",
+                    )
+                    .and_then(|mut s| s.execute(params![event_id, x.id]))
+                    .context("updating exhibitor topics")?;
+                }
                 let mut topic = tx
                     .prepare_cached(
                         "INSERT OR IGNORE INTO exhibitor_topic (event_id, topic_key, exhibitor_id)
@@ -427,6 +455,7 @@ impl<'conn> ContentTx<'conn> {
         let entities = bundle.entities();
         // Nothing of the event is left: its derived data is built once, as a first sync does.
         let deferred = std::mem::replace(&mut self.defer_derived, true);
+        self.defer_indexes(&event_id)?;
         for entity in &entities {
             let body = entity
                 .to_json()

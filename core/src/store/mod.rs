@@ -12,6 +12,7 @@
 
 mod content;
 pub mod credentials;
+mod deferred_index;
 mod entities;
 mod gate;
 pub mod outbox;
@@ -412,6 +413,7 @@ fn open_and_migrate(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;"
     ))
     .map_err(|source| classify_open_error(path, source))?;
+    deferred_index::restore_at_open(&mut conn)?;
     schema::migrate(&mut conn, schema)?;
     Ok(conn)
 }

@@ -29,6 +29,7 @@ pub const CONTENT: Schema = Schema {
         include_str!("sql/content/0004_entity_version.sql"),
         include_str!("sql/content/0005_session_list.sql"),
         include_str!("sql/content/0006_first_sync.sql"),
+        include_str!("sql/content/0007_deferred_index.sql"),
     ],
 };
 

@@ -133,6 +133,7 @@ pub fn apply_page(
         };
         if deferred {
             tx.defer_derived();
+            tx.defer_indexes(event_id)?;
         }
         let Some(decoded) = resolve_patches(tx, event_id, &decoded)? else {
             return Ok(AppliedPage {

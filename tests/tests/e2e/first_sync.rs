@@ -5,6 +5,8 @@
 //! content it shows while a later snapshot runs is listed and searchable. Pages hold 4
 //! entities here.
 
+use std::path::Path;
+
 use rusqlite::OptionalExtension;
 
 use marktplatz_core::Error;
@@ -12,7 +14,7 @@ use marktplatz_core::error::SqliteContext;
 use marktplatz_core::search::{SearchCache, SearchQuery, search};
 use marktplatz_core::store::Store;
 use marktplatz_tests::fixtures::small_bundle;
-use marktplatz_tests::{Fault, Harness};
+use marktplatz_tests::{Device, Fault, Harness};
 
 const EVENT: &str = "mp-nordwest";
 
@@ -194,4 +196,105 @@ async fn a_first_sync_asks_for_each_page_once_while_applying_the_one_before() {
     let distinct: std::collections::HashSet<&String> = pages.iter().collect();
     assert_eq!(distinct.len(), pages.len(), "{pages:?}");
     assert_eq!(derived(&device.store), rebuilt_row_by_row(&device.store));
+}
+
+/// The session list indexes in the device's content.db, with their definitions.
+fn list_indexes(dir: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(dir.join("content.db")).unwrap();
+    conn.prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index'
+           AND (name LIKE 'session_by_%' OR name = 'session_speaker_by_speaker') ORDER BY name",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// Every day's agenda and every speaker's sessions of `event`, as the screens list them.
+fn lists(store: &Store, event: &str) -> Vec<Vec<String>> {
+    let days: Vec<String> = store
+        .read(|tx| {
+            tx.prepare("SELECT DISTINCT day FROM session WHERE event_id = ?1 ORDER BY day")
+                .and_then(|mut s| s.query_map([event], |r| r.get(0))?.collect())
+                .context("test")
+        })
+        .unwrap();
+    let mut lists = Vec::new();
+    for day in days {
+        let day = day.parse().unwrap();
+        let agenda = store.agenda(event, day).unwrap();
+        lists.push(agenda.into_iter().map(|s| s.id).collect());
+    }
+    for speaker in store.speakers(event).unwrap() {
+        let sessions = store.sessions_of_speaker(event, &speaker.id).unwrap();
+        lists.push(sessions.into_iter().map(|s| s.id).collect());
+    }
+    lists
+}
+
+/// A first sync into a device that holds no other event's sessions writes its pages without the
+/// session list indexes and creates them once at its end (issue 23). Cut short, its pages are
+/// listed all the same, and the store's next open creates the indexes again as they were.
+#[tokio::test]
+async fn a_first_sync_builds_the_list_indexes_at_its_end_and_an_open_restores_them_when_cut_short()
+{
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    let fresh = list_indexes(&h.device("fresh").dir);
+    assert_eq!(fresh.len(), 5, "{fresh:?}");
+
+    let device = h.device("phone");
+    h.sync_cut_at(&device, EVENT, 12).await;
+    assert_eq!(list_indexes(&device.dir), [], "the pages went without them");
+    let listed = lists(&device.store, EVENT);
+    assert!(listed.iter().any(|l| !l.is_empty()), "{listed:?}");
+
+    let dir = device.dir.clone();
+    drop(device);
+    let device = Device::open(dir);
+    assert_eq!(
+        list_indexes(&device.dir),
+        fresh,
+        "created again when opened"
+    );
+    assert_eq!(lists(&device.store, EVENT), listed);
+
+    device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(list_indexes(&device.dir), fresh);
+    let whole = h.device("whole");
+    whole.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(list_indexes(&whole.dir), fresh, "built at the end");
+    assert_eq!(lists(&device.store, EVENT), lists(&whole.store, EVENT));
+    assert_eq!(derived(&whole.store), rebuilt_row_by_row(&whole.store));
+}
+
+/// Another event's sessions are never listed without the indexes: a first sync into a device
+/// that holds them writes row by row, and one that starts while a cut-short first sync left the
+/// indexes dropped creates them again with its first page.
+#[tokio::test]
+async fn a_first_sync_keeps_the_list_indexes_when_another_event_is_listed() {
+    const OTHER: &str = "mp-suedost";
+    let h = Harness::start().await;
+    h.publish(&small_bundle(EVENT));
+    h.publish(&small_bundle(OTHER));
+    let device = h.device("phone");
+    let fresh = list_indexes(&h.device("fresh").dir);
+
+    h.sync_cut_at(&device, EVENT, 12).await;
+    assert_eq!(list_indexes(&device.dir), []);
+    device.sync(&h.url(), OTHER).await.unwrap();
+    assert_eq!(
+        list_indexes(&device.dir),
+        fresh,
+        "the other event's first page"
+    );
+    assert!(lists(&device.store, OTHER).iter().any(|l| !l.is_empty()));
+
+    device.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(list_indexes(&device.dir), fresh);
+    let whole = h.device("whole");
+    whole.sync(&h.url(), EVENT).await.unwrap();
+    assert_eq!(lists(&device.store, EVENT), lists(&whole.store, EVENT));
 }
