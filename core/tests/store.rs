@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use marktplatz_core::Error;
-use marktplatz_core::store::{Store, schema};
+use marktplatz_core::store::{Store, StoredBody, schema};
 use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::*;
 
@@ -70,6 +70,46 @@ fn bundle_round_trips_through_the_store() {
     let events = store.events().unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].id, EVENT);
+}
+
+/// Session bodies are kept as zstd frames (issue 23: the device folder), read back as the exact
+/// JSON written; a body stored as text (every row written before) still reads.
+#[test]
+fn session_bodies_are_stored_compressed_and_text_bodies_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = small_bundle();
+    drop(loaded_store(dir.path()));
+    let conn = rusqlite::Connection::open(dir.path().join("content.db")).unwrap();
+    let sessions: Vec<(String, String, StoredBody)> = conn
+        .prepare("SELECT id, typeof(body), body FROM session WHERE event_id = ?1")
+        .unwrap()
+        .query_map([EVENT], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(sessions.len(), bundle.sessions.len());
+    for (id, stored_as, body) in &sessions {
+        let sent = bundle.sessions.iter().find(|s| &s.id == id).unwrap();
+        assert_eq!(stored_as, "blob", "session {id}");
+        assert_eq!(body.0, Entity::Session(sent.clone()).to_json().unwrap());
+    }
+
+    // As an older version wrote them: text.
+    for (id, _, body) in &sessions {
+        conn.execute(
+            "UPDATE session SET body = ?1 WHERE event_id = ?2 AND id = ?3",
+            (&body.0, EVENT, id),
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let store = Store::open(dir.path()).unwrap();
+    for session in &bundle.sessions {
+        let stored = store
+            .entity(EVENT, EntityKind::Session, &session.id)
+            .unwrap();
+        assert_eq!(stored, Some(Entity::Session(session.clone())));
+    }
 }
 
 #[test]

@@ -22,7 +22,7 @@ use marktplatz_core::device::sync_event;
 use marktplatz_core::favourites;
 use marktplatz_core::favourites::AlertListeners;
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::store::Store;
+use marktplatz_core::store::{Store, StoredBody};
 use marktplatz_core::sync;
 use marktplatz_core::sync::{
     AssetCache, Client, ClientConfig, OpState, PushOptions, RetryPolicy, SyncOptions, push,
@@ -349,7 +349,7 @@ pub fn read_device(dir: &Path, event: &str) -> Result<DeviceState, String> {
         )?;
         let found = sql(
             stmt.query_map([event], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                Ok((r.get::<_, String>(0)?, r.get::<_, StoredBody>(1)?))
             }),
             "reading content",
         )?;
@@ -357,7 +357,7 @@ pub fn read_device(dir: &Path, event: &str) -> Result<DeviceState, String> {
             let (id, body) = sql(row, "reading an entity")?;
             let k = (kind.as_str().to_string(), id);
             let version = versions.get(&k).copied();
-            rows.insert(k, (version, json(&body, "a device body")?));
+            rows.insert(k, (version, json(&body.0, "a device body")?));
         }
     }
     Ok(DeviceState {

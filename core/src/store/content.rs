@@ -186,6 +186,7 @@ impl<'conn> ContentTx<'conn> {
     pub fn upsert(&mut self, event_id: &str, entity: &Entity, body: &str) -> Result<AppliedChange> {
         self.touch(event_id);
         let old = self.get(event_id, entity.kind(), entity.id())?;
+        let body = super::body::stored(body);
         let tx = &self.tx;
         match entity {
             Entity::Event(event) => {

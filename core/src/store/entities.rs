@@ -4,6 +4,7 @@
 use marktplatz_model::model::{Entity, EntityKind};
 use rusqlite::{OptionalExtension, params};
 
+use super::body::StoredBody;
 use crate::error::{Error, Result, SqliteContext};
 
 /// The table holding an entity kind and the column holding its id.
@@ -29,14 +30,14 @@ pub(crate) fn read_entity(
     id: &str,
 ) -> Result<Option<Entity>> {
     let (table, key) = table_of(kind);
-    let body: Option<String> = tx
+    let body: Option<StoredBody> = tx
         .prepare_cached(&format!(
             "SELECT body FROM {table} WHERE event_id = ?1 AND {key} = ?2"
         ))
         .and_then(|mut s| s.query_row(params![event_id, id], |r| r.get(0)).optional())
         .context("reading an entity")?;
     body.map(|json| {
-        Entity::from_json(kind, &json)
+        Entity::from_json(kind, &json.0)
             .map_err(|e| Error::malformed(format!("stored {kind} '{id}'"), e))
     })
     .transpose()

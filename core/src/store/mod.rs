@@ -10,6 +10,7 @@
 //! migrations, `gate` suspending the store. Features keep their own user.db tables through
 //! [`Store::write_user`] and [`Store::read_user`] (`docs/ARCHITECTURE.md`).
 
+mod body;
 mod content;
 pub mod credentials;
 mod deferred_index;
@@ -29,6 +30,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub use body::StoredBody;
 use content::BulkWrite;
 pub(crate) use content::read_sync_state;
 pub use content::{AppliedChange, ContentTx, SyncState};

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Overlay;
 use super::Store;
+use super::body::StoredBody;
 use super::content::{read_sync_state, topic_key};
 use super::entities::read_entity;
 use super::views::*;
@@ -32,7 +33,7 @@ impl Store {
                 .context("listing events")?;
             let rows = stmt
                 .query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
+                    Ok((r.get::<_, StoredBody>(0)?, r.get::<_, Option<i64>>(1)?))
                 })
                 .context("listing events")?;
             let mut events = Vec::new();
@@ -245,7 +246,7 @@ impl Store {
                 )
                 .context("listing stations")?;
             let rows = stmt
-                .query_map([event_id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))
+                .query_map([event_id], |r| Ok((r.get::<_, StoredBody>(0)?, r.get(1)?, r.get(2)?)))
                 .context("listing stations")?;
             let mut stations = Vec::new();
             for row in rows {
@@ -321,7 +322,7 @@ impl Store {
                 .context("listing exhibitors")?;
             let rows = stmt
                 .query_map(params![event_id, station_id, topic], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+                    Ok((r.get::<_, StoredBody>(0)?, r.get::<_, Option<String>>(1)?))
                 })
                 .context("listing exhibitors")?;
             let mut entries = Vec::new();
@@ -383,7 +384,7 @@ impl Store {
                 )
                 .context("listing announcements")?;
             let rows = stmt
-                .query_map(params![event_id, at.timestamp()], |r| r.get::<_, String>(0))
+                .query_map(params![event_id, at.timestamp()], |r| r.get::<_, StoredBody>(0))
                 .context("listing announcements")?;
             let mut list: Vec<Announcement> = Vec::new();
             for body in rows {
@@ -829,7 +830,7 @@ fn hhmm(local: chrono::NaiveDateTime) -> String {
 }
 
 fn load_event(tx: &Connection, event_id: &str) -> Result<Event> {
-    let body: Option<String> = tx
+    let body: Option<StoredBody> = tx
         .prepare_cached("SELECT body FROM event WHERE event_id = ?1")
         .and_then(|mut s| s.query_row([event_id], |r| r.get(0)).optional())
         .context("reading the event")?;
@@ -847,7 +848,7 @@ fn bodies<T: serde::de::DeserializeOwned>(
 ) -> Result<Vec<T>> {
     let mut stmt = tx.prepare_cached(sql).context("listing content")?;
     let rows = stmt
-        .query_map([event_id], |r| r.get::<_, String>(0))
+        .query_map([event_id], |r| r.get::<_, StoredBody>(0))
         .context("listing content")?;
     let mut list = Vec::new();
     for body in rows {
@@ -856,8 +857,8 @@ fn bodies<T: serde::de::DeserializeOwned>(
     Ok(list)
 }
 
-fn decode<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<T> {
-    serde_json::from_str(body).map_err(|e| Error::malformed(format!("stored {what}"), e))
+fn decode<T: serde::de::DeserializeOwned>(what: &str, body: &StoredBody) -> Result<T> {
+    serde_json::from_str(&body.0).map_err(|e| Error::malformed(format!("stored {what}"), e))
 }
 
 /// Case- and accent-insensitive sort key for names.

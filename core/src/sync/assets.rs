@@ -21,7 +21,7 @@ use super::client::Client;
 use super::http;
 use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
-use crate::store::{Store, table_of};
+use crate::store::{Store, StoredBody, table_of};
 use marktplatz_model::assets::is_sha256;
 use marktplatz_model::model::{AssetRef, Entity, EntityKind};
 
@@ -470,7 +470,7 @@ impl AssetCache {
             EntityKind::Exhibitor,
             EntityKind::GalleryItem,
         ];
-        let bodies: Vec<(EntityKind, String)> = store.read(|tx| {
+        let bodies: Vec<(EntityKind, StoredBody)> = store.read(|tx| {
             let mut all = Vec::new();
             for kind in kinds {
                 let (table, _) = table_of(kind);
@@ -478,7 +478,7 @@ impl AssetCache {
                     .prepare_cached(&format!("SELECT body FROM {table} WHERE event_id = ?1"))
                     .context("listing assets")?;
                 let rows = stmt
-                    .query_map([event_id], |r| r.get::<_, String>(0))
+                    .query_map([event_id], |r| r.get::<_, StoredBody>(0))
                     .context("listing assets")?;
                 for row in rows {
                     all.push((kind, row.context("listing assets")?));
@@ -488,7 +488,7 @@ impl AssetCache {
         })?;
         let mut wanted: Vec<AssetRef> = Vec::new();
         for (kind, body) in bodies {
-            let entity = Entity::from_json(kind, &body)
+            let entity = Entity::from_json(kind, &body.0)
                 .map_err(|e| Error::malformed(format!("stored {kind}"), e))?;
             let refs: Vec<&AssetRef> = match &entity {
                 Entity::GalleryItem(item) => item.thumbnail.iter().collect(),
@@ -518,7 +518,7 @@ impl AssetCache {
 
     /// The assets an event pins: its logo and venue map (the map must work offline).
     pub fn event_pins(&self, store: &Store, event_id: &str) -> Result<Vec<String>> {
-        let body: Option<String> = store.read(|tx| {
+        let body: Option<StoredBody> = store.read(|tx| {
             tx.prepare_cached("SELECT body FROM event WHERE event_id = ?1")
                 .and_then(|mut s| s.query_row([event_id], |r| r.get(0)).optional())
                 .context("reading the event")
@@ -526,7 +526,7 @@ impl AssetCache {
         let Some(body) = body else {
             return Ok(Vec::new());
         };
-        let entity = Entity::from_json(EntityKind::Event, &body)
+        let entity = Entity::from_json(EntityKind::Event, &body.0)
             .map_err(|e| Error::malformed("stored event", e))?;
         Ok(entity
             .assets()

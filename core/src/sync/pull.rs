@@ -22,7 +22,9 @@ use super::progress::{ChangeSummary, Phase, Progress, ProgressFn};
 use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
 use crate::failpoint;
-use crate::store::{AppliedChange, ContentTx, Store, SyncState, read_sync_state, table_of};
+use crate::store::{
+    AppliedChange, ContentTx, Store, StoredBody, SyncState, read_sync_state, table_of,
+};
 use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::wire::{self, DecodedChange, Page};
 
@@ -269,17 +271,17 @@ fn resolve_patches(
             continue;
         };
         let (table, key) = table_of(*kind);
-        let stored: Option<String> = tx
+        let stored: Option<StoredBody> = tx
             .sql()
             .prepare_cached(&format!(
                 "SELECT body FROM {table} WHERE event_id = ?1 AND {key} = ?2"
             ))
             .and_then(|mut s| s.query_row(params![event_id, id], |r| r.get(0)).optional())
             .context("reading the version a patch applies to")?;
-        let Some(stored) = stored.filter(|body| wire::short_hash(body) == *base) else {
+        let Some(stored) = stored.filter(|body| wire::short_hash(&body.0) == *base) else {
             return Ok(None);
         };
-        let mut value: serde_json::Value = serde_json::from_str(&stored)
+        let mut value: serde_json::Value = serde_json::from_str(&stored.0)
             .map_err(|e| Error::malformed(format!("stored {kind} '{id}'"), e))?;
         wire::merge_patch::apply(&mut value, patch);
         let Ok(entity) = Entity::from_json(*kind, &value.to_string()) else {

@@ -139,6 +139,14 @@ async fn bench_event(
     drop(persisted);
     drop(device);
     let folder_bytes = folder_size(&h.root.path().join("bench-device"));
+    // BENCH_KEEP_FOLDER=<dir>: the folder copied there, to look into (`sqlite3` with dbstat).
+    if let Some(keep) = std::env::var_os("BENCH_KEEP_FOLDER") {
+        copy_folder(
+            &h.root.path().join("bench-device"),
+            &std::path::Path::new(&keep).join(name),
+        )
+        .map_err(|e| format!("keeping the device folder: {e}"))?;
+    }
     let device = h.device("bench-device");
     // More devices, for the timings (and, after the change below, for timing the delta).
     let mut twins = Vec::new();
@@ -362,6 +370,20 @@ async fn counted_sync(
         .await
         .map_err(|e| e.to_string())?;
     Ok(transfer(h, started))
+}
+
+/// Copies the files under `from` to `to` (made if missing).
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.metadata()?.is_dir() {
+            copy_folder(&entry.path(), &to.join(entry.file_name()))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The bytes of every file under `dir`.

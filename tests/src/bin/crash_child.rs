@@ -26,7 +26,7 @@ use marktplatz_core::device::sync_event;
 use marktplatz_core::favourites;
 use marktplatz_core::favourites::AlertListeners;
 use marktplatz_core::favourites::FavouriteKind;
-use marktplatz_core::store::Store;
+use marktplatz_core::store::{Store, StoredBody};
 use marktplatz_core::sync::{AssetCache, CancelToken, Client, SyncOptions};
 use marktplatz_model::model::{AssetRef, Entity, EntityKind, Priority};
 use marktplatz_model::ops::Op;
@@ -64,20 +64,21 @@ impl Child {
 
     /// Full-size gallery images not cached yet (they are fetched only on demand).
     fn full_images(&self) -> marktplatz_core::Result<Vec<AssetRef>> {
-        let bodies: Vec<String> = self.store.read(|tx| {
+        let bodies: Vec<StoredBody> = self.store.read(|tx| {
             let mut stmt = tx
                 .prepare("SELECT body FROM gallery_item WHERE event_id = ?1 ORDER BY id")
                 .map_err(|e| marktplatz_core::Error::sqlite("listing the gallery", e))?;
             let rows = stmt
-                .query_map([&self.event], |r| r.get::<_, String>(0))
+                .query_map([&self.event], |r| r.get::<_, StoredBody>(0))
                 .map_err(|e| marktplatz_core::Error::sqlite("listing the gallery", e))?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(|e| marktplatz_core::Error::sqlite("listing the gallery", e))
         })?;
         let mut out = Vec::new();
         for body in bodies {
-            if let Entity::GalleryItem(item) = Entity::from_json(EntityKind::GalleryItem, &body)
-                .map_err(|e| marktplatz_core::Error::malformed("a stored gallery item", e))?
+            if let Entity::GalleryItem(item) =
+                Entity::from_json(EntityKind::GalleryItem, &body.0)
+                    .map_err(|e| marktplatz_core::Error::malformed("a stored gallery item", e))?
                 && self.cache.get(&self.store, &item.image.sha256)?.is_none()
             {
                 out.push(item.image);

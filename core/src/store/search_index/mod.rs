@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 mod document;
 
 use crate::error::{Error, Result, SqliteContext};
+use crate::store::StoredBody;
 pub use document::load_body;
 use document::{document_of, load_document};
 use marktplatz_model::model::{Entity, EntityKind};
@@ -135,8 +136,8 @@ pub(crate) fn build_event(tx: &Transaction<'_>, event_id: &str) -> Result<()> {
         let mut batch = Vec::with_capacity(BUILD_BATCH);
         while let Some(row) = rows.next().context("listing content to index")? {
             let id: String = row.get(0).context("listing content to index")?;
-            let body: String = row.get(1).context("listing content to index")?;
-            let entity = Entity::from_json(kind, &body)
+            let body: StoredBody = row.get(1).context("listing content to index")?;
+            let entity = Entity::from_json(kind, &body.0)
                 .map_err(|e| Error::malformed(format!("stored {kind} '{id}'"), e))?;
             let document =
                 marktplatz_search::document::document_of(&entity, |kind, id| names.get(kind, id))?;
