@@ -75,6 +75,11 @@ pub struct Config {
     /// Most long-polls held at once for one client address (its /64); more are answered 429.
     /// Behind a caching proxy the proxy holds one per distinct URL: keep this above that.
     pub max_waiters_per_ip: usize,
+    /// Event loops serving connections: each an OS thread with its own listening socket on
+    /// `listen` (`SO_REUSEPORT`, where there is one) and its own single-threaded runtime, as
+    /// nginx's workers (docs/adr/0010-performance.md, issue 23 part 5). Defaults to the cores
+    /// available; 0 counts as 1.
+    pub event_loops: usize,
 }
 
 /// A token bucket: `burst` requests at once, refilled at `per_second`.
@@ -148,6 +153,7 @@ impl Config {
             // bound that matters (`max_connections`).
             max_waiters: 20_000,
             max_waiters_per_ip: 64,
+            event_loops: std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 }

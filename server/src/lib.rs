@@ -7,7 +7,7 @@
 //! - [`http`]: routes, extractors, the middleware stack and the connection loop.
 //!
 //! [`serve`] runs until its shutdown future completes, then finishes in-flight requests.
-//! [`start`] runs it in the background on an already bound address (tests, the CLI's demo).
+//! [`start`] runs it in the background, one event loop per core (`event_loops`).
 //! [`Admin`] works on a data directory directly: tokens, publishing, history resets.
 //! The protocol is described in `docs/adr/0002-sync-protocol.md`.
 
@@ -15,6 +15,7 @@ pub mod admin;
 pub mod cache;
 pub mod config;
 pub mod console;
+mod event_loops;
 pub mod feeds;
 pub mod http;
 pub mod lang;
@@ -26,9 +27,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::sync::watch;
 
 pub use admin::{Admin, AdminError};
 pub use config::Config;
@@ -62,17 +61,20 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let listener = bind(&config).await?;
-    let db = open_data(&config).await?;
-    run(listener, config, db, Arc::default(), shutdown).await
+    let server = start(config).await?;
+    shutdown.await;
+    server.shutdown().await
 }
 
 /// A server running in the background (see [`start`]).
 pub struct RunningServer {
     addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<Result<(), ServerError>>,
+    stop: watch::Sender<bool>,
+    loops: Vec<event_loops::Loop>,
     pages: Arc<cache::pages::PageCache>,
+    /// Other instances' writes (PostgreSQL): stale caches, woken long-polls. Lives as long as
+    /// the server serves.
+    _changes: Option<store::changes::Listener>,
 }
 
 impl RunningServer {
@@ -91,58 +93,78 @@ impl RunningServer {
         self.pages.recompressing()
     }
 
-    /// Stops accepting, lets in-flight requests finish, and waits for that.
-    pub async fn shutdown(mut self) -> Result<(), ServerError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+    /// Connections each event loop accepted so far ([`Config::event_loops`]).
+    pub fn accepted_per_loop(&self) -> Vec<u64> {
+        self.loops
+            .iter()
+            .map(|l| l.accepted.load(std::sync::atomic::Ordering::Relaxed))
+            .collect()
+    }
+
+    /// Stops accepting, lets in-flight requests finish on every loop, and waits for that.
+    pub async fn shutdown(self) -> Result<(), ServerError> {
+        let _ = self.stop.send(true);
+        let mut result = Ok(());
+        for event_loop in self.loops {
+            let stopped = event_loop
+                .stopped
+                .await
+                .unwrap_or_else(|_| Err(ServerError::Task("an event loop panicked".into())));
+            if result.is_ok() {
+                result = stopped;
+            }
         }
-        match (&mut self.task).await {
-            Ok(result) => result,
-            Err(e) => Err(ServerError::Task(e.to_string())),
-        }
+        tracing::info!("stopped");
+        result
     }
 }
 
-/// Binds (use port 0 for any free port) and serves in a background task.
+/// Binds (use port 0 for any free port) and serves on [`Config::event_loops`] threads of its
+/// own. Call it on a runtime.
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
-    let listener = bind(&config).await?;
-    let addr = listener.local_addr()?;
+    let listeners = event_loops::bind(config.listen, config.event_loops.max(1))?;
+    let addr = listeners[0].local_addr()?;
     // Opened before returning: a caller that opens the same data directory next (an admin, a
     // test) must not race the server's first open, and a bad directory fails here, not later.
     let db = open_data(&config).await?;
-    let (stop, stopped) = oneshot::channel::<()>();
+    let limits = http::listener::ConnectionLimits::new(
+        config.max_connections,
+        config.max_connections_per_ip,
+        http::forwarded::TrustedProxies::new(&config.trusted_proxies),
+        config.idle_timeout,
+    );
+    let config = Arc::new(config);
+    tracing::info!(
+        listen = %addr,
+        data = %config.data_dir.display(),
+        loops = listeners.len(),
+        "serving"
+    );
     let pages = Arc::new(cache::pages::PageCache::default());
-    let task = tokio::spawn(run(listener, config, db, pages.clone(), async move {
-        let _ = stopped.await;
-    }));
+    let mut state = http::AppState::new(db, config.clone());
+    state.pages = pages.clone();
+    let changes = state.listen_to_other_instances();
+    let shared = event_loops::Shared {
+        app: http::app(state),
+        config,
+        limits,
+    };
+    let (stop, stopping) = watch::channel(false);
+    // Should one fail to start, those already started stop when `stop` is dropped.
+    let loops = listeners
+        .into_iter()
+        .enumerate()
+        .map(|(index, listener)| {
+            event_loops::spawn(index, listener, shared.clone(), stopping.clone())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(RunningServer {
         addr,
-        stop: Some(stop),
-        task,
+        stop,
+        loops,
         pages,
+        _changes: changes,
     })
-}
-
-/// Connections the kernel queues for `accept` (it caps this at `net.core.somaxconn`). Tokio's
-/// default, 1,024, overflowed when 10,000 phones connected at once: the rest retried their
-/// SYN after 1 and 3 s, which was the server's p99 in `bench server` (nginx is configured with
-/// 4,096 there too).
-const LISTEN_BACKLOG: u32 = 4096;
-
-async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
-    let addr = config.listen;
-    let listen = || -> std::io::Result<TcpListener> {
-        let socket = if addr.is_ipv4() {
-            tokio::net::TcpSocket::new_v4()?
-        } else {
-            tokio::net::TcpSocket::new_v6()?
-        };
-        // As `TcpListener::bind` does: a restarted server rebinds while old connections linger.
-        socket.set_reuseaddr(true)?;
-        socket.bind(addr)?;
-        socket.listen(LISTEN_BACKLOG)
-    };
-    listen().map_err(|source| ServerError::Bind { addr, source })
 }
 
 /// Opens the database on a blocking thread: the PostgreSQL client blocks on a runtime of its
@@ -157,35 +179,4 @@ async fn open_data(config: &Config) -> Result<store::Db, ServerError> {
         store::Db::at(&data_dir, database.as_deref())
     })
     .await??)
-}
-
-async fn run(
-    listener: TcpListener,
-    config: Config,
-    db: store::Db,
-    pages: Arc<cache::pages::PageCache>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), ServerError> {
-    let listener = http::listener::LimitedListener::new(
-        listener,
-        config.max_connections,
-        config.max_connections_per_ip,
-        http::forwarded::TrustedProxies::new(&config.trusted_proxies),
-        config.idle_timeout,
-    );
-    let config = Arc::new(config);
-    tracing::info!(
-        listen = %config.listen,
-        data = %config.data_dir.display(),
-        "serving"
-    );
-    let mut state = http::AppState::new(db, config.clone());
-    state.pages = pages;
-    // Other instances' writes (PostgreSQL): stale caches, woken long-polls. Lives as long as
-    // the server serves.
-    let _changes = state.listen_to_other_instances();
-    let app = http::app(state);
-    http::connections::serve(listener, app, &config, shutdown).await?;
-    tracing::info!("stopped");
-    Ok(())
 }

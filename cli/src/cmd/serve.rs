@@ -63,7 +63,8 @@ pub fn run(args: Args) -> CmdResult {
     let mut config = Config::new(args.data, args.listen);
     config.database = args.database;
     config.trusted_proxies = args.trusted_proxy;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // The server runs its own event loops (`Config::event_loops`); this one only waits.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(CliError::from)?;

@@ -7,6 +7,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
 use axum::serve::Listener;
@@ -23,7 +24,8 @@ pub async fn serve(
     mut listener: LimitedListener,
     app: Router,
     config: &Config,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    accepted: &AtomicU64,
+    shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let mut hyper = hyper::server::conn::http1::Builder::new();
     hyper
@@ -54,6 +56,7 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
+        accepted.fetch_add(1, Ordering::Relaxed);
         tokio::spawn(front::serve(
             front.clone(),
             io,

@@ -17,14 +17,10 @@ use super::forwarded::TrustedProxies;
 use super::rate_limit::client_key;
 use super::security_headers::SECURITY_HEADERS;
 
-/// A TCP listener that holds at most `limit` connections open, and at most `per_client` from
-/// one client (`rate_limit::client_key`: an address, an IPv6 /64). Beyond the first, further
-/// clients wait in the kernel's backlog until one closes; beyond the second, the connection is
-/// answered 503 with `Retry-After` and closed, so one client cannot take every slot. A
-/// connection on which nothing moved for `idle` is closed, so phones that vanished without a
-/// goodbye do not keep their slots.
-pub struct LimitedListener {
-    inner: TcpListener,
+/// The caps every event loop's listener shares: open connections in all, and per client
+/// (`rate_limit::client_key`: an address, an IPv6 /64), and the idle timeout.
+#[derive(Clone)]
+pub struct ConnectionLimits {
     permits: Arc<Semaphore>,
     per_client: usize,
     /// Trusted proxies' connections are not counted per client (`Config::max_connections_per_ip`).
@@ -33,16 +29,14 @@ pub struct LimitedListener {
     idle: Duration,
 }
 
-impl LimitedListener {
+impl ConnectionLimits {
     pub fn new(
-        inner: TcpListener,
         limit: usize,
         per_client: usize,
         proxies: TrustedProxies,
         idle: Duration,
-    ) -> LimitedListener {
-        LimitedListener {
-            inner,
+    ) -> ConnectionLimits {
+        ConnectionLimits {
             permits: Arc::new(Semaphore::new(limit.max(1))),
             per_client: per_client.max(1),
             proxies,
@@ -63,6 +57,24 @@ impl LimitedListener {
             client,
             open: self.open.clone(),
         })
+    }
+}
+
+/// A TCP listener that holds at most `limit` connections open, and at most `per_client` from
+/// one client, counted over all listeners sharing its [`ConnectionLimits`]. Beyond the first,
+/// further clients wait (one per listener accepted and unread, the rest in the kernel's
+/// backlog) until one closes; beyond the second, the
+/// connection is answered 503 with `Retry-After` and closed, so one client cannot take every
+/// slot. A connection on which nothing moved for `idle` is closed, so phones that vanished
+/// without a goodbye do not keep their slots.
+pub struct LimitedListener {
+    inner: TcpListener,
+    limits: ConnectionLimits,
+}
+
+impl LimitedListener {
+    pub fn new(inner: TcpListener, limits: ConnectionLimits) -> LimitedListener {
+        LimitedListener { inner, limits }
     }
 }
 
@@ -117,19 +129,22 @@ impl axum::serve::Listener for LimitedListener {
 
     async fn accept(&mut self) -> (LimitedIo, SocketAddr) {
         loop {
-            // The semaphore is never closed, so this only waits for a free slot.
-            let permit = self.permits.clone().acquire_owned().await.ok();
             let (stream, addr) = axum::serve::Listener::accept(&mut self.inner).await;
             // A trusted proxy's connections carry all its clients: the overall cap bounds them.
-            let slot = if self.proxies.trusts(addr.ip()) {
+            let slot = if self.limits.proxies.trusts(addr.ip()) {
                 None
-            } else if let Some(slot) = self.enter(client_key(addr.ip())) {
+            } else if let Some(slot) = self.limits.enter(client_key(addr.ip())) {
                 Some(slot)
             } else {
                 tracing::info!(ip = %addr.ip(), "connection limit per client hit");
                 refuse(stream);
                 continue;
             };
+            // Accepted first, then a slot waited for (the semaphore is never closed): the slots
+            // are shared by every loop, and a loop holding one while waiting on its own empty
+            // queue would starve a connection queued at another. This loop accepts nothing
+            // more meanwhile, so at most one connection per loop waits here, unread.
+            let permit = self.limits.permits.clone().acquire_owned().await.ok();
             // Small answers (304s, one-change pages) should leave at once.
             let _ = stream.set_nodelay(true);
             return (
@@ -137,8 +152,8 @@ impl axum::serve::Listener for LimitedListener {
                     stream,
                     _permit: permit,
                     _slot: slot,
-                    idle: self.idle,
-                    deadline: Box::pin(tokio::time::sleep(self.idle)),
+                    idle: self.limits.idle,
+                    deadline: Box::pin(tokio::time::sleep(self.limits.idle)),
                 },
                 addr,
             );

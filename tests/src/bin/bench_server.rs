@@ -37,9 +37,14 @@ fn main() {
         // `bench live`: 10,000 followers' long-polls from one address.
         config.max_waiters_per_ip = 20_000;
     }
+    // The server's event loops (default: the cores), for experiments.
+    if let Some(loops) = env_number("BENCH_SERVER_LOOPS") {
+        config.event_loops = loops as usize;
+    }
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     runtime.enable_all();
-    // Scheduler knobs for experiments (`docs/adr/0010-performance.md`, issue 23 part 4).
+    // Scheduler knobs for experiments (`docs/adr/0010-performance.md`, issue 23 part 4); the
+    // server's loops are its own since part 5, so these only move what runs here.
     if let Some(ticks) = env_number("BENCH_TOKIO_GLOBAL_QUEUE_INTERVAL") {
         runtime.global_queue_interval(ticks);
     }

@@ -16,6 +16,7 @@ mod crash_instances;
 mod device_redirects;
 mod event_access;
 mod event_list;
+mod event_loops;
 mod favourites_crash;
 mod ffi_surface;
 mod first_sync;
