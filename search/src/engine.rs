@@ -233,7 +233,7 @@ fn run<L: LongText>(
         }
     }
     index.check()?;
-    top(&mut ranked, limit);
+    top(&mut ranked, limit, |position| snapshot.id_order(position));
     hits(snapshot, index, &ranked, &matchers)
 }
 

@@ -26,7 +26,6 @@ pub struct Ranked {
     /// Tie-breakers, copied here so sorting thousands of candidates touches no other memory.
     when: (u8, i64),
     title_chars: u32,
-    id_order: u32,
 }
 
 impl Ranked {
@@ -44,7 +43,6 @@ impl Ranked {
             score,
             when: time_key(hot, now),
             title_chars: hot.title_chars,
-            id_order: hot.id_order,
         }
     }
 }
@@ -125,8 +123,8 @@ fn title_start_bonus(doc: &DocMeta, matchers: &[Matcher]) -> f32 {
     }
 }
 
-/// Keeps the best `limit`, sorted best first.
-pub fn top(ranked: &mut Vec<Ranked>, limit: usize) {
+/// Keeps the best `limit`, sorted best first; full ties in the order of the ids (`id_order`).
+pub fn top(ranked: &mut Vec<Ranked>, limit: usize, id_order: impl Fn(u32) -> u32) {
     let compare = |a: &Ranked, b: &Ranked| -> Ordering {
         a.tier
             .cmp(&b.tier)
@@ -136,7 +134,7 @@ pub fn top(ranked: &mut Vec<Ranked>, limit: usize) {
             .then_with(|| a.title_chars.cmp(&b.title_chars))
             // Last, the order of the ids (precomputed: no string comparisons), the same on the
             // device and the web wherever the index keeps the document.
-            .then_with(|| a.id_order.cmp(&b.id_order))
+            .then_with(|| id_order(a.doc).cmp(&id_order(b.doc)))
     };
     if ranked.len() > limit && limit > 0 {
         ranked.select_nth_unstable_by(limit - 1, compare);

@@ -91,14 +91,15 @@ pub struct Hot {
     /// Unix seconds; `i64::MIN` when the entity has no time.
     pub start: i64,
     pub end: i64,
-    /// The document's place in the order of (event, kind, id): the last tie-breaker of the
-    /// ranking, so equal hits come in the same order wherever a document sits in the index (a
-    /// device's index appends what deltas change; the web's is built in id order).
-    pub id_order: u32,
 }
 
 pub struct Snapshot {
     hot: Vec<Hot>,
+    /// Each document's place in the order of (event, kind, id), by position: the ranking's last
+    /// tie-breaker, so equal hits come in the same order wherever a document sits in the index
+    /// (a device's index appends what deltas re-add; the web's is built in id order). Apart from
+    /// [`Hot`]: only full ties read it.
+    id_orders: Vec<u32>,
     pub vocabulary: Vocabulary,
     docs: Vec<DocMeta>,
     /// FTS rowid → position in `docs` (`u32::MAX`: none). Rowids are small and dense.
@@ -184,20 +185,18 @@ impl Snapshot {
             }
         }
         let (starts, postings) = invert(&metas, vocabulary.len());
-        let id_orders = id_orders(&metas);
         let hot = metas
             .iter()
-            .zip(id_orders)
-            .map(|(d, id_order)| Hot {
+            .map(|d| Hot {
                 event: d.event,
                 title_chars: d.title_chars,
                 start: d.start.unwrap_or(i64::MIN),
                 end: d.end.or(d.start).unwrap_or(i64::MIN),
-                id_order,
             })
             .collect();
         Snapshot {
             hot,
+            id_orders: id_orders(&metas),
             vocabulary,
             docs: metas,
             by_rowid,
@@ -224,6 +223,14 @@ impl Snapshot {
 
     pub fn hot(&self, position: u32) -> Hot {
         self.hot[position as usize]
+    }
+
+    /// The document's place in the order of (event, kind, id).
+    pub fn id_order(&self, position: u32) -> u32 {
+        self.id_orders
+            .get(position as usize)
+            .copied()
+            .unwrap_or(u32::MAX)
     }
 
     pub fn doc(&self, position: u32) -> &DocMeta {
