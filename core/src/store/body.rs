@@ -52,12 +52,6 @@ fn compress(bytes: &[u8]) -> Option<Vec<u8>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredBody(pub String);
 
-impl StoredBody {
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
 impl FromSql for StoredBody {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         let text = match value {
@@ -102,7 +96,7 @@ mod tests {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .unwrap();
-        (is_blob, read.into_string())
+        (is_blob, read.0)
     }
 
     #[test]
