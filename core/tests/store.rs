@@ -112,6 +112,66 @@ fn session_bodies_are_stored_compressed_and_text_bodies_still_read() {
     }
 }
 
+/// A station renamed on this device and not yet published: its new name is what the agenda's
+/// rows, a search hit's place and the session's detail show (the list rows read names from the
+/// `name` column, the detail the location itself: both with the pending change applied).
+#[test]
+fn a_pending_station_rename_shows_in_list_rows_search_hits_and_the_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = loaded_store(dir.path());
+    // As pulled from the event's server (an operation names the version it edits).
+    store
+        .write_content(|tx| tx.set_version(EVENT, EntityKind::Location, "st-sec", Some(7)))
+        .unwrap();
+    store
+        .queue_op(
+            EVENT,
+            marktplatz_model::ops::Op::StationEdit {
+                id: "st-sec".into(),
+                name: Some("Station Informationssicherheit".into()),
+                description: None,
+                position: None,
+            },
+        )
+        .unwrap();
+    let renamed = Some("Station Informationssicherheit");
+
+    let agenda = store.agenda(EVENT, day("2026-10-24")).unwrap();
+    let late = agenda.iter().find(|s| s.id == "s-late").unwrap();
+    assert_eq!(late.location_name.as_deref(), renamed);
+    let opening = agenda.iter().find(|s| s.id == "s-opening").unwrap();
+    assert_eq!(opening.location_name.as_deref(), Some("Forum"), "untouched");
+
+    let cache = marktplatz_core::search::SearchCache::default();
+    let hits = marktplatz_core::search::search(
+        &store,
+        &cache,
+        &marktplatz_core::search::SearchQuery::new(EVENT, "Nachtschicht"),
+    )
+    .unwrap();
+    let hit = hits.iter().find(|h| h.id == "s-late").unwrap();
+    assert_eq!(
+        hit.when_and_where.as_ref().and_then(|w| w.place.as_deref()),
+        renamed
+    );
+
+    let detail = store.session_detail(EVENT, "s-late").unwrap();
+    assert_eq!(detail.summary.location_name.as_deref(), renamed);
+    let location = detail.location.unwrap();
+    assert_eq!(
+        (location.id.as_str(), location.name.as_str()),
+        ("st-sec", "Station Informationssicherheit")
+    );
+    assert_eq!(
+        store
+            .session_detail(EVENT, "s-opening")
+            .unwrap()
+            .location
+            .map(|l| l.name),
+        Some("Forum".into())
+    );
+}
+
 #[test]
 fn agenda_runs_past_midnight_across_the_dst_change() {
     let dir = tempfile::tempdir().unwrap();

@@ -344,6 +344,7 @@ impl Store {
             "PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {CONTENT_MMAP_BYTES};"
         ))
         .context("configuring a reader")?;
+        keep_plans(&conn).context("configuring a reader")?;
         Ok(conn)
     }
 
@@ -407,6 +408,7 @@ fn open_and_migrate(
         .map_err(|source| Error::sqlite(&format!("opening {}", path.display()), source))?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .context("configuring the writer")?;
+    keep_plans(&conn).context("configuring the writer")?;
     let synchronous = match durability {
         Durability::Rebuildable => "NORMAL",
         Durability::Precious => "FULL",
@@ -418,6 +420,19 @@ fn open_and_migrate(
     deferred_index::restore_at_open(&mut conn)?;
     schema::migrate(&mut conn, schema)?;
     Ok(conn)
+}
+
+/// Cached statements keep the plan they were prepared with, whatever is bound later (SQLite's
+/// query planner stability guarantee). Without it SQLite prepares a statement again each time a
+/// new value is bound to a `LIMIT ?`, a `LIKE ?` or a `json_each(?)` (the session lists by id
+/// the agenda and every search hit's day and place read): parsing and planning on every read.
+/// No plan of ours depends on a bound value (no `LIKE`, no `ANALYZE` statistics).
+pub(crate) fn keep_plans(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(())
 }
 
 /// SQLite reports a full disk while opening (no room for the WAL index) as a plain I/O error.
@@ -483,6 +498,30 @@ fn quarantine(path: &Path) -> Result<PathBuf> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// A cached statement whose plan SQLite would otherwise redo for each new value bound to it
+    /// (`json_each(?)`, as the session lists by id use it; `LIMIT ?`) is prepared once, on the
+    /// readers as on the writer.
+    #[test]
+    fn cached_statements_are_not_prepared_again_for_each_new_binding() {
+        const BY_IDS: &str = "SELECT count(*) FROM session
+            WHERE event_id = ?1 AND id IN (SELECT value FROM json_each(?2)) LIMIT ?3";
+        fn reprepared(conn: &Connection) -> i32 {
+            for (ids, limit) in [(r#"["a"]"#, 1), (r#"["b","c"]"#, 5), ("[]", 50)] {
+                conn.prepare_cached(BY_IDS)
+                    .unwrap()
+                    .query_row(rusqlite::params!["e", ids, limit], |r| r.get::<_, i64>(0))
+                    .unwrap();
+            }
+            conn.prepare_cached(BY_IDS)
+                .unwrap()
+                .get_status(rusqlite::StatementStatus::RePrepare)
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.read(|tx| Ok(reprepared(tx))).unwrap(), 0, "a reader");
+        assert_eq!(reprepared(&lock(&store.content_writer)), 0, "the writer");
+    }
 
     fn autocheckpoint(store: &Store) -> i64 {
         lock(&store.content_writer)

@@ -198,10 +198,13 @@ impl Store {
                     speakers.push(speaker);
                 }
             }
-            let location = session
-                .location_id
-                .as_ref()
-                .and_then(|id| ctx.locations.get(id).cloned());
+            let location = match &session.location_id {
+                Some(id) => match ctx.overlay.entity(tx, event_id, EntityKind::Location, id)? {
+                    Some(Entity::Location(location)) => Some(location),
+                    _ => None,
+                },
+                None => None,
+            };
             let track = session
                 .track_id
                 .as_ref()
@@ -539,7 +542,8 @@ fn next_session_ids(tx: &Connection, event_id: &str, ts: i64) -> Result<Vec<Stri
 struct SummaryContext {
     event_id: String,
     clock: EventClock,
-    locations: HashMap<String, Location>,
+    /// Location names by id: all a list row shows of its place.
+    location_names: HashMap<String, String>,
     tracks: HashMap<String, Track>,
     overlay: Overlay,
 }
@@ -623,6 +627,47 @@ fn overlay_locations(overlay: &Overlay, list: Vec<Location>) -> Vec<Location> {
     )
 }
 
+/// A location's id and name, as a list row names its place.
+struct PlaceName {
+    id: String,
+    name: String,
+}
+
+/// Every location's name by id, pending changes applied: read from the `name` column, not the
+/// bodies (36C3 lists hundreds of rooms, and every agenda read and search asks for them).
+fn location_names(
+    tx: &Connection,
+    event_id: &str,
+    overlay: &Overlay,
+) -> Result<HashMap<String, String>> {
+    let mut stmt = tx
+        .prepare_cached("SELECT id, name FROM location WHERE event_id = ?1")
+        .context("listing location names")?;
+    let stored = stmt
+        .query_map([event_id], |r| {
+            Ok(PlaceName {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .context("listing location names")?;
+    let names = overlay.merge(
+        EntityKind::Location,
+        stored,
+        |place| place.id.as_str(),
+        |entity| match entity {
+            Entity::Location(location) => Some(PlaceName {
+                id: location.id.clone(),
+                name: location.name.clone(),
+            }),
+            _ => None,
+        },
+        |_| true,
+    );
+    Ok(names.into_iter().map(|p| (p.id, p.name)).collect())
+}
+
 impl SummaryContext {
     fn load(
         tx: &Connection,
@@ -632,23 +677,17 @@ impl SummaryContext {
         let overlay = Overlay::build(tx, event_id, ops)?;
         let event = load_event(tx, event_id)?;
         let clock = EventClock::new(&event.timezone, event.day_change_hour)?;
-        let locations: Vec<Location> = bodies(
-            tx,
-            "SELECT body FROM location WHERE event_id = ?1",
-            event_id,
-            "location",
-        )?;
         let tracks: Vec<Track> = bodies(
             tx,
             "SELECT body FROM track WHERE event_id = ?1",
             event_id,
             "track",
         )?;
-        let locations = overlay_locations(&overlay, locations);
+        let location_names = location_names(tx, event_id, &overlay)?;
         Ok(SummaryContext {
             event_id: event_id.to_string(),
             clock,
-            locations: locations.into_iter().map(|l| (l.id.clone(), l)).collect(),
+            location_names,
             tracks: tracks.into_iter().map(|t| (t.id.clone(), t)).collect(),
             overlay,
         })
@@ -724,17 +763,17 @@ impl SummaryContext {
     }
 
     fn summary(&self, session: ListedSession, names: Option<String>) -> SessionSummary {
-        let location = session
+        let location_name = session
             .location_id
             .as_ref()
-            .and_then(|id| self.locations.get(id));
+            .and_then(|id| self.location_names.get(id));
         let track = session.track_id.as_ref().and_then(|id| self.tracks.get(id));
         let local_start = self.clock.local(session.start);
         SessionSummary {
             day: self.clock.conference_day_of_local(local_start),
             local_start: hhmm(local_start),
             local_end: hhmm(self.clock.local(session.end)),
-            location_name: location.map(|l| l.name.clone()),
+            location_name: location_name.cloned(),
             track_name: track.map(|t| t.name.clone()),
             track_color: track.and_then(|t| t.color.clone()),
             speaker_names: names
