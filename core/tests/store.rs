@@ -572,9 +572,10 @@ fn every_frozen_content_db_lists_sessions_as_their_bodies_say() {
         let bodies: Vec<Session> = conn
             .prepare("SELECT body FROM session WHERE event_id = ?1")
             .unwrap()
-            .query_map([EVENT], |r| r.get::<_, String>(0))
+            // v7 on: bodies stored as zstd frames (read as the store reads them).
+            .query_map([EVENT], |r| r.get::<_, StoredBody>(0))
             .unwrap()
-            .map(|r| serde_json::from_str(&r.unwrap()).unwrap())
+            .map(|r| serde_json::from_str(&r.unwrap().0).unwrap())
             .collect();
         assert!(!bodies.is_empty(), "v{version}");
         let mut listed = 0;
@@ -799,4 +800,70 @@ fn an_exhibitor_written_again_is_found_by_its_new_topics_only() {
         (found("Energie"), found("Wasser"), found("glasfaser")),
         (0, 0, 1)
     );
+}
+
+/// Content v8: every rewrite of an exhibitor (a first sync's too) deletes its topics by its key,
+/// not by reading all of the event's topics; in a new content.db and in every frozen one
+/// migrated to v8, whose topics still find their exhibitor and are replaced by a rewrite.
+#[test]
+fn every_content_db_deletes_an_exhibitors_topics_by_its_key() {
+    let delete_plan = |dir: &Path| -> String {
+        let conn = rusqlite::Connection::open(dir.join("content.db")).unwrap();
+        let mut plan = conn
+            .prepare(
+                "EXPLAIN QUERY PLAN
+                 DELETE FROM exhibitor_topic WHERE event_id = ?1 AND exhibitor_id = ?2",
+            )
+            .unwrap();
+        let steps = plan
+            .query_map([EVENT, "x-secure"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect::<Vec<_>>();
+        steps.join("; ")
+    };
+    let by_key = "exhibitor_topic_by_exhibitor (event_id=? AND exhibitor_id=?)";
+    let dir = tempfile::tempdir().unwrap();
+    drop(loaded_store(dir.path()));
+    let plan = delete_plan(dir.path());
+    assert!(plan.contains(by_key), "new content.db: {plan}");
+
+    for version in 1..schema::CONTENT.latest_version() {
+        let frozen = fixtures().join(format!("content-v{version}.db"));
+        if !frozen.is_file() {
+            continue; // not every version was frozen
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(&frozen, dir.path().join("content.db")).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let found = |topic: &str| -> Vec<String> {
+            let listed = store.exhibitors(EVENT, None, Some(topic)).unwrap();
+            listed.into_iter().map(|x| x.exhibitor.id).collect()
+        };
+        assert_eq!(found("IT-Sicherheit"), ["x-secure"], "v{version}");
+        let mut exhibitor = store
+            .exhibitors(EVENT, None, None)
+            .unwrap()
+            .into_iter()
+            .find(|x| x.exhibitor.id == "x-secure")
+            .unwrap()
+            .exhibitor;
+        exhibitor.topics = vec!["Glasfaser".into()];
+        store
+            .write_content(|tx| {
+                let entity = Entity::Exhibitor(exhibitor.clone());
+                let body = entity.to_json().unwrap();
+                tx.upsert(EVENT, &entity, &body).map(|_| ())
+            })
+            .unwrap();
+        assert_eq!(
+            (found("it-sicherheit"), found("notfallmanagement")),
+            (vec![], vec![]),
+            "v{version}"
+        );
+        assert_eq!(found("glasfaser"), ["x-secure"], "v{version}");
+        drop(store);
+        let plan = delete_plan(dir.path());
+        assert!(plan.contains(by_key), "v{version}: {plan}");
+    }
 }

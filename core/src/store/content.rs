@@ -310,16 +310,13 @@ impl<'conn> ContentTx<'conn> {
                 )
                 .and_then(|mut s| s.execute(params![event_id, x.id, x.station_id, x.name, body]))
                 .context("saving an exhibitor")?;
-                // Topics are only stored with their exhibitor. No key leads to an exhibitor's
-                // topics: the delete reads all of the event's, for every exhibitor of a first
-                // sync (20,000 entities: seconds for the page of exhibitors).
-                if old.is_some() {
-                    tx.prepare_cached(
-                        "DELETE FROM exhibitor_topic WHERE event_id = ?1 AND exhibitor_id = ?2",
-                    )
-                    .and_then(|mut s| s.execute(params![event_id, x.id]))
-                    .context("updating exhibitor topics")?;
-                }
+                // By key (`exhibitor_topic_by_exhibitor`, content v8): one lookup, also when
+                // the exhibitor is new.
+                tx.prepare_cached(
+                    "DELETE FROM exhibitor_topic WHERE event_id = ?1 AND exhibitor_id = ?2",
+                )
+                .and_then(|mut s| s.execute(params![event_id, x.id]))
+                .context("updating exhibitor topics")?;
                 let mut topic = tx
                     .prepare_cached(
                         "INSERT OR IGNORE INTO exhibitor_topic (event_id, topic_key, exhibitor_id)

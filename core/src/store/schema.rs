@@ -30,6 +30,7 @@ pub const CONTENT: Schema = Schema {
         include_str!("sql/content/0005_session_list.sql"),
         include_str!("sql/content/0006_first_sync.sql"),
         include_str!("sql/content/0007_deferred_index.sql"),
+        include_str!("sql/content/0008_exhibitor_topic_key.sql"),
     ],
 };
 

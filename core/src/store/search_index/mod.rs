@@ -273,7 +273,12 @@ fn write(
     insert_fts(conn, doc_id, document)
 }
 
-/// A new `search_doc` row; its `doc_id`.
+/// A new `search_doc` row; its `doc_id`. Callers insert only rows that are not there.
+///
+/// `OR IGNORE`: a plain INSERT may abort on the key after writing the table, so it runs in a
+/// statement savepoint, and every savepoint makes FTS5 flush its pending terms as a new segment
+/// (a first sync's index build wrote one per batch, then merged them: ADR 0010 part 6). A row
+/// that was there after all is ignored and returns no `doc_id`: an error below, as before.
 fn insert_doc(
     conn: &Connection,
     event_id: &str,
@@ -282,7 +287,7 @@ fn insert_doc(
     document: &Document,
 ) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO search_doc (event_id, kind, entity_id, title, people, place, digest)
+        "INSERT OR IGNORE INTO search_doc (event_id, kind, entity_id, title, people, place, digest)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING doc_id",
     )
     .and_then(|mut s| {
@@ -400,4 +405,82 @@ fn reindex_dependents(conn: &Connection, event_id: &str, kind: EntityKind, id: &
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::store::Store;
+    use marktplatz_model::model::Speaker;
+
+    /// The FTS5 segments of content.db's search index (a segment's pages are stored under ids
+    /// `segid << 37`, fts5_index.c; tombstone pages under segid + 2^16).
+    fn fts_segments(store: &Store) -> usize {
+        let ids: Vec<i64> = store
+            .read(|tx| {
+                tx.prepare("SELECT id FROM search_fts_data")
+                    .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                    .context("test")
+            })
+            .unwrap();
+        let segments: std::collections::BTreeSet<i64> = ids
+            .into_iter()
+            .map(|id| id >> 37)
+            .filter(|&segid| segid > 0 && segid < 1 << 16)
+            .collect();
+        segments.len()
+    }
+
+    /// A first sync's index build writes its FTS rows without flushing FTS5's pending terms
+    /// between batches: one segment for a small event, not one per batch merged later.
+    #[test]
+    fn a_first_sync_builds_the_search_index_as_one_segment_and_finds_every_entity() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let event = "mp-nordwest";
+        let count = BUILD_BATCH * 3 + 7;
+        store
+            .write_content(|tx| {
+                tx.defer_derived();
+                tx.defer_indexes(event)?;
+                for n in 0..count {
+                    let entity = Entity::Speaker(Speaker {
+                        id: format!("sp{n}"),
+                        name: format!("Referentin Nummer{n}"),
+                        organisation: None,
+                        role: None,
+                        bio: format!("Spricht über Thema{n} und Wärmepumpen"),
+                        photo: None,
+                        links: Vec::new(),
+                    });
+                    tx.upsert(event, &entity, &entity.to_json().unwrap())?;
+                }
+                tx.build_derived(event)
+            })
+            .unwrap();
+        assert_eq!(fts_segments(&store), 1);
+        let found = |word: &str| -> i64 {
+            let word = index_text(word);
+            store
+                .read(|tx| {
+                    tx.query_row(
+                        "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1",
+                        [word.trim()],
+                        |r| r.get(0),
+                    )
+                    .context("test")
+                })
+                .unwrap()
+        };
+        assert_eq!(found("Wärmepumpen"), count as i64);
+        assert_eq!(found("Nummer700"), 1);
+        let docs: i64 = store
+            .read(|tx| {
+                tx.query_row("SELECT count(*) FROM search_doc", [], |r| r.get(0))
+                    .context("test")
+            })
+            .unwrap();
+        assert_eq!(docs, count as i64);
+    }
 }
