@@ -1,18 +1,19 @@
 //! Something read per event (its head, its read policy), remembered under two rules: used
 //! only at the write generation it was read at (`Db::generation`), and for at most
-//! [`MAX_AGE`].
-//!
-//! Past [`MAX_AGE`], the hot paths ([`PerEvent::get_or_refresh`]: the access gate, the 304 from
-//! memory) let one caller read the value again and hand the others the old one meanwhile.
-//! When every caller read it again (issue 23, part 6), every second each of the 1,000–10,000
-//! polls in flight queued for one of the store's 8 read slots and a blocking thread, in FIFO
-//! order over both event loops: the p99 of ~1 s (1k) and ~4 s (10k) while the p50 was nginx's.
+//! [`MAX_AGE`] (the hot paths: up to twice that, below).
 //!
 //! Exact for writes made in this process through any `Db` on the same file: every committed
 //! write bumps the file's generation, and a value remembered at an older generation is not
 //! used. A write from another process (the CLI's `Admin` on the data directory while the server
-//! runs) is seen within [`MAX_AGE`], well inside the 5 seconds for which heads and tails may be
-//! cached anyway (`Cache-Control: max-age=5`, ADR 0002).
+//! runs) is seen within [`MAX_AGE`] (`get`) or `2 × MAX_AGE` (`get_or_refresh`), well inside
+//! the 5 seconds for which heads and tails may be cached anyway (`Cache-Control: max-age=5`,
+//! ADR 0002).
+//!
+//! Past [`MAX_AGE`], the hot paths ([`PerEvent::get_or_refresh`]: the access gate, the 304 from
+//! memory) let one caller read the value again and hand the others the old one meanwhile.
+//! When every caller read it again, every second each of the 1,000–10,000 polls in flight
+//! queued for one of the store's 8 read slots and a blocking thread: the 304s' p99 of 1–4 s
+//! while their p50 was nginx's (`docs/adr/0010-performance.md`, issue 23 part 6).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
