@@ -65,6 +65,13 @@ impl Heads {
         self.remembered.get(event, self.db.generation())
     }
 
+    /// The head to answer a no-change poll with; no I/O. As [`Heads::cached`], but past its
+    /// age, while one caller reads it again (it gets `None`, and [`Heads::current`] reads), the
+    /// others get the old one: a crowd of polls does not queue for the store every second.
+    pub fn for_poll(&self, event: &str) -> Option<Arc<Head>> {
+        self.remembered.get_or_refresh(event, self.db.generation())
+    }
+
     /// Remembers `head`, read in a transaction that began after [`Db::generation`] returned
     /// `generation` (so a write committed meanwhile makes it stale, never wrong).
     pub fn remember(&self, head: Head, generation: u64) -> Arc<Head> {

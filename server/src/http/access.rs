@@ -85,10 +85,11 @@ impl Gate {
         }
     }
 
-    /// The event's policy, from memory when still current (same rules as the heads).
+    /// The event's policy, from memory when still current (same rules as the heads; past its
+    /// age one request reads it again, the others meanwhile use it: `PerEvent::get_or_refresh`).
     async fn policy(&self, event_id: &str) -> ApiResult<Policy> {
         let generation = self.db.generation();
-        if let Some(access) = self.policies.get(event_id, generation) {
+        if let Some(access) = self.policies.get_or_refresh(event_id, generation) {
             return Ok(policy_of(access));
         }
         if self.unknown.get(event_id, generation).is_none() {

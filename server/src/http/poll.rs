@@ -69,6 +69,100 @@ fn poll_of<'a>(event: &str, parts: &'a Parts) -> Option<Poll<'a>> {
 /// when its head is in memory; `None`: the handlers answer.
 pub fn answer_from_memory(heads: &Heads, event: &str, parts: &Parts) -> Option<Response> {
     let poll = poll_of(event, parts)?;
-    let head = heads.cached(event)?;
+    let head = heads.for_poll(event)?;
     unchanged(&head, poll, &parts.headers)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::sync::{Arc, OnceLock};
+    use std::time::Duration;
+
+    use axum::body::Body;
+    use axum::extract::Request;
+    use tower::ServiceExt;
+
+    use crate::cache::per_event::MAX_AGE;
+    use crate::config::Config;
+    use crate::http::{AppState, app};
+    use crate::store::Db;
+    use crate::store::testing::event_with_track;
+
+    const EVENT: &str = "mp-nordwest";
+    const POLLS: usize = 20;
+
+    /// Lets the stuck reads finish when dropped, also when an assertion fails (the runtime
+    /// waits for its blocking threads when it ends).
+    struct Release(Arc<OnceLock<()>>);
+
+    impl Drop for Release {
+        fn drop(&mut self) {
+            let _ = self.0.set(());
+        }
+    }
+
+    #[tokio::test]
+    async fn past_the_remembered_age_one_poll_reads_again_and_the_others_are_answered_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        event_with_track(&db, EVENT, "t1");
+        let state = AppState::new(
+            db.clone(),
+            Arc::new(Config::new(dir.path(), "127.0.0.1:0".parse().unwrap())),
+        );
+        let router = app(state.clone());
+        let head = state.heads.current(EVENT).await.unwrap();
+        let poll = || {
+            let request = Request::builder()
+                .uri(format!(
+                    "/v1/events/{EVENT}/changes/{}/{}",
+                    head.epoch, head.seq
+                ))
+                .header(
+                    "if-none-match",
+                    marktplatz_model::wire::page_etag(&head.epoch, head.seq),
+                )
+                .body(Body::empty())
+                .unwrap();
+            tokio::spawn(router.clone().oneshot(request))
+        };
+        // Remembers the policy and the head.
+        assert_eq!(poll().await.unwrap().unwrap().status(), 304);
+
+        // The store turns slow: every read slot is taken by a read that waits for `back`.
+        let back = Arc::new(OnceLock::new());
+        let release = Release(back.clone());
+        let stuck: Vec<_> = (0..32)
+            .map(|_| {
+                let (db, back) = (db.clone(), back.clone());
+                tokio::spawn(async move {
+                    db.read(move |_| {
+                        back.wait();
+                        Ok(())
+                    })
+                    .await
+                })
+            })
+            .collect();
+        tokio::time::sleep(MAX_AGE + Duration::from_millis(100)).await;
+
+        let polls: Vec<_> = (0..POLLS).map(|_| poll()).collect();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let answered = polls.iter().filter(|p| p.is_finished()).count();
+        // One poll reads the policy again, one the head; the rest are answered from memory.
+        assert!(
+            answered >= POLLS - 2,
+            "{answered} of {POLLS} polls answered while the store was slow"
+        );
+        drop(release);
+        for poll in polls {
+            assert_eq!(poll.await.unwrap().unwrap().status(), 304);
+        }
+        for read in stuck {
+            read.await.unwrap().unwrap();
+        }
+        // The reads done, the values are current again: a poll does not read.
+        assert!(state.heads.cached(EVENT).is_some());
+    }
 }

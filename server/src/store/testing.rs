@@ -57,3 +57,20 @@ impl TestDb {
         }
     }
 }
+
+/// `event` created in `db` with one change in its log: a track `id`.
+pub fn event_with_track(db: &Db, event: &str, id: &str) {
+    db.write_blocking(|tx| {
+        super::change_log::ensure_event(tx, event)?;
+        super::change_log::append(
+            tx,
+            event,
+            &[super::change_log::NewChange {
+                kind: marktplatz_model::model::EntityKind::Track,
+                id: id.into(),
+                body: Some(format!(r#"{{"id":"{id}","name":"Bühne {id}"}}"#)),
+            }],
+        )
+    })
+    .unwrap();
+}
