@@ -76,10 +76,11 @@ impl Vocabulary {
         }
     }
 
-    /// The vocabulary as a persisted snapshot holds it; `None` unless it is one
-    /// [`Vocabulary::from_terms`] could have built (offsets inside the text, each right after
-    /// a NUL, no other NUL, terms strictly ascending): anything else is a damaged file.
-    pub(crate) fn from_parts(
+    /// The vocabulary as a persisted snapshot holds it, whose terms its reader found strictly
+    /// ascending (from the front coding, cheaper than comparing whole terms here); `None` unless
+    /// the rest is what [`Vocabulary::from_terms`] could have built (offsets inside the text,
+    /// each right after a NUL, no other NUL): anything else is a damaged file.
+    pub(crate) fn from_ascending_parts(
         haystack: String,
         offsets: Vec<u32>,
         docs: Vec<u32>,
@@ -106,12 +107,14 @@ impl Vocabulary {
             offsets,
             docs,
         };
-        let ascending =
-            (1..vocabulary.len()).all(|i| vocabulary.term_at(i - 1) < vocabulary.term_at(i));
-        ascending.then_some(vocabulary)
+        // Debug builds check the caller (the order is what every lookup's binary search needs).
+        debug_assert!(
+            (1..vocabulary.len()).all(|i| vocabulary.term_at(i - 1) < vocabulary.term_at(i))
+        );
+        Some(vocabulary)
     }
 
-    /// What [`Vocabulary::from_parts`] takes back.
+    /// What [`Vocabulary::from_ascending_parts`] takes back.
     pub(crate) fn parts(&self) -> (&str, &[u32], &[u32]) {
         (&self.haystack, &self.offsets, &self.docs)
     }
