@@ -802,6 +802,21 @@ fn an_exhibitor_written_again_is_found_by_its_new_topics_only() {
     );
 }
 
+/// A copy of every frozen content.db older than the current schema, each in its own folder.
+fn frozen_content_dbs() -> Vec<(i64, tempfile::TempDir)> {
+    (1..schema::CONTENT.latest_version())
+        .filter_map(|version| {
+            let frozen = fixtures().join(format!("content-v{version}.db"));
+            // Not every version was frozen.
+            frozen.is_file().then(|| {
+                let dir = tempfile::tempdir().unwrap();
+                std::fs::copy(&frozen, dir.path().join("content.db")).unwrap();
+                (version, dir)
+            })
+        })
+        .collect()
+}
+
 /// Content v8: every rewrite of an exhibitor (a first sync's too) deletes its topics by its key,
 /// not by reading all of the event's topics; in a new content.db and in every frozen one
 /// migrated to v8, whose topics still find their exhibitor and are replaced by a rewrite.
@@ -828,13 +843,7 @@ fn every_content_db_deletes_an_exhibitors_topics_by_its_key() {
     let plan = delete_plan(dir.path());
     assert!(plan.contains(by_key), "new content.db: {plan}");
 
-    for version in 1..schema::CONTENT.latest_version() {
-        let frozen = fixtures().join(format!("content-v{version}.db"));
-        if !frozen.is_file() {
-            continue; // not every version was frozen
-        }
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(&frozen, dir.path().join("content.db")).unwrap();
+    for (version, dir) in frozen_content_dbs() {
         let store = Store::open(dir.path()).unwrap();
         let found = |topic: &str| -> Vec<String> {
             let listed = store.exhibitors(EVENT, None, Some(topic)).unwrap();
@@ -865,5 +874,33 @@ fn every_content_db_deletes_an_exhibitors_topics_by_its_key() {
         drop(store);
         let plan = delete_plan(dir.path());
         assert!(plan.contains(by_key), "v{version}: {plan}");
+    }
+}
+
+/// Content v9: FTS5 holds up to 4 MiB of pending terms before writing a segment, in a new
+/// content.db and in every frozen one migrated to v9 (a first sync's index is then one segment).
+#[test]
+fn every_content_db_lets_fts5_hold_four_mebibytes_of_pending_terms() {
+    let hash_size = |dir: &Path| -> i64 {
+        let conn = rusqlite::Connection::open(dir.join("content.db")).unwrap();
+        conn.query_row(
+            "SELECT v FROM search_fts_config WHERE k = 'hashsize'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    drop(loaded_store(dir.path()));
+    assert_eq!(hash_size(dir.path()), 4 << 20, "new content.db");
+    for (version, dir) in frozen_content_dbs() {
+        let store = Store::open(dir.path()).unwrap();
+        let cache = marktplatz_core::search::SearchCache::default();
+        let query = marktplatz_core::search::SearchQuery::new(EVENT, "\"die doppelte Stunde\"");
+        let hits = marktplatz_core::search::search(&store, &cache, &query).unwrap();
+        let ids: Vec<&str> = hits.iter().map(|hit| hit.id.as_str()).collect();
+        assert_eq!(ids, ["s-dst"], "v{version}");
+        drop(store);
+        assert_eq!(hash_size(dir.path()), 4 << 20, "v{version}");
     }
 }

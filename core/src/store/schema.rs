@@ -31,6 +31,7 @@ pub const CONTENT: Schema = Schema {
         include_str!("sql/content/0006_first_sync.sql"),
         include_str!("sql/content/0007_deferred_index.sql"),
         include_str!("sql/content/0008_exhibitor_topic_key.sql"),
+        include_str!("sql/content/0009_search_hash_size.sql"),
     ],
 };
 

@@ -432,14 +432,9 @@ mod tests {
         segments.len()
     }
 
-    /// A first sync's index build writes its FTS rows without flushing FTS5's pending terms
-    /// between batches: one segment for a small event, not one per batch merged later.
-    #[test]
-    fn a_first_sync_builds_the_search_index_as_one_segment_and_finds_every_entity() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+    /// Writes `count` speakers (bios by `bio`) as a first sync does: indexed once at its end.
+    fn first_sync_of_speakers(store: &Store, count: usize, bio: impl Fn(usize) -> String) {
         let event = "mp-nordwest";
-        let count = BUILD_BATCH * 3 + 7;
         store
             .write_content(|tx| {
                 tx.defer_derived();
@@ -450,7 +445,7 @@ mod tests {
                         name: format!("Referentin Nummer{n}"),
                         organisation: None,
                         role: None,
-                        bio: format!("Spricht über Thema{n} und Wärmepumpen"),
+                        bio: bio(n),
                         photo: None,
                         links: Vec::new(),
                     });
@@ -459,20 +454,51 @@ mod tests {
                 tx.build_derived(event)
             })
             .unwrap();
+    }
+
+    /// How many rows the FTS index finds for one indexed word.
+    fn matching(store: &Store, word: &str) -> i64 {
+        store
+            .read(|tx| {
+                tx.query_row(
+                    "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1",
+                    [word],
+                    |r| r.get(0),
+                )
+                .context("test")
+            })
+            .unwrap()
+    }
+
+    /// A first sync's index larger than FTS5's default hash (1 MiB of pending terms, which
+    /// 36C3's filled three times) is still written as one segment: each segment would hold
+    /// the common terms' lists again (content v9).
+    #[test]
+    fn a_first_sync_index_over_a_mebibyte_of_pending_terms_is_written_as_one_segment() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let count = 700;
+        first_sync_of_speakers(&store, count, |n| {
+            let words: Vec<String> = (0..60).map(|k| format!("begriff{n}x{k}")).collect();
+            words.join(" ")
+        });
         assert_eq!(fts_segments(&store), 1);
-        let found = |word: &str| -> i64 {
-            let word = index_text(word);
-            store
-                .read(|tx| {
-                    tx.query_row(
-                        "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1",
-                        [word.trim()],
-                        |r| r.get(0),
-                    )
-                    .context("test")
-                })
-                .unwrap()
-        };
+        assert_eq!(matching(&store, "referentin"), count as i64);
+        assert_eq!(matching(&store, "begriff699x59"), 1);
+    }
+
+    /// A first sync's index build writes its FTS rows without flushing FTS5's pending terms
+    /// between batches: one segment for a small event, not one per batch merged later.
+    #[test]
+    fn a_first_sync_builds_the_search_index_as_one_segment_and_finds_every_entity() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let count = BUILD_BATCH * 3 + 7;
+        first_sync_of_speakers(&store, count, |n| {
+            format!("Spricht über Thema{n} und Wärmepumpen")
+        });
+        assert_eq!(fts_segments(&store), 1);
+        let found = |word: &str| matching(&store, index_text(word).trim());
         assert_eq!(found("Wärmepumpen"), count as i64);
         assert_eq!(found("Nummer700"), 1);
         let docs: i64 = store
