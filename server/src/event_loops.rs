@@ -16,6 +16,7 @@ use tokio::sync::{oneshot, watch};
 
 use crate::ServerError;
 use crate::config::Config;
+use crate::http::access::ReadState;
 use crate::http::connections;
 use crate::http::listener::{ConnectionLimits, LimitedListener};
 
@@ -68,6 +69,8 @@ fn listen(addr: SocketAddr, shared: bool) -> Result<std::net::TcpListener, Serve
 #[derive(Clone)]
 pub struct Shared {
     pub app: Router,
+    /// What the front answers no-change polls from (`http::front::from_memory::answer_without_stack`).
+    pub reads: ReadState,
     pub config: Arc<Config>,
     pub limits: ConnectionLimits,
 }
@@ -112,7 +115,15 @@ fn run(
         let shutdown = async move {
             let _ = stop.wait_for(|stopping| *stopping).await;
         };
-        connections::serve(listener, shared.app, &shared.config, accepted, shutdown).await
+        connections::serve(
+            listener,
+            shared.app,
+            shared.reads,
+            &shared.config,
+            accepted,
+            shutdown,
+        )
+        .await
     });
     // In-flight requests are done; what is left (a page's recompression in the background)
     // is dropped, as it would be when the process ends, without waiting for its thread.

@@ -144,8 +144,10 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let mut state = http::AppState::new(db, config.clone());
     state.pages = pages.clone();
     let changes = state.listen_to_other_instances();
+    let reads = state.reads();
     let shared = event_loops::Shared {
         app: http::app(state),
+        reads,
         config,
         limits,
     };

@@ -22,9 +22,6 @@ pub struct Heads {
     /// One waker per event that has been waited on (events are few and known: a waker is
     /// made only after the event's head was read).
     wakers: Mutex<HashMap<String, Arc<Notify>>>,
-    /// Held while a head is read, so that a crowd missing the same stale head (10,000 held
-    /// long-polls rechecking at once) waits for one read instead of making one each.
-    reading: tokio::sync::Mutex<()>,
 }
 
 impl Heads {
@@ -33,7 +30,6 @@ impl Heads {
             db,
             remembered: PerEvent::default(),
             wakers: Mutex::default(),
-            reading: tokio::sync::Mutex::default(),
         }
     }
 
@@ -85,7 +81,9 @@ impl Heads {
         if let Some(head) = self.cached(event) {
             return Ok(head);
         }
-        let _reading = self.reading.lock().await;
+        // A crowd missing the same stale head (10,000 held long-polls rechecking at once)
+        // waits for one read instead of making one each.
+        let _reading = self.remembered.reading(event).await;
         if let Some(head) = self.cached(event) {
             return Ok(head);
         }

@@ -16,6 +16,7 @@
 //! while their p50 was nginx's (`docs/adr/0010-performance.md`, issue 23 part 6).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -34,14 +35,24 @@ struct Remembered<T> {
     refreshing: AtomicBool,
 }
 
+/// Stripes of events whose values are read one at a time ([`PerEvent::reading`]): more than the
+/// store's read slots, so that reads for different events (made-up ids among them) still run
+/// side by side.
+const READING_STRIPES: usize = 16;
+
 pub struct PerEvent<T> {
     entries: RwLock<HashMap<String, Remembered<T>>>,
+    reading: [tokio::sync::Mutex<()>; READING_STRIPES],
+    /// Random keys: no one can pick ids that share a real event's stripe.
+    stripe_of: RandomState,
 }
 
 impl<T> Default for PerEvent<T> {
     fn default() -> Self {
         PerEvent {
             entries: RwLock::default(),
+            reading: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
+            stripe_of: RandomState::new(),
         }
     }
 }
@@ -68,6 +79,15 @@ impl<T> PerEvent<T> {
         let usable =
             age < MAX_AGE || (age < 2 * MAX_AGE && entry.refreshing.swap(true, Ordering::AcqRel));
         usable.then(|| entry.value.clone())
+    }
+
+    /// Held by the caller that reads `event`'s value from the store: a crowd missing the same
+    /// value (the start of a crowd, or right after a write) waits for one read and then finds
+    /// it remembered ([`PerEvent::get`] again under the guard), instead of each queueing for
+    /// the store's read slots while holding its request (issue 23, parts 6 and 7).
+    pub async fn reading(&self, event: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        let stripe = self.stripe_of.hash_one(event) as usize % READING_STRIPES;
+        self.reading[stripe].lock().await
     }
 
     /// Remembers `value`, read in a transaction that began after the generation was taken.

@@ -70,6 +70,9 @@ pub struct Gate {
     /// Made-up ids get buckets like real ones (or the limit would tell them apart), in a table
     /// of their own that a flood of them may empty without touching the real events'.
     wrong_per_unknown: Buckets<String>,
+    /// Policies read from the store (tests).
+    #[cfg(test)]
+    reads: std::sync::atomic::AtomicUsize,
 }
 
 impl Gate {
@@ -82,6 +85,8 @@ impl Gate {
             wrong_per_ip: Buckets::new(config.wrong_codes_per_ip),
             wrong_per_event: Buckets::new(config.wrong_codes_per_event),
             wrong_per_unknown: Buckets::new(config.wrong_codes_per_event),
+            #[cfg(test)]
+            reads: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -92,7 +97,19 @@ impl Gate {
         if let Some(access) = self.policies.get_or_refresh(event_id, generation) {
             return Ok(policy_of(access));
         }
+        // The first request reads; the others wait for it and take what it remembered. Every
+        // request read for itself when the policy was gone (no poll for 2 × `MAX_AGE`, as at
+        // the start of a crowd, or a write): 10,000 polls queued for the store's read slots,
+        // each holding its request in the stack (~20 KB): 200 MB and seconds (issue 23 part 7).
+        let _reading = self.policies.reading(event_id).await;
+        let generation = self.db.generation();
+        if let Some(access) = self.policies.get(event_id, generation) {
+            return Ok(policy_of(access));
+        }
         if self.unknown.get(event_id, generation).is_none() {
+            #[cfg(test)]
+            self.reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let id = event_id.to_string();
             let found = self.db.read(move |tx| access::read(tx, &id)).await?;
             if let Some(access) = found {
@@ -111,6 +128,26 @@ impl Gate {
             }
         };
         Ok(Policy::Unknown { guarded })
+    }
+
+    /// Whether `event_id` is public by the policy in memory, read within its age at the current
+    /// generation: such an event is read by anyone, so its no-change poll needs no more of the
+    /// gate (`front::from_memory::answer_without_stack`). No I/O, and no refresh claimed: past
+    /// its age this says `false` and the request goes through the gate, which reads the policy
+    /// again.
+    pub fn public_now(&self, event_id: &str) -> bool {
+        self.policies
+            .get(event_id, self.db.generation())
+            .is_some_and(|access| matches!(*access, Access::Public))
+    }
+
+    /// Whether `event_id` names an event, by its policy (remembered, or read by the rules of
+    /// `Gate::policy`); `false` also when it cannot be read now.
+    pub async fn exists(&self, event_id: &str) -> bool {
+        matches!(
+            self.policy(event_id).await,
+            Ok(Policy::Public | Policy::Protected(_))
+        )
     }
 
     fn wrong_codes(&self, known: bool) -> &Buckets<String> {
@@ -277,4 +314,41 @@ fn shown(parts: &axum::http::request::Parts, refusal: Response) -> Response {
         return crate::programme::locked::locked(status, &parts.headers, wait);
     }
     refusal
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::store::testing::{StuckReads, event_with_track};
+
+    const EVENT: &str = "mp-nordwest";
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_crowd_asking_for_a_policy_not_in_memory_waits_for_one_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        event_with_track(&db, EVENT, "t1");
+        let config = Config::new(dir.path(), "127.0.0.1:0".parse().unwrap());
+        let gate = Arc::new(Gate::new(db.clone(), &config));
+        // Every read slot taken until the crowd is waiting, so that no request finds the
+        // policy remembered by an earlier one that simply finished first.
+        let stuck = StuckReads::take(&db);
+        let crowd: Vec<_> = (0..20)
+            .map(|_| {
+                let gate = gate.clone();
+                tokio::spawn(async move { matches!(gate.policy(EVENT).await, Ok(Policy::Public)) })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        stuck.release().await;
+        for request in crowd {
+            assert!(request.await.unwrap());
+        }
+        assert_eq!(gate.reads.load(Ordering::Relaxed), 1);
+        assert!(gate.public_now(EVENT));
+    }
 }

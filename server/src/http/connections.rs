@@ -15,6 +15,7 @@ use hyper_util::rt::TokioTimer;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::sync::watch;
 
+use super::access::ReadState;
 use super::forwarded::TrustedProxies;
 use super::front::{self, Front};
 use super::listener::LimitedListener;
@@ -23,6 +24,7 @@ use crate::config::Config;
 pub async fn serve(
     mut listener: LimitedListener,
     app: Router,
+    reads: ReadState,
     config: &Config,
     accepted: &AtomicU64,
     shutdown: impl Future<Output = ()>,
@@ -45,6 +47,7 @@ pub async fn serve(
         max_head_bytes: config.max_header_bytes,
         max_headers: config.max_headers,
         proxies: Arc::new(TrustedProxies::new(&config.trusted_proxies)),
+        reads,
     });
     let graceful = GracefulShutdown::new();
     // The front's own connections are told to stop here; they hold a watcher each, so the

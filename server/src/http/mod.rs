@@ -70,13 +70,7 @@ pub fn app(state: AppState) -> Router {
         // Every read of an event decided on its id as the handler gets it: a protected one is
         // not read without its code or a token, not even as a 304; then an admitted
         // no-change poll is answered 304 from the head in memory (`poll`).
-        .layer(from_fn_with_state(
-            access::ReadState {
-                gate: state.gate.clone(),
-                heads: state.heads.clone(),
-            },
-            access::require_access,
-        ))
+        .layer(from_fn_with_state(state.reads(), access::require_access))
         // Writes and admin requests: per address and per token.
         .layer(from_fn_with_state(
             state.limits.clone(),

@@ -9,7 +9,7 @@
 //! ([`unchanged`]) with a head they may have to read first.
 
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 
 use marktplatz_model::wire::{Head, head_etag, page_etag};
@@ -44,17 +44,37 @@ pub fn unchanged(head: &Head, poll: Poll<'_>, headers: &HeaderMap) -> Option<Res
 
 /// The poll a plain conditional `GET` of `event` is: `None` for anything else (other methods,
 /// a query string, no `If-None-Match`, other paths).
-fn poll_of<'a>(event: &str, parts: &'a Parts) -> Option<Poll<'a>> {
-    if parts.method != Method::GET
-        || parts.uri.query().is_some()
-        || !parts.headers.contains_key(header::IF_NONE_MATCH)
-    {
-        return None;
-    }
-    let (in_path, rest) = event_path(parts.uri.path())?;
+fn poll_of<'a>(
+    event: &str,
+    method: &Method,
+    uri: &'a Uri,
+    headers: &HeaderMap,
+) -> Option<Poll<'a>> {
+    let (in_path, rest) = plain_poll(method, uri, headers)?;
     if in_path != event {
         return None;
     }
+    poll_at(rest)
+}
+
+/// The event (as spelled in the path) and the rest of the path of a plain conditional `GET` of
+/// an event's route: no query string, an `If-None-Match`.
+pub(super) fn plain_poll<'a>(
+    method: &Method,
+    uri: &'a Uri,
+    headers: &HeaderMap,
+) -> Option<(&'a str, &'a str)> {
+    if method != Method::GET
+        || uri.query().is_some()
+        || !headers.contains_key(header::IF_NONE_MATCH)
+    {
+        return None;
+    }
+    event_path(uri.path())
+}
+
+/// The poll `rest` (the path after the event) names, if any.
+pub(super) fn poll_at(rest: &str) -> Option<Poll<'_>> {
     if rest == "head" {
         return Some(Poll::Head);
     }
@@ -68,15 +88,15 @@ fn poll_of<'a>(event: &str, parts: &'a Parts) -> Option<Poll<'a>> {
 /// The 304 for a no-change poll of `event` (which the access gate admitted, and calls this)
 /// when its head is in memory; `None`: the handlers answer.
 pub fn answer_from_memory(heads: &Heads, event: &str, parts: &Parts) -> Option<Response> {
-    let poll = poll_of(event, parts)?;
+    let poll = poll_of(event, &parts.method, &parts.uri, &parts.headers)?;
     let head = heads.for_poll(event)?;
     unchanged(&head, poll, &parts.headers)
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use std::sync::{Arc, OnceLock};
+    use std::sync::Arc;
     use std::time::Duration;
 
     use axum::body::Body;
@@ -87,31 +107,32 @@ mod tests {
     use crate::config::Config;
     use crate::http::{AppState, app};
     use crate::store::Db;
-    use crate::store::testing::event_with_track;
+    use crate::store::testing::{StuckReads, event_with_track};
 
-    const EVENT: &str = "mp-nordwest";
+    pub(in crate::http) const EVENT: &str = "mp-nordwest";
     const POLLS: usize = 20;
 
-    /// Lets the stuck reads finish when dropped, also when an assertion fails (the runtime
-    /// waits for its blocking threads when it ends).
-    struct Release(Arc<OnceLock<()>>);
-
-    impl Drop for Release {
-        fn drop(&mut self) {
-            let _ = self.0.set(());
-        }
-    }
-
-    #[tokio::test]
-    async fn past_the_remembered_age_one_poll_reads_again_and_the_others_are_answered_meanwhile() {
-        let dir = tempfile::tempdir().unwrap();
+    /// A served event's state and router, the event protected by `code` if any.
+    pub(in crate::http) fn served(
+        dir: &tempfile::TempDir,
+        code: Option<&str>,
+    ) -> (Db, AppState, axum::Router) {
         let db = Db::open(dir.path()).unwrap();
         event_with_track(&db, EVENT, "t1");
+        db.write_blocking(|tx| crate::store::access::set(tx, EVENT, code))
+            .unwrap();
         let state = AppState::new(
             db.clone(),
             Arc::new(Config::new(dir.path(), "127.0.0.1:0".parse().unwrap())),
         );
         let router = app(state.clone());
+        (db, state, router)
+    }
+
+    #[tokio::test]
+    async fn past_the_remembered_age_one_poll_reads_again_and_the_others_are_answered_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, state, router) = served(&dir, None);
         let head = state.heads.current(EVENT).await.unwrap();
         let poll = || {
             let request = Request::builder()
@@ -130,21 +151,8 @@ mod tests {
         // Remembers the policy and the head.
         assert_eq!(poll().await.unwrap().unwrap().status(), 304);
 
-        // The store turns slow: every read slot is taken by a read that waits for `back`.
-        let back = Arc::new(OnceLock::new());
-        let release = Release(back.clone());
-        let stuck: Vec<_> = (0..32)
-            .map(|_| {
-                let (db, back) = (db.clone(), back.clone());
-                tokio::spawn(async move {
-                    db.read(move |_| {
-                        back.wait();
-                        Ok(())
-                    })
-                    .await
-                })
-            })
-            .collect();
+        // The store turns slow: every read slot is taken by a read that waits.
+        let stuck = StuckReads::take(&db);
         tokio::time::sleep(MAX_AGE + Duration::from_millis(100)).await;
 
         let polls: Vec<_> = (0..POLLS).map(|_| poll()).collect();
@@ -155,12 +163,9 @@ mod tests {
             answered >= POLLS - 2,
             "{answered} of {POLLS} polls answered while the store was slow"
         );
-        drop(release);
+        stuck.release().await;
         for poll in polls {
             assert_eq!(poll.await.unwrap().unwrap().status(), 304);
-        }
-        for read in stuck {
-            read.await.unwrap().unwrap();
         }
         // The reads done, the values are current again: a poll does not read.
         assert!(state.heads.cached(EVENT).is_some());

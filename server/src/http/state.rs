@@ -37,6 +37,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What the gate and the front answer from memory (the event's policy and head).
+    pub fn reads(&self) -> super::access::ReadState {
+        super::access::ReadState {
+            gate: self.gate.clone(),
+            heads: self.heads.clone(),
+        }
+    }
+
     /// On PostgreSQL, hears the writes of every instance on the database: the caches learn
     /// of them through the write generation, and the event's long-polls are woken (all of
     /// them after a reconnect). `None` on SQLite.

@@ -74,3 +74,44 @@ pub fn event_with_track(db: &Db, event: &str, id: &str) {
     })
     .unwrap();
 }
+
+/// Every read slot of a `Db` taken by reads that wait for [`StuckReads::release`] (or for this
+/// to be dropped, also when an assertion fails: a runtime waits for its blocking threads when
+/// it ends): a slow store, for what must not wait for it.
+pub struct StuckReads {
+    back: std::sync::Arc<std::sync::OnceLock<()>>,
+    reads: Vec<tokio::task::JoinHandle<super::Result<()>>>,
+}
+
+impl StuckReads {
+    pub fn take(db: &Db) -> StuckReads {
+        let back = std::sync::Arc::new(std::sync::OnceLock::new());
+        let reads = (0..32)
+            .map(|_| {
+                let (db, back) = (db.clone(), back.clone());
+                tokio::spawn(async move {
+                    db.read(move |_| {
+                        back.wait();
+                        Ok(())
+                    })
+                    .await
+                })
+            })
+            .collect();
+        StuckReads { back, reads }
+    }
+
+    /// Lets the reads finish, and waits for them.
+    pub async fn release(mut self) {
+        let _ = self.back.set(());
+        for read in std::mem::take(&mut self.reads) {
+            read.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for StuckReads {
+    fn drop(&mut self) {
+        let _ = self.back.set(());
+    }
+}

@@ -20,6 +20,7 @@
 //! hyper's `half_close`, nothing is read while a long-poll is held.
 
 mod answer;
+mod from_memory;
 mod head;
 mod rewind;
 
@@ -37,6 +38,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::sync::watch;
 
+use super::access::ReadState;
 use super::forwarded::{self, TrustedProxies};
 use super::held_polls;
 use head::Head;
@@ -52,6 +54,8 @@ pub struct Front {
     pub max_headers: usize,
     /// Whose `X-Forwarded-For` names the client (`forwarded`).
     pub proxies: Arc<TrustedProxies>,
+    /// The gate and the heads, for the no-change polls memory answers (`from_memory`).
+    pub reads: ReadState,
 }
 
 /// A head's bytes are read in steps of this (a follower's head is a few hundred bytes).
@@ -94,8 +98,15 @@ pub async fn serve<T>(
         if read.is_empty() {
             read = Vec::new();
         }
-        forwarded::tag(&mut *request, client, &front.proxies);
-        let Ok(response) = held_polls::serve(front.app.clone(), *request).await;
+        let response = match from_memory::answer_without_stack(&front.reads, &request) {
+            Some(not_modified) => not_modified,
+            None => {
+                from_memory::bring_up_to_date(&front.reads, request.uri()).await;
+                forwarded::tag(&mut *request, client, &front.proxies);
+                let Ok(response) = held_polls::serve(front.app.clone(), *request).await;
+                response
+            }
+        };
         let close = close || *stop.borrow();
         if answer::write(&mut io, response, &Method::GET, close)
             .await
