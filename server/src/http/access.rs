@@ -32,6 +32,7 @@ use axum::response::{IntoResponse, Response};
 use marktplatz_model::wire::{ACCESS_CODE_HEADER, code};
 
 use super::credentials::bearer;
+use super::device_count::DeviceCounter;
 use super::error::{ApiError, ApiResult};
 use super::event_param::{canonical_event, event_of};
 use super::poll::answer_from_memory;
@@ -232,11 +233,13 @@ fn policy_of(access: Arc<Access>) -> Policy {
     }
 }
 
-/// What the read middleware needs: the gate, and the heads to answer an unchanged poll.
+/// What the read middleware needs: the gate, and the heads to answer an unchanged poll; and
+/// for the front, which answers some such polls before any middleware, the device counter.
 #[derive(Clone)]
 pub struct ReadState {
     pub gate: Arc<Gate>,
     pub heads: Arc<Heads>,
+    pub devices: Arc<DeviceCounter>,
 }
 
 /// Middleware: decides every read of a route with an `{event}` (see the module documentation),

@@ -10,6 +10,8 @@
 //! bound.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::net::IpAddr;
 use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
@@ -50,10 +52,22 @@ impl Default for DeviceCounter {
     }
 }
 
+/// The last poll one connection counted. A phone polls over one connection again and again:
+/// its next polls of the same event in the same hour add nothing to the counts, so they are
+/// let through without a hash or the lock (`DeviceCounter::saw_on`). Only this connection's
+/// own polls are compared, so a fixed-key hash of the event and agent is enough to tell them
+/// apart; the address is kept whole, as behind a trusted proxy each request names its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LastCounted {
+    event_and_agent: u64,
+    address: IpAddr,
+    hour: i64,
+}
+
 impl DeviceCounter {
     /// Remembers that the device (`address`, `user_agent`) polled `event` at `now` (Unix
     /// seconds).
-    pub fn saw(&self, event: &str, address: &[u8], user_agent: &[u8], now: i64) {
+    pub fn saw(&self, event: &str, address: IpAddr, user_agent: &[u8], now: i64) {
         let Ok(mut counts) = self.counts.lock() else {
             return;
         };
@@ -65,7 +79,13 @@ impl DeviceCounter {
         }
         let hash = device_hash(&counts.key, address, user_agent);
         let hour = now.div_euclid(HOUR_SECS);
-        let buckets = counts.events.entry(event.to_string()).or_default();
+        // Known events are looked up without allocating: this runs for every counted poll.
+        if !counts.events.contains_key(event) {
+            counts.events.insert(event.to_string(), VecDeque::new());
+        }
+        let Some(buckets) = counts.events.get_mut(event) else {
+            return;
+        };
         while buckets.front().is_some_and(|b| b.hour <= hour - HOURS_KEPT) {
             buckets.pop_front();
         }
@@ -79,6 +99,29 @@ impl DeviceCounter {
             && bucket.devices.len() < MAX_DEVICES_PER_HOUR
         {
             bucket.devices.insert(hash);
+        }
+    }
+
+    /// As [`saw`](Self::saw), for a poll on the connection whose last counted poll is `last`:
+    /// skipped when that was the same device's poll of the same event in the same hour.
+    pub fn saw_on(
+        &self,
+        last: &mut Option<LastCounted>,
+        event: &str,
+        address: IpAddr,
+        user_agent: &[u8],
+        now: i64,
+    ) {
+        let mut hasher = DefaultHasher::new();
+        (event, user_agent).hash(&mut hasher);
+        let this = LastCounted {
+            event_and_agent: hasher.finish(),
+            address,
+            hour: now.div_euclid(HOUR_SECS),
+        };
+        if *last != Some(this) {
+            self.saw(event, address, user_agent, now);
+            *last = Some(this);
         }
     }
 
@@ -105,12 +148,16 @@ impl DeviceCounter {
     }
 }
 
-fn device_hash(key: &[u8; 32], address: &[u8], user_agent: &[u8]) -> DeviceHash {
+fn device_hash(key: &[u8; 32], address: IpAddr, user_agent: &[u8]) -> DeviceHash {
     let mut hasher = Sha256::new();
     hasher.update(key);
-    // Lengths first: no address and agent pair reads as another.
-    hasher.update((address.len() as u64).to_le_bytes());
-    hasher.update(address);
+    // The address as 16 bytes (an IPv4 one mapped), so no address and agent pair reads as
+    // another.
+    let address = match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_ipv6_mapped(),
+        IpAddr::V6(v6) => v6,
+    };
+    hasher.update(address.octets());
     hasher.update(user_agent);
     let digest = hasher.finalize();
     let mut hash = [0u8; 16];
@@ -131,16 +178,20 @@ mod tests {
 
     const NOW: i64 = 1_800_000_000;
 
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn distinct_devices_are_counted_per_hour_and_day_and_forgotten_after_a_day() {
         let counter = DeviceCounter::default();
-        counter.saw("e", b"10.0.0.1", b"app/1", NOW);
-        counter.saw("e", b"10.0.0.1", b"app/1", NOW + 10);
-        counter.saw("e", b"10.0.0.2", b"app/1", NOW + 20);
-        counter.saw("other", b"10.0.0.3", b"app/1", NOW);
+        counter.saw("e", ip("10.0.0.1"), b"app/1", NOW);
+        counter.saw("e", ip("10.0.0.1"), b"app/1", NOW + 10);
+        counter.saw("e", ip("10.0.0.2"), b"app/1", NOW + 20);
+        counter.saw("other", ip("10.0.0.3"), b"app/1", NOW);
         assert_eq!(counter.counts("e", NOW + 30), (2, 2));
         let later = NOW + 2 * HOUR_SECS;
-        counter.saw("e", b"10.0.0.1", b"app/1", later);
+        counter.saw("e", ip("10.0.0.1"), b"app/1", later);
         assert_eq!(
             counter.counts("e", later),
             (1, 2),
@@ -153,7 +204,7 @@ mod tests {
             1,
             "older hours are forgotten"
         );
-        counter.saw("e", b"10.0.0.9", b"app/1", next_day);
+        counter.saw("e", ip("10.0.0.9"), b"app/1", next_day);
         assert_eq!(counter.counts("e", next_day), (1, 2));
         assert_eq!(counter.counts("e", NOW + 27 * HOUR_SECS), (0, 1));
     }
@@ -163,13 +214,42 @@ mod tests {
         let (a, b) = (DeviceCounter::default(), DeviceCounter::default());
         let key = |c: &DeviceCounter| c.counts.lock().map(|c| c.key).unwrap_or_default();
         assert_ne!(
-            device_hash(&key(&a), b"10.0.0.1", b"x"),
-            device_hash(&key(&b), b"10.0.0.1", b"x")
+            device_hash(&key(&a), ip("10.0.0.1"), b"x"),
+            device_hash(&key(&b), ip("10.0.0.1"), b"x")
+        );
+        assert_eq!(
+            device_hash(&[0; 32], ip("10.0.0.1"), b"x"),
+            device_hash(&[0; 32], ip("::ffff:10.0.0.1"), b"x"),
+            "an IPv4 client is one device however the socket spells it"
         );
         assert_ne!(
-            device_hash(&[0; 32], b"10.0.0.1", b"x"),
-            device_hash(&[0; 32], b"10.0.0.1x", b"")
+            device_hash(&[0; 32], ip("10.0.0.1"), b"x"),
+            device_hash(&[0; 32], ip("10.0.0.2"), b"x")
         );
+    }
+
+    #[test]
+    fn a_connection_counts_each_device_event_and_hour_once_and_misses_none() {
+        let counter = DeviceCounter::default();
+        let mut last = None;
+        for second in 0..3 {
+            counter.saw_on(&mut last, "e", ip("10.0.0.1"), b"app/1", NOW + second);
+        }
+        assert_eq!(counter.counts("e", NOW), (1, 1));
+
+        // Behind a proxy, one connection carries several devices: each is counted.
+        counter.saw_on(&mut last, "e", ip("10.0.0.2"), b"app/1", NOW + 6);
+        counter.saw_on(&mut last, "e", ip("10.0.0.1"), b"app/2", NOW + 7);
+        counter.saw_on(&mut last, "other", ip("10.0.0.1"), b"app/2", NOW + 8);
+        assert_eq!(counter.counts("e", NOW + 8), (3, 3));
+        assert_eq!(counter.counts("other", NOW + 8), (1, 1));
+
+        // The next hour counts the same device again, in that hour's bucket.
+        let later = NOW + HOUR_SECS;
+        counter.saw_on(&mut last, "other", ip("10.0.0.1"), b"app/2", later);
+        assert_eq!(counter.counts("other", later), (1, 1));
+        counter.saw_on(&mut last, "e", ip("10.0.0.2"), b"app/1", later + 1);
+        assert_eq!(counter.counts("e", later + 1), (1, 3));
     }
 
     #[test]

@@ -67,6 +67,12 @@ pub fn app(state: AppState) -> Router {
             state.bodies.clone(),
             crate::programme::code_form::code_form_as_read,
         ))
+        // Each successful poll counted for the console's overview (`device_count`), outside
+        // the gate and the page cache: a poll either answers 304 from memory is a poll too.
+        .layer(from_fn_with_state(
+            state.devices.clone(),
+            poll_counting::count_polls,
+        ))
         // Every read of an event decided on its id as the handler gets it: a protected one is
         // not read without its code or a token, not even as a 304; then an admitted
         // no-change poll is answered 304 from the head in memory (`poll`).

@@ -37,11 +37,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// What the gate and the front answer from memory (the event's policy and head).
+    /// What the gate and the front answer from memory (the event's policy and head), and
+    /// where the front counts the polls it answers so.
     pub fn reads(&self) -> super::access::ReadState {
         super::access::ReadState {
             gate: self.gate.clone(),
             heads: self.heads.clone(),
+            devices: self.devices.clone(),
         }
     }
 

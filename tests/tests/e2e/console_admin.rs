@@ -8,7 +8,8 @@ use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::wire::ACCESS_CODE_HEADER;
 use marktplatz_tests::Harness;
 use marktplatz_tests::fixtures::small_bundle;
-use marktplatz_tests::raw_http::get;
+use marktplatz_tests::raw_http::{get, get_from};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::console::{Browser, EVENT, OTHER, encode, post_form, sign_in};
 
@@ -232,10 +233,71 @@ async fn the_overview_counts_distinct_devices_polling_this_event() {
     h.publish(&small_bundle(OTHER));
     let b = sign_in(&h, EVENT).await;
     let head_path = format!("/v1/events/{EVENT}/head");
+    let mut etag = String::new();
     for agent in ["Marktplatz/1 (a)", "Marktplatz/1 (b)", "Marktplatz/1 (a)"] {
         let polled = get(b.addr, &head_path, &[("user-agent", agent)]).await;
         assert_eq!(polled.status, 200);
+        etag = polled.header("etag").unwrap().to_string();
     }
+    // What phones send all day: no-change polls, which the front answers 304 from memory
+    // before any middleware. A new device's, a known device's from another address, and two
+    // devices' over one kept connection (as behind a proxy), each poll twice: all counted.
+    let unchanged = |agent| [("user-agent", agent), ("if-none-match", etag.as_str())];
+    let polled = get(b.addr, &head_path, &unchanged("Marktplatz/1 (e)")).await;
+    assert_eq!(polled.status, 304);
+    let elsewhere: std::net::IpAddr = "127.0.0.2".parse().unwrap();
+    let polled = get_from(
+        elsewhere,
+        b.addr,
+        &head_path,
+        &unchanged("Marktplatz/1 (a)"),
+    )
+    .await;
+    assert_eq!(polled.status, 304);
+    let mut kept = tokio::net::TcpStream::connect(b.addr).await.unwrap();
+    let mut pipelined = String::new();
+    for (agent, last) in [("g", false), ("g", false), ("h", false), ("h", true)] {
+        pipelined.push_str(&format!(
+            "GET {head_path} HTTP/1.1\r\nhost: x\r\nuser-agent: Marktplatz/1 ({agent})\r\n\
+             if-none-match: {etag}\r\n{}\r\n",
+            if last { "connection: close\r\n" } else { "" }
+        ));
+    }
+    kept.write_all(pipelined.as_bytes()).await.unwrap();
+    let mut answers = String::new();
+    kept.read_to_string(&mut answers).await.unwrap();
+    assert_eq!(answers.matches("HTTP/1.1 304").count(), 4, "{answers}");
+
+    // With an access code set, the gate answers a no-change poll 304 from memory (inside the
+    // stack, not the front): counted too. (p) reads the ETag; (q) only ever gets 304s.
+    let set = format!(
+        "csrf={}&code={}&action=set",
+        b.csrf,
+        encode("Markthalle 2027")
+    );
+    let path = format!("/organiser/{EVENT}/access/code");
+    assert_eq!(post_form(b.addr, &path, &b.cookie, &set).await.status, 303);
+    let code = (ACCESS_CODE_HEADER, "Markthalle 2027");
+    let polled = get(
+        b.addr,
+        &head_path,
+        &[code, ("user-agent", "Marktplatz/1 (p)")],
+    )
+    .await;
+    assert_eq!(polled.status, 200);
+    let etag = polled.header("etag").unwrap();
+    for _ in 0..2 {
+        let agent = ("user-agent", "Marktplatz/1 (q)");
+        let polled = get(b.addr, &head_path, &[code, agent, ("if-none-match", etag)]).await;
+        assert_eq!(polled.status, 304);
+    }
+    let refused = get(b.addr, &head_path, &[("user-agent", "Marktplatz/1 (r)")]).await;
+    assert_eq!(refused.status, 401, "a refused poll is not counted");
+    let remove = format!("csrf={}&code=&action=remove", b.csrf);
+    assert_eq!(
+        post_form(b.addr, &path, &b.cookie, &remove).await.status,
+        303
+    );
     // A poll of another event, and requests that are no polls, do not count here.
     get(
         b.addr,
@@ -270,8 +332,9 @@ async fn the_overview_counts_distinct_devices_polling_this_event() {
             .unwrap()
             .to_string()
     };
-    assert_eq!(counted("in der laufenden Stunde"), "3", "{overview}");
-    assert_eq!(counted("in den letzten 24 Stunden"), "3", "{overview}");
+    // (a), (b), the syncing device, (e), (a) from 127.0.0.2, (g), (h), (p) and (q).
+    assert_eq!(counted("in der laufenden Stunde"), "9", "{overview}");
+    assert_eq!(counted("in den letzten 24 Stunden"), "9", "{overview}");
 }
 
 #[tokio::test]

@@ -41,6 +41,7 @@ use tokio::sync::watch;
 use super::access::ReadState;
 use super::forwarded::{self, TrustedProxies};
 use super::held_polls;
+use super::poll_counting;
 use head::Head;
 use rewind::Rewind;
 
@@ -74,6 +75,8 @@ pub async fn serve<T>(
     T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let mut read = Vec::new();
+    // The last poll this connection's answers from memory counted for the console.
+    let mut counted = None;
     loop {
         let next = tokio::select! {
             _ = stop.changed(), if read.is_empty() => return,
@@ -99,7 +102,16 @@ pub async fn serve<T>(
             read = Vec::new();
         }
         let response = match from_memory::answer_without_stack(&front.reads, &request) {
-            Some(not_modified) => not_modified,
+            Some(not_modified) => {
+                let address = front.proxies.client(client.ip(), request.headers());
+                poll_counting::count_from_memory(
+                    &front.reads.devices,
+                    &mut counted,
+                    &request,
+                    address,
+                );
+                not_modified
+            }
             None => {
                 from_memory::bring_up_to_date(&front.reads, request.uri()).await;
                 forwarded::tag(&mut *request, client, &front.proxies);

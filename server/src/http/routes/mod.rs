@@ -24,7 +24,6 @@ use tower_http::compression::predicate::{And, NotForContentType, Predicate, Size
 use super::error::ApiError;
 use super::page_cache::cached_pages;
 use super::page_encoding::COMPRESS_FROM_BYTES;
-use super::poll_counting::count_polls;
 use super::state::AppState;
 
 /// The largest JSON request an admin or uploader sends (a token request, a list of hashes):
@@ -73,12 +72,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .layer(compression)
         // Outside the compression: it keeps the compressed bytes.
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            cached_pages,
-        ))
-        // Outside the page cache: a poll answered from it is a poll too.
-        .layer(axum::middleware::from_fn_with_state(state, count_polls));
+        .layer(axum::middleware::from_fn_with_state(state, cached_pages));
     let assets = Router::new()
         .route(
             "/v1/assets/{sha256}",
