@@ -314,24 +314,18 @@ impl SharedIds {
 /// device indexes them ([`SEARCHED_KINDS`]). A device's first sync builds its index in that
 /// order, so this is usually one pass; after deltas the stable sort meets a few sorted runs.
 fn id_orders(metas: &[DocMeta]) -> Vec<u32> {
-    let kind_order = |kind| {
-        SEARCHED_KINDS
+    fn key(d: &DocMeta) -> (u32, usize, &str) {
+        let kind_order = SEARCHED_KINDS
             .iter()
-            .position(|k| *k == kind)
-            .unwrap_or(SEARCHED_KINDS.len())
-    };
-    let key = |d: &'_ DocMeta| (d.event, kind_order(d.kind));
+            .position(|k| *k == d.kind)
+            .unwrap_or(SEARCHED_KINDS.len());
+        (d.event, kind_order, d.id.as_str())
+    }
     // Usually in order already: then no keys are collected and sorted.
-    if metas
-        .windows(2)
-        .all(|w| (key(&w[0]), w[0].id.as_str()) <= (key(&w[1]), w[1].id.as_str()))
-    {
+    if metas.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
         return (0..metas.len() as u32).collect();
     }
-    let keys: Vec<(u32, usize, &str)> = metas
-        .iter()
-        .map(|d| (d.event, kind_order(d.kind), d.id.as_str()))
-        .collect();
+    let keys: Vec<(u32, usize, &str)> = metas.iter().map(key).collect();
     let mut positions: Vec<usize> = (0..keys.len()).collect();
     positions.sort_by_key(|&p| keys.get(p));
     let mut orders = vec![0u32; keys.len()];

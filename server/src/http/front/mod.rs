@@ -55,7 +55,8 @@ pub struct Front {
     pub max_headers: usize,
     /// Whose `X-Forwarded-For` names the client (`forwarded`).
     pub proxies: Arc<TrustedProxies>,
-    /// The gate and the heads, for the no-change polls memory answers (`from_memory`).
+    /// The gate and the heads, for the no-change polls memory answers (`from_memory`), and the
+    /// device counter that counts them.
     pub reads: ReadState,
 }
 
