@@ -165,13 +165,6 @@ fn device_hash(key: &[u8; 32], address: IpAddr, user_agent: &[u8]) -> DeviceHash
     hash
 }
 
-/// The event a poll is for: `/v1/events/{e}/head` and `/v1/events/{e}/changes[/...]`.
-pub fn polled_event(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix("/v1/events/")?;
-    let (event, what) = rest.split_once('/')?;
-    (what == "head" || what == "changes" || what.starts_with("changes/")).then_some(event)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,14 +243,5 @@ mod tests {
         assert_eq!(counter.counts("other", later), (1, 1));
         counter.saw_on(&mut last, "e", ip("10.0.0.2"), b"app/1", later + 1);
         assert_eq!(counter.counts("e", later + 1), (1, 3));
-    }
-
-    #[test]
-    fn only_polls_are_counted() {
-        assert_eq!(polled_event("/v1/events/e1/head"), Some("e1"));
-        assert_eq!(polled_event("/v1/events/e1/changes"), Some("e1"));
-        assert_eq!(polled_event("/v1/events/e1/changes/3/10"), Some("e1"));
-        assert_eq!(polled_event("/v1/events/e1/bundle"), None);
-        assert_eq!(polled_event("/v1/assets/x"), None);
     }
 }

@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::device_count::{DeviceCounter, LastCounted, polled_event};
+use super::device_count::{DeviceCounter, LastCounted};
+use super::paths::polled_event;
 use super::rate_limit::client_ip;
 
 /// Middleware outside the access gate: counts each successful poll (2xx or 304).
@@ -36,19 +37,24 @@ pub async fn count_polls(
     response
 }
 
-/// Counts a poll the front answered 304 from memory (it never passes the middleware above),
-/// on the connection whose last counted poll is `last`: the front keeps that per connection, so
-/// a phone's repeated polls over one connection cost a comparison, not a hash and a lock.
+/// Counts a poll of `event` the front answered 304 from memory (it never passes the middleware
+/// above), on the connection whose last counted poll is `last`: the front keeps that per
+/// connection, so a phone's repeated polls over one connection cost a comparison, not a hash
+/// and a lock.
 pub fn count_from_memory(
     devices: &DeviceCounter,
     last: &mut Option<LastCounted>,
-    request: &Request,
+    event: &str,
+    headers: &HeaderMap,
     address: IpAddr,
 ) {
-    if let Some(event) = polled_event(request.uri().path()) {
-        let agent = user_agent(request.headers());
-        devices.saw_on(last, event, address, agent, crate::store::now());
-    }
+    devices.saw_on(
+        last,
+        event,
+        address,
+        user_agent(headers),
+        crate::store::now(),
+    );
 }
 
 fn user_agent(headers: &HeaderMap) -> &[u8] {

@@ -103,12 +103,16 @@ pub async fn serve<T>(
             read = Vec::new();
         }
         let response = match from_memory::answer_without_stack(&front.reads, &request) {
-            Some(not_modified) => {
+            Some(from_memory::FromMemory {
+                event,
+                not_modified,
+            }) => {
                 let address = front.proxies.client(client.ip(), request.headers());
                 poll_counting::count_from_memory(
                     &front.reads.devices,
                     &mut counted,
-                    &request,
+                    event,
+                    request.headers(),
                     address,
                 );
                 not_modified
