@@ -21,12 +21,15 @@ pub async fn count_polls(
     request: Request,
     next: Next,
 ) -> Response {
-    let seen = (request.method() == Method::GET)
-        .then(|| polled_event(request.uri().path()).map(str::to_string))
-        .flatten()
+    let seen = polled_event(request.uri().path())
+        .filter(|_| request.method() == Method::GET)
         .map(|event| {
             let address = client_ip(request.extensions());
-            (event, address, user_agent(request.headers()).to_vec())
+            (
+                event.to_string(),
+                address,
+                user_agent(request.headers()).to_vec(),
+            )
         });
     let response = next.run(request).await;
     if let Some((event, address, agent)) = seen
