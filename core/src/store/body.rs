@@ -3,7 +3,7 @@
 //! A body is the entity's JSON as the server sent it. Stored as a zstd frame (a BLOB) when that
 //! is smaller, else as TEXT: the column's type says which, so rows written before compression
 //! (TEXT) read as they always did and no migration rewrites them. Every read of a `body` column
-//! goes through [`StoredBody`]; every write through [`stored`].
+//! goes through [`StoredBody`]; every write through [`stored_as`].
 
 use std::cell::RefCell;
 
@@ -28,11 +28,15 @@ thread_local! {
         const { RefCell::new(None) };
 }
 
-/// The value to store for `body`: a zstd frame if it is smaller, else the text itself.
-pub(crate) fn stored(body: &str) -> ToSqlOutput<'_> {
-    compress(body.as_bytes())
-        .filter(|frame| frame.len() < body.len())
-        .map_or(ToSqlOutput::from(body), ToSqlOutput::from)
+/// The zstd frame to store for `body` when it is smaller than the text; `None`: kept as text.
+/// Computed on the writer or beside it (`store::frames`), always the same for one body.
+pub(crate) fn frame(body: &str) -> Option<Vec<u8>> {
+    compress(body.as_bytes()).filter(|frame| frame.len() < body.len())
+}
+
+/// The value to store for `body`, given its [`frame`]: the frame, else the text itself.
+pub(crate) fn stored_as(body: &str, frame: Option<Vec<u8>>) -> ToSqlOutput<'_> {
+    frame.map_or(ToSqlOutput::from(body), ToSqlOutput::from)
 }
 
 fn compress(bytes: &[u8]) -> Option<Vec<u8>> {
@@ -66,7 +70,7 @@ impl FromSql for StoredBody {
 }
 
 fn decompress(frame: &[u8]) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
-    // Frames written by `stored` record their size; anything else is not a body of ours.
+    // Frames written by `frame` record their size; anything else is not a body of ours.
     let size = zstd::bulk::Decompressor::upper_bound(frame)
         .filter(|&size| size <= MAX_BODY_BYTES)
         .ok_or("a stored body's frame does not record a plausible size")?;
@@ -89,8 +93,11 @@ mod tests {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (body TEXT NOT NULL)")
             .unwrap();
-        conn.execute("INSERT INTO t (body) VALUES (?1)", [stored(body)])
-            .unwrap();
+        conn.execute(
+            "INSERT INTO t (body) VALUES (?1)",
+            [stored_as(body, frame(body))],
+        )
+        .unwrap();
         let (is_blob, read): (bool, StoredBody) = conn
             .query_row("SELECT typeof(body) = 'blob', body FROM t", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))

@@ -184,9 +184,21 @@ impl<'conn> ContentTx<'conn> {
 
     /// Inserts or replaces an entity; `body` is its JSON as received (or `entity.to_json()`).
     pub fn upsert(&mut self, event_id: &str, entity: &Entity, body: &str) -> Result<AppliedChange> {
+        self.upsert_framed(event_id, entity, body, super::body::frame(body))
+    }
+
+    /// [`ContentTx::upsert`] with the body's frame already made (`super::body::frame`, on a
+    /// helper thread while this one writes: [`super::frames`]).
+    pub(crate) fn upsert_framed(
+        &mut self,
+        event_id: &str,
+        entity: &Entity,
+        body: &str,
+        frame: Option<Vec<u8>>,
+    ) -> Result<AppliedChange> {
         self.touch(event_id);
         let old = self.get(event_id, entity.kind(), entity.id())?;
-        let body = super::body::stored(body);
+        let body = super::body::stored_as(body, frame);
         let tx = &self.tx;
         match entity {
             Entity::Event(event) => {

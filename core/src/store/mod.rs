@@ -15,6 +15,7 @@ mod content;
 pub mod credentials;
 mod deferred_index;
 mod entities;
+pub(crate) mod frames;
 mod gate;
 pub mod outbox;
 mod overlay;

@@ -22,6 +22,7 @@ use super::progress::{ChangeSummary, Phase, Progress, ProgressFn};
 use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
 use crate::failpoint;
+use crate::store::frames;
 use crate::store::{
     AppliedChange, ContentTx, Store, StoredBody, SyncState, read_sync_state, table_of,
 };
@@ -144,30 +145,40 @@ pub fn apply_page(
                 ..AppliedPage::default()
             });
         };
-        let mut changes = Vec::with_capacity(decoded.len());
-        for (n, change) in decoded.iter().enumerate() {
-            if n == 1 {
-                // Crash tests: a row written, the cursor not moved yet.
-                failpoint::hit("mid_page_transaction");
+        let bodies: Vec<&str> = decoded
+            .iter()
+            .filter_map(|change| match change {
+                DecodedChange::Upsert { body, .. } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut changes = frames::compressing(&bodies, |frames| {
+            let mut changes = Vec::with_capacity(decoded.len());
+            for (n, change) in decoded.iter().enumerate() {
+                if n == 1 {
+                    // Crash tests: a row written, the cursor not moved yet.
+                    failpoint::hit("mid_page_transaction");
+                }
+                let applied = match change {
+                    DecodedChange::Upsert { entity, body, seq } => {
+                        tx.set_version(event_id, entity.kind(), entity.id(), Some(*seq))?;
+                        tx.upsert_framed(event_id, entity, body, frames.next_frame()?)?
+                    }
+                    DecodedChange::Delete { kind, id, .. } => {
+                        tx.set_version(event_id, *kind, id, None)?;
+                        tx.delete(event_id, *kind, id)?
+                    }
+                    DecodedChange::Patch { .. } => {
+                        return Err(Error::Protocol("an unresolved patch".to_string()));
+                    }
+                };
+                confirm(tx, event_id, applied.kind, &applied.id)?;
+                if !applied.is_noop() {
+                    changes.push(applied);
+                }
             }
-            let applied = match change {
-                DecodedChange::Upsert { entity, body, seq } => {
-                    tx.set_version(event_id, entity.kind(), entity.id(), Some(*seq))?;
-                    tx.upsert(event_id, entity, body)?
-                }
-                DecodedChange::Delete { kind, id, .. } => {
-                    tx.set_version(event_id, *kind, id, None)?;
-                    tx.delete(event_id, *kind, id)?
-                }
-                DecodedChange::Patch { .. } => {
-                    return Err(Error::Protocol("an unresolved patch".to_string()));
-                }
-            };
-            confirm(tx, event_id, applied.kind, &applied.id)?;
-            if !applied.is_noop() {
-                changes.push(applied);
-            }
-        }
+            Ok(changes)
+        })?;
         let now = chrono::Utc::now();
         if !page.more {
             changes.extend(sweep_unconfirmed(tx, event_id)?);

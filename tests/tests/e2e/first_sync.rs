@@ -198,6 +198,40 @@ async fn a_first_sync_asks_for_each_page_once_while_applying_the_one_before() {
     assert_eq!(derived(&device.store), rebuilt_row_by_row(&device.store));
 }
 
+/// The page asked for ahead, while the page before it is applied (issue 23): when that page is
+/// not JSON, or a body in it does not decode, the sync fails naming why, with the pages before
+/// it kept and nothing of it applied; the next sync goes on from there and ends as one built
+/// row by row.
+#[tokio::test]
+async fn a_bad_page_read_ahead_fails_the_sync_and_keeps_the_pages_before_it() {
+    let not_json = Fault::ok_body("application/json", "{\"epoch\": [1, 2");
+    let bad_body = Fault::MapBody(std::sync::Arc::new(|body: &[u8]| {
+        String::from_utf8_lossy(body)
+            .replacen("\"name\":\"", "\"name\":17,\"x\":\"", 1)
+            .into_bytes()
+    }));
+    for (fault, says) in [(not_json, "is not valid"), (bad_body, "cannot be read")] {
+        let h = Harness::start().await;
+        h.publish(&small_bundle(EVENT));
+        let device = h.device("phone");
+        // The first page asked for ahead: `?snapshot=` names every page after the first.
+        h.proxy.inject("?snapshot=", fault, 1);
+        let err = device.sync(&h.url(), EVENT).await.unwrap_err();
+        assert!(matches!(err, Error::Protocol(_)), "{err}");
+        assert!(err.to_string().contains(says), "{err}");
+        let kept = marktplatz_core::sync::pull::sync_state(&device.store, EVENT).unwrap();
+        assert_eq!(
+            kept.cursor, 4,
+            "the first page (4 entities) kept, the second not applied"
+        );
+
+        h.proxy.heal();
+        let report = device.sync(&h.url(), EVENT).await.unwrap();
+        assert!(report.content.pages >= 3, "{report:?}");
+        assert_eq!(derived(&device.store), rebuilt_row_by_row(&device.store));
+    }
+}
+
 /// The session list indexes in the device's content.db, with their definitions.
 fn list_indexes(dir: &Path) -> Vec<(String, String)> {
     let conn = rusqlite::Connection::open(dir.join("content.db")).unwrap();

@@ -7,14 +7,13 @@
 //! station's, a location's its hall's: when one of those changes (or arrives after the session,
 //! which sync allows), the rows that show it are written again.
 
-use std::collections::HashMap;
-
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+mod build;
 mod document;
 
-use crate::error::{Error, Result, SqliteContext};
-use crate::store::StoredBody;
+use crate::error::{Result, SqliteContext};
+pub(crate) use build::build_event;
 pub use document::load_body;
 use document::{document_of, load_document};
 use marktplatz_model::model::{Entity, EntityKind};
@@ -112,109 +111,6 @@ pub fn rebuild_all(tx: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Entities indexed per batch by [`build_event`]: their documents are held in memory.
-const BUILD_BATCH: usize = 256;
-
-/// Builds the event's whole index afresh from its content tables (the end of a first sync,
-/// whose pages skipped indexing). Each table is read once and the names a document shows come
-/// from memory: looking each entity and each name up by its key was a
-/// third of the build. Per batch, the `search_doc` rows are written first and the FTS rows
-/// after them: a write needing a statement journal between two FTS5 inserts makes FTS5 flush
-/// its pending terms to disk, a segment per entity to merge later.
-pub(crate) fn build_event(tx: &Transaction<'_>, event_id: &str) -> Result<()> {
-    on_clear(tx, event_id)?;
-    let names = Names::of_event(tx, event_id)?;
-    for kind in SEARCHED_KINDS {
-        // Every searched kind's table is named like the kind and keyed by `id`.
-        let mut stmt = tx
-            .prepare_cached(&format!(
-                "SELECT id, body FROM {} WHERE event_id = ?1 ORDER BY id",
-                kind.as_str()
-            ))
-            .context("listing content to index")?;
-        let mut rows = stmt.query([event_id]).context("listing content to index")?;
-        let mut batch = Vec::with_capacity(BUILD_BATCH);
-        while let Some(row) = rows.next().context("listing content to index")? {
-            let id: String = row.get(0).context("listing content to index")?;
-            let body: StoredBody = row.get(1).context("listing content to index")?;
-            let entity = Entity::from_json(kind, &body.0)
-                .map_err(|e| Error::malformed(format!("stored {kind} '{id}'"), e))?;
-            let document =
-                marktplatz_search::document::document_of(&entity, |kind, id| names.get(kind, id))?;
-            if let Some(document) = document {
-                batch.push((id, document));
-            }
-            if batch.len() == BUILD_BATCH {
-                insert_batch(tx, event_id, kind, &mut batch)?;
-            }
-        }
-        insert_batch(tx, event_id, kind, &mut batch)?;
-    }
-    Ok(())
-}
-
-/// Writes the documents of `batch` (emptied): their `search_doc` rows, then their FTS rows.
-fn insert_batch(
-    tx: &Transaction<'_>,
-    event_id: &str,
-    kind: EntityKind,
-    batch: &mut Vec<(String, Document)>,
-) -> Result<()> {
-    let mut doc_ids = Vec::with_capacity(batch.len());
-    for (id, document) in batch.iter() {
-        doc_ids.push(insert_doc(tx, event_id, kind, id, document)?);
-    }
-    for (doc_id, (_, document)) in doc_ids.into_iter().zip(batch.iter()) {
-        insert_fts(tx, doc_id, document)?;
-    }
-    batch.clear();
-    Ok(())
-}
-
-/// The names of an event's speakers, tracks and locations, which documents show.
-struct Names {
-    speakers: HashMap<String, String>,
-    tracks: HashMap<String, String>,
-    locations: HashMap<String, String>,
-}
-
-impl Names {
-    fn of_event(tx: &Transaction<'_>, event_id: &str) -> Result<Names> {
-        let read = |table: &str| -> Result<HashMap<String, String>> {
-            let mut stmt = tx
-                .prepare_cached(&format!("SELECT id, name FROM {table} WHERE event_id = ?1"))
-                .context("reading names to index")?;
-            let rows = stmt
-                .query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .context("reading names to index")?;
-            rows.collect::<rusqlite::Result<_>>()
-                .context("reading names to index")
-        };
-        Ok(Names {
-            speakers: read("speaker")?,
-            tracks: read("track")?,
-            locations: read("location")?,
-        })
-    }
-
-    /// As `document::name_of` reads it: `None` for a name not stored (yet).
-    fn get(&self, kind: EntityKind, id: &str) -> Result<Option<String>> {
-        let names = match kind {
-            EntityKind::Speaker => &self.speakers,
-            EntityKind::Track => &self.tracks,
-            EntityKind::Location => &self.locations,
-            other => {
-                return Err(Error::invalid(
-                    other.as_str(),
-                    id,
-                    "a search document names only speakers, tracks and locations",
-                ));
-            }
-        };
-        Ok(names.get(id).cloned())
-    }
-}
-
 /// Writes the row of a stored entity again (or removes it when the entity is gone).
 fn reindex(conn: &Connection, event_id: &str, kind: EntityKind, id: &str) -> Result<()> {
     match load_document(conn, event_id, kind, id)? {
@@ -268,9 +164,9 @@ fn write(
                 .context("indexing an entity")?;
             doc_id
         }
-        None => insert_doc(conn, event_id, kind, id, document)?,
+        None => insert_doc(conn, event_id, kind, id, document, digest)?,
     };
-    insert_fts(conn, doc_id, document)
+    insert_fts(conn, doc_id, &FtsRow::of(document))
 }
 
 /// A new `search_doc` row; its `doc_id`. Callers insert only rows that are not there.
@@ -285,6 +181,7 @@ fn insert_doc(
     kind: EntityKind,
     id: &str,
     document: &Document,
+    digest: i64,
 ) -> Result<i64> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO search_doc (event_id, kind, entity_id, title, people, place, digest)
@@ -299,7 +196,7 @@ fn insert_doc(
                 document.title,
                 document.people,
                 document.place,
-                digest(document)
+                digest
             ],
             |r| r.get(0),
         )
@@ -307,20 +204,32 @@ fn insert_doc(
     .context("indexing an entity")
 }
 
+/// The FTS row of a document: its fields as the engine indexes them ([`index_text`]).
+/// Made on the build's helper thread, or beside the write that needs it.
+struct FtsRow {
+    title: String,
+    people: String,
+    place: String,
+    body: String,
+}
+
+impl FtsRow {
+    fn of(document: &Document) -> FtsRow {
+        FtsRow {
+            title: index_text(&document.title),
+            people: index_text(&document.people),
+            place: index_text(&document.place),
+            body: index_text(&document.body),
+        }
+    }
+}
+
 /// The FTS row of a `search_doc` row.
-fn insert_fts(conn: &Connection, doc_id: i64, document: &Document) -> Result<()> {
+fn insert_fts(conn: &Connection, doc_id: i64, row: &FtsRow) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO search_fts (rowid, title, people, place, body) VALUES (?1, ?2, ?3, ?4, ?5)",
     )
-    .and_then(|mut s| {
-        s.execute(params![
-            doc_id,
-            index_text(&document.title),
-            index_text(&document.people),
-            index_text(&document.place),
-            index_text(&document.body)
-        ])
-    })
+    .and_then(|mut s| s.execute(params![doc_id, row.title, row.people, row.place, row.body]))
     .context("indexing an entity")?;
     Ok(())
 }
@@ -493,7 +402,7 @@ mod tests {
     fn a_first_sync_builds_the_search_index_as_one_segment_and_finds_every_entity() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let count = BUILD_BATCH * 3 + 7;
+        let count = build::BUILD_BATCH * 3 + 7;
         first_sync_of_speakers(&store, count, |n| {
             format!("Spricht über Thema{n} und Wärmepumpen")
         });
