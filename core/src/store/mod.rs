@@ -198,7 +198,7 @@ impl Store {
     pub fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let _pass = self.gate.enter()?;
         let mut conn = self.take_reader()?;
-        let result = read_on(&mut conn, f);
+        let result = read_on(&mut conn, "a read", f);
         self.return_reader(conn);
         self.note_content_damage(result)
     }
@@ -263,7 +263,7 @@ impl Store {
         let result = conn
             .execute_batch("PRAGMA mmap_size = 0")
             .context("configuring a reader")
-            .and_then(|()| read_on(&mut conn, f));
+            .and_then(|()| read_on(&mut conn, "a read", f));
         // A reader that cannot map again is not pooled: the next one is opened afresh.
         if conn
             .execute_batch(&format!("PRAGMA mmap_size = {CONTENT_MMAP_BYTES}"))
@@ -309,13 +309,7 @@ impl Store {
     /// Reads user.db (small and local: one connection serves reads and writes).
     pub fn read_user<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let _pass = self.gate.enter()?;
-        let mut conn = lock(&self.user);
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .context("starting a user read")?;
-        let value = f(&tx)?;
-        tx.finish().context("finishing a user read")?;
-        Ok(value)
+        read_on(&mut lock(&self.user), "a user read", f)
     }
 
     /// Returns once no transaction is open; until `resume`, store calls fail with `Suspended`.
@@ -358,12 +352,18 @@ impl Store {
 }
 
 /// Runs `f` in a read transaction on `conn`.
-fn read_on<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+/// Runs `f` in a read transaction on `conn`; `what` names it in errors ("a read").
+fn read_on<T>(
+    conn: &mut Connection,
+    what: &str,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<T> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Deferred)
-        .context("starting a read")?;
+        .map_err(|e| Error::sqlite(&format!("starting {what}"), e))?;
     let value = f(&tx)?;
-    tx.finish().context("finishing a read")?;
+    tx.finish()
+        .map_err(|e| Error::sqlite(&format!("finishing {what}"), e))?;
     Ok(value)
 }
 
