@@ -22,9 +22,8 @@ use super::progress::{ChangeSummary, Phase, Progress, ProgressFn};
 use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
 use crate::failpoint;
-use crate::store::frames;
 use crate::store::{
-    AppliedChange, ContentTx, Store, StoredBody, SyncState, read_sync_state, table_of,
+    AppliedChange, ContentTx, Store, StoredBody, SyncState, frames, read_sync_state, table_of,
 };
 use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::wire::{self, DecodedChange, Page};
