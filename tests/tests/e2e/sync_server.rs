@@ -462,13 +462,17 @@ async fn assets_are_immutable_and_served_by_range() {
 async fn concurrent_publishers_never_make_a_device_miss_a_change() {
     let h = Harness::start().await;
     let data = h.root.path().join("server");
+    // The writers publish into the server's own database (PostgreSQL when the harness runs on
+    // it; on SQLite, its file in the data directory).
+    let database = h.database.as_ref().map(|d| d.url().to_string());
     h.publish(&small_bundle(EVENT));
     let device = h.device("phone");
     let writers: Vec<_> = (0..4)
         .map(|w| {
-            let data = data.clone();
+            let (data, database) = (data.clone(), database.clone());
             std::thread::spawn(move || {
-                let admin = marktplatz_server::Admin::open(&data).unwrap();
+                let admin =
+                    marktplatz_server::Admin::open_with(&data, database.as_deref()).unwrap();
                 for round in 0..15 {
                     let mut bundle = small_bundle(EVENT);
                     bundle.sessions[w].title = format!("Writer {w} round {round}");
