@@ -12,6 +12,7 @@ pub mod search_baselines;
 pub mod search_eval;
 pub mod server_process;
 pub mod soak;
+pub mod sync_floors;
 pub mod synthetic;
 
 use std::path::{Path, PathBuf};

@@ -18,7 +18,7 @@ use marktplatz_model::bundle::Bundle;
 use marktplatz_model::model::AssetRef;
 use marktplatz_model::wire::Page;
 use marktplatz_tests::bench::{Stats, all_events};
-use marktplatz_tests::{Device, Harness, Traffic, raw_http};
+use marktplatz_tests::{Device, Harness, Traffic, raw_http, sync_floors};
 
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 struct Transfer {
@@ -74,6 +74,20 @@ struct EventFigures {
     warm_search_ms: f64,
     /// The schedule file the event came from (36C3: the c3voc JSON; else the bundle's JSON).
     source_bytes: u64,
+    /// What any device must at least do with the same content (`sync_floors`).
+    floors: Floors,
+}
+
+/// The floors of the initial sync, measured in the same run (`marktplatz_tests::sync_floors`).
+#[derive(Debug, Serialize)]
+struct Floors {
+    /// The entities of the initial sync's pages, as they arrived, into one bare table.
+    store_bare_ms: Stats,
+    /// The same, plus each searched entity's words in FTS5.
+    store_searchable_ms: Stats,
+    /// The initial sync's pages, uncompressed (JSON), and as one zstd-19 long-window frame.
+    pages_bytes: u64,
+    pages_best_compressed_bytes: u64,
 }
 
 /// Devices per event for the timings (a third of them time the one-change page alone).
@@ -325,6 +339,7 @@ async fn bench_event(
 
     // Apply timings on fresh stores, without the network.
     let apply_us_per_entity = time_initial_apply(&h, &event, name).await?;
+    let floors = measure_floors(&h, &event, name).await?;
     let apply_one_change = Stats::of(&apply_one_change);
     let apply_one_change_ms = apply_one_change.median;
 
@@ -356,6 +371,7 @@ async fn bench_event(
         folder_bytes,
         warm_search_ms,
         source_bytes,
+        floors,
     })
 }
 
@@ -419,31 +435,83 @@ async fn fetch_page(h: &Harness, path: &str) -> Result<Page, String> {
     serde_json::from_slice(&response.body).map_err(|e| format!("{path}: {e}"))
 }
 
-async fn time_initial_apply(h: &Harness, event: &str, name: &str) -> Result<f64, String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let store = Store::open(dir.path()).map_err(|e| e.to_string())?;
+/// The initial sync's pages as the server sends them to a new device: each page's JSON and
+/// the page it parses to.
+async fn initial_pages(h: &Harness, event: &str) -> Result<Vec<(Vec<u8>, Page)>, String> {
     let mut path = format!("/v1/events/{event}/changes");
-    let mut elapsed = 0.0;
-    let mut entities = 0usize;
+    let mut pages = Vec::new();
     loop {
-        let page = fetch_page(h, &path).await?;
-        let started = Instant::now();
-        apply_page(&store, event, "http://bench", &page, None).map_err(|e| e.to_string())?;
-        elapsed += started.elapsed().as_secs_f64();
-        entities += page.changes.len();
-        if !page.more {
-            break;
-        }
+        let response = raw_http::get(h.server.addr(), &path, &[]).await;
+        let page: Page =
+            serde_json::from_slice(&response.body).map_err(|e| format!("{path}: {e}"))?;
+        let more = page.more;
         path = format!(
             "/v1/events/{event}/changes/{}/{}?snapshot={}",
             page.epoch, page.next, page.head
         );
+        pages.push((response.body, page));
+        if !more {
+            return Ok(pages);
+        }
+    }
+}
+
+async fn time_initial_apply(h: &Harness, event: &str, name: &str) -> Result<f64, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let store = Store::open(dir.path()).map_err(|e| e.to_string())?;
+    let mut elapsed = 0.0;
+    let mut entities = 0usize;
+    for (_, page) in initial_pages(h, event).await? {
+        let started = Instant::now();
+        apply_page(&store, event, "http://bench", &page, None).map_err(|e| e.to_string())?;
+        elapsed += started.elapsed().as_secs_f64();
+        entities += page.changes.len();
     }
     eprintln!(
         "{name}: applied {entities} entities in {:.1} ms",
         elapsed * 1000.0
     );
     Ok(elapsed * 1e6 / entities.max(1) as f64)
+}
+
+/// The initial sync's pages fetched again, and what storing their entities costs at least:
+/// bare, then searchable, alternating, five times each on fresh files.
+async fn measure_floors(h: &Harness, event: &str, name: &str) -> Result<Floors, String> {
+    let mut pages = Vec::new();
+    let mut arrived = Vec::new();
+    for (json, page) in initial_pages(h, event).await? {
+        pages.extend_from_slice(&json);
+        arrived.extend(page.changes.into_iter().filter_map(|change| {
+            change.body.map(|body| sync_floors::Arrived {
+                kind: change.kind,
+                id: change.id,
+                body: body.get().to_string(),
+            })
+        }));
+    }
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let (mut bare, mut searchable) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        bare.push(sync_floors::store(dir.path(), &arrived, false)?);
+        searchable.push(sync_floors::store(dir.path(), &arrived, true)?);
+    }
+    let best = sync_floors::best_compressed(&pages)?;
+    let floors = Floors {
+        store_bare_ms: Stats::of(&bare),
+        store_searchable_ms: Stats::of(&searchable),
+        pages_bytes: pages.len() as u64,
+        pages_best_compressed_bytes: best.len() as u64,
+    };
+    eprintln!(
+        "{name}: floors: {} entities stored bare {:.1} ms, searchable {:.1} ms (medians); \
+         pages {} bytes, one zstd-19 long frame {} bytes",
+        arrived.len(),
+        floors.store_bare_ms.median,
+        floors.store_searchable_ms.median,
+        floors.pages_bytes,
+        floors.pages_best_compressed_bytes
+    );
+    Ok(floors)
 }
 
 /// Applies the delta page to a device that is exactly where the benchmark device was before
@@ -603,7 +671,10 @@ fn markdown(figures: &[EventFigures]) -> String {
             "\nInitial sync (median of {} devices) {:.1} ms; baseline download + parse {:.1} ms, \
              parsing the file alone {:.1} ms; then the app's search warm-up (snapshot built and \
              written) {:.1} ms. Device folder after both {:.2} MiB, the source file {:.2} MiB \
-             ({:.2}×).\n",
+             ({:.2}×).\n\nFloors (ADR 0010 part 11): the same entities stored as they arrive in one \
+             bare table {:.1} ms, searchable (their words in FTS5 too) {:.1} ms (medians); the \
+             pages ({} bytes) as one zstd-19 long-window frame {} bytes, {:.2}× the baseline's \
+             gzipped download.\n",
             f.initial_ms.n,
             f.initial_ms.median,
             f.baseline_initial_ms.median,
@@ -611,7 +682,12 @@ fn markdown(figures: &[EventFigures]) -> String {
             f.warm_search_ms,
             f.folder_bytes as f64 / 1048576.0,
             f.source_bytes as f64 / 1048576.0,
-            f.folder_bytes as f64 / f.source_bytes.max(1) as f64
+            f.folder_bytes as f64 / f.source_bytes.max(1) as f64,
+            f.floors.store_bare_ms.median,
+            f.floors.store_searchable_ms.median,
+            f.floors.pages_bytes,
+            f.floors.pages_best_compressed_bytes,
+            f.floors.pages_best_compressed_bytes as f64 / f.baseline_initial.total.max(1) as f64
         ));
     }
     out

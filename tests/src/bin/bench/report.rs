@@ -163,6 +163,23 @@ impl Report {
                     verdict(later <= 0.6 * b),
                 );
             }
+            // The compression floor (ADR 0010 part 11): the pages in one frame at zstd's
+            // best level with a long window, beside the same gzipped download.
+            let best = f(&e["floors"]["pages_best_compressed_bytes"]);
+            if best > 0.0 && key != "demo" {
+                self.row(
+                    area,
+                    format!(
+                        "{key}: floor: the initial sync's pages ({}) as one zstd-19 long-window frame, bytes",
+                        bytes(f(&e["floors"]["pages_bytes"]))
+                    ),
+                    bytes(best),
+                    bytes(b),
+                    Some(b / best),
+                    "",
+                    String::new(),
+                );
+            }
             self.first_sync(key, e);
             let apply = f(&e["apply_one_change"]["median"]);
             self.row(
@@ -365,6 +382,28 @@ impl Report {
                 Some(parse / ours),
                 target,
                 pass.map(verdict).unwrap_or_default(),
+            );
+        }
+        // The floor of storing the same content searchable (ADR 0010 part 11): how far a time
+        // target is from what SQLite's inserts and FTS5 take at all.
+        let (searchable, bare) = (
+            f(&e["floors"]["store_searchable_ms"]["median"]),
+            f(&e["floors"]["store_bare_ms"]["median"]),
+        );
+        if searchable > 0.0 {
+            let baseline = f(&e["baseline_initial_ms"]["median"]);
+            self.row(
+                "Sync",
+                format!(
+                    "{key}: floor: the same entities stored with their words in FTS5, one transaction, no other index (median; one bare table alone {}, parsing the file alone {}) vs downloading and parsing the file",
+                    ms(bare),
+                    ms(parse)
+                ),
+                ms(searchable),
+                ms(baseline),
+                Some(baseline / searchable),
+                "",
+                String::new(),
             );
         }
         let warm = f(&e["warm_search_ms"]);
