@@ -1,6 +1,7 @@
 //! Sync benchmark: bytes on the wire (both directions, headers included, counted by a TCP
 //! proxy) and apply times, for our protocol and for the baseline schedule apps use
-//! (re-downloading the whole schedule file with an ETag, gzip).
+//! (re-downloading the whole schedule file with an ETag, gzip); beside them the floors of the
+//! initial sync that any device pays for the same content (`marktplatz_tests::sync_floors`).
 //!
 //! `cargo run --release -p marktplatz-tests --bin bench-sync` prints a table and writes
 //! `bench-results/sync.json` and `bench-results/sync.md`.
