@@ -351,7 +351,6 @@ impl Store {
     }
 }
 
-/// Runs `f` in a read transaction on `conn`.
 /// Runs `f` in a read transaction on `conn`; `what` names it in errors ("a read").
 fn read_on<T>(
     conn: &mut Connection,

@@ -431,9 +431,11 @@ fn source_file_bytes(name: &str) -> Option<u64> {
     })
 }
 
-async fn fetch_page(h: &Harness, path: &str) -> Result<Page, String> {
+/// A page as the server sends it (its JSON) and what it parses to.
+async fn fetch_page(h: &Harness, path: &str) -> Result<(Vec<u8>, Page), String> {
     let response = raw_http::get(h.server.addr(), path, &[]).await;
-    serde_json::from_slice(&response.body).map_err(|e| format!("{path}: {e}"))
+    let page = serde_json::from_slice(&response.body).map_err(|e| format!("{path}: {e}"))?;
+    Ok((response.body, page))
 }
 
 /// The initial sync's pages as the server sends them to a new device: each page's JSON and
@@ -442,15 +444,13 @@ async fn initial_pages(h: &Harness, event: &str) -> Result<Vec<(Vec<u8>, Page)>,
     let mut path = format!("/v1/events/{event}/changes");
     let mut pages = Vec::new();
     loop {
-        let response = raw_http::get(h.server.addr(), &path, &[]).await;
-        let page: Page =
-            serde_json::from_slice(&response.body).map_err(|e| format!("{path}: {e}"))?;
+        let (json, page) = fetch_page(h, &path).await?;
         let more = page.more;
         path = format!(
             "/v1/events/{event}/changes/{}/{}?snapshot={}",
             page.epoch, page.next, page.head
         );
-        pages.push((response.body, page));
+        pages.push((json, page));
         if !more {
             return Ok(pages);
         }
@@ -523,7 +523,7 @@ async fn time_one_change_apply(
     event: &str,
     delta_path: &str,
 ) -> Result<f64, String> {
-    let delta = fetch_page(h, delta_path).await?;
+    let (_, delta) = fetch_page(h, delta_path).await?;
     let started = Instant::now();
     let applied =
         apply_page(&twin.store, event, &h.url(), &delta, None).map_err(|e| e.to_string())?;
