@@ -112,6 +112,79 @@ fn session_bodies_are_stored_compressed_and_text_bodies_still_read() {
     }
 }
 
+/// Content v11: bodies compressed with an event's dictionary read in a process that never saw it
+/// once the store is opened (the store loads every dictionary content.db holds); before, reading
+/// one is an error naming the dictionary, never a wrong body. A damaged dictionary is damage:
+/// content.db is set aside and the content downloaded again.
+#[test]
+fn bodies_made_with_a_stored_dictionary_read_once_the_store_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = small_bundle();
+    drop(loaded_store(dir.path()));
+    // A dictionary made here, not by the store: this process has not seen it.
+    let samples: Vec<String> = (0..300)
+        .map(|n| {
+            format!(r#"{{"id":"probe-{n}","title":"Probe {n} aus Delmenhorst","kind":"talk"}}"#)
+        })
+        .chain(
+            bundle
+                .sessions
+                .iter()
+                .map(|s| serde_json::to_string(s).unwrap()),
+        )
+        .collect();
+    let dictionary = zstd::dict::from_samples(&samples, 4096).unwrap();
+    let id = zstd::zstd_safe::get_dict_id(&dictionary).unwrap().get();
+    let conn = rusqlite::Connection::open(dir.path().join("content.db")).unwrap();
+    conn.execute(
+        "INSERT INTO body_dictionary (event_id, dict_id, bytes) VALUES (?1, ?2, ?3)",
+        (EVENT, id, &dictionary),
+    )
+    .unwrap();
+    let mut compressor = zstd::bulk::Compressor::with_dictionary(1, &dictionary).unwrap();
+    for session in &bundle.sessions {
+        let json = Entity::Session(session.clone()).to_json().unwrap();
+        conn.execute(
+            "UPDATE session SET body = ?1 WHERE event_id = ?2 AND id = ?3",
+            (
+                compressor.compress(json.as_bytes()).unwrap(),
+                EVENT,
+                &session.id,
+            ),
+        )
+        .unwrap();
+    }
+    let unread = conn.query_row("SELECT body FROM session LIMIT 1", [], |r| {
+        r.get::<_, StoredBody>(0)
+    });
+    let error = unread.unwrap_err().to_string();
+    assert!(error.contains(&format!("body dictionary {id}")), "{error}");
+    drop(conn);
+
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.notices().is_empty(), "{:?}", store.notices());
+    for session in &bundle.sessions {
+        let stored = store
+            .entity(EVENT, EntityKind::Session, &session.id)
+            .unwrap();
+        assert_eq!(stored, Some(Entity::Session(session.clone())));
+    }
+    drop(store);
+
+    // The dictionary's bytes damaged: set aside at the next open, like a damaged database.
+    let conn = rusqlite::Connection::open(dir.path().join("content.db")).unwrap();
+    conn.execute("UPDATE body_dictionary SET bytes = x'37a430ec0102'", [])
+        .unwrap();
+    drop(conn);
+    let store = Store::open(dir.path()).unwrap();
+    assert!(
+        store.notices().iter().any(|n| n.contains("set aside")),
+        "{:?}",
+        store.notices()
+    );
+    assert!(store.events().unwrap().is_empty());
+}
+
 /// A station renamed on this device and not yet published: its new name is what the agenda's
 /// rows, a search hit's place and the session's detail show (the list rows read names from the
 /// `name` column, the detail the location itself: both with the pending change applied).
@@ -210,6 +283,63 @@ fn agenda_runs_past_midnight_across_the_dst_change() {
     assert_eq!(second[0].local_start, "10:00"); // CET now
     assert_eq!(second[0].status, SessionStatus::Cancelled);
     assert!(store.agenda(EVENT, day("2026-10-26")).unwrap().is_empty());
+}
+
+/// Content v10: a day's list is read as a range of starts around the day's bounds (the day
+/// index is gone). Sessions every 20 minutes over four days, across the night the clocks go back
+/// (2026-10-25, day change at 05:00): each day lists exactly the sessions of that conference day,
+/// in start order, and every session is listed once.
+#[test]
+fn each_days_agenda_holds_exactly_the_sessions_of_that_conference_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut bundle = small_bundle();
+    let template = bundle.sessions[0].clone();
+    bundle.sessions.clear();
+    bundle.event.days.clear();
+    let clock = marktplatz_model::time::EventClock::new(
+        &bundle.event.timezone,
+        bundle.event.day_change_hour,
+    )
+    .unwrap();
+    let base = utc("2026-10-23T00:10:00Z");
+    for n in 0..(4 * 72) {
+        let mut session = template.clone();
+        session.id = format!("q-{n:03}");
+        session.title = format!("Slot {n}");
+        session.start = base + chrono::Duration::minutes(20 * n);
+        session.end = session.start + chrono::Duration::minutes(15);
+        session.speaker_ids.clear();
+        let day = clock.conference_day(session.start);
+        if !bundle.event.days.contains(&day) {
+            bundle.event.days.push(day);
+        }
+        bundle.sessions.push(session);
+    }
+    bundle.validate().unwrap();
+    store
+        .write_content(|tx| tx.replace_with_bundle(&bundle))
+        .unwrap();
+    assert!(bundle.event.days.len() >= 4);
+    let mut listed = 0;
+    for day in &bundle.event.days {
+        let got: Vec<String> = store
+            .agenda(EVENT, *day)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        let expected: Vec<String> = bundle
+            .sessions
+            .iter()
+            .filter(|s| clock.conference_day(s.start) == *day)
+            .map(|s| s.id.clone())
+            .collect();
+        assert!(!expected.is_empty(), "{day}");
+        assert_eq!(got, expected, "{day}");
+        listed += got.len();
+    }
+    assert_eq!(listed, bundle.sessions.len());
 }
 
 #[test]
@@ -601,6 +731,13 @@ fn every_frozen_content_db_lists_sessions_as_their_bodies_say() {
                     row.id
                 );
                 assert_eq!((row.start, row.end), (body.start, body.end));
+                // Content v10 names them by ref: the ids as the bodies hold them.
+                assert_eq!(
+                    (&row.location_id, &row.track_id),
+                    (&body.location_id, &body.track_id),
+                    "v{version} {}",
+                    row.id
+                );
                 let names: Vec<String> = body
                     .speaker_ids
                     .iter()

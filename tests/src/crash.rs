@@ -302,6 +302,8 @@ pub fn read_device(dir: &Path, event: &str) -> Result<DeviceState, String> {
         Connection::open(dir.join("content.db")),
         "opening content.db",
     )?;
+    // Bodies made with a dictionary the device trained read only once it is loaded.
+    marktplatz_core::store::load_body_dictionaries(&conn).map_err(|e| e.to_string())?;
     let state: Option<(Option<String>, i64)> = sql(
         conn.query_row(
             "SELECT epoch, cursor FROM sync_state WHERE event_id = ?1",

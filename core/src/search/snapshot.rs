@@ -283,11 +283,13 @@ pub(crate) fn load(conn: &Connection) -> Result<Snapshot> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT d.doc_id, d.event_id, d.kind, d.entity_id, d.title, d.people, d.place,
-                    s.start_ts, s.end_ts, s.day, s.track_id,
-                    coalesce(s.location_id, x.station_id)
+                    s.start_ts, s.end_ts, s.day, track.id,
+                    coalesce(place.id, x.station_id)
              FROM search_doc d
              LEFT JOIN session s
                ON d.kind = 'session' AND s.event_id = d.event_id AND s.id = d.entity_id
+             LEFT JOIN id_ref track ON track.ref = s.track_ref
+             LEFT JOIN id_ref place ON place.ref = s.location_ref
              LEFT JOIN exhibitor x
                ON d.kind = 'exhibitor' AND x.event_id = d.event_id AND x.id = d.entity_id",
         )

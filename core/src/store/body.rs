@@ -2,10 +2,13 @@
 //!
 //! A body is the entity's JSON as the server sent it. Stored as a zstd frame (a BLOB) when that
 //! is smaller, else as TEXT: the column's type says which, so rows written before compression
-//! (TEXT) read as they always did and no migration rewrites them. Every read of a `body` column
-//! goes through [`StoredBody`]; every write through [`stored_as`].
+//! (TEXT) read as they always did and no migration rewrites them. A frame made with the event's
+//! dictionary (`store::dictionary`, content v11) names it; one without reads as before. Every
+//! read of a `body` column goes through [`StoredBody`]; every write through [`stored_as`].
 
 use std::cell::RefCell;
+
+use super::dictionary::{self, BodyDictionary};
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 
@@ -15,7 +18,7 @@ const LEVEL: i32 = 1;
 
 /// Shorter bodies are kept as text: a zstd frame's own header and block header (~10 bytes)
 /// leave nothing to gain.
-const COMPRESS_FROM_BYTES: usize = 64;
+pub(super) const COMPRESS_FROM_BYTES: usize = 64;
 
 /// A stored body never decodes to more than this (a damaged frame must not claim gigabytes).
 const MAX_BODY_BYTES: usize = 16 << 20;
@@ -26,12 +29,40 @@ thread_local! {
         const { RefCell::new(None) };
     static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
         const { RefCell::new(None) };
+    // The same, for frames made with a dictionary (given per call).
+    static DICTIONARY_COMPRESSOR: RefCell<Option<zstd::zstd_safe::CCtx<'static>>> =
+        const { RefCell::new(None) };
+    static DICTIONARY_DECOMPRESSOR: RefCell<Option<zstd::zstd_safe::DCtx<'static>>> =
+        const { RefCell::new(None) };
 }
 
-/// The zstd frame to store for `body` when it is smaller than the text; `None`: kept as text.
-/// Computed on the writer or beside it (`store::frames`), always the same for one body.
-pub(crate) fn frame(body: &str) -> Option<Vec<u8>> {
-    compress(body.as_bytes()).filter(|frame| frame.len() < body.len())
+/// The zstd frame to store for `body` (with the event's `dictionary`, if it has one) when it is
+/// smaller than the text; `None`: kept as text. Computed on the writer or beside it
+/// (`store::frames`), always the same for one body and dictionary.
+pub(crate) fn frame(body: &str, dictionary: Option<&BodyDictionary>) -> Option<Vec<u8>> {
+    let bytes = body.as_bytes();
+    let frame = match dictionary.and_then(BodyDictionary::encoder) {
+        Some(encoder) => compress_with(bytes, encoder),
+        None => compress(bytes),
+    };
+    frame.filter(|frame| frame.len() < body.len())
+}
+
+fn compress_with(bytes: &[u8], encoder: &zstd::zstd_safe::CDict<'_>) -> Option<Vec<u8>> {
+    if bytes.len() < COMPRESS_FROM_BYTES {
+        return None;
+    }
+    DICTIONARY_COMPRESSOR.with_borrow_mut(|slot| {
+        if slot.is_none() {
+            *slot = zstd::zstd_safe::CCtx::try_create();
+        }
+        let mut frame = Vec::with_capacity(zstd::zstd_safe::compress_bound(bytes.len()));
+        // As without a dictionary: no context or a failed frame, and the body is kept as text.
+        slot.as_mut()?
+            .compress_using_cdict(&mut frame, bytes, encoder)
+            .ok()?;
+        Some(frame)
+    })
 }
 
 /// The value to store for `body`, given its [`frame`]: the frame, else the text itself.
@@ -74,6 +105,30 @@ fn decompress(frame: &[u8]) -> Result<Vec<u8>, Box<dyn std::error::Error + Send 
     let size = zstd::bulk::Decompressor::upper_bound(frame)
         .filter(|&size| size <= MAX_BODY_BYTES)
         .ok_or("a stored body's frame does not record a plausible size")?;
+    if let Some(id) = zstd::zstd_safe::get_dict_id_from_frame(frame) {
+        let dictionary = dictionary::by_id(id.get()).ok_or_else(|| {
+            format!(
+                "a stored body was compressed with body dictionary {id}, which content.db \
+                 did not hold when the store was opened"
+            )
+        })?;
+        return DICTIONARY_DECOMPRESSOR.with_borrow_mut(|slot| {
+            if slot.is_none() {
+                *slot = zstd::zstd_safe::DCtx::try_create();
+            }
+            let context = slot.as_mut().ok_or("no zstd context")?;
+            let mut text = Vec::with_capacity(size);
+            context
+                .decompress_using_ddict(&mut text, frame, dictionary.decoder())
+                .map_err(|code| {
+                    format!(
+                        "a stored body's frame does not decode with body dictionary {id}: {}",
+                        zstd::zstd_safe::get_error_name(code)
+                    )
+                })?;
+            Ok(text)
+        });
+    }
     DECOMPRESSOR.with_borrow_mut(|slot| {
         if slot.is_none() {
             *slot = Some(zstd::bulk::Decompressor::new()?);
@@ -95,7 +150,7 @@ mod tests {
             .unwrap();
         conn.execute(
             "INSERT INTO t (body) VALUES (?1)",
-            [stored_as(body, frame(body))],
+            [stored_as(body, frame(body, None))],
         )
         .unwrap();
         let (is_blob, read): (bool, StoredBody) = conn
@@ -131,6 +186,49 @@ mod tests {
         let body = "x".repeat(500);
         let read: StoredBody = conn.query_row("SELECT ?1", [&body], |r| r.get(0)).unwrap();
         assert_eq!(read.0, body);
+    }
+
+    /// The event's dictionary makes smaller frames that read back exactly; a frame naming a
+    /// dictionary this process does not hold is an error naming it.
+    #[test]
+    fn frames_made_with_the_events_dictionary_are_smaller_and_read_back() {
+        let owned = crate::store::dictionary::tests::programme_bodies(600);
+        let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("sql/content/0011_body_dictionary.sql"))
+            .unwrap();
+        let dictionary = crate::store::dictionary::for_first_page(&conn, "e", &bodies)
+            .unwrap()
+            .unwrap();
+        let (mut alone, mut with) = (0, 0);
+        for body in &bodies {
+            alone += frame(body, None).unwrap().len();
+            let made = frame(body, Some(&dictionary)).unwrap();
+            with += made.len();
+            let read: StoredBody = conn.query_row("SELECT ?1", [&made], |r| r.get(0)).unwrap();
+            assert_eq!(read.0, *body);
+        }
+        assert!(with * 3 < alone * 2, "{with} against {alone}");
+
+        // The same frame with another dictionary id in its header: no dictionary of this process
+        // has it.
+        let mut unknown = frame(bodies[0], Some(&dictionary)).unwrap();
+        let id = zstd::zstd_safe::get_dict_id_from_frame(&unknown)
+            .unwrap()
+            .get();
+        let at = unknown
+            .windows(4)
+            .position(|w| w == id.to_le_bytes())
+            .unwrap();
+        unknown[at..at + 4].copy_from_slice(&(id ^ 0x5a5a_0000).to_le_bytes());
+        let error = conn
+            .query_row("SELECT ?1", [&unknown], |r| r.get::<_, StoredBody>(0))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(&format!("body dictionary {}", id ^ 0x5a5a_0000)),
+            "{error}"
+        );
     }
 
     #[test]

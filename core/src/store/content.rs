@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::deferred_index;
 use super::entities::{read_entity, table_of};
+use super::id_ref::Refs;
 use crate::error::{Error, Result, SqliteContext};
 use marktplatz_model::model::*;
 use marktplatz_model::time::EventClock;
@@ -77,6 +78,8 @@ pub struct ContentTx<'conn> {
     /// The session list indexes stay dropped past this transaction (a first sync's page, see
     /// [`ContentTx::defer_indexes`]); any other write creates them again.
     indexes_deferred: bool,
+    /// The location and track ids sessions name, by number (`id_ref`).
+    refs: Refs,
 }
 
 /// What a committed content transaction was to the WAL (see `Store::write_content`).
@@ -99,6 +102,7 @@ impl<'conn> ContentTx<'conn> {
             defer_derived: false,
             derived_built: false,
             indexes_deferred: false,
+            refs: Refs::default(),
         }
     }
 
@@ -184,7 +188,7 @@ impl<'conn> ContentTx<'conn> {
 
     /// Inserts or replaces an entity; `body` is its JSON as received (or `entity.to_json()`).
     pub fn upsert(&mut self, event_id: &str, entity: &Entity, body: &str) -> Result<AppliedChange> {
-        self.upsert_framed(event_id, entity, body, super::body::frame(body))
+        self.upsert_framed(event_id, entity, body, super::body::frame(body, None))
     }
 
     /// [`ContentTx::upsert`] with the body's frame already made (`super::body::frame`, on a
@@ -255,9 +259,13 @@ impl<'conn> ContentTx<'conn> {
                     None
                 };
                 let tx = &self.tx;
+                let location_ref = self
+                    .refs
+                    .of_optional(tx, event_id, s.location_id.as_deref())?;
+                let track_ref = self.refs.of_optional(tx, event_id, s.track_id.as_deref())?;
                 tx.prepare_cached(
                     "INSERT OR REPLACE INTO session
-                       (event_id, id, start_ts, end_ts, day, location_id, track_id, status, title,
+                       (event_id, id, start_ts, end_ts, day, location_ref, track_ref, status, title,
                         body, kind, subtitle, languages, speaker_names)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
@@ -270,8 +278,8 @@ impl<'conn> ContentTx<'conn> {
                         s.start.timestamp(),
                         s.end.timestamp(),
                         day,
-                        s.location_id,
-                        s.track_id,
+                        location_ref,
+                        track_ref,
                         s.status.as_str(),
                         s.title,
                         body,
@@ -451,6 +459,7 @@ impl<'conn> ContentTx<'conn> {
             .and_then(|mut s| s.execute([event_id]))
             .context("resetting the sync cursor")?;
         self.clocks.remove(event_id);
+        self.refs.forget(event_id);
         super::search_index::on_clear(&self.tx, event_id)?;
         Ok(())
     }
@@ -662,7 +671,7 @@ pub(crate) fn read_sync_state(tx: &Transaction<'_>, event_id: &str) -> Result<Sy
     Ok(state.unwrap_or_default())
 }
 
-pub(crate) const CONTENT_TABLES: [&str; 12] = [
+pub(crate) const CONTENT_TABLES: [&str; 14] = [
     "event",
     "location",
     "track",
@@ -675,6 +684,8 @@ pub(crate) const CONTENT_TABLES: [&str; 12] = [
     "gallery_item",
     "info_page",
     "entity_version",
+    "id_ref",
+    "body_dictionary",
 ];
 
 pub(crate) fn topic_key(topic: &str) -> String {

@@ -13,8 +13,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::error::{Result, SqliteContext};
 
 /// Indexes that only serve lists of one event's sessions and speakers (content v6).
-const DEFERRED: [&str; 5] = [
-    "session_by_day",
+const DEFERRED: [&str; 4] = [
     "session_by_start",
     "session_by_location",
     "session_by_track",
@@ -108,7 +107,7 @@ mod tests {
             .read(|tx| {
                 tx.prepare(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN
-                       ('session_by_day', 'session_by_start', 'session_by_location',
+                       ('session_by_start', 'session_by_location',
                         'session_by_track', 'session_speaker_by_speaker') ORDER BY name",
                 )
                 .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())

@@ -13,6 +13,7 @@ use std::sync::mpsc;
 use crate::error::{Error, Result};
 
 use super::body;
+use super::dictionary::BodyDictionary;
 
 /// Pages with fewer bodies than this compress them on the writer's thread.
 const HELPER_FROM_BODIES: usize = 64;
@@ -22,7 +23,7 @@ const AHEAD: usize = 256;
 
 /// The frames of a page's bodies, in the order the bodies were given.
 pub(crate) enum Frames<'b> {
-    Here(std::slice::Iter<'b, &'b str>),
+    Here(std::slice::Iter<'b, &'b str>, Option<&'b BodyDictionary>),
     Beside(mpsc::Receiver<Option<Vec<u8>>>),
 }
 
@@ -31,24 +32,25 @@ impl Frames<'_> {
     /// before handing it over, or when more frames are asked for than bodies were given.
     pub(crate) fn next_frame(&mut self) -> Result<Option<Vec<u8>>> {
         match self {
-            Frames::Here(bodies) => bodies
+            Frames::Here(bodies, dictionary) => bodies
                 .next()
-                .map(|body| body::frame(body))
+                .map(|body| body::frame(body, *dictionary))
                 .ok_or_else(missing),
             Frames::Beside(ready) => ready.recv().map_err(|_| missing()),
         }
     }
 }
 
-/// Runs `write` with the frames of `bodies`, made on a helper thread when there are many.
-/// `write` must ask for them in order ([`Frames::next_frame`]); it may stop early (an error):
-/// the helper then stops too.
+/// Runs `write` with the frames of `bodies` (made with `dictionary`, if given), made on a
+/// helper thread when there are many. `write` must ask for them in order
+/// ([`Frames::next_frame`]); it may stop early (an error): the helper then stops too.
 pub(crate) fn compressing<'b, T>(
     bodies: &'b [&'b str],
+    dictionary: Option<&'b BodyDictionary>,
     write: impl FnOnce(&mut Frames<'b>) -> Result<T>,
 ) -> Result<T> {
     if bodies.len() < HELPER_FROM_BODIES {
-        return write(&mut Frames::Here(bodies.iter()));
+        return write(&mut Frames::Here(bodies.iter(), dictionary));
     }
     std::thread::scope(|scope| {
         let (hand_over, ready) = mpsc::sync_channel(AHEAD);
@@ -57,7 +59,7 @@ pub(crate) fn compressing<'b, T>(
             .spawn_scoped(scope, move || {
                 for body in bodies {
                     // The writer stopped (an error): nothing left to hand over.
-                    if hand_over.send(body::frame(body)).is_err() {
+                    if hand_over.send(body::frame(body, dictionary)).is_err() {
                         break;
                     }
                 }
@@ -103,8 +105,12 @@ mod tests {
             .collect()
     }
 
-    fn frames_of(bodies: &[&str], take: usize) -> Result<Vec<Option<Vec<u8>>>> {
-        compressing(bodies, |frames| {
+    fn frames_of(
+        bodies: &[&str],
+        dictionary: Option<&BodyDictionary>,
+        take: usize,
+    ) -> Result<Vec<Option<Vec<u8>>>> {
+        compressing(bodies, dictionary, |frames| {
             (0..take).map(|_| frames.next_frame()).collect()
         })
     }
@@ -114,11 +120,36 @@ mod tests {
         for count in [3, HELPER_FROM_BODIES, 3 * AHEAD + 7] {
             let owned = bodies(count);
             let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
-            let expected: Vec<Option<Vec<u8>>> = bodies.iter().map(|b| body::frame(b)).collect();
+            let expected: Vec<Option<Vec<u8>>> =
+                bodies.iter().map(|b| body::frame(b, None)).collect();
             assert!(expected.iter().any(Option::is_some));
             assert!(expected.iter().any(Option::is_none));
             assert_eq!(
-                frames_of(&bodies, count).unwrap(),
+                frames_of(&bodies, None, count).unwrap(),
+                expected,
+                "{count} bodies"
+            );
+        }
+    }
+
+    #[test]
+    fn frames_with_a_dictionary_are_the_same_on_either_thread() {
+        let owned = crate::store::dictionary::tests::programme_bodies(700);
+        let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("sql/content/0011_body_dictionary.sql"))
+            .unwrap();
+        let dictionary = crate::store::dictionary::for_first_page(&conn, "e", &bodies)
+            .unwrap()
+            .unwrap();
+        for count in [3, bodies.len()] {
+            let expected: Vec<Option<Vec<u8>>> = bodies[..count]
+                .iter()
+                .map(|b| body::frame(b, Some(&dictionary)))
+                .collect();
+            assert!(expected.iter().all(Option::is_some));
+            assert_eq!(
+                frames_of(&bodies[..count], Some(&dictionary), count).unwrap(),
                 expected,
                 "{count} bodies"
             );
@@ -130,7 +161,7 @@ mod tests {
         let owned = bodies(4 * AHEAD);
         let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
         let mut taken = 0;
-        let written: Result<()> = compressing(&bodies, |frames| {
+        let written: Result<()> = compressing(&bodies, None, |frames| {
             frames.next_frame()?;
             taken += 1;
             Err(Error::Protocol("the disk filled".to_string()))
@@ -144,7 +175,10 @@ mod tests {
         for count in [2, HELPER_FROM_BODIES] {
             let owned = bodies(count);
             let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
-            assert!(frames_of(&bodies, count + 1).is_err(), "{count} bodies");
+            assert!(
+                frames_of(&bodies, None, count + 1).is_err(),
+                "{count} bodies"
+            );
         }
     }
 }

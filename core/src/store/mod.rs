@@ -14,9 +14,11 @@ mod body;
 mod content;
 pub mod credentials;
 mod deferred_index;
+pub(crate) mod dictionary;
 mod entities;
 pub(crate) mod frames;
 mod gate;
+pub(crate) mod id_ref;
 pub mod outbox;
 mod overlay;
 mod reads;
@@ -36,6 +38,9 @@ use content::BulkWrite;
 pub(crate) use content::read_sync_state;
 pub use content::{AppliedChange, ContentTx, SyncState};
 pub use credentials::{CredentialError, CredentialStore, FileCredentials};
+/// For readers of a content.db outside a [`Store`] (the crash harness): the bodies' dictionaries
+/// must be loaded before its bodies are read as [`StoredBody`].
+pub use dictionary::load_all as load_body_dictionaries;
 pub(crate) use entities::{read_entity, read_version, table_of};
 pub use gate::Gate;
 pub(crate) use overlay::Overlay;
@@ -128,8 +133,11 @@ impl Store {
             Durability::Rebuildable,
             &mut notices,
         )?;
-        if let Err(error) = search_index::ensure_built(&mut content_writer) {
-            // Building the search index reads every row: damage past the schema shows here.
+        if let Err(error) = dictionary::load_all(&content_writer)
+            .and_then(|()| search_index::ensure_built(&mut content_writer))
+        {
+            // Building the search index reads every row: damage past the schema shows here, as
+            // does a damaged body dictionary.
             if !is_damaged(&error) {
                 return Err(error);
             }
@@ -145,6 +153,7 @@ impl Store {
                 Durability::Rebuildable,
                 &mut notices,
             )?;
+            dictionary::load_all(&content_writer)?;
             search_index::ensure_built(&mut content_writer)?;
         }
         let mut user = open_migrated(

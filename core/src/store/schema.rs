@@ -32,6 +32,8 @@ pub const CONTENT: Schema = Schema {
         include_str!("sql/content/0007_deferred_index.sql"),
         include_str!("sql/content/0008_exhibitor_topic_key.sql"),
         include_str!("sql/content/0009_search_hash_size.sql"),
+        include_str!("sql/content/0010_session_refs.sql"),
+        include_str!("sql/content/0011_body_dictionary.sql"),
     ],
 };
 

@@ -23,7 +23,8 @@ use super::retry::with_retry;
 use crate::error::{Error, Result, SqliteContext};
 use crate::failpoint;
 use crate::store::{
-    AppliedChange, ContentTx, Store, StoredBody, SyncState, frames, read_sync_state, table_of,
+    AppliedChange, ContentTx, Store, StoredBody, SyncState, dictionary, frames, read_sync_state,
+    table_of,
 };
 use marktplatz_model::model::{Entity, EntityKind};
 use marktplatz_model::wire::{self, DecodedChange, Page};
@@ -151,7 +152,13 @@ pub fn apply_page(
                 _ => None,
             })
             .collect();
-        let mut changes = frames::compressing(&bodies, |frames| {
+        // The first page of a snapshot may train the event's body dictionary; later pages use it.
+        let dictionary = if page.since == 0 {
+            dictionary::for_first_page(tx.sql(), event_id, &bodies)?
+        } else {
+            dictionary::of_event(tx.sql(), event_id)?
+        };
+        let mut changes = frames::compressing(&bodies, dictionary.as_deref(), |frames| {
             let mut changes = Vec::with_capacity(decoded.len());
             for (n, change) in decoded.iter().enumerate() {
                 if n == 1 {

@@ -277,7 +277,7 @@ async fn a_first_sync_builds_the_list_indexes_at_its_end_and_an_open_restores_th
     let h = Harness::start().await;
     h.publish(&small_bundle(EVENT));
     let fresh = list_indexes(&h.device("fresh").dir);
-    assert_eq!(fresh.len(), 5, "{fresh:?}");
+    assert_eq!(fresh.len(), 4, "{fresh:?}");
 
     let device = h.device("phone");
     h.sync_cut_at(&device, EVENT, 12).await;

@@ -6,6 +6,7 @@
 mod alerts_real_server;
 mod auth_failures;
 mod backup;
+mod body_dictionary;
 mod calendar_feeds;
 mod console;
 mod console_admin;

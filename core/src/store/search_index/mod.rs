@@ -13,6 +13,7 @@ mod build;
 mod document;
 
 use crate::error::{Result, SqliteContext};
+use crate::store::id_ref::ref_of_id;
 pub(crate) use build::build_event;
 pub use document::load_body;
 use document::{document_of, load_document};
@@ -279,12 +280,18 @@ fn reindex_dependents(conn: &Connection, event_id: &str, kind: EntityKind, id: &
             EntityKind::Session,
         )],
         EntityKind::Track => &[(
-            "SELECT id FROM session WHERE event_id = ?1 AND track_id = ?2",
+            concat!(
+                "SELECT id FROM session WHERE event_id = ?1 AND track_ref = ",
+                ref_of_id!()
+            ),
             EntityKind::Session,
         )],
         EntityKind::Location => &[
             (
-                "SELECT id FROM session WHERE event_id = ?1 AND location_id = ?2",
+                concat!(
+                    "SELECT id FROM session WHERE event_id = ?1 AND location_ref = ",
+                    ref_of_id!()
+                ),
                 EntityKind::Session,
             ),
             (
