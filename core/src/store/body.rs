@@ -192,14 +192,8 @@ mod tests {
     /// dictionary this process does not hold is an error naming it.
     #[test]
     fn frames_made_with_the_events_dictionary_are_smaller_and_read_back() {
-        let owned = crate::store::dictionary::tests::programme_bodies(600);
+        let (conn, owned, dictionary) = crate::store::dictionary::tests::trained(600);
         let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("sql/content/0011_body_dictionary.sql"))
-            .unwrap();
-        let dictionary = crate::store::dictionary::for_first_page(&conn, "e", &bodies)
-            .unwrap()
-            .unwrap();
         let (mut alone, mut with) = (0, 0);
         for body in &bodies {
             alone += frame(body, None).unwrap().len();

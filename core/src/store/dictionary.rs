@@ -254,12 +254,20 @@ pub(crate) mod tests {
         conn
     }
 
-    #[test]
-    fn a_first_page_trains_a_dictionary_that_is_stored_and_found_again() {
+    /// A content.db in memory whose event `e` has the dictionary trained from `count`
+    /// [`programme_bodies`], with the bodies.
+    pub(crate) fn trained(count: usize) -> (Connection, Vec<String>, Arc<BodyDictionary>) {
         let conn = store_conn();
-        let owned = programme_bodies(600);
+        let owned = programme_bodies(count);
         let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
         let made = for_first_page(&conn, "e", &bodies).unwrap().unwrap();
+        (conn, owned, made)
+    }
+
+    #[test]
+    fn a_first_page_trains_a_dictionary_that_is_stored_and_found_again() {
+        let (conn, owned, made) = trained(600);
+        let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
         assert!(made.bytes.len() <= MAX_DICTIONARY_BYTES);
         // The event's next pages find it by its row, and the process by its id.
         let again = for_first_page(&conn, "e", &bodies[..3]).unwrap().unwrap();
@@ -299,10 +307,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_row_whose_id_is_not_its_dictionarys_is_damage() {
-        let conn = store_conn();
-        let owned = programme_bodies(400);
-        let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let made = for_first_page(&conn, "e", &bodies).unwrap().unwrap();
+        let (conn, _, made) = trained(400);
         conn.execute(
             "INSERT INTO body_dictionary (event_id, dict_id, bytes) VALUES ('f', ?1, ?2)",
             params![i64::from(made.id) + 1, made.bytes.to_vec()],

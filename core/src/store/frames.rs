@@ -134,14 +134,8 @@ mod tests {
 
     #[test]
     fn frames_with_a_dictionary_are_the_same_on_either_thread() {
-        let owned = crate::store::dictionary::tests::programme_bodies(700);
+        let (_, owned, dictionary) = crate::store::dictionary::tests::trained(700);
         let bodies: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("sql/content/0011_body_dictionary.sql"))
-            .unwrap();
-        let dictionary = crate::store::dictionary::for_first_page(&conn, "e", &bodies)
-            .unwrap()
-            .unwrap();
         for count in [3, bodies.len()] {
             let expected: Vec<Option<Vec<u8>>> = bodies[..count]
                 .iter()
